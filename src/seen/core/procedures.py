@@ -1,0 +1,108 @@
+"""The partnership procedures Seen applies (design.md §6), each with a stable identifier.
+
+The identifiers are shared by the rules that implement the procedures and by the synthetic
+partnership's manifest of planted scenarios, so that "this scenario should raise that alert" can
+be checked without either knowing about the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    statement: str
+    finding: str
+
+
+PROCEDURES: tuple[Procedure, ...] = (
+    Procedure(
+        "non-mobile-injury",
+        "Any bruise or injury on a non-mobile baby (under 6 months, or not yet mobile) needs a "
+        "same-day referral to children's social care and a paediatric assessment.",
+        "Policies and procedures 18",
+    ),
+    Procedure(
+        "was-not-brought",
+        "A baby (or pregnant mother) missing health appointments is followed up by the named "
+        "practitioner; repeated, or with a plan in place, it is referred.",
+        "Policies and procedures 20",
+    ),
+    Procedure(
+        "pre-birth-assessment-father",
+        "A pre-birth assessment involves the father/male carer and background checks on both "
+        "parents, or records why not.",
+        "Policies and procedures 19; Invisible fathers 23",
+    ),
+    Procedure(
+        "care-leaver-parent",
+        "A parent who is a care leaver is offered a pre-birth assessment and their personal "
+        "adviser is informed, with roles clear.",
+        "Policies and procedures 21; Additional features 33",
+    ),
+    Procedure(
+        "man-with-relevant-history",
+        "A man with a relevant history (domestic abuse or violence conviction, finding of fact, "
+        "CP plan for another child, probation, MARAC) linked to a household with a baby or "
+        "pregnancy, in any area, is brought to the lead practitioner and MASH.",
+        "Information sharing 4-5; Domestic abuse 13; Invisible fathers 27-28; Recommendation 11",
+    ),
+    Procedure(
+        "plan-child-at-ed",
+        "A child on a CP, CIN or Early Help plan presenting at A&E or urgent care: the clinician "
+        "sees the flag and whom to call, and the social worker is told.",
+        "Children in Need 8",
+    ),
+    Procedure(
+        "domestic-abuse-checks",
+        "A police domestic-abuse incident where a baby lives or a mother is pregnant: MASH "
+        "records the checks made with health, social care (all areas) and police before deciding.",
+        "Information sharing 6",
+    ),
+    Procedure(
+        "marac-baby",
+        "A MARAC case with a baby or pregnancy in the household has a child-protection "
+        "assessment and a safety plan linked.",
+        "Domestic abuse 12",
+    ),
+    Procedure(
+        "programme-engagement",
+        "A programme in a plan (domestic-abuse perpetrator, parenting, mental health) missed or "
+        "not completed is escalated as a risk factor; completion is evidenced before closure.",
+        "Early Help 5; Children in Need 7; Domestic abuse 11; Recommendation 10",
+    ),
+    Procedure(
+        "step-down",
+        "Step-down from CIN to Early Help needs a key worker, an information-sharing plan and a "
+        "review date.",
+        "Early Help 4",
+    ),
+    Procedure(
+        "father-seen-at-mandated-contact",
+        "Mandated health-visiting contacts (new birth, 6-8 weeks) should see the father; if he "
+        "was not seen, prompt to engage him (out-of-hours offer).",
+        "Universal 1-2; Access to universal services 7-8; Recommendation 5",
+    ),
+    Procedure(
+        "coping-with-crying",
+        "Excessive crying, colic or feeding difficulty: coping-with-crying advice (ICON) to both "
+        "parents.",
+        "Additional features 29-30; Recommendation 4",
+    ),
+    Procedure(
+        "conference-invitations",
+        "A child protection conference invites the father, the GP and housing, and records who "
+        "came.",
+        "Child Protection 9-10; Invisible fathers 24",
+    ),
+    Procedure(
+        "think-family-mental-health",
+        "A father with known mental-health needs or adverse childhood experiences and a new baby: "
+        "a think-family prompt to adult mental health and the health visitor.",
+        "Adult mental health 14-17; Recommendation 12-13",
+    ),
+)
+
+PROCEDURE_IDS: frozenset[str] = frozenset(p.id for p in PROCEDURES)

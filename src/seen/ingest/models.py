@@ -1,0 +1,76 @@
+"""Ingest bookkeeping: each run of an extract, the rows it quarantined, and the previous versions
+of rows a later extract changed."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class IngestBatch(models.Model):
+    """One run of `seen ingest` over one extract. Counters are updated in the same transaction as
+    the rows they count, so after a crash they still agree with what was committed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        COMPLETE = "complete"
+        INTERRUPTED = "interrupted", "interrupted (killed or failed part-way; re-run to finish)"
+
+    source = models.CharField(max_length=500)
+    format_version = models.CharField(max_length=16)
+    extract_id = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    accepted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    refused_files = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "ingest batches"
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} ({self.source})"
+
+
+class RowVersion(models.Model):
+    """A row as it was before a later extract replaced it: nothing an agency sent is lost."""
+
+    table = models.CharField(max_length=64)
+    row_key = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()
+    row = models.JSONField()
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+", null=True)
+    replaced_by_batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+")
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_key", "version"], name="row_version_key")
+        ]
+
+
+class QuarantinedRow(models.Model):
+    """A row refused at ingest, kept whole with where it came from and why, until corrected."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        RESOLVED = "resolved", "resolved (a corrected row was accepted)"
+
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="quarantine")
+    file = models.CharField(max_length=64)
+    line = models.PositiveIntegerField(help_text="Line in the file, the header being line 1.")
+    field = models.CharField(max_length=64, blank=True)
+    reason = models.TextField()
+    row = models.JSONField(help_text="The row exactly as sent, column by column.")
+    row_key = models.CharField(max_length=200, blank=True)
+    row_hash = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["file", "row_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.file} line {self.line}: {self.reason}"

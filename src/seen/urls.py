@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import path
+
+from seen.web import views
+
+urlpatterns = [
+    path("", views.loaded, name="loaded"),
+    path("admin/", admin.site.urls),
+]
