@@ -16,7 +16,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SEEN_VAR_DIR", Path.cwd() / "var")).resolve()
 
 DEBUG = os.environ.get("SEEN_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("SEEN_SECRET_KEY", "insecure-demo-key-set-SEEN_SECRET_KEY-in-production")
+SECRET_KEY = os.environ.get(
+    "SEEN_SECRET_KEY", "insecure-demo-key-set-SEEN_SECRET_KEY-in-production"
+)
 ALLOWED_HOSTS = os.environ.get("SEEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

@@ -18,7 +18,9 @@ def code_list(name: str) -> dict[str, str]:
     if not path.exists():
         raise KeyError(f"no code list named {name!r}")
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return {str(entry["value"]): str(entry.get("description") or entry["value"]) for entry in entries}
+    return {
+        str(entry["value"]): str(entry.get("description") or entry["value"]) for entry in entries
+    }
 
 
 def code_values(name: str) -> frozenset[str]:

@@ -50,6 +50,9 @@ class RowVersion(models.Model):
             models.UniqueConstraint(fields=["table", "row_key", "version"], name="row_version_key")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_key} v{self.version}"
+
 
 class QuarantinedRow(models.Model):
     """A row refused at ingest, kept whole with where it came from and why, until corrected."""

@@ -27,7 +27,7 @@ LIST_SEPARATOR = ";"
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | enum | enum_list | code | code_list | date | datetime | integer | yes_no
+    kind: str  # text | enum | enum_list | code | code_list | boolean | date | datetime | integer
     #            | nhs_number | postcode | phone | ref
     required: bool = False
     description: str = ""
@@ -68,17 +68,32 @@ class Table:
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    def columns_by_name(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
 
 # --- column helpers -------------------------------------------------------------------------
 
 
-def text(name: str, description: str = "", *, required: bool = False, max_length: int = 200,
-         field: str | None = None) -> Column:
+def text(
+    name: str,
+    description: str = "",
+    *,
+    required: bool = False,
+    max_length: int = 200,
+    field: str | None = None,
+) -> Column:
     return Column(name, "text", required, description, field, max_length=max_length)
 
 
-def enum(name: str, choices: type[models.TextChoices], description: str = "", *,
-         required: bool = True, field: str | None = None) -> Column:
+def enum(
+    name: str,
+    choices: type[models.TextChoices],
+    description: str = "",
+    *,
+    required: bool = True,
+    field: str | None = None,
+) -> Column:
     return Column(name, "enum", required, description, field, values=tuple(choices.values))
 
 
@@ -86,8 +101,9 @@ def enum_list(name: str, choices: type[models.TextChoices], description: str = "
     return Column(name, "enum_list", False, description, values=tuple(choices.values))
 
 
-def a_date(name: str, description: str = "", *, required: bool = False,
-           field: str | None = None) -> Column:
+def a_date(
+    name: str, description: str = "", *, required: bool = False, field: str | None = None
+) -> Column:
     return Column(name, "date", required, description, field)
 
 
@@ -95,14 +111,24 @@ def ref(name: str, target: str, description: str = "", *, required: bool = False
     return Column(name, "ref", required, description, target=target)
 
 
-def yes_no(name: str, choices: type[models.TextChoices] = facts.YesNo, description: str = "",
-           *, required: bool = True) -> Column:
+def yes_no(
+    name: str,
+    choices: type[models.TextChoices] = facts.YesNo,
+    description: str = "",
+    *,
+    required: bool = True,
+) -> Column:
     return enum(name, choices, description, required=required)
 
 
 AGENCY = ref("agency", "agency", "Code of the agency that holds the row.", required=True)
-ID = text("id", "The row's identifier in that agency; unique per agency and file.",
-          required=True, max_length=64, field="local_id")
+ID = text(
+    "id",
+    "The row's identifier in that agency; unique per agency and file.",
+    required=True,
+    max_length=64,
+    field="local_id",
+)
 
 
 def sourced(*columns: Column) -> tuple[Column, ...]:
@@ -142,243 +168,438 @@ def end_not_before_start(start: str, end: str) -> RowCheck:
 
 
 CATEGORY_OF_ABUSE = Column(
-    "category_of_abuse", "code", False, "CIN census category of abuse.",
+    "category_of_abuse",
+    "code",
+    False,
+    "CIN census category of abuse.",
     values=tuple(sorted(code_values("category_of_abuse"))),
 )
 
 # --- the tables, in load order ----------------------------------------------------------------
 
 TABLES: tuple[Table, ...] = (
-    Table("areas", Area, "Local authorities in the partnership.", (
-        text("code", "Area code.", required=True, max_length=16),
-        text("name", "Area name.", required=True, max_length=100),
-    ), key=("code",)),
-    Table("postcode_districts", PostcodeDistrict,
-          "Which area each postcode district (outward code) lies in.", (
-        Column("district", "text", True, "Outward code, e.g. QA1.", max_length=4),
-        ref("area", "area", "Area code.", required=True),
-    ), key=("district",)),
-    Table("agencies", Agency, "Agencies that send extracts.", (
-        text("code", "Agency code.", required=True, max_length=32),
-        text("name", "Agency name.", required=True),
-        enum("kind", Agency.Kind),
-        ref("area", "area", "Area code; empty for agencies across areas."),
-        Column("duty_phone", "phone", False, "Duty number to call."),
-    ), key=("code",)),
-    Table("practitioners", Practitioner, "Practitioners of each agency.", sourced(
-        text("name", "Full name.", required=True),
-        enum("role", Practitioner.Role),
-        text("team"),
-        Column("phone", "phone"),
-        text("email", max_length=254),
-    )),
-    Table("people", SourceRecord, "People as each agency holds them (source records).", sourced(
-        text("forename", max_length=100),
-        text("middle_names"),
-        text("surname", max_length=100),
-        text("previous_surnames", "Earlier surnames, separated by ';'."),
-        a_date("dob", "Date of birth."),
-        enum("sex", Sex, required=False),
-        Column("nhs_number", "nhs_number", False, "10-digit NHS number (modulus 11 checked)."),
-        Column("postcode", "postcode", False, "Current postcode."),
-        text("address", max_length=300),
-        Column("phone", "phone"),
-        Column("ethnicity", "code", False, "CIN census ethnicity code.",
-               values=tuple(sorted(code_values("ethnicity")))),
-        text("first_language", max_length=64),
-        Column("interpreter_needed", "enum", False, "yes or no.", values=("yes", "no")),
-    )),
-    Table("pregnancies", Pregnancy, "Pregnancies; each stands for an unborn child.", sourced(
-        ref("mother", "record", "The mother's record id.", required=True),
-        a_date("expected_date", "Expected date of delivery.", required=True),
-        a_date("booked_on", "Date of antenatal booking."),
-        enum("status", Pregnancy.Status),
-        ref("child", "record", "The baby's record id once born."),
-    )),
-    Table("relationships", Relationship, "Adults (and siblings) around a child or unborn child.",
-          sourced(
-        ref("person", "record", "The adult's (or sibling's) record id.", required=True),
-        *child_or_pregnancy(),
-        enum("kind", Relationship.Kind),
-        a_date("asserted_on", "When the agency recorded it.", required=True),
-        a_date("start"),
-        a_date("end"),
-    ), checks=(needs_child_or_pregnancy, end_not_before_start("start", "end"))),
-    Table("residences", Residence, "Addresses over time; the area follows from the postcode.",
-          sourced(
-        ref("person", "record", "The resident's record id.", required=True),
-        text("address", max_length=300),
-        Column("postcode", "postcode", True, "Postcode of the address."),
-        a_date("start"),
-        a_date("end"),
-    ), checks=(end_not_before_start("start", "end"),)),
-    Table("responsibilities", Responsibility, "Who is responsible for which child.", sourced(
-        *child_or_pregnancy(),
-        ref("practitioner", "practitioner",
-            "Practitioner id in this agency, or AGENCY:ID for another agency's.", required=True),
-        enum("role", Responsibility.Role),
-        a_date("start", required=True),
-        a_date("end"),
-    ), checks=(needs_child_or_pregnancy, end_not_before_start("start", "end"))),
-    Table("births", facts.Birth, "Births, linking a pregnancy to the baby.", fact(
-        "born_on", "Date of birth.",
-        ref("child", "record", required=True),
-        ref("pregnancy", "pregnancy"),
-        Column("gestation_weeks", "integer", True, "Completed weeks of gestation.",
-               minimum=20, maximum=45),
-        Column("birth_weight_grams", "integer", False, minimum=200, maximum=7000),
-    )),
-    Table("neonatal_stays", facts.NeonatalStay, "Admissions to a neonatal unit.", fact(
-        "admitted_on", "Admission date.",
-        ref("child", "record", required=True),
-        a_date("discharged_on"),
-        text("level_of_care", max_length=32),
-    ), checks=(end_not_before_start("occurred_on", "discharged_on"),)),
-    Table("contacts", facts.Contact, "Contacts with the family and who was seen.", fact(
-        "date", "Date of the contact.",
-        *child_or_pregnancy(),
-        enum("kind", facts.Contact.Kind),
-        ref("practitioner", "practitioner"),
-        yes_no("mother_seen", facts.YesNoNA),
-        ref("father", "record", "The father's/male carer's record id, if known."),
-        yes_no("father_seen", facts.YesNoNA),
-        text("father_not_seen_reason", max_length=500),
-    ), checks=(needs_child_or_pregnancy,)),
-    Table("appointments", facts.Appointment, "Health appointments and their outcome.", fact(
-        "date", "Date of the appointment.",
-        ref("subject", "record", "The child's (or pregnant mother's) record id.", required=True),
-        ref("pregnancy", "pregnancy"),
-        enum("service", facts.Appointment.Service),
-        enum("outcome", facts.Appointment.Outcome),
-        a_date("followed_up_on", "When a missed appointment was followed up."),
-    )),
-    Table("injuries", facts.Injury, "Injuries observed on a child, with the child's mobility.",
-          fact(
-        "date", "Date observed.",
-        ref("child", "record", required=True),
-        enum("kind", facts.Injury.Kind),
-        text("body_site", max_length=100),
-        enum("mobility", facts.Mobility),
-        text("explanation", max_length=1000),
-        ref("practitioner", "practitioner"),
-    )),
-    Table("referrals", facts.Referral, "Referrals made about a child or unborn child.", fact(
-        "date", "Date of the referral.",
-        *child_or_pregnancy(),
-        enum("kind", facts.Referral.Kind),
-        ref("to_agency", "agency", "Code of the agency referred to."),
-        text("reason", max_length=1000),
-    ), checks=(needs_child_or_pregnancy,)),
-    Table("ed_attendances", facts.EDAttendance, "Emergency department attendances.", fact(
-        "date", "Date of arrival.",
-        ref("subject", "record", required=True),
-        Column("arrived_at", "datetime", True, "Arrival time, YYYY-MM-DDTHH:MM."),
-        yes_no("injury"),
-        text("presenting_complaint"),
-    )),
-    Table("police_incidents", facts.PoliceIncident, "Police incidents.", fact(
-        "date", "Date of the incident.",
-        enum("kind", facts.PoliceIncident.Kind),
-        ref("perpetrator", "record"),
-        ref("victim", "record"),
-        yes_no("child_present"),
-        enum("dash_level", facts.PoliceIncident.DashLevel),
-        Column("postcode", "postcode"),
-    )),
-    Table("convictions", facts.Conviction, "Convictions by offence category.", fact(
-        "date", "Date of conviction.",
-        ref("subject", "record", required=True),
-        enum("offence_category", facts.Conviction.OffenceCategory),
-        text("description"),
-    )),
-    Table("findings_of_fact", facts.FindingOfFact, "Family-court findings of fact.", fact(
-        "date", "Date of the finding.",
-        ref("subject", "record", "The adult the finding is about.", required=True),
-        ref("child", "record", "The child concerned, if held."),
-        CATEGORY_OF_ABUSE,
-        text("summary", max_length=1000),
-    )),
-    Table("probation_supervisions", facts.ProbationSupervision, "Probation supervision.", fact(
-        "start", "Start of supervision.",
-        ref("subject", "record", required=True),
-        a_date("end"),
-        text("order", required=True, max_length=64),
-        enum("risk_of_serious_harm", facts.ProbationSupervision.Risk),
-        ref("practitioner", "practitioner"),
-    ), checks=(end_not_before_start("occurred_on", "end"),)),
-    Table("marac_cases", facts.MaracCase, "MARAC cases.", fact(
-        "date", "Date heard at MARAC.",
-        ref("victim", "record", required=True),
-        ref("perpetrator", "record"),
-        yes_no("safety_plan"),
-    )),
-    Table("mental_health", facts.MentalHealth,
-          "Mental-health history, adverse childhood experiences included.", fact(
-        "date", "Date recorded.",
-        ref("subject", "record", required=True),
-        enum("kind", facts.MentalHealth.Kind),
-        text("description"),
-        yes_no("current"),
-    )),
-    Table("plans", facts.Plan, "Plans for a child or unborn child.", fact(
-        "start", "Start of the plan.",
-        *child_or_pregnancy(),
-        enum("kind", facts.Plan.Kind),
-        CATEGORY_OF_ABUSE,
-        a_date("end"),
-        ref("lead_practitioner", "practitioner"),
-        ref("key_worker", "practitioner"),
-        a_date("review_date"),
-        text("stepped_down_from", "Id of the plan this one stepped down from.", max_length=64),
-        yes_no("information_sharing_plan"),
-    ), checks=(needs_child_or_pregnancy, needs_category_for_protection,
-               end_not_before_start("occurred_on", "end"))),
-    Table("programme_events", facts.ProgrammeEvent,
-          "Programme steps: referred, attended, missed, completed, withdrawn.", fact(
-        "date", "Date of the step.",
-        ref("subject", "record", "The participant's record id.", required=True),
-        ref("plan", "plan", "The plan the programme belongs to."),
-        text("programme_ref", "Shared by all steps of one programme.", required=True,
-             max_length=64),
-        enum("programme", facts.ProgrammeEvent.Programme),
-        enum("status", facts.ProgrammeEvent.Status),
-    )),
-    Table("assessments", facts.Assessment, "Assessments, the father's involvement and checks.",
-          fact(
-        "started_on", "Start of the assessment.",
-        *child_or_pregnancy(),
-        enum("kind", facts.Assessment.Kind),
-        a_date("completed_on"),
-        yes_no("father_involved", facts.YesNoNA),
-        text("father_not_involved_reason", max_length=1000),
-        yes_no("mother_checks_done"),
-        yes_no("father_checks_done", facts.YesNoNA),
-        Column("factors", "code_list", False, "CIN census factors at assessment, ';'-separated.",
-               values=tuple(sorted(code_values("assessment_factors")))),
-        ref("practitioner", "practitioner"),
-    ), checks=(needs_child_or_pregnancy, end_not_before_start("occurred_on", "completed_on"))),
-    Table("conferences", facts.Conference, "Child protection conferences: invited and attended.",
-          fact(
-        "date", "Date of the conference.",
-        *child_or_pregnancy(),
-        enum("kind", facts.Conference.Kind),
-        enum_list("invited", facts.ConferenceRole, "Roles invited, ';'-separated."),
-        enum_list("attended", facts.ConferenceRole, "Roles that attended, ';'-separated."),
-    ), checks=(needs_child_or_pregnancy,)),
-    Table("care_leaver_statuses", facts.CareLeaverStatus, "Care-leaver status of a parent.", fact(
-        "date", "Date recorded.",
-        ref("subject", "record", required=True),
-        yes_no("care_leaver"),
-        ref("personal_adviser", "practitioner"),
-    )),
-    Table("crying_feeding_concerns", facts.CryingFeedingConcern,
-          "Crying and feeding concerns and the ICON advice given.", fact(
-        "date", "Date raised.",
-        ref("child", "record", required=True),
-        enum("concern", facts.CryingFeedingConcern.Concern),
-        yes_no("icon_advice_mother", facts.YesNoNA),
-        yes_no("icon_advice_father", facts.YesNoNA),
-    )),
+    Table(
+        "areas",
+        Area,
+        "Local authorities in the partnership.",
+        (
+            text("code", "Area code.", required=True, max_length=16),
+            text("name", "Area name.", required=True, max_length=100),
+        ),
+        key=("code",),
+    ),
+    Table(
+        "postcode_districts",
+        PostcodeDistrict,
+        "Which area each postcode district (outward code) lies in.",
+        (
+            Column("district", "text", True, "Outward code, e.g. QA1.", max_length=4),
+            ref("area", "area", "Area code.", required=True),
+        ),
+        key=("district",),
+    ),
+    Table(
+        "agencies",
+        Agency,
+        "Agencies that send extracts.",
+        (
+            text("code", "Agency code.", required=True, max_length=32),
+            text("name", "Agency name.", required=True),
+            enum("kind", Agency.Kind),
+            ref("area", "area", "Area code; empty for agencies across areas."),
+            Column("duty_phone", "phone", False, "Duty number to call."),
+        ),
+        key=("code",),
+    ),
+    Table(
+        "practitioners",
+        Practitioner,
+        "Practitioners of each agency.",
+        sourced(
+            text("name", "Full name.", required=True),
+            enum("role", Practitioner.Role),
+            text("team"),
+            Column("phone", "phone"),
+            text("email", max_length=254),
+        ),
+    ),
+    Table(
+        "people",
+        SourceRecord,
+        "People as each agency holds them (source records).",
+        sourced(
+            text("forename", max_length=100),
+            text("middle_names"),
+            text("surname", max_length=100),
+            text("previous_surnames", "Earlier surnames, separated by ';'."),
+            a_date("dob", "Date of birth."),
+            enum("sex", Sex, required=False),
+            Column("nhs_number", "nhs_number", False, "10-digit NHS number (modulus 11 checked)."),
+            Column("postcode", "postcode", False, "Current postcode."),
+            text("address", max_length=300),
+            Column("phone", "phone"),
+            Column(
+                "ethnicity",
+                "code",
+                False,
+                "CIN census ethnicity code.",
+                values=tuple(sorted(code_values("ethnicity"))),
+            ),
+            text("first_language", max_length=64),
+            Column("interpreter_needed", "boolean", False, "yes or no.", values=("yes", "no")),
+        ),
+    ),
+    Table(
+        "pregnancies",
+        Pregnancy,
+        "Pregnancies; each stands for an unborn child.",
+        sourced(
+            ref("mother", "record", "The mother's record id.", required=True),
+            a_date("expected_date", "Expected date of delivery.", required=True),
+            a_date("booked_on", "Date of antenatal booking."),
+            enum("status", Pregnancy.Status),
+            ref("child", "record", "The baby's record id once born."),
+        ),
+    ),
+    Table(
+        "relationships",
+        Relationship,
+        "Adults (and siblings) around a child or unborn child.",
+        sourced(
+            ref("person", "record", "The adult's (or sibling's) record id.", required=True),
+            *child_or_pregnancy(),
+            enum("kind", Relationship.Kind),
+            a_date("asserted_on", "When the agency recorded it.", required=True),
+            a_date("start"),
+            a_date("end"),
+        ),
+        checks=(needs_child_or_pregnancy, end_not_before_start("start", "end")),
+    ),
+    Table(
+        "residences",
+        Residence,
+        "Addresses over time; the area follows from the postcode.",
+        sourced(
+            ref("person", "record", "The resident's record id.", required=True),
+            text("address", max_length=300),
+            Column("postcode", "postcode", True, "Postcode of the address."),
+            a_date("start"),
+            a_date("end"),
+        ),
+        checks=(end_not_before_start("start", "end"),),
+    ),
+    Table(
+        "responsibilities",
+        Responsibility,
+        "Who is responsible for which child.",
+        sourced(
+            *child_or_pregnancy(),
+            ref(
+                "practitioner",
+                "practitioner",
+                "Practitioner id in this agency, or AGENCY:ID for another agency's.",
+                required=True,
+            ),
+            enum("role", Responsibility.Role),
+            a_date("start", required=True),
+            a_date("end"),
+        ),
+        checks=(needs_child_or_pregnancy, end_not_before_start("start", "end")),
+    ),
+    Table(
+        "births",
+        facts.Birth,
+        "Births, linking a pregnancy to the baby.",
+        fact(
+            "born_on",
+            "Date of birth.",
+            ref("child", "record", required=True),
+            ref("pregnancy", "pregnancy"),
+            Column(
+                "gestation_weeks",
+                "integer",
+                True,
+                "Completed weeks of gestation.",
+                minimum=20,
+                maximum=45,
+            ),
+            Column("birth_weight_grams", "integer", False, minimum=200, maximum=7000),
+        ),
+    ),
+    Table(
+        "neonatal_stays",
+        facts.NeonatalStay,
+        "Admissions to a neonatal unit.",
+        fact(
+            "admitted_on",
+            "Admission date.",
+            ref("child", "record", required=True),
+            a_date("discharged_on"),
+            text("level_of_care", max_length=32),
+        ),
+        checks=(end_not_before_start("occurred_on", "discharged_on"),),
+    ),
+    Table(
+        "contacts",
+        facts.Contact,
+        "Contacts with the family and who was seen.",
+        fact(
+            "date",
+            "Date of the contact.",
+            *child_or_pregnancy(),
+            enum("kind", facts.Contact.Kind),
+            ref("practitioner", "practitioner"),
+            yes_no("mother_seen", facts.YesNoNA),
+            ref("father", "record", "The father's/male carer's record id, if known."),
+            yes_no("father_seen", facts.YesNoNA),
+            text("father_not_seen_reason", max_length=500),
+        ),
+        checks=(needs_child_or_pregnancy,),
+    ),
+    Table(
+        "appointments",
+        facts.Appointment,
+        "Health appointments and their outcome.",
+        fact(
+            "date",
+            "Date of the appointment.",
+            ref(
+                "subject", "record", "The child's (or pregnant mother's) record id.", required=True
+            ),
+            ref("pregnancy", "pregnancy"),
+            enum("service", facts.Appointment.Service),
+            enum("outcome", facts.Appointment.Outcome),
+            a_date("followed_up_on", "When a missed appointment was followed up."),
+        ),
+    ),
+    Table(
+        "injuries",
+        facts.Injury,
+        "Injuries observed on a child, with the child's mobility.",
+        fact(
+            "date",
+            "Date observed.",
+            ref("child", "record", required=True),
+            enum("kind", facts.Injury.Kind),
+            text("body_site", max_length=100),
+            enum("mobility", facts.Mobility),
+            text("explanation", max_length=1000),
+            ref("practitioner", "practitioner"),
+        ),
+    ),
+    Table(
+        "referrals",
+        facts.Referral,
+        "Referrals made about a child or unborn child.",
+        fact(
+            "date",
+            "Date of the referral.",
+            *child_or_pregnancy(),
+            enum("kind", facts.Referral.Kind),
+            ref("to_agency", "agency", "Code of the agency referred to."),
+            text("reason", max_length=1000),
+        ),
+        checks=(needs_child_or_pregnancy,),
+    ),
+    Table(
+        "ed_attendances",
+        facts.EDAttendance,
+        "Emergency department attendances.",
+        fact(
+            "date",
+            "Date of arrival.",
+            ref("subject", "record", required=True),
+            Column("arrived_at", "datetime", True, "Arrival time, YYYY-MM-DDTHH:MM."),
+            yes_no("injury"),
+            text("presenting_complaint"),
+        ),
+    ),
+    Table(
+        "police_incidents",
+        facts.PoliceIncident,
+        "Police incidents.",
+        fact(
+            "date",
+            "Date of the incident.",
+            enum("kind", facts.PoliceIncident.Kind),
+            ref("perpetrator", "record"),
+            ref("victim", "record"),
+            yes_no("child_present"),
+            enum("dash_level", facts.PoliceIncident.DashLevel),
+            Column("postcode", "postcode"),
+        ),
+    ),
+    Table(
+        "convictions",
+        facts.Conviction,
+        "Convictions by offence category.",
+        fact(
+            "date",
+            "Date of conviction.",
+            ref("subject", "record", required=True),
+            enum("offence_category", facts.Conviction.OffenceCategory),
+            text("description"),
+        ),
+    ),
+    Table(
+        "findings_of_fact",
+        facts.FindingOfFact,
+        "Family-court findings of fact.",
+        fact(
+            "date",
+            "Date of the finding.",
+            ref("subject", "record", "The adult the finding is about.", required=True),
+            ref("child", "record", "The child concerned, if held."),
+            CATEGORY_OF_ABUSE,
+            text("summary", max_length=1000),
+        ),
+    ),
+    Table(
+        "probation_supervisions",
+        facts.ProbationSupervision,
+        "Probation supervision.",
+        fact(
+            "start",
+            "Start of supervision.",
+            ref("subject", "record", required=True),
+            a_date("end"),
+            text("order", required=True, max_length=64),
+            enum("risk_of_serious_harm", facts.ProbationSupervision.Risk),
+            ref("practitioner", "practitioner"),
+        ),
+        checks=(end_not_before_start("occurred_on", "end"),),
+    ),
+    Table(
+        "marac_cases",
+        facts.MaracCase,
+        "MARAC cases.",
+        fact(
+            "date",
+            "Date heard at MARAC.",
+            ref("victim", "record", required=True),
+            ref("perpetrator", "record"),
+            yes_no("safety_plan"),
+        ),
+    ),
+    Table(
+        "mental_health",
+        facts.MentalHealth,
+        "Mental-health history, adverse childhood experiences included.",
+        fact(
+            "date",
+            "Date recorded.",
+            ref("subject", "record", required=True),
+            enum("kind", facts.MentalHealth.Kind),
+            text("description"),
+            yes_no("current"),
+        ),
+    ),
+    Table(
+        "plans",
+        facts.Plan,
+        "Plans for a child or unborn child.",
+        fact(
+            "start",
+            "Start of the plan.",
+            *child_or_pregnancy(),
+            enum("kind", facts.Plan.Kind),
+            CATEGORY_OF_ABUSE,
+            a_date("end"),
+            ref("lead_practitioner", "practitioner"),
+            ref("key_worker", "practitioner"),
+            a_date("review_date"),
+            text("stepped_down_from", "Id of the plan this one stepped down from.", max_length=64),
+            yes_no("information_sharing_plan"),
+        ),
+        checks=(
+            needs_child_or_pregnancy,
+            needs_category_for_protection,
+            end_not_before_start("occurred_on", "end"),
+        ),
+    ),
+    Table(
+        "programme_events",
+        facts.ProgrammeEvent,
+        "Programme steps: referred, attended, missed, completed, withdrawn.",
+        fact(
+            "date",
+            "Date of the step.",
+            ref("subject", "record", "The participant's record id.", required=True),
+            ref("plan", "plan", "The plan the programme belongs to."),
+            text(
+                "programme_ref",
+                "Shared by all steps of one programme.",
+                required=True,
+                max_length=64,
+            ),
+            enum("programme", facts.ProgrammeEvent.Programme),
+            enum("status", facts.ProgrammeEvent.Status),
+        ),
+    ),
+    Table(
+        "assessments",
+        facts.Assessment,
+        "Assessments, the father's involvement and checks.",
+        fact(
+            "started_on",
+            "Start of the assessment.",
+            *child_or_pregnancy(),
+            enum("kind", facts.Assessment.Kind),
+            a_date("completed_on"),
+            yes_no("father_involved", facts.YesNoNA),
+            text("father_not_involved_reason", max_length=1000),
+            yes_no("mother_checks_done"),
+            yes_no("father_checks_done", facts.YesNoNA),
+            Column(
+                "factors",
+                "code_list",
+                False,
+                "CIN census factors at assessment, ';'-separated.",
+                values=tuple(sorted(code_values("assessment_factors"))),
+            ),
+            ref("practitioner", "practitioner"),
+        ),
+        checks=(needs_child_or_pregnancy, end_not_before_start("occurred_on", "completed_on")),
+    ),
+    Table(
+        "conferences",
+        facts.Conference,
+        "Child protection conferences: invited and attended.",
+        fact(
+            "date",
+            "Date of the conference.",
+            *child_or_pregnancy(),
+            enum("kind", facts.Conference.Kind),
+            enum_list("invited", facts.ConferenceRole, "Roles invited, ';'-separated."),
+            enum_list("attended", facts.ConferenceRole, "Roles that attended, ';'-separated."),
+        ),
+        checks=(needs_child_or_pregnancy,),
+    ),
+    Table(
+        "care_leaver_statuses",
+        facts.CareLeaverStatus,
+        "Care-leaver status of a parent.",
+        fact(
+            "date",
+            "Date recorded.",
+            ref("subject", "record", required=True),
+            yes_no("care_leaver"),
+            ref("personal_adviser", "practitioner"),
+        ),
+    ),
+    Table(
+        "crying_feeding_concerns",
+        facts.CryingFeedingConcern,
+        "Crying and feeding concerns and the ICON advice given.",
+        fact(
+            "date",
+            "Date raised.",
+            ref("child", "record", required=True),
+            enum("concern", facts.CryingFeedingConcern.Concern),
+            yes_no("icon_advice_mother", facts.YesNoNA),
+            yes_no("icon_advice_father", facts.YesNoNA),
+        ),
+    ),
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -9,7 +9,10 @@ from seen.ingest.schema import TABLES
 def loaded_counts() -> list[tuple[str, int]]:
     counts = [(table.name, table.model._default_manager.count()) for table in TABLES]
     counts.append(
-        ("quarantined (open)", QuarantinedRow.objects.filter(status=QuarantinedRow.Status.OPEN).count())
+        (
+            "quarantined (open)",
+            QuarantinedRow.objects.filter(status=QuarantinedRow.Status.OPEN).count(),
+        )
     )
     return counts
 

@@ -88,6 +88,9 @@ class LinkDecision(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.record} -> {self.person} ({self.method})"
+
 
 class Pregnancy(Sourced):
     """A pregnancy as one agency holds it. It stands for the unborn child: relationships, plans
@@ -103,7 +106,11 @@ class Pregnancy(Sourced):
     booked_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ONGOING)
     child = models.ForeignKey(
-        SourceRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        SourceRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The baby's record once born.",
     )
 
@@ -153,7 +160,11 @@ class Residence(Sourced):
     address = models.CharField(max_length=300, blank=True)
     postcode = models.CharField(max_length=8)
     area = models.ForeignKey(
-        "areas.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "areas.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Empty when the postcode lies outside the partnership.",
     )
     start = models.DateField(null=True, blank=True)
