@@ -7,7 +7,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -26,7 +33,7 @@ def progress_bar(*, enabled: bool = True) -> Iterator[ProgressCallback | None]:
         transient=False,
         disable=not sys.stderr.isatty(),
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(label: str, done: int, total: int) -> None:
         if label not in tasks:

@@ -33,7 +33,7 @@ class Fact(Sourced):
         abstract = True
 
 
-def _record(related: str = "+", *, optional: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+def _record(related: str = "+", *, optional: bool = False) -> models.ForeignKey:
     return models.ForeignKey(
         "people.SourceRecord",
         on_delete=models.PROTECT,
@@ -43,13 +43,13 @@ def _record(related: str = "+", *, optional: bool = False) -> models.ForeignKey:
     )
 
 
-def _pregnancy() -> models.ForeignKey:  # type: ignore[type-arg]
+def _pregnancy() -> models.ForeignKey:
     return models.ForeignKey(
         "people.Pregnancy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
 
-def _practitioner() -> models.ForeignKey:  # type: ignore[type-arg]
+def _practitioner() -> models.ForeignKey:
     return models.ForeignKey(
         "areas.Practitioner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
@@ -196,7 +197,7 @@ def _empty_value(table: Table, column: Column) -> Any:
     """What an empty optional cell stores: the model field's default where it has one."""
     if column.kind != "ref":
         model_field = table.model._meta.get_field(column.model_field)
-        if model_field.has_default():
+        if isinstance(model_field, models.Field) and model_field.has_default():
             return model_field.get_default()
     if column.kind in ("enum_list", "code_list"):
         return []

@@ -1,0 +1,56 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEEN := $(BIN)/seen
+INSTALLED := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+DEMO_EXTRACT := var/demo-extract
+DEMO_BIRTHS ?= 1000
+
+.PHONY: demo test install lint test-sqlite test-postgres schema bench clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(INSTALLED)
+
+demo: $(INSTALLED)
+	$(SEEN) migrate --noinput
+	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
+	$(SEEN) ingest $(DEMO_EXTRACT)
+	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(SEEN) runserver 127.0.0.1:8000
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/mypy
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(INSTALLED)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
+
+# PostgreSQL when reachable; in CI (CI=true) it is required and its absence fails the run.
+test-postgres: $(INSTALLED)
+	@if $(BIN)/python tools/pg_reachable.py "$(PG_URL)"; then \
+		echo "running the tests on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and PostgreSQL is unreachable: failing rather than skipping"; exit 1; \
+	else \
+		echo "PostgreSQL unreachable: its tests were skipped (they run in CI)"; \
+	fi
+
+schema: $(INSTALLED)
+	$(SEEN) extract_schema --out docs/extract-format/v1
+
+bench: $(INSTALLED)
+	$(SEEN) bench ingest
+
+clean:
+	rm -rf $(VENV) var
