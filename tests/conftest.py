@@ -42,7 +42,8 @@ def small_partnership() -> Rows:
             {"district": "QB1", "area": "QBM"},
         ],
         "agencies": [
-            {"code": "QAV-MAT", "name": "Quarry Vale Maternity", "kind": "midwifery", "area": "QAV"},
+            {"code": "QAV-MAT", "name": "Quarry Vale Maternity", "kind": "midwifery",
+             "area": "QAV"},
             {"code": "POL", "name": "Partnership Police", "kind": "police"},
         ],
         "practitioners": [

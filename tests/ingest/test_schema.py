@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import models
 
-from seen.ingest.json_schema import json_schema
+from seen.ingest.json_schema import json_schema, markdown_reference
 from seen.ingest.schema import TABLES, Table
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "extract-format" / "v1"
@@ -20,6 +20,11 @@ DERIVED = {("people", "person"), ("residences", "area")}  # set by linkage / fro
 def test_published_json_schema_is_current(table: Table) -> None:
     published = json.loads((PUBLISHED / f"{table.name}.schema.json").read_text())
     assert published == json_schema(table), "run `make schema` and commit docs/extract-format"
+
+
+def test_published_column_reference_is_current() -> None:
+    published = (PUBLISHED / "README.md").read_text()
+    assert published == markdown_reference(TABLES) + "\n", "run `make schema` and commit"
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from seen.ingest.json_schema import json_schema
+from seen.ingest.json_schema import json_schema, markdown_reference
 from seen.ingest.schema import TABLES
 
 
 class Command(BaseCommand):
     help = (
         "Write the agency extract format (version 1) as JSON Schema documents, one per CSV "
-        "file, into --out (default docs/extract-format/v1)."
+        "file, and their column reference as README.md, into --out "
+        "(default docs/extract-format/v1)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,4 +30,5 @@ class Command(BaseCommand):
         for table in TABLES:
             path = out / f"{table.name}.schema.json"
             path.write_text(json.dumps(json_schema(table), indent=2) + "\n", encoding="utf-8")
-        self.stdout.write(f"wrote {len(TABLES)} schemas to {out}")
+        (out / "README.md").write_text(markdown_reference(TABLES) + "\n", encoding="utf-8")
+        self.stdout.write(f"wrote {len(TABLES)} schemas and README.md to {out}")
