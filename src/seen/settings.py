@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "seen.facts",
     "seen.ingest",
     "seen.synth",
+    "seen.bench",
     "seen.web",
 ]
 
