@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import nhs_number
 import postcode
@@ -45,6 +46,7 @@ class Postcode:
     sector: str  # "QA1 2"
 
 
+@cache  # the same few thousand postcodes recur across millions of rows
 def parse_postcode(value: str) -> Postcode:
     parsed = postcode.parse(value)
     if not parsed.valid or parsed.postcode is None:

@@ -29,6 +29,7 @@ from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core import clock
 from seen.core.validators import parse_postcode
 from seen.facts.models import Plan
+from seen.ingest.inserts import insert_rows
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
 from seen.ingest.schema import (
     FORMAT_NAME,
@@ -441,7 +442,6 @@ class TableLoader:
         rows: list[tuple[SourceRow, dict[str, Any], str]],
         bad: list[tuple[SourceRow, RowProblem]],
     ) -> _ChunkPlan:
-        model = self.table.model
         plan = _ChunkPlan()
         keys = [self._key(values) for _row, values, _hash in rows]
         existing = self._existing(keys)
@@ -466,7 +466,7 @@ class TableLoader:
             self.seen_in_file[key_text] = (row.line, row_hash)
             current = existing.get(key)
             if current is None:
-                plan.new.append(model(**values, row_hash=row_hash, batch_id=self.batch.pk))
+                plan.new.append({**values, "row_hash": row_hash, "batch_id": self.batch.pk})
                 plan.accepted_keys.append(key_text)
             elif current[1] == row_hash:
                 plan.unchanged.append(key_text)
@@ -503,8 +503,7 @@ class TableLoader:
         now = clock.now()
         quarantine = self._new_quarantine_rows(bad)
         with transaction.atomic():
-            if plan.new:
-                model._default_manager.bulk_create(plan.new)
+            insert_rows(model, plan.new)
             for pk, version, values, row_hash, key_text in plan.changed:
                 instance = model._default_manager.get(pk=pk)
                 RowVersion.objects.create(
@@ -586,7 +585,7 @@ class TableLoader:
 
 @dataclass
 class _ChunkPlan:
-    new: list[models.Model] = field(default_factory=list)
+    new: list[dict[str, Any]] = field(default_factory=list)
     changed: list[tuple[int, int, dict[str, Any], str, str]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     accepted_keys: list[str] = field(default_factory=list)
