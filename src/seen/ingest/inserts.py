@@ -47,7 +47,7 @@ def _template(model: type[models.Model], vendor: str) -> _InsertTemplate:
     return _InsertTemplate(sql, tuple(columns))
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any]:  # type: ignore[type-arg]
+def _converter(field: models.Field) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
 
