@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "seen.areas",
     "seen.people",
     "seen.facts",
+    "seen.linkage",
     "seen.ingest",
     "seen.synth",
     "seen.bench",

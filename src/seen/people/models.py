@@ -25,6 +25,11 @@ class Person(models.Model):
 
     reference = models.CharField(max_length=20, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Set when all this person's records joined another person; the reference "
+        "stays valid and leads there.",
+    )
 
     def __str__(self) -> str:
         return self.reference
@@ -65,6 +70,7 @@ class LinkDecision(models.Model):
         AUTOMATIC = "automatic", "automatic (match above the link threshold)"
         CLERICAL = "clerical", "decided by a practitioner"
         NEW_PERSON = "new_person", "no match: a new person"
+        INCREMENTAL = "incremental", "matched on arrival against existing persons"
 
     record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="decisions")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="decisions")

@@ -1,0 +1,68 @@
+"""Re-deriving persons from what is stored: scored pairs in the link band plus the decisions in
+force. Batch runs call it after scoring; every clerical decision (and its undo) calls it too."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from seen.core import clock
+from seen.linkage.clustering import cluster
+from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
+from seen.linkage.persons import Assignment, assign_persons
+from seen.people.models import LinkDecision, SourceRecord
+
+
+def decisions_in_force() -> tuple[list[tuple[int, int]], list[tuple[int, int]], dict[int, int]]:
+    """must-link pairs, cannot-link pairs, and for each record the decision that binds it."""
+    must: list[tuple[int, int]] = []
+    cannot: list[tuple[int, int]] = []
+    binding: dict[int, int] = {}
+    for decision in ClericalDecision.objects.filter(undone_at__isnull=True).order_by("pk"):
+        for a, b in decision.must_link:
+            must.append((a, b))
+            binding[a] = binding[b] = decision.pk
+        for a, b in decision.cannot_link:
+            cannot.append((a, b))
+            binding.setdefault(a, decision.pk)
+            binding.setdefault(b, decision.pk)
+    return must, cannot, binding
+
+
+def recluster(run: LinkRun) -> Assignment:
+    records = list(SourceRecord.objects.values_list("pk", flat=True))
+    edges = list(
+        CandidatePair.objects.filter(band=CandidatePair.Band.LINK).values_list(
+            "record_l_id", "record_r_id", "match_probability"
+        )
+    )
+    must, cannot, binding = decisions_in_force()
+    clusters = cluster(records, edges, must_link=must, cannot_link=cannot)
+
+    strongest: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for a, b, probability in edges:
+        strongest[a].append((probability, b))
+        strongest[b].append((probability, a))
+
+    def explain(record: int, members: list[int]) -> tuple[str, float | None, dict[str, Any]]:
+        if record in binding:
+            return LinkDecision.Method.CLERICAL, None, {"run": run.pk, "decision": binding[record]}
+        if len(members) == 1:
+            return LinkDecision.Method.NEW_PERSON, None, {"run": run.pk}
+        together = set(members)
+        best = max(
+            ((p, other) for p, other in strongest.get(record, []) if other in together),
+            default=None,
+        )
+        if best is None:  # joined through another record's edge
+            return LinkDecision.Method.AUTOMATIC, None, {"run": run.pk}
+        return LinkDecision.Method.AUTOMATIC, best[0], {"run": run.pk, "pair_with": best[1]}
+
+    assignment = assign_persons(clusters, explain=explain, now=clock.now())
+    LinkRun.objects.filter(pk=run.pk).update(
+        persons_created=assignment.persons_created,
+        records_moved=assignment.records_moved,
+        records=len(records),
+        finished_at=clock.now(),
+    )
+    return assignment

@@ -1,0 +1,77 @@
+"""The clerical review queue: pairs in the review band that no decision has settled, most
+important first: a man around a baby, then anyone around a baby or pregnancy, then the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from seen.linkage.models import CandidatePair
+from seen.linkage.resolve import decisions_in_force
+from seen.people.models import Pregnancy, Relationship, Sex
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    pair: CandidatePair
+    priority: int  # 0 a man around a baby, 1 someone around a baby, 2 other
+    why_first: str
+
+
+_PRIORITY_TEXT = {
+    0: "a man linked to a baby or pregnancy",
+    1: "an adult linked to a baby or pregnancy",
+    2: "no link to a baby recorded",
+}
+
+
+def _around_a_baby(side: str) -> Q:
+    relationship = Relationship.objects.filter(person=OuterRef(side)).exclude(
+        kind=Relationship.Kind.SIBLING
+    )
+    pregnancy = Pregnancy.objects.filter(mother=OuterRef(side))
+    return Q(Exists(relationship)) | Q(Exists(pregnancy))
+
+
+def _queue() -> QuerySet[CandidatePair]:
+    around = _around_a_baby("record_l") | _around_a_baby("record_r")
+    male = Q(record_l__sex=Sex.MALE) | Q(record_r__sex=Sex.MALE)
+    return (
+        CandidatePair.objects.filter(band=CandidatePair.Band.REVIEW)
+        .exclude(record_l__person=F("record_r__person"))
+        .annotate(
+            priority=Case(
+                When(around & male, then=Value(0)),
+                When(around, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("record_l", "record_r", "record_l__agency", "record_r__agency")
+        .order_by("priority", "-match_probability", "pk")
+    )
+
+
+def review_queue(limit: int | None = None) -> list[ReviewItem]:
+    must, cannot, _ = decisions_in_force()
+    settled = {tuple(sorted(p)) for p in must + cannot}
+    items = []
+    for pair in _queue().iterator():
+        if (pair.record_l_id, pair.record_r_id) in settled:
+            continue
+        priority = pair.priority  # type: ignore[attr-defined]
+        items.append(ReviewItem(pair, priority, _PRIORITY_TEXT[priority]))
+        if limit is not None and len(items) >= limit:
+            break
+    return items
