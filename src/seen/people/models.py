@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from seen.core.models import Sourced, natural_key
 
@@ -57,6 +58,12 @@ class SourceRecord(Sourced):
 
     class Meta:
         constraints = [natural_key("sourcerecord")]
+        # Candidate look-ups for incremental matching (a record arriving, an A&E look-up).
+        indexes = [
+            models.Index(fields=["dob"], name="sourcerecord_dob"),
+            models.Index(fields=["postcode"], name="sourcerecord_postcode"),
+            models.Index(Lower("surname"), Lower("forename"), name="sourcerecord_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id}:{self.local_id}"

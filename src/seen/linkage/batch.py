@@ -1,0 +1,152 @@
+"""`seen link`: score every source record against every other (blocked), keep the evidence of
+each pair above the review threshold, and re-derive persons under the decisions in force."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import transaction
+
+from seen.core import clock
+from seen.ingest.inserts import insert_rows
+from seen.linkage.models import CandidatePair, LinkRun
+from seen.linkage.resolve import recluster
+from seen.linkage.settings import Thresholds, current_bands, model_path
+from seen.people.models import SourceRecord
+
+Progress = Callable[[str, int, int], None]
+
+RECORD_FIELDS = (
+    "pk",
+    "agency__code",
+    "forename",
+    "surname",
+    "previous_surnames",
+    "dob",
+    "sex",
+    "nhs_number",
+    "postcode",
+    "phone",
+)
+
+
+def record_rows(queryset: Any = None) -> Iterator[dict[str, Any]]:
+    """Source records as the model reads them (record_id is the database id, as text)."""
+    rows = (queryset if queryset is not None else SourceRecord.objects.all()).values_list(
+        *RECORD_FIELDS
+    )
+    for pk, source, forename, surname, previous, dob, sex, nhs, postcode, phone in rows.iterator(
+        chunk_size=20_000
+    ):
+        yield {
+            "record_id": str(pk),
+            "source": source,
+            "forename": forename,
+            "surname": surname,
+            "previous_surnames": previous,
+            "dob": dob,
+            "sex": sex,
+            "nhs_number": nhs,
+            "postcode": postcode,
+            "phone": phone,
+        }
+
+
+def load_or_train(prepared: Any, *, retrain: bool = False) -> Any:
+    from seen.linkage.model import LinkageModel
+
+    path = model_path()
+    if path.exists() and not retrain:
+        return LinkageModel.load(path)
+    model = LinkageModel.train(prepared)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    return model
+
+
+def run_batch(
+    *, retrain: bool = False, engine: str = "duckdb", progress: Progress | None = None
+) -> LinkRun:
+    from seen.linkage.prepare import prepare_records
+
+    bands = current_bands()
+    step = _stepper(progress)
+    step("reading records")
+    prepared = prepare_records(record_rows())
+    step("model")
+    model = load_or_train(prepared, retrain=retrain)
+    step("scoring pairs")
+    pairs = model.predict(prepared, threshold=bands.review)
+    run = LinkRun.objects.create(
+        kind=LinkRun.Kind.BATCH,
+        engine=engine,
+        model_version=str(getattr(model, "version", "")),
+        auto_link_threshold=bands.auto_link,
+        review_threshold=bands.review,
+        started_at=clock.now(),
+    )
+    step("storing evidence")
+    stored = store_pairs(pairs, model, bands, run)
+    LinkRun.objects.filter(pk=run.pk).update(pairs=stored)
+    step("clustering")
+    recluster(run)
+    step("done")
+    run.refresh_from_db()
+    return run
+
+
+def store_pairs(pairs: Any, model: Any, bands: Thresholds, run: LinkRun) -> int:
+    """Replace the stored pairs with this run's (decisions are kept: they name records)."""
+    comparisons = list(getattr(model, "comparison_names", []))
+    columns = pairs.to_pydict() if hasattr(pairs, "to_pydict") else pairs
+    lefts = columns["record_id_l"]
+    rows = []
+    for i in range(len(lefts)):
+        left, right = int(lefts[i]), int(columns["record_id_r"][i])
+        probability = float(columns["match_probability"][i])
+        rows.append(
+            {
+                "record_l_id": min(left, right),
+                "record_r_id": max(left, right),
+                "match_probability": probability,
+                "match_weight": float(columns["match_weight"][i]),
+                "evidence": _evidence(columns, comparisons, i),
+                "band": CandidatePair.Band.LINK
+                if probability >= bands.auto_link
+                else CandidatePair.Band.REVIEW,
+                "run_id": run.pk,
+            }
+        )
+    with transaction.atomic():
+        CandidatePair.objects.all().delete()
+        for start in range(0, len(rows), 20_000):
+            insert_rows(CandidatePair, rows[start : start + 20_000])
+    return len(rows)
+
+
+def _evidence(columns: dict[str, list[Any]], comparisons: list[str], i: int) -> dict[str, float]:
+    """Each comparison's match weight for pair i (mw_<comparison>, see LinkageModel.predict)."""
+    evidence = {}
+    for name in comparisons:
+        value = columns.get(f"mw_{name}", [None] * (i + 1))[i]
+        if value is not None and math.isfinite(value):
+            evidence[name] = round(float(value), 3)
+    return evidence
+
+
+def _stepper(progress: Progress | None) -> Callable[[str], None]:
+    """Report each named step as one tick of a single "link" bar."""
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        if progress:
+            progress(f"link: {label}", done, len(STEPS))
+        done += 1
+
+    return step
+
+
+STEPS = ("reading records", "model", "scoring pairs", "storing evidence", "clustering", "done")

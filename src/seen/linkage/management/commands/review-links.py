@@ -1,0 +1,94 @@
+"""`seen review-links`: the clerical review queue, and deciding a pair from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from seen.linkage import decisions
+from seen.linkage.models import CandidatePair
+from seen.linkage.review import ReviewItem, review_queue
+from seen.people.models import SourceRecord
+
+
+def _describe(record: SourceRecord) -> dict[str, Any]:
+    return {
+        "record": record.pk,
+        "agency": record.agency.code,
+        "local_id": record.local_id,
+        "name": " ".join(p for p in (record.forename, record.surname) if p),
+        "dob": record.dob.isoformat() if record.dob else None,
+        "sex": record.sex,
+        "person": record.person.reference if record.person else None,
+    }
+
+
+def _item(item: ReviewItem) -> dict[str, Any]:
+    pair = item.pair
+    return {
+        "pair": pair.pk,
+        "priority": item.why_first,
+        "match_probability": round(pair.match_probability, 4),
+        "match_weight": round(pair.match_weight, 2),
+        "evidence": pair.evidence,
+        "left": _describe(pair.record_l),
+        "right": _describe(pair.record_r),
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "List record pairs in the clerical review band, most important first (a man linked to "
+        "a baby first), or decide one: `seen review-links decide PAIR confirm|reject --reason R "
+        "--user NAME`. Decisions bind every later linkage run until undone."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", nargs="?", default="list", choices=["list", "decide"])
+        parser.add_argument("pair", nargs="?", type=int, help="pair id (decide)")
+        parser.add_argument("decision", nargs="?", choices=["confirm", "reject"])
+        parser.add_argument("--reason", default="", help="why (required to decide)")
+        parser.add_argument("--user", help="username of the practitioner deciding")
+        parser.add_argument("--limit", type=int, default=50, help="pairs to list (default 50)")
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "decide":
+            self._decide(options)
+            return
+        items = [_item(i) for i in review_queue(limit=options["limit"])]
+        if options["json"]:
+            self.stdout.write(json.dumps(items, indent=2))
+            return
+        if not items:
+            self.stdout.write("no pairs awaiting review")
+        for item in items:
+            left, right = item["left"], item["right"]
+            self.stdout.write(
+                f"pair {item['pair']}  p={item['match_probability']:.3f}  ({item['priority']})\n"
+                f"    {left['agency']}:{left['local_id']} {left['name']} {left['dob'] or ''}\n"
+                f"    {right['agency']}:{right['local_id']} {right['name']} {right['dob'] or ''}"
+            )
+
+    def _decide(self, options: dict[str, Any]) -> None:
+        if options["pair"] is None or options["decision"] is None:
+            raise CommandError("usage: seen review-links decide PAIR confirm|reject --reason R")
+        pair = CandidatePair.objects.filter(pk=options["pair"]).first()
+        if pair is None:
+            raise CommandError(f"no pair with id {options['pair']}")
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"no user named {options['user']!r}")
+        decide = decisions.confirm if options["decision"] == "confirm" else decisions.reject
+        try:
+            decision = decide(
+                pair.record_l_id, pair.record_r_id, user=user, reason=options["reason"]
+            )
+        except decisions.DecisionRefused as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"recorded decision {decision.pk}: {decision.kind}")
