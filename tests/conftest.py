@@ -88,6 +88,12 @@ def small_partnership() -> Rows:
     }
 
 
+@pytest.fixture(autouse=True)
+def linkage_model_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own (initially absent) linkage model, never the demo's in ./var."""
+    monkeypatch.setenv("SEEN_LINK_MODEL", str(tmp_path / "linkage-model" / "model.json"))
+
+
 @pytest.fixture
 def extract(tmp_path: Path) -> Callable[..., Path]:
     """Build an extract from the small partnership, with changes: extract(people=[...])."""

@@ -58,7 +58,8 @@ def _database_url() -> str:
 def _run_ingest(directory: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": _database_url()}
     return subprocess.Popen(
-        [sys.executable, "-m", "seen", "ingest", str(directory), "--chunk-size", "500", "--json"],
+        [sys.executable, "-m", "seen", "ingest", str(directory), "--chunk-size", "500", "--json",
+         "--no-link"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -32,15 +32,25 @@ RECORD_FIELDS = (
 )
 
 
-def record_rows(queryset: Any = None) -> Iterator[dict[str, Any]]:
+def record_rows(queryset: Any = None, *, with_person: bool = False) -> Iterator[dict[str, Any]]:
     """Source records as the model reads them (record_id is the database id, as text)."""
     rows = (queryset if queryset is not None else SourceRecord.objects.all()).values_list(
-        *RECORD_FIELDS
+        *RECORD_FIELDS, "person_id"
     )
-    for pk, source, forename, surname, previous, dob, sex, nhs, postcode, phone in rows.iterator(
-        chunk_size=20_000
-    ):
-        yield {
+    for (
+        pk,
+        source,
+        forename,
+        surname,
+        previous,
+        dob,
+        sex,
+        nhs,
+        postcode,
+        phone,
+        person,
+    ) in rows.iterator(chunk_size=20_000):
+        row = {
             "record_id": str(pk),
             "source": source,
             "forename": forename,
@@ -52,6 +62,21 @@ def record_rows(queryset: Any = None) -> Iterator[dict[str, Any]]:
             "postcode": postcode,
             "phone": phone,
         }
+        if with_person:
+            row["person_id"] = person
+        yield row
+
+
+def tf_columns(settings: dict[str, Any]) -> list[str]:
+    """The columns whose term frequencies adjust a comparison level."""
+    return sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in settings["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
 
 
 def load_or_train(prepared: Any, *, retrain: bool = False) -> Any:
@@ -77,6 +102,9 @@ def run_batch(
     prepared = prepare_records(record_rows())
     step("model")
     model = load_or_train(prepared, retrain=retrain)
+    from seen.linkage.incremental import save_term_frequencies
+
+    save_term_frequencies(prepared, tf_columns(model.settings))
     step("scoring pairs")
     pairs = model.predict(prepared, threshold=bands.review)
     run = LinkRun.objects.create(

@@ -30,7 +30,7 @@ class Assignment:
     person_of: dict[int, int] = field(default_factory=dict)  # record id -> person id
 
 
-def _next_reference_number() -> int:
+def next_reference_number() -> int:
     last = Person.objects.order_by("-reference").values_list("reference", flat=True).first()
     return int(last[1:]) + 1 if last else 1
 
@@ -55,7 +55,7 @@ def assign_persons(clusters: dict[int, int], *, explain: Explain, now: datetime)
     result = Assignment()
     with transaction.atomic():
         Person.objects.filter(pk__in=revived).update(merged_into=None)
-        number = _next_reference_number()
+        number = next_reference_number()
         new_persons = []
         for key in sorted(members):
             if key not in keeper:

@@ -62,6 +62,7 @@ class SourceRecord(Sourced):
         indexes = [
             models.Index(fields=["dob"], name="sourcerecord_dob"),
             models.Index(fields=["postcode"], name="sourcerecord_postcode"),
+            models.Index(fields=["phone"], name="sourcerecord_phone"),
             models.Index(Lower("surname"), Lower("forename"), name="sourcerecord_name"),
         ]
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.core.progress import progress_bar
 from seen.ingest.loader import CHUNK_SIZE, ExtractError, IngestSummary, ingest_extract
+from seen.linkage.incremental import link_new_arrivals
 
 
 class Command(BaseCommand):
@@ -24,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path, help="folder holding the extract")
         parser.add_argument(
             "--json", action="store_true", help="print a JSON summary instead of a table"
+        )
+        parser.add_argument(
+            "--no-link",
+            action="store_true",
+            help="do not match newly arrived people against known persons (by default they are "
+            "matched once a linkage model exists, see `seen link`)",
         )
         parser.add_argument(
             "--chunk-size",
@@ -42,10 +49,15 @@ class Command(BaseCommand):
                 )
         except ExtractError as error:
             raise CommandError(str(error)) from None
+        report = summary.as_dict()
+        if not options["no_link"]:
+            report["linked_on_arrival"] = link_new_arrivals()
         if options["json"]:
-            self.stdout.write(json.dumps(summary.as_dict(), indent=2))
+            self.stdout.write(json.dumps(report, indent=2))
         else:
             self._print(summary)
+            if report.get("linked_on_arrival"):
+                self.stdout.write(f"linked on arrival: {report['linked_on_arrival']}")
         if summary.refused_files:
             raise CommandError(
                 f"{len(summary.refused_files)} file(s) refused; the other files were loaded"

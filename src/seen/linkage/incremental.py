@@ -1,0 +1,283 @@
+"""Matching one record on arrival (at ingest, or typed at an A&E look-up) against the persons
+already known, without re-running the batch.
+
+Candidates come from the database's indexes (NHS number, date of birth, name, postcode), then
+the trained model scores the new record against them with Splink's real-time comparison, using
+the term frequencies saved by the last batch run, so that a pair scores here exactly as it
+would in a batch run."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from seen.linkage.batch import record_rows
+from seen.linkage.settings import Thresholds, current_bands, model_path
+from seen.people.models import SourceRecord
+
+MAX_CANDIDATES = 200
+ARRIVALS_FOR_A_BATCH = 2_000
+
+
+def tf_path() -> Path:
+    return model_path().with_name("term_frequencies.json")
+
+
+def save_term_frequencies(prepared: pa.Table, columns: list[str]) -> None:
+    """Save value -> frequency for each term-frequency column, as Splink computes them."""
+    frequencies: dict[str, dict[str, float]] = {}
+    for name in columns:
+        if name not in prepared.column_names:
+            continue
+        counts = prepared.group_by(name).aggregate([([], "count_all")]).to_pydict()
+        values, totals = counts[name], counts["count_all"]
+        present = sum(n for v, n in zip(values, totals, strict=True) if v is not None)
+        frequencies[name] = {
+            v: n / present for v, n in zip(values, totals, strict=True) if v is not None
+        }
+    path = tf_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(frequencies))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    record_id: int
+    person_id: int | None
+    match_probability: float
+    match_weight: float
+    evidence: dict[str, float]
+
+
+@dataclass
+class MatchResult:
+    band: str  # "link" | "review" | "no_link"
+    best: Candidate | None
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def person_id(self) -> int | None:
+        return self.best.person_id if self.best and self.band == "link" else None
+
+
+class IncrementalMatcher:
+    """Holds the model, term frequencies and a DuckDB connection; reuse one per process."""
+
+    def __init__(self) -> None:
+        from seen.linkage.model import LinkageModel, _db_api
+        from seen.linkage.prepare import connect
+
+        self.model = LinkageModel.load(model_path())
+        self.settings = copy.deepcopy(self.model.settings)
+        path = tf_path()
+        self.frequencies: dict[str, dict[str, float]] = (
+            json.loads(path.read_text()) if path.exists() else {}
+        )
+        self.connection = connect(threads=1)
+        self.db_api = _db_api(self.connection)
+        self.comparisons = self.model.comparison_names
+
+    def _prepared(self, rows: list[dict[str, Any]]) -> pa.Table:
+        from seen.linkage.prepare import prepare_records
+
+        table = prepare_records(rows)
+        for name, frequencies in self.frequencies.items():
+            values = table.column(name).to_pylist()
+            tf = [frequencies.get(v) if v is not None else None for v in values]
+            table = table.append_column(f"tf_{name}", pa.array(tf, type=pa.float64()))
+        return table
+
+    def score(self, record: dict[str, Any], candidates: list[dict[str, Any]]) -> list[Candidate]:
+        """Score one record (as batch.record_rows gives them) against candidate records."""
+        if not candidates:
+            return []
+        from splink.internals.realtime import compare_records
+
+        new = self._prepared([record])
+        others = self._prepared(candidates)
+        scored = compare_records(
+            new, others, self.settings, self.db_api, sql_cache_key=f"seen-{self.model.version}"
+        ).as_record_list()
+        persons = {str(c["record_id"]): c.get("person_id") for c in candidates}
+        results = []
+        for row in scored:
+            evidence = {}
+            for name in self.comparisons:
+                weight = row.get(f"mw_{name}")
+                if weight is None:
+                    continue
+                adjustment = row.get(f"mw_tf_adj_{name}") or 0.0
+                evidence[name] = round(float(weight) + float(adjustment), 3)
+            results.append(
+                Candidate(
+                    record_id=int(row["record_id_r"]),
+                    person_id=persons.get(str(row["record_id_r"])),
+                    match_probability=float(row["match_probability"]),
+                    match_weight=float(row["match_weight"]),
+                    evidence=evidence,
+                )
+            )
+        return sorted(results, key=lambda c: (-c.match_probability, c.record_id))
+
+    def match(
+        self, record: dict[str, Any], *, exclude: int | None = None, bands: Thresholds | None = None
+    ) -> MatchResult:
+        bands = bands or current_bands()
+        queryset = candidate_records(record, exclude=exclude)
+        candidates = list(record_rows(queryset, with_person=True))
+        scored = self.score(record, candidates)
+        best = scored[0] if scored else None
+        if best is None or best.match_probability < bands.review:
+            band = "no_link"
+        elif best.match_probability >= bands.auto_link:
+            band = "link"
+        else:
+            band = "review"
+        return MatchResult(band, best, scored)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> Any:
+    """Records that share an indexed key with this one: the blocking of a single record."""
+    keys = Q(pk__in=[])
+    nhs = (record.get("nhs_number") or "").strip()
+    if nhs:
+        keys |= Q(nhs_number=nhs)
+    born = _as_date(record.get("dob"))
+    if born:
+        keys |= Q(dob=born)
+        if born.day <= 12 and born.day != born.month:
+            keys |= Q(dob=born.replace(month=born.day, day=born.month))
+    surname = (record.get("surname") or "").strip().lower()
+    forename = (record.get("forename") or "").strip().lower()
+    if surname and forename:
+        keys |= Q(surname_lower=surname, forename_lower=forename)
+    postcode = (record.get("postcode") or "").strip().upper()
+    if postcode:
+        keys |= Q(postcode=postcode)
+    phone = (record.get("phone") or "").strip()
+    if phone:
+        keys |= Q(phone=phone)
+    records = (
+        SourceRecord.objects.all() if exclude is None else SourceRecord.objects.exclude(pk=exclude)
+    )
+    return (
+        records.annotate(surname_lower=Lower("surname"), forename_lower=Lower("forename"))
+        .filter(keys)
+        .order_by("pk")[:MAX_CANDIDATES]
+    )
+
+
+_matcher: IncrementalMatcher | None = None
+
+
+_matcher_stamp: float | None = None
+
+
+def matcher() -> IncrementalMatcher:
+    """The process's matcher, loaded once and again only when a new model is saved."""
+    global _matcher, _matcher_stamp
+    stamp = model_path().stat().st_mtime
+    if _matcher is None or stamp != _matcher_stamp:
+        _matcher, _matcher_stamp = IncrementalMatcher(), stamp
+    return _matcher
+
+
+def link_arrivals(record_ids: list[int]) -> dict[str, int]:
+    """Give each newly arrived record a person: the matched person when the best candidate is in
+    the link band, otherwise a new person (review-band candidates are queued for a person)."""
+    from seen.core import clock
+    from seen.linkage.models import CandidatePair, LinkRun
+    from seen.linkage.persons import next_reference_number, reference_for
+    from seen.people.models import LinkDecision, Person
+
+    bands = current_bands()
+    engine = matcher()
+    counts = {"link": 0, "review": 0, "no_link": 0}
+    run = LinkRun.objects.create(
+        kind=LinkRun.Kind.INCREMENTAL,
+        model_version=engine.model.version,
+        auto_link_threshold=bands.auto_link,
+        review_threshold=bands.review,
+        started_at=clock.now(),
+    )
+    for record in record_rows(SourceRecord.objects.filter(pk__in=record_ids, person__isnull=True)):
+        own_id = int(record["record_id"])
+        result = engine.match(record, exclude=own_id, bands=bands)
+        counts[result.band] += 1
+        if result.band == "link" and result.best and result.best.person_id:
+            person_id = result.best.person_id
+            method, probability = LinkDecision.Method.INCREMENTAL, result.best.match_probability
+            evidence: dict[str, Any] = {
+                "run": run.pk,
+                "pair_with": result.best.record_id,
+                "weights": result.best.evidence,
+            }
+        else:
+            person_id = Person.objects.create(reference=reference_for(next_reference_number())).pk
+            method, probability, evidence = LinkDecision.Method.NEW_PERSON, None, {"run": run.pk}
+        SourceRecord.objects.filter(pk=own_id).update(person_id=person_id)
+        LinkDecision.objects.filter(record_id=own_id, superseded_at__isnull=True).update(
+            superseded_at=clock.now()
+        )
+        LinkDecision.objects.create(
+            record_id=own_id,
+            person_id=person_id,
+            method=method,
+            match_probability=probability,
+            evidence=evidence,
+            decided_at=clock.now(),
+        )
+        for candidate in result.candidates:
+            if candidate.match_probability < bands.review:
+                break
+            left, right = sorted((own_id, candidate.record_id))
+            CandidatePair.objects.update_or_create(
+                record_l_id=left,
+                record_r_id=right,
+                defaults={
+                    "match_probability": candidate.match_probability,
+                    "match_weight": candidate.match_weight,
+                    "evidence": candidate.evidence,
+                    "band": "link" if candidate.match_probability >= bands.auto_link else "review",
+                    "run": run,
+                },
+            )
+    LinkRun.objects.filter(pk=run.pk).update(records=len(record_ids), finished_at=clock.now())
+    return counts
+
+
+def link_new_arrivals() -> dict[str, int] | None:
+    """Match every record that has no person yet, if a model has been trained (else None:
+    the first `seen link` resolves everything in one batch)."""
+    if not model_path().exists():
+        return None
+    waiting = list(SourceRecord.objects.filter(person__isnull=True).values_list("pk", flat=True))
+    if len(waiting) > ARRIVALS_FOR_A_BATCH:
+        # Many arrivals at once (a new agency's first extract): one batch run is far quicker
+        # than matching each in turn, and reuses the trained model.
+        from seen.linkage.batch import run_batch
+
+        run = run_batch()
+        return {"batch_run": run.pk, "records": run.records}
+    return link_arrivals(waiting) if waiting else {"link": 0, "review": 0, "no_link": 0}
