@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from seen.linkage.batch import record_rows
+from seen.linkage.prepare import _text
 from seen.linkage.settings import Thresholds, current_bands, model_path
 from seen.people.models import SourceRecord
 
@@ -86,9 +87,21 @@ class IncrementalMatcher:
         self.comparisons = self.model.comparison_names
 
     def _prepared(self, rows: list[dict[str, Any]]) -> pa.Table:
-        from seen.linkage.prepare import prepare_records
+        """Normalise on this matcher's own connection (opening one per call costs more than
+        the scoring itself)."""
+        from seen.linkage.prepare import RAW_COLUMNS, _prepare
 
-        table = prepare_records(rows)
+        raw = pa.table(
+            {
+                name: pa.array([_text(row.get(name)) for row in rows], type=pa.string())
+                for name in RAW_COLUMNS
+            }
+        )
+        self.connection.register("seen_incremental_raw", raw)
+        try:
+            table = _prepare(self.connection, "seen_incremental_raw", list(RAW_COLUMNS))
+        finally:
+            self.connection.unregister("seen_incremental_raw")
         for name, frequencies in self.frequencies.items():
             values = table.column(name).to_pylist()
             tf = [frequencies.get(v) if v is not None else None for v in values]
@@ -101,8 +114,8 @@ class IncrementalMatcher:
             return []
         from splink.internals.realtime import compare_records
 
-        new = self._prepared([record])
-        others = self._prepared(candidates)
+        both = self._prepared([record, *candidates])
+        new, others = both.slice(0, 1), both.slice(1)
         scored = compare_records(
             new, others, self.settings, self.db_api, sql_cache_key=f"seen-{self.model.version}"
         ).as_record_list()
