@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -115,7 +116,8 @@ class IncrementalMatcher:
         from splink.internals.realtime import compare_records
 
         both = self._prepared([record, *candidates])
-        new, others = both.slice(0, 1), both.slice(1)
+        is_new = pc.equal(both.column("record_id"), str(record["record_id"]))
+        new, others = both.filter(is_new), both.filter(pc.invert(is_new))
         scored = compare_records(
             new, others, self.settings, self.db_api, sql_cache_key=f"seen-{self.model.version}"
         ).as_record_list()
