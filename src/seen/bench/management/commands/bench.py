@@ -1,4 +1,5 @@
-"""`seen bench ingest`: benchmarks that print figures (not timed tests)."""
+"""`seen bench ingest` and `seen bench linkage`: benchmarks that print figures (not timed
+tests)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from seen.bench.runner import BenchmarkFailed, run_seen
 class Command(BaseCommand):
     help = (
         "Benchmarks that print figures. 'ingest': generate a synthetic partnership, then time "
-        "`seen ingest` into a fresh database (SQLite by default) and print rows per second."
+        "`seen ingest` into a fresh database (SQLite by default) and print rows per second. "
+        "'linkage': train, score and cluster with Seen's linkage model on datasets with ground "
+        "truth (FEBRL 3 and 4, historical figures with a Splink baseline, a synthetic "
+        "partnership) and print precision, recall, F1, wall time and peak memory."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,7 +35,51 @@ class Command(BaseCommand):
         )
         ingest.add_argument("--json", action="store_true", help="print the figures as JSON")
 
+        from seen.bench.linkage import DATASETS, DEFAULT_DATASETS, default_data_dir
+        from seen.linkage.model import Bands
+
+        linkage = benches.add_parser(
+            "linkage",
+            help="linkage quality and speed on datasets with ground truth",
+            description="Each dataset runs in its own process (wall time and peak memory are "
+            "its own). See docs/linkage.md for how to read the figures.",
+        )
+        linkage.add_argument(
+            "--data", type=Path, default=default_data_dir(),
+            help="folder of the Splink datasets (febrl/, historical_figures_with_errors_50k."
+            "parquet); default <repo>/../shared/datasets/splink/data",
+        )
+        linkage.add_argument(
+            "--only", default=",".join(DEFAULT_DATASETS),
+            help=f"comma-separated datasets from {','.join(DATASETS)} "
+            f"(default {','.join(DEFAULT_DATASETS)}; 'speed' is the large run)",
+        )
+        linkage.add_argument(
+            "--births", type=int, default=7000,
+            help="births in the synthetic partnership (default 7000: about 100,000 records)",
+        )
+        linkage.add_argument(
+            "--records", type=int, default=1_000_000,
+            help="source records for the speed run (default 1,000,000)",
+        )
+        linkage.add_argument(
+            "--auto-link", type=float, default=Bands().auto_link,
+            help=f"auto-link threshold, match probability (default {Bands().auto_link})",
+        )
+        linkage.add_argument(
+            "--review", type=float, default=Bands().review,
+            help=f"review threshold, match probability (default {Bands().review})",
+        )
+        linkage.add_argument("--seed", type=int, default=1, help="training seed (default 1)")
+        linkage.add_argument(
+            "--no-baseline", action="store_true", help="skip the baseline Splink model"
+        )
+        linkage.add_argument("--json", action="store_true", help="print the figures as JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["bench"] == "linkage":
+            self._linkage(options)
+            return
         if options["births"] < 1 or options["areas"] < 1:
             raise CommandError("--births and --areas must be at least 1")
         try:
@@ -84,3 +132,47 @@ class Command(BaseCommand):
             "reingest_unchanged": rerun["unchanged"],
             "peak_rss_mb_any_step": round(max(first.peak_rss_mb, synth.peak_rss_mb)),
         }
+
+    def _linkage(self, options: dict[str, Any]) -> None:
+        from seen.bench.linkage import DATASETS, bench, report_lines
+        from seen.linkage.model import Bands
+
+        names = [n.strip() for n in options["only"].split(",") if n.strip()]
+        unknown = [n for n in names if n not in DATASETS]
+        if unknown or not names:
+            raise CommandError(
+                f"--only: unknown dataset(s) {', '.join(unknown) or '(none given)'}; "
+                f"choose from {', '.join(DATASETS)}"
+            )
+        try:
+            Bands(options["auto_link"], options["review"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        data = Path(options["data"])
+        if any(n in ("febrl3", "febrl4", "historical") for n in names) and not data.is_dir():
+            raise CommandError(f"--data {data}: no such folder")
+        if not 30 <= options["births"] <= 150_000:
+            raise CommandError("--births must be between 30 and 150000")
+        settings = {
+            "data": str(data),
+            "births": options["births"],
+            "records": options["records"],
+            "auto_link": options["auto_link"],
+            "review": options["review"],
+            "seed": options["seed"],
+            "no_baseline": options["no_baseline"],
+        }
+
+        def log(message: str) -> None:
+            self.stderr.write(message)
+            self.stderr.flush()
+
+        results = bench(names, settings, log)
+        if options["json"]:
+            self.stdout.write(json.dumps({"options": settings, "results": results}, indent=2))
+        else:
+            for line in report_lines(results, settings):
+                self.stdout.write(line)
+        failed = [name for name, r in results.items() if "error" in r]
+        if failed:
+            raise CommandError(f"failed: {', '.join(failed)}")
