@@ -106,7 +106,12 @@ def run_batch(
 
     save_term_frequencies(prepared, tf_columns(model.settings))
     step("scoring pairs")
-    pairs = model.predict(prepared, threshold=bands.review)
+    if engine == "spark":
+        from seen.linkage.spark import predict_with_spark
+
+        pairs = predict_with_spark(model.settings, prepared, threshold=bands.review)
+    else:
+        pairs = model.predict(prepared, threshold=bands.review)
     run = LinkRun.objects.create(
         kind=LinkRun.Kind.BATCH,
         engine=engine,
