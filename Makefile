@@ -22,7 +22,8 @@ $(INSTALLED): requirements.lock pyproject.toml
 demo: $(INSTALLED)
 	$(SEEN) migrate --noinput
 	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
-	$(SEEN) ingest $(DEMO_EXTRACT)
+	$(SEEN) ingest $(DEMO_EXTRACT) --no-link
+	$(SEEN) link
 	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(SEEN) runserver 127.0.0.1:8000
 
