@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from seen.ingest.models import IngestBatch, QuarantinedRow
 from seen.ingest.schema import TABLES
+from seen.people.models import Person
 
 
 def loaded_counts() -> list[tuple[str, int]]:
