@@ -9,6 +9,7 @@ from seen.people.models import Person
 
 def loaded_counts() -> list[tuple[str, int]]:
     counts = [(table.name, table.model._default_manager.count()) for table in TABLES]
+    counts.append(("persons (after linkage)", Person.objects.count()))
     counts.append(
         (
             "quarantined (open)",
