@@ -13,7 +13,7 @@ from seen.core import clock
 from seen.ingest.inserts import insert_rows
 from seen.linkage.models import CandidatePair, LinkRun
 from seen.linkage.resolve import recluster
-from seen.linkage.settings import Thresholds, current_bands, model_path
+from seen.linkage.settings import Bands, current_bands, model_path
 from seen.people.models import SourceRecord
 
 Progress = Callable[[str, int, int], None]
@@ -130,7 +130,7 @@ def run_batch(
     return run
 
 
-def store_pairs(pairs: Any, model: Any, bands: Thresholds, run: LinkRun) -> int:
+def store_pairs(pairs: Any, model: Any, bands: Bands, run: LinkRun) -> int:
     """Replace the stored pairs with this run's (decisions are kept: they name records)."""
     comparisons = list(getattr(model, "comparison_names", []))
     columns = pairs.to_pydict() if hasattr(pairs, "to_pydict") else pairs

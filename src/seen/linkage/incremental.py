@@ -22,7 +22,7 @@ from django.db.models.functions import Lower
 
 from seen.linkage.batch import record_rows
 from seen.linkage.prepare import _text
-from seen.linkage.settings import Thresholds, current_bands, model_path
+from seen.linkage.settings import Bands, current_bands, model_path
 from seen.people.models import SourceRecord
 
 MAX_CANDIDATES = 200
@@ -143,7 +143,7 @@ class IncrementalMatcher:
         return sorted(results, key=lambda c: (-c.match_probability, c.record_id))
 
     def match(
-        self, record: dict[str, Any], *, exclude: int | None = None, bands: Thresholds | None = None
+        self, record: dict[str, Any], *, exclude: int | None = None, bands: Bands | None = None
     ) -> MatchResult:
         bands = bands or current_bands()
         queryset = candidate_records(record, exclude=exclude)

@@ -43,8 +43,8 @@ class Bands:
     automatically; at or above `review` (and below auto_link) a person decides; below, no
     link. Match probabilities."""
 
-    auto_link: float = 0.99
-    review: float = 0.5
+    auto_link: float = 0.995
+    review: float = 0.1
 
     def __post_init__(self) -> None:
         if not 0 < self.review <= self.auto_link < 1:
@@ -169,7 +169,7 @@ COMPARISONS: tuple[tuple[str, tuple[str, ...], list[dict[str, Any]]], ...] = (
         ("dob_text",),
         [
             _null("dob_text"),
-            _level('"dob_text_l" = "dob_text_r"', "same date of birth"),
+            _level('"dob_text_l" = "dob_text_r"', "same date of birth", tf="dob_text"),
             _level('"dob_text_l" = "dob_swapped_r"', "day and month transposed"),
             _level(
                 'hamming("dob_text_l", "dob_text_r") <= 1',
@@ -377,6 +377,7 @@ EM_MAX_PAIRS = 3e6
 # No level is ever certain: an m or u probability estimated as 0 (a level never seen among
 # matches, or never among random pairs) would give an infinite weight, and one wrong NHS number
 # would then forbid a link whatever else agrees. Each is kept at least this large.
+U_MATCH_CORRECTION_LIMIT = 0.05
 M_FLOOR = 1e-3
 U_FLOOR = 1e-6
 
@@ -700,16 +701,18 @@ def _u_without_matches(settings: dict[str, Any]) -> dict[str, Any]:
     them are in fact one person, and they land mostly in the agreeing levels. Among all pairs
     that hardly matters, but it does for rare agreements (the same NHS number) and for the
     conditioned levels (of random pairs sharing a postcode in a small file, many are one
-    person). The observed u is (1 - prior) u + prior m, so u = (observed - prior m) / (1 - prior),
-    floored later."""
+    person). The observed u is (1 - prior) u + prior m, so u = (observed - prior m) / (1 - prior).
+    The difference is small against large numbers when the prior is a little too high, so the
+    correction takes away at most 1 - U_MATCH_CORRECTION_LIMIT of the observed u."""
     prior = float(settings["probability_two_random_records_match"])
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level") or level.get("u_probability") is None:
                 continue
             m = float(level.get("m_probability") or 0.0)
-            u = (float(level["u_probability"]) - prior * m) / (1 - prior)
-            level["u_probability"] = max(u, 0.0)
+            observed = float(level["u_probability"])
+            u = (observed - prior * m) / (1 - prior)
+            level["u_probability"] = max(u, observed * U_MATCH_CORRECTION_LIMIT)
     return settings
 
 

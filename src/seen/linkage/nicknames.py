@@ -402,8 +402,14 @@ TITLES: frozenset[str] = frozenset(
         "bart",
         "hon",
         "rt",
+        "nd",
+        "rd",
+        "th",
+        "baronet",
     }
 )
+# Words that stand where a surname should be but are a title or an honour ("Bt", "Baronet").
+SURNAME_PLACEHOLDERS: frozenset[str] = frozenset({"bt", "bart", "baronet", "kt", "esq", "esquire"})
 
 
 @cache

@@ -238,7 +238,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> 
 
     titles = _lit_list(nicknames.TITLES)
     skip = _lit_list(nicknames.TITLES | nicknames.PLACEHOLDERS)
-    placeholders = _lit_list(nicknames.PLACEHOLDERS)
+    placeholders = _lit_list(nicknames.PLACEHOLDERS | nicknames.SURNAME_PLACEHOLDERS)
     # Names: accents off, apostrophes dropped, anything not a letter becomes a separator.
     clean = (
         "nullif(trim(regexp_replace(regexp_replace(lower(strip_accents({x})),"

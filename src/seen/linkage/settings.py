@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings as django_settings
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    auto_link: float  # at or above: linked automatically
-    review: float  # at or above (and below auto_link): clerical review; below: no link
+from seen.linkage.model import Bands
 
 
-def current_bands() -> Thresholds:
-    """SEEN_LINK_AUTO and SEEN_LINK_REVIEW (match probabilities) override the defaults."""
-    auto = float(os.environ.get("SEEN_LINK_AUTO", "0.99"))
-    review = float(os.environ.get("SEEN_LINK_REVIEW", "0.5"))
-    if not 0 < review <= auto < 1:
-        raise ValueError(
-            f"link thresholds must satisfy 0 < review ({review}) <= auto-link ({auto}) < 1"
-        )
-    return Thresholds(auto, review)
+def current_bands() -> Bands:
+    """The model's measured defaults (docs/linkage.md), unless SEEN_LINK_AUTO or
+    SEEN_LINK_REVIEW (match probabilities) say otherwise."""
+    defaults = Bands()
+    return Bands(
+        auto_link=float(os.environ.get("SEEN_LINK_AUTO", defaults.auto_link)),
+        review=float(os.environ.get("SEEN_LINK_REVIEW", defaults.review)),
+    )
 
 
 def model_path() -> Path:
-    return Path(
-        os.environ.get("SEEN_LINK_MODEL", django_settings.VAR_DIR / "linkage" / "model.json")
-    )
+    default = django_settings.VAR_DIR / "linkage" / "model.json"
+    return Path(os.environ.get("SEEN_LINK_MODEL", default))
