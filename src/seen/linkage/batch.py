@@ -163,7 +163,8 @@ def _evidence(columns: dict[str, list[Any]], comparisons: list[str], i: int) -> 
     """Each comparison's match weight for pair i (mw_<comparison>, see LinkageModel.predict)."""
     evidence = {}
     for name in comparisons:
-        value = columns.get(f"mw_{name}", [None] * (i + 1))[i]
+        column = columns.get(f"mw_{name}")
+        value = column[i] if column is not None else None
         if value is not None and math.isfinite(value):
             evidence[name] = round(float(value), 3)
     return evidence
