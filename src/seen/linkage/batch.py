@@ -12,58 +12,28 @@ from django.db import transaction
 from seen.core import clock
 from seen.ingest.inserts import insert_rows
 from seen.linkage.models import CandidatePair, LinkRun
+from seen.linkage.prepare import RAW_COLUMNS
 from seen.linkage.resolve import recluster
 from seen.linkage.settings import Bands, current_bands, model_path
 from seen.people.models import SourceRecord
 
 Progress = Callable[[str, int, int], None]
 
-RECORD_FIELDS = (
-    "pk",
-    "agency__code",
-    "forename",
-    "surname",
-    "previous_surnames",
-    "dob",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "phone",
-)
+# A source record's fields under the names the model reads (seen.linkage.prepare.RAW_COLUMNS).
+_FIELD_FOR_COLUMN = {"record_id": "pk", "source": "agency__code"}
 
 
 def record_rows(queryset: Any = None, *, with_person: bool = False) -> Iterator[dict[str, Any]]:
     """Source records as the model reads them (record_id is the database id, as text)."""
+    fields = [_FIELD_FOR_COLUMN.get(column, column) for column in RAW_COLUMNS]
     rows = (queryset if queryset is not None else SourceRecord.objects.all()).values_list(
-        *RECORD_FIELDS, "person_id"
+        *fields, "person_id"
     )
-    for (
-        pk,
-        source,
-        forename,
-        surname,
-        previous,
-        dob,
-        sex,
-        nhs,
-        postcode,
-        phone,
-        person,
-    ) in rows.iterator(chunk_size=20_000):
-        row = {
-            "record_id": str(pk),
-            "source": source,
-            "forename": forename,
-            "surname": surname,
-            "previous_surnames": previous,
-            "dob": dob,
-            "sex": sex,
-            "nhs_number": nhs,
-            "postcode": postcode,
-            "phone": phone,
-        }
+    for values in rows.iterator(chunk_size=20_000):
+        row = dict(zip(RAW_COLUMNS, values, strict=False))
+        row["record_id"] = str(row["record_id"])
         if with_person:
-            row["person_id"] = person
+            row["person_id"] = values[-1]
         yield row
 
 
