@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from seen.ingest.inserts import insert_rows
 from seen.people.models import LinkDecision, Person, SourceRecord
 
+_IN_BATCH = 10_000  # ids per IN (...) query: SQLite allows at most 32,766 variables
+
 # (record id) -> (method, match probability or None, evidence) for the decision row
 Explain = Callable[[int, list[int]], tuple[str, float | None, dict[str, Any]]]
 
@@ -43,7 +45,7 @@ def assign_persons(clusters: dict[int, int], *, explain: Explain, now: datetime)
     """Give every clustered record a person, keeping existing persons wherever possible."""
     current = (
         dict(SourceRecord.objects.filter(pk__in=list(clusters)).values_list("pk", "person_id"))
-        if len(clusters) < 50_000
+        if len(clusters) <= _IN_BATCH
         else dict(SourceRecord.objects.values_list("pk", "person_id"))
     )
     members: dict[int, list[int]] = defaultdict(list)
@@ -51,7 +53,7 @@ def assign_persons(clusters: dict[int, int], *, explain: Explain, now: datetime)
         members[key].append(record)
 
     keeper = _choose_keepers(members, current)
-    revived = _revive_emptied(members, keeper)
+    revived = _revive_emptied(members, keeper, current)
     result = Assignment()
     with transaction.atomic():
         Person.objects.filter(pk__in=revived).update(merged_into=None)
@@ -64,7 +66,13 @@ def assign_persons(clusters: dict[int, int], *, explain: Explain, now: datetime)
         created = Person.objects.bulk_create(new_persons)
         if created and created[0].pk is None:  # backends that do not return ids
             references = [p.reference for p in new_persons]
-            created = list(Person.objects.filter(reference__in=references).order_by("reference"))
+            created = [
+                person
+                for start in range(0, len(references), _IN_BATCH)
+                for person in Person.objects.filter(
+                    reference__in=references[start : start + _IN_BATCH]
+                ).order_by("reference")
+            ]
         fresh = iter(created)
         for key in sorted(members):
             if key not in keeper:
@@ -121,26 +129,35 @@ def _choose_keepers(
     return keeper
 
 
-def _revive_emptied(members: dict[int, list[int]], keeper: dict[int, int]) -> list[int]:
+def _revive_emptied(
+    members: dict[int, list[int]], keeper: dict[int, int], current: Mapping[int, int | None]
+) -> list[int]:
     """A cluster with no person of its own takes back the person its records last had, if that
     person now holds nothing (for example after a merge is undone): its reference comes back."""
     unkept = [key for key in sorted(members) if key not in keeper]
     if not unkept:
         return []
-    records = [r for key in unkept for r in members[key]]
+    # Only records that had a person before can have one to go back to (none, on a first run).
+    records = [r for key in unkept for r in members[key] if current.get(r) is not None]
     kept = set(keeper.values())
     last_other: dict[int, int] = {}  # record -> the latest person it had that is not kept now
-    for record, person in (
-        LinkDecision.objects.filter(record_id__in=records)
-        .order_by("decided_at", "pk")
-        .values_list("record_id", "person_id")
-    ):
-        if person not in kept:
-            last_other[record] = person
+    for start in range(0, len(records), _IN_BATCH):
+        for record, person in (
+            LinkDecision.objects.filter(record_id__in=records[start : start + _IN_BATCH])
+            .order_by("decided_at", "pk")
+            .values_list("record_id", "person_id")
+        ):
+            if person not in kept:
+                last_other[record] = person
     candidates = set(last_other.values())
-    holding = set(
-        SourceRecord.objects.filter(person_id__in=candidates).values_list("person_id", flat=True)
-    )
+    holding: set[int] = set()
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), _IN_BATCH):
+        holding |= set(
+            SourceRecord.objects.filter(
+                person_id__in=ordered[start : start + _IN_BATCH]
+            ).values_list("person_id", flat=True)
+        )
     revived = []
     for key in unkept:
         previous = Counter(last_other[r] for r in members[key] if r in last_other)
@@ -177,9 +194,14 @@ def _mark_emptied(before: Mapping[int, int | None], after: Mapping[int, int]) ->
             went[old][after[record]] += 1
     if not went:
         return 0
-    still_held = set(
-        SourceRecord.objects.filter(person_id__in=list(went)).values_list("person_id", flat=True)
-    )
+    emptied = sorted(went)
+    still_held: set[int] = set()
+    for start in range(0, len(emptied), _IN_BATCH):
+        still_held |= set(
+            SourceRecord.objects.filter(
+                person_id__in=emptied[start : start + _IN_BATCH]
+            ).values_list("person_id", flat=True)
+        )
     merged = 0
     for old, destinations in went.items():
         if old in still_held:
