@@ -173,26 +173,34 @@ def _as_date(value: Any) -> date | None:
 
 
 def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> Any:
-    """Records that share an indexed key with this one: the blocking of a single record."""
-    keys = Q(pk__in=[])
-    nhs = (record.get("nhs_number") or "").strip()
-    if nhs:
-        keys |= Q(nhs_number=nhs)
-    born = _as_date(record.get("dob"))
-    if born:
-        keys |= Q(dob=born)
-        if born.day <= 12 and born.day != born.month:
-            keys |= Q(dob=born.replace(month=born.day, day=born.month))
+    """Records sharing a blocking key with this one, mirroring the batch's blocking rules
+    (NHS number; names; date of birth with a name; postcode with a forename or date of birth;
+    phone with a forename) so that a single record meets the candidates a batch run would."""
     surname = (record.get("surname") or "").strip().lower()
     forename = (record.get("forename") or "").strip().lower()
+    born = _as_date(record.get("dob"))
+    postcode = (record.get("postcode") or "").strip().upper()
+    phone = (record.get("phone") or "").strip()
+    nhs = (record.get("nhs_number") or "").strip()
+    keys = Q(pk__in=[])
+    if nhs:
+        keys |= Q(nhs_number=nhs)
     if surname and forename:
         keys |= Q(surname_lower=surname, forename_lower=forename)
-    postcode = (record.get("postcode") or "").strip().upper()
+    if born:
+        if surname:
+            keys |= Q(dob=born, surname_lower=surname)
+        if forename:
+            keys |= Q(dob=born, forename_lower=forename)
+        if surname and born.day <= 12 and born.day != born.month:
+            keys |= Q(dob=born.replace(month=born.day, day=born.month), surname_lower=surname)
     if postcode:
-        keys |= Q(postcode=postcode)
-    phone = (record.get("phone") or "").strip()
-    if phone:
-        keys |= Q(phone=phone)
+        if forename:
+            keys |= Q(postcode=postcode, forename_lower=forename)
+        if born:
+            keys |= Q(postcode=postcode, dob=born)
+    if phone and forename:
+        keys |= Q(phone=phone, forename_lower=forename)
     records = (
         SourceRecord.objects.all() if exclude is None else SourceRecord.objects.exclude(pk=exclude)
     )
