@@ -75,8 +75,26 @@ class Command(BaseCommand):
             "--no-baseline", action="store_true", help="skip the baseline Splink model"
         )
         linkage.add_argument("--json", action="store_true", help="print the figures as JSON")
+        incremental = benches.add_parser(
+            "incremental",
+            help="latency of matching one arriving record, on the current (linked) database "
+            "(target: p95 <= 100 ms at 1,000,000 records)",
+        )
+        incremental.add_argument(
+            "--samples", type=int, default=300, help="records to match (default 300)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["bench"] == "incremental":
+            from seen.bench.incremental import measure
+
+            try:
+                figures = measure(options["samples"])
+            except (ValueError, FileNotFoundError) as error:
+                raise CommandError(f"{error} (run `seen link` on this database first)") from None
+            for name, value in figures.items():
+                self.stdout.write(f"{name:<28} {value}")
+            return
         if options["bench"] == "linkage":
             self._linkage(options)
             return
