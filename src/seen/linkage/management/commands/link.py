@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.core.progress import progress_bar
 from seen.linkage.batch import run_batch
@@ -25,12 +26,13 @@ class Command(BaseCommand):
             "--engine",
             choices=["duckdb", "spark"],
             default="duckdb",
-            help="SQL engine for scoring: duckdb on this machine (default), or spark (a local "
-            "Spark here; a cluster for a national run, see docs/scaling.md)",
+            help="SQL engine for scoring: duckdb (default); spark is not built yet",
         )
         parser.add_argument("--json", action="store_true", help="print the run as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["engine"] == "spark" and importlib.util.find_spec("seen.linkage.spark") is None:
+            raise CommandError("the Spark engine is not built yet; use --engine duckdb")
         with progress_bar(enabled=not options["json"]) as progress:
             run = run_batch(retrain=options["retrain"], engine=options["engine"], progress=progress)
         figures = {
