@@ -4,6 +4,7 @@ each pair above the review threshold, and re-derive persons under the decisions 
 from __future__ import annotations
 
 import math
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from seen.ingest.inserts import insert_rows
 from seen.linkage.models import CandidatePair, LinkRun
 from seen.linkage.prepare import RAW_COLUMNS
 from seen.linkage.resolve import recluster
-from seen.linkage.settings import Bands, current_bands, model_path
+from seen.linkage.settings import Bands, current_bands, model_path, spark_master
 from seen.people.models import SourceRecord
 
 Progress = Callable[[str, int, int], None]
@@ -61,6 +62,25 @@ def load_or_train(prepared: Any, *, retrain: bool = False) -> Any:
     return model
 
 
+class EngineUnavailable(RuntimeError):
+    """The scoring engine asked for cannot run here (nothing has been changed)."""
+
+
+def _check_reachable(master: str) -> None:
+    """A standalone master (spark://host:port) that does not answer fails in seconds here,
+    rather than after Spark's own minute of retries."""
+    if not master.startswith("spark://"):
+        return
+    for address in master.removeprefix("spark://").split(","):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=5):
+                return
+        except (OSError, ValueError):
+            continue
+    raise EngineUnavailable(f"Spark could not start at {master}: the master does not answer")
+
+
 def run_batch(
     *, retrain: bool = False, engine: str = "duckdb", progress: Progress | None = None
 ) -> LinkRun:
@@ -77,9 +97,21 @@ def run_batch(
     save_term_frequencies(prepared, tf_columns(model.settings))
     step("scoring pairs")
     if engine == "spark":
-        from seen.linkage.spark import predict_with_spark
+        from seen.linkage.spark import predict_with_spark, spark_session, stop_spark
 
-        pairs = predict_with_spark(model.settings, prepared, threshold=bands.review)
+        master = spark_master()
+        _check_reachable(master)
+        try:
+            session = spark_session(master=master)
+        except Exception as error:  # Py4J, Java missing, master unreachable: say which
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise EngineUnavailable(f"Spark could not start at {master}: {first_line}") from None
+        try:
+            pairs = predict_with_spark(
+                model.settings, prepared, threshold=bands.review, spark=session
+            )
+        finally:
+            stop_spark(session)  # and its JVM: a long-lived process must not keep it
     else:
         pairs = model.predict(prepared, threshold=bands.review)
     run = LinkRun.objects.create(

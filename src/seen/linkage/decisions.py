@@ -106,9 +106,7 @@ def reject(
     )
 
 
-def merge(
-    first: Person, second: Person, *, user: User | None, reason: str
-) -> ClericalDecision:
+def merge(first: Person, second: Person, *, user: User | None, reason: str) -> ClericalDecision:
     """Two persons are one: every record of the second joins the first."""
     if first.pk == second.pk:
         raise DecisionRefused("a person cannot be merged with itself")
@@ -125,9 +123,7 @@ def merge(
     )
 
 
-def split(
-    record: SourceRecord | int, *, user: User | None, reason: str
-) -> ClericalDecision:
+def split(record: SourceRecord | int, *, user: User | None, reason: str) -> ClericalDecision:
     """This record is not the same person as the other records of its person."""
     record_id = _record(record)
     person_id = (
@@ -153,9 +149,7 @@ def split(
     )
 
 
-def undo(
-    decision: ClericalDecision, *, user: User | None, reason: str
-) -> ClericalDecision:
+def undo(decision: ClericalDecision, *, user: User | None, reason: str) -> ClericalDecision:
     """Withdraw a decision: later runs are free again to link as the evidence says."""
     if decision.undone_at is not None:
         raise DecisionRefused("this decision has already been undone")

@@ -23,3 +23,9 @@ def current_bands() -> Bands:
 def model_path() -> Path:
     default = django_settings.VAR_DIR / "linkage" / "model.json"
     return Path(os.environ.get("SEEN_LINK_MODEL", default))
+
+
+def spark_master() -> str:
+    """Where `seen link --engine spark` scores: a local Spark on this machine's two cores
+    unless SEEN_SPARK_MASTER names another master (docs/scaling.md)."""
+    return os.environ.get("SEEN_SPARK_MASTER", "local[2]")

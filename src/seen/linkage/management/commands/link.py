@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.core.progress import progress_bar
-from seen.linkage.batch import run_batch
+from seen.linkage.batch import EngineUnavailable, run_batch
 
 
 class Command(BaseCommand):
@@ -26,15 +25,22 @@ class Command(BaseCommand):
             "--engine",
             choices=["duckdb", "spark"],
             default="duckdb",
-            help="SQL engine for scoring: duckdb (default); spark is not built yet",
+            help=(
+                "SQL engine for scoring: duckdb (default) or spark (a local Spark on this "
+                "machine, SEEN_SPARK_MASTER for another; see docs/scaling.md). Training is "
+                "always on DuckDB; both give the same pairs"
+            ),
         )
         parser.add_argument("--json", action="store_true", help="print the run as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["engine"] == "spark" and importlib.util.find_spec("seen.linkage.spark") is None:
-            raise CommandError("the Spark engine is not built yet; use --engine duckdb")
-        with progress_bar(enabled=not options["json"]) as progress:
-            run = run_batch(retrain=options["retrain"], engine=options["engine"], progress=progress)
+        try:
+            with progress_bar(enabled=not options["json"]) as progress:
+                run = run_batch(
+                    retrain=options["retrain"], engine=options["engine"], progress=progress
+                )
+        except EngineUnavailable as error:
+            raise CommandError(str(error)) from None
         figures = {
             "run": run.pk,
             "records": run.records,
