@@ -29,7 +29,7 @@ class ReviewItem:
     why_first: str
 
 
-_PRIORITY_TEXT = {
+PRIORITY_TEXT = {
     0: "a man linked to a baby or pregnancy",
     1: "an adult linked to a baby or pregnancy",
     2: "no link to a baby recorded",
@@ -44,23 +44,37 @@ def _around_a_baby(side: str) -> Q:
     return Q(Exists(relationship)) | Q(Exists(pregnancy))
 
 
-def _queue() -> QuerySet[CandidatePair]:
+def _with_priority(pairs: QuerySet[CandidatePair]) -> QuerySet[CandidatePair]:
     around = _around_a_baby("record_l") | _around_a_baby("record_r")
     male = Q(record_l__sex=Sex.MALE) | Q(record_r__sex=Sex.MALE)
+    return pairs.annotate(
+        priority=Case(
+            When(around & male, then=Value(0)),
+            When(around, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _queue() -> QuerySet[CandidatePair]:
     return (
-        CandidatePair.objects.filter(band=CandidatePair.Band.REVIEW)
-        .exclude(record_l__person=F("record_r__person"))
-        .annotate(
-            priority=Case(
-                When(around & male, then=Value(0)),
-                When(around, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
+        _with_priority(
+            CandidatePair.objects.filter(band=CandidatePair.Band.REVIEW).exclude(
+                record_l__person=F("record_r__person")
             )
         )
         .select_related("record_l", "record_r", "record_l__agency", "record_r__agency")
         .order_by("priority", "-match_probability", "pk")
     )
+
+
+def priority_of(pair: CandidatePair) -> int:
+    """Where this pair stands in the queue's order (0 first), whatever its band."""
+    priorities = _with_priority(CandidatePair.objects.filter(pk=pair.pk)).values_list(  # type: ignore[misc]
+        "priority", flat=True
+    )
+    return int(priorities.get())
 
 
 def review_queue(limit: int | None = None) -> list[ReviewItem]:
@@ -71,7 +85,7 @@ def review_queue(limit: int | None = None) -> list[ReviewItem]:
         if (pair.record_l_id, pair.record_r_id) in settled:
             continue
         priority = pair.priority  # type: ignore[attr-defined]
-        items.append(ReviewItem(pair, priority, _PRIORITY_TEXT[priority]))
+        items.append(ReviewItem(pair, priority, PRIORITY_TEXT[priority]))
         if limit is not None and len(items) >= limit:
             break
     return items

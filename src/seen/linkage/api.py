@@ -1,0 +1,164 @@
+"""The API for identity decisions: the clerical review queue, a pair with its evidence, and
+deciding or undoing. The same services as `seen review-links` (seen.linkage.decisions)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, StringConstraints
+
+from seen.api.access import require
+from seen.linkage import decisions
+from seen.linkage.models import CandidatePair, ClericalDecision
+from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
+from seen.people.models import SourceRecord
+
+router = Router(tags=["identity"])
+
+READ = "linkage.view_candidatepair"
+DECIDE = "linkage.add_clericaldecision"
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class RecordOut(Schema):
+    record: int
+    agency: str
+    local_id: str
+    forename: str | None
+    surname: str | None
+    dob: date | None
+    sex: str | None
+    person: str | None
+
+
+class PairOut(Schema):
+    pair: int
+    band: str
+    why_first: str
+    match_probability: float
+    match_weight: float
+    evidence: dict[str, float] = Field(description="each comparison's match weight (bits)")
+    left: RecordOut
+    right: RecordOut
+
+
+class DecisionIn(Schema):
+    decision: Literal["confirm", "reject"]
+    reason: Reason
+
+
+class UndoIn(Schema):
+    reason: Reason
+
+
+class DecisionOut(Schema):
+    decision: int
+    kind: str
+    decided_by: str | None
+    reason: str
+    in_force: bool
+    persons: list[str] = Field(description="the persons the pair's records now belong to")
+
+
+class QueueFilter(Schema):
+    limit: int = Field(50, ge=1, le=500)
+
+
+def _record(record: SourceRecord) -> RecordOut:
+    return RecordOut(
+        record=record.pk,
+        agency=record.agency.code,
+        local_id=record.local_id,
+        forename=record.forename or None,
+        surname=record.surname or None,
+        dob=record.dob,
+        sex=record.sex or None,
+        person=record.person.reference if record.person else None,
+    )
+
+
+def _pair(pair: CandidatePair, why_first: str) -> PairOut:
+    return PairOut(
+        pair=pair.pk,
+        band=pair.band,
+        why_first=why_first,
+        match_probability=round(pair.match_probability, 6),
+        match_weight=round(pair.match_weight, 3),
+        evidence=pair.evidence,
+        left=_record(pair.record_l),
+        right=_record(pair.record_r),
+    )
+
+
+def _decision(decision: ClericalDecision) -> DecisionOut:
+    records = {r for pair in decision.must_link + decision.cannot_link for r in pair}
+    persons = (
+        SourceRecord.objects.filter(pk__in=records, person__isnull=False)
+        .values_list("person__reference", flat=True)
+        .distinct()
+    )
+    return DecisionOut(
+        decision=decision.pk,
+        kind=decision.kind,
+        decided_by=decision.decided_by.get_username() if decision.decided_by else None,
+        reason=decision.reason,
+        in_force=decision.in_force,
+        persons=sorted(persons),
+    )
+
+
+def _load_pair(pair_id: int) -> CandidatePair:
+    return get_object_or_404(
+        CandidatePair.objects.select_related(
+            "record_l__agency", "record_r__agency", "record_l__person", "record_r__person"
+        ),
+        pk=pair_id,
+    )
+
+
+@router.get("/review", response=list[PairOut], summary="Pairs awaiting a decision")
+def review(request: HttpRequest, filters: Query[QueueFilter]) -> list[PairOut]:
+    """The clerical review band, most important first (a man linked to a baby first)."""
+    require(request, READ, "see the clerical review queue")
+    items: list[ReviewItem] = review_queue(limit=filters.limit)
+    return [_pair(item.pair, item.why_first) for item in items]
+
+
+@router.get("/pairs/{pair_id}", response=PairOut, summary="A pair and its evidence")
+def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
+    require(request, READ, "see record pairs")
+    pair = _load_pair(pair_id)
+    return _pair(pair, PRIORITY_TEXT[priority_of(pair)])
+
+
+@router.post(
+    "/pairs/{pair_id}/decision",
+    response={201: DecisionOut},
+    summary="Confirm or reject a pair",
+)
+def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[DecisionOut]:
+    """Record a practitioner's decision with the reason. It binds every later linkage run
+    until it is undone; 409 if it contradicts a decision in force."""
+    require(request, DECIDE, "decide identity links")
+    pair = _load_pair(pair_id)
+    decide_pair = decisions.confirm if body.decision == "confirm" else decisions.reject
+    user = request.user if request.user.is_authenticated else None
+    decision = decide_pair(pair.record_l_id, pair.record_r_id, user=user, reason=body.reason)
+    return Status(201, _decision(decision))
+
+
+@router.post(
+    "/decisions/{decision_id}/undo", response=DecisionOut, summary="Undo an identity decision"
+)
+def undo(request: HttpRequest, decision_id: int, body: UndoIn) -> DecisionOut:
+    require(request, DECIDE, "undo identity decisions")
+    decision = get_object_or_404(ClericalDecision, pk=decision_id)
+    user = request.user if request.user.is_authenticated else None
+    decisions.undo(decision, user=user, reason=body.reason)
+    decision.refresh_from_db()
+    return _decision(decision)

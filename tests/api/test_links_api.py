@@ -1,0 +1,186 @@
+"""The identity-decision API: the review queue, a pair's evidence, deciding and undoing, with
+the checks every request passes (signed in, permitted, CSRF on writes, valid input)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from seen.core import clock
+from seen.ingest.loader import ingest_extract
+from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
+from seen.linkage.resolve import recluster
+from seen.people.models import SourceRecord
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def review_pair(extract: Callable[..., Path]) -> CandidatePair:
+    """The father at maternity and a police record of him, left in the review band."""
+    ingest_extract(extract())
+    run = LinkRun.objects.create(
+        kind=LinkRun.Kind.BATCH,
+        auto_link_threshold=0.99,
+        review_threshold=0.5,
+        started_at=clock.now(),
+    )
+    left, right = sorted(
+        SourceRecord.objects.filter(local_id__in=["F1", "P77"]).values_list("pk", flat=True)
+    )
+    pair = CandidatePair.objects.create(
+        record_l_id=left,
+        record_r_id=right,
+        match_probability=0.7,
+        match_weight=1.2,
+        evidence={"forename": 3.1, "surname": -1.4, "phone": 8.0},
+        band="review",
+        run=run,
+    )
+    recluster(run)
+    return pair
+
+
+def _client(*permissions: str, csrf: bool = False) -> Client:
+    user = get_user_model().objects.create_user("reviewer", password="a-long-test-password-1")
+    for codename in permissions:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def _post(client: Client, url: str, body: Any) -> Any:
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def _persons_of_pair(pair: CandidatePair) -> set[int | None]:
+    return set(
+        SourceRecord.objects.filter(pk__in=[pair.record_l_id, pair.record_r_id]).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def test_the_queue_lists_the_pair_with_its_evidence(review_pair: CandidatePair) -> None:
+    response = _client("view_candidatepair").get("/api/links/review")
+    assert response.status_code == 200, response.content
+    [item] = response.json()
+    assert item["pair"] == review_pair.pk
+    assert item["why_first"] == "a man linked to a baby or pregnancy"
+    assert item["evidence"] == {"forename": 3.1, "surname": -1.4, "phone": 8.0}
+    assert {item["left"]["local_id"], item["right"]["local_id"]} == {"F1", "P77"}
+
+    detail = _client_again().get(f"/api/links/pairs/{review_pair.pk}")
+    assert detail.json()["match_probability"] == 0.7
+
+
+def _client_again() -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    return client
+
+
+def test_confirm_then_undo(review_pair: CandidatePair) -> None:
+    client = _client("view_candidatepair", "add_clericaldecision")
+    assert len(_persons_of_pair(review_pair)) == 2
+    response = _post(
+        client,
+        f"/api/links/pairs/{review_pair.pk}/decision",
+        {"decision": "confirm", "reason": "same phone and the mother names him"},
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["kind"] == "confirm" and body["decided_by"] == "reviewer" and body["in_force"]
+    assert len(body["persons"]) == 1
+    assert len(_persons_of_pair(review_pair)) == 1
+    assert client.get("/api/links/review").json() == []  # decided pairs leave the queue
+
+    undone = _post(client, f"/api/links/decisions/{body['decision']}/undo", {"reason": "wrong"})
+    assert undone.status_code == 200, undone.content
+    assert undone.json()["in_force"] is False
+    assert len(_persons_of_pair(review_pair)) == 2
+    again = _post(client, f"/api/links/decisions/{body['decision']}/undo", {"reason": "twice"})
+    assert again.status_code == 409
+    assert "already been undone" in again.json()["detail"]
+
+
+def test_a_contradicting_decision_is_a_conflict(review_pair: CandidatePair) -> None:
+    client = _client("add_clericaldecision")
+    url = f"/api/links/pairs/{review_pair.pk}/decision"
+    assert _post(client, url, {"decision": "reject", "reason": "not him"}).status_code == 201
+    response = _post(client, url, {"decision": "confirm", "reason": "is him"})
+    assert response.status_code == 409
+    assert "contradicts a decision in force" in response.json()["detail"]
+    assert ClericalDecision.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"decision": "confirm", "reason": "   "},
+        {"decision": "confirm"},
+        {"decision": "maybe", "reason": "unsure"},
+        {"reason": "no decision"},
+        [],
+    ],
+)
+def test_bad_input_is_a_422_and_records_nothing(review_pair: CandidatePair, body: Any) -> None:
+    client = _client("add_clericaldecision")
+    response = _post(client, f"/api/links/pairs/{review_pair.pk}/decision", body)
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"]
+    assert not ClericalDecision.objects.exists()
+
+
+def test_unknown_pair_is_404(review_pair: CandidatePair) -> None:
+    client = _client("view_candidatepair", "add_clericaldecision")
+    assert client.get("/api/links/pairs/999999").status_code == 404
+    response = _post(
+        client, "/api/links/pairs/999999/decision", {"decision": "reject", "reason": "x"}
+    )
+    assert response.status_code == 404
+
+
+def test_deny_by_default(review_pair: CandidatePair) -> None:
+    anonymous = Client()
+    assert anonymous.get("/api/links/review").status_code == 401
+    assert _post(anonymous, f"/api/links/pairs/{review_pair.pk}/decision", {}).status_code == 401
+
+    no_permission = _client()
+    response = no_permission.get("/api/links/review")
+    assert response.status_code == 403
+    assert "does not allow" in response.json()["detail"]
+    reader = _client_again()
+    Permission.objects.get(codename="view_candidatepair").user_set.add(
+        get_user_model().objects.get(username="reviewer")
+    )
+    response = _post(
+        reader, f"/api/links/pairs/{review_pair.pk}/decision", {"decision": "reject", "reason": "x"}
+    )
+    assert response.status_code == 403  # reading the queue does not allow deciding
+    assert not ClericalDecision.objects.exists()
+
+
+def test_writes_need_the_csrf_token(review_pair: CandidatePair) -> None:
+    client = _client("add_clericaldecision", csrf=True)
+    response = _post(
+        client, f"/api/links/pairs/{review_pair.pk}/decision", {"decision": "reject", "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert not ClericalDecision.objects.exists()
+
+
+def test_the_openapi_document_describes_the_operations() -> None:
+    document = Client().get("/api/openapi.json").json()
+    paths = document["paths"]
+    assert "/api/links/review" in paths
+    assert "post" in paths["/api/links/pairs/{pair_id}/decision"]
+    assert "post" in paths["/api/links/decisions/{decision_id}/undo"]
