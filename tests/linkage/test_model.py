@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
 from seen.linkage import evaluate
 from seen.linkage.model import (
     ARTEFACT_FORMAT,
+    BLOCKING_RULES,
+    COMPARISONS,
     SEEN_MODEL_VERSION,
     Bands,
     LinkageModel,
     connected_components,
+    merge_by_mean_probability,
 )
+from seen.linkage.prepare import prepare_records
 
 from .conftest import Partnership
 
@@ -36,6 +41,120 @@ def test_bands() -> None:
 def test_connected_components() -> None:
     clusters = connected_components(["a", "b", "c", "d", "e"], [("b", "c"), ("d", "c")])
     assert clusters == {"a": "a", "b": "b", "c": "b", "d": "b", "e": "e"}
+
+
+def test_clusters_join_on_the_mean_probability_of_their_pairs() -> None:
+    # a: records 1-3 (one person); b: records 4-6 (another); one wrong pair 3-4 between them
+    clusters = connected_components([str(i) for i in range(1, 8)], [("1", "2"), ("2", "3")])
+    clusters = connected_components(clusters, [("4", "5"), ("5", "6")]) | {
+        r: clusters[r] for r in ("1", "2", "3")
+    }
+    wrong = [("3", "4", 0.9)]
+    assert len(set(merge_by_mean_probability(clusters, wrong, 0.3).values())) == 3
+    # record 7 (no date of birth, say) is just short of auto-link with each of 1, 2 and 3
+    near = [("1", "7", 0.6), ("2", "7", 0.6), ("3", "7", 0.3)]
+    joined = merge_by_mean_probability(clusters, wrong + near, 0.3)
+    assert joined["7"] == joined["1"] == "1"
+    assert joined["4"] == "4"
+    # with one of those three pairs alone, the mean (0.2) is too low
+    assert merge_by_mean_probability(clusters, [("1", "7", 0.6)], 0.3)["7"] == "7"
+
+
+def test_cluster_joins_components_above_the_threshold_then_by_mean() -> None:
+    pairs = pa.table(
+        {
+            "record_id_l": ["a", "a", "b", "c"],
+            "record_id_r": ["b", "c", "c", "d"],
+            "match_probability": [0.999, 0.7, 0.6, 0.2],
+        }
+    )
+    model = LinkageModel({"comparisons": []})
+    ids = ["a", "b", "c", "d"]
+    assert model.cluster(ids, pairs, threshold=0.99, merge_mean=None) == {
+        "a": "a",
+        "b": "a",
+        "c": "c",
+        "d": "d",
+    }
+    # c's mean with {a, b} is 0.65: it joins; d's with {a, b, c} is 0.07: it does not
+    assert model.cluster(ids, pairs, threshold=0.99) == {"a": "a", "b": "a", "c": "a", "d": "d"}
+
+
+def _level(comparison: str, left: dict[str, str], right: dict[str, str]) -> str:
+    """The label of the first level of `comparison` that holds for two raw records."""
+    prepared = prepare_records([{"record_id": "l", **left}, {"record_id": "r", **right}])
+    levels = next(levels for name, _needs, levels in COMPARISONS if name == comparison)
+    con = duckdb.connect()
+    try:
+        con.register("p", prepared)
+        columns = ", ".join(
+            f'l."{c}" AS "{c}_l", r."{c}" AS "{c}_r"' for c in prepared.column_names
+        )
+        con.execute(
+            f"CREATE TABLE pair AS SELECT {columns} FROM p AS l, p AS r "
+            "WHERE l.record_id = 'l' AND r.record_id = 'r'"
+        )
+        for level in levels:
+            sql = level["sql_condition"]
+            if sql == "ELSE" or con.execute(f"SELECT ({sql}) FROM pair").fetchall()[0][0]:
+                return str(level["label_for_charts"])
+    finally:
+        con.close()
+    raise AssertionError("no level holds")
+
+
+def test_an_initial_agrees_with_the_forename_it_begins() -> None:
+    label = _level("forename", {"forename": "J."}, {"forename": "Joseph"})
+    assert label == "an initial and a forename it begins"
+    assert _level("forename", {"forename": "K"}, {"forename": "Joseph"}) == "all other"
+
+
+def test_names_swapped_with_a_slip_count_once() -> None:
+    left = {"forename": "Imogen", "surname": "Braithwaite"}
+    right = {"forename": "Braitwaite", "surname": "Imogen"}
+    assert _level("forename", left, right) == "forename and surname swapped"
+    assert _level("surname", left, right).startswith("missing on either side, or swapped")
+    other = {"forename": "Braitwaite", "surname": "Jones"}
+    assert _level("forename", left, other) == "all other"
+
+
+def test_a_slip_in_the_year_is_told_from_one_in_the_day_or_month() -> None:
+    level = _level("dob", {"dob": "1855-01-01"}, {"dob": "1865-01-01"})
+    assert level == "year one digit different, same day and month (a slip)"
+    level = _level("dob", {"dob": "1855-01-01"}, {"dob": "1855-01-04"})
+    assert level == "same year, day or month one digit different (a slip)"
+
+
+def test_addresses_with_slips_in_several_words_are_close() -> None:
+    # three words in common of seven distinct ones: fewer than half
+    left = {"address": "9 rodway sptreet cronulla", "postcode": "2230"}
+    right = {"address": "9 rodway street canbermra hse cronulla", "postcode": "2230"}
+    assert _level("address", left, right) == "address Jaro-Winkler >= 0.8 (postcodes agree)"
+    right = {"address": "88 kent road peppermint grove", "postcode": "2230"}
+    assert _level("address", left, right) == "all other (postcodes agree)"
+
+
+def test_swapped_names_with_a_slip_on_one_date_of_birth_are_scored() -> None:
+    prepared = prepare_records(
+        [
+            {"record_id": "1", "forename": "Laura", "surname": "Webb", "dob": "1969-04-12"},
+            {"record_id": "2", "forename": "Wegb", "surname": "Laura", "dob": "1969-04-12"},
+        ]
+    )
+    con = duckdb.connect()
+    try:
+        con.register("p", prepared)
+        found = [
+            rule
+            for rule in BLOCKING_RULES
+            if con.execute(
+                f"SELECT count(*) FROM p AS l JOIN p AS r ON l.record_id < r.record_id "
+                f"AND {rule.sql}"
+            ).fetchall()[0][0]
+        ]
+    finally:
+        con.close()
+    assert found
 
 
 def test_the_artefact_round_trip_scores_the_same(

@@ -514,7 +514,8 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
     lines = [
         f"bands: auto-link >= {bands.auto_link}, review >= {bands.review} (match probability)",
         "pairwise: scored pairs vs every true pair; clustered: pairs inside clusters "
-        "(connected components) vs every true pair; B-cubed alongside",
+        "(connected components, then joined by mean probability) vs every true pair; "
+        "B-cubed alongside",
     ]
     for name, r in results.items():
         lines.append("")
