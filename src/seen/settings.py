@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "seen.linkage",
     "seen.ingest",
     "seen.synth",
+    "seen.rules",
     "seen.bench",
     "seen.web",
 ]

@@ -1,0 +1,175 @@
+"""Run rules over the world and keep alerts in step with their findings.
+
+A finding the rule keeps making stays one alert (updated if its facts change). A finding that
+no longer holds closes its alert as resolved by new facts. A finding already answered and closed
+with the same facts is never raised again; with new facts it is raised afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from seen.core import clock
+from seen.core.progress import ProgressCallback
+from seen.people.models import Person, Pregnancy
+from seen.rules.base import Finding, Rule
+from seen.rules.models import Alert, AlertEvent
+from seen.rules.parameters import parameters_for
+from seen.rules.registry import RULES
+from seen.rules.routing import deadline, owner_for, route_for
+from seen.rules.world import Scope, World
+
+SEEN = "Seen"
+
+
+@dataclass
+class Outcome:
+    raised: list[Alert] = field(default_factory=list)
+    updated: list[Alert] = field(default_factory=list)
+    resolved: list[Alert] = field(default_factory=list)
+    children: int = 0
+
+
+def findings(world: World, rule: Rule, child_keys: Iterable[str] | None = None) -> list[Finding]:
+    params = parameters_for(rule)
+    keys = world.children.keys() if child_keys is None else child_keys
+    found: list[Finding] = []
+    for key in sorted(keys):
+        child = world.children.get(key)
+        if child is not None:
+            found.extend(rule.evaluate(world, child, params))
+    return found
+
+
+def evaluate(
+    *,
+    scope: Scope | None = None,
+    rules: Sequence[Rule] = RULES,
+    progress: ProgressCallback | None = None,
+) -> Outcome:
+    """Evaluate the rules over the partnership (or the families in `scope`) at clock.now()."""
+    now = clock.now()
+    world = World.load(clock.today(), scope)
+    outcome = Outcome(children=len(world.children))
+    for done, rule in enumerate(rules):
+        if progress:
+            progress(f"rules: {rule.id}", done, len(rules))
+        found = findings(world, rule)
+        reconcile(
+            rule,
+            found,
+            world,
+            in_scope=None if scope is None else set(world.children),
+            now=now,
+            outcome=outcome,
+        )
+    if progress:
+        progress("rules: done", len(rules), len(rules))
+    return outcome
+
+
+def reconcile(
+    rule: Rule,
+    found: list[Finding],
+    world: World,
+    *,
+    in_scope: set[str] | None,
+    now: datetime,
+    outcome: Outcome,
+) -> None:
+    open_alerts = Alert.objects.filter(rule_id=rule.id).exclude(status=Alert.Status.CLOSED)
+    if in_scope is not None:
+        open_alerts = open_alerts.filter(child_key__in=in_scope)
+    current = {alert.key: alert for alert in open_alerts}
+    by_key: dict[str, Finding] = {}
+    for finding in found:  # a rule's findings with one key are one alert
+        by_key.setdefault(finding.key, finding)
+    closed_facts = _closed_fact_sets(rule, [k for k in by_key if k not in current])
+    with transaction.atomic():
+        for key, finding in by_key.items():
+            alert = current.pop(key, None)
+            if alert is not None:
+                if _update(alert, finding, now):
+                    outcome.updated.append(alert)
+            elif _as_tuple(finding.fact_refs) not in closed_facts.get(key, set()):
+                outcome.raised.append(_raise(rule, finding, world, now))
+        for alert in current.values():  # no longer found: new facts resolved it
+            alert.status = Alert.Status.CLOSED
+            alert.closed_at = now
+            alert.outcome = "resolved by new facts"
+            alert.save(update_fields=["status", "closed_at", "outcome"])
+            AlertEvent.objects.create(
+                alert=alert,
+                kind=AlertEvent.Kind.RESOLVED,
+                at=now,
+                by=SEEN,
+                note="the facts no longer meet the rule",
+            )
+            outcome.resolved.append(alert)
+
+
+def _as_tuple(refs: list[list[object]]) -> tuple[tuple[object, ...], ...]:
+    return tuple(tuple(r) for r in refs)
+
+
+def _closed_fact_sets(
+    rule: Rule, keys: list[str]
+) -> dict[str, set[tuple[tuple[object, ...], ...]]]:
+    closed: dict[str, set[tuple[tuple[object, ...], ...]]] = {}
+    for start in range(0, len(keys), 500):
+        rows = Alert.objects.filter(
+            rule_id=rule.id, key__in=keys[start : start + 500], status=Alert.Status.CLOSED
+        ).values_list("key", "facts")
+        for key, facts in rows:
+            closed.setdefault(key, set()).add(_as_tuple(facts))
+    return closed
+
+
+def _raise(rule: Rule, finding: Finding, world: World, now: datetime) -> Alert:
+    route = route_for(rule)
+    owner = owner_for(finding.child, route, world.today)
+    child = finding.child
+    alert = Alert.objects.create(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        key=finding.key,
+        child_key=child.key,
+        child_id=child.person
+        if child.person and child.person > 0 and _exists(Person, child.person)
+        else None,
+        pregnancy_id=min(child.pregnancies) if child.unborn and child.pregnancies else None,
+        facts=finding.fact_refs,
+        people=[[p, role] for p, role in finding.people],
+        explanation=finding.explanation,
+        severity=route.severity,
+        raised_at=now,
+        deadline=deadline(now, route),
+        owner_agency_id=owner.agency_id,
+        owner_role=owner.role,
+        owner_practitioner_id=owner.practitioner_id,
+        routed_because=owner.because,
+    )
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.RAISED, at=now, by=SEEN, note=finding.explanation
+    )
+    return alert
+
+
+def _exists(model: type[Person] | type[Pregnancy], pk: int) -> bool:
+    return model.objects.filter(pk=pk).exists()
+
+
+def _update(alert: Alert, finding: Finding, now: datetime) -> bool:
+    facts = finding.fact_refs
+    people = [[p, role] for p, role in finding.people]
+    if alert.facts == facts and alert.explanation == finding.explanation and alert.people == people:
+        return False
+    alert.facts, alert.people, alert.explanation = facts, people, finding.explanation
+    alert.save(update_fields=["facts", "people", "explanation"])
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.UPDATED, at=now, by=SEEN, note=finding.explanation
+    )
+    return True

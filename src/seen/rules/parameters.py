@@ -1,0 +1,39 @@
+"""A rule's thresholds as the partnership has set them (RuleParameter), over its defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from seen.rules.base import Rule
+from seen.rules.models import RuleParameter
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def parameters_for(rule: Rule) -> Mapping[str, Any]:
+    values = dict(rule.defaults)
+    for row in RuleParameter.objects.filter(rule_id=rule.id):
+        values[row.name] = check(rule, row.name, row.value)
+    return values
+
+
+def check(rule: Rule, name: str, value: Any) -> Any:
+    """The value if it suits the parameter (same type as its default), else BadParameter."""
+    if name not in rule.defaults:
+        known = ", ".join(sorted(rule.defaults)) or "none"
+        raise BadParameter(f"{rule.id} has no parameter {name!r} (its parameters: {known})")
+    default = rule.defaults[name]
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise BadParameter(f"{rule.id}.{name} must be true or false, not {value!r}")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise BadParameter(f"{rule.id}.{name} must be a whole number >= 0, not {value!r}")
+    elif isinstance(default, list | tuple) and (
+        not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+    ):
+        raise BadParameter(f"{rule.id}.{name} must be a list of codes, not {value!r}")
+    return value
