@@ -296,3 +296,20 @@ def test_thresholds_are_the_partnerships_data(load: Callable[..., None]) -> None
 def test_bad_thresholds_are_refused(operands: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("rules", "set", *operands, "--reason", "testing", stdout=io.StringIO())
+
+
+def test_facts_arriving_in_an_extract_raise_and_resolve_their_alerts(
+    extract: Callable[..., Path],
+) -> None:
+    from seen.rules.arrivals import evaluate_batch, scope_of_batch
+
+    first = ingest_extract(extract(**_tables()))
+    baby = SourceRecord.objects.filter(local_id__in=["B1", "HB1"]).order_by("pk")
+    decisions.confirm(*baby, user=None, reason="same baby at maternity and HV")
+    assert SourceRecord.objects.get(local_id="HB1").pk in scope_of_batch(first.batch_id).records
+    [alert] = evaluate_batch(first.batch_id).raised
+
+    second = ingest_extract(extract(**_tables(referrals=_referrals("2025-07-10"))))
+    scope = scope_of_batch(second.batch_id)  # only the referrals are new
+    assert scope.records == frozenset({SourceRecord.objects.get(local_id="HB1").pk})
+    assert [a.pk for a in evaluate_batch(second.batch_id).resolved] == [alert.pk]

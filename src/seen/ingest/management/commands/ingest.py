@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from seen.core.progress import progress_bar
 from seen.ingest.loader import CHUNK_SIZE, ExtractError, IngestSummary, ingest_extract
 from seen.linkage.incremental import link_new_arrivals
+from seen.rules.arrivals import evaluate_batch
 
 
 class Command(BaseCommand):
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             "--no-link",
             action="store_true",
             help="do not match newly arrived people against known persons (by default they are "
-            "matched once a linkage model exists, see `seen link`)",
+            "matched once a linkage model exists, see `seen link`), nor run the rules over the "
+            "families the extract touched (they run after matching)",
         )
         parser.add_argument(
             "--chunk-size",
@@ -52,12 +54,21 @@ class Command(BaseCommand):
         report = summary.as_dict()
         if not options["no_link"]:
             report["linked_on_arrival"] = link_new_arrivals()
+            if report["linked_on_arrival"] is not None:  # persons exist: the rules can run
+                outcome = evaluate_batch(summary.batch_id)
+                report["alerts"] = {
+                    "raised": len(outcome.raised),
+                    "updated": len(outcome.updated),
+                    "resolved": len(outcome.resolved),
+                }
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
         else:
             self._print(summary)
             if report.get("linked_on_arrival"):
                 self.stdout.write(f"linked on arrival: {report['linked_on_arrival']}")
+            if report.get("alerts"):
+                self.stdout.write(f"alerts: {report['alerts']}")
         if summary.refused_files:
             raise CommandError(
                 f"{len(summary.refused_files)} file(s) refused; the other files were loaded"
