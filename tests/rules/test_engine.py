@@ -313,3 +313,22 @@ def test_facts_arriving_in_an_extract_raise_and_resolve_their_alerts(
     scope = scope_of_batch(second.batch_id)  # only the referrals are new
     assert scope.records == frozenset({SourceRecord.objects.get(local_id="HB1").pk})
     assert [a.pk for a in evaluate_batch(second.batch_id).resolved] == [alert.pk]
+
+
+def test_seen_alerts_lists_and_filters(load: Callable[..., None]) -> None:
+    import json
+
+    load()
+    evaluate(rules=RULE)
+    out = io.StringIO()
+    call_command("alerts", "--json", stdout=out)
+    [row] = json.loads(out.getvalue())
+    assert row["rule"] == "non-mobile-injury" and row["owner"]["agency"] == "QAV-CSC"
+    out = io.StringIO()
+    call_command("alerts", "--agency", "QAV-HV", stdout=out)
+    assert out.getvalue().strip() == "no alerts"
+    out = io.StringIO()
+    call_command("alerts", "--overdue", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == []  # due tonight
+    with pytest.raises(CommandError, match="no rule"):
+        call_command("alerts", "--rule", "nonsense", stdout=io.StringIO())
