@@ -4,6 +4,7 @@ tests)."""
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -45,29 +46,40 @@ class Command(BaseCommand):
             "its own). See docs/linkage.md for how to read the figures.",
         )
         linkage.add_argument(
-            "--data", type=Path, default=default_data_dir(),
+            "--data",
+            type=Path,
+            default=default_data_dir(),
             help="folder of the Splink datasets (febrl/, historical_figures_with_errors_50k."
             "parquet); default <repo>/../shared/datasets/splink/data",
         )
         linkage.add_argument(
-            "--only", default=",".join(DEFAULT_DATASETS),
+            "--only",
+            default=",".join(DEFAULT_DATASETS),
             help=f"comma-separated datasets from {','.join(DATASETS)} "
             f"(default {','.join(DEFAULT_DATASETS)}; 'speed' is the large run)",
         )
         linkage.add_argument(
-            "--births", type=int, default=7000,
+            "--births",
+            type=int,
+            default=7000,
             help="births in the synthetic partnership (default 7000: about 100,000 records)",
         )
         linkage.add_argument(
-            "--records", type=int, default=1_000_000,
+            "--records",
+            type=int,
+            default=1_000_000,
             help="source records for the speed run (default 1,000,000)",
         )
         linkage.add_argument(
-            "--auto-link", type=float, default=Bands().auto_link,
+            "--auto-link",
+            type=float,
+            default=Bands().auto_link,
             help=f"auto-link threshold, match probability (default {Bands().auto_link})",
         )
         linkage.add_argument(
-            "--review", type=float, default=Bands().review,
+            "--review",
+            type=float,
+            default=Bands().review,
             help=f"review threshold, match probability (default {Bands().review})",
         )
         linkage.add_argument("--seed", type=int, default=1, help="training seed (default 1)")
@@ -84,7 +96,33 @@ class Command(BaseCommand):
             "--samples", type=int, default=300, help="records to match (default 300)"
         )
 
+        rules = benches.add_parser(
+            "rules",
+            help="rules over a whole partnership (target: 10,000 births <= 30 s) and one new "
+            "fact to its alert (target: p95 <= 100 ms), on a fresh database",
+        )
+        rules.add_argument("--births", type=int, default=10_000, help="births (default 10000)")
+        rules.add_argument("--samples", type=int, default=200, help="new facts (default 200)")
+        rules.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+        rules.add_argument("--json", action="store_true", help="print the figures as JSON")
+        measure = benches.add_parser(
+            "rules-measure", help="(used by `seen bench rules`) measure on the current database"
+        )
+        measure.add_argument("--samples", type=int, default=200)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["bench"] == "rules":
+            self._rules(options)
+            return
+        if options["bench"] == "rules-measure":
+            from seen.bench.rules import measure as measure_rules
+
+            try:
+                figures = measure_rules(options["samples"])
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(json.dumps(figures))
+            return
         if options["bench"] == "incremental":
             from seen.bench.incremental import measure
 
@@ -150,6 +188,60 @@ class Command(BaseCommand):
             "reingest_unchanged": rerun["unchanged"],
             "peak_rss_mb_any_step": round(max(first.peak_rss_mb, synth.peak_rss_mb)),
         }
+
+    def _rules(self, options: dict[str, Any]) -> None:
+        if not 30 <= options["births"] <= 150_000 or options["samples"] < 1:
+            raise CommandError("--births must be between 30 and 150000, --samples at least 1")
+        with tempfile.TemporaryDirectory(prefix="seen-bench-rules-") as temporary:
+            folder = Path(temporary)
+            database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
+            extract = folder / "extract"
+            steps: dict[str, float] = {}
+            try:
+                for label, command in (
+                    (
+                        "synth",
+                        [
+                            "synth",
+                            "--areas",
+                            "3",
+                            "--births",
+                            str(options["births"]),
+                            "--seed",
+                            str(options["seed"]),
+                            "--out",
+                            str(extract),
+                        ],
+                    ),
+                    ("migrate", ["migrate", "--noinput"]),
+                    ("ingest", ["ingest", str(extract), "--no-link", "--json"]),
+                    ("link", ["link", "--json"]),
+                ):
+                    self.stderr.write(f"bench rules: {label} …")
+                    steps[label] = round(run_seen(command, database_url=database_url).seconds, 1)
+                created = json.loads((extract / "manifest.json").read_text())["created"]
+                self.stderr.write("bench rules: evaluating …")
+                os.environ["SEEN_NOW"] = created
+                measured = run_seen(
+                    ["bench", "rules-measure", "--samples", str(options["samples"])],
+                    database_url=database_url,
+                )
+            except BenchmarkFailed as error:
+                raise CommandError(str(error)) from None
+            finally:
+                os.environ.pop("SEEN_NOW", None)
+        figures = {
+            "births": options["births"],
+            "database": "sqlite (fresh file)",
+            "now": created,
+            "setup_seconds_not_timed": steps,
+            **json.loads(measured.stdout),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
+        for name, value in figures.items():
+            self.stdout.write(f"{name:<28} {value}")
 
     def _linkage(self, options: dict[str, Any]) -> None:
         from seen.bench.linkage import DATASETS, bench, report_lines
