@@ -1,5 +1,7 @@
-"""Any bruise or injury on a non-mobile baby: same-day referral to children's social care and a
-paediatric assessment."""
+"""An injury of any kind recorded on a baby younger than `non_mobile_under_days`, or recorded as
+non-mobile at any age, without a referral to children's social care and a paediatric assessment
+referral within `referral_within_days` of it. One alert per injury, to the MASH the same day;
+it resolves when both referrals are recorded."""
 
 from __future__ import annotations
 

@@ -71,6 +71,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reason", default="", help="why a threshold was set")
         parser.add_argument("--json", action="store_true", help="print JSON")
+        parser.add_argument(
+            "--markdown", action="store_true", help="list: the catalogue docs/rules.md holds"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -106,6 +109,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  [{alert.rule_id}] {alert.explanation}")
 
     def _list(self, args: list[str], options: dict[str, Any]) -> None:
+        if options["markdown"]:
+            from seen.rules.catalogue import markdown
+
+            self.stdout.write(markdown(), ending="")
+            return
         catalogue: list[dict[str, Any]] = []
         for rule in RULES:
             route = route_for(rule)
