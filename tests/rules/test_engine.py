@@ -332,3 +332,20 @@ def test_seen_alerts_lists_and_filters(load: Callable[..., None]) -> None:
     assert json.loads(out.getvalue()) == []  # due tonight
     with pytest.raises(CommandError, match="no rule"):
         call_command("alerts", "--rule", "nonsense", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"), [("90", True), ("-1", False), ('"soon"', False), ("true", False)]
+)
+def test_the_admin_form_checks_a_threshold(value: str, valid: bool) -> None:
+    from seen.rules.admin import RuleParameterForm
+
+    form = RuleParameterForm(
+        data={
+            "rule_id": "non-mobile-injury",
+            "name": "non_mobile_under_days",
+            "value": value,
+            "reason": "local procedure",
+        }
+    )
+    assert form.is_valid() is valid, form.errors
