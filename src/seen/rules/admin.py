@@ -13,7 +13,7 @@ from seen.rules.parameters import BadParameter, check
 from seen.rules.registry import RULES_BY_ID
 
 
-class RuleParameterForm(forms.ModelForm):  # type: ignore[type-arg]
+class RuleParameterForm(forms.ModelForm):
     class Meta:
         model = RuleParameter
         fields = ["rule_id", "name", "value", "reason"]
