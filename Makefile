@@ -24,6 +24,7 @@ demo: $(INSTALLED)
 	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
 	$(SEEN) ingest $(DEMO_EXTRACT) --no-link
 	$(SEEN) link
+	$(SEEN) rules run
 	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(SEEN) runserver 127.0.0.1:8000
 
