@@ -357,6 +357,8 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     BlockingRule(("postcode", "forename_canonical")),
     BlockingRule(("postcode", "dob_text")),
     BlockingRule(("phone", "forename_canonical")),
+    # a partner known to one agency only by name and phone, the forename mistyped (Darreen)
+    BlockingRule(("phone", "surname")),
     BlockingRule(("dob_text", "surname"), ("dob_swapped", "surname")),
     BlockingRule(("forename", "surname"), ("surname", "forename")),
     # names swapped with a slip in one of them, on the same date of birth (both ways round:
