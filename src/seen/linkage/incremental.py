@@ -174,8 +174,9 @@ def _as_date(value: Any) -> date | None:
 
 def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> Any:
     """Records sharing a blocking key with this one, mirroring the batch's blocking rules
-    (NHS number; names; date of birth with a name; postcode with a forename or date of birth;
-    phone with a forename) so that a single record meets the candidates a batch run would."""
+    (NHS number; names, also swapped; date of birth with a name, also swapped; postcode with a
+    forename or date of birth; phone with a forename or surname) so that a single record meets
+    the candidates a batch run would."""
     surname = (record.get("surname") or "").strip().lower()
     forename = (record.get("forename") or "").strip().lower()
     born = _as_date(record.get("dob"))
@@ -187,11 +188,14 @@ def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> 
         keys |= Q(nhs_number=nhs)
     if surname and forename:
         keys |= Q(surname_lower=surname, forename_lower=forename)
+        keys |= Q(surname_lower=forename, forename_lower=surname)  # names swapped
     if born:
         if surname:
             keys |= Q(dob=born, surname_lower=surname)
+            keys |= Q(dob=born, forename_lower=surname)  # one side's names swapped
         if forename:
             keys |= Q(dob=born, forename_lower=forename)
+            keys |= Q(dob=born, surname_lower=forename)
         if surname and born.day <= 12 and born.day != born.month:
             keys |= Q(dob=born.replace(month=born.day, day=born.month), surname_lower=surname)
     if postcode:
@@ -201,6 +205,8 @@ def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> 
             keys |= Q(postcode=postcode, dob=born)
     if phone and forename:
         keys |= Q(phone=phone, forename_lower=forename)
+    if phone and surname:
+        keys |= Q(phone=phone, surname_lower=surname)
     records = (
         SourceRecord.objects.all() if exclude is None else SourceRecord.objects.exclude(pk=exclude)
     )

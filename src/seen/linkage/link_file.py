@@ -87,8 +87,11 @@ def link_file(
             model.save(save_model)
             say(f"model saved to {save_model}")
     say("scoring candidate pairs")
-    pairs = model.predict(prepared, threshold=auto_link)
-    say(f"{pairs.num_rows:,} pairs at or above {auto_link}; clustering")
+    # Pairs below the auto-link threshold still count when clusters join by their mean
+    # probability (LinkageModel.cluster), so score down to the review band's default.
+    floor = min(auto_link, Bands().review)
+    pairs = model.predict(prepared, threshold=floor)
+    say(f"{pairs.num_rows:,} pairs at or above {floor}; clustering at {auto_link}")
     clusters = model.cluster(prepared, pairs, threshold=auto_link)
     ids = prepared.column("record_id").to_pylist()
     temporary = out.with_name(out.name + ".tmp")
