@@ -445,6 +445,8 @@ class _Loader:
             names = [c + "_id" if model._meta.get_field(c).is_relation else c for c in columns]
             for values in rows.values_list(*names):
                 row = dict(zip(columns, values, strict=True))
+                if row["occurred_on"] > self.today:  # not yet known "now" (replays)
+                    continue
                 persons = {
                     c: p for c in record_columns if (p := _person(person, row[c])) is not None
                 }

@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from seen.core import clock
 from seen.core.progress import progress_bar
 from seen.rules.engine import Outcome, evaluate
 from seen.rules.lifecycle import escalate_overdue
@@ -55,7 +57,9 @@ def _outcome_json(outcome: Outcome) -> dict[str, Any]:
 class Command(BaseCommand):
     help = (
         "Safeguarding procedures as rules. `run` evaluates every rule over the partnership and "
-        "prints the alerts raised; `tick` re-evaluates what depends on time passing and "
+        "prints the alerts raised; `replay --from D --to D [--every N]` runs them as a schedule "
+        "would have over a period (each run sees the facts known by its day); `tick` "
+        "re-evaluates what depends on time passing and "
         "escalates alerts not acknowledged by their deadline; `list` shows each rule with its "
         "thresholds and route; `set RULE NAME VALUE --reason R` sets a threshold for this "
         "partnership; `check-scenarios DIR` loads a synthetic extract into a fresh database and "
@@ -64,12 +68,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "action", choices=["run", "tick", "list", "set", "check-scenarios", "compare-scenarios"]
+            "action",
+            choices=[
+                "run",
+                "tick",
+                "replay",
+                "list",
+                "set",
+                "check-scenarios",
+                "compare-scenarios",
+            ],
         )
         parser.add_argument(
             "operands", nargs="*", help="set: RULE NAME VALUE; check-scenarios: DIR"
         )
         parser.add_argument("--reason", default="", help="why a threshold was set")
+        parser.add_argument("--from", dest="start", help="replay: first day (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="end", help="replay: last day (YYYY-MM-DD)")
+        parser.add_argument("--every", type=int, default=7, help="replay: days between runs (7)")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument(
             "--markdown", action="store_true", help="list: the catalogue docs/rules.md holds"
@@ -95,6 +111,39 @@ class Command(BaseCommand):
             return
         self._print_outcome(outcome, options)
         self.stdout.write(f"escalated to a safeguarding lead: {len(escalated)}")
+
+    def _replay(self, args: list[str], options: dict[str, Any]) -> None:
+        """Run the rules as a scheduled tick would have, day by day over a period: each run sees
+        the facts dated up to its day, so alerts are raised, and resolved, when they would
+        have been."""
+        try:
+            start = date.fromisoformat(options["start"] or "")
+            end = date.fromisoformat(options["end"] or "")
+        except ValueError:
+            raise CommandError("replay needs --from and --to as YYYY-MM-DD") from None
+        if end < start or options["every"] < 1:
+            raise CommandError("replay: --to must not be before --from, and --every >= 1")
+        days = [start + timedelta(days=n) for n in range(0, (end - start).days, options["every"])]
+        days.append(end)
+        totals = {"runs": 0, "raised": 0, "updated": 0, "resolved": 0, "escalated": 0}
+        try:
+            with progress_bar(enabled=not options["json"]) as progress:
+                for number, day in enumerate(days):
+                    if progress:
+                        progress(f"replay: {day}", number, len(days))
+                    clock.set_now(datetime.combine(day, time(23, 0), tzinfo=UTC))
+                    outcome = evaluate()
+                    totals["runs"] += 1
+                    totals["raised"] += len(outcome.raised)
+                    totals["updated"] += len(outcome.updated)
+                    totals["resolved"] += len(outcome.resolved)
+                    totals["escalated"] += len(escalate_overdue())
+        finally:
+            clock.set_now(None)
+        if options["json"]:
+            self.stdout.write(json.dumps(totals, indent=2))
+        else:
+            self.stdout.write(" ".join(f"{k} {v}" for k, v in totals.items()))
 
     def _print_outcome(self, outcome: Outcome, options: dict[str, Any]) -> None:
         if options["json"]:
@@ -179,18 +228,37 @@ class Command(BaseCommand):
                 f"{extract} is not a synthetic extract with its ground truth "
                 "(manifest.json and truth/scenarios.json); make one with `seen synth`"
             )
-        created = json.loads(manifest.read_text(encoding="utf-8")).get("created")
+        created = json.loads(manifest.read_text(encoding="utf-8")).get("created") or ""
+        try:
+            end = datetime.fromisoformat(created).date()
+        except ValueError:
+            raise CommandError(f"{manifest}: 'created' is not a date-time: {created!r}") from None
         with tempfile.TemporaryDirectory(prefix="seen-scenarios-") as folder:
             env = os.environ | {
                 "DATABASE_URL": f"sqlite:///{folder}/seen.sqlite3",
                 "SEEN_LINK_MODEL": f"{folder}/model.json",
-                "SEEN_NOW": created or "",
+                "SEEN_NOW": created,
             }
             steps = [
                 ("fresh database", ["migrate", "--noinput"]),
                 ("ingest", ["ingest", str(extract), "--no-link"]),
                 ("link", ["link", "--json"]),
-                ("rules", ["rules", "run", "--json"]),
+                # the year the extract covers, replayed a fortnight at a time: alerts are raised
+                # when their facts arrive and resolved when later facts answer them
+                (
+                    "rules",
+                    [
+                        "rules",
+                        "replay",
+                        "--json",
+                        "--from",
+                        str(end - timedelta(days=365)),
+                        "--to",
+                        str(end),
+                        "--every",
+                        "14",
+                    ],
+                ),
                 ("compare", ["rules", "compare-scenarios", str(extract)]),
             ]
             output = ""
