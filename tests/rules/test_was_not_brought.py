@@ -3,7 +3,7 @@ misses, or a miss while the child has a plan, are referred."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from seen.rules.procedures.was_not_brought import WasNotBrought
 from tests.rules.builder import WorldBuilder
@@ -33,7 +33,7 @@ def test_two_immunisations_not_brought_need_a_referral() -> None:
     _missed(w, baby, date(2025, 11, 28))
     _missed(w, baby, date(2025, 12, 26))
     [(anchor, why)] = _run(w)
-    assert anchor == f"referral-needed:{baby.person}"
+    assert anchor == f"missed:{baby.person}"
     assert "not brought to 2 appointments" in why and "no referral" in why
 
 
@@ -60,7 +60,8 @@ def test_a_single_miss_not_followed_up_fires_once_overdue() -> None:
     assert _run(w) == []  # four days ago: the practitioner still has time
     w.today = date(2026, 3, 5)
     [(anchor, why)] = _run(w)
-    assert anchor.startswith("appointment:") and "not followed up within 7 days" in why
+    assert anchor == f"missed:{baby.person}"
+    assert why.endswith("on 25 February 2026, and it was not followed up within 7 days.")
     assert _run(w, follow_up_within_days=14) == []  # a partnership allowing two weeks
 
 
@@ -82,7 +83,7 @@ def test_a_single_miss_under_a_plan_needs_a_referral_at_once() -> None:
     )
     _missed(w, baby, date(2026, 2, 27), followed_up_on=date(2026, 2, 28))
     [(anchor, why)] = _run(w)
-    assert anchor == f"referral-needed:{baby.person}"
+    assert anchor == f"missed:{baby.person}"
     assert "child in need plan (Quay Children's Social Care)" in why
 
 
@@ -127,8 +128,9 @@ def test_near_misses_do_not_fire() -> None:
     _missed(w, baby, date(2025, 9, 1), followed_up_on=date(2025, 9, 3))
     _missed(w, baby, date(2026, 2, 1), followed_up_on=date(2026, 2, 2))
     assert _run(w) == []
-    # the same two misses inside a longer window are repeated
-    assert len(_run(w, repeated_within_days=180)) == 1
+    # the same two misses inside a longer window are repeated, if followed-up misses count
+    assert _run(w, repeated_within_days=180) == []
+    assert len(_run(w, repeated_within_days=180, count_followed_up_misses=True)) == 1
 
 
 def test_misses_after_today_are_ignored() -> None:
@@ -137,3 +139,32 @@ def test_misses_after_today_are_ignored() -> None:
     _missed(w, baby, date(2026, 2, 1), followed_up_on=date(2026, 2, 2))
     _missed(w, baby, date(2026, 3, 10))
     assert _run(w) == []
+
+
+def test_a_single_miss_that_becomes_repeated_stays_one_alert() -> None:
+    w = WorldBuilder(date(2026, 1, 20))
+    baby = w.child(dob=date(2025, 10, 1))
+    _missed(w, baby, date(2025, 11, 28))
+    [(first, why)] = _run(w)
+    assert "not followed up" in why
+    _missed(w, baby, date(2026, 1, 19))
+    [(second, why)] = _run(w)
+    assert second == first and "not brought to 2 appointments" in why
+
+
+def test_two_followed_up_antenatal_misses_count_only_if_the_partnership_says_so() -> None:
+    w = WorldBuilder(TODAY)
+    unborn = w.child(expected=date(2026, 6, 1))
+    pregnancy = min(unborn.pregnancies)
+    for on in (date(2026, 1, 5), date(2026, 2, 2)):
+        w.fact(
+            "appointment",
+            subject=unborn.mother,
+            pregnancy=pregnancy,
+            occurred_on=on,
+            service="antenatal",
+            outcome="did_not_attend",
+            followed_up_on=on + timedelta(days=3),
+        )
+    assert _run(w) == []
+    assert len(_run(w, count_followed_up_misses=True)) == 1

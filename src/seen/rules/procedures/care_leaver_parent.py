@@ -1,13 +1,15 @@
-"""A parent who is a care leaver is offered a pre-birth assessment and their personal adviser is
-informed, with roles clear.
-
-The extract records a care leaver's personal adviser on the leaving-care status; whether the
-adviser was "informed" beyond being named is not modelled, so a status with no adviser named is
-what this rule can see missing."""
+"""A mother (or, if `include_fathers`, a birth father) recorded by a leaving-care service as a
+care leaver before the baby's birth, when no assessment of `assessment_kinds` (the pre-birth
+assessment) has been recorded for the child by any agency, or no personal adviser is named on
+the care-leaver status (if `require_personal_adviser`). One alert per care-leaver parent and
+child, to the personal adviser (else the leaving-care team); it resolves when a pre-birth
+assessment is recorded and an adviser is named. The extract records the adviser on the
+care-leaver status; whether the adviser was "informed" beyond being named is not modelled."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from seen.rules.base import Finding, RouteSpec, Rule, agency_name, describe_date
@@ -73,7 +75,7 @@ class CareLeaverParent(Rule):
         return found
 
 
-def _latest_status(world: World, person: int, today: Any) -> Fact | None:
+def _latest_status(world: World, person: int, today: date) -> Fact | None:
     statuses = [
         s
         for s in world.of_person(person, "careleaverstatus", column="subject")

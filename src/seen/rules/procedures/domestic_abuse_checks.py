@@ -1,9 +1,10 @@
-"""A police domestic-abuse incident where a baby lives or a mother is pregnant: MASH records the
-checks made with health, social care (all areas) and police before deciding.
-
-The extract has no table for MASH checks, so nothing in the facts resolves this alert: MASH
-answers it through the alert itself (the checks recorded as its action). It is raised once per
-incident and child, and not again for the same facts."""
+"""A police incident of `incident_kinds` in which the mother was the victim or the perpetrator (or,
+if `include_men_around`, a man recorded around the child at the time was) while she was pregnant
+(from `pregnancy_days` before the expected date) or the baby was under `baby_under_days` old.
+One alert per incident and child, to MASH, naming the checks to record before deciding: the
+health services that know the family, children's social care in every area, and the police.
+The extract has no table for MASH checks, so no fact resolves it: MASH answers it through the
+alert (the checks recorded as its action), and it is not raised again for the same incident."""
 
 from __future__ import annotations
 

@@ -1,9 +1,12 @@
-"""A man with a relevant history (domestic abuse or violence conviction, finding of fact, CP plan
-for another child, probation, MARAC) linked to a household with a baby or pregnancy, in any
-area, is brought to the lead practitioner and MASH.
-
-The man's history is read from every agency and area through the person linkage (his police
-record under another spelling is the same person), and the explanation says where it is held."""
+"""A man (birth father, mother's partner, male carer, man in the household) recorded around a baby
+or pregnancy today, who came into the child's life before it was `baby_under_days` old, and whose
+records in any agency or area hold a relevant history: a conviction in `conviction_categories`, a
+family court's finding of fact, probation supervision (current or past), a MARAC case as the
+perpetrator, or another child around him on a child protection plan (each can be switched off).
+His records are read through the person linkage, so a police record under another spelling, from
+when he lived in another area, counts. One alert per man and child, to MASH, naming each piece of
+history, the agency that holds it and its area, and the other areas he has lived in; it resolves
+when he is no longer recorded around the child."""
 
 from __future__ import annotations
 
@@ -60,20 +63,22 @@ class ManWithRelevantHistory(Rule):
     def evaluate(self, world: World, child: Child, params: Mapping[str, Any]) -> list[Finding]:
         today = world.today
         found = []
-        # each man once: the first time an agency recorded him around the child
-        men: dict[int, Adult] = {}
-        for adult in sorted(child.men_around(today), key=lambda a: a.start or date.min):
-            if world.sex_of_person.get(adult.person) == "female":
-                continue
-            men.setdefault(adult.person, adult)
-        for man, adult in sorted(men.items()):
-            if not _came_in_infancy(child, adult, params):
+        # each man once, as the closest relation any agency records, from the earliest start
+        records: dict[int, list[Adult]] = {}
+        for adult in child.men_around(today):
+            if world.sex_of_person.get(adult.person) != "female":
+                records.setdefault(adult.person, []).append(adult)
+        for man, adults in sorted(records.items()):
+            kind = min((a.kind for a in adults), key=lambda k: list(ROLE_NAMES).index(k))
+            starts = [a.start for a in adults]
+            start = None if None in starts else min(s for s in starts if s is not None)
+            if not _came_in_infancy(child, start, params):
                 continue
             history = _history(world, child, man, params)
             if not history:
                 continue
             facts = [fact for fact, _ in history]
-            role = ROLE_NAMES.get(adult.kind, "man around the child")
+            role = ROLE_NAMES[kind]
             found.append(
                 Finding(
                     child,
@@ -81,7 +86,7 @@ class ManWithRelevantHistory(Rule):
                     f"{_lived_elsewhere(world, child, man)} is now around "
                     f"{_the_child(child)}, so the lead practitioner and MASH need to know.",
                     facts=facts,
-                    people=[(man, adult.kind)]
+                    people=[(man, kind)]
                     + ([(child.mother, "mother")] if child.mother is not None else []),
                     anchor=f"man:{man}",
                 )
@@ -89,11 +94,11 @@ class ManWithRelevantHistory(Rule):
         return found
 
 
-def _came_in_infancy(child: Child, adult: Adult, params: Mapping[str, Any]) -> bool:
+def _came_in_infancy(child: Child, start: date | None, params: Mapping[str, Any]) -> bool:
     """Was he around while the child was unborn or a baby (not first met at three)?"""
-    if child.dob is None or adult.start is None:
+    if child.dob is None or start is None:
         return True
-    return (adult.start - child.dob).days < params["baby_under_days"]
+    return (start - child.dob).days < params["baby_under_days"]
 
 
 def _history(
@@ -128,8 +133,9 @@ def _history(
                 )
     described = [(fact, f"{text} held by {_held_by(world, child, fact)}") for fact, text in history]
     if params["include_cp_plan_for_another_child"]:
-        for other in world.children_of_person(man):
-            if other.key == child.key or other.key in _same_child(world, child):
+        around = _children_around(world)
+        for other in around.get(man, []):
+            if other.key == child.key or other.key in _same_child(around, child):
                 continue
             for plan in world.about(other, "plan"):
                 if plan["kind"] == "child_protection" and plan.occurred_on <= today:
@@ -144,22 +150,33 @@ def _history(
     return described
 
 
-def _same_child(world: World, child: Child) -> set[str]:
+def _same_child(around: dict[int, list[Child]], child: Child) -> set[str]:
     """Keys that stand for this child too: the mother's other pregnancy rows due within days."""
-    if child.mother is None:
-        return set()
     due = child.expected or child.dob
+    if child.mother is None or due is None:
+        return set()
     same = set()
-    for other in world.children.values():
+    for other in around.get(child.mother, []):
         other_due = other.expected or other.dob
-        if (
-            other.mother == child.mother
-            and due is not None
-            and other_due is not None
-            and abs((other_due - due).days) <= 60
-        ):
+        if other.mother == child.mother and other_due and abs((other_due - due).days) <= 60:
             same.add(other.key)
     return same
+
+
+# World.children_of_person scans every child; over a whole partnership, asked for each man, that
+# is quadratic. The index of the children around each person is built once per World instead.
+_index: tuple[World, dict[int, list[Child]]] | None = None
+
+
+def _children_around(world: World) -> dict[int, list[Child]]:
+    global _index
+    if _index is None or _index[0] is not world:
+        around: dict[int, list[Child]] = {}
+        for child in world.children.values():
+            for person in {a.person for a in child.adults}:
+                around.setdefault(person, []).append(child)
+        _index = (world, around)
+    return _index[1]
 
 
 def _held_by(world: World, child: Child, fact: Fact) -> str:

@@ -1,9 +1,9 @@
-"""A MARAC case with a baby or pregnancy in the household has a child-protection assessment and
-a safety plan linked.
-
-The case applies when its victim is pregnant or has a baby under one on the day it is heard,
-or its perpetrator is a man around such a baby. The alert resolves once the MARAC case records
-a safety plan and children's social care has begun a child-protection assessment of the child."""
+"""A MARAC case whose victim is the mother while pregnant or with a baby under `baby_under_days`
+old (or, if `include_perpetrator_around_baby`, whose perpetrator is a man recorded around the
+child at the time), with no safety plan recorded (`safety_plan` not "yes") or no child-protection
+assessment of the child (`assessment_kinds`, begun no earlier than `assessment_before_days`
+before the case). One alert per case and child, to the social worker (else the children's social
+care team); it resolves once both are linked."""
 
 from __future__ import annotations
 

@@ -1,13 +1,15 @@
-"""A child on a CP, CIN or Early Help plan presenting at A&E or urgent care: the clinician sees
-the flag and whom to call, and the social worker (or Early Help key worker) is told.
-
-The alert is routed to the social worker (the child's named social worker, else the children's
-social care team); for an Early Help plan the explanation names the Early Help service and its
-duty number, since one rule has one route."""
+"""An attendance at an emergency department (`attendance_agency_kinds`) by a child on a plan of
+`plan_kinds` whose period covers the day. One alert per attendance, to the child's social worker
+(else the children's social care team), naming the plan, the agency that holds it and the duty
+number the clinician should call, and who must be told: the social worker, or for an Early Help
+plan the Early Help key worker (one rule has one route, so the key worker is named in the alert
+rather than routed to). Nothing in the facts records that the plan's lead was told, so the alert
+is answered through its own lifecycle."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from seen.rules.base import Finding, RouteSpec, Rule, describe_date
@@ -79,7 +81,7 @@ class PlanChildAtEd(Rule):
         return found
 
 
-def _covers(plan: Fact, on: Any) -> bool:
+def _covers(plan: Fact, on: date) -> bool:
     end = plan["end"]
     return bool(plan.occurred_on <= on and (end is None or on <= end))
 

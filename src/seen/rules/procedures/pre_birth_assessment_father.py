@@ -1,5 +1,10 @@
-"""A pre-birth assessment involves the father/male carer and background checks on both parents,
-or records why not."""
+"""Every assessment of `assessment_kinds` (the pre-birth assessment) about a child or pregnancy,
+as it stands: the father or male carer not involved and no reason recorded (or recorded as "not
+applicable" with no reason while agencies know of a father or male carer); no background checks
+on the father (a recorded reason excuses this only if `reason_excuses_father_checks`); no
+background checks on the mother (if `require_mother_checks`). One alert per assessment, to the
+social worker (else the children's social care team); it resolves when the assessment records
+the father's involvement, or why not, and the checks."""
 
 from __future__ import annotations
 

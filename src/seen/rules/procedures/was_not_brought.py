@@ -1,12 +1,18 @@
-""" "Was not brought": a baby's missed health appointments (and a pregnant mother's) are followed
-up by the named practitioner; repeated misses, or a miss while the child has a plan, are
-referred."""
+"""Missed health appointments: a baby's appointments recorded as `was_not_brought` or
+`did_not_attend`, and the mother's own while she was pregnant with the baby (from
+`pregnancy_days` before the expected date). A miss the named practitioner has not followed up
+within `follow_up_within_days` is raised for follow-up. `repeated_misses` misses of the same
+person within `repeated_within_days` (by default counting only misses not followed up in time),
+or a miss while the child is on a plan of `plan_kinds`, need a referral (`referral_kinds`) made on
+or after the misses. One alert per person whose appointments were missed (the baby, or the
+pregnant mother), to the named health visitor, updated as misses add up; it resolves when the
+misses are followed up or referred. Time-dependent: a miss becomes overdue with time alone."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from seen.rules.base import Finding, RouteSpec, Rule, agency_name, describe_date
@@ -28,6 +34,7 @@ class WasNotBrought(Rule):
     defaults = {
         "follow_up_within_days": 7,
         "repeated_misses": 2,
+        "count_followed_up_misses": False,
         "repeated_within_days": 120,
         "pregnancy_days": 280,
         "plan_kinds": ["early_help", "child_in_need", "child_protection", "pre_birth"],
@@ -38,6 +45,9 @@ class WasNotBrought(Rule):
         "practitioner must have followed it up",
         "repeated_misses": "this many missed appointments of the same person (the baby, or the "
         "pregnant mother) within repeated_within_days need a referral",
+        "count_followed_up_misses": "misses the named practitioner followed up within "
+        "follow_up_within_days count towards repeated misses too (by default only misses not "
+        "followed up in time count)",
         "repeated_within_days": "the window (days) in which missed appointments count as repeated",
         "pregnancy_days": "a mother's own missed appointments count for her unborn child from "
         "this many days before the expected date (40 weeks)",
@@ -70,60 +80,86 @@ class WasNotBrought(Rule):
         for miss in open_misses:
             by_subject[miss.persons.get("subject", 0)].append(miss)
         found = []
+        # one alert per person whose appointments were missed: it is updated as misses add up
         for subject, subject_misses in sorted(by_subject.items()):
-            who = (
-                "The baby was not brought to"
-                if subject == child.person
-                else ("The mother did not attend")
-            )
-            people = [(subject, "child" if subject == child.person else "mother")]
-            repeated = _repeated(subject_misses, params)
-            under_plan = [(m, p) for m in subject_misses for p in plans if _covers(p, m)]
-            if repeated:
-                found.append(
-                    Finding(
-                        child,
-                        f"{who} {len(repeated)} appointments between "
-                        f"{describe_date(repeated[0].occurred_on)} and "
-                        f"{describe_date(repeated[-1].occurred_on)} ({_places(world, repeated)}), "
-                        "and no referral has been made since.",
-                        facts=repeated,
-                        people=people,
-                        anchor=f"referral-needed:{subject}",
-                    )
-                )
-            elif under_plan:
-                miss, plan = under_plan[-1]
-                found.append(
-                    Finding(
-                        child,
-                        f"{who} {_appointment(world, miss)} on "
-                        f"{describe_date(miss.occurred_on)} while on "
-                        f"{PLAN_NAMES.get(plan['kind'], 'a plan')} ({agency_name(world, plan)}), "
-                        "and no referral has been made since.",
-                        facts=[miss, plan],
-                        people=people,
-                        anchor=f"referral-needed:{subject}",
-                    )
-                )
-            else:
-                for miss in subject_misses:
-                    due = miss.occurred_on + timedelta(days=params["follow_up_within_days"])
-                    followed = miss["followed_up_on"]
-                    if today <= due or (followed is not None and followed <= today):
-                        continue
-                    found.append(
-                        Finding(
-                            child,
-                            f"{who} {_appointment(world, miss)} on "
-                            f"{describe_date(miss.occurred_on)}, and it was not followed up "
-                            f"within {params['follow_up_within_days']} days.",
-                            facts=[miss],
-                            people=people,
-                            anchor=f"appointment:{miss.id}",
-                        )
-                    )
+            finding = self._finding(world, child, subject, subject_misses, plans, params)
+            if finding is not None:
+                found.append(finding)
         return found
+
+    def _finding(
+        self,
+        world: World,
+        child: Child,
+        subject: int,
+        misses: list[Fact],
+        plans: list[Fact],
+        params: Mapping[str, Any],
+    ) -> Finding | None:
+        today = world.today
+        within = params["follow_up_within_days"]
+        if subject == child.person:
+            who, people = "The baby was not brought to", [(subject, "child")]
+        else:
+            who, people = "The mother did not attend", [(subject, "mother")]
+        anchor = f"missed:{subject}"
+        # a miss the named practitioner followed up in time has been dealt with, unless the
+        # partnership counts those towards "repeated" too
+        counted = [
+            m
+            for m in misses
+            if params["count_followed_up_misses"] or not _followed(m, today, within)
+        ]
+        repeated = _repeated(counted, params)
+        if repeated:
+            return Finding(
+                child,
+                f"{who} {len(repeated)} appointments between "
+                f"{describe_date(repeated[0].occurred_on)} and "
+                f"{describe_date(repeated[-1].occurred_on)} ({_places(world, repeated)}), "
+                "and no referral has been made since.",
+                facts=repeated,
+                people=people,
+                anchor=anchor,
+            )
+        under_plan = [(m, p) for m in misses for p in plans if _covers(p, m)]
+        if under_plan:
+            miss, plan = under_plan[-1]
+            return Finding(
+                child,
+                f"{who} {_appointment(world, miss)} on {describe_date(miss.occurred_on)} while "
+                f"on {PLAN_NAMES.get(plan['kind'], 'a plan')} ({agency_name(world, plan)}), and "
+                "no referral has been made since.",
+                facts=[miss, plan],
+                people=people,
+                anchor=anchor,
+            )
+        overdue = [
+            m
+            for m in misses
+            if today > m.occurred_on + timedelta(days=within) and not _followed(m, today, None)
+        ]
+        if not overdue:
+            return None
+        listed = " and ".join(
+            f"{_appointment(world, m)} on {describe_date(m.occurred_on)}" for m in overdue
+        )
+        return Finding(
+            child,
+            f"{who} {listed}, and {'it was not' if len(overdue) == 1 else 'none was'} followed up "
+            f"within {within} days.",
+            facts=overdue,
+            people=people,
+            anchor=anchor,
+        )
+
+
+def _followed(miss: Fact, today: date, within: int | None) -> bool:
+    """Followed up by today (and, if `within` is given, within that many days of the miss)."""
+    followed: date | None = miss["followed_up_on"]
+    if followed is None or followed > today:
+        return False
+    return within is None or followed <= miss.occurred_on + timedelta(days=within)
 
 
 def _appointments(world: World, child: Child, params: Mapping[str, Any]) -> list[Fact]:
