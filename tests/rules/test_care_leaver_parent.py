@@ -1,15 +1,34 @@
 """care-leaver-parent: a parent who is a care leaver is offered a pre-birth assessment and their
-personal adviser is informed."""
+personal adviser is named for the pregnancy."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
+from seen.rules.procedures import care_leaver_parent
 from seen.rules.procedures.care_leaver_parent import CareLeaverParent
+from seen.rules.world import Child
 from tests.rules.builder import WorldBuilder
 
 RULE = CareLeaverParent()
 TODAY = date(2026, 3, 1)
+ADVISERS: care_leaver_parent.Advisers = {}
+
+
+@pytest.fixture(autouse=True)
+def _advisers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Personal advisers' responsibilities, which the rule reads from the database, in memory."""
+    ADVISERS.clear()
+    monkeypatch.setattr(care_leaver_parent, "_load_advisers", lambda: dict(ADVISERS))
+    yield
+    ADVISERS.clear()
+
+
+def _name_adviser(child: Child, start: date) -> None:
+    ADVISERS[("pregnancy", min(child.pregnancies))] = [start]
 
 
 def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
@@ -22,65 +41,77 @@ def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
     ]
 
 
-def _care_leaver(w: WorldBuilder, person: int, on: date, adviser: int | None = 7) -> None:
+def _care_leaver(w: WorldBuilder, person: int | None, on: date) -> None:
+    assert person is not None
     leaving_care = w.agency("leaving_care", name="Quay Leaving Care Service")
     w.fact(
         "careleaverstatus",
         subject=person,
         occurred_on=on,
         care_leaver="yes",
-        personal_adviser=adviser,
+        personal_adviser=7,
         agency=leaving_care,
     )
 
 
-def test_a_pregnant_care_leaver_with_no_pre_birth_assessment_fires() -> None:
-    w = WorldBuilder(TODAY)
-    unborn = w.child(expected=date(2026, 6, 20))
-    assert unborn.mother is not None
-    _care_leaver(w, unborn.mother, date(2025, 12, 1))
-    [(anchor, why)] = _run(w)
-    assert anchor == f"care-leaver:{unborn.mother}"
-    assert "care leaver by Quay Leaving Care Service" in why
-    assert "due on 20 June 2026" in why and "no pre-birth assessment" in why
-
-
-def test_a_pre_birth_assessment_resolves_it() -> None:
-    w = WorldBuilder(TODAY)
-    unborn = w.child(expected=date(2026, 6, 20))
-    assert unborn.mother is not None
-    _care_leaver(w, unborn.mother, date(2025, 12, 1))
+def _pre_birth_assessment(w: WorldBuilder, child: Child, on: date) -> None:
     w.fact(
         "assessment",
-        child=unborn,
-        occurred_on=date(2026, 2, 1),
+        child=child,
+        occurred_on=on,
         kind="pre_birth",
         father_involved="yes",
         father_not_involved_reason="",
         mother_checks_done="yes",
         father_checks_done="yes",
     )
+
+
+def test_a_pregnant_care_leaver_with_no_adviser_named_fires_after_two_weeks() -> None:
+    w = WorldBuilder(date(2026, 1, 10))
+    unborn = w.child(expected=date(2026, 6, 20))  # 17 weeks on 1 February
+    _care_leaver(w, unborn.mother, date(2026, 1, 5))
+    assert _run(w) == []  # five days after: the adviser may still be named
+    w.today = date(2026, 1, 20)
+    [(anchor, why)] = _run(w)
+    assert anchor == f"care-leaver:{unborn.mother}"
+    assert why == (
+        "The mother is recorded as a care leaver by Quay Leaving Care Service (since 5 January "
+        "2026) and a baby is due on 20 June 2026, but no personal adviser has been named for the "
+        "pregnancy and no pre-birth assessment has been recorded yet."
+    )
+    assert _run(w, adviser_named_within_days=30) == []
+
+
+def test_an_adviser_named_and_an_assessment_by_28_weeks_satisfy_it() -> None:
+    w = WorldBuilder(TODAY)
+    unborn = w.child(expected=date(2026, 5, 1))  # 31 weeks today
+    _care_leaver(w, unborn.mother, date(2025, 10, 20))
+    _name_adviser(unborn, date(2025, 10, 20))
+    [(_, why)] = _run(w)  # 28 weeks was 6 February: no assessment by then
+    assert why.endswith(
+        "but no pre-birth assessment had begun by 28 weeks of pregnancy (6 February 2026)."
+    )
+    _pre_birth_assessment(w, unborn, date(2026, 1, 15))
     assert _run(w) == []
 
 
-def test_no_personal_adviser_named_fires_even_after_the_assessment() -> None:
+def test_the_assessment_is_not_due_before_28_weeks() -> None:
     w = WorldBuilder(TODAY)
-    unborn = w.child(expected=date(2026, 6, 20))
-    assert unborn.mother is not None
-    _care_leaver(w, unborn.mother, date(2025, 12, 1), adviser=None)
-    w.fact(
-        "assessment",
-        child=unborn,
-        occurred_on=date(2026, 2, 1),
-        kind="pre_birth",
-        father_involved="yes",
-        father_not_involved_reason="",
-        mother_checks_done="yes",
-        father_checks_done="yes",
-    )
+    unborn = w.child(expected=date(2026, 6, 20))  # 24 weeks today
+    _care_leaver(w, unborn.mother, date(2025, 12, 1))
+    _name_adviser(unborn, date(2025, 12, 2))
+    assert _run(w) == []
+    assert len(_run(w, assessment_by_weeks=20)) == 1  # a partnership asking for 20 weeks
+
+
+def test_a_baby_born_with_no_pre_birth_assessment_fires() -> None:
+    w = WorldBuilder(TODAY)
+    baby = w.child(dob=date(2025, 11, 23), expected=date(2026, 3, 1))  # born at 26 weeks
+    _care_leaver(w, baby.mother, date(2025, 8, 1))
+    ADVISERS[("child", baby.person or 0)] = [date(2025, 8, 1)]
     [(_, why)] = _run(w)
-    assert "no personal adviser is named" in why and "pre-birth" not in why.split("but")[1]
-    assert _run(w, require_personal_adviser=False) == []
+    assert "no pre-birth assessment had begun by the birth (23 November 2025)" in why
 
 
 def test_a_care_leaver_father_counts_unless_the_partnership_says_not() -> None:
@@ -96,7 +127,6 @@ def test_a_care_leaver_father_counts_unless_the_partnership_says_not() -> None:
 def test_near_misses_do_not_fire() -> None:
     w = WorldBuilder(TODAY)
     not_leaver = w.child(expected=date(2026, 6, 20))  # status says no
-    assert not_leaver.mother is not None
     w.fact(
         "careleaverstatus",
         subject=not_leaver.mother,
@@ -105,9 +135,11 @@ def test_near_misses_do_not_fire() -> None:
         personal_adviser=None,
     )
     known_after = w.child(dob=date(2025, 5, 1))  # known as a care leaver only after the birth
-    assert known_after.mother is not None
     _care_leaver(w, known_after.mother, date(2025, 9, 1))
     later = w.child(expected=date(2026, 8, 1))  # recorded after today
-    assert later.mother is not None
     _care_leaver(w, later.mother, date(2026, 3, 15))
+    done = w.child(expected=date(2026, 4, 1))  # adviser named, assessed at 22 weeks
+    _care_leaver(w, done.mother, date(2025, 8, 20))
+    _name_adviser(done, date(2025, 8, 20))
+    _pre_birth_assessment(w, done, date(2025, 11, 1))
     assert _run(w) == []

@@ -1,19 +1,29 @@
 """A mother (or, if `include_fathers`, a birth father) recorded by a leaving-care service as a
-care leaver before the baby's birth, when no assessment of `assessment_kinds` (the pre-birth
-assessment) has been recorded for the child by any agency, or no personal adviser is named on
-the care-leaver status (if `require_personal_adviser`). One alert per care-leaver parent and
-child, to the personal adviser (else the leaving-care team); it resolves when a pre-birth
-assessment is recorded and an adviser is named. The extract records the adviser on the
-care-leaver status; whether the adviser was "informed" beyond being named is not modelled."""
+care leaver before the baby's birth. Her personal adviser must be named for the pregnancy (a
+personal-adviser responsibility for the unborn child or the baby: the adviser informed, with
+roles clear) within `adviser_named_within_days` of the pregnancy and the care-leaver status
+both being known; and a pre-birth assessment (`assessment_kinds`) must have begun by
+`assessment_by_weeks` weeks of pregnancy, or by the birth if that came first. One alert per
+care-leaver parent and child, to the personal adviser (else the leaving-care team), naming what
+is missing; it resolves when the adviser is named for the pregnancy and the assessment is
+recorded. Time-dependent: both are deadlines.
+
+Responsibilities are not part of the World the rules read, so this rule reads the personal
+advisers' responsibilities from the database itself, once per World (`_load_advisers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from seen.people.models import Responsibility
 from seen.rules.base import Finding, RouteSpec, Rule, agency_name, describe_date
 from seen.rules.world import Child, Fact, World
+
+# (kind, id) -> start dates of personal-adviser responsibilities, for "child" records and
+# "pregnancy" rows
+Advisers = dict[tuple[str, int], list[date]]
 
 
 class CareLeaverParent(Rule):
@@ -21,16 +31,23 @@ class CareLeaverParent(Rule):
     version = 1
     defaults = {
         "assessment_kinds": ["pre_birth"],
+        "assessment_by_weeks": 28,
+        "adviser_named_within_days": 14,
         "include_fathers": True,
-        "require_personal_adviser": True,
+        "pregnancy_days": 280,
     }
     parameter_help = {
         "assessment_kinds": "assessments that count as the pre-birth assessment offered",
+        "assessment_by_weeks": "weeks of pregnancy by which the pre-birth assessment must have "
+        "begun (or the birth, if earlier)",
+        "adviser_named_within_days": "days after the pregnancy and the care-leaver status are "
+        "both known by which the personal adviser must be named for the pregnancy",
         "include_fathers": "a birth father who is a care leaver counts as well as the mother",
-        "require_personal_adviser": "a care leaver with no personal adviser named is raised "
-        "even when the assessment was done",
+        "pregnancy_days": "the pregnancy is taken to begin this many days before the expected "
+        "date (40 weeks)",
     }
     route = RouteSpec("leaving_care", "personal_adviser", "medium", 120)
+    time_dependent = True  # the adviser and the assessment each have a deadline
 
     def evaluate(self, world: World, child: Child, params: Mapping[str, Any]) -> list[Finding]:
         today = world.today
@@ -41,24 +58,35 @@ class CareLeaverParent(Rule):
             for father in child.fathers():
                 if all(father.person != p for p, _ in parents):
                     parents.append((father.person, "father"))
+        statuses = [(p, role, _latest_status(world, p, today)) for p, role in parents]
+        leavers = [(p, role, s) for p, role, s in statuses if s and s["care_leaver"] == "yes"]
+        if not leavers:
+            return []
         assessed = [
             a
             for a in world.about(child, "assessment")
             if a["kind"] in params["assessment_kinds"] and a.occurred_on <= today
         ]
+        adviser_since = _adviser_named(world, child, today)
         found = []
-        for person, role in parents:
-            status = _latest_status(world, person, today)
-            if status is None or status["care_leaver"] != "yes":
-                continue
+        for person, role, status in leavers:
+            assert status is not None
             # known as a care leaver before the birth: a pre-birth assessment was still possible
             if child.dob is not None and status.occurred_on > child.dob:
                 continue
             gaps = []
-            if not assessed:
-                gaps.append("no pre-birth assessment has been recorded by any agency")
-            if params["require_personal_adviser"] and status["personal_adviser"] is None:
-                gaps.append("no personal adviser is named")
+            known = max(status.occurred_on, _pregnancy_known(world, child, status))
+            adviser_due = known + timedelta(days=params["adviser_named_within_days"])
+            if adviser_since is None and today > adviser_due:
+                gaps.append(f"no personal adviser has been named for the {_pregnancy(child)}")
+            assessment_due = _assessment_due(child, params)
+            if not assessed and assessment_due is not None and today > assessment_due:
+                gaps.append(
+                    "no pre-birth assessment had begun by "
+                    f"{_deadline_text(child, assessment_due, params)}"
+                )
+            elif not assessed and gaps:
+                gaps.append("no pre-birth assessment has been recorded yet")
             if not gaps:
                 continue
             found.append(
@@ -84,9 +112,68 @@ def _latest_status(world: World, person: int, today: date) -> Fact | None:
     return statuses[-1] if statuses else None
 
 
+def _pregnancy_known(world: World, child: Child, status: Fact) -> date:
+    """When agencies first knew of the pregnancy: the earliest fact about the child (the
+    antenatal booking, usually), else the care-leaver status itself."""
+    facts = world.about(child)
+    return facts[0].occurred_on if facts else status.occurred_on
+
+
+def _assessment_due(child: Child, params: Mapping[str, Any]) -> date | None:
+    due = child.expected or child.dob
+    if due is None:
+        return None
+    by_weeks = due - timedelta(days=params["pregnancy_days"] - 7 * params["assessment_by_weeks"])
+    return min(by_weeks, child.dob) if child.dob else by_weeks
+
+
+def _deadline_text(child: Child, due: date, params: Mapping[str, Any]) -> str:
+    if child.dob is not None and due == child.dob:
+        return f"the birth ({describe_date(due)})"
+    return f"{params['assessment_by_weeks']} weeks of pregnancy ({describe_date(due)})"
+
+
+def _pregnancy(child: Child) -> str:
+    return "baby" if child.dob is not None else "pregnancy"
+
+
 def _expecting(child: Child) -> str:
     if child.dob is not None:
         return f"a baby was born on {describe_date(child.dob)}"
     if child.expected is not None:
         return f"a baby is due on {describe_date(child.expected)}"
     return "a baby is expected"
+
+
+# ---- personal advisers named for a child or pregnancy (not in the World) ----------------------
+
+_advisers: tuple[World, Advisers] | None = None
+
+
+def _adviser_named(world: World, child: Child, today: date) -> date | None:
+    """The first day a personal adviser was named for this child or pregnancy, up to today."""
+    global _advisers
+    if _advisers is None or _advisers[0] is not world:
+        _advisers = (world, _load_advisers())
+    advisers = _advisers[1]
+    starts = [
+        start
+        for key in [("child", r) for r in child.records]
+        + [("pregnancy", p) for p in child.pregnancies]
+        for start in advisers.get(key, [])
+        if start <= today
+    ]
+    return min(starts) if starts else None
+
+
+def _load_advisers() -> Advisers:
+    advisers: Advisers = {}
+    rows = Responsibility.objects.filter(role=Responsibility.Role.PERSONAL_ADVISER).values_list(
+        "child_id", "pregnancy_id", "start"
+    )
+    for record, pregnancy, start in rows:
+        if record is not None:
+            advisers.setdefault(("child", record), []).append(start)
+        if pregnancy is not None:
+            advisers.setdefault(("pregnancy", pregnancy), []).append(start)
+    return advisers
