@@ -3,32 +3,18 @@ personal adviser is named for the pregnancy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-
-from seen.rules.procedures import care_leaver_parent
 from seen.rules.procedures.care_leaver_parent import CareLeaverParent
-from seen.rules.world import Child
+from seen.rules.world import Child, Duty
 from tests.rules.builder import WorldBuilder
 
 RULE = CareLeaverParent()
 TODAY = date(2026, 3, 1)
-ADVISERS: care_leaver_parent.Advisers = {}
-
-
-@pytest.fixture(autouse=True)
-def _advisers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Personal advisers' responsibilities, which the rule reads from the database, in memory."""
-    ADVISERS.clear()
-    monkeypatch.setattr(care_leaver_parent, "_load_advisers", lambda: dict(ADVISERS))
-    yield
-    ADVISERS.clear()
 
 
 def _name_adviser(child: Child, start: date) -> None:
-    ADVISERS[("pregnancy", min(child.pregnancies))] = [start]
+    child.duties.append(Duty("personal_adviser", 7, start, None))
 
 
 def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
@@ -109,7 +95,7 @@ def test_a_baby_born_with_no_pre_birth_assessment_fires() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=date(2025, 11, 23), expected=date(2026, 3, 1))  # born at 26 weeks
     _care_leaver(w, baby.mother, date(2025, 8, 1))
-    ADVISERS[("child", baby.person or 0)] = [date(2025, 8, 1)]
+    _name_adviser(baby, date(2025, 8, 1))
     [(_, why)] = _run(w)
     assert "no pre-birth assessment had begun by the birth (23 November 2025)" in why
 

@@ -22,7 +22,7 @@ from django.db.models import Model, Q
 
 from seen.areas.models import Agency
 from seen.facts.models import FACT_MODELS
-from seen.people.models import Pregnancy, Relationship, Residence, SourceRecord
+from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, SourceRecord
 
 POSSIBLE_SAME_PREGNANCY_DAYS = 60
 # Fact columns that name a source record, and so a person.
@@ -58,6 +58,20 @@ class Adult:
     end: date | None
 
 
+@dataclass(frozen=True)
+class Duty:
+    """A practitioner's responsibility for a child or pregnancy (named midwife, health visitor,
+    GP, lead practitioner, key worker, social worker, personal adviser)."""
+
+    role: str  # Responsibility.Role
+    practitioner: int
+    start: date
+    end: date | None
+
+    def holds_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
 @dataclass
 class Child:
     """A baby, or an unborn child before any agency has recorded the baby."""
@@ -71,6 +85,7 @@ class Child:
     expected: date | None = None
     adults: list[Adult] = field(default_factory=list)
     areas: set[str] = field(default_factory=set)  # areas of the agencies that know the child
+    duties: list[Duty] = field(default_factory=list)  # who is responsible for the child
 
     @property
     def unborn(self) -> bool:
@@ -224,6 +239,7 @@ class _Loader:
                 children[key].dob = min(f.occurred_on for f in births)
         for facts in (*facts_by_child.values(), *facts_by_person.values()):
             facts.sort(key=lambda f: (f.occurred_on, f.type, f.id))
+        self._duties(children, child_of_person, child_of_pregnancy)
         residence_areas: dict[int, set[str]] = defaultdict(set)
         for record, area in self._residences().values_list("person_id", "area__code"):
             if area and record in person_of_record:
@@ -295,6 +311,27 @@ class _Loader:
             ).values_list("person_id", flat=True)
         )
         return persons | start
+
+    def _duties(
+        self,
+        children: dict[str, Child],
+        child_of_person: dict[int, str],
+        child_of_pregnancy: dict[int, str],
+    ) -> None:
+        rows = Responsibility.objects.all()
+        if self.scope is not None:
+            rows = rows.filter(
+                Q(child__in=self.person_of_record.keys())
+                | Q(pregnancy__in=child_of_pregnancy.keys())
+            )
+        for record, pregnancy, role, practitioner, start, end in rows.values_list(
+            "child_id", "pregnancy_id", "role", "practitioner_id", "start", "end"
+        ):
+            person = _person(self.person_of_record, record)
+            key = child_of_person.get(person) if person is not None else None
+            key = key or child_of_pregnancy.get(pregnancy or 0)
+            if key is not None:
+                children[key].duties.append(Duty(role, practitioner, start, end))
 
     def _pregnancies(self) -> Any:
         rows = Pregnancy.objects.all()

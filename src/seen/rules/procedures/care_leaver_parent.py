@@ -6,10 +6,7 @@ both being known; and a pre-birth assessment (`assessment_kinds`) must have begu
 `assessment_by_weeks` weeks of pregnancy, or by the birth if that came first. One alert per
 care-leaver parent and child, to the personal adviser (else the leaving-care team), naming what
 is missing; it resolves when the adviser is named for the pregnancy and the assessment is
-recorded. Time-dependent: both are deadlines.
-
-Responsibilities are not part of the World the rules read, so this rule reads the personal
-advisers' responsibilities from the database itself, once per World (`_load_advisers`)."""
+recorded. Time-dependent: both are deadlines."""
 
 from __future__ import annotations
 
@@ -17,13 +14,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from seen.people.models import Responsibility
 from seen.rules.base import Finding, RouteSpec, Rule, agency_name, describe_date
 from seen.rules.world import Child, Fact, World
-
-# (kind, id) -> start dates of personal-adviser responsibilities, for "child" records and
-# "pregnancy" rows
-Advisers = dict[tuple[str, int], list[date]]
 
 
 class CareLeaverParent(Rule):
@@ -145,35 +137,7 @@ def _expecting(child: Child) -> str:
     return "a baby is expected"
 
 
-# ---- personal advisers named for a child or pregnancy (not in the World) ----------------------
-
-_advisers: tuple[World, Advisers] | None = None
-
-
 def _adviser_named(world: World, child: Child, today: date) -> date | None:
     """The first day a personal adviser was named for this child or pregnancy, up to today."""
-    global _advisers
-    if _advisers is None or _advisers[0] is not world:
-        _advisers = (world, _load_advisers())
-    advisers = _advisers[1]
-    starts = [
-        start
-        for key in [("child", r) for r in child.records]
-        + [("pregnancy", p) for p in child.pregnancies]
-        for start in advisers.get(key, [])
-        if start <= today
-    ]
+    starts = [d.start for d in child.duties if d.role == "personal_adviser" and d.start <= today]
     return min(starts) if starts else None
-
-
-def _load_advisers() -> Advisers:
-    advisers: Advisers = {}
-    rows = Responsibility.objects.filter(role=Responsibility.Role.PERSONAL_ADVISER).values_list(
-        "child_id", "pregnancy_id", "start"
-    )
-    for record, pregnancy, start in rows:
-        if record is not None:
-            advisers.setdefault(("child", record), []).append(start)
-        if pregnancy is not None:
-            advisers.setdefault(("pregnancy", pregnancy), []).append(start)
-    return advisers
