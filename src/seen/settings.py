@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "seen.ingest",
     "seen.synth",
     "seen.rules",
+    "seen.access",
     "seen.bench",
     "seen.web",
 ]
