@@ -54,3 +54,106 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class Purpose(models.TextChoices):
+    """Why a user is looking: declared with every request for personal data."""
+
+    DIRECT_CARE = "direct_care", "direct care of the child or family"
+    UNSCHEDULED_CARE = "unscheduled_care", "the child is presenting in my setting now"
+    SAFEGUARDING = "safeguarding", "safeguarding enquiry or plan"
+    MASH_TRIAGE = "mash_triage", "MASH triage of a contact"
+    REVIEW = "review", "local or national review"
+    STRATEGIC = "strategic", "strategic oversight"
+    AUDIT = "audit", "audit or subject access"
+    ADMINISTRATION = "administration"
+
+
+class BreakGlass(models.Model):
+    """Time-limited access to one child without a legitimate relationship, on a stated reason.
+    Every session is reviewed by a safeguarding lead."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "break-glass sessions"
+        indexes = [models.Index(fields=["user", "child", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"break glass by {self.user_id} on {self.child_id} at {self.started_at:%Y-%m-%d}"
+
+
+class Shield(models.Model):
+    """An address, or a whole source record, that must not be shown to anyone without
+    shielding clearance (refuge, domestic-abuse risk, adoption)."""
+
+    class Scope(models.TextChoices):
+        ADDRESS = "address", "the address (postcode and address lines)"
+        RECORD = "record", "the whole record"
+
+    class Reason(models.TextChoices):
+        REFUGE = "refuge"
+        DOMESTIC_ABUSE_RISK = "domestic_abuse_risk", "domestic-abuse risk"
+        ADOPTION = "adoption"
+        OTHER = "other"
+
+    record = models.ForeignKey("people.SourceRecord", on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"shield {self.scope} of record {self.record_id} ({self.reason})"
+
+
+class Share(models.Model):
+    """The lawful basis recorded for sharing a child's household detail with a user (anything
+    beyond the universal flag): consent, or safeguarding without consent under DPA 2018
+    Schedule 1 paragraph 18 with the reason consent was not sought."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent"
+        SAFEGUARDING = (
+            "safeguarding_without_consent",
+            "safeguarding without consent (DPA 2018 Sch. 1 para. 18)",
+        )
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    basis = models.CharField(max_length=32, choices=Basis.choices)
+    why_no_consent = models.TextField(
+        blank=True, help_text="Required without consent: why consent was not sought."
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.basis} share with {self.user_id} about {self.child_id}"
+
+
+class Notification(models.Model):
+    """A message Seen owes a practitioner, e.g. the lead practitioner told that unscheduled care
+    looked at their child's flag (as CP-IS does)."""
+
+    to = models.ForeignKey("areas.Practitioner", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"to {self.to_id}: {self.text[:40]}"

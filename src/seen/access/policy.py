@@ -1,0 +1,265 @@
+"""The one place Seen decides who may see what: role + agency + legitimate relationship to the
+child + declared purpose -> allow or deny, at what level, and why. Deny by default.
+
+Levels (minimum necessary):
+- FLAG: that a flag exists, its kind, and whom to call (named worker, duty number). Universal
+  and unscheduled-care roles (midwife, health visitor, GP, ED clinician, personal adviser) and
+  the agencies that hold an adult's history (police, probation, adult mental health).
+- HOUSEHOLD: the household and its facts. Lead practitioners (social worker, Early Help key
+  worker) with the child on their caseload or plan; MASH with a contact about the child under
+  triage; the safeguarding lead for an alert escalated to them. Every such share records its
+  lawful basis first (Share); until it does, the decision is FLAG with the reason.
+- AGGREGATE (strategic leaders: counts with small numbers suppressed), DEIDENTIFIED (reviewers),
+  and NONE (the system administrator, who manages users and settings and sees no case data).
+
+A user with a case role but no relationship may break glass: time-limited access on a stated
+reason, at the level a relationship would give, reviewed by a safeguarding lead.
+
+The relationships are found in ONE query (a UNION over caseload, plans, triage, escalations,
+history held, break glass and recorded shares), so a request costs one query for its access
+decision once the user's profile is loaded with the user (seen.access.backends)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import CharField, Q, QuerySet, Value
+
+from seen.access.models import BreakGlass, Purpose, Role, Share, StaffProfile
+from seen.core import clock
+
+
+class Level(IntEnum):
+    NONE = 0
+    AGGREGATE = 1
+    DEIDENTIFIED = 2
+    FLAG = 3
+    HOUSEHOLD = 4
+
+
+class Action:
+    """What a user asks to do. Each is listed in ALLOWED_ROLES (deny by default)."""
+
+    VIEW_CHILD = "view_child"  # a child's case file, at the level the decision gives
+    CHECK_CHILD = "check_child"  # the look-up: flags and whom to call
+    VIEW_LINK_QUEUE = "view_link_queue"  # clerical review of identity links
+    DECIDE_LINKS = "decide_links"
+    VIEW_OWN_ALERTS = "view_own_alerts"
+    WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
+    REVIEW_BREAK_GLASS = "review_break_glass"
+    VIEW_AGGREGATES = "view_aggregates"
+    VIEW_REVIEW_DATA = "view_review_data"
+    ADMINISTER = "administer"
+
+
+UNIVERSAL = frozenset(
+    {Role.MIDWIFE, Role.HEALTH_VISITOR, Role.GP, Role.ED_CLINICIAN, Role.PERSONAL_ADVISER}
+)
+LEAD = frozenset({Role.SOCIAL_WORKER, Role.EARLY_HELP_KEY_WORKER})
+HISTORY_HOLDERS = frozenset(
+    {Role.POLICE_OFFICER, Role.PROBATION_OFFICER, Role.MENTAL_HEALTH_PRACTITIONER}
+)
+CASE_ROLES = UNIVERSAL | LEAD | HISTORY_HOLDERS | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
+
+# Actions that are not about one child: which roles may take them.
+ALLOWED_ROLES: dict[str, frozenset[str]] = {
+    Action.VIEW_LINK_QUEUE: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
+    Action.DECIDE_LINKS: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
+    Action.VIEW_OWN_ALERTS: frozenset(CASE_ROLES),
+    Action.REVIEW_BREAK_GLASS: frozenset({Role.SAFEGUARDING_LEAD}),
+    Action.VIEW_AGGREGATES: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
+    Action.VIEW_REVIEW_DATA: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
+    Action.ADMINISTER: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+}
+CHILD_ACTIONS = frozenset({Action.VIEW_CHILD, Action.CHECK_CHILD, Action.WHO_LOOKED})
+# the relationships that make each role's access to a child legitimate, and the level each gives
+RELATIONSHIP_LEVEL: dict[str, dict[str, Level]] = {
+    **{role: {"caseload": Level.FLAG, "presenting": Level.FLAG} for role in UNIVERSAL},
+    **{role: {"caseload": Level.HOUSEHOLD, "lead": Level.HOUSEHOLD} for role in LEAD},
+    **{role: {"holds_history": Level.FLAG} for role in HISTORY_HOLDERS},
+    Role.MASH_PRACTITIONER: {"mash_triage": Level.HOUSEHOLD},
+    Role.SAFEGUARDING_LEAD: {"escalated": Level.HOUSEHOLD},
+}
+BREAK_GLASS_HOURS = 4
+
+
+@dataclass(frozen=True)
+class ChildRef:
+    """The child a request is about: a person, or an unborn child as its pregnancy rows."""
+
+    person: int | None = None
+    pregnancies: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    level: Level
+    reason: str
+    relationships: frozenset[str] = field(default_factory=frozenset)
+    break_glass: bool = False
+    needs_basis: bool = False  # HOUSEHOLD would be given once a lawful basis is recorded
+
+
+def _deny(reason: str) -> Decision:
+    return Decision(False, Level.NONE, reason)
+
+
+def profile_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        profile: StaffProfile = user.staff_profile  # type: ignore[attr-defined]
+    except StaffProfile.DoesNotExist:
+        return None
+    return profile
+
+
+def decide(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    purpose: str,
+    child: ChildRef | None = None,
+) -> Decision:
+    profile = profile_of(user)
+    if profile is None:
+        return _deny("you are not signed in with a role in Seen")
+    if purpose not in Purpose.values:
+        return _deny(f"declare why you are looking (one of: {', '.join(Purpose.values)})")
+    role = profile.role
+    if action not in CHILD_ACTIONS:
+        allowed = ALLOWED_ROLES.get(action)
+        if allowed is None:
+            return _deny(f"{action!r} is not an action Seen knows")
+        if role not in allowed:
+            doing = action.replace("_", " ")
+            return _deny(f"the {profile.get_role_display()} role may not {doing}")
+        level = Level.NONE if action == Action.ADMINISTER else Level.HOUSEHOLD
+        return Decision(True, level, f"the {profile.get_role_display()} role")
+    if child is None or (child.person is None and not child.pregnancies):
+        return _deny("no child named")
+    if role not in CASE_ROLES:
+        return _deny(f"the {profile.get_role_display()} role sees no child's case data")
+    found = relationships(profile, child, purpose)
+    levels = RELATIONSHIP_LEVEL.get(role, {})
+    held = {r for r in found if r in levels}
+    glass = "break_glass" in found
+    if action == Action.WHO_LOOKED:
+        if (role in LEAD and held) or role == Role.SAFEGUARDING_LEAD:
+            return Decision(True, Level.HOUSEHOLD, "lead practitioner", frozenset(held))
+        return _deny("only the child's lead practitioner or a safeguarding lead sees who looked")
+    if held:
+        level = max(levels[r] for r in held)
+        why = ", ".join(sorted(held))
+    elif glass:
+        level = max(levels.values(), default=Level.FLAG)
+        why = "break glass"
+    else:
+        return _deny(
+            "you have no legitimate relationship with this child (not on your caseload or plan, "
+            "not presenting in your setting, no contact under triage); break glass with a "
+            "reason if you must"
+        )
+    if action == Action.CHECK_CHILD:
+        level = Level.FLAG
+    if level == Level.HOUSEHOLD and "share" not in found:
+        return Decision(
+            True,
+            Level.FLAG,
+            f"{why}; record the lawful basis to see the household",
+            frozenset(held),
+            glass and not held,
+            needs_basis=True,
+        )
+    return Decision(True, level, why, frozenset(held), glass and not held)
+
+
+def _kind(queryset: QuerySet, kind: str) -> QuerySet:
+    # "access_kind": a name no model uses (Plan has a "kind" field)
+    return queryset.annotate(access_kind=Value(kind, output_field=CharField())).values_list(
+        "access_kind"
+    )
+
+
+def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> frozenset[str]:
+    """Every legitimate relationship this user has with the child, in one query."""
+    from seen.facts.models import Conviction, MentalHealth, Plan, ProbationSupervision
+    from seen.people.models import Relationship, Responsibility
+    from seen.rules.models import Alert
+
+    today: date = clock.today()
+    now: datetime = clock.now()
+    role = profile.role
+    kinds: set[str] = set()
+    if role == Role.ED_CLINICIAN and purpose == Purpose.UNSCHEDULED_CARE:
+        kinds.add("presenting")  # as CP-IS: any ED may see the flag of a child in front of it
+    # about the child: its records, its pregnancies, and the pregnancy that became it
+    about = (
+        Q(child__person_id=child.person) | Q(pregnancy__child__person_id=child.person)
+        if child.person
+        else Q(pk__in=[])
+    )
+    if child.pregnancies:
+        about |= Q(pregnancy_id__in=child.pregnancies)
+    current = Q(end__isnull=True) | Q(end__gte=today)
+    parts: list[QuerySet] = []
+    practitioner = profile.practitioner_id
+    if practitioner and role in (UNIVERSAL | LEAD):
+        parts.append(
+            _kind(
+                Responsibility.objects.filter(about, current, practitioner_id=practitioner),
+                "caseload",
+            )
+        )
+    if practitioner and role in LEAD:
+        lead = Q(lead_practitioner_id=practitioner) | Q(key_worker_id=practitioner)
+        parts.append(_kind(Plan.objects.filter(about, current, lead), "lead"))
+    open_alerts = Alert.objects.exclude(status=Alert.Status.CLOSED)
+    alert_about = Q(child_id=child.person) if child.person else Q(pk__in=[])
+    if child.pregnancies:
+        alert_about |= Q(pregnancy_id__in=child.pregnancies)
+    if role == Role.MASH_PRACTITIONER and profile.agency_id:
+        parts.append(
+            _kind(
+                open_alerts.filter(
+                    alert_about,
+                    owner_role=Role.MASH_PRACTITIONER,
+                    owner_agency_id=profile.agency_id,
+                ),
+                "mash_triage",
+            )
+        )
+    if role == Role.SAFEGUARDING_LEAD and practitioner:
+        parts.append(
+            _kind(open_alerts.filter(alert_about, escalated_to_id=practitioner), "escalated")
+        )
+    if role in HISTORY_HOLDERS and profile.agency_id:
+        adults = Relationship.objects.filter(about).values("person__person_id")
+        for model in (Conviction, ProbationSupervision, MentalHealth):
+            parts.append(
+                _kind(
+                    model.objects.filter(
+                        agency_id=profile.agency_id, subject__person_id__in=adults
+                    ),
+                    "holds_history",
+                )
+            )
+    if child.person:
+        parts.append(
+            _kind(
+                BreakGlass.objects.filter(
+                    user_id=profile.user_id, child_id=child.person, expires_at__gt=now
+                ),
+                "break_glass",
+            )
+        )
+        parts.append(
+            _kind(Share.objects.filter(user_id=profile.user_id, child_id=child.person), "share")
+        )
+    if parts:
+        first, *rest = parts
+        kinds |= {row[0] for row in first.union(*rest, all=True)}
+    return frozenset(kinds)
