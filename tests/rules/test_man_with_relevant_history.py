@@ -181,3 +181,24 @@ def test_a_woman_in_the_household_is_not_read_as_a_man() -> None:
         agency=_police(w),
     )
     assert _run(w) == []
+
+
+def test_a_record_possibly_his_in_the_review_band_counts_as_possibly_his() -> None:
+    w = WorldBuilder(TODAY)
+    baby = w.child(dob=date(2026, 1, 10))
+    father = w.adult(baby, "birth_father")
+    police_record = w.person("male")  # the same man, a spelling linkage was not sure of
+    w.fact(
+        "conviction",
+        subject=police_record,
+        occurred_on=date(2022, 1, 17),
+        offence_category="domestic_abuse",
+    )
+    world = w.build()
+    world.possible_matches = {father: [(police_record, 0.97)], police_record: [(father, 0.97)]}
+    [finding] = RULE.evaluate(world, baby, RULE.defaults)
+    assert "may be the man who has a domestic-abuse conviction" in finding.explanation
+    assert "97%" in finding.explanation and "clerical review queue" in finding.explanation
+    assert (police_record, "possibly the same man") in finding.people
+    # below the partnership's bar: nothing
+    assert RULE.evaluate(world, baby, {**RULE.defaults, "possible_match_at_least": 98}) == []

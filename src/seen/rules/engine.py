@@ -53,16 +53,19 @@ def evaluate(
     """Evaluate the rules over the partnership (or the families in `scope`) at clock.now()."""
     now = clock.now()
     world = World.load(clock.today(), scope)
-    outcome = Outcome(children=len(world.children))
+    # a scoped World also holds people outside the families (possible matches): only the
+    # children whose whole family it read are evaluated and reconciled
+    in_scope = None if scope is None else set(world.complete or ())
+    outcome = Outcome(children=len(world.children if in_scope is None else in_scope))
     for done, rule in enumerate(rules):
         if progress:
             progress(f"rules: {rule.id}", done, len(rules))
-        found = findings(world, rule)
+        found = findings(world, rule, in_scope)
         reconcile(
             rule,
             found,
             world,
-            in_scope=None if scope is None else set(world.children),
+            in_scope=in_scope,
             now=now,
             outcome=outcome,
         )

@@ -25,6 +25,9 @@ from seen.facts.models import FACT_MODELS
 from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, SourceRecord
 
 POSSIBLE_SAME_PREGNANCY_DAYS = 60
+# Pairs of records in the clerical-review band at or above this probability are "possibly the
+# same person" to the rules (a rule then sets its own, higher, bar).
+POSSIBLE_MATCH_FLOOR = 0.5
 # Fact columns that name a source record, and so a person.
 PERSON_COLUMNS = ("child", "subject", "father", "perpetrator", "victim")
 
@@ -150,6 +153,10 @@ class World:
     facts_by_child: dict[str, list[Fact]]
     facts_by_person: dict[int, list[Fact]]
     residence_areas: dict[int, set[str]]  # person -> areas they have lived in
+    # person -> (another person, match probability): review-band pairs awaiting a decision
+    possible_matches: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
+    # children whose whole family is loaded (a scoped World also holds possible matches' people)
+    complete: frozenset[str] | None = None
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -198,6 +205,8 @@ class _Loader:
     def __init__(self, today: date, scope: Scope | None) -> None:
         self.today = today
         self.scope = scope
+        self.family: set[int] = set()  # scoped: the persons of the families in scope
+        self.scope_pregnancies: set[int] = set()
 
     def load(self) -> World:
         agencies = {
@@ -244,6 +253,16 @@ class _Loader:
         for record, area in self._residences().values_list("person_id", "area__code"):
             if area and record in person_of_record:
                 residence_areas[person_of_record[record]].add(area)
+        possible = self._possible_matches()
+        complete = None
+        if self.scope is not None:
+            complete = frozenset(
+                key
+                for key, child in children.items()
+                if (child.person is not None and child.person in self.family)
+                or (child.mother is not None and child.mother in self.family)
+                or child.pregnancies & self.scope_pregnancies
+            )
         return World(
             today=self.today,
             agencies=agencies,
@@ -255,7 +274,28 @@ class _Loader:
             facts_by_child=dict(facts_by_child),
             facts_by_person=dict(facts_by_person),
             residence_areas=dict(residence_areas),
+            possible_matches=possible,
+            complete=complete,
         )
+
+    def _possible_matches(self) -> dict[int, list[tuple[int, float]]]:
+        from seen.linkage.models import CandidatePair
+
+        pairs = CandidatePair.objects.filter(
+            band=CandidatePair.Band.REVIEW, match_probability__gte=POSSIBLE_MATCH_FLOOR
+        )
+        if self.scope is not None:
+            records = self.person_of_record.keys()
+            pairs = pairs.filter(Q(record_l__in=records) | Q(record_r__in=records))
+        possible: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for left, right, probability in pairs.values_list(
+            "record_l_id", "record_r_id", "match_probability"
+        ):
+            a, b = _person(self.person_of_record, left), _person(self.person_of_record, right)
+            if a is not None and b is not None and a != b:
+                possible[a].append((b, probability))
+                possible[b].append((a, probability))
+        return {p: sorted(set(v), key=lambda m: -m[1]) for p, v in possible.items()}
 
     # The persons of the families in scope: the records' persons; the children they are, or
     # are around; and every adult around those children.
@@ -310,7 +350,21 @@ class _Loader:
                 pk__in=child_records | set(adults), person__isnull=False
             ).values_list("person_id", flat=True)
         )
-        return persons | start
+        self.family = persons | start
+        return self.family | self._possibly_the_same(self.family)
+
+    def _possibly_the_same(self, persons: set[int]) -> set[int]:
+        """Persons in the review band with the family's people: their records and facts are
+        read too, so a rule can say "possibly the same man" in a scoped run as in a whole one."""
+        from seen.linkage.models import CandidatePair
+
+        records = SourceRecord.objects.filter(person__in=persons).values("pk")
+        pairs = CandidatePair.objects.filter(
+            Q(record_l__in=records) | Q(record_r__in=records),
+            band=CandidatePair.Band.REVIEW,
+            match_probability__gte=POSSIBLE_MATCH_FLOOR,
+        ).values_list("record_l__person_id", "record_r__person_id")
+        return {p for pair in pairs for p in pair if p is not None}
 
     def _duties(
         self,

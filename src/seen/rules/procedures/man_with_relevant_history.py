@@ -6,7 +6,12 @@ perpetrator, or another child around him on a child protection plan (each can be
 His records are read through the person linkage, so a police record under another spelling, from
 when he lived in another area, counts. One alert per man and child, to MASH, naming each piece of
 history, the agency that holds it and its area, and the other areas he has lived in; it resolves
-when he is no longer recorded around the child."""
+when he is no longer recorded around the child.
+
+A record that linkage could not join to him with certainty (a pair in the clerical-review band
+at or above `possible_match_at_least`, awaiting a practitioner) counts as "possibly him": the
+alert says so, with the match probability, so the link is decided rather than the history
+missed. It becomes a definite history once the link is confirmed."""
 
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ class ManWithRelevantHistory(Rule):
         "include_marac_perpetrator": True,
         "include_cp_plan_for_another_child": True,
         "baby_under_days": 365,
+        "possible_match_at_least": 90,
     }
     parameter_help = {
         "conviction_categories": "offence categories of a conviction that count as a relevant "
@@ -57,6 +63,8 @@ class ManWithRelevantHistory(Rule):
         "plan counts",
         "baby_under_days": "the rule applies to a man who came into the child's life before the "
         "child was this many days old (1 year), or during the pregnancy",
+        "possible_match_at_least": "a record in the clerical-review band with him at or above "
+        "this match probability (per cent) counts as possibly his (100: never)",
     }
     route = RouteSpec("childrens_social_care", "mash_practitioner", "high", 24)
 
@@ -75,23 +83,55 @@ class ManWithRelevantHistory(Rule):
             if not _came_in_infancy(child, start, params):
                 continue
             history = _history(world, child, man, params)
-            if not history:
+            possible = _possible_history(world, child, man, params)
+            if not history and not possible:
                 continue
-            facts = [fact for fact, _ in history]
             role = ROLE_NAMES[kind]
+            said = []
+            if history:
+                said.append(f"The {role} has {_joined([text for _, text in history])}")
+            for _other, probability, texts in possible:
+                said.append(
+                    ("He" if history else f"The {role}")
+                    + " may be the man who has "
+                    + _joined([text for _, text in texts])
+                    + f" (records linkage matched with him at {probability:.0%}, awaiting a "
+                    "decision in the clerical review queue)"
+                )
+            facts = [fact for fact, _ in history]
+            facts += [fact for _, _, texts in possible for fact, _ in texts]
+            people = [(man, kind)]
+            people += [(other, "possibly the same man") for other, _, _ in possible]
+            if child.mother is not None:
+                people.append((child.mother, "mother"))
             found.append(
                 Finding(
                     child,
-                    f"The {role} has {_joined([text for _, text in history])}; he"
-                    f"{_lived_elsewhere(world, child, man)} is now around "
+                    "; ".join(said) + f"; he{_lived_elsewhere(world, child, man)} is now around "
                     f"{_the_child(child)}, so the lead practitioner and MASH need to know.",
                     facts=facts,
-                    people=[(man, kind)]
-                    + ([(child.mother, "mother")] if child.mother is not None else []),
+                    people=people,
                     anchor=f"man:{man}",
                 )
             )
         return found
+
+
+def _possible_history(
+    world: World, child: Child, man: int, params: Mapping[str, Any]
+) -> list[tuple[int, float, list[tuple[Fact, str]]]]:
+    """The relevant history of persons possibly him (review-band pairs), strongest first."""
+    bar = params["possible_match_at_least"] / 100
+    possible = []
+    for other, probability in world.possible_matches.get(man, []):
+        if probability < bar or world.sex_of_person.get(other) == "female":
+            continue
+        texts = _history(
+            world, child, other, {**params, "include_cp_plan_for_another_child": False}
+        )
+        if texts:
+            possible.append((other, probability, texts))
+    return possible
 
 
 def _came_in_infancy(child: Child, start: date | None, params: Mapping[str, Any]) -> bool:
