@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import Client
 
+from seen.access.models import Role, StaffProfile
 from seen.core import clock
 from seen.ingest.loader import ingest_extract
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
@@ -48,11 +48,12 @@ def review_pair(extract: Callable[..., Path]) -> CandidatePair:
     return pair
 
 
-def _client(*permissions: str, csrf: bool = False) -> Client:
+def _client(role: str | None = Role.MASH_PRACTITIONER, *, csrf: bool = False) -> Client:
+    """A signed-in user of the role (None: no profile), declaring a safeguarding purpose."""
     user = get_user_model().objects.create_user("reviewer", password="a-long-test-password-1")
-    for codename in permissions:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    client = Client(enforce_csrf_checks=csrf)
+    if role is not None:
+        StaffProfile.objects.create(user=user, role=role)
+    client = Client(enforce_csrf_checks=csrf, headers={"Seen-Purpose": "safeguarding"})
     client.force_login(user)
     return client
 
@@ -70,7 +71,7 @@ def _persons_of_pair(pair: CandidatePair) -> set[int | None]:
 
 
 def test_the_queue_lists_the_pair_with_its_evidence(review_pair: CandidatePair) -> None:
-    response = _client("view_candidatepair").get("/api/links/review")
+    response = _client().get("/api/links/review")
     assert response.status_code == 200, response.content
     [item] = response.json()
     assert item["pair"] == review_pair.pk
@@ -83,13 +84,13 @@ def test_the_queue_lists_the_pair_with_its_evidence(review_pair: CandidatePair) 
 
 
 def _client_again() -> Client:
-    client = Client()
+    client = Client(headers={"Seen-Purpose": "safeguarding"})
     client.force_login(get_user_model().objects.get(username="reviewer"))
     return client
 
 
 def test_confirm_then_undo(review_pair: CandidatePair) -> None:
-    client = _client("view_candidatepair", "add_clericaldecision")
+    client = _client()
     assert len(_persons_of_pair(review_pair)) == 2
     response = _post(
         client,
@@ -113,7 +114,7 @@ def test_confirm_then_undo(review_pair: CandidatePair) -> None:
 
 
 def test_a_contradicting_decision_is_a_conflict(review_pair: CandidatePair) -> None:
-    client = _client("add_clericaldecision")
+    client = _client()
     url = f"/api/links/pairs/{review_pair.pk}/decision"
     assert _post(client, url, {"decision": "reject", "reason": "not him"}).status_code == 201
     response = _post(client, url, {"decision": "confirm", "reason": "is him"})
@@ -133,7 +134,7 @@ def test_a_contradicting_decision_is_a_conflict(review_pair: CandidatePair) -> N
     ],
 )
 def test_bad_input_is_a_422_and_records_nothing(review_pair: CandidatePair, body: Any) -> None:
-    client = _client("add_clericaldecision")
+    client = _client()
     response = _post(client, f"/api/links/pairs/{review_pair.pk}/decision", body)
     assert response.status_code == 422, response.content
     assert response.json()["detail"]
@@ -141,7 +142,7 @@ def test_bad_input_is_a_422_and_records_nothing(review_pair: CandidatePair, body
 
 
 def test_unknown_pair_is_404(review_pair: CandidatePair) -> None:
-    client = _client("view_candidatepair", "add_clericaldecision")
+    client = _client()
     assert client.get("/api/links/pairs/999999").status_code == 404
     response = _post(
         client, "/api/links/pairs/999999/decision", {"decision": "reject", "reason": "x"}
@@ -154,23 +155,33 @@ def test_deny_by_default(review_pair: CandidatePair) -> None:
     assert anonymous.get("/api/links/review").status_code == 401
     assert _post(anonymous, f"/api/links/pairs/{review_pair.pk}/decision", {}).status_code == 401
 
-    no_permission = _client()
-    response = no_permission.get("/api/links/review")
+    no_profile = _client(None)
+    response = no_profile.get("/api/links/review")
     assert response.status_code == 403
-    assert "does not allow" in response.json()["detail"]
-    reader = _client_again()
-    Permission.objects.get(codename="view_candidatepair").user_set.add(
-        get_user_model().objects.get(username="reviewer")
-    )
-    response = _post(
-        reader, f"/api/links/pairs/{review_pair.pk}/decision", {"decision": "reject", "reason": "x"}
-    )
-    assert response.status_code == 403  # reading the queue does not allow deciding
+    assert "not signed in with a role" in response.json()["detail"]
     assert not ClericalDecision.objects.exists()
 
 
+@pytest.mark.parametrize("role", [Role.HEALTH_VISITOR, Role.STRATEGIC_LEADER, Role.REVIEWER])
+def test_roles_that_do_not_decide_identity_are_refused(
+    review_pair: CandidatePair, role: str
+) -> None:
+    client = _client(role)
+    response = client.get("/api/links/review")
+    assert response.status_code == 403 and "may not view link queue" in response.json()["detail"]
+    body = {"decision": "reject", "reason": "x"}
+    assert _post(client, f"/api/links/pairs/{review_pair.pk}/decision", body).status_code == 403
+    assert not ClericalDecision.objects.exists()
+
+
+def test_an_undeclared_purpose_is_refused(review_pair: CandidatePair) -> None:
+    client = _client()
+    response = client.get("/api/links/review", headers={"Seen-Purpose": ""})
+    assert response.status_code == 403 and "declare why" in response.json()["detail"]
+
+
 def test_writes_need_the_csrf_token(review_pair: CandidatePair) -> None:
-    client = _client("add_clericaldecision", csrf=True)
+    client = _client(csrf=True)
     response = _post(
         client, f"/api/links/pairs/{review_pair.pk}/decision", {"decision": "reject", "reason": "x"}
     )

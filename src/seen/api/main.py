@@ -5,8 +5,9 @@ are typed (pydantic) in the same code that answers, so the OpenAPI document at
 /api/openapi.json cannot drift from what the API does, and bad input becomes a 422 with the
 field and the reason before any service runs.
 
-Every operation needs a signed-in user (Django's session, CSRF-checked on writes); each one then
-checks the permission it needs (seen.api.access). Nothing is open by default."""
+Every operation needs a signed-in user (Django's session, CSRF-checked on writes) and then passes
+the one access decision (seen.access.policy, through seen.api.access) with the purpose declared
+in the `Seen-Purpose` header. Nothing is open by default."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
+from seen.access.policy import Action
 from seen.api.access import require
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
@@ -19,8 +20,6 @@ from seen.people.models import SourceRecord
 
 router = Router(tags=["identity"])
 
-READ = "linkage.view_candidatepair"
-DECIDE = "linkage.add_clericaldecision"
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -124,14 +123,14 @@ def _load_pair(pair_id: int) -> CandidatePair:
 @router.get("/review", response=list[PairOut], summary="Pairs awaiting a decision")
 def review(request: HttpRequest, filters: Query[QueueFilter]) -> list[PairOut]:
     """The clerical review band, most important first (a man linked to a baby first)."""
-    require(request, READ, "see the clerical review queue")
+    require(request, Action.VIEW_LINK_QUEUE)
     items: list[ReviewItem] = review_queue(limit=filters.limit)
     return [_pair(item.pair, item.why_first) for item in items]
 
 
 @router.get("/pairs/{pair_id}", response=PairOut, summary="A pair and its evidence")
 def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
-    require(request, READ, "see record pairs")
+    require(request, Action.VIEW_LINK_QUEUE)
     pair = _load_pair(pair_id)
     return _pair(pair, PRIORITY_TEXT[priority_of(pair)])
 
@@ -144,7 +143,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
 def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[DecisionOut]:
     """Record a practitioner's decision with the reason. It binds every later linkage run
     until it is undone; 409 if it contradicts a decision in force."""
-    require(request, DECIDE, "decide identity links")
+    require(request, Action.DECIDE_LINKS)
     pair = _load_pair(pair_id)
     decide_pair = decisions.confirm if body.decision == "confirm" else decisions.reject
     user = request.user if request.user.is_authenticated else None
@@ -156,7 +155,7 @@ def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[Decis
     "/decisions/{decision_id}/undo", response=DecisionOut, summary="Undo an identity decision"
 )
 def undo(request: HttpRequest, decision_id: int, body: UndoIn) -> DecisionOut:
-    require(request, DECIDE, "undo identity decisions")
+    require(request, Action.DECIDE_LINKS)
     decision = get_object_or_404(ClericalDecision, pk=decision_id)
     user = request.user if request.user.is_authenticated else None
     decisions.undo(decision, user=user, reason=body.reason)
