@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "seen.synth",
     "seen.rules",
     "seen.access",
+    "seen.audit",
     "seen.bench",
     "seen.web",
 ]

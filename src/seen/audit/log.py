@@ -1,0 +1,254 @@
+"""Appending to the audit log, and proving it untouched.
+
+`record` is the only way in: it locks the chain head, so concurrent writers queue rather than
+fork the chain, and links the new entry to the last by hash. `verify` walks the whole chain in
+seq order, a chunk at a time, recomputing each hash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
+
+from seen.audit.models import (
+    GENESIS,
+    HASHED_FIELDS,
+    AuditEvent,
+    AuditHead,
+    Outcome,
+    Via,
+    entry_hash,
+)
+from seen.core import clock
+
+HEAD = 1
+CHUNK = 5000
+_WORD = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class BadAuditEntry(ValueError):
+    """record() was called with something the log cannot hold."""
+
+
+def _who(user: AbstractBaseUser | AnonymousUser | None) -> dict[str, Any]:
+    if user is None:
+        return {"user_id": None, "username": "", "role": "system", "agency": ""}
+    if not user.is_authenticated:
+        return {"user_id": None, "username": "", "role": "anonymous", "agency": ""}
+    # A user without a staff profile has no role (and reaches no personal data).
+    profile = getattr(user, "staff_profile", None)
+    agency = profile.agency if profile is not None else None
+    return {
+        "user_id": user.pk,
+        "username": user.get_username(),
+        "role": profile.role if profile is not None else "",
+        "agency": agency.code if agency is not None else "",
+    }
+
+
+def _no_floats(value: Any, where: str = "disclosed") -> None:
+    # A float may come back from the database spelt differently (jsonb), breaking the hash;
+    # and what was disclosed is names and summaries, not measurements.
+    if isinstance(value, float):
+        raise BadAuditEntry(f"{where} holds a number with a fraction; give it as text")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_floats(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _no_floats(item, f"{where}[{index}]")
+
+
+def _normalised(disclosed: Any) -> Any:
+    """Disclosed as it will read back from the database (tuples become lists, keys text)."""
+    if disclosed is None:
+        return {}
+    try:
+        value = json.loads(json.dumps(disclosed, ensure_ascii=False))
+    except (TypeError, ValueError) as error:
+        raise BadAuditEntry(f"disclosed is not JSON: {error}") from error
+    _no_floats(value)
+    return value
+
+
+def _word(name: str, value: str) -> str:
+    if not isinstance(value, str) or not _WORD.match(value):
+        raise BadAuditEntry(f"{name} must be a lower-case word (got {value!r})")
+    return value
+
+
+def _locked_head() -> AuditHead:
+    """The chain head, locked until the caller's transaction ends. On PostgreSQL this is a row
+    lock (SELECT … FOR UPDATE); SQLite has one writer at a time and Seen begins every
+    transaction IMMEDIATE, so the writer already holds the database. The unique seq is the
+    backstop either way: two writers can never both store entry N."""
+    head = AuditHead.objects.select_for_update().filter(pk=HEAD).first()
+    if head is None:
+        # A fresh (or flushed) database: start from the last entry, if any.
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        AuditHead.objects.get_or_create(
+            pk=HEAD,
+            defaults={"seq": last["seq"], "hash": last["hash"]} if last else {},
+        )
+        head = AuditHead.objects.select_for_update().get(pk=HEAD)
+    return head
+
+
+def record(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    via: str,
+    purpose: str,
+    object_type: str,
+    object_id: str | int,
+    subject: str = "",
+    disclosed: Any = None,
+    outcome: str = Outcome.ALLOWED,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one entry: `user` (None for the system) did `action` to `object_type`
+    `object_id` about person `subject`, for `purpose`, through `via`; `disclosed` says what was
+    shown (field names or a short summary, never shielded values). Joins the caller's
+    transaction when there is one, so an entry is never kept for a change rolled back."""
+    if via not in Via.values:
+        raise BadAuditEntry(f"via must be one of {', '.join(Via.values)} (got {via!r})")
+    if outcome not in Outcome.values:
+        raise BadAuditEntry(f"outcome must be one of {', '.join(Outcome.values)}")
+    fields: dict[str, Any] = {
+        **_who(user),
+        "action": _word("action", action),
+        "via": str(via),
+        "purpose": _word("purpose", purpose),
+        "object_type": _word("object_type", object_type),
+        "object_id": str(object_id),
+        "subject": subject,
+        "disclosed": _normalised(disclosed),
+        "outcome": str(outcome),
+        "reason": reason,
+        # Stored and hashed in UTC at microseconds, as both databases give it back.
+        "at": clock.now().astimezone(UTC),
+    }
+    with transaction.atomic():
+        head = _locked_head()
+        event = AuditEvent(seq=head.seq + 1, prev_hash=head.hash, **fields)
+        event.hash = event.compute_hash()
+        event.save()
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+    # when the first bad entry says it was written (None when it is missing)
+    first_bad_at: datetime | None = None
+    # the last entry's hash: kept somewhere else, it proves later that nothing up to it changed
+    head_hash: str = GENESIS
+
+
+def _rows(upto: int, chunk: int) -> Iterator[dict[str, Any]]:
+    # Keyset pages over the unique seq index: memory stays flat however long the log.
+    after = 0
+    while True:
+        page = list(
+            AuditEvent.objects.filter(seq__gt=after, seq__lte=upto)
+            .order_by("seq")
+            .values(*HASHED_FIELDS, "hash")[:chunk]
+        )
+        if not page:
+            return
+        yield from page
+        after = page[-1]["seq"]
+
+
+def verify(*, anchor: tuple[int, str] | None = None, chunk: int = CHUNK) -> VerifyResult:
+    """Recompute every entry's hash in seq order and check each links to the one before.
+    Names the first entry that was altered, is missing or is out of place. `anchor` (seq, hash)
+    is an entry's hash noted earlier outside the database: it must still be there, which
+    catches a chain rewritten from that point on."""
+    # The head is read first: entries appended while we walk are left for the next run.
+    head = AuditHead.objects.filter(pk=HEAD).values("seq", "hash").first()
+    if head is not None:
+        upto = head["seq"]
+    else:
+        upto = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    expected, prev_hash, checked = 1, GENESIS, 0
+
+    def bad(seq: int, problem: str, at: datetime | None = None) -> VerifyResult:
+        return VerifyResult(False, checked, seq, problem, at, prev_hash)
+
+    for row in _rows(upto, chunk):
+        seq, at = row["seq"], row["at"]
+        if seq > expected:
+            gap = str(expected) if seq == expected + 1 else f"{expected} to {seq - 1}"
+            return bad(
+                expected,
+                f"entry {gap} missing: the chain goes from {expected - 1} to {seq}",
+            )
+        if seq < expected:  # only a seq below 1 can get here
+            return bad(seq, f"entry {seq} is out of sequence (expected {expected})", at)
+        if entry_hash(row) != row["hash"]:
+            return bad(
+                seq, f"entry {seq} was altered or moved: its content does not match its hash", at
+            )
+        if row["prev_hash"] != prev_hash:
+            return bad(
+                seq,
+                f"entry {seq} does not follow entry {seq - 1}: the link between them is broken "
+                "(an entry was replaced, moved or rewritten)",
+                at,
+            )
+        if anchor is not None and seq == anchor[0] and row["hash"] != anchor[1]:
+            return bad(seq, f"entry {seq} no longer has the hash it was anchored with", at)
+        prev_hash, expected, checked = row["hash"], seq + 1, checked + 1
+
+    last = expected - 1
+    if anchor is not None and anchor[0] > last:
+        return bad(anchor[0], f"anchored entry {anchor[0]} is missing")
+    if head is None:
+        if checked:
+            return bad(last + 1, "the chain head is missing (entries may be gone from the end)")
+    elif head["seq"] > last:
+        gap = str(last + 1) if head["seq"] == last + 1 else f"{last + 1} to {head['seq']}"
+        return bad(last + 1, f"entry {gap} missing from the end of the chain")
+    elif head["hash"] != prev_hash:
+        return bad(last, f"entry {last} was rewritten: its hash is not the one the head records")
+    return VerifyResult(True, checked, head_hash=prev_hash)
+
+
+# The database-side guards installed by migration 0002, by engine.
+TRIGGERS = {
+    "sqlite": ("audit_auditevent_no_update", "audit_auditevent_no_delete"),
+    "postgresql": ("audit_auditevent_append_only", "audit_auditevent_no_truncate"),
+}
+
+
+def missing_guards() -> list[str]:
+    """The append-only triggers that are absent or disabled on this database (a schema
+    migration that rebuilds the table on SQLite drops them, for example)."""
+    expected = TRIGGERS.get(connection.vendor, ())
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass"
+                " AND tgenabled <> 'D'"
+            )
+        else:
+            return []
+        present = {name for (name,) in cursor.fetchall()}
+    return [name for name in expected if name not in present]

@@ -1,0 +1,160 @@
+"""`seen audit`: prove the audit log untouched, list who has looked at a person, and write a
+person's subject-access report. Each run reads personal data, so each is itself recorded."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from seen.audit import reports
+from seen.audit.log import missing_guards, record, verify
+from seen.audit.models import Via
+from seen.people.models import Person
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise CommandError(f"--anchor takes SEQ:HASH (64 hex digits), not {text!r}")
+    return int(seq), digest.lower()
+
+
+class Command(BaseCommand):
+    help = (
+        "The audit log. `verify [--anchor SEQ:HASH]` recomputes the hash chain and names the "
+        "first altered, missing or moved entry (exit 1); `who-looked REF` lists every entry "
+        "about a person; `subject-access REF --out FILE` writes what Seen holds about a person "
+        "and who has seen it. --user names who is asking (default: the system)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        check = actions.add_parser("verify", help="prove the audit log untouched")
+        check.add_argument(
+            "--anchor",
+            type=_anchor,
+            help="SEQ:HASH of an entry noted earlier outside the database; it must still match",
+        )
+        looked = actions.add_parser("who-looked", help="every audit entry about a person")
+        looked.add_argument("reference", help="the person's reference, e.g. P00000012")
+        looked.add_argument("--json", action="store_true", help="JSON instead of text")
+        access = actions.add_parser("subject-access", help="a person's subject-access report")
+        access.add_argument("reference", help="the person's reference, e.g. P00000012")
+        access.add_argument("--out", required=True, type=Path, help="the file to write")
+        access.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+        for sub in (check, looked, access):
+            sub.add_argument("--user", help="the username asking (default: the system)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = self._user(options["user"])
+        if options["action"] == "verify":
+            self._verify(user, options["anchor"])
+        elif options["action"] == "who-looked":
+            self._who_looked(user, options["reference"], as_json=options["json"])
+        else:
+            self._subject_access(
+                user, options["reference"], options["out"], as_json=options["json"]
+            )
+
+    def _user(self, username: str | None) -> AbstractBaseUser | None:
+        if username is None:
+            return None
+        try:
+            return get_user_model()._default_manager.get_by_natural_key(username)
+        except get_user_model().DoesNotExist as error:
+            raise CommandError(f"no user {username!r}") from error
+
+    def _person(self, reference: str) -> Person:
+        try:
+            return reports.current(reference)
+        except Person.DoesNotExist as error:
+            raise CommandError(f"no person {reference!r}") from error
+
+    def _verify(self, user: AbstractBaseUser | None, anchor: tuple[int, str] | None) -> None:
+        result = verify(anchor=anchor)
+        unguarded = missing_guards()
+        record(
+            user=user,
+            action="read",
+            via=Via.COMMAND,
+            purpose="audit",
+            object_type="audit_log",
+            object_id="",
+            disclosed={
+                "checked": result.checked,
+                "ok": result.ok,
+                "first_bad_seq": result.first_bad_seq,
+            },
+        )
+        if not result.ok:
+            when = f" (written {result.first_bad_at.isoformat()})" if result.first_bad_at else ""
+            self.stderr.write(
+                f"audit log NOT intact: first bad entry {result.first_bad_seq}{when}: "
+                f"{result.problem}; the {result.checked} entries before it are intact"
+            )
+            sys.exit(1)
+        self.stdout.write(f"audit log intact: {result.checked} entries")
+        self.stdout.write(f"head hash (note it elsewhere to anchor later runs): {result.head_hash}")
+        if unguarded:
+            self.stderr.write(
+                "but the database no longer refuses changes to it: missing or disabled "
+                f"triggers {', '.join(unguarded)} (see docs/audit.md)"
+            )
+            sys.exit(1)
+
+    def _who_looked(self, user: AbstractBaseUser | None, reference: str, *, as_json: bool) -> None:
+        person = self._person(reference)
+        looks = reports.who_looked(person)
+        record(
+            user=user,
+            action="read",
+            via=Via.COMMAND,
+            purpose="audit",
+            object_type="person",
+            object_id=person.reference,
+            subject=person.reference,
+            disclosed={"audit_entries": len(looks)},
+        )
+        if as_json:
+            self.stdout.write(json.dumps({"person": person.reference, "looks": looks}, indent=2))
+            return
+        self.stdout.write(f"{len(looks)} audit entries about {person.reference}")
+        for row in looks:
+            self.stdout.write(reports.look_line(row))
+
+    def _subject_access(
+        self, user: AbstractBaseUser | None, reference: str, out: Path, *, as_json: bool
+    ) -> None:
+        person = self._person(reference)
+        report = reports.subject_access(person)
+        text = (
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+            if as_json
+            else reports.as_markdown(report)
+        )
+        # Recorded first, kept only if the file is written: an export is never unrecorded.
+        with transaction.atomic():
+            record(
+                user=user,
+                action="export",
+                via=Via.COMMAND,
+                purpose="subject_access",
+                object_type="person",
+                object_id=person.reference,
+                subject=person.reference,
+                disclosed={**reports.summary(report), "format": "json" if as_json else "markdown"},
+            )
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        self.stdout.write(
+            f"subject-access report for {person.reference} written to {out}: "
+            f"{len(report['records'])} records, {len(report['facts'])} facts, "
+            f"{len(report['alerts'])} alerts, {len(report['seen_by'])} audit entries"
+        )

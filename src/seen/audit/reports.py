@@ -1,0 +1,381 @@
+"""What the audit log and the partnership's data say about one person: who has looked at them
+(for the lead practitioner), and the subject-access report (what Seen holds about them and who
+has seen it). Pages, the API and `seen audit` call these; each caller records its own look.
+
+These functions read; they decide nothing about who may call them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from seen.areas.models import Practitioner
+from seen.audit.models import AuditEvent
+from seen.core import clock
+from seen.facts.models import FACT_MODELS
+from seen.people.models import (
+    Person,
+    Pregnancy,
+    Relationship,
+    Residence,
+    Responsibility,
+    SourceRecord,
+)
+from seen.rules.models import Alert
+
+Row = dict[str, Any]
+
+# Bookkeeping columns of a loaded row, not data about the person.
+_BOOKKEEPING = {"id", "version", "row_hash", "batch", "agency", "local_id"}
+
+
+def current(reference: str) -> Person:
+    """The person a reference names today: a merged-away reference leads to where its records
+    went. Raises Person.DoesNotExist."""
+    person = Person.objects.get(reference=reference)
+    seen = {person.pk}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        seen.add(person.merged_into_id)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def _merged_into(person: Person) -> list[Person]:
+    """The person and every person whose records were merged into it (at any remove)."""
+    found = {person.pk: person}
+    frontier = [person.pk]
+    while frontier:
+        merged = [
+            p for p in Person.objects.filter(merged_into_id__in=frontier) if p.pk not in found
+        ]
+        found.update((p.pk, p) for p in merged)
+        frontier = [p.pk for p in merged]
+    return list(found.values())
+
+
+def _text(moment: datetime | date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def who_looked(person: Person) -> list[Row]:
+    """Every audit entry about the person (under any reference merged into theirs), oldest
+    first: who, in which role and agency, for what purpose, when, and what they were shown."""
+    references = [p.reference for p in _merged_into(person)]
+    return [
+        {
+            "seq": event.seq,
+            "at": _text(event.at),
+            "user": event.username,
+            "role": event.role,
+            "agency": event.agency,
+            "purpose": event.purpose,
+            "action": event.action,
+            "via": event.via,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "subject": event.subject,
+            "disclosed": event.disclosed,
+            "outcome": event.outcome,
+            "reason": event.reason,
+        }
+        for event in AuditEvent.objects.filter(subject__in=references).order_by("seq").iterator()
+    ]
+
+
+class _Labels:
+    """Readable names for the rows a report points at, fetched once per kind. The person's own
+    records read "this person"; anyone else's read as their person reference only, so the
+    report names no third party."""
+
+    def __init__(self, own: set[int]) -> None:
+        self.own = own
+        self.wanted: dict[type[models.Model], set[int]] = defaultdict(set)
+        self.names: dict[tuple[type[models.Model], int], str] = {}
+
+    def want(self, instance: models.Model) -> None:
+        for field in instance._meta.concrete_fields:
+            if field.is_relation and field.name not in _BOOKKEEPING:
+                value = getattr(instance, field.attname)
+                if value is not None:
+                    self.wanted[field.related_model].add(value)  # type: ignore[index]
+
+    def fetch(self) -> None:
+        for model, ids in self.wanted.items():
+            rows = model._default_manager.filter(pk__in=ids)
+            for pk, name in self._named(model, rows):
+                self.names[(model, pk)] = name
+
+    def _named(
+        self, model: type[models.Model], rows: models.QuerySet[Any]
+    ) -> Iterable[tuple[int, str]]:
+        if model is SourceRecord:
+            for pk, reference in rows.values_list("pk", "person__reference"):
+                if pk in self.own:
+                    yield pk, "this person"
+                else:
+                    yield pk, reference or "a record not yet linked to a person"
+        elif model is Practitioner:
+            for pk, name, agency in rows.values_list("pk", "name", "agency__code"):
+                yield pk, f"{name} ({agency})"
+        elif any(f.name == "local_id" for f in model._meta.fields):
+            for pk, agency, local_id in rows.values_list("pk", "agency__code", "local_id"):
+                yield pk, f"{model._meta.model_name} {agency}:{local_id}"
+        elif any(f.name == "code" for f in model._meta.fields):
+            yield from rows.values_list("pk", "code")
+        else:
+            for pk in rows.values_list("pk", flat=True):
+                yield pk, f"{model._meta.model_name} {pk}"
+
+    def fields(self, instance: models.Model, *, skip: Iterable[str] = ()) -> Row:
+        """The values held in the row, blank ones left out (they are not held)."""
+        held: Row = {}
+        for field in instance._meta.concrete_fields:
+            if field.name in _BOOKKEEPING or field.name in skip:
+                continue
+            value = getattr(instance, field.attname)
+            if value is None or value == "" or value == [] or value == {}:
+                continue
+            if field.is_relation:
+                value = self.names.get((field.related_model, value), str(value))  # type: ignore[arg-type]
+            elif isinstance(value, datetime | date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)
+            held[field.name] = value
+        return held
+
+
+def _source(instance: Any) -> Row:
+    return {"agency": instance.agency.code, "local_id": instance.local_id}
+
+
+def _roles(instance: models.Model, own: set[int], pregnancies: set[int]) -> list[str]:
+    """The columns through which a row names the person (their record, or their pregnancy)."""
+    roles = []
+    for field in instance._meta.concrete_fields:
+        if field.is_relation and field.name not in _BOOKKEEPING:
+            value = getattr(instance, field.attname)
+            if (field.related_model is SourceRecord and value in own) or (
+                field.related_model is Pregnancy and value in pregnancies
+            ):
+                roles.append(field.name)
+    return roles
+
+
+def _naming(model: type[models.Model], own: set[int], pregnancies: set[int]) -> Q:
+    """Rows of `model` whose record columns name one of `own`, or whose pregnancy is one of
+    the person's (as mother or as the baby)."""
+    condition = Q(pk__in=[])
+    for field in model._meta.concrete_fields:
+        if field.related_model is SourceRecord:
+            condition |= Q(**{f"{field.name}__in": own})
+        elif field.related_model is Pregnancy:
+            condition |= Q(**{f"{field.name}__in": pregnancies})
+    return condition
+
+
+def _alerts(person_ids: set[int]) -> list[Row]:
+    # Alert.people is a JSON list of [person id, role]: narrow by text, then check exactly.
+    narrow = Q(child_id__in=person_ids)
+    for pk in person_ids:
+        narrow |= Q(people__icontains=str(pk))
+    found = []
+    for alert in Alert.objects.filter(narrow).select_related("owner_agency").order_by("pk"):
+        named_as = ["child"] if alert.child_id in person_ids else []
+        named_as += [role for pk, role in alert.people if pk in person_ids]
+        if not named_as:
+            continue
+        found.append(
+            {
+                "alert": alert.pk,
+                "rule": alert.rule_id,
+                "as": sorted(set(named_as)),
+                "status": alert.status,
+                "severity": alert.severity,
+                "raised_at": _text(alert.raised_at),
+                "closed_at": _text(alert.closed_at),
+                "owner_agency": alert.owner_agency.code if alert.owner_agency else None,
+                "owner_role": alert.owner_role,
+                "explanation": alert.explanation,
+            }
+        )
+    return found
+
+
+def subject_access(person: Person) -> Row:
+    """What Seen holds about a person and who has seen it: their source records per agency with
+    the values held, the pregnancies, relationships, residences, responsibilities and facts
+    that name their records, the alerts that name them, and every audit entry about them.
+
+    Other people appear by person reference only. The report holds the person's own values (it
+    is what they are entitled to): whoever releases it reviews it first (docs/audit.md)."""
+    persons = _merged_into(person)
+    person_ids = {p.pk for p in persons}
+    records = list(
+        SourceRecord.objects.filter(person_id__in=person_ids)
+        .select_related("agency")
+        .order_by("agency__code", "local_id")
+    )
+    own = {r.pk for r in records}
+    pregnancies = list(
+        Pregnancy.objects.filter(Q(mother_id__in=own) | Q(child_id__in=own)).select_related(
+            "agency"
+        )
+    )
+    pregnancy_ids = {p.pk for p in pregnancies}
+
+    sections: dict[str, list[models.Model]] = {
+        "pregnancies": list(pregnancies),
+        "relationships": list(
+            Relationship.objects.filter(_naming(Relationship, own, pregnancy_ids)).select_related(
+                "agency"
+            )
+        ),
+        "residences": list(Residence.objects.filter(person_id__in=own).select_related("agency")),
+        "responsibilities": list(
+            Responsibility.objects.filter(
+                _naming(Responsibility, own, pregnancy_ids)
+            ).select_related("agency")
+        ),
+    }
+    facts: list[models.Model] = []
+    for model in FACT_MODELS:
+        facts += model._default_manager.filter(_naming(model, own, pregnancy_ids)).select_related(
+            "agency"
+        )
+
+    labels = _Labels(own)
+    for instance in [*records, *facts, *(i for rows in sections.values() for i in rows)]:
+        labels.want(instance)
+    labels.fetch()
+
+    def entry(instance: models.Model) -> Row:
+        return {
+            **_source(instance),
+            "as": _roles(instance, own, pregnancy_ids),
+            "fields": labels.fields(instance),
+        }
+
+    report: Row = {
+        "person": person.reference,
+        "also_known_as": sorted(p.reference for p in persons if p.pk != person.pk),
+        "generated_at": _text(clock.now()),
+        "records": [
+            {
+                **_source(record),
+                "agency_name": record.agency.name,
+                "version": record.version,
+                "fields": labels.fields(record, skip=["person"]),
+            }
+            for record in records
+        ],
+    }
+    for name, rows in sections.items():
+        report[name] = [entry(instance) for instance in rows]
+    report["facts"] = [
+        {"type": instance._meta.model_name, **entry(instance)}
+        for instance in sorted(facts, key=lambda f: (f.occurred_on, f._meta.model_name, f.pk))  # type: ignore[attr-defined]
+    ]
+    report["alerts"] = _alerts(person_ids)
+    report["seen_by"] = who_looked(person)
+    return report
+
+
+def summary(report: Row) -> dict[str, Any]:
+    """What a subject-access report disclosed, for its own audit entry: counts and field
+    names, never values."""
+    held = sorted({name for record in report["records"] for name in record["fields"]})
+    counted = (
+        "records",
+        "pregnancies",
+        "relationships",
+        "residences",
+        "responsibilities",
+        "facts",
+        "alerts",
+        "seen_by",
+    )
+    return {"fields": held, **{name: len(report[name]) for name in counted}}
+
+
+def _lines(rows: list[Row], describe: Any) -> list[str]:
+    return [f"- {describe(row)}" for row in rows] or ["- none"]
+
+
+def _held(fields: Row) -> str:
+    return "; ".join(f"{name}: {value}" for name, value in fields.items()) or "nothing"
+
+
+def look_line(row: Row) -> str:
+    """One audit entry about a person, as a line of text."""
+    who = row["user"] or "(system)"
+    where = ", ".join(part for part in (row["role"], row["agency"]) if part)
+    disclosed = row["disclosed"]
+    shown = ", ".join(disclosed) if isinstance(disclosed, list) else _summary_text(disclosed)
+    line = (
+        f"{row['at']} {who} ({where}) {row['action']} {row['object_type']} {row['object_id']}"
+        f" via {row['via']} for {row['purpose']}"
+    )
+    if shown:
+        line += f"; shown: {shown}"
+    if row["outcome"] != "allowed":
+        line += f"; {row['outcome']}: {row['reason']}"
+    return line
+
+
+def _summary_text(disclosed: Any) -> str:
+    if isinstance(disclosed, dict):
+        return ", ".join(
+            f"{key} {', '.join(map(str, value)) if isinstance(value, list) else value}"
+            for key, value in disclosed.items()
+        )
+    return str(disclosed) if disclosed else ""
+
+
+def as_markdown(report: Row) -> str:
+    """The subject-access report as a document a person can read."""
+    out = [
+        f"# Subject-access report for {report['person']}",
+        "",
+        f"Generated {report['generated_at']}.",
+    ]
+    if report["also_known_as"]:
+        out.append(f"Earlier references now leading here: {', '.join(report['also_known_as'])}.")
+    out += ["", "## Records held, by agency", ""]
+    out += _lines(
+        report["records"],
+        lambda r: (
+            f"{r['agency_name']} ({r['agency']}) record {r['local_id']}: {_held(r['fields'])}"
+        ),
+    )
+
+    def sourced(row: Row) -> str:
+        named = f" (names this person as {', '.join(row['as'])})" if row["as"] else ""
+        kind = f"{row['type']} " if "type" in row else ""
+        return f"{kind}{row['agency']}:{row['local_id']}{named}: {_held(row['fields'])}"
+
+    for name, title in (
+        ("pregnancies", "Pregnancies"),
+        ("relationships", "Relationships"),
+        ("residences", "Addresses"),
+        ("responsibilities", "Practitioners responsible"),
+        ("facts", "Facts"),
+    ):
+        out += ["", f"## {title}", "", *_lines(report[name], sourced)]
+    out += ["", "## Alerts", ""]
+    out += _lines(
+        report["alerts"],
+        lambda a: (
+            f"alert {a['alert']} ({a['rule']}, {a['severity']}, {a['status']}) raised "
+            f"{a['raised_at']}, names this person as {', '.join(a['as'])}: {a['explanation']}"
+        ),
+    )
+    out += ["", "## Who has seen it", "", *_lines(report["seen_by"], look_line), ""]
+    return "\n".join(out)
