@@ -195,3 +195,21 @@ def test_the_openapi_document_describes_the_operations() -> None:
     assert "/api/links/review" in paths
     assert "post" in paths["/api/links/pairs/{pair_id}/decision"]
     assert "post" in paths["/api/links/decisions/{decision_id}/undo"]
+
+
+def test_a_shielded_record_is_never_sent_to_a_user_without_clearance(
+    review_pair: CandidatePair,
+) -> None:
+    from seen.access.models import Shield
+
+    police = SourceRecord.objects.get(local_id="P77")
+    Shield.objects.create(record=police, scope="record", reason="refuge", created_at=clock.now())
+    client = _client()
+    for url in ("/api/links/review", f"/api/links/pairs/{review_pair.pk}"):
+        text = client.get(url).content.decode()
+        assert "[shielded]" in text
+        for value in ("Bob", "Taner", "1995-11-02"):
+            assert value not in text, (url, value)
+    StaffProfile.objects.filter(user__username="reviewer").update(shielding_clearance=True)
+    text = client.get(f"/api/links/pairs/{review_pair.pk}").content.decode()
+    assert "Taner" in text and "[shielded]" not in text

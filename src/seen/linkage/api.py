@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from seen.access.policy import Action
+from seen.access.shielding import cleared, redact, shields_of
 from seen.api.access import require
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
@@ -30,7 +31,7 @@ class RecordOut(Schema):
     local_id: str
     forename: str | None
     surname: str | None
-    dob: date | None
+    dob: date | str | None = Field(description="a date, or [shielded]")
     sex: str | None
     person: str | None
 
@@ -68,20 +69,30 @@ class QueueFilter(Schema):
     limit: int = Field(50, ge=1, le=500)
 
 
-def _record(record: SourceRecord) -> RecordOut:
-    return RecordOut(
-        record=record.pk,
-        agency=record.agency.code,
-        local_id=record.local_id,
-        forename=record.forename or None,
-        surname=record.surname or None,
-        dob=record.dob,
-        sex=record.sex or None,
-        person=record.person.reference if record.person else None,
-    )
+def _record(record: SourceRecord, shields: set[str], clearance: bool) -> RecordOut:
+    values = {
+        "record": record.pk,
+        "agency": record.agency.code,
+        "local_id": record.local_id,
+        "forename": record.forename or None,
+        "surname": record.surname or None,
+        "dob": record.dob,
+        "sex": record.sex or None,
+        "person": record.person.reference if record.person else None,
+    }
+    return RecordOut(**redact(values, shields, clearance=clearance))
 
 
-def _pair(pair: CandidatePair, why_first: str) -> PairOut:
+def _pairs(request: HttpRequest, items: list[tuple[CandidatePair, str]]) -> list[PairOut]:
+    """The pairs as the viewer may see them: shielded records redacted (seen.access)."""
+    shields = shields_of(r for pair, _ in items for r in (pair.record_l_id, pair.record_r_id))
+    clearance = cleared(request.user)
+    return [_pair(pair, why, shields, clearance) for pair, why in items]
+
+
+def _pair(
+    pair: CandidatePair, why_first: str, shields: dict[int, set[str]], clearance: bool
+) -> PairOut:
     return PairOut(
         pair=pair.pk,
         band=pair.band,
@@ -89,8 +100,8 @@ def _pair(pair: CandidatePair, why_first: str) -> PairOut:
         match_probability=round(pair.match_probability, 6),
         match_weight=round(pair.match_weight, 3),
         evidence=pair.evidence,
-        left=_record(pair.record_l),
-        right=_record(pair.record_r),
+        left=_record(pair.record_l, shields.get(pair.record_l_id, set()), clearance),
+        right=_record(pair.record_r, shields.get(pair.record_r_id, set()), clearance),
     )
 
 
@@ -125,14 +136,15 @@ def review(request: HttpRequest, filters: Query[QueueFilter]) -> list[PairOut]:
     """The clerical review band, most important first (a man linked to a baby first)."""
     require(request, Action.VIEW_LINK_QUEUE)
     items: list[ReviewItem] = review_queue(limit=filters.limit)
-    return [_pair(item.pair, item.why_first) for item in items]
+    return _pairs(request, [(item.pair, item.why_first) for item in items])
 
 
 @router.get("/pairs/{pair_id}", response=PairOut, summary="A pair and its evidence")
 def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
     require(request, Action.VIEW_LINK_QUEUE)
     pair = _load_pair(pair_id)
-    return _pair(pair, PRIORITY_TEXT[priority_of(pair)])
+    [out] = _pairs(request, [(pair, PRIORITY_TEXT[priority_of(pair)])])
+    return out
 
 
 @router.post(
