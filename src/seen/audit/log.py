@@ -188,8 +188,10 @@ def verify(*, anchor: tuple[int, str] | None = None, chunk: int = CHUNK) -> Veri
     expected, prev_hash, checked = 1, GENESIS, 0
 
     def bad(seq: int, problem: str, at: datetime | None = None) -> VerifyResult:
-        return VerifyResult(False, checked, seq, problem, at, prev_hash)
+        # Naming entry N as the first bad one says entries 1 to N-1 are intact.
+        return VerifyResult(False, max(seq - 1, 0), seq, problem, at, head_hash="")
 
+    prev_at: datetime | None = None
     for row in _rows(upto, chunk):
         seq, at = row["seq"], row["at"]
         if seq > expected:
@@ -205,15 +207,19 @@ def verify(*, anchor: tuple[int, str] | None = None, chunk: int = CHUNK) -> Veri
                 seq, f"entry {seq} was altered or moved: its content does not match its hash", at
             )
         if row["prev_hash"] != prev_hash:
+            if seq == 1:
+                return bad(1, "entry 1 does not start the chain (its link is not the genesis)", at)
+            # Both entries match their own hashes, so the one before was rewritten and re-hashed
+            # (or entries were removed and the rest renumbered and re-hashed).
             return bad(
-                seq,
-                f"entry {seq} does not follow entry {seq - 1}: the link between them is broken "
-                "(an entry was replaced, moved or rewritten)",
-                at,
+                seq - 1,
+                f"entry {seq - 1} was rewritten: entry {seq} was linked to a different entry "
+                f"{seq - 1} (or entries between them were removed and the rest renumbered)",
+                prev_at,
             )
         if anchor is not None and seq == anchor[0] and row["hash"] != anchor[1]:
             return bad(seq, f"entry {seq} no longer has the hash it was anchored with", at)
-        prev_hash, expected, checked = row["hash"], seq + 1, checked + 1
+        prev_hash, prev_at, expected, checked = row["hash"], at, seq + 1, checked + 1
 
     last = expected - 1
     if anchor is not None and anchor[0] > last:
@@ -225,7 +231,9 @@ def verify(*, anchor: tuple[int, str] | None = None, chunk: int = CHUNK) -> Veri
         gap = str(last + 1) if head["seq"] == last + 1 else f"{last + 1} to {head['seq']}"
         return bad(last + 1, f"entry {gap} missing from the end of the chain")
     elif head["hash"] != prev_hash:
-        return bad(last, f"entry {last} was rewritten: its hash is not the one the head records")
+        return bad(
+            last, f"entry {last} was rewritten: its hash is not the one the head records", prev_at
+        )
     return VerifyResult(True, checked, head_hash=prev_hash)
 
 

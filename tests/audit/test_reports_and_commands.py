@@ -1,0 +1,289 @@
+"""Who has looked at a person, the subject-access report, and `seen audit`: outputs, exit codes,
+and each command's own entry in the log."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from seen.audit import reports
+from seen.audit.log import record, verify
+from seen.audit.models import AuditEvent
+from seen.core import clock
+from seen.ingest.loader import ingest_extract
+from seen.linkage import decisions
+from seen.linkage.models import LinkRun
+from seen.linkage.resolve import recluster
+from seen.people.models import Person, SourceRecord
+from seen.rules.models import Alert
+from tests.audit.conftest import raw
+
+pytestmark = pytest.mark.django_db
+
+MORNING = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
+
+
+def _look(user: Any, person: Person, *, purpose: str = "direct_care", **extra: Any) -> AuditEvent:
+    fields: dict[str, Any] = {
+        "user": user,
+        "action": "read",
+        "via": "page",
+        "purpose": purpose,
+        "object_type": "person",
+        "object_id": person.reference,
+        "subject": person.reference,
+        "disclosed": {"fields": ["name", "dob", "flag"]},
+    }
+    fields.update(extra)
+    return record(**fields)
+
+
+def _alert(child: Person, people: list[list[Any]]) -> Alert:
+    return Alert.objects.create(
+        rule_id="man-with-relevant-history",
+        rule_version=1,
+        key=f"{child.reference}:test",
+        child_key=child.reference,
+        child=child,
+        people=people,
+        explanation="A man with a domestic-abuse conviction is the baby's father.",
+        severity="high",
+        raised_at=MORNING,
+        deadline=MORNING + timedelta(days=1),
+        owner_role="social_worker",
+        routed_because="test",
+    )
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_who_looked_lists_every_look_at_the_person_only(
+    family: dict[str, Person], midwife: Any
+) -> None:
+    baby, father = family["B1"], family["F1"]
+    with clock.frozen_at(MORNING):
+        _look(midwife, baby)
+        _look(midwife, father, purpose="safeguarding_enquiry")
+        _look(None, baby, action="notify", via="command", disclosed=["flag"])
+    looks = reports.who_looked(baby)
+    assert [(row["user"], row["role"], row["agency"], row["action"]) for row in looks] == [
+        ("ann.midwife", "midwife", "QAV-MAT", "read"),
+        ("", "system", "", "notify"),
+    ]
+    assert looks[0]["purpose"] == "direct_care"
+    assert looks[0]["at"] == MORNING.isoformat()
+    assert looks[0]["disclosed"] == {"fields": ["name", "dob", "flag"]}
+
+
+def test_who_looked_follows_a_reference_merged_into_the_person(
+    extract: Callable[..., Path],
+) -> None:
+    ingest_extract(extract())
+    recluster(
+        LinkRun.objects.create(
+            kind=LinkRun.Kind.BATCH,
+            auto_link_threshold=0.99,
+            review_threshold=0.5,
+            started_at=clock.now(),
+        )
+    )
+    f1, p77 = (SourceRecord.objects.get(local_id=i) for i in ("F1", "P77"))
+    assert f1.person is not None and p77.person is not None
+    before = {f1.person, p77.person}
+    for person in before:
+        _look(None, person)
+    decisions.confirm(f1, p77, user=None, reason="same man (test)")
+    (merged,) = Person.objects.filter(merged_into__isnull=False)
+    survivor = reports.current(merged.reference)
+    assert survivor != merged and survivor in before
+    assert {row["subject"] for row in reports.who_looked(survivor)} == {p.reference for p in before}
+
+
+def test_subject_access_holds_records_facts_alerts_and_viewers(
+    family: dict[str, Person], midwife: Any
+) -> None:
+    father, baby = family["F1"], family["B1"]
+    _alert(baby, [[father.pk, "father"], [family["M1"].pk, "mother"]])
+    with clock.frozen_at(MORNING):
+        _look(midwife, father, purpose="safeguarding_enquiry")
+    report = reports.subject_access(father)
+
+    assert report["person"] == father.reference
+    assert {(r["agency"], r["local_id"]) for r in report["records"]} == {
+        ("QAV-MAT", "F1"),
+        ("POL", "P77"),
+    }
+    police = next(r for r in report["records"] if r["agency"] == "POL")
+    assert police["fields"]["forename"] == "Bob" and police["fields"]["dob"] == "1995-11-02"
+    assert police["agency_name"] == "Partnership Police"
+
+    facts = {(f["type"], f["local_id"]): f for f in report["facts"]}
+    assert set(facts) == {("contact", "C1"), ("conviction", "CV1")}
+    assert facts[("contact", "C1")]["as"] == ["father"]
+    assert facts[("contact", "C1")]["fields"]["child"] == baby.reference  # a reference, no name
+    assert facts[("contact", "C1")]["fields"]["father"] == "this person"
+    assert facts[("conviction", "CV1")]["fields"]["offence_category"] == "domestic_abuse"
+    assert [(r["local_id"], r["as"]) for r in report["relationships"]] == [("R2", ["person"])]
+    assert [r["local_id"] for r in report["residences"]] == ["A2"]
+
+    (alert,) = report["alerts"]
+    assert alert["as"] == ["father"] and alert["rule"] == "man-with-relevant-history"
+    (look,) = report["seen_by"]
+    assert (look["user"], look["role"], look["purpose"]) == (
+        "ann.midwife",
+        "midwife",
+        "safeguarding_enquiry",
+    )
+    # Other people appear by reference only: the mother's and the baby's names are not here.
+    text = json.dumps(report)
+    assert "Jade" not in text and "Hollis" not in text
+
+    markdown = reports.as_markdown(report)
+    assert "Partnership Police (POL) record P77" in markdown
+    assert "conviction POL:CV1" in markdown and "ann.midwife (midwife, QAV-MAT)" in markdown
+
+
+def test_subject_access_for_a_baby_reaches_through_the_pregnancy(
+    family: dict[str, Person],
+) -> None:
+    baby = family["B1"]
+    _alert(baby, [])
+    report = reports.subject_access(baby)
+    assert [(p["local_id"], p["as"]) for p in report["pregnancies"]] == [("PR1", ["child"])]
+    assert {(r["local_id"], tuple(r["as"])) for r in report["relationships"]} == {
+        ("R1", ("child",)),
+        ("R2", ("pregnancy",)),  # the father, recorded against the pregnancy that became her
+    }
+    assert [(f["type"], f["as"]) for f in report["facts"]] == [("contact", ["child"])]
+    assert [a["as"] for a in report["alerts"]] == [["child"]]
+    assert report["seen_by"] == []
+
+
+def test_verify_command_says_intact_and_records_itself() -> None:
+    for n in range(4):
+        _look(None, Person(reference=f"P0000000{n}"))
+    code, out, _ = _run("verify")
+    assert code == 0
+    assert out.startswith("audit log intact: 4 entries")
+    own = AuditEvent.objects.get(seq=5)
+    assert (own.via, own.purpose, own.object_type, own.role) == (
+        "command",
+        "audit",
+        "audit_log",
+        "system",
+    )
+    code, out, _ = _run("verify")
+    assert code == 0 and "intact: 5 entries" in out
+    assert verify().ok
+
+
+def test_verify_command_names_the_first_altered_entry(
+    tamper: Callable[[], AbstractContextManager[None]],
+) -> None:
+    with clock.frozen_at(MORNING):
+        for n in range(5):
+            _look(None, Person(reference=f"P0000000{n}"))
+    with tamper():
+        raw("UPDATE audit_auditevent SET purpose = 'audit' WHERE seq IN (2, 4)")
+    code, out, err = _run("verify")
+    assert code == 1 and out == ""
+    assert "first bad entry 2" in err and MORNING.isoformat() in err and "altered" in err
+    assert "the 1 entries before it are intact" in err
+
+
+def test_verify_command_fails_when_the_guards_are_gone(
+    tamper: Callable[[], AbstractContextManager[None]],
+) -> None:
+    _look(None, Person(reference="P00000001"))
+    with tamper():
+        code, out, err = _run("verify")
+    assert code == 1 and "intact: 1 entries" in out and "triggers" in err
+
+
+def test_verify_command_checks_an_anchor() -> None:
+    first = _look(None, Person(reference="P00000001"))
+    assert _run("verify", "--anchor", f"1:{first.hash}")[0] == 0
+    code, _, err = _run("verify", "--anchor", f"1:{'a' * 64}")
+    assert code == 1 and "anchored" in err
+    with pytest.raises(CommandError):
+        _run("verify", "--anchor", "one")
+
+
+def test_who_looked_command_text_and_json(family: dict[str, Person], midwife: Any) -> None:
+    baby = family["B1"]
+    with clock.frozen_at(MORNING):
+        _look(midwife, baby)
+    code, out, _ = _run("who-looked", baby.reference)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"1 audit entries about {baby.reference}"
+    assert "ann.midwife (midwife, QAV-MAT) read person" in lines[1]
+    assert "for direct_care" in lines[1] and "name, dob, flag" in lines[1]
+
+    # The first run is itself on record, as a look at the baby by the system.
+    code, out, _ = _run("who-looked", baby.reference, "--json", "--user", "ann.midwife")
+    data = json.loads(out)
+    assert data["person"] == baby.reference
+    assert [row["purpose"] for row in data["looks"]] == ["direct_care", "audit"]
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert last is not None
+    assert (last.username, last.subject, last.via, last.disclosed) == (
+        "ann.midwife",
+        baby.reference,
+        "command",
+        {"audit_entries": 2},
+    )
+
+
+def test_subject_access_command_writes_json_and_markdown(
+    family: dict[str, Person], midwife: Any, tmp_path: Path
+) -> None:
+    father = family["P77"]
+    _look(midwife, father)
+    out_json = tmp_path / "sar" / "father.json"
+    code, out, _ = _run("subject-access", father.reference, "--out", str(out_json), "--json")
+    assert code == 0 and str(out_json) in out
+    report = json.loads(out_json.read_text())
+    assert len(report["records"]) == 2 and len(report["facts"]) == 2
+    assert [row["user"] for row in report["seen_by"]] == ["ann.midwife"]
+
+    export = AuditEvent.objects.order_by("-seq").first()
+    assert export is not None
+    assert (export.action, export.purpose, export.subject) == (
+        "export",
+        "subject_access",
+        father.reference,
+    )
+    assert export.disclosed["records"] == 2 and "forename" in export.disclosed["fields"]
+    assert "Tanner" not in json.dumps(export.disclosed)  # names of fields, never values
+
+    out_md = tmp_path / "father.md"
+    code, _, _ = _run("subject-access", father.reference, "--out", str(out_md))
+    text = out_md.read_text()
+    assert code == 0 and text.startswith(f"# Subject-access report for {father.reference}")
+    assert "## Who has seen it" in text and "subject_access" in text  # the JSON export, seen
+    assert verify().ok
+
+
+def test_commands_refuse_an_unknown_person_or_user(family: dict[str, Person]) -> None:
+    with pytest.raises(CommandError, match="no person"):
+        _run("who-looked", "P99999999")
+    with pytest.raises(CommandError, match="no user"):
+        _run("who-looked", family["B1"].reference, "--user", "nobody")
+    assert not AuditEvent.objects.exists()
