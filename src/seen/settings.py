@@ -8,6 +8,8 @@ are for the local demo only.
 from __future__ import annotations
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "seen.core",
     "seen.areas",
     "seen.people",
@@ -48,8 +51,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "seen.web.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a sign-in refused for too many failures into its page (HTTP 429)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "seen.urls"
@@ -94,10 +100,78 @@ DATABASES = {"default": _database_from_url(DATABASE_URL)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in and basic security (README "Settings"; seen.web.views_auth, seen.web.oidc).
+# New passwords are hashed with Argon2id; Scrypt and PBKDF2 hashes still verify and are upgraded to
+# Argon2 when their owner next signs in.
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "/"
+# 5 wrong passwords for one username from one address lock that pair out for 15 minutes (counted
+# from the last failure; attempts while locked out neither count nor extend it). The locked-out
+# page is HTTP 429 (seen.web.views_auth.locked_out). A success clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "seen.web.views_auth.locked_out"
+AXES_WHITELIST_CALLABLE = "seen.web.views_auth.not_a_password_attempt"
+AXES_ENABLE_ADMIN = True
+# Behind a TLS-terminating proxy, the number of proxies in front (X-Forwarded-For is then read).
+if os.environ.get("SEEN_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["SEEN_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# OpenID Connect sign-in through the partnership's identity provider (NHS CIS2, Microsoft Entra
+# ID), on only when its URL (the issuer), client id and client secret are all set. Users are
+# matched to existing accounts by e-mail; none is ever created (seen.web.oidc).
+SEEN_OIDC_PROVIDER_URL = os.environ.get("SEEN_OIDC_PROVIDER_URL", "")
+SEEN_OIDC_PROVIDER_NAME = os.environ.get("SEEN_OIDC_PROVIDER_NAME", "your organisation's account")
+SEEN_OIDC = bool(
+    SEEN_OIDC_PROVIDER_URL
+    and os.environ.get("SEEN_OIDC_CLIENT_ID")
+    and os.environ.get("SEEN_OIDC_CLIENT_SECRET")
+)
+if SEEN_OIDC:
+    AUTHENTICATION_BACKENDS.append("seen.web.oidc.ProviderBackend")
+    OIDC_RP_CLIENT_ID = os.environ["SEEN_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ["SEEN_OIDC_CLIENT_SECRET"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("SEEN_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("SEEN_OIDC_SCOPES", "openid email profile")
+    # Each endpoint is discovered from the provider unless set here.
+    for _setting, _variable in (
+        ("OIDC_OP_AUTHORIZATION_ENDPOINT", "SEEN_OIDC_AUTHORIZATION_ENDPOINT"),
+        ("OIDC_OP_TOKEN_ENDPOINT", "SEEN_OIDC_TOKEN_ENDPOINT"),
+        ("OIDC_OP_USER_ENDPOINT", "SEEN_OIDC_USERINFO_ENDPOINT"),
+        ("OIDC_OP_JWKS_ENDPOINT", "SEEN_OIDC_JWKS_ENDPOINT"),
+    ):
+        if os.environ.get(_variable):
+            globals()[_setting] = os.environ[_variable]
+    OIDC_AUTHENTICATE_CLASS = "seen.web.oidc.ProviderSignIn"
+    OIDC_CREATE_USER = False
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = 10
+    LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?failed=provider"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -107,11 +181,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# Sessions last a shift at most (8 hours), end when the browser closes, and end after
+# SEEN_SESSION_IDLE_MINUTES without a request (seen.web.sessions).
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SEEN_SESSION_IDLE_MINUTES = int(os.environ.get("SEEN_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS only: secure cookies, HSTS for a year, plain http redirected. Off only for development
+# (SEEN_DEBUG=1) or the local demo on http://127.0.0.1 (SEEN_INSECURE_HTTP=1, set by `make demo`).
+SEEN_HTTPS_ONLY = not (DEBUG or os.environ.get("SEEN_INSECURE_HTTP", "0") == "1")
+SESSION_COOKIE_SECURE = SEEN_HTTPS_ONLY
+CSRF_COOKIE_SECURE = SEEN_HTTPS_ONLY
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if SEEN_HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SEEN_HTTPS_ONLY
+# Django's test client speaks plain http: under pytest every other flag stays as in production
+# and only the redirect is off (tests/web/test_sign_in.py checks it in a subprocess).
+SECURE_SSL_REDIRECT = SEEN_HTTPS_ONLY and "pytest" not in sys.modules
+if os.environ.get("SEEN_BEHIND_TLS_PROXY", "0") == "1":
+    # the proxy in front terminates TLS and says so; trust it only when it strips the header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from seen.api.main import api
-from seen.web import views
+from seen.web import views, views_auth
 
 urlpatterns = [
     path("", views.loaded, name="loaded"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("sign-in/", views_auth.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views_auth.SignOutView.as_view(), name="sign-out"),
 ]
+if settings.SEEN_OIDC:  # the identity provider's sign-in, only when configured (seen.web.oidc)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

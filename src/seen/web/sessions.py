@@ -1,0 +1,36 @@
+"""Idle timeout: a signed-in session left untouched for SEEN_SESSION_IDLE_MINUTES is signed out.
+
+The session's absolute age (SESSION_COOKIE_AGE, a shift of 8 hours) and its end when the browser
+closes are Django's own; this adds the time since the user last did anything, for a screen left
+open on a shared ward or office computer. The last activity is written at most once a minute, so
+a busy user does not cost a session write per request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+LAST_SEEN_KEY = "seen_last_activity"
+WRITE_EVERY_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN_KEY)
+            idle_limit = int(settings.SEEN_SESSION_IDLE_MINUTES) * 60
+            if isinstance(last, int) and idle_limit and now - last > idle_limit:
+                logout(request)  # flushes the session; the request goes on as anonymous
+                request.session["seen_signed_out_idle"] = True
+            elif not isinstance(last, int) or now - last >= WRITE_EVERY_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
