@@ -19,11 +19,14 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
+# The demo serves plain http on 127.0.0.1: without this switch Seen insists on https.
+demo: export SEEN_INSECURE_HTTP = 1
 demo: $(INSTALLED)
 	$(SEEN) migrate --noinput
 	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
 	$(SEEN) ingest $(DEMO_EXTRACT) --no-link
 	$(SEEN) link
+	$(SEEN) demo-users
 	$(SEEN) rules run
 	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(SEEN) runserver 127.0.0.1:8000
