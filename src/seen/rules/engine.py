@@ -6,6 +6,7 @@ with the same facts is never raised again; with new facts it is raised afresh.""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,7 @@ from seen.core import clock
 from seen.core.progress import ProgressCallback
 from seen.people.models import Person, Pregnancy
 from seen.rules.base import Finding, Rule
-from seen.rules.models import Alert, AlertEvent
+from seen.rules.models import Alert, AlertEvent, RuleParameter
 from seen.rules.parameters import parameters_for
 from seen.rules.registry import RULES
 from seen.rules.routing import deadline, owner_for, route_for
@@ -33,8 +34,13 @@ class Outcome:
     children: int = 0
 
 
-def findings(world: World, rule: Rule, child_keys: Iterable[str] | None = None) -> list[Finding]:
-    params = parameters_for(rule)
+def findings(
+    world: World,
+    rule: Rule,
+    child_keys: Iterable[str] | None = None,
+    settings: list[RuleParameter] | None = None,
+) -> list[Finding]:
+    params = parameters_for(rule, settings)
     keys = world.children.keys() if child_keys is None else child_keys
     found: list[Finding] = []
     for key in sorted(keys):
@@ -57,21 +63,41 @@ def evaluate(
     # children whose whole family it read are evaluated and reconciled
     in_scope = None if scope is None else set(world.complete or ())
     outcome = Outcome(children=len(world.children if in_scope is None else in_scope))
+    held = Held.load(in_scope)
+    settings = list(RuleParameter.objects.all())
     for done, rule in enumerate(rules):
         if progress:
             progress(f"rules: {rule.id}", done, len(rules))
-        found = findings(world, rule, in_scope)
-        reconcile(
-            rule,
-            found,
-            world,
-            in_scope=in_scope,
-            now=now,
-            outcome=outcome,
-        )
+        found = findings(world, rule, in_scope, settings)
+        reconcile(rule, found, world, held=held, now=now, outcome=outcome)
     if progress:
         progress("rules: done", len(rules), len(rules))
     return outcome
+
+
+FactSets = set[tuple[tuple[object, ...], ...]]
+
+
+@dataclass
+class Held:
+    """The alerts already held for the children evaluated, read once for every rule: the open
+    ones, and the fact sets of the closed ones (never raised again for the same facts)."""
+
+    open: dict[str, dict[str, Alert]]  # rule -> key -> open alert
+    closed: dict[str, dict[str, FactSets]]  # rule -> key -> fact sets of closed alerts
+
+    @classmethod
+    def load(cls, in_scope: set[str] | None) -> Held:
+        alerts = Alert.objects.all()
+        if in_scope is not None:
+            alerts = alerts.filter(child_key__in=in_scope)
+        held = cls(defaultdict(dict), defaultdict(dict))
+        for alert in alerts.exclude(status=Alert.Status.CLOSED):
+            held.open[alert.rule_id][alert.key] = alert
+        closed = alerts.filter(status=Alert.Status.CLOSED).values_list("rule_id", "key", "facts")
+        for rule_id, key, facts in closed:
+            held.closed[rule_id].setdefault(key, set()).add(_as_tuple(facts))
+        return held
 
 
 def reconcile(
@@ -79,18 +105,15 @@ def reconcile(
     found: list[Finding],
     world: World,
     *,
-    in_scope: set[str] | None,
+    held: Held,
     now: datetime,
     outcome: Outcome,
 ) -> None:
-    open_alerts = Alert.objects.filter(rule_id=rule.id).exclude(status=Alert.Status.CLOSED)
-    if in_scope is not None:
-        open_alerts = open_alerts.filter(child_key__in=in_scope)
-    current = {alert.key: alert for alert in open_alerts}
+    current = dict(held.open.get(rule.id, {}))
     by_key: dict[str, Finding] = {}
     for finding in found:  # a rule's findings with one key are one alert
         by_key.setdefault(finding.key, finding)
-    closed_facts = _closed_fact_sets(rule, [k for k in by_key if k not in current])
+    closed_facts = held.closed.get(rule.id, {})
     with transaction.atomic():
         for key, finding in by_key.items():
             alert = current.pop(key, None)
@@ -116,19 +139,6 @@ def reconcile(
 
 def _as_tuple(refs: list[list[object]]) -> tuple[tuple[object, ...], ...]:
     return tuple(tuple(r) for r in refs)
-
-
-def _closed_fact_sets(
-    rule: Rule, keys: list[str]
-) -> dict[str, set[tuple[tuple[object, ...], ...]]]:
-    closed: dict[str, set[tuple[tuple[object, ...], ...]]] = {}
-    for start in range(0, len(keys), 500):
-        rows = Alert.objects.filter(
-            rule_id=rule.id, key__in=keys[start : start + 500], status=Alert.Status.CLOSED
-        ).values_list("key", "facts")
-        for key, facts in rows:
-            closed.setdefault(key, set()).add(_as_tuple(facts))
-    return closed
 
 
 def _raise(rule: Rule, finding: Finding, world: World, now: datetime) -> Alert:

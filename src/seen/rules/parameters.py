@@ -13,10 +13,15 @@ class BadParameter(ValueError):
     pass
 
 
-def parameters_for(rule: Rule) -> Mapping[str, Any]:
+def parameters_for(rule: Rule, rows: list[RuleParameter] | None = None) -> Mapping[str, Any]:
+    """The rule's thresholds in force; `rows` (every RuleParameter, read once by the caller)
+    saves a query per rule."""
     values = dict(rule.defaults)
-    for row in RuleParameter.objects.filter(rule_id=rule.id):
-        values[row.name] = check(rule, row.name, row.value)
+    if rows is None:
+        rows = list(RuleParameter.objects.filter(rule_id=rule.id))
+    for row in rows:
+        if row.rule_id == rule.id:
+            values[row.name] = check(rule, row.name, row.value)
     return values
 
 

@@ -281,16 +281,24 @@ class _Loader:
     def _possible_matches(self) -> dict[int, list[tuple[int, float]]]:
         from seen.linkage.models import CandidatePair
 
-        pairs = CandidatePair.objects.filter(
-            band=CandidatePair.Band.REVIEW, match_probability__gte=POSSIBLE_MATCH_FLOOR
-        )
-        if self.scope is not None:
-            records = self.person_of_record.keys()
-            pairs = pairs.filter(Q(record_l__in=records) | Q(record_r__in=records))
+        review = Q(band=CandidatePair.Band.REVIEW, match_probability__gte=POSSIBLE_MATCH_FLOOR)
+        pairs: Iterable[tuple[int, int, float]]
+        if self.scope is None:
+            pairs = CandidatePair.objects.filter(review).values_list(
+                "record_l_id", "record_r_id", "match_probability"
+            )
+        else:  # by record (indexed), then the band (see _possibly_the_same)
+            records = list(self.person_of_record)
+            pairs = [
+                (left, right, probability)
+                for lookup in ("record_l__in", "record_r__in")
+                for left, right, probability, band in CandidatePair.objects.filter(
+                    **{lookup: records}
+                ).values_list("record_l_id", "record_r_id", "match_probability", "band")
+                if band == CandidatePair.Band.REVIEW and probability >= POSSIBLE_MATCH_FLOOR
+            ]
         possible: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for left, right, probability in pairs.values_list(
-            "record_l_id", "record_r_id", "match_probability"
-        ):
+        for left, right, probability in pairs:
             a, b = _person(self.person_of_record, left), _person(self.person_of_record, right)
             if a is not None and b is not None and a != b:
                 possible[a].append((b, probability))
@@ -358,12 +366,22 @@ class _Loader:
         read too, so a rule can say "possibly the same man" in a scoped run as in a whole one."""
         from seen.linkage.models import CandidatePair
 
-        records = SourceRecord.objects.filter(person__in=persons).values("pk")
-        pairs = CandidatePair.objects.filter(
-            Q(record_l__in=records) | Q(record_r__in=records),
-            band=CandidatePair.Band.REVIEW,
-            match_probability__gte=POSSIBLE_MATCH_FLOOR,
-        ).values_list("record_l__person_id", "record_r__person_id")
+        records = list(SourceRecord.objects.filter(person__in=persons).values_list("pk", flat=True))
+        # by record (indexed) only; band and probability are checked here, since SQLite would
+        # otherwise walk the (band, probability) index over every review pair
+        rows = [
+            *CandidatePair.objects.filter(record_l__in=records).values_list(
+                "band", "match_probability", "record_r__person_id"
+            ),
+            *CandidatePair.objects.filter(record_r__in=records).values_list(
+                "band", "match_probability", "record_l__person_id"
+            ),
+        ]
+        pairs = [
+            (person,)
+            for band, probability, person in rows
+            if band == CandidatePair.Band.REVIEW and probability >= POSSIBLE_MATCH_FLOOR
+        ]
         return {p for pair in pairs for p in pair if p is not None}
 
     def _duties(
