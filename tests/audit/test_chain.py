@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 
 from seen.audit.log import BadAuditEntry, record, verify
@@ -49,6 +51,25 @@ def test_entries_link_by_hash_from_the_genesis() -> None:
     assert stored.role == "system" and stored.at == datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
     head = AuditHead.objects.get()
     assert (head.seq, head.hash) == (3, third.hash)
+
+
+def test_who_is_taken_from_the_users_staff_profile(midwife: Any) -> None:
+    visitor = get_user_model().objects.create_user("no.profile", password="x-long-password-2")
+    fields: dict[str, Any] = {
+        "action": "read",
+        "via": "page",
+        "purpose": "direct_care",
+        "object_type": "person",
+        "object_id": "P00000001",
+    }
+    entries = [record(user=user, **fields) for user in (midwife, visitor, AnonymousUser(), None)]
+    assert [(e.user_id, e.username, e.role, e.agency) for e in entries] == [
+        (midwife.pk, "ann.midwife", "midwife", "QAV-MAT"),
+        (visitor.pk, "no.profile", "", ""),
+        (None, "", "anonymous", ""),
+        (None, "", "system", ""),
+    ]
+    assert verify().ok
 
 
 def test_the_hash_covers_every_field_and_the_link() -> None:

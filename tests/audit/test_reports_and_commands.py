@@ -204,7 +204,7 @@ def test_verify_command_names_the_first_altered_entry(
     code, out, err = _run("verify")
     assert code == 1 and out == ""
     assert "first bad entry 2" in err and MORNING.isoformat() in err and "altered" in err
-    assert "the 1 entries before it are intact" in err
+    assert "entries 1 to 1 before it intact" in err
 
 
 def test_verify_command_fails_when_the_guards_are_gone(
@@ -232,7 +232,7 @@ def test_who_looked_command_text_and_json(family: dict[str, Person], midwife: An
     code, out, _ = _run("who-looked", baby.reference)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"1 audit entries about {baby.reference}"
+    assert lines[0] == f"1 audit entry about {baby.reference}"
     assert "ann.midwife (midwife, QAV-MAT) read person" in lines[1]
     assert "for direct_care" in lines[1] and "name, dob, flag" in lines[1]
 

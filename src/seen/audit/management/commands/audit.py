@@ -95,9 +95,10 @@ class Command(BaseCommand):
         )
         if not result.ok:
             when = f" (written {result.first_bad_at.isoformat()})" if result.first_bad_at else ""
+            before = f"entries 1 to {result.checked}" if result.checked else "no entry"
             self.stderr.write(
                 f"audit log NOT intact: first bad entry {result.first_bad_seq}{when}: "
-                f"{result.problem}; the {result.checked} entries before it are intact"
+                f"{result.problem}; {before} before it intact"
             )
             sys.exit(1)
         self.stdout.write(f"audit log intact: {result.checked} entries")
@@ -125,7 +126,8 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps({"person": person.reference, "looks": looks}, indent=2))
             return
-        self.stdout.write(f"{len(looks)} audit entries about {person.reference}")
+        count = "1 audit entry" if len(looks) == 1 else f"{len(looks)} audit entries"
+        self.stdout.write(f"{count} about {person.reference}")
         for row in looks:
             self.stdout.write(reports.look_line(row))
 
