@@ -121,7 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the staff profile with the user (seen.access.backends)
+    "seen.access.backends.ProfileModelBackend",
 ]
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "/"

@@ -213,3 +213,21 @@ def test_a_shielded_record_is_never_sent_to_a_user_without_clearance(
     StaffProfile.objects.filter(user__username="reviewer").update(shielding_clearance=True)
     text = client.get(f"/api/links/pairs/{review_pair.pk}").content.decode()
     assert "Taner" in text and "[shielded]" not in text
+
+
+def test_a_request_costs_one_query_for_its_access_decision(
+    review_pair: CandidatePair, django_assert_max_num_queries: Any
+) -> None:
+    """The user and profile come in one query (seen.access.backends), the decision in one more;
+    the rest is the operation's own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/api/links/pairs/{review_pair.pk}").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    access = [q for q in sql if "UNION" in q or "staff_profile" in q or "access_" in q]
+    user_queries = [q for q in sql if 'FROM "auth_user"' in q]
+    assert len(user_queries) == 1 and "access_staffprofile" in user_queries[0]
+    assert len([q for q in access if "UNION" in q or "access_kind" in q]) <= 1

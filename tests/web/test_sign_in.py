@@ -309,7 +309,7 @@ def test_a_provider_in_the_environment_switches_the_provider_sign_in_on() -> Non
     s = computed_settings(SEEN_INSECURE_HTTP="1", **PROVIDER_ENV)
     assert s["AUTHENTICATION_BACKENDS"][:2] == [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "seen.access.backends.ProfileModelBackend",
     ]
     assert s["AUTHENTICATION_BACKENDS"][2] == "seen.web.oidc.ProviderBackend"
     assert s["oidc_url"] == "/oidc/authenticate/"

@@ -86,6 +86,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
         # endpoints are looked up only when this backend is signing someone in.
         self.UserModel = get_user_model()
 
+    def get_user(self, user_id: Any) -> Any:
+        from seen.access.backends import user_with_profile
+
+        return user_with_profile(user_id)  # with the profile, as the password backend does
+
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if (
             request is None
