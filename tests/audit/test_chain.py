@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from seen.audit.log import BadAuditEntry, record, verify
 from seen.audit.models import GENESIS, AuditEvent, AuditHead, canonical, entry_hash
@@ -70,6 +71,25 @@ def test_who_is_taken_from_the_users_staff_profile(midwife: Any) -> None:
         (None, "", "system", ""),
     ]
     assert verify().ok
+
+
+def test_an_entry_costs_a_few_queries_and_one_more_for_an_unloaded_profile(midwife: Any) -> None:
+    fields: dict[str, Any] = {
+        "action": "read",
+        "via": "page",
+        "purpose": "direct_care",
+        "object_type": "person",
+        "object_id": "P00000001",
+    }
+    record(user=None, **fields)  # the head exists from here on
+    with CaptureQueriesContext(connection) as loaded:  # profile and agency in hand
+        record(user=midwife, **fields)
+    fresh = get_user_model().objects.get(pk=midwife.pk)
+    with CaptureQueriesContext(connection) as unloaded:
+        record(user=fresh, **fields)
+    # savepoint, head FOR UPDATE, insert, head update, release; plus the profile with its agency
+    assert len(loaded) == 5
+    assert len(unloaded) == len(loaded) + 1
 
 
 def test_the_hash_covers_every_field_and_the_link() -> None:

@@ -18,6 +18,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 
+from seen.access.models import StaffProfile
 from seen.audit.models import (
     GENESIS,
     HASHED_FIELDS,
@@ -43,8 +44,13 @@ def _who(user: AbstractBaseUser | AnonymousUser | None) -> dict[str, Any]:
         return {"user_id": None, "username": "", "role": "system", "agency": ""}
     if not user.is_authenticated:
         return {"user_id": None, "username": "", "role": "anonymous", "agency": ""}
-    # A user without a staff profile has no role (and reaches no personal data).
-    profile = getattr(user, "staff_profile", None)
+    # A user without a staff profile has no role (and reaches no personal data). The access
+    # check has usually loaded the profile already; otherwise one query brings the agency too.
+    descriptor = getattr(type(user), "staff_profile", None)
+    if descriptor is not None and descriptor.is_cached(user):
+        profile = getattr(user, "staff_profile", None)
+    else:
+        profile = StaffProfile.objects.select_related("agency").filter(user_id=user.pk).first()
     agency = profile.agency if profile is not None else None
     return {
         "user_id": user.pk,
@@ -118,7 +124,8 @@ def record(
     """Append one entry: `user` (None for the system) did `action` to `object_type`
     `object_id` about person `subject`, for `purpose`, through `via`; `disclosed` says what was
     shown (field names or a short summary, never shielded values). Joins the caller's
-    transaction when there is one, so an entry is never kept for a change rolled back."""
+    transaction when there is one, so an entry is never kept for a change rolled back; the
+    chain head stays locked until that transaction ends, so record late in a long one."""
     if via not in Via.values:
         raise BadAuditEntry(f"via must be one of {', '.join(Via.values)} (got {via!r})")
     if outcome not in Outcome.values:
@@ -134,11 +141,12 @@ def record(
         "disclosed": _normalised(disclosed),
         "outcome": str(outcome),
         "reason": reason,
-        # Stored and hashed in UTC at microseconds, as both databases give it back.
-        "at": clock.now().astimezone(UTC),
     }
     with transaction.atomic():
         head = _locked_head()
+        # Read under the lock, so that time never runs backwards along the chain. Stored and
+        # hashed in UTC at microseconds, as both databases give it back.
+        fields["at"] = clock.now().astimezone(UTC)
         event = AuditEvent(seq=head.seq + 1, prev_hash=head.hash, **fields)
         event.hash = event.compute_hash()
         event.save()
