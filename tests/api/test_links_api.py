@@ -231,3 +231,39 @@ def test_a_request_costs_one_query_for_its_access_decision(
     user_queries = [q for q in sql if 'FROM "auth_user"' in q]
     assert len(user_queries) == 1 and "access_staffprofile" in user_queries[0]
     assert len([q for q in access if "UNION" in q or "access_kind" in q]) <= 1
+
+
+def test_every_read_write_and_refusal_is_audited(review_pair: CandidatePair) -> None:
+    from seen.audit.log import verify
+    from seen.audit.models import AuditEvent
+
+    client = _client()
+    client.get(f"/api/links/pairs/{review_pair.pk}")
+    _post(
+        client,
+        f"/api/links/pairs/{review_pair.pk}/decision",
+        {"decision": "reject", "reason": "different dates of birth"},
+    )
+    Client().get("/api/links/review")  # not signed in: refused before any data is read
+    _client_as("nobody", Role.STRATEGIC_LEADER).get("/api/links/review")
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [(e.action, e.via, e.object_type, e.outcome) for e in events] == [
+        ("read", "api", "candidate_pair", "allowed"),
+        ("write", "api", "clerical_decision", "allowed"),
+        ("denied", "api", "review_queue", "denied"),
+    ]
+    read, write, denied = events
+    assert read.username == "reviewer" and read.role == Role.MASH_PRACTITIONER
+    assert read.purpose == "safeguarding" and read.subject
+    assert "forename" in read.disclosed["fields"]
+    assert write.disclosed == {"decision": "reject", "pair": review_pair.pk}
+    assert denied.username == "nobody" and "may not" in denied.reason
+    assert verify().ok
+
+
+def _client_as(username: str, role: str) -> Client:
+    user = get_user_model().objects.create_user(username, password="a-long-test-password-1")
+    StaffProfile.objects.create(user=user, role=role)
+    client = Client(headers={"Seen-Purpose": "strategic"})
+    client.force_login(user)
+    return client

@@ -1,22 +1,71 @@
-"""Every API operation's access check: the one decision function (seen.access.policy) with the
-purpose the caller declares in the `Seen-Purpose` header. Deny by default: 401 when not signed
-in, 403 with the decision's reason otherwise."""
+"""Every API operation's access check and audit: the one decision function (seen.access.policy)
+with the purpose the caller declares in the `Seen-Purpose` header, and an audit event for every
+read and write of personal data (seen.audit) and for every refusal. Deny by default: 401 when
+not signed in, 403 with the decision's reason otherwise."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
 from seen.access.policy import ChildRef, Decision, decide
+from seen.audit.log import record
 
 PURPOSE_HEADER = "Seen-Purpose"
 
 
-def require(request: HttpRequest, action: str, child: ChildRef | None = None) -> Decision:
+def purpose_of(request: HttpRequest) -> str:
+    return request.headers.get(PURPOSE_HEADER, "")
+
+
+def require(
+    request: HttpRequest,
+    action: str,
+    child: ChildRef | None = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+) -> Decision:
     if not request.user.is_authenticated:
         raise HttpError(401, "sign in first")
-    purpose = request.headers.get(PURPOSE_HEADER, "")
-    decision = decide(request.user, action, purpose, child)
+    decision = decide(request.user, action, purpose_of(request), child)
     if not decision.allowed:
+        audit(
+            request,
+            "denied",
+            object_type or action,
+            object_id,
+            outcome="denied",
+            reason=decision.reason,
+        )
         raise HttpError(403, decision.reason)
     return decision
+
+
+def audit(
+    request: HttpRequest,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    *,
+    subject: str = "",
+    disclosed: Any = None,
+    outcome: str = "allowed",
+    reason: str = "",
+) -> None:
+    """One audit event for what this request read, wrote or was refused."""
+    user = request.user if request.user.is_authenticated else None
+    record(
+        user=user,
+        action=action,
+        via="api",
+        purpose=purpose_of(request) or "undeclared",
+        object_type=object_type,
+        object_id=object_id,
+        subject=subject,
+        disclosed=disclosed,
+        outcome=outcome,
+        reason=reason,
+    )

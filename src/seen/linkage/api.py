@@ -13,7 +13,7 @@ from pydantic import Field, StringConstraints
 
 from seen.access.policy import Action
 from seen.access.shielding import cleared, redact, shields_of
-from seen.api.access import require
+from seen.api.access import audit, require
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
@@ -122,6 +122,14 @@ def _decision(decision: ClericalDecision) -> DecisionOut:
     )
 
 
+# what a pair discloses of each record (shielded values excepted)
+DISCLOSED_FIELDS = ["forename", "surname", "dob", "sex", "person", "evidence"]
+
+
+def _subjects(out: PairOut) -> str:
+    return ";".join(sorted({r.person for r in (out.left, out.right) if r.person}))
+
+
 def _load_pair(pair_id: int) -> CandidatePair:
     return get_object_or_404(
         CandidatePair.objects.select_related(
@@ -134,16 +142,31 @@ def _load_pair(pair_id: int) -> CandidatePair:
 @router.get("/review", response=list[PairOut], summary="Pairs awaiting a decision")
 def review(request: HttpRequest, filters: Query[QueueFilter]) -> list[PairOut]:
     """The clerical review band, most important first (a man linked to a baby first)."""
-    require(request, Action.VIEW_LINK_QUEUE)
+    require(request, Action.VIEW_LINK_QUEUE, object_type="review_queue")
     items: list[ReviewItem] = review_queue(limit=filters.limit)
-    return _pairs(request, [(item.pair, item.why_first) for item in items])
+    out = _pairs(request, [(item.pair, item.why_first) for item in items])
+    audit(
+        request,
+        "read",
+        "review_queue",
+        disclosed={"pairs": [p.pair for p in out], "fields": DISCLOSED_FIELDS},
+    )
+    return out
 
 
 @router.get("/pairs/{pair_id}", response=PairOut, summary="A pair and its evidence")
 def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
-    require(request, Action.VIEW_LINK_QUEUE)
+    require(request, Action.VIEW_LINK_QUEUE, object_type="candidate_pair", object_id=str(pair_id))
     pair = _load_pair(pair_id)
     [out] = _pairs(request, [(pair, PRIORITY_TEXT[priority_of(pair)])])
+    audit(
+        request,
+        "read",
+        "candidate_pair",
+        str(pair.pk),
+        subject=_subjects(out),
+        disclosed={"fields": DISCLOSED_FIELDS},
+    )
     return out
 
 
@@ -155,21 +178,41 @@ def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
 def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[DecisionOut]:
     """Record a practitioner's decision with the reason. It binds every later linkage run
     until it is undone; 409 if it contradicts a decision in force."""
-    require(request, Action.DECIDE_LINKS)
+    require(request, Action.DECIDE_LINKS, object_type="candidate_pair", object_id=str(pair_id))
     pair = _load_pair(pair_id)
     decide_pair = decisions.confirm if body.decision == "confirm" else decisions.reject
     user = request.user if request.user.is_authenticated else None
     decision = decide_pair(pair.record_l_id, pair.record_r_id, user=user, reason=body.reason)
-    return Status(201, _decision(decision))
+    out = _decision(decision)
+    audit(
+        request,
+        "write",
+        "clerical_decision",
+        str(decision.pk),
+        subject=";".join(out.persons),
+        disclosed={"decision": body.decision, "pair": pair.pk},
+    )
+    return Status(201, out)
 
 
 @router.post(
     "/decisions/{decision_id}/undo", response=DecisionOut, summary="Undo an identity decision"
 )
 def undo(request: HttpRequest, decision_id: int, body: UndoIn) -> DecisionOut:
-    require(request, Action.DECIDE_LINKS)
+    require(
+        request, Action.DECIDE_LINKS, object_type="clerical_decision", object_id=str(decision_id)
+    )
     decision = get_object_or_404(ClericalDecision, pk=decision_id)
     user = request.user if request.user.is_authenticated else None
     decisions.undo(decision, user=user, reason=body.reason)
     decision.refresh_from_db()
-    return _decision(decision)
+    out = _decision(decision)
+    audit(
+        request,
+        "write",
+        "clerical_decision",
+        str(decision.pk),
+        subject=";".join(out.persons),
+        disclosed={"undo": True},
+    )
+    return out
