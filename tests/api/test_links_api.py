@@ -267,3 +267,49 @@ def _client_as(username: str, role: str) -> Client:
     client = Client(headers={"Seen-Purpose": "strategic"})
     client.force_login(user)
     return client
+
+
+def test_the_review_links_command_passes_the_same_access_check(
+    review_pair: CandidatePair,
+) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from seen.access.models import Shield
+    from seen.audit.models import AuditEvent
+
+    _client()  # the MASH practitioner "reviewer"
+    Shield.objects.create(
+        record=SourceRecord.objects.get(local_id="P77"),
+        scope="record",
+        reason="refuge",
+        created_at=clock.now(),
+    )
+    out = io.StringIO()
+    call_command(
+        "review-links", "--json", "--user", "reviewer", "--purpose", "safeguarding", stdout=out
+    )
+    [item] = json.loads(out.getvalue())
+    assert item["pair"] == review_pair.pk and "Taner" not in out.getvalue()
+    assert AuditEvent.objects.filter(via="command", action="read").count() == 1
+    _client_as("leader", Role.STRATEGIC_LEADER)
+    with pytest.raises(CommandError, match="refused"):
+        call_command("review-links", "--user", "leader", "--purpose", "strategic")
+    with pytest.raises(CommandError, match="--user"):
+        call_command("review-links")
+    call_command(
+        "review-links",
+        "decide",
+        str(review_pair.pk),
+        "reject",
+        "--reason",
+        "not him",
+        "--user",
+        "reviewer",
+        "--purpose",
+        "safeguarding",
+        stdout=io.StringIO(),
+    )
+    assert ClericalDecision.objects.get().decided_by.username == "reviewer"

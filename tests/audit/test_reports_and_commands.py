@@ -63,6 +63,21 @@ def _alert(child: Person, people: list[list[Any]]) -> Alert:
     )
 
 
+@pytest.fixture
+def dpo() -> Any:
+    """The data-protection officer, who may run who-looked and subject-access for anyone."""
+    from django.contrib.auth import get_user_model
+
+    from seen.access.models import Role, StaffProfile
+
+    user = get_user_model().objects.create_user("dee.dpo", password="a-long-test-password-1")
+    StaffProfile.objects.create(user=user, role=Role.DATA_PROTECTION_OFFICER)
+    return user
+
+
+AS_DPO = ("--user", "dee.dpo", "--purpose", "audit")
+
+
 def _run(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -225,26 +240,28 @@ def test_verify_command_checks_an_anchor() -> None:
         _run("verify", "--anchor", "one")
 
 
-def test_who_looked_command_text_and_json(family: dict[str, Person], midwife: Any) -> None:
+def test_who_looked_command_text_and_json(
+    family: dict[str, Person], midwife: Any, dpo: Any
+) -> None:
     baby = family["B1"]
     with clock.frozen_at(MORNING):
         _look(midwife, baby)
-    code, out, _ = _run("who-looked", baby.reference)
+    code, out, _ = _run("who-looked", baby.reference, *AS_DPO)
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == f"1 audit entry about {baby.reference}"
     assert "ann.midwife (midwife, QAV-MAT) read person" in lines[1]
     assert "for direct_care" in lines[1] and "name, dob, flag" in lines[1]
 
-    # The first run is itself on record, as a look at the baby by the system.
-    code, out, _ = _run("who-looked", baby.reference, "--json", "--user", "ann.midwife")
+    # The first run is itself on record, as a look at the baby by the officer.
+    code, out, _ = _run("who-looked", baby.reference, "--json", *AS_DPO)
     data = json.loads(out)
     assert data["person"] == baby.reference
     assert [row["purpose"] for row in data["looks"]] == ["direct_care", "audit"]
     last = AuditEvent.objects.order_by("-seq").first()
     assert last is not None
     assert (last.username, last.subject, last.via, last.disclosed) == (
-        "ann.midwife",
+        "dee.dpo",
         baby.reference,
         "command",
         {"audit_entries": 2},
@@ -252,12 +269,14 @@ def test_who_looked_command_text_and_json(family: dict[str, Person], midwife: An
 
 
 def test_subject_access_command_writes_json_and_markdown(
-    family: dict[str, Person], midwife: Any, tmp_path: Path
+    family: dict[str, Person], midwife: Any, dpo: Any, tmp_path: Path
 ) -> None:
     father = family["P77"]
     _look(midwife, father)
     out_json = tmp_path / "sar" / "father.json"
-    code, out, _ = _run("subject-access", father.reference, "--out", str(out_json), "--json")
+    code, out, _ = _run(
+        "subject-access", father.reference, "--out", str(out_json), "--json", *AS_DPO
+    )
     assert code == 0 and str(out_json) in out
     report = json.loads(out_json.read_text())
     assert len(report["records"]) == 2 and len(report["facts"]) == 2
@@ -274,7 +293,7 @@ def test_subject_access_command_writes_json_and_markdown(
     assert "Tanner" not in json.dumps(export.disclosed)  # names of fields, never values
 
     out_md = tmp_path / "father.md"
-    code, _, _ = _run("subject-access", father.reference, "--out", str(out_md))
+    code, _, _ = _run("subject-access", father.reference, "--out", str(out_md), *AS_DPO)
     text = out_md.read_text()
     assert code == 0 and text.startswith(f"# Subject-access report for {father.reference}")
     assert "## Who has seen it" in text and "subject_access" in text  # the JSON export, seen
@@ -283,7 +302,21 @@ def test_subject_access_command_writes_json_and_markdown(
 
 def test_commands_refuse_an_unknown_person_or_user(family: dict[str, Person]) -> None:
     with pytest.raises(CommandError, match="no person"):
-        _run("who-looked", "P99999999")
-    with pytest.raises(CommandError, match="no user"):
-        _run("who-looked", family["B1"].reference, "--user", "nobody")
+        _run("who-looked", "P99999999", *AS_DPO)
+    with pytest.raises(CommandError, match="no active user"):
+        _run("who-looked", family["B1"].reference, "--user", "nobody", "--purpose", "audit")
+    with pytest.raises(CommandError, match="name yourself with --user"):
+        _run("who-looked", family["B1"].reference)
     assert not AuditEvent.objects.exists()
+
+
+def test_commands_refuse_a_role_without_the_right_and_record_it(
+    family: dict[str, Person], midwife: Any, tmp_path: Path
+) -> None:
+    as_midwife = ("--user", midwife.username, "--purpose", "audit")
+    with pytest.raises(CommandError, match="refused: only the child's lead practitioner"):
+        _run("who-looked", family["B1"].reference, *as_midwife)
+    with pytest.raises(CommandError, match="refused: the Midwife role may not subject access"):
+        _run("subject-access", family["P77"].reference, "--out", str(tmp_path / "x"), *as_midwife)
+    assert not (tmp_path / "x").exists()
+    assert list(AuditEvent.objects.values_list("action", "outcome")) == [("denied", "denied")] * 2

@@ -319,20 +319,36 @@ def test_facts_arriving_in_an_extract_raise_and_resolve_their_alerts(
 def test_seen_alerts_lists_and_filters(load: Callable[..., None]) -> None:
     import json
 
+    from seen.access.models import Role, StaffProfile
+    from seen.areas.models import Agency
+
     load()
     evaluate(rules=RULE)
+    lead = get_user_model().objects.create_user("lead", password="a-long-test-password-1")
+    StaffProfile.objects.create(user=lead, role=Role.SAFEGUARDING_LEAD)
+    me = ("--user", "lead", "--purpose", "safeguarding")
     out = io.StringIO()
-    call_command("alerts", "--json", stdout=out)
+    call_command("alerts", "--json", *me, stdout=out)
     [row] = json.loads(out.getvalue())
     assert row["rule"] == "non-mobile-injury" and row["owner"]["agency"] == "QAV-CSC"
     out = io.StringIO()
-    call_command("alerts", "--agency", "QAV-HV", stdout=out)
+    call_command("alerts", "--agency", "QAV-HV", *me, stdout=out)
     assert out.getvalue().strip() == "no alerts"
     out = io.StringIO()
-    call_command("alerts", "--overdue", "--json", stdout=out)
+    call_command("alerts", "--overdue", "--json", *me, stdout=out)
     assert json.loads(out.getvalue()) == []  # due tonight
     with pytest.raises(CommandError, match="no rule"):
-        call_command("alerts", "--rule", "nonsense", stdout=io.StringIO())
+        call_command("alerts", "--rule", "nonsense", *me, stdout=io.StringIO())
+    # a health visitor answers for her own alerts only; this one is the MASH's
+    visitor = get_user_model().objects.create_user("hv", password="a-long-test-password-1")
+    StaffProfile.objects.create(
+        user=visitor, role=Role.HEALTH_VISITOR, agency=Agency.objects.get(code="QAV-HV")
+    )
+    out = io.StringIO()
+    call_command("alerts", "--json", "--user", "hv", "--purpose", "direct_care", stdout=out)
+    assert json.loads(out.getvalue()) == []
+    with pytest.raises(CommandError, match="--user"):
+        call_command("alerts", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize(

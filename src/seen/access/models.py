@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     STRATEGIC_LEADER = "strategic_leader"
     REVIEWER = "reviewer"
     SYSTEM_ADMINISTRATOR = "system_administrator"
+    DATA_PROTECTION_OFFICER = "data_protection_officer"
 
 
 class StaffProfile(models.Model):

@@ -11,6 +11,7 @@ Levels (minimum necessary):
   lawful basis first (Share); until it does, the decision is FLAG with the reason.
 - AGGREGATE (strategic leaders: counts with small numbers suppressed), DEIDENTIFIED (reviewers),
   and NONE (the system administrator, who manages users and settings and sees no case data).
+  The data-protection officer sees the audit of any person and makes subject-access reports.
 
 A user with a case role but no relationship may break glass: time-limited access on a stated
 reason, at the level a relationship would give, reviewed by a safeguarding lead.
@@ -49,6 +50,7 @@ class Action:
     DECIDE_LINKS = "decide_links"
     VIEW_OWN_ALERTS = "view_own_alerts"
     WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
+    SUBJECT_ACCESS = "subject_access"  # what Seen holds about a person, and who has seen it
     REVIEW_BREAK_GLASS = "review_break_glass"
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_REVIEW_DATA = "view_review_data"
@@ -73,6 +75,7 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_AGGREGATES: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_REVIEW_DATA: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
     Action.ADMINISTER: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    Action.SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER}),
 }
 CHILD_ACTIONS = frozenset({Action.VIEW_CHILD, Action.CHECK_CHILD, Action.WHO_LOOKED})
 # the relationships that make each role's access to a child legitimate, and the level each gives
@@ -141,6 +144,8 @@ def decide(
         return Decision(True, level, f"the {profile.get_role_display()} role")
     if child is None or (child.person is None and not child.pregnancies):
         return _deny("no child named")
+    if action == Action.WHO_LOOKED and role == Role.DATA_PROTECTION_OFFICER:
+        return Decision(True, Level.NONE, "the data-protection officer audits every look")
     if role not in CASE_ROLES:
         return _deny(f"the {profile.get_role_display()} role sees no child's case data")
     found = relationships(profile, child, purpose)

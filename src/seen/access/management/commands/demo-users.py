@@ -66,6 +66,7 @@ PLAN: dict[Role, tuple[tuple[str, ...], str | None]] = {
     Role.STRATEGIC_LEADER: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
     Role.REVIEWER: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
     Role.SYSTEM_ADMINISTRATOR: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
+    Role.DATA_PROTECTION_OFFICER: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
 }
 
 # app label -> model -> actions: users and settings, never case data
@@ -86,6 +87,7 @@ SHORT_NAMES = {
     Role.POLICE_OFFICER: "police-officer",
     Role.MENTAL_HEALTH_PRACTITIONER: "mental-health",
     Role.SYSTEM_ADMINISTRATOR: "system-admin",
+    Role.DATA_PROTECTION_OFFICER: "dpo",
 }
 
 

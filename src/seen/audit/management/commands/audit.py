@@ -13,6 +13,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from seen.access.cli import add_identity_arguments, require
+from seen.access.policy import Action, ChildRef
 from seen.audit import reports
 from seen.audit.log import missing_guards, record, verify
 from seen.audit.models import Via
@@ -31,7 +33,9 @@ class Command(BaseCommand):
         "The audit log. `verify [--anchor SEQ:HASH]` recomputes the hash chain and names the "
         "first altered, missing or moved entry (exit 1); `who-looked REF` lists every entry "
         "about a person; `subject-access REF --out FILE` writes what Seen holds about a person "
-        "and who has seen it. --user names who is asking (default: the system)."
+        "and who has seen it. who-looked and subject-access show case data: name yourself with "
+        "--user and your purpose with --purpose (the child's lead practitioner, a safeguarding "
+        "lead or the data-protection officer; subject access: the data-protection officer)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,16 +53,28 @@ class Command(BaseCommand):
         access.add_argument("reference", help="the person's reference, e.g. P00000012")
         access.add_argument("--out", required=True, type=Path, help="the file to write")
         access.add_argument("--json", action="store_true", help="JSON instead of Markdown")
-        for sub in (check, looked, access):
-            sub.add_argument("--user", help="the username asking (default: the system)")
+        check.add_argument("--user", help="the username asking (default: the system)")
+        for sub in (looked, access):
+            add_identity_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = self._user(options["user"])
-        if options["action"] == "verify":
-            self._verify(user, options["anchor"])
-        elif options["action"] == "who-looked":
+        if options["action"] == "verify":  # hashes only: no case data is shown
+            self._verify(self._user(options["user"]), options["anchor"])
+            return
+        person = self._person(options["reference"])
+        if options["action"] == "who-looked":
+            user, _ = require(
+                options,
+                Action.WHO_LOOKED,
+                ChildRef(person=person.pk),
+                object_type="person",
+                object_id=person.reference,
+            )
             self._who_looked(user, options["reference"], as_json=options["json"])
         else:
+            user, _ = require(
+                options, Action.SUBJECT_ACCESS, object_type="person", object_id=person.reference
+            )
             self._subject_access(
                 user, options["reference"], options["out"], as_json=options["json"]
             )

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from seen.access.cli import add_identity_arguments, audit, require
+from seen.access.policy import Action
+from seen.access.shielding import cleared, redact, shields_of
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair
 from seen.linkage.review import ReviewItem, review_queue
 from seen.people.models import SourceRecord
 
 
-def _describe(record: SourceRecord) -> dict[str, Any]:
-    return {
+def _describe(record: SourceRecord, shields: set[str], clearance: bool) -> dict[str, Any]:
+    values = {
         "record": record.pk,
         "agency": record.agency.code,
         "local_id": record.local_id,
@@ -24,9 +26,10 @@ def _describe(record: SourceRecord) -> dict[str, Any]:
         "sex": record.sex,
         "person": record.person.reference if record.person else None,
     }
+    return redact(values, shields, clearance=clearance)
 
 
-def _item(item: ReviewItem) -> dict[str, Any]:
+def _item(item: ReviewItem, shields: dict[int, set[str]], clearance: bool) -> dict[str, Any]:
     pair = item.pair
     return {
         "pair": pair.pk,
@@ -34,8 +37,8 @@ def _item(item: ReviewItem) -> dict[str, Any]:
         "match_probability": round(pair.match_probability, 4),
         "match_weight": round(pair.match_weight, 2),
         "evidence": pair.evidence,
-        "left": _describe(pair.record_l),
-        "right": _describe(pair.record_r),
+        "left": _describe(pair.record_l, shields.get(pair.record_l_id, set()), clearance),
+        "right": _describe(pair.record_r, shields.get(pair.record_r_id, set()), clearance),
     }
 
 
@@ -43,7 +46,7 @@ class Command(BaseCommand):
     help = (
         "List record pairs in the clerical review band, most important first (a man linked to "
         "a baby first), or decide one: `seen review-links decide PAIR confirm|reject --reason R "
-        "--user NAME`. Decisions bind every later linkage run until undone."
+        "--user NAME --purpose P`. Decisions bind every later linkage run until undone."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,7 +54,7 @@ class Command(BaseCommand):
         parser.add_argument("pair", nargs="?", type=int, help="pair id (decide)")
         parser.add_argument("decision", nargs="?", choices=["confirm", "reject"])
         parser.add_argument("--reason", default="", help="why (required to decide)")
-        parser.add_argument("--user", help="username of the practitioner deciding")
+        add_identity_arguments(parser)
         parser.add_argument("--limit", type=int, default=50, help="pairs to list (default 50)")
         parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -59,7 +62,17 @@ class Command(BaseCommand):
         if options["action"] == "decide":
             self._decide(options)
             return
-        items = [_item(i) for i in review_queue(limit=options["limit"])]
+        user, _ = require(options, Action.VIEW_LINK_QUEUE, object_type="review_queue")
+        queue = review_queue(limit=options["limit"])
+        shields = shields_of(r for i in queue for r in (i.pair.record_l_id, i.pair.record_r_id))
+        items = [_item(i, shields, cleared(user)) for i in queue]
+        audit(
+            user,
+            "read",
+            options["purpose"],
+            "review_queue",
+            disclosed={"pairs": [i["pair"] for i in items], "fields": ["name", "dob", "sex"]},
+        )
         if options["json"]:
             self.stdout.write(json.dumps(items, indent=2))
             return
@@ -79,11 +92,9 @@ class Command(BaseCommand):
         pair = CandidatePair.objects.filter(pk=options["pair"]).first()
         if pair is None:
             raise CommandError(f"no pair with id {options['pair']}")
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"no user named {options['user']!r}")
+        user, _ = require(
+            options, Action.DECIDE_LINKS, object_type="candidate_pair", object_id=str(pair.pk)
+        )
         decide = decisions.confirm if options["decision"] == "confirm" else decisions.reject
         try:
             decision = decide(
@@ -91,4 +102,12 @@ class Command(BaseCommand):
             )
         except decisions.DecisionRefused as error:
             raise CommandError(str(error)) from None
+        audit(
+            user,
+            "write",
+            options["purpose"],
+            "clerical_decision",
+            str(decision.pk),
+            disclosed={"decision": options["decision"], "pair": pair.pk},
+        )
         self.stdout.write(f"recorded decision {decision.pk}: {decision.kind}")

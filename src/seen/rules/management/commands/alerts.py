@@ -6,8 +6,11 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from seen.access.cli import add_identity_arguments, audit, require
+from seen.access.models import Role, StaffProfile
+from seen.access.policy import Action
 from seen.core import clock
 from seen.rules.models import Alert, Severity
 from seen.rules.registry import RULES_BY_ID
@@ -15,8 +18,10 @@ from seen.rules.registry import RULES_BY_ID
 
 class Command(BaseCommand):
     help = (
-        "List alerts, most urgent first (deadline order): open ones unless --status says "
-        "otherwise. Filters: --rule, --agency (owning agency code), --severity, --overdue."
+        "List the alerts you answer for (routed to you, to your team in your role, or escalated "
+        "to you; a safeguarding lead sees all), most urgent first: open ones unless --status "
+        "says otherwise. Filters: --rule, --agency (owning agency code), --severity, --overdue. "
+        "Name yourself with --user and your purpose with --purpose."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,9 +37,13 @@ class Command(BaseCommand):
         parser.add_argument("--overdue", action="store_true", help="past their deadline only")
         parser.add_argument("--limit", type=int, default=200, help="at most this many (200)")
         parser.add_argument("--json", action="store_true", help="print JSON")
+        add_identity_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        alerts = Alert.objects.select_related("owner_agency", "owner_practitioner", "escalated_to")
+        user, _ = require(options, Action.VIEW_OWN_ALERTS, object_type="alerts")
+        alerts = owed_by(user.staff_profile).select_related(
+            "owner_agency", "owner_practitioner", "escalated_to"
+        )
         if options["status"] == "open":
             alerts = alerts.exclude(status=Alert.Status.CLOSED)
         elif options["status"] != "all":
@@ -54,6 +63,14 @@ class Command(BaseCommand):
         if options["limit"] < 1:
             raise CommandError("--limit must be at least 1")
         rows = [_row(a) for a in alerts.order_by("deadline", "pk")[: options["limit"]]]
+        audit(
+            user,
+            "read",
+            options["purpose"],
+            "alerts",
+            subject=";".join(sorted({r["child"] for r in rows})),
+            disclosed={"alerts": [r["alert"] for r in rows]},
+        )
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
             return
@@ -66,6 +83,20 @@ class Command(BaseCommand):
                 f"#{row['alert']} {row['severity']:<8} due {row['deadline'][:16]} "
                 f"[{row['rule']}] {row['status']} -> {owner}{escalated}\n    {row['explanation']}"
             )
+
+
+def owed_by(profile: StaffProfile) -> QuerySet[Alert]:
+    """The alerts a user answers for: routed to them by name, to their agency's team in their
+    role, or escalated to them; a safeguarding lead sees every alert of the partnership."""
+    if profile.role == Role.SAFEGUARDING_LEAD:
+        return Alert.objects.all()
+    mine = (
+        Q(owner_agency_id=profile.agency_id, owner_role=profile.role) if profile.agency_id else Q()
+    )
+    if profile.practitioner_id:
+        mine |= Q(owner_practitioner_id=profile.practitioner_id)
+        mine |= Q(escalated_to_id=profile.practitioner_id)
+    return Alert.objects.filter(mine) if mine else Alert.objects.none()
 
 
 def _row(alert: Alert) -> dict[str, Any]:

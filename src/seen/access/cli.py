@@ -1,0 +1,79 @@
+"""The access check and audit for commands that show case data (`seen review-links`,
+`seen alerts`, `seen audit who-looked|subject-access`): the person running one names
+themselves (`--user`) and their purpose (`--purpose`), and the same decision as for a page or
+the API applies. Batch jobs (ingest, link, rules run) are the system's own work, recorded as the
+system in the audit log where they read or write personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError, CommandParser
+
+from seen.access.backends import user_with_profile
+from seen.access.policy import ChildRef, Decision, decide
+from seen.audit.log import record
+
+
+def add_identity_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--user", help="your username (required: case data is shown)")
+    parser.add_argument("--purpose", help="why you are looking (see docs/access.md)")
+
+
+def require(
+    options: dict[str, Any],
+    action: str,
+    child: ChildRef | None = None,
+    *,
+    object_type: str,
+    object_id: str = "",
+) -> tuple[Any, Decision]:
+    """The user named by --user, allowed `action` for --purpose, or CommandError saying why
+    (and the refusal is audited)."""
+    username, purpose = options.get("user"), options.get("purpose") or ""
+    if not username:
+        raise CommandError("this command shows case data: name yourself with --user USERNAME")
+    found = get_user_model()._default_manager.filter(username=username).first()
+    user = user_with_profile(found.pk) if found else None
+    if user is None:
+        raise CommandError(f"no active user {username!r}")
+    decision = decide(user, action, purpose, child)
+    if not decision.allowed:
+        audit(
+            user,
+            "denied",
+            purpose,
+            object_type,
+            object_id,
+            outcome="denied",
+            reason=decision.reason,
+        )
+        raise CommandError(f"refused: {decision.reason}")
+    return user, decision
+
+
+def audit(
+    user: Any,
+    action: str,
+    purpose: str,
+    object_type: str,
+    object_id: str = "",
+    *,
+    subject: str = "",
+    disclosed: Any = None,
+    outcome: str = "allowed",
+    reason: str = "",
+) -> None:
+    record(
+        user=user,
+        action=action,
+        via="command",
+        purpose=purpose or "undeclared",
+        object_type=object_type,
+        object_id=object_id,
+        subject=subject,
+        disclosed=disclosed,
+        outcome=outcome,
+        reason=reason,
+    )
