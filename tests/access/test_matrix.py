@@ -1,0 +1,226 @@
+"""The access matrix: every URL, every API operation and every command that shows case data,
+against every role (and no role, and not signed in), asserting the policy of docs/access.md.
+
+A URL, API operation or command that is not in the matrix fails the test: whoever adds one
+must say here who may use it. (Child-level pages, where relationship and break glass change
+the answer, arrive with the practitioners' service; tests/access/test_policy.py covers those
+dimensions of the decision itself.)"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from seen.access.models import Role, StaffProfile
+from seen.api.main import api
+from seen.core import clock
+from seen.ingest.loader import ingest_extract
+from seen.linkage import decisions
+from seen.linkage.models import CandidatePair, LinkRun
+from seen.linkage.resolve import recluster
+from seen.people.models import SourceRecord
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+NO_PROFILE = "no profile"
+EVERYONE = [ANONYMOUS, NO_PROFILE, *Role.values]
+IDENTITY_DECIDERS = {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
+
+
+def _identity(ok: int) -> Callable[[str], int]:
+    """The identity operations: deciders get `ok`, others 403, the signed-out 401."""
+    return lambda who: 401 if who == ANONYMOUS else ok if who in IDENTITY_DECIDERS else 403
+
+
+# (method, route) -> who -> the status the policy gives
+MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
+    ("GET", ""): lambda who: 200,  # counts only, no personal data
+    ("GET", "sign-in/"): lambda who: 200 if who == ANONYMOUS else 302,  # signed in: onwards
+    ("POST", "sign-out/"): lambda who: 200,  # the "you have signed out" page
+    ("GET", "admin/"): lambda who: 302,  # no role is staff: the admin sends everyone to sign in
+    ("GET", "api/"): lambda who: 404,  # nothing at the root
+    ("GET", "api/openapi.json"): lambda who: 200,  # the document, no data
+    ("GET", "api/links/review"): _identity(200),
+    ("GET", "api/links/pairs/{pair_id}"): _identity(200),
+    ("POST", "api/links/pairs/{pair_id}/decision"): _identity(201),
+    ("POST", "api/links/decisions/{decision_id}/undo"): _identity(200),
+}
+
+# commands that show case data -> who may run them (with a purpose); the rest are the system's
+# own jobs, run on the server and not by practitioners
+CASE_DATA_COMMANDS: dict[str, set[str]] = {
+    "review-links": IDENTITY_DECIDERS,
+    "alerts": {
+        Role.MIDWIFE,
+        Role.HEALTH_VISITOR,
+        Role.GP,
+        Role.ED_CLINICIAN,
+        Role.SOCIAL_WORKER,
+        Role.EARLY_HELP_KEY_WORKER,
+        Role.MASH_PRACTITIONER,
+        Role.POLICE_OFFICER,
+        Role.PROBATION_OFFICER,
+        Role.MENTAL_HEALTH_PRACTITIONER,
+        Role.PERSONAL_ADVISER,
+        Role.SAFEGUARDING_LEAD,
+    },
+    "audit who-looked": {Role.SAFEGUARDING_LEAD, Role.DATA_PROTECTION_OFFICER},
+    "audit subject-access": {Role.DATA_PROTECTION_OFFICER},
+}
+SYSTEM_COMMANDS = {
+    "ingest",
+    "link",
+    "link-file",
+    "rules",
+    "synth",
+    "bench",
+    "quarantine",
+    "extract_schema",
+    "demo-users",
+    "audit verify",
+}
+
+
+def _routes() -> set[tuple[str, str]]:
+    """Every (method, route) the project serves: Django's URL patterns, and for the API each
+    operation of its OpenAPI document."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    found.add(("GET", route))  # one door: the admin's own staff check
+                elif pattern.namespace != "api":
+                    walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                method = "POST" if pattern.name == "sign-out" else "GET"
+                found.add((method, route))
+
+    walk(get_resolver().url_patterns, "")
+    found |= {("GET", "api/"), ("GET", "api/openapi.json")}
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method in operations:
+            found.add((method.upper(), path.removeprefix("/")))
+    return found
+
+
+def test_every_url_and_operation_is_in_the_matrix() -> None:
+    assert _routes() == set(MATRIX), "add the new route to MATRIX with who may use it"
+
+
+def test_every_seen_command_is_classified() -> None:
+    commands = {name for name, app in get_commands().items() if app.startswith("seen")}
+    named = {c.split()[0] for c in CASE_DATA_COMMANDS} | {c.split()[0] for c in SYSTEM_COMMANDS}
+    assert commands == named, "say whether the new command shows case data"
+
+
+@pytest.fixture
+def world(extract: Callable[..., Path]) -> Iterator[dict[str, int]]:
+    """The small partnership with one pair in the review band and one decision to undo."""
+    ingest_extract(extract())
+    run = LinkRun.objects.create(
+        kind=LinkRun.Kind.BATCH,
+        auto_link_threshold=0.99,
+        review_threshold=0.5,
+        started_at=clock.now(),
+    )
+    left, right = sorted(
+        SourceRecord.objects.filter(local_id__in=["F1", "P77"]).values_list("pk", flat=True)
+    )
+    pair = CandidatePair.objects.create(
+        record_l_id=left,
+        record_r_id=right,
+        match_probability=0.7,
+        match_weight=1.0,
+        evidence={"forename": 2.0},
+        band="review",
+        run=run,
+    )
+    recluster(run)
+    mother = SourceRecord.objects.get(local_id="M1").pk
+    baby = SourceRecord.objects.get(local_id="B1").pk
+    decision = decisions.reject(mother, baby, user=None, reason="mother and baby")
+    yield {"pair_id": pair.pk, "decision_id": decision.pk}
+
+
+def _client_for(who: str) -> Client:
+    client = Client(headers={"Seen-Purpose": "safeguarding"})
+    if who == ANONYMOUS:
+        return client
+    user = get_user_model().objects.create_user(
+        f"u-{who}".replace(" ", "-"), password="a-long-test-password-1"
+    )
+    if who != NO_PROFILE:
+        StaffProfile.objects.create(user=user, role=who)
+    client.force_login(user)
+    return client
+
+
+BODIES = {
+    "decision": {"decision": "reject", "reason": "different men"},
+    "undo": {"reason": "decided in error"},
+}
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_the_matrix_holds_for(who: str, world: dict[str, int]) -> None:
+    client = _client_for(who)
+    wrong = []
+    for (method, route), policy in sorted(MATRIX.items()):
+        url = "/" + route.format(**world)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            body = next((b for key, b in BODIES.items() if route.endswith(key)), {})
+            response = client.post(url, data=json.dumps(body), content_type="application/json")
+        if response.status_code != policy(who):
+            wrong.append((method, route, response.status_code, policy(who)))
+    assert not wrong, f"{who}: (method, route, got, policy) {wrong}"
+
+
+def _command(name: str) -> list[str]:
+    if name == "audit who-looked":
+        return ["audit", "who-looked", SourceRecord.objects.get(local_id="B1").person.reference]
+    if name == "audit subject-access":
+        return ["audit", "subject-access", "P00000001", "--out", "/tmp/seen-matrix-sar.md"]
+    return [name]
+
+
+@pytest.mark.parametrize("who", [NO_PROFILE, *Role.values])
+def test_commands_showing_case_data_hold_the_matrix(
+    who: str, world: dict[str, int], tmp_path: Path
+) -> None:
+    _client_for(who)  # makes the user
+    username = f"u-{who}".replace(" ", "-")
+    for name, allowed in CASE_DATA_COMMANDS.items():
+        args = _command(name)
+        if name == "audit subject-access":
+            args[-1] = str(tmp_path / "sar.md")
+        try:
+            call_command(
+                *args,
+                "--user",
+                username,
+                "--purpose",
+                "safeguarding",
+                stdout=io.StringIO(),
+                stderr=io.StringIO(),
+            )
+            ran = True
+        except CommandError as error:
+            assert "refused" in str(error) or "not signed in" in str(error), error
+            ran = False
+        assert ran == (who in allowed), (name, who)
