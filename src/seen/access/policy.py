@@ -51,6 +51,7 @@ class Action:
     VIEW_OWN_ALERTS = "view_own_alerts"
     WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
     SUBJECT_ACCESS = "subject_access"  # what Seen holds about a person, and who has seen it
+    SHIELD = "shield"  # shield an address or a record, or lift a shield
     REVIEW_BREAK_GLASS = "review_break_glass"
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_REVIEW_DATA = "view_review_data"
@@ -76,6 +77,7 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_REVIEW_DATA: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
     Action.ADMINISTER: frozenset({Role.SYSTEM_ADMINISTRATOR}),
     Action.SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER}),
+    Action.SHIELD: frozenset({Role.SAFEGUARDING_LEAD, Role.SOCIAL_WORKER, Role.MASH_PRACTITIONER}),
 }
 CHILD_ACTIONS = frozenset({Action.VIEW_CHILD, Action.CHECK_CHILD, Action.WHO_LOOKED})
 # the relationships that make each role's access to a child legitimate, and the level each gives

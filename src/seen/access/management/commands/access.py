@@ -1,0 +1,209 @@
+"""`seen access`: break glass, its review, the lawful basis of a share, and shielding, from the
+command line (the practitioners' pages will offer the same services)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from seen.access import services
+from seen.access.cli import add_identity_arguments, audit, require
+from seen.access.models import BreakGlass, Share, Shield
+from seen.access.policy import Action
+from seen.core import clock
+from seen.people.models import Person, SourceRecord
+
+
+class Command(BaseCommand):
+    help = (
+        "Access beyond the ordinary. `break-glass REF --reason R` opens 4 hours' access to a "
+        "child without a relationship; `break-glass-reviews` lists sessions awaiting review and "
+        "`review ID --outcome O` records a safeguarding lead's review; `basis REF --basis "
+        "consent|safeguarding_without_consent [--why-no-consent W]` records the lawful basis "
+        "before household detail is shared; `shield RECORD_ID --scope address|record --reason "
+        "refuge|domestic_abuse_risk|adoption|other` shields a source record's address or the "
+        "whole record. Every action names --user and --purpose and is audited."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        glass = actions.add_parser("break-glass", help="time-limited access to one child")
+        glass.add_argument("reference", help="the child's person reference")
+        glass.add_argument("--reason", required=True)
+        reviews = actions.add_parser("break-glass-reviews", help="sessions awaiting review")
+        reviews.add_argument("--json", action="store_true")
+        review = actions.add_parser("review", help="review a break-glass session")
+        review.add_argument("session", type=int)
+        review.add_argument("--outcome", required=True)
+        basis = actions.add_parser("basis", help="record the lawful basis of a share")
+        basis.add_argument("reference", help="the child's person reference")
+        basis.add_argument("--basis", required=True, choices=Share.Basis.values)
+        basis.add_argument("--why-no-consent", default="")
+        shield = actions.add_parser("shield", help="shield a source record's address or whole")
+        shield.add_argument("record", type=int, help="the source record's id")
+        shield.add_argument("--scope", required=True, choices=Shield.Scope.values)
+        shield.add_argument("--reason", required=True, choices=Shield.Reason.values)
+        shield.add_argument("--note", default="")
+        for sub in (glass, reviews, review, basis, shield):
+            add_identity_arguments(sub)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["action"].replace("-", "_"))(options)
+
+    def _child(self, reference: str) -> Person:
+        person = Person.objects.filter(reference=reference).first()
+        if person is None:
+            raise CommandError(f"no person {reference!r}")
+        return person
+
+    def _user(self, options: dict[str, Any]) -> Any:
+        """Breaking glass and recording a basis need only a signed-in role: the services
+        check the rest (whether the role may break glass)."""
+        if not options.get("user"):
+            raise CommandError("name yourself with --user USERNAME")
+        from django.contrib.auth import get_user_model
+
+        from seen.access.backends import user_with_profile
+
+        found = get_user_model()._default_manager.filter(username=options["user"]).first()
+        user = user_with_profile(found.pk) if found else None
+        if user is None:
+            raise CommandError(f"no active user {options['user']!r}")
+        return user
+
+    def _break_glass(self, options: dict[str, Any]) -> None:
+        user, child = self._user(options), self._child(options["reference"])
+        try:
+            session = services.break_glass(user, child, options["reason"])
+        except services.AccessRefused as error:
+            audit(
+                user,
+                "denied",
+                options["purpose"],
+                "break_glass",
+                child.reference,
+                subject=child.reference,
+                outcome="denied",
+                reason=str(error),
+            )
+            raise CommandError(f"refused: {error}") from None
+        audit(
+            user,
+            "break_glass",
+            options["purpose"],
+            "break_glass",
+            str(session.pk),
+            subject=child.reference,
+            disclosed={"reason": session.reason},
+        )
+        self.stdout.write(
+            f"break-glass session {session.pk} open on {child.reference} until "
+            f"{session.expires_at:%d %b %Y %H:%M}; it will be reviewed by a safeguarding lead"
+        )
+
+    def _break_glass_reviews(self, options: dict[str, Any]) -> None:
+        user, _ = require(options, Action.REVIEW_BREAK_GLASS, object_type="break_glass")
+        rows: list[dict[str, Any]] = [
+            {
+                "session": s.pk,
+                "user": s.user.get_username(),
+                "child": s.child.reference,
+                "reason": s.reason,
+                "started_at": s.started_at.isoformat(),
+                "expired": s.expires_at <= clock.now(),
+            }
+            for s in services.break_glass_to_review()
+        ]
+        audit(
+            user,
+            "read",
+            options["purpose"],
+            "break_glass",
+            subject=";".join(sorted({r["child"] for r in rows})),
+            disclosed={"sessions": [r["session"] for r in rows]},
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        if not rows:
+            self.stdout.write("no break-glass sessions awaiting review")
+        for row in rows:
+            self.stdout.write(
+                f"#{row['session']} {row['user']} on {row['child']} at {row['started_at'][:16]}: "
+                f"{row['reason']}"
+            )
+
+    def _review(self, options: dict[str, Any]) -> None:
+        user, _ = require(
+            options,
+            Action.REVIEW_BREAK_GLASS,
+            object_type="break_glass",
+            object_id=str(options["session"]),
+        )
+        session = BreakGlass.objects.filter(pk=options["session"]).first()
+        if session is None:
+            raise CommandError(f"no break-glass session {options['session']}")
+        try:
+            services.review_break_glass(session, user, options["outcome"])
+        except services.AccessRefused as error:
+            raise CommandError(f"refused: {error}") from None
+        audit(
+            user,
+            "write",
+            options["purpose"],
+            "break_glass",
+            str(session.pk),
+            subject=session.child.reference,
+            disclosed={"outcome": session.review_outcome},
+        )
+        self.stdout.write(f"break-glass session {session.pk} reviewed")
+
+    def _basis(self, options: dict[str, Any]) -> None:
+        user, child = self._user(options), self._child(options["reference"])
+        try:
+            share = services.record_basis(
+                user, child, options["purpose"] or "", options["basis"], options["why_no_consent"]
+            )
+        except services.AccessRefused as error:
+            raise CommandError(f"refused: {error}") from None
+        audit(
+            user,
+            "write",
+            options["purpose"],
+            "share",
+            str(share.pk),
+            subject=child.reference,
+            disclosed={"basis": share.basis},
+        )
+        self.stdout.write(
+            f"lawful basis recorded for {child.reference}: {share.get_basis_display()}"
+        )
+
+    def _shield(self, options: dict[str, Any]) -> None:
+        record = SourceRecord.objects.filter(pk=options["record"]).select_related("person").first()
+        if record is None:
+            raise CommandError(f"no source record {options['record']}")
+        user, _ = require(
+            options, Action.SHIELD, object_type="source_record", object_id=str(record.pk)
+        )
+        shield = Shield.objects.create(
+            record=record,
+            scope=options["scope"],
+            reason=options["reason"],
+            note=options["note"],
+            created_by=user,
+            created_at=clock.now(),
+        )
+        subject = record.person.reference if record.person else ""
+        audit(
+            user,
+            "write",
+            options["purpose"],
+            "shield",
+            str(shield.pk),
+            subject=subject,
+            disclosed={"scope": shield.scope, "reason": shield.reason},
+        )
+        self.stdout.write(f"record {record.pk} shielded ({shield.get_scope_display()})")
