@@ -26,6 +26,7 @@ def test_a_bruise_on_a_young_baby_without_referral_fires() -> None:
     )
     [why] = _run(w)
     assert "40 days old" in why and "children's social care" in why
+    assert why.endswith("were not made that day.")
 
 
 def test_a_non_mobile_older_baby_fires() -> None:

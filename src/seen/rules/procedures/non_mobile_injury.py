@@ -61,7 +61,8 @@ class NonMobileInjury(Rule):
                     child,
                     f"A {injury['kind'].replace('_', ' ')} was recorded on a baby who was {why} on "
                     f"{describe_date(on)} ({agency_name(world, injury)}), and {missing_text} "
-                    "was not made that day.",
+                    f"{'were' if len(missing) > 1 else 'was'} not made "
+                    f"{'that day' if params['referral_within_days'] == 0 else 'in time'}.",
                     facts=[injury, *made.values()],
                     people=[(child.person, "child")] if child.person else [],
                     anchor=f"injury:{injury.id}",
