@@ -55,6 +55,8 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "api/links/pairs/{pair_id}"): _identity(200),
     ("POST", "api/links/pairs/{pair_id}/decision"): _identity(201),
     ("POST", "api/links/decisions/{decision_id}/undo"): _identity(200),
+    # a child's flags: no relationship with the child in this world (see the break-glass test)
+    ("GET", "api/children/{reference}/flags"): lambda who: 401 if who == ANONYMOUS else 403,
 }
 
 # commands that show case data -> who may run them (with a purpose); the rest are the system's
@@ -154,7 +156,9 @@ def world(extract: Callable[..., Path]) -> Iterator[dict[str, int]]:
     mother = SourceRecord.objects.get(local_id="M1").pk
     baby = SourceRecord.objects.get(local_id="B1").pk
     decision = decisions.reject(mother, baby, user=None, reason="mother and baby")
-    yield {"pair_id": pair.pk, "decision_id": decision.pk}
+    child = SourceRecord.objects.get(pk=baby).person
+    assert child is not None
+    yield {"pair_id": pair.pk, "decision_id": decision.pk, "reference": child.reference}
 
 
 def _client_for(who: str) -> Client:
@@ -227,3 +231,23 @@ def test_commands_showing_case_data_hold_the_matrix(
             assert "refused" in str(error) or "not signed in" in str(error), error
             ran = False
         assert ran == (who in allowed), (name, who)
+
+
+@pytest.mark.parametrize("who", [NO_PROFILE, *Role.values])
+def test_break_glass_opens_the_child_level_routes_to_case_roles_only(
+    who: str, world: dict[str, int]
+) -> None:
+    from seen.access import services
+    from seen.access.policy import CASE_ROLES
+    from seen.people.models import Person
+
+    client = _client_for(who)
+    user = get_user_model().objects.get(username=f"u-{who}".replace(" ", "-"))
+    child = Person.objects.get(reference=world["reference"])
+    url = f"/api/children/{child.reference}/flags"
+    assert client.get(url).status_code == 403  # no relationship
+    try:
+        services.break_glass(user, child, "a reason long enough to be a sentence")
+    except services.AccessRefused:
+        assert who not in CASE_ROLES
+    assert client.get(url).status_code == (200 if who in CASE_ROLES else 403)
