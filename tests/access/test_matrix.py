@@ -55,6 +55,13 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "api/links/pairs/{pair_id}"): _identity(200),
     ("POST", "api/links/pairs/{pair_id}/decision"): _identity(201),
     ("POST", "api/links/decisions/{decision_id}/undo"): _identity(200),
+    ("GET", "api/aggregates/alerts"): lambda who: (
+        401
+        if who == ANONYMOUS
+        else 200
+        if who in (Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD)
+        else 403
+    ),
     # a child's flags: no relationship with the child in this world (see the break-glass test)
     ("GET", "api/children/{reference}/flags"): lambda who: 401 if who == ANONYMOUS else 403,
 }

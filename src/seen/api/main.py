@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from seen.casefile.api import aggregates_router
 from seen.casefile.api import router as children_router
 from seen.linkage.api import router as linkage_router
 from seen.linkage.decisions import DecisionRefused
@@ -29,6 +30,7 @@ api = NinjaAPI(
 )
 api.add_router("/links/", linkage_router)
 api.add_router("/children/", children_router)
+api.add_router("/aggregates/", aggregates_router)
 
 
 @api.exception_handler(DecisionRefused)

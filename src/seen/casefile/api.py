@@ -1,5 +1,6 @@
 """The child look-up for universal and unscheduled care: a child's flags and whom to call, at
-the FLAG level, never the detail. An ED look-up of a flagged child tells the lead practitioner."""
+the FLAG level, never the detail. An ED look-up of a flagged child tells the lead practitioner.
+And the aggregates strategic leaders see, small numbers suppressed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from seen.access.models import Role
 from seen.access.policy import Action, ChildRef, profile_of
 from seen.access.services import notify_lead_of_unscheduled_view
 from seen.api.access import audit, require
+from seen.casefile.aggregates import SMALL_NUMBER, alert_counts
 from seen.casefile.flags import flags_for
 from seen.people.models import Person
 
@@ -63,4 +65,32 @@ def child_flags(request: HttpRequest, reference: str) -> FlagsOut:
         flags=flags.kinds,
         call=[ContactOut(**vars(c)) for c in flags.call],
         lead_told=bool(told),
+    )
+
+
+class AlertCountsOut(Schema):
+    rule: str
+    area: str
+    open: int | str
+    overdue: int | str
+    escalated: int | str
+    closed: int | str
+
+
+class AggregatesOut(Schema):
+    suppressed_below: int
+    alerts: list[AlertCountsOut]
+
+
+aggregates_router = Router(tags=["aggregates"])
+
+
+@aggregates_router.get("/alerts", response=AggregatesOut, summary="Alerts by rule and area")
+def alert_aggregates(request: HttpRequest) -> AggregatesOut:
+    """Counts for strategic leaders and safeguarding leads, small numbers suppressed."""
+    require(request, Action.VIEW_AGGREGATES, object_type="aggregates")
+    rows = alert_counts()
+    audit(request, "read", "aggregates", "alerts", disclosed={"rows": len(rows)})
+    return AggregatesOut(
+        suppressed_below=SMALL_NUMBER, alerts=[AlertCountsOut(**vars(r)) for r in rows]
     )
