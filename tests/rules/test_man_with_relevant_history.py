@@ -4,6 +4,9 @@ a baby or pregnancy is brought to the lead practitioner and MASH."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+import pytest
 
 from seen.rules.procedures.man_with_relevant_history import ManWithRelevantHistory
 from tests.rules.builder import WorldBuilder
@@ -202,3 +205,34 @@ def test_a_record_possibly_his_in_the_review_band_counts_as_possibly_his() -> No
     assert (police_record, "possibly the same man") in finding.people
     # below the partnership's bar: nothing
     assert RULE.evaluate(world, baby, {**RULE.defaults, "possible_match_at_least": 98}) == []
+
+
+@pytest.mark.django_db
+def test_a_shielded_address_never_reaches_the_alert(extract: Any) -> None:
+    """The areas he has lived in come from residences; a shielded record's are left out."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from seen.access.models import Shield
+    from seen.core import clock
+    from seen.ingest.loader import ingest_extract
+    from seen.linkage import decisions
+    from seen.people.models import SourceRecord
+    from seen.rules.world import World
+
+    ingest_extract(extract())
+    records = SourceRecord.objects.order_by("pk")
+    decisions.confirm(*records.filter(local_id__in=["F1", "P77"]), user=None, reason="same man")
+    police = records.get(local_id="P77")
+    clock.set_now(timezone.make_aware(datetime(2025, 7, 1, 9, 0)))
+    try:
+        before = World.load(clock.today())
+        assert before.residence_areas[police.person_id] == {"QBM"}
+        Shield.objects.create(
+            record=police, scope="address", reason="domestic_abuse_risk", created_at=clock.now()
+        )
+        after = World.load(clock.today())
+        assert police.person_id not in after.residence_areas
+    finally:
+        clock.set_now(None)

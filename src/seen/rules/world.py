@@ -414,7 +414,11 @@ class _Loader:
         return rows
 
     def _residences(self) -> Any:
-        rows = Residence.objects.all()
+        from seen.access.models import Shield
+
+        # a shielded record's addresses never reach an alert, not even as the area they are in
+        shielded = Shield.objects.filter(lifted_at__isnull=True).values("record_id")
+        rows = Residence.objects.exclude(person__in=shielded)
         if self.scope is not None:
             rows = rows.filter(person__in=self.person_of_record.keys())
         return rows
