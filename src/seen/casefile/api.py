@@ -4,9 +4,12 @@ And the aggregates strategic leaders see, small numbers suppressed."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
+from pydantic import StringConstraints
 
 from seen.access.models import Role
 from seen.access.policy import Action, ChildRef, profile_of
@@ -17,6 +20,10 @@ from seen.casefile.flags import flags_for
 from seen.people.models import Person
 
 router = Router(tags=["children"])
+
+# A person reference as Seen issues them (seen.linkage.persons.reference_for): anything else is a
+# 422 with the reason, never a query (PostgreSQL refuses a NUL character with an error).
+PersonReference = Annotated[str, StringConstraints(pattern=r"^P[0-9]{1,19}$")]
 
 
 class ContactOut(Schema):
@@ -35,7 +42,7 @@ class FlagsOut(Schema):
 
 
 @router.get("/{reference}/flags", response=FlagsOut, summary="A child's flags and whom to call")
-def child_flags(request: HttpRequest, reference: str) -> FlagsOut:
+def child_flags(request: HttpRequest, reference: Path[PersonReference]) -> FlagsOut:
     """For a clinician or practitioner with the child in front of them (declare the purpose
     `unscheduled_care` in an emergency department) or on their caseload."""
     child = get_object_or_404(Person, reference=reference)

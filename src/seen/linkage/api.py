@@ -22,7 +22,13 @@ from seen.people.models import SourceRecord
 router = Router(tags=["identity"])
 
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# No NUL character: PostgreSQL cannot store one in text (a 422 here, not a 500 at the database).
+Reason = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=2000, pattern=r"^[^\x00]*$"
+    ),
+]
 
 
 class RecordOut(Schema):
