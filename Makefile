@@ -5,13 +5,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 SEEN := $(BIN)/seen
 INSTALLED := $(VENV)/.installed
+# govuk-frontend from npm (package-lock.json), its dist assets copied where the app serves them
+NPM_INSTALLED := node_modules/.seen-installed
+GOVUK := node_modules/govuk-frontend/dist/govuk
+STATIC := src/seen/web/static
+FRONTEND := node_modules/.seen-copied
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_EXTRACT := var/demo-extract
 DEMO_BIRTHS ?= 1000
 
 .PHONY: demo test install lint test-sqlite test-postgres schema bench clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(FRONTEND)
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +24,23 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
+# `npm ci` only when the lock changed (the stamp lives in node_modules, which npm ci empties)
+$(NPM_INSTALLED): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_INSTALLED)
+
+# served at /assets/ (STATIC_URL), where govuk-frontend's CSS expects its fonts and images
+$(FRONTEND): $(NPM_INSTALLED)
+	rm -rf $(STATIC)
+	mkdir -p $(STATIC)
+	cp -R $(GOVUK)/assets/fonts $(GOVUK)/assets/images $(GOVUK)/assets/manifest.json $(STATIC)/
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.css.map $(STATIC)/
+	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(STATIC)/
+	touch $(FRONTEND)
+
 # The demo serves plain http on 127.0.0.1: without this switch Seen insists on https.
 demo: export SEEN_INSECURE_HTTP = 1
-demo: $(INSTALLED)
+demo: install
 	$(SEEN) migrate --noinput
 	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
 	$(SEEN) ingest $(DEMO_EXTRACT) --no-link
@@ -31,17 +50,17 @@ demo: $(INSTALLED)
 	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(SEEN) runserver 127.0.0.1:8000
 
-lint: $(INSTALLED)
+lint: install
 	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(INSTALLED)
+test-sqlite: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
 
 # PostgreSQL when reachable; in CI (CI=true) it is required and its absence fails the run.
-test-postgres: $(INSTALLED)
+test-postgres: install
 	@if $(BIN)/python tools/pg_reachable.py "$(PG_URL)"; then \
 		echo "running the tests on PostgreSQL ($(PG_URL))"; \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
@@ -51,11 +70,11 @@ test-postgres: $(INSTALLED)
 		echo "PostgreSQL unreachable: its tests were skipped (they run in CI)"; \
 	fi
 
-schema: $(INSTALLED)
+schema: install
 	$(SEEN) extract_schema --out docs/extract-format/v1
 
-bench: $(INSTALLED)
+bench: install
 	$(SEEN) bench ingest
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(STATIC)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files (/assets/: GOV.UK Frontend's CSS, fonts and images; the admin's), without DEBUG
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,7 +63,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "seen.urls"
 WSGI_APPLICATION = "seen.wsgi.application"
 
+# Pages for practitioners are Jinja2 (seen/web/jinja2/, with the GOV.UK Frontend Jinja macros:
+# seen.web.jinja_env.environment), found first; Django's own templates stay for the admin.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "seen.web.jinja_env.environment"},
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
@@ -73,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ]
         },
-    }
+    },
 ]
 
 
@@ -179,8 +189,14 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# /assets/ is where govuk-frontend's CSS looks for its fonts and images. `make install` copies
+# them from node_modules into seen/web/static/; WhiteNoise serves them (and the admin's) from
+# the app folders directly (no collectstatic needed), in the demo and in tests alike.
+STATIC_URL = "/assets/"
+STATIC_ROOT = VAR_DIR / "static"  # `seen collectstatic` writes here; WhiteNoise reads it too
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Sessions last a shift at most (8 hours), end when the browser closes, and end after
 # SEEN_SESSION_IDLE_MINUTES without a request (seen.web.sessions).

@@ -6,7 +6,8 @@ from seen.api.main import api
 from seen.web import views, views_auth
 
 urlpatterns = [
-    path("", views.loaded, name="loaded"),
+    path("", views.home, name="home"),
+    path("loaded/", views.loaded, name="loaded"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("sign-in/", views_auth.SignInView.as_view(), name="sign-in"),

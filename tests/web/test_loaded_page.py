@@ -6,28 +6,50 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
+from seen.access.models import Role, StaffProfile
 from seen.ingest.loader import ingest_extract
+
+
+def _signed_in(role: str) -> Client:
+    user = get_user_model().objects.create_user(f"u-{role}".replace(" ", "-"))
+    StaffProfile.objects.create(user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.mark.django_db
 def test_the_demo_page_lists_what_was_loaded(extract: Callable[..., Path]) -> None:
     ingest_extract(extract())
-    page = Client().get("/")
+    page = _signed_in(Role.SYSTEM_ADMINISTRATOR).get("/loaded/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<td>people</td><td class=\"num\">4</td>" in html
+    assert (
+        '<td class="govuk-table__cell">people</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">4</td>'
+    ) in html
     assert "Hollis" not in html  # counts only, never a person's details
 
 
 @pytest.mark.django_db
 def test_the_demo_page_says_when_nothing_is_loaded() -> None:
-    assert "Nothing has been ingested yet" in Client().get("/").content.decode()
+    page = _signed_in(Role.SYSTEM_ADMINISTRATOR).get("/loaded/")
+    assert "Nothing has been ingested yet" in page.content.decode()
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["quarantine"], ["synth"], ["bench"],
-                                     ["extract_schema"], ["migrate"]])
+@pytest.mark.django_db
+def test_the_demo_page_is_for_system_administrators_only() -> None:
+    assert Client().get("/loaded/")["Location"] == "/sign-in/?next=/loaded/"
+    assert _signed_in(Role.SOCIAL_WORKER).get("/loaded/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["ingest"], ["quarantine"], ["synth"], ["bench"], ["extract_schema"], ["migrate"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "seen", *command, "--help"], capture_output=True, text=True

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from seen.access.cli import add_identity_arguments, audit, require
-from seen.access.models import Role, StaffProfile
 from seen.access.policy import Action
 from seen.core import clock
+from seen.rules.inbox import owed_by
 from seen.rules.models import Alert, Severity
 from seen.rules.registry import RULES_BY_ID
 
@@ -83,20 +83,6 @@ class Command(BaseCommand):
                 f"#{row['alert']} {row['severity']:<8} due {row['deadline'][:16]} "
                 f"[{row['rule']}] {row['status']} -> {owner}{escalated}\n    {row['explanation']}"
             )
-
-
-def owed_by(profile: StaffProfile) -> QuerySet[Alert]:
-    """The alerts a user answers for: routed to them by name, to their agency's team in their
-    role, or escalated to them; a safeguarding lead sees every alert of the partnership."""
-    if profile.role == Role.SAFEGUARDING_LEAD:
-        return Alert.objects.all()
-    mine = (
-        Q(owner_agency_id=profile.agency_id, owner_role=profile.role) if profile.agency_id else Q()
-    )
-    if profile.practitioner_id:
-        mine |= Q(owner_practitioner_id=profile.practitioner_id)
-        mine |= Q(escalated_to_id=profile.practitioner_id)
-    return Alert.objects.filter(mine) if mine else Alert.objects.none()
 
 
 def _row(alert: Alert) -> dict[str, Any]:

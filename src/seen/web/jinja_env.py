@@ -1,0 +1,40 @@
+"""The Jinja2 environment of the practitioners' pages (settings.TEMPLATES).
+
+Pages live in seen/web/jinja2/ and extend `base.html`; the GOV.UK Frontend Jinja macros are
+imported by their own names, e.g.
+`{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}`.
+Globals: `url(name, *args)` (Django's reverse) and `static(path)` (under /assets/)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def localtime_text(moment: datetime) -> str:
+    """A date and time in the partnership's time zone, as GOV.UK writes them: 3 May 2026, 2:05pm."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def environment(**options: Any) -> Environment:
+    pages = options.pop("loader")
+    options["loader"] = ChoiceLoader(
+        [pages, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    env = Environment(**options)
+    env.globals.update({"url": url, "static": static, "service_name": "Seen"})
+    env.filters["localtime_text"] = localtime_text
+    return env

@@ -1,0 +1,191 @@
+"""The home page, "what you owe", per role; the pages' GOV.UK layout without JavaScript; the
+GOV.UK Frontend assets served by the app itself (WhiteNoise, no DEBUG)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from seen.access.models import Role, StaffProfile
+from seen.areas.models import Agency, Area
+from seen.audit.models import AuditEvent
+from seen.core import clock
+from seen.rules.models import Alert
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.make_aware(datetime(2026, 3, 1, 12, 0))
+
+
+@pytest.fixture
+def agencies() -> Iterator[dict[str, Agency]]:
+    clock.set_now(NOW)
+    area = Area.objects.create(code="QAV", name="Quarry Vale")
+    found = {
+        "csc": Agency.objects.create(
+            code="QAV-CSC", name="Quarry Vale CSC", kind="childrens_social_care", area=area
+        ),
+        "hv": Agency.objects.create(
+            code="QAV-HV", name="Quarry Vale HV", kind="health_visiting", area=area
+        ),
+    }
+    yield found
+    clock.set_now(None)
+
+
+def _alert(agency: Agency, role: str, key: str, deadline: datetime, why: str) -> Alert:
+    return Alert.objects.create(
+        rule_id="non-mobile-injury",
+        rule_version=1,
+        key=key,
+        child_key=f"child:{key}",
+        explanation=why,
+        severity="same_day",
+        raised_at=NOW - timedelta(days=2),
+        deadline=deadline,
+        owner_agency=agency,
+        owner_role=role,
+        routed_because="team",
+    )
+
+
+def _client(role: str | None, agency: Agency | None = None, name: str = "") -> Client:
+    user = get_user_model().objects.create_user(name or f"u-{role or 'none'}")
+    if role is not None:
+        StaffProfile.objects.create(user=user, role=role, agency=agency)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_signed_out_goes_to_sign_in() -> None:
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/"
+
+
+def test_an_alert_owed_shows_overdue_first_and_another_teams_does_not(
+    agencies: dict[str, Agency],
+) -> None:
+    later = _alert(
+        agencies["csc"], Role.MASH_PRACTITIONER, "later", NOW + timedelta(days=1), "Due later."
+    )
+    late = _alert(
+        agencies["csc"], Role.MASH_PRACTITIONER, "late", NOW - timedelta(hours=3), "Overdue one."
+    )
+    theirs = _alert(
+        agencies["hv"], Role.HEALTH_VISITOR, "theirs", NOW - timedelta(days=1), "Not yours."
+    )
+    page = _client(Role.MASH_PRACTITIONER, agencies["csc"]).get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "What you owe" in html
+    assert html.index(f'id="alert-{late.pk}"') < html.index(f'id="alert-{later.pk}"')
+    assert "Overdue one." in html and "Due later." in html
+    assert "1 March 2026, 9:00am" in html  # the overdue deadline, London time
+    assert "Overdue" in html
+    assert f'id="alert-{theirs.pk}"' not in html and "Not yours." not in html
+    assert re.search(r'id="pairs-to-review">0 pairs', html)  # MASH reviews identity links
+    assert "Break-glass sessions" not in html  # a safeguarding lead's
+
+    event = AuditEvent.objects.filter(via="page", object_type="alerts").get()
+    assert event.action == "read" and event.purpose == "direct_care"
+    assert event.disclosed["alerts"] == [late.pk, later.pk]
+
+
+def test_a_safeguarding_lead_sees_break_glass_reviews_and_every_alert(
+    agencies: dict[str, Agency],
+) -> None:
+    theirs = _alert(agencies["hv"], Role.HEALTH_VISITOR, "hv", NOW, "A health visitor's.")
+    html = _client(Role.SAFEGUARDING_LEAD, agencies["csc"]).get("/").content.decode()
+    assert "Break-glass sessions awaiting review" in html
+    assert 'id="pairs-to-review"' in html
+    assert f'id="alert-{theirs.pk}"' in html
+
+
+def test_a_universal_role_sees_neither_reviews_nor_pairs(agencies: dict[str, Agency]) -> None:
+    html = _client(Role.HEALTH_VISITOR, agencies["hv"]).get("/").content.decode()
+    assert "You have no open alerts" in html
+    assert "Break-glass" not in html and "pairs-to-review" not in html
+
+
+def test_a_role_without_alerts_is_told_so_and_nothing_is_read(
+    agencies: dict[str, Agency],
+) -> None:
+    _alert(agencies["csc"], Role.MASH_PRACTITIONER, "a", NOW, "Hidden.")
+    html = _client(Role.STRATEGIC_LEADER, agencies["csc"]).get("/").content.decode()
+    assert "Your role answers for no alerts" in html and "Hidden." not in html
+    assert AuditEvent.objects.get(via="page").outcome == "denied"
+    admin = _client(Role.SYSTEM_ADMINISTRATOR, agencies["csc"]).get("/").content.decode()
+    assert 'href="/loaded/"' in admin
+
+
+def test_an_account_without_a_role_sees_a_plain_message() -> None:
+    page = _client(None).get("/")
+    assert page.status_code == 200
+    assert "Your account has no role in Seen" in page.content.decode()
+
+
+def test_an_unknown_purpose_is_refused(agencies: dict[str, Agency]) -> None:
+    _alert(agencies["csc"], Role.MASH_PRACTITIONER, "a", NOW, "Hidden.")
+    page = _client(Role.MASH_PRACTITIONER, agencies["csc"]).get("/?purpose=curiosity")
+    assert "Hidden." not in page.content.decode()
+    assert "declare why you are looking" in page.content.decode()
+
+
+# --- the layout, without JavaScript ------------------------------------------------------------
+
+
+def _pages(agencies: dict[str, Agency]) -> dict[str, str]:
+    pages = {"sign-in": Client().get("/sign-in/").content.decode()}
+    for role in Role.values:
+        pages[role] = _client(role, agencies["csc"]).get("/").content.decode()
+    pages["no role"] = _client(None).get("/").content.decode()
+    admin = get_user_model().objects.get(username="u-system_administrator")
+    client = Client()
+    client.force_login(admin)
+    pages["loaded"] = client.get("/loaded/").content.decode()
+    pages["refused"] = _client(Role.GP, name="another-gp").get("/loaded/").content.decode()
+    pages["signed out"] = client.post("/sign-out/").content.decode()
+    return pages
+
+
+def test_every_page_is_served_without_javascript(agencies: dict[str, Agency]) -> None:
+    for name, html in _pages(agencies).items():
+        assert "<script" not in html, name
+        assert 'href="/assets/govuk-frontend.min.css"' in html, name
+        assert 'class="govuk-skip-link"' in html and 'id="main-content"' in html, name
+        assert "All data in this service is synthetic" in html, name  # the phase banner
+        assert re.search(r'service-name">\s*<a href="/"[^>]*>\s*Seen\s*</a>', html), name
+        # every form works by itself: a method, an action, a CSRF token when it posts
+        for form in re.findall(r"<form[^>]*>.*?</form>", html, re.S):
+            assert 'method="post"' in form and "action=" in form, (name, form)
+            assert 'name="csrfmiddlewaretoken"' in form, (name, form)
+
+
+def test_the_sign_out_button_is_a_post_form_with_csrf(agencies: dict[str, Agency]) -> None:
+    html = _client(Role.GP, agencies["csc"]).get("/").content.decode()
+    form = re.search(r'<form method="post" action="/sign-out/">.*?</form>', html, re.S)
+    assert form and 'name="csrfmiddlewaretoken"' in form.group(0)
+    assert re.search(r">\s*Sign out\s*</button>", form.group(0))
+
+
+# --- static assets -----------------------------------------------------------------------------
+
+
+def test_the_govuk_assets_are_served() -> None:
+    css = Client().get("/assets/govuk-frontend.min.css")
+    assert css.status_code == 200
+    assert css["Content-Type"].startswith("text/css")
+    body = b"".join(css.streaming_content).decode()  # type: ignore[attr-defined]
+    assert ".govuk-header" in body
+    # what the stylesheet asks for is there too
+    for url in set(re.findall(r"url\((/assets/[^)]+)\)", body)):
+        assert Client().get(url).status_code == 200, url
+    assert Client().get("/assets/images/favicon.svg").status_code == 200
+    assert Client().get("/assets/govuk-frontend.min.js").status_code == 200
