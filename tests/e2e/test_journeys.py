@@ -1,0 +1,104 @@
+"""Journeys through Seen as its users make them, in a real browser: signing in and out, being
+locked out after five wrong passwords, and an emergency-department clinician checking a child
+on a child-protection plan (the flags and whom to call; the lead practitioner told)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from seen.access.models import Notification, Role
+from seen.audit.models import AuditEvent
+from seen.people.models import Person
+from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "lantern-harbour-copper-62"  # synthetic: the demo accounts' password for this test
+WRONG = "not-the-password-at-all"
+
+
+def sign_in(page: Page, base: str, username: str, password: str) -> Any:
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation() as navigation:
+        page.locator("form").get_by_role("button", name=re.compile("sign in", re.I)).click()
+    return navigation.value
+
+
+def test_a_demo_user_signs_in_and_out(
+    page: Page, live_server: Any, accessible: Callable[[Page], None]
+) -> None:
+    call_command("demo-users", "--password", PASSWORD, stdout=io.StringIO())
+    page.goto(f"{live_server.url}/sign-in/")
+    accessible(page)
+    response = sign_in(page, live_server.url, "demo-health-visitor", PASSWORD)
+    assert response is not None and response.ok
+    assert "/sign-in/" not in page.url
+    expect(page.get_by_text(re.compile("demo-health-visitor"))).to_be_visible()
+    accessible(page)
+
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+    expect(page.get_by_text(re.compile("you have signed out", re.I))).to_be_visible()
+    accessible(page)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_text(re.compile("demo-health-visitor"))).to_have_count(0)
+
+
+def test_five_wrong_passwords_show_the_lockout_page(
+    page: Page, live_server: Any, accessible: Callable[[Page], None]
+) -> None:
+    get_user_model().objects.create_user("locked.tester", password=PASSWORD)
+    statuses = [sign_in(page, live_server.url, "locked.tester", WRONG).status for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    expect(page.locator("body")).to_contain_text(re.compile("too many attempts to sign in", re.I))
+    expect(page.locator("body")).to_contain_text("15 minutes")
+    accessible(page)
+    # even the right password, until the pause ends
+    assert sign_in(page, live_server.url, "locked.tester", PASSWORD).status == 429
+
+
+def test_an_ed_clinician_checks_a_flagged_child_and_the_lead_is_told(
+    page: Page,
+    live_server: Any,
+    baby: Person,  # noqa: F811
+    accessible: Callable[[Page], None],
+) -> None:
+    doctor = _user(Role.ED_CLINICIAN, "ED1")
+    doctor.set_password(PASSWORD)
+    doctor.save()
+    assert sign_in(page, live_server.url, doctor.username, PASSWORD).ok
+    accessible(page)
+
+    url = f"{live_server.url}/api/children/{baby.reference}/flags"
+    refused = page.request.get(url, headers={"Seen-Purpose": "direct_care"})
+    assert refused.status == 403  # not presenting now: no relationship
+    response = page.request.get(url, headers={"Seen-Purpose": "unscheduled_care"})
+    assert response.status == 200, response.text()
+    body = response.json()
+    assert body["flagged"] and body["flags"] == ["child protection plan"]
+    assert body["call"][0]["name"] == "Sol Worker" and body["lead_told"]
+    for detail in ("Hollis", "Tanner", "QA1", "2025-06-01"):
+        assert detail not in response.text()  # the flag, never the household
+
+    [note] = Notification.objects.all()
+    assert note.to.local_id == "SW1" and "Quarry Vale Hospital ED" in note.text
+    assert AuditEvent.objects.filter(
+        action="read", object_type="child_flags", subject=baby.reference, via="api"
+    ).exists()
+    assert page.request.get(url).status == 403  # no purpose declared: refused
+
+
+def test_the_api_refuses_a_browser_that_has_not_signed_in(page: Page, live_server: Any) -> None:
+    response = page.request.get(
+        f"{live_server.url}/api/links/review", headers={"Seen-Purpose": "safeguarding"}
+    )
+    assert response.status == 401
