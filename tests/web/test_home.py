@@ -96,6 +96,8 @@ def test_an_alert_owed_shows_overdue_first_and_another_teams_does_not(
     event = AuditEvent.objects.filter(via="page", object_type="alerts").get()
     assert event.action == "read" and event.purpose == "direct_care"
     assert event.disclosed["alerts"] == [late.pk, later.pk]
+    assert event.disclosed["children"] == ["child:late", "child:later"]
+    assert event.subject == ""  # one person per entry's subject: more than one child here
 
 
 def test_a_safeguarding_lead_sees_break_glass_reviews_and_every_alert(
@@ -106,6 +108,28 @@ def test_a_safeguarding_lead_sees_break_glass_reviews_and_every_alert(
     assert "Break-glass sessions awaiting review" in html
     assert 'id="pairs-to-review"' in html
     assert f'id="alert-{theirs.pk}"' in html
+
+
+def test_a_break_glass_session_awaiting_review_shows_to_a_safeguarding_lead(
+    agencies: dict[str, Agency],
+) -> None:
+    from seen.access.models import BreakGlass
+    from seen.people.models import Person
+
+    child = Person.objects.create(reference="P00000042")
+    opener = get_user_model().objects.create_user("u-opener")
+    BreakGlass.objects.create(
+        user=opener,
+        child=child,
+        reason="presenting out of hours, no record here",
+        started_at=NOW - timedelta(hours=1),
+        expires_at=NOW + timedelta(hours=3),
+    )
+    html = _client(Role.SAFEGUARDING_LEAD, agencies["csc"]).get("/").content.decode()
+    assert "1 awaiting your review" in html
+    assert "P00000042" in html and "u-opener" in html and "presenting out of hours" in html
+    event = AuditEvent.objects.get(via="page", object_type="alerts")
+    assert len(event.disclosed["break_glass"]) == 1
 
 
 def test_a_universal_role_sees_neither_reviews_nor_pairs(agencies: dict[str, Agency]) -> None:

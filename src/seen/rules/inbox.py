@@ -45,3 +45,10 @@ def open_owed_by(profile: StaffProfile, limit: int = 200) -> list[Alert]:
     )
     now = clock.now()
     return sorted(alerts, key=lambda a: (not overdue(a, now), a.deadline, a.pk))
+
+
+def audit_subject(alerts: list[Alert]) -> tuple[str, list[str]]:
+    """What an audit entry for a list of alerts names: the child as its subject when there is
+    one (the subject column holds one person reference), and every child in `disclosed`."""
+    children = sorted({a.child_key for a in alerts})
+    return (children[0] if len(children) == 1 else ""), children

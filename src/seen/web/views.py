@@ -20,7 +20,7 @@ from seen.audit.log import record
 from seen.core import clock
 from seen.ingest.summary import loaded_counts, recent_batches
 from seen.linkage.review import review_queue
-from seen.rules.inbox import open_owed_by, overdue
+from seen.rules.inbox import audit_subject, open_owed_by, overdue
 
 DEFAULT_PURPOSE = Purpose.DIRECT_CARE.value
 
@@ -65,7 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
     alerts = open_owed_by(profile)
     context["alerts"] = [(alert, overdue(alert, now)) for alert in alerts]
     context["overdue_count"] = sum(1 for _, late in context["alerts"] if late)
-    disclosed: dict[str, Any] = {"alerts": [a.pk for a in alerts]}
+    subject, children = audit_subject(alerts)
+    disclosed: dict[str, Any] = {"alerts": [a.pk for a in alerts], "children": children}
     if decide(request.user, Action.REVIEW_BREAK_GLASS, purpose).allowed:
         sessions = break_glass_to_review()
         context["break_glass"] = sessions
@@ -77,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "read",
         "alerts",
-        subject=";".join(sorted({a.child_key for a in alerts})),
+        subject=subject,
         disclosed=disclosed,
     )
     return render(request, "web/home.html", context)

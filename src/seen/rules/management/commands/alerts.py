@@ -11,7 +11,7 @@ from django.db.models import Q
 from seen.access.cli import add_identity_arguments, audit, require
 from seen.access.policy import Action
 from seen.core import clock
-from seen.rules.inbox import owed_by
+from seen.rules.inbox import audit_subject, owed_by
 from seen.rules.models import Alert, Severity
 from seen.rules.registry import RULES_BY_ID
 
@@ -62,14 +62,16 @@ class Command(BaseCommand):
             )
         if options["limit"] < 1:
             raise CommandError("--limit must be at least 1")
-        rows = [_row(a) for a in alerts.order_by("deadline", "pk")[: options["limit"]]]
+        shown = list(alerts.order_by("deadline", "pk")[: options["limit"]])
+        rows = [_row(a) for a in shown]
+        subject, children = audit_subject(shown)
         audit(
             user,
             "read",
             options["purpose"],
             "alerts",
-            subject=";".join(sorted({r["child"] for r in rows})),
-            disclosed={"alerts": [r["alert"] for r in rows]},
+            subject=subject,
+            disclosed={"alerts": [r["alert"] for r in rows], "children": children},
         )
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
