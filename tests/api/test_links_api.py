@@ -254,9 +254,17 @@ def test_every_read_write_and_refusal_is_audited(review_pair: CandidatePair) -> 
     ]
     read, write, denied = events
     assert read.username == "reviewer" and read.role == Role.MASH_PRACTITIONER
-    assert read.purpose == "safeguarding" and read.subject
+    assert read.purpose == "safeguarding" and len(read.disclosed["subjects"]) == 2
+    # a look at two persons is found by who-looked for either
+    from seen.audit.reports import who_looked
+    from seen.people.models import Person
+
+    for reference in read.disclosed["subjects"]:
+        looks = who_looked(Person.objects.get(reference=reference))
+        assert read.seq in [row["seq"] for row in looks]
     assert "forename" in read.disclosed["fields"]
-    assert write.disclosed == {"decision": "reject", "pair": review_pair.pk}
+    assert write.disclosed["decision"] == "reject" and write.disclosed["pair"] == review_pair.pk
+    assert len(write.disclosed["subjects"]) == 2  # the two persons the decision keeps apart
     assert denied.username == "nobody" and "may not" in denied.reason
     assert verify().ok
 
@@ -313,3 +321,12 @@ def test_the_review_links_command_passes_the_same_access_check(
         stdout=io.StringIO(),
     )
     assert ClericalDecision.objects.get().decided_by.username == "reviewer"
+
+
+def test_a_purpose_that_is_not_one_is_refused_and_not_written(review_pair: CandidatePair) -> None:
+    from seen.audit.models import AuditEvent
+
+    client = _client()
+    response = client.get("/api/links/review", headers={"Seen-Purpose": "snooping\x00"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.get().purpose == "undeclared"

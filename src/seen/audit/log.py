@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -120,12 +120,21 @@ def record(
     disclosed: Any = None,
     outcome: str = Outcome.ALLOWED,
     reason: str = "",
+    subjects: Iterable[str] = (),
 ) -> AuditEvent:
     """Append one entry: `user` (None for the system) did `action` to `object_type`
     `object_id` about person `subject`, for `purpose`, through `via`; `disclosed` says what was
     shown (field names or a short summary, never shielded values). Joins the caller's
     transaction when there is one, so an entry is never kept for a change rolled back; the
-    chain head stays locked until that transaction ends, so record late in a long one."""
+    chain head stays locked until that transaction ends, so record late in a long one.
+
+    `subjects`: the persons a look covered when it covered several (a list, a pair): one goes
+    to `subject`, more are listed in `disclosed["subjects"]`, and who-looked finds them there."""
+    many = sorted(set(subjects) - {""})
+    if len(many) == 1 and not subject:
+        subject = many[0]
+    elif many:
+        disclosed = {**(disclosed or {}), "subjects": many}
     if via not in Via.values:
         raise BadAuditEntry(f"via must be one of {', '.join(Via.values)} (got {via!r})")
     if outcome not in Outcome.values:

@@ -85,8 +85,19 @@ def who_looked(person: Person) -> list[Row]:
             "outcome": event.outcome,
             "reason": event.reason,
         }
-        for event in AuditEvent.objects.filter(subject__in=references).order_by("seq").iterator()
+        for event in AuditEvent.objects.filter(_about(references)).order_by("seq").iterator()
     ]
+
+
+def _about(references: list[str]) -> Q:
+    """Entries about any of these references: as their subject, or among the persons a look at
+    several covered (disclosed "subjects", or the "children" of a list of alerts). References
+    are of one width, so a reference found in the list's text is that reference."""
+    about = Q(subject__in=references)
+    for reference in references:
+        about |= Q(disclosed__subjects__icontains=reference)
+        about |= Q(disclosed__children__icontains=reference)
+    return about
 
 
 class _Labels:

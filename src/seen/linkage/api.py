@@ -25,9 +25,7 @@ router = Router(tags=["identity"])
 # No NUL character: PostgreSQL cannot store one in text (a 422 here, not a 500 at the database).
 Reason = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=2000, pattern=r"^[^\x00]*$"
-    ),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=r"^[^\x00]*$"),
 ]
 
 
@@ -132,8 +130,8 @@ def _decision(decision: ClericalDecision) -> DecisionOut:
 DISCLOSED_FIELDS = ["forename", "surname", "dob", "sex", "person", "evidence"]
 
 
-def _subjects(out: PairOut) -> str:
-    return ";".join(sorted({r.person for r in (out.left, out.right) if r.person}))
+def _subjects(out: PairOut) -> list[str]:
+    return sorted({r.person for r in (out.left, out.right) if r.person})
 
 
 def _load_pair(pair_id: int) -> CandidatePair:
@@ -170,7 +168,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
         "read",
         "candidate_pair",
         str(pair.pk),
-        subject=_subjects(out),
+        subjects=_subjects(out),
         disclosed={"fields": DISCLOSED_FIELDS},
     )
     return out
@@ -195,7 +193,7 @@ def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[Decis
         "write",
         "clerical_decision",
         str(decision.pk),
-        subject=";".join(out.persons),
+        subjects=out.persons,
         disclosed={"decision": body.decision, "pair": pair.pk},
     )
     return Status(201, out)
@@ -218,7 +216,7 @@ def undo(request: HttpRequest, decision_id: int, body: UndoIn) -> DecisionOut:
         "write",
         "clerical_decision",
         str(decision.pk),
-        subject=";".join(out.persons),
+        subjects=out.persons,
         disclosed={"undo": True},
     )
     return out

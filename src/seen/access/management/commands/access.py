@@ -121,7 +121,7 @@ class Command(BaseCommand):
             "read",
             options["purpose"],
             "break_glass",
-            subject=";".join(sorted({r["child"] for r in rows})),
+            subjects=[r["child"] for r in rows],
             disclosed={"sessions": [r["session"] for r in rows]},
         )
         if options["json"]:
