@@ -6,16 +6,14 @@ system in the audit log where they read or write personal data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
+from seen.access import auditing
 from seen.access.backends import user_with_profile
-from seen.access.models import Purpose
 from seen.access.policy import ChildRef, Decision, decide
-from seen.audit.log import record
 
 
 def add_identity_arguments(parser: CommandParser) -> None:
@@ -56,28 +54,7 @@ def require(
 
 
 def audit(
-    user: Any,
-    action: str,
-    purpose: str,
-    object_type: str,
-    object_id: str = "",
-    *,
-    subject: str = "",
-    disclosed: Any = None,
-    outcome: str = "allowed",
-    reason: str = "",
-    subjects: Iterable[str] = (),
+    user: Any, action: str, purpose: str, object_type: str, object_id: str = "", **details: Any
 ) -> None:
-    record(
-        user=user,
-        action=action,
-        via="command",
-        purpose=purpose if purpose in Purpose.values else "undeclared",
-        object_type=object_type,
-        object_id=object_id,
-        subject=subject,
-        disclosed=disclosed,
-        outcome=outcome,
-        reason=reason,
-        subjects=subjects,
-    )
+    """The command's audit event (seen.access.auditing)."""
+    auditing.audit(user, "command", purpose, action, object_type, object_id, **details)

@@ -5,23 +5,15 @@ not signed in, 403 with the decision's reason otherwise."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
-from seen.access.models import Purpose
+from seen.access import auditing
 from seen.access.policy import ChildRef, Decision, decide
-from seen.audit.log import record
 
 PURPOSE_HEADER = "Seen-Purpose"
-
-
-def _declared(purpose: str) -> str:
-    """A purpose fit for the audit log: one Seen knows, else "undeclared" (whatever was sent,
-    a NUL included, is not written)."""
-    return purpose if purpose in Purpose.values else "undeclared"
 
 
 def purpose_of(request: HttpRequest) -> str:
@@ -53,29 +45,9 @@ def require(
 
 
 def audit(
-    request: HttpRequest,
-    action: str,
-    object_type: str,
-    object_id: str = "",
-    *,
-    subject: str = "",
-    disclosed: Any = None,
-    outcome: str = "allowed",
-    reason: str = "",
-    subjects: Iterable[str] = (),
+    request: HttpRequest, action: str, object_type: str, object_id: str = "", **details: Any
 ) -> None:
-    """One audit event for what this request read, wrote or was refused."""
-    user = request.user if request.user.is_authenticated else None
-    record(
-        user=user,
-        action=action,
-        via="api",
-        purpose=_declared(purpose_of(request)),
-        object_type=object_type,
-        object_id=object_id,
-        subject=subject,
-        disclosed=disclosed,
-        outcome=outcome,
-        reason=reason,
-        subjects=subjects,
+    """One audit event for what this request read, wrote or was refused (seen.access.auditing)."""
+    auditing.audit(
+        request.user, "api", purpose_of(request), action, object_type, object_id, **details
     )
