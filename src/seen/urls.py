@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from seen.api.main import api
-from seen.web import views, views_auth
+from seen.web import check, views, views_auth
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("loaded/", views.loaded, name="loaded"),
+    path("check/", check.check_child, name="check-child"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("sign-in/", views_auth.SignInView.as_view(), name="sign-in"),

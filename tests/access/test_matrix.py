@@ -52,6 +52,8 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "loaded/"): lambda who: (
         302 if who == ANONYMOUS else 200 if who == Role.SYSTEM_ADMINISTRATOR else 403
     ),
+    # the look-up form (no child until a search; each result passes the decision: test_check)
+    ("GET", "check/"): lambda who: 302 if who == ANONYMOUS else 200,
     ("GET", "sign-in/"): lambda who: 200 if who == ANONYMOUS else 302,  # signed in: onwards
     ("POST", "sign-out/"): lambda who: 200,  # the "you have signed out" page
     ("GET", "admin/"): lambda who: 302,  # no role is staff: the admin sends everyone to sign in

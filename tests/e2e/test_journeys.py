@@ -18,6 +18,7 @@ from seen.access.models import Notification, Role
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
 from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.web.test_check import BABY_NHS, flagged  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -102,3 +103,27 @@ def test_the_api_refuses_a_browser_that_has_not_signed_in(page: Page, live_serve
         f"{live_server.url}/api/links/review", headers={"Seen-Purpose": "safeguarding"}
     )
     assert response.status == 401
+
+
+def test_an_ed_clinician_checks_a_flagged_child_on_the_page(
+    page: Page,
+    live_server: Any,
+    flagged: Person,  # noqa: F811
+    accessible: Callable[[Page], None],
+) -> None:
+    doctor = _user(Role.ED_CLINICIAN, "ED1")
+    doctor.set_password(PASSWORD)
+    doctor.save()
+    assert sign_in(page, live_server.url, doctor.username, PASSWORD).ok
+    page.get_by_role("link", name="Check a child").click()
+    accessible(page)
+    expect(page.get_by_label(re.compile("presenting in my setting now", re.I))).to_be_checked()
+    page.get_by_label("NHS number").fill(BABY_NHS)
+    page.get_by_role("button", name="Check").click()
+    card = page.locator(f"#child-{flagged.reference}")
+    expect(card).to_contain_text("child protection plan")
+    expect(card).to_contain_text("Sol Worker")
+    expect(card).to_contain_text("lead practitioner has been told")
+    expect(page.locator("main")).not_to_contain_text("Hollis")
+    accessible(page)
+    assert Notification.objects.get().to.local_id == "SW1"

@@ -13,10 +13,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from seen.access import auditing
 from seen.access.models import Purpose, Role
 from seen.access.policy import Action, decide, profile_of
 from seen.access.services import break_glass_to_review
-from seen.audit.log import record
 from seen.core import clock
 from seen.ingest.summary import loaded_counts, recent_batches
 from seen.linkage.review import review_queue
@@ -30,14 +30,9 @@ def purpose_of(request: HttpRequest) -> str:
 
 
 def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
-    record(
-        user=request.user,
-        action=action,
-        via="page",
-        purpose=purpose_of(request),
-        object_type=object_type,
-        object_id=fields.pop("object_id", ""),
-        **fields,
+    object_id = fields.pop("object_id", "")
+    auditing.audit(
+        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
     )
 
 

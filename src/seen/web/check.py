@@ -1,0 +1,98 @@
+"""Check a child: the look-up for unscheduled care and universal services. The page shows the
+flag level only — that flags exist, their kind, and whom to call now — for each child the
+details identify, through the access decision, audited; an ED look-up of a flagged child tells
+the lead practitioner (as CP-IS does)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from seen.access import auditing
+from seen.access.models import Purpose, Role
+from seen.access.policy import Action, ChildRef, decide, profile_of
+from seen.access.services import notify_lead_of_unscheduled_view
+from seen.casefile.flags import flags_for
+from seen.casefile.lookup import Details, LookupError_, find_children
+
+PURPOSES = [Purpose.UNSCHEDULED_CARE, Purpose.DIRECT_CARE]
+
+
+def check_child(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    profile = profile_of(request.user)
+    if profile is None:
+        return render(request, "web/no_role.html")
+    query = request.GET
+    purpose = query.get("purpose") or (
+        Purpose.UNSCHEDULED_CARE if profile.role == Role.ED_CLINICIAN else Purpose.DIRECT_CARE
+    )
+    context: dict[str, Any] = {
+        "purposes": [(p.value, p.label) for p in PURPOSES],
+        "purpose": purpose,
+        "values": {
+            k: query.get(k, "") for k in ("nhs_number", "forename", "surname", "dob", "postcode")
+        },
+        "searched": "search" in query,
+        "results": [],
+        "error": "",
+    }
+    if not context["searched"]:
+        return render(request, "web/check.html", context)
+    try:
+        children = find_children(_details(query))
+    except LookupError_ as error:
+        context["error"] = str(error)
+        return render(request, "web/check.html", context, status=400)
+    for child in children:
+        decision = decide(request.user, Action.CHECK_CHILD, purpose, ChildRef(person=child.pk))
+        if not decision.allowed:
+            auditing.audit(
+                request.user,
+                "page",
+                purpose,
+                "denied",
+                "child_flags",
+                child.reference,
+                subject=child.reference,
+                outcome="denied",
+                reason=decision.reason,
+            )
+            context["results"].append({"reference": child.reference, "refused": decision.reason})
+            continue
+        flags = flags_for(child)
+        told = 0
+        if profile.role == Role.ED_CLINICIAN:
+            told = notify_lead_of_unscheduled_view(request.user, child, flags.kinds)
+        auditing.audit(
+            request.user,
+            "page",
+            purpose,
+            "read",
+            "child_flags",
+            child.reference,
+            subject=child.reference,
+            disclosed={"flags": flags.kinds, "contacts": len(flags.call), "lead_told": told},
+        )
+        context["results"].append({"reference": child.reference, "flags": flags, "told": told})
+    return render(request, "web/check.html", context)
+
+
+def _details(query: Any) -> Details:
+    text = query.get("dob", "").strip()
+    try:
+        born = date.fromisoformat(text) if text else None
+    except ValueError:
+        raise LookupError_("write the date of birth as YYYY-MM-DD") from None
+    return Details(
+        nhs_number=query.get("nhs_number", ""),
+        forename=query.get("forename", ""),
+        surname=query.get("surname", ""),
+        dob=born,
+        postcode=query.get("postcode", ""),
+    )
