@@ -21,6 +21,18 @@ def add_identity_arguments(parser: CommandParser) -> None:
     parser.add_argument("--purpose", help="why you are looking (see docs/access.md)")
 
 
+def named_user(options: dict[str, Any]) -> Any:
+    """The active user --user names, with their profile, or CommandError saying what is wrong."""
+    username = options.get("user")
+    if not username:
+        raise CommandError("this command shows case data: name yourself with --user USERNAME")
+    found = get_user_model()._default_manager.filter(username=username).first()
+    user = user_with_profile(found.pk) if found else None
+    if user is None:
+        raise CommandError(f"no active user {username!r}")
+    return user
+
+
 def require(
     options: dict[str, Any],
     action: str,
@@ -31,13 +43,8 @@ def require(
 ) -> tuple[Any, Decision]:
     """The user named by --user, allowed `action` for --purpose, or CommandError saying why
     (and the refusal is audited)."""
-    username, purpose = options.get("user"), options.get("purpose") or ""
-    if not username:
-        raise CommandError("this command shows case data: name yourself with --user USERNAME")
-    found = get_user_model()._default_manager.filter(username=username).first()
-    user = user_with_profile(found.pk) if found else None
-    if user is None:
-        raise CommandError(f"no active user {username!r}")
+    purpose = options.get("purpose") or ""
+    user = named_user(options)
     decision = decide(user, action, purpose, child)
     if not decision.allowed:
         audit(

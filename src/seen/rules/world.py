@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Model, Q
@@ -177,8 +178,14 @@ class World:
     def agency(self, agency_id: int) -> AgencyInfo:
         return self.agencies[agency_id]
 
-    def children_of_person(self, person: int) -> list[Child]:
-        return [c for c in self.children.values() if any(a.person == person for a in c.adults)]
+    @cached_property
+    def children_around(self) -> dict[int, list[Child]]:
+        """person -> the children (born or unborn) they are recorded around, built once."""
+        around: dict[int, list[Child]] = defaultdict(list)
+        for child in self.children.values():
+            for person in {a.person for a in child.adults}:
+                around[person].append(child)
+        return dict(around)
 
     # ---- loading -------------------------------------------------------------------------
 

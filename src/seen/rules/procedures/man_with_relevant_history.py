@@ -173,7 +173,7 @@ def _history(
                 )
     described = [(fact, f"{text} held by {_held_by(world, child, fact)}") for fact, text in history]
     if params["include_cp_plan_for_another_child"]:
-        around = _children_around(world)
+        around = world.children_around
         for other in around.get(man, []):
             if other.key == child.key or other.key in _same_child(around, child):
                 continue
@@ -201,22 +201,6 @@ def _same_child(around: dict[int, list[Child]], child: Child) -> set[str]:
         if other.mother == child.mother and other_due and abs((other_due - due).days) <= 60:
             same.add(other.key)
     return same
-
-
-# World.children_of_person scans every child; over a whole partnership, asked for each man, that
-# is quadratic. The index of the children around each person is built once per World instead.
-_index: tuple[World, dict[int, list[Child]]] | None = None
-
-
-def _children_around(world: World) -> dict[int, list[Child]]:
-    global _index
-    if _index is None or _index[0] is not world:
-        around: dict[int, list[Child]] = {}
-        for child in world.children.values():
-            for person in {a.person for a in child.adults}:
-                around.setdefault(person, []).append(child)
-        _index = (world, around)
-    return _index[1]
 
 
 def _held_by(world: World, child: Child, fact: Fact) -> str:

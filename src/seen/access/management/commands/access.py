@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.access import services
-from seen.access.cli import add_identity_arguments, audit, require
+from seen.access.cli import add_identity_arguments, audit, named_user, require
 from seen.access.models import BreakGlass, Share, Shield
 from seen.access.policy import Action
 from seen.core import clock
@@ -58,23 +58,8 @@ class Command(BaseCommand):
             raise CommandError(f"no person {reference!r}")
         return person
 
-    def _user(self, options: dict[str, Any]) -> Any:
-        """Breaking glass and recording a basis need only a signed-in role: the services
-        check the rest (whether the role may break glass)."""
-        if not options.get("user"):
-            raise CommandError("name yourself with --user USERNAME")
-        from django.contrib.auth import get_user_model
-
-        from seen.access.backends import user_with_profile
-
-        found = get_user_model()._default_manager.filter(username=options["user"]).first()
-        user = user_with_profile(found.pk) if found else None
-        if user is None:
-            raise CommandError(f"no active user {options['user']!r}")
-        return user
-
     def _break_glass(self, options: dict[str, Any]) -> None:
-        user, child = self._user(options), self._child(options["reference"])
+        user, child = named_user(options), self._child(options["reference"])
         try:
             session = services.break_glass(user, child, options["reason"])
         except services.AccessRefused as error:
@@ -161,7 +146,7 @@ class Command(BaseCommand):
         self.stdout.write(f"break-glass session {session.pk} reviewed")
 
     def _basis(self, options: dict[str, Any]) -> None:
-        user, child = self._user(options), self._child(options["reference"])
+        user, child = named_user(options), self._child(options["reference"])
         try:
             share = services.record_basis(
                 user, child, options["purpose"] or "", options["basis"], options["why_no_consent"]
