@@ -5,6 +5,18 @@ from django.urls import include, path
 from seen.api.main import api
 from seen.web import check, views, views_auth
 
+# each page module owns its own urlpatterns (seen.web.child, seen.web.alerts, ...)
+PAGE_MODULES = [
+    "seen.web.child",
+    "seen.web.person",
+    "seen.web.alerts",
+    "seen.web.record",
+    "seen.web.triage",
+    "seen.web.plans",
+    "seen.web.review",
+    "seen.web.audit_pages",
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("loaded/", views.loaded, name="loaded"),
@@ -13,6 +25,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("sign-in/", views_auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views_auth.SignOutView.as_view(), name="sign-out"),
+    *(path("", include(module)) for module in PAGE_MODULES),
 ]
 if settings.SEEN_OIDC:  # the identity provider's sign-in, only when configured (seen.web.oidc)
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

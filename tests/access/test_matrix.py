@@ -29,6 +29,7 @@ from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, LinkRun
 from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
+from tests.access.matrix import families
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,10 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     # a child's flags: no relationship with the child in this world (see the break-glass test)
     ("GET", "api/children/{reference}/flags"): lambda who: 401 if who == ANONYMOUS else 403,
 }
+
+for _family in families():
+    assert not set(_family.MATRIX) & set(MATRIX), _family.__name__
+    MATRIX.update(_family.MATRIX)
 
 # commands that show case data -> who may run them (with a purpose); the rest are the system's
 # own jobs, run on the server and not by practitioners
@@ -173,7 +178,14 @@ def world(extract: Callable[..., Path]) -> Iterator[dict[str, int]]:
     decision = decisions.reject(mother, baby, user=None, reason="mother and baby")
     child = SourceRecord.objects.get(pk=baby).person
     assert child is not None
-    yield {"pair_id": pair.pk, "decision_id": decision.pk, "reference": child.reference}
+    found: dict[str, Any] = {
+        "pair_id": pair.pk,
+        "decision_id": decision.pk,
+        "reference": child.reference,
+    }
+    for family in families():
+        family.extend(found)
+    yield found
 
 
 def _client_for(who: str) -> Client:
@@ -193,6 +205,8 @@ BODIES = {
     "decision": {"decision": "reject", "reason": "different men"},
     "undo": {"reason": "decided in error"},
 }
+for _family in families():
+    BODIES.update(_family.BODIES)
 
 
 @pytest.mark.parametrize("who", EVERYONE)

@@ -56,6 +56,11 @@ class Action:
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_REVIEW_DATA = "view_review_data"
     ADMINISTER = "administer"
+    # about one child, through the same relationships as VIEW_CHILD:
+    RECORD_FACT = "record_fact"  # a contact, assessment, was-not-brought, injury observation
+    ACT_ON_ALERT = "act_on_alert"  # acknowledge, record action, escalate, close
+    DECIDE_TRIAGE = "decide_triage"  # MASH: mark the checks done, record the decision
+    MANAGE_PLAN = "manage_plan"  # plans, programmes and attendance, step-down, conferences
 
 
 UNIVERSAL = frozenset(
@@ -79,7 +84,28 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER}),
     Action.SHIELD: frozenset({Role.SAFEGUARDING_LEAD, Role.SOCIAL_WORKER, Role.MASH_PRACTITIONER}),
 }
-CHILD_ACTIONS = frozenset({Action.VIEW_CHILD, Action.CHECK_CHILD, Action.WHO_LOOKED})
+CHILD_ACTIONS = frozenset(
+    {
+        Action.VIEW_CHILD,
+        Action.CHECK_CHILD,
+        Action.WHO_LOOKED,
+        Action.RECORD_FACT,
+        Action.ACT_ON_ALERT,
+        Action.DECIDE_TRIAGE,
+        Action.MANAGE_PLAN,
+    }
+)
+# which case roles may take each child action (a relationship is needed as well); VIEW_CHILD,
+# CHECK_CHILD and WHO_LOOKED are open to every case role and decided below
+CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
+    Action.RECORD_FACT: UNIVERSAL | LEAD | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD},
+    Action.ACT_ON_ALERT: CASE_ROLES,
+    Action.DECIDE_TRIAGE: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
+    Action.MANAGE_PLAN: LEAD | {Role.SAFEGUARDING_LEAD},
+}
+# child actions that need the household level (a relationship that gives it, and the lawful
+# basis recorded); the others are allowed at the flag level
+NEEDS_HOUSEHOLD = frozenset({Action.DECIDE_TRIAGE, Action.MANAGE_PLAN})
 # the relationships that make each role's access to a child legitimate, and the level each gives
 RELATIONSHIP_LEVEL: dict[str, dict[str, Level]] = {
     **{role: {"caseload": Level.FLAG, "presenting": Level.FLAG} for role in UNIVERSAL},
@@ -150,6 +176,9 @@ def decide(
         return Decision(True, Level.NONE, "the data-protection officer audits every look")
     if role not in CASE_ROLES:
         return _deny(f"the {profile.get_role_display()} role sees no child's case data")
+    if role not in CHILD_ACTION_ROLES.get(action, CASE_ROLES):
+        doing = action.replace("_", " ")
+        return _deny(f"the {profile.get_role_display()} role may not {doing}")
     found = relationships(profile, child, purpose)
     levels = RELATIONSHIP_LEVEL.get(role, {})
     held = {r for r in found if r in levels}
@@ -172,9 +201,11 @@ def decide(
         )
     if action == Action.CHECK_CHILD:
         level = Level.FLAG
+    if action in NEEDS_HOUSEHOLD and level < Level.HOUSEHOLD:
+        return _deny(f"{why}: this needs the household level, which your role does not have")
     if level == Level.HOUSEHOLD and "share" not in found:
         return Decision(
-            True,
+            action not in NEEDS_HOUSEHOLD,
             Level.FLAG,
             f"{why}; record the lawful basis to see the household",
             frozenset(held),
@@ -182,6 +213,62 @@ def decide(
             needs_basis=True,
         )
     return Decision(True, level, why, frozenset(held), glass and not held)
+
+
+@dataclass(frozen=True)
+class PersonDecision:
+    """The decision about an adult's page: the best level any child around them gives this
+    viewer, and the decision for each of those children (the page shows each at its own)."""
+
+    allowed: bool
+    level: Level
+    reason: str
+    children: dict[ChildRef, Decision] = field(default_factory=dict)
+
+
+def children_around_person(person: int) -> list[ChildRef]:
+    """The children (born, or unborn as a pregnancy) an adult is recorded around: as a parent,
+    partner or household member, or as the mother of a pregnancy."""
+    from seen.people.models import Pregnancy, Relationship
+
+    refs: dict[ChildRef, None] = {}
+    related = Relationship.objects.filter(person__person_id=person).values_list(
+        "child__person_id", "pregnancy_id", "pregnancy__child__person_id"
+    )
+    carried = Pregnancy.objects.filter(mother__person_id=person).values_list(
+        "child__person_id", "pk"
+    )
+    for child, pregnancy, born in [*related, *((c, p, None) for c, p in carried)]:
+        if child or born:
+            refs[ChildRef(person=child or born)] = None
+        elif pregnancy:
+            refs[ChildRef(pregnancies=(pregnancy,))] = None
+    return list(refs)
+
+
+def decide_person(
+    user: AbstractBaseUser | AnonymousUser | None, purpose: str, person: int
+) -> PersonDecision:
+    """An adult's page is seen through the children around them: a viewer with no legitimate
+    relationship to any of those children sees nothing of the adult."""
+    decisions = {
+        ref: decide(user, Action.VIEW_CHILD, purpose, ref) for ref in children_around_person(person)
+    }
+    allowed = [d for d in decisions.values() if d.allowed]
+    if not allowed:
+        first = next(iter(decisions.values()), None)
+        if first is None:
+            first = decide(user, Action.VIEW_CHILD, purpose, None)
+            reason = (
+                first.reason
+                if profile_of(user) is None
+                else ("this person is not recorded around any child in Seen")
+            )
+        else:
+            reason = first.reason
+        return PersonDecision(False, Level.NONE, reason, decisions)
+    best = max(allowed, key=lambda d: d.level)
+    return PersonDecision(True, best.level, best.reason, decisions)
 
 
 def _kind(queryset: QuerySet, kind: str) -> QuerySet:

@@ -17,8 +17,10 @@ from ninja.security import django_auth
 
 from seen.casefile.api import aggregates_router
 from seen.casefile.api import router as children_router
+from seen.facts.api import router as facts_router
 from seen.linkage.api import router as linkage_router
 from seen.linkage.decisions import DecisionRefused
+from seen.rules.api import router as alerts_router
 
 api = NinjaAPI(
     title="Seen",
@@ -31,6 +33,8 @@ api = NinjaAPI(
 api.add_router("/links/", linkage_router)
 api.add_router("/children/", children_router)
 api.add_router("/aggregates/", aggregates_router)
+api.add_router("/alerts/", alerts_router)
+api.add_router("/facts/", facts_router)
 
 
 @api.exception_handler(DecisionRefused)
