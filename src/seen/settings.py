@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "seen.access",
     "seen.audit",
     "seen.bench",
+    "seen.triage",
     "seen.web",
 ]
 

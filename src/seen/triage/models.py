@@ -1,0 +1,1 @@
+"""MASH triage: the checks across agencies and areas, and the decision (being built)."""
