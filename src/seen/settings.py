@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so that it times everything: the app's time in a Server-Timing header
+    "seen.core.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # static files (/assets/: GOV.UK Frontend's CSS, fonts and images; the admin's), without DEBUG
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,8 +90,15 @@ TEMPLATES = [
 ]
 
 
+# How long a server process keeps its database connection (seconds; 0 = one per request).
+# A deployment on PostgreSQL keeps them: opening one costs more than a flag look-up.
+CONN_MAX_AGE = int(os.environ.get("SEEN_DB_CONN_MAX_AGE", "0"))
+
+
 def _database_from_url(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
+    config: dict[str, object] = dict(
+        dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_MAX_AGE > 0)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL keeps readers working during an ingest, and a killed process never leaves a
         # committed transaction half-written. IMMEDIATE avoids lock upgrades mid-transaction.

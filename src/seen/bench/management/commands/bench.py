@@ -110,7 +110,45 @@ class Command(BaseCommand):
         )
         measure.add_argument("--samples", type=int, default=200)
 
+        service = benches.add_parser(
+            "service",
+            help="the practitioners' service under gunicorn on a synthetic partnership in "
+            "PostgreSQL: child page p95 server time (target <= 150 ms) and the flag look-up API "
+            "under wrk (targets: p99 <= 50 ms, >= 300 requests/s)",
+        )
+        service.add_argument("--births", type=int, default=10_000, help="births (default 10000)")
+        service.add_argument(
+            "--database-url",
+            default="postgresql://postgres@127.0.0.1:5432/seen_bench_service",
+            help="a PostgreSQL database the benchmark drops and builds (default "
+            "postgresql://postgres@127.0.0.1:5432/seen_bench_service)",
+        )
+        service.add_argument(
+            "--reuse",
+            action="store_true",
+            help="measure the database a previous run built, without rebuilding it",
+        )
+        service.add_argument("--sample", type=int, default=200, help="child pages (default 200)")
+        service.add_argument("--seconds", type=int, default=20, help="wrk's run (default 20 s)")
+        service.add_argument("--connections", type=int, default=16, help="wrk's (default 16)")
+        service.add_argument("--workers", type=int, default=4, help="gunicorn's (default 4)")
+        service.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+        service.add_argument("--json", action="store_true", help="print the figures as JSON")
+        service_setup = benches.add_parser(
+            "service-setup", help="(used by `seen bench service`) accounts and caseload"
+        )
+        service_setup.add_argument("--sample", type=int, default=200)
+        service_setup.add_argument("--seed", type=int, default=1)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["bench"] == "service":
+            self._service(options)
+            return
+        if options["bench"] == "service-setup":
+            from seen.bench.service import setup
+
+            self.stdout.write(json.dumps(setup(options["sample"], options["seed"])))
+            return
         if options["bench"] == "rules":
             self._rules(options)
             return
@@ -242,6 +280,91 @@ class Command(BaseCommand):
             return
         for name, value in figures.items():
             self.stdout.write(f"{name:<28} {value}")
+
+    def _service(self, options: dict[str, Any]) -> None:
+        from seen.bench.service import Server, ServiceBenchFailed, child_pages, flag_lookups
+
+        url = options["database_url"]
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise CommandError("--database-url: the service benchmark runs on PostgreSQL")
+        if not 30 <= options["births"] <= 150_000 or options["sample"] < 1:
+            raise CommandError("--births must be between 30 and 150000, --sample at least 1")
+        state = Path(tempfile.gettempdir()) / "seen-bench-service.json"
+        steps: dict[str, float] = {}
+        try:
+            if options["reuse"]:
+                if not state.exists():
+                    raise CommandError(f"--reuse: no previous build ({state} is absent)")
+                created = json.loads(state.read_text())["now"]
+                run_seen(["migrate", "--noinput"], database_url=url)  # the code may be newer
+            else:
+                created = self._build_service_database(url, options, steps)
+                state.write_text(json.dumps({"now": created, "database_url": url}))
+            os.environ["SEEN_NOW"] = created
+            self.stderr.write("bench service: accounts and caseload …")
+            prepared = json.loads(
+                run_seen(
+                    [
+                        "bench", "service-setup", "--sample", str(options["sample"]),
+                        "--seed", str(options["seed"]),
+                    ],
+                    database_url=url,
+                ).stdout
+            )
+            with Server(url, options["workers"]) as server:
+                self.stderr.write(f"bench service: {options['sample']} child pages …")
+                pages = child_pages(server, prepared)
+                seconds = options["seconds"]
+                self.stderr.write(f"bench service: wrk on the flag look-up, {seconds} s …")
+                flags = flag_lookups(server, prepared, options["seconds"], options["connections"])
+        except (BenchmarkFailed, ServiceBenchFailed) as error:
+            raise CommandError(str(error)) from None
+        finally:
+            os.environ.pop("SEEN_NOW", None)
+        figures = {
+            "births": options["births"],
+            "database": url,
+            "now": created,
+            "gunicorn_workers": options["workers"],
+            "setup_seconds_not_timed": steps,
+            "child_page": pages,
+            "flag_lookup_api": flags,
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
+        for name, value in figures.items():
+            self.stdout.write(f"{name:<26} {value}")
+
+    def _build_service_database(
+        self, url: str, options: dict[str, Any], steps: dict[str, float]
+    ) -> str:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        if not name.isidentifier():
+            raise CommandError(f"--database-url: {name!r} is not a plain database name")
+        server = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        with tempfile.TemporaryDirectory(prefix="seen-bench-service-") as temporary:
+            extract = Path(temporary) / "extract"
+            births = str(options["births"])
+            for label, command in (
+                ("synth", ["synth", "--areas", "3", "--births", births,
+                           "--seed", str(options["seed"]), "--out", str(extract)]),
+                ("migrate", ["migrate", "--noinput"]),
+                ("ingest", ["ingest", str(extract), "--no-link", "--json"]),
+                ("link", ["link", "--json"]),
+            ):
+                self.stderr.write(f"bench service: {label} …")
+                steps[label] = round(run_seen(command, database_url=url).seconds, 1)
+            created: str = json.loads((extract / "manifest.json").read_text())["created"]
+        os.environ["SEEN_NOW"] = created
+        self.stderr.write("bench service: rules …")
+        steps["rules"] = round(run_seen(["rules", "run"], database_url=url).seconds, 1)
+        return created
 
     def _linkage(self, options: dict[str, Any]) -> None:
         from seen.bench.linkage import DATASETS, bench, report_lines
