@@ -3,7 +3,8 @@
 Pages live in seen/web/jinja2/ and extend `base.html`; the GOV.UK Frontend Jinja macros are
 imported by their own names, e.g.
 `{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}`.
-Globals: `url(name, *args)` (Django's reverse) and `static(path)` (under /assets/)."""
+Globals: `url(name, *args)` (Django's reverse), `static(path)` (under /assets/) and
+`navigation(request)` (the service navigation for the user's role, seen.web.navigation)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from seen.web import navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -35,6 +38,8 @@ def environment(**options: Any) -> Environment:
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
     env = Environment(**options)
-    env.globals.update({"url": url, "static": static, "service_name": "Seen"})
+    env.globals.update(
+        {"url": url, "static": static, "service_name": "Seen", "navigation": navigation.items}
+    )
     env.filters["localtime_text"] = localtime_text
     return env

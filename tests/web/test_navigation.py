@@ -1,0 +1,57 @@
+"""The service navigation shows each role the pages its role can open, and no others."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from seen.access.models import Role, StaffProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_in(role: str | None) -> Client:
+    user = get_user_model().objects.create_user(f"nav-{role}", password="a-long-test-password-1")
+    if role is not None:
+        StaffProfile.objects.create(user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _links(html: str) -> dict[str, str]:
+    nav = html.split('class="govuk-service-navigation__list"', 1)[1].split("</ul>", 1)[0]
+    return {
+        text.strip(): href
+        for href, text in re.findall(
+            r'class="govuk-service-navigation__link" href="([^"]+)"[^>]*>\s*(?:<strong[^>]*>)?'
+            r"([^<]+)",
+            nav,
+        )
+    }
+
+
+def test_a_health_visitor_sees_the_case_pages_and_not_the_administrators() -> None:
+    links = _links(_signed_in(Role.HEALTH_VISITOR).get("/").content.decode())
+    assert links["What you owe"] == "/"
+    assert links["Check a child"] == "/check/"
+    assert "What is loaded" not in links
+
+
+def test_the_system_administrator_sees_only_the_administration() -> None:
+    links = _links(_signed_in(Role.SYSTEM_ADMINISTRATOR).get("/loaded/").content.decode())
+    assert links == {"What is loaded": "/loaded/"}
+
+
+def test_the_current_page_is_marked() -> None:
+    html = _signed_in(Role.HEALTH_VISITOR).get("/check/").content.decode()
+    current = re.search(r'<a class="govuk-service-navigation__link" href="/check/"[^>]*>', html)
+    assert current and 'aria-current="page"' in current.group(0)
+
+
+def test_no_role_no_navigation() -> None:
+    html = _signed_in(None).get("/").content.decode()
+    assert "govuk-service-navigation__list" not in html or not _links(html)
