@@ -11,6 +11,8 @@ in the `Seen-Purpose` header. Nothing is open by default."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -22,7 +24,46 @@ from seen.linkage.api import router as linkage_router
 from seen.linkage.decisions import DecisionRefused
 from seen.rules.api import router as alerts_router
 
-api = NinjaAPI(
+# The errors every operation can answer, whatever it declares itself: not signed in, refused by
+# the access policy, a body or parameter that is not what the document says; and a path that
+# names nothing; a body that cannot be read. An operation declares any other 4xx (a 400 for a
+# service's refusal, a 409) in its own `response=`.
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"description": "why: a message, or the invalid fields"}},
+    "required": ["detail"],
+}
+COMMON_ERRORS = {
+    401: "Not signed in",
+    403: "Refused by the access policy (the reason is in `detail`)",
+    422: "The request does not match this document (the fields and reasons are in `detail`)",
+}
+NOT_FOUND = {404: "The path names nothing Seen holds"}
+UNREADABLE = {400: "The body cannot be read (not JSON, or not the form the operation takes)"}
+
+
+class SeenAPI(NinjaAPI):
+    """Ninja's API, with the errors every operation can answer written into its document, so
+    that the document is true of every status code the API sends (the fuzz test checks it)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(**kwargs)
+        for path, operations in document["paths"].items():
+            errors = {**COMMON_ERRORS, **(NOT_FOUND if "{" in path else {})}
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                declared = {int(status) for status in responses}
+                body = UNREADABLE if "requestBody" in operation else {}
+                for status, description in {**errors, **body}.items():
+                    if status not in declared:
+                        responses[status] = {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        }
+        return document
+
+
+api = SeenAPI(
     title="Seen",
     version="1",
     description="The multi-agency safeguarding hub's API. All data in this build is synthetic.",

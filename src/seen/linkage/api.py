@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints
 from seen.access.policy import Action
 from seen.access.shielding import cleared, redact, shields_of
 from seen.api.access import audit, require
+from seen.api.errors import ErrorOut
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
@@ -176,7 +177,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
 
 @router.post(
     "/pairs/{pair_id}/decision",
-    response={201: DecisionOut},
+    response={201: DecisionOut, 409: ErrorOut},
     summary="Confirm or reject a pair",
 )
 def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[DecisionOut]:
@@ -200,7 +201,9 @@ def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[Decis
 
 
 @router.post(
-    "/decisions/{decision_id}/undo", response=DecisionOut, summary="Undo an identity decision"
+    "/decisions/{decision_id}/undo",
+    response={200: DecisionOut, 409: ErrorOut},
+    summary="Undo an identity decision",
 )
 def undo(request: HttpRequest, decision_id: int, body: UndoIn) -> DecisionOut:
     require(
