@@ -3,7 +3,8 @@
 Pages live in seen/web/jinja2/ and extend `base.html`; the GOV.UK Frontend Jinja macros are
 imported by their own names, e.g.
 `{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}`.
-Globals: `url(name, *args)` (Django's reverse), `static(path)` (under /assets/) and
+Globals: `url(name, *args)` (Django's reverse), `maybe_url(name, *args)` ("" where there is no
+such page), `static(path)` (under /assets/) and
 `navigation(request)` (the service navigation for the user's role, seen.web.navigation)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
@@ -21,6 +22,14 @@ from seen.web import navigation
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def maybe_url(name: str, *args: Any) -> str:
+    """The address of a page, or "" where this version has no such page (a link left out)."""
+    try:
+        return url(name, *args)
+    except NoReverseMatch:
+        return ""
 
 
 def localtime_text(moment: datetime) -> str:
@@ -39,7 +48,13 @@ def environment(**options: Any) -> Environment:
     options.setdefault("lstrip_blocks", True)
     env = Environment(**options)
     env.globals.update(
-        {"url": url, "static": static, "service_name": "Seen", "navigation": navigation.items}
+        {
+            "url": url,
+            "maybe_url": maybe_url,
+            "static": static,
+            "service_name": "Seen",
+            "navigation": navigation.items,
+        }
     )
     env.filters["localtime_text"] = localtime_text
     return env

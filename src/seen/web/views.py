@@ -17,6 +17,7 @@ from seen.access import auditing
 from seen.access.models import Purpose, Role
 from seen.access.policy import Action, decide, profile_of
 from seen.access.services import break_glass_to_review
+from seen.casefile.contacts_due import overdue_contacts
 from seen.core import clock
 from seen.ingest.summary import loaded_counts, recent_batches
 from seen.linkage.review import review_queue
@@ -38,8 +39,9 @@ def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -
 
 def home(request: HttpRequest) -> HttpResponse:
     """What you owe: the open alerts you answer for (overdue first, each with its deadline and
-    explanation); for a safeguarding lead, break-glass sessions awaiting review; for MASH and
-    safeguarding leads, the identity pairs awaiting clerical review."""
+    explanation); for a health visitor, the mandated contacts overdue; for a safeguarding lead,
+    break-glass sessions awaiting review; for MASH and safeguarding leads, the identity pairs
+    awaiting clerical review."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     profile = profile_of(request.user)
@@ -62,6 +64,10 @@ def home(request: HttpRequest) -> HttpResponse:
     context["overdue_count"] = sum(1 for _, late in context["alerts"] if late)
     subject, children = audit_subject(alerts)
     disclosed: dict[str, Any] = {"alerts": [a.pk for a in alerts], "children": children}
+    if profile.role == Role.HEALTH_VISITOR and profile.practitioner_id:
+        owed = overdue_contacts(profile.practitioner_id, clock.today())
+        context["contacts_due"] = owed
+        disclosed["contacts_due"] = sorted({c.child for c in owed})
     if decide(request.user, Action.REVIEW_BREAK_GLASS, purpose).allowed:
         sessions = break_glass_to_review()
         context["break_glass"] = sessions

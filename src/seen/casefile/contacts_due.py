@@ -1,0 +1,59 @@
+"""The mandated health-visiting contacts a practitioner owes: for each baby on their caseload,
+the Healthy Child Programme's new birth visit (by day 14) and 6-8 week review (by week 8) that
+are past due and not recorded. Shown on the home page ("what you owe")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from seen.facts.models import Contact
+from seen.people.models import Responsibility, SourceRecord
+
+# contact kind -> days after birth by which it is due
+DUE_BY_DAYS: dict[str, int] = {
+    Contact.Kind.NEW_BIRTH: 14,
+    Contact.Kind.SIX_TO_EIGHT_WEEKS: 56,
+}
+UNDER_ONE = 365
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ContactDue:
+    child: str  # the child's reference
+    kind: str  # the contact's label
+    due: date
+    days_late: int
+
+
+def overdue_contacts(practitioner_id: int, today: date) -> list[ContactDue]:
+    """Two queries: the babies under one on this practitioner's current caseload, then the
+    mandated contacts recorded for them (by any agency)."""
+    current = Q(end__isnull=True) | Q(end__gte=today)
+    babies = {
+        person: (reference, born)
+        for person, reference, born in SourceRecord.objects.filter(
+            pk__in=Responsibility.objects.filter(current, practitioner_id=practitioner_id)
+            .exclude(child__isnull=True)
+            .values("child_id"),
+            person__isnull=False,
+            dob__gt=today - timedelta(days=UNDER_ONE),
+        ).values_list("person_id", "person__reference", "dob")[:LIMIT]
+    }
+    done = set(
+        Contact.objects.filter(child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS))
+        .values_list("child__person_id", "kind")
+    )
+    labels = dict(Contact.Kind.choices)
+    owed = []
+    for person, (reference, born) in babies.items():
+        if born is None:  # filtered out by the query; for the type checker
+            continue
+        for kind, days in DUE_BY_DAYS.items():
+            due = born + timedelta(days=days)
+            if due < today and (person, kind) not in done:
+                owed.append(ContactDue(reference, labels[kind], due, (today - due).days))
+    return sorted(owed, key=lambda c: (c.due, c.child))
