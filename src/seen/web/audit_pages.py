@@ -1,7 +1,391 @@
-"""(being built)"""
+"""The audit pages: who has looked at a child (for the child's lead practitioner, a
+safeguarding lead and the data-protection officer), the subject-access report (the
+data-protection officer: what Seen holds about a person and who has seen it, to read or to
+download as Markdown or HTML), and the break-glass sessions awaiting a safeguarding lead's
+review.
+
+The reports are seen.audit.reports, as `seen audit who-looked` and `seen audit subject-access`
+make them; break glass is seen.access.services, as `seen access break-glass-reviews` and
+`seen access review`. Each page asks seen.access.policy.decide first, and each read (and each
+write and refusal) is itself audited. The purpose declared is "audit" unless the address
+carries another."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import re
+from datetime import datetime
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+
+from seen.access import auditing
+from seen.access.models import BreakGlass, Purpose, Shield
+from seen.access.policy import Action, decide, profile_of
+from seen.access.services import AccessRefused, break_glass_to_review, review_break_glass
+from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
+from seen.audit import reports
+from seen.casefile.subjects import NoSuchChild, resolve_child
+from seen.core import clock
+from seen.people.models import Person, SourceRecord
+
+DEFAULT_PURPOSE = Purpose.AUDIT.value
+PERSON_REFERENCE = re.compile(r"^P[0-9]{1,19}$")
+OUTCOME_MAX = 2000
+FORMATS = {
+    "markdown": ("text/markdown; charset=utf-8", "md"),
+    "html": ("text/html; charset=utf-8", "html"),
+}
+# what an address shield hides in a subject-access report: the address and where it lies
+REPORT_ADDRESS_FIELDS = ADDRESS_FIELDS | {"area"}
+REPORT_SECTIONS = ("pregnancies", "relationships", "residences", "responsibilities", "facts")
+
+
+def purpose_of(request: HttpRequest) -> str:
+    return request.GET.get("purpose") or DEFAULT_PURPOSE
+
+
+def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
+    object_id = fields.pop("object_id", "")
+    auditing.audit(
+        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
+    )
+
+
+def _signed_in(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if profile_of(request.user) is None:
+        return render(request, "web/no_role.html", status=403)
+    return None
+
+
+def _refused(request: HttpRequest, object_type: str, reason: str, **fields: Any) -> HttpResponse:
+    _audit(request, "denied", object_type, outcome="denied", reason=reason, **fields)
+    return render(request, "web/refused.html", {"reason": reason}, status=403)
+
+
+def _problem(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+    return render(
+        request, "web/audit_problem.html", {"title": title, "message": message}, status=status
+    )
+
+
+def _banner(request: HttpRequest) -> list[str]:
+    return [str(m) for m in messages.get_messages(request)]
+
+
+# -- who looked at a child --------------------------------------------------------------------
+
+
+def who_looked(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every audit entry about the child (under any reference merged into theirs), oldest
+    first: who, in which role and agency, for what purpose, when, and what they were shown."""
+    gate = _signed_in(request)
+    if gate is not None:
+        return gate
+    try:
+        child = resolve_child(reference)
+    except NoSuchChild as error:
+        message = str(error)
+        return _problem(request, "Child not found", f"{message[:1].upper()}{message[1:]}.", 404)
+    decision = decide(request.user, Action.WHO_LOOKED, purpose_of(request), child.ref)
+    if not decision.allowed:
+        return _refused(
+            request, "person", decision.reason, object_id=child.reference, subject=child.reference
+        )
+    looks = reports.who_looked(_person_of(child.person, child.reference))
+    _audit(
+        request,
+        "read",
+        "person",
+        object_id=child.reference,
+        subject=child.reference,
+        disclosed={"audit_entries": len(looks)},
+    )
+    rows = [_look(row) for row in looks]
+    return render(
+        request,
+        "web/audit_who_looked.html",
+        {"reference": child.reference, "unborn": child.unborn, "looks": rows},
+    )
+
+
+def _person_of(person: Person | None, reference: str) -> Person:
+    """The person whose looks to list. An unborn child is no person yet: its looks are those
+    recorded under its U… reference, which an unsaved Person of that reference finds (it has
+    no merged persons)."""
+    return person if person is not None else Person(reference=reference)
+
+
+def _look(row: dict[str, Any]) -> dict[str, Any]:
+    at = datetime.fromisoformat(row["at"]) if row["at"] else None
+    return {
+        **row,
+        "when": at,
+        "where": ", ".join(part for part in (row["role"], row["agency"]) if part),
+        "shown": _shown(row["disclosed"]),
+    }
+
+
+def _shown(disclosed: Any) -> str:
+    if isinstance(disclosed, dict):
+        return "; ".join(
+            f"{key.replace('_', ' ')}: "
+            f"{', '.join(map(str, value)) if isinstance(value, list) else value}"
+            for key, value in disclosed.items()
+        )
+    if isinstance(disclosed, list):
+        return ", ".join(map(str, disclosed))
+    return str(disclosed) if disclosed else ""
+
+
+# -- subject access ---------------------------------------------------------------------------
+
+
+def subject_access(request: HttpRequest) -> HttpResponse:
+    """The data-protection officer enters a person reference and sees what Seen holds about
+    the person and who has seen it; `format=markdown|html` downloads it. Shielded values are
+    replaced unless the officer holds shielding clearance."""
+    gate = _signed_in(request)
+    if gate is not None:
+        return gate
+    decision = decide(request.user, Action.SUBJECT_ACCESS, purpose_of(request))
+    reference = request.GET.get("reference", "").strip().upper()
+    if not decision.allowed:
+        return _refused(request, "person", decision.reason, object_id=reference[:20])
+    context: dict[str, Any] = {"reference": reference, "error": "", "report": None}
+    if "reference" not in request.GET:
+        return render(request, "web/audit_subject_access.html", context)
+    if not PERSON_REFERENCE.match(reference):
+        context["error"] = "Enter a person reference, like P00000012"
+        return render(request, "web/audit_subject_access.html", context, status=400)
+    wanted = request.GET.get("format", "")
+    if wanted and wanted not in FORMATS:
+        context["error"] = "Choose Markdown or HTML to download"
+        return render(request, "web/audit_subject_access.html", context, status=400)
+    try:
+        person = reports.current(reference)
+    except Person.DoesNotExist:
+        context["error"] = f"Seen holds no person {reference}"
+        return render(request, "web/audit_subject_access.html", context, status=404)
+    report = _redacted(reports.subject_access(person), clearance=cleared(request.user))
+    summary = reports.summary(report)
+    if wanted:
+        _audit(
+            request,
+            "export",
+            "person",
+            object_id=person.reference,
+            subject=person.reference,
+            disclosed={**summary, "format": wanted},
+        )
+        return _download(request, report, wanted)
+    _audit(
+        request,
+        "read",
+        "person",
+        object_id=person.reference,
+        subject=person.reference,
+        disclosed=summary,
+    )
+    context.update(
+        {
+            "reference": person.reference,
+            "report": report,
+            "sections": _sections(report),
+            "looks": [_look(row) for row in report["seen_by"]],
+            "download": {
+                name: f"{reverse('subject-access')}?reference={person.reference}&format={name}"
+                + (f"&purpose={request.GET['purpose']}" if request.GET.get("purpose") else "")
+                for name in FORMATS
+            },
+        }
+    )
+    return render(request, "web/audit_subject_access.html", context)
+
+
+def _sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    titles = {
+        "pregnancies": "Pregnancies",
+        "relationships": "Relationships",
+        "residences": "Addresses",
+        "responsibilities": "Practitioners responsible",
+        "facts": "Facts",
+    }
+    return [(titles[name], report[name]) for name in REPORT_SECTIONS]
+
+
+def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> HttpResponse:
+    content_type, suffix = FORMATS[wanted]
+    if wanted == "markdown":
+        text = reports.as_markdown(report)
+    else:
+        text = render_to_string(
+            "web/audit_subject_access_download.html",
+            {"report": report, "sections": _sections(report), "looks": report["seen_by"]},
+            request=request,
+        )
+    response = HttpResponse(text, content_type=content_type)
+    name = f"subject-access-{report['person']}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _redacted(report: dict[str, Any], *, clearance: bool) -> dict[str, Any]:
+    """The report as a viewer without shielding clearance may see it. A record shield hides
+    the record's values (its agency and identifier stay), and every row its agency holds that
+    names the person; an address shield on any of the person's records hides the person's
+    addresses and their areas throughout the report. Cautious: more may be hidden than the
+    shield strictly covers, never less."""
+    if clearance or not report["records"]:
+        return report
+    keys = Q(pk__in=[])
+    for record in report["records"]:
+        keys |= Q(agency__code=record["agency"], local_id=record["local_id"])
+    ids = dict(SourceRecord.objects.filter(keys).values_list("pk", "agency__code"))
+    shields = shields_of(ids)
+    if not shields:
+        return report
+    by_key = {
+        (ids[pk], local_id): shields.get(pk, set())
+        for pk, local_id in SourceRecord.objects.filter(pk__in=ids).values_list("pk", "local_id")
+    }
+    hidden_agencies = {ids[pk] for pk, scopes in shields.items() if Shield.Scope.RECORD in scopes}
+    out = dict(report)
+    out["records"] = [
+        {
+            **record,
+            "fields": redact(
+                record["fields"],
+                by_key.get((record["agency"], record["local_id"]), set()),
+                clearance=False,
+            ),
+        }
+        for record in report["records"]
+    ]
+
+    def hide(row: dict[str, Any]) -> dict[str, Any]:
+        if row["agency"] in hidden_agencies:
+            fields = {name: SHIELDED for name in row["fields"]}
+        else:
+            fields = {
+                name: SHIELDED if name in REPORT_ADDRESS_FIELDS else value
+                for name, value in row["fields"].items()
+            }
+        return {**row, "fields": fields}
+
+    for name in REPORT_SECTIONS:
+        out[name] = [hide(row) for row in report[name]]
+    return out
+
+
+# -- break-glass reviews ----------------------------------------------------------------------
+
+
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    """The break-glass sessions awaiting review (GET), and a review recorded with its outcome
+    (POST: session, outcome) by a safeguarding lead other than the user who broke glass."""
+    gate = _signed_in(request)
+    if gate is not None:
+        return gate
+    decision = decide(request.user, Action.REVIEW_BREAK_GLASS, purpose_of(request))
+    if not decision.allowed:
+        return _refused(request, "break_glass", decision.reason)
+    if request.method == "POST":
+        return _review(request)
+    return _sessions_page(request, {})
+
+
+def _sessions_page(
+    request: HttpRequest, errors: dict[int, str], values: dict[int, str] | None = None
+) -> HttpResponse:
+    sessions = break_glass_to_review()
+    _audit(
+        request,
+        "read",
+        "break_glass",
+        subjects=[s.child.reference for s in sessions],
+        disclosed={"sessions": [s.pk for s in sessions]},
+    )
+    now = clock.now()
+    rows = [
+        {
+            "session": s,
+            "expired": s.expires_at <= now,
+            "error": errors.get(s.pk, ""),
+            "outcome": (values or {}).get(s.pk, ""),
+        }
+        for s in sessions
+    ]
+    summary = [
+        {"text": text, "href": f"#outcome-{pk}"} for pk, text in errors.items() if pk
+    ] + [{"text": text} for pk, text in errors.items() if not pk]
+    return render(
+        request,
+        "web/audit_break_glass.html",
+        {"rows": rows, "errors": summary, "banner": _banner(request)},
+        status=400 if errors else 200,
+    )
+
+
+def _review(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("session", "")
+    outcome = request.POST.get("outcome", "").strip()
+    session = (
+        BreakGlass.objects.select_related("child", "user")
+        .filter(pk=int(raw), reviewed_at__isnull=True)
+        .first()
+        if raw.isdigit() and len(raw) < 19
+        else None
+    )
+    if session is None:
+        return _problem(
+            request,
+            "Session not found",
+            f"There is no break-glass session {raw[:20]!r} awaiting review.",
+            404,
+        )
+    if not outcome:
+        return _sessions_page(
+            request, {session.pk: "Record the outcome of the review"}, {session.pk: outcome}
+        )
+    if len(outcome) > OUTCOME_MAX or "\x00" in outcome:
+        return _sessions_page(
+            request,
+            {session.pk: f"The outcome must be {OUTCOME_MAX} characters or fewer"},
+            {session.pk: outcome[:OUTCOME_MAX].replace("\x00", "")},
+        )
+    try:
+        review_break_glass(session, request.user, outcome)
+    except AccessRefused as error:
+        message = str(error)
+        return _sessions_page(request, {session.pk: message[:1].upper() + message[1:]})
+    _audit(
+        request,
+        "write",
+        "break_glass",
+        object_id=str(session.pk),
+        subject=session.child.reference,
+        disclosed={"outcome": session.review_outcome},
+    )
+    messages.success(
+        request,
+        f"Break-glass session {session.pk} by {session.user.get_username()} on "
+        f"{session.child.reference} reviewed.",
+    )
+    target = reverse("break-glass-reviews")
+    purpose = request.GET.get("purpose")
+    return HttpResponseRedirect(f"{target}?purpose={purpose}" if purpose else target, status=303)
+
+
+urlpatterns = [
+    path("children/<reference>/who-looked/", who_looked, name="who-looked"),
+    path("subject-access/", subject_access, name="subject-access"),
+    path("break-glass/", break_glass_reviews, name="break-glass-reviews"),
+]

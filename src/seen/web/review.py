@@ -1,7 +1,266 @@
-"""(being built)"""
+"""Clerical review of uncertain links, one pair at a time: the two source records side by side
+(agency and area of each, shielded values replaced for a viewer without clearance), the
+evidence of each comparison and the overall match probability, and a form to decide — the same
+person (confirm), different people (reject) or skip — with the reason every decision needs.
+
+The same services as the identity API (seen.linkage.api) and `seen review-links`: the queue is
+seen.linkage.review.review_queue, the decisions seen.linkage.decisions. Seeing the queue is
+VIEW_LINK_QUEUE, deciding DECIDE_LINKS (MASH practitioners, safeguarding leads); every read,
+write and refusal is audited."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+
+from seen.access import auditing
+from seen.access.policy import Action, decide, profile_of
+from seen.access.shielding import cleared, redact, shields_of
+from seen.linkage import decisions
+from seen.linkage.api import DISCLOSED_FIELDS, PairOut, _decision, _load_pair, _pair, _subjects
+from seen.linkage.models import CandidatePair
+from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
+from seen.people.models import SourceRecord
+from seen.web.views import purpose_of
+
+SKIPPED = "review_skipped"  # the session's list of pairs skipped, shown again when none is left
+REASON_MAX = 2000  # as the API's reason
+CHOICES = {
+    "confirm": "Same person",
+    "reject": "Different people",
+    "skip": "Skip for now",
+}
+# the compared fields the API does not send, shown here beside their evidence
+EXTRA_FIELDS = ["nhs_number", "postcode", "address", "phone"]
+FIELDS = [
+    ("forename", "First name"),
+    ("surname", "Last name"),
+    ("dob", "Date of birth"),
+    ("sex", "Sex"),
+    ("nhs_number", "NHS number"),
+    ("postcode", "Postcode"),
+    ("address", "Address"),
+    ("phone", "Phone"),
+    ("person", "Person in Seen now"),
+]
+PAGE_FIELDS = [*DISCLOSED_FIELDS, *EXTRA_FIELDS]
+
+
+def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
+    object_id = fields.pop("object_id", "")
+    auditing.audit(
+        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
+    )
+
+
+def _refused(request: HttpRequest, object_type: str, object_id: str, reason: str) -> HttpResponse:
+    _audit(request, "denied", object_type, object_id=object_id, outcome="denied", reason=reason)
+    return render(request, "web/refused.html", {"reason": reason}, status=403)
+
+
+def _gate(request: HttpRequest, action: str, object_type: str, object_id: str = "") -> Any:
+    """None if the user may go on; else the response (sign in, no role, refused)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if profile_of(request.user) is None:
+        return render(request, "web/no_role.html", status=403)
+    decision = decide(request.user, action, purpose_of(request))
+    if not decision.allowed:
+        return _refused(request, object_type, object_id, decision.reason)
+    return None
+
+
+def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[str, Any]:
+    shields = shields_of([pair.record_l_id, pair.record_r_id])
+    clearance = cleared(request.user)
+    out: PairOut = _pair(pair, why_first, shields, clearance)
+    sides = []
+    for record, shown in ((pair.record_l, out.left), (pair.record_r, out.right)):
+        extra = redact(
+            {name: getattr(record, name) or None for name in EXTRA_FIELDS},
+            shields.get(record.pk, set()),
+            clearance=clearance,
+        )
+        sides.append((record, {**shown.dict(), **extra}))
+    rows = []
+    for name, label in FIELDS:
+        weight = out.evidence.get(name)
+        rows.append(
+            {
+                "label": label,
+                "left": _text(sides[0][1].get(name)),
+                "right": _text(sides[1][1].get(name)),
+                "weight": weight,
+            }
+        )
+    shown_names = {name for name, _ in FIELDS}
+    other_evidence = {k: v for k, v in out.evidence.items() if k not in shown_names}
+    return {
+        "out": out,
+        "rows": rows,
+        "other_evidence": other_evidence,
+        "sides": [_side(record) for record, _ in sides],
+        "percent": f"{out.match_probability * 100:.1f}%",
+    }
+
+
+def _side(record: SourceRecord) -> dict[str, str]:
+    agency = record.agency
+    area = agency.area.name if agency.area_id and agency.area else "across the partnership"
+    return {"agency": agency.name, "code": agency.code, "area": area}
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "not held"
+    return str(value)
+
+
+def _context(request: HttpRequest, pair: CandidatePair, why_first: str, **more: Any) -> Any:
+    context = _view_of(request, pair, why_first)
+    context.update(
+        {
+            "banner": [str(m) for m in messages.get_messages(request)],
+            "action_url": _here(request, reverse("review-pair-detail", args=[pair.pk])),
+            "chosen": "",
+            "reason": "",
+            "errors": [],
+            **more,
+        }
+    )
+    context["decision_items"] = [
+        {"value": value, "text": label, "checked": value == context["chosen"]}
+        for value, label in CHOICES.items()
+    ]
+    return context
+
+
+def _here(request: HttpRequest, url: str) -> str:
+    """The address with the purpose the page was opened with, if it declared one."""
+    purpose = request.GET.get("purpose")
+    return f"{url}?purpose={purpose}" if purpose else url
+
+
+def _audit_read(request: HttpRequest, out: PairOut, **disclosed: Any) -> None:
+    _audit(
+        request,
+        "read",
+        "candidate_pair",
+        object_id=str(out.pair),
+        subjects=_subjects(out),
+        disclosed={"fields": PAGE_FIELDS, **disclosed},
+    )
+
+
+def review_next(request: HttpRequest) -> HttpResponse:
+    """The next pair in the queue (most important first), less those skipped this session."""
+    refused = _gate(request, Action.VIEW_LINK_QUEUE, "review_queue")
+    if refused is not None:
+        return refused
+    if request.GET.get("again"):
+        request.session.pop(SKIPPED, None)
+    skipped = set(request.session.get(SKIPPED, []))
+    queue: list[ReviewItem] = review_queue()
+    waiting = [item for item in queue if item.pair.pk not in skipped]
+    if not waiting:
+        _audit(request, "read", "review_queue", disclosed={"pairs": [], "waiting": len(queue)})
+        return render(
+            request,
+            "web/review_empty.html",
+            {
+                "banner": [str(m) for m in messages.get_messages(request)],
+                "skipped": len(queue),
+            },
+        )
+    item = waiting[0]
+    context = _context(request, item.pair, item.why_first, waiting=len(waiting))
+    _audit_read(request, context["out"], waiting=len(waiting))
+    return render(request, "web/review.html", context)
+
+
+def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """One pair: GET shows it; POST decides it (confirm or reject with a reason, or skip)."""
+    deciding = request.method == "POST"
+    action = Action.DECIDE_LINKS if deciding else Action.VIEW_LINK_QUEUE
+    refused = _gate(request, action, "candidate_pair", str(pair_id))
+    if refused is not None:
+        return refused
+    try:
+        pair = _load_pair(pair_id)
+    except Http404:
+        return render(
+            request,
+            "web/review_missing.html",
+            {"message": f"There is no pair {pair_id} to review."},
+            status=404,
+        )
+    why_first = PRIORITY_TEXT[priority_of(pair)]
+    if not deciding:
+        context = _context(request, pair, why_first)
+        _audit_read(request, context["out"])
+        return render(request, "web/review.html", context)
+    return _decide(request, pair, why_first)
+
+
+def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpResponse:
+    choice = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "").strip()
+    errors = []
+    if choice not in CHOICES:
+        errors.append({"text": "Choose same person, different people or skip", "href": "#decision"})
+    elif choice != "skip" and not reason:
+        errors.append({"text": "Give the reason for your decision", "href": "#reason"})
+    elif len(reason) > REASON_MAX or "\x00" in reason:
+        errors.append(
+            {"text": f"The reason must be {REASON_MAX} characters or fewer", "href": "#reason"}
+        )
+    if errors:
+        return _again(request, pair, why_first, choice, reason, errors)
+    if choice == "skip":
+        skipped = request.session.get(SKIPPED, [])
+        request.session[SKIPPED] = [*skipped, pair.pk]
+        messages.info(request, f"You skipped pair {pair.pk}: it comes back when the queue ends.")
+        return HttpResponseRedirect(_here(request, reverse("review-pair")), status=303)
+    record = decisions.confirm if choice == "confirm" else decisions.reject
+    user = request.user if request.user.is_authenticated else None
+    try:
+        decision = record(pair.record_l_id, pair.record_r_id, user=user, reason=reason)
+    except decisions.DecisionRefused as error:
+        return _again(request, pair, why_first, choice, reason, [{"text": str(error)}])
+    out = _decision(decision)
+    _audit(
+        request,
+        "write",
+        "clerical_decision",
+        object_id=str(decision.pk),
+        subjects=out.persons,
+        disclosed={"decision": choice, "pair": pair.pk},
+    )
+    said = "the same person" if choice == "confirm" else "different people"
+    messages.success(request, f"Pair {pair.pk} recorded as {said}.")
+    return HttpResponseRedirect(_here(request, reverse("review-pair")), status=303)
+
+
+def _again(
+    request: HttpRequest,
+    pair: CandidatePair,
+    why_first: str,
+    choice: str,
+    reason: str,
+    errors: list[dict[str, str]],
+) -> HttpResponse:
+    """The pair again with what was wrong (400); what it shows is audited as a read."""
+    context = _context(request, pair, why_first, chosen=choice, reason=reason, errors=errors)
+    _audit_read(request, context["out"])
+    return render(request, "web/review.html", context, status=400)
+
+
+urlpatterns = [
+    path("review/", review_next, name="review-pair"),
+    path("review/pairs/<int:pair_id>/", review_pair, name="review-pair-detail"),
+]

@@ -1,0 +1,326 @@
+"""The audit pages: who has looked at a child, the subject-access report (read and downloaded),
+and the break-glass sessions awaiting review; through the access decision, shielded values
+replaced, each read itself audited; bad input a 400 or 404 with a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from seen.access import services
+from seen.access.models import BreakGlass, Role, Shield, StaffProfile
+from seen.audit.log import record
+from seen.audit.models import AuditEvent
+from seen.core import clock
+from seen.people.models import Person, Pregnancy, SourceRecord
+from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _look_at(user: Any, reference: str) -> None:
+    record(
+        user=user,
+        action="read",
+        via="page",
+        purpose="direct_care",
+        object_type="child",
+        object_id=reference,
+        subject=reference,
+        disclosed={"fields": ["name", "flags"]},
+    )
+
+
+# -- who looked ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "practitioner"),
+    [
+        (Role.SOCIAL_WORKER, "SW1"),  # leads the child's plan
+        (Role.SAFEGUARDING_LEAD, "SL1"),
+        (Role.DATA_PROTECTION_OFFICER, None),
+    ],
+)
+def test_who_looked_lists_every_look_and_is_itself_audited(
+    baby: Person,  # noqa: F811
+    role: str,
+    practitioner: str | None,
+) -> None:
+    visitor = _user(Role.HEALTH_VISITOR, "HV1")
+    _look_at(visitor, baby.reference)
+    viewer = _user(role, practitioner)
+    response = _client(viewer).get(f"/children/{baby.reference}/who-looked/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert visitor.username in text and "health visitor" in text
+    assert "fields: name, flags" in text and "1 entry about" in text
+    event = AuditEvent.objects.order_by("seq").last()
+    assert event is not None and event.username == viewer.username
+    assert (event.action, event.via, event.object_type) == ("read", "page", "person")
+    assert event.subject == baby.reference and event.disclosed == {"audit_entries": 1}
+    assert event.purpose == "audit"
+    # the look just made is in the next answer
+    again = _client(viewer).get(f"/children/{baby.reference}/who-looked/").content.decode()
+    assert "2 entries about" in again and viewer.username in again
+
+
+@pytest.mark.parametrize(
+    ("role", "practitioner"),
+    [
+        (Role.SOCIAL_WORKER, "SW2"),  # no relationship with the child
+        (Role.HEALTH_VISITOR, "HV1"),  # caseload, but not the lead practitioner
+        (Role.MASH_PRACTITIONER, "MA1"),
+        (Role.STRATEGIC_LEADER, None),
+    ],
+)
+def test_who_looked_is_refused_to_others_and_the_refusal_audited(
+    baby: Person,  # noqa: F811
+    role: str,
+    practitioner: str | None,
+) -> None:
+    _look_at(None, baby.reference)
+    response = _client(_user(role, practitioner)).get(f"/children/{baby.reference}/who-looked/")
+    assert response.status_code == 403 and "Seen refused because" in response.content.decode()
+    denied = AuditEvent.objects.get(action="denied")
+    assert denied.subject == baby.reference and denied.outcome == "denied"
+
+
+def test_who_looked_signed_out_and_unknown_children(baby: Person) -> None:  # noqa: F811
+    response = Client().get(f"/children/{baby.reference}/who-looked/")
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    missing = client.get("/children/P99999999/who-looked/")
+    assert missing.status_code == 404 and "No child P99999999" in missing.content.decode()
+    bad = client.get("/children/nonsense/who-looked/")
+    assert bad.status_code == 404 and "is not a child reference" in bad.content.decode()
+    assert not AuditEvent.objects.exists()
+
+
+def test_who_looked_at_an_unborn_child(baby: Person) -> None:  # noqa: F811
+    pregnancy = Pregnancy.objects.get(local_id="PR1")
+    Pregnancy.objects.filter(pk=pregnancy.pk).update(child=None, status="ongoing")
+    reference = f"U{pregnancy.pk}"
+    _look_at(None, reference)
+    response = _client(_user(Role.SAFEGUARDING_LEAD, "SL1")).get(
+        f"/children/{reference}/who-looked/"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Unborn child" in text and "1 entry about" in text and "the system" in text
+
+
+# -- subject access -----------------------------------------------------------------------------
+
+
+def _dpo() -> Client:
+    return _client(_user(Role.DATA_PROTECTION_OFFICER))
+
+
+def _mother() -> Person:
+    person = SourceRecord.objects.get(local_id="M1").person
+    assert person is not None
+    return person
+
+
+def test_the_subject_access_report_shows_what_is_held_and_who_saw_it(
+    baby: Person,  # noqa: F811
+) -> None:
+    mother = _mother()
+    _look_at(_user(Role.MIDWIFE, agency="QAV-MAT"), mother.reference)
+    client = _dpo()
+    form = client.get("/subject-access/")
+    assert form.status_code == 200 and "Person reference" in form.content.decode()
+    assert AuditEvent.objects.count() == 1  # the midwife's look: the form showed nothing
+    response = client.get("/subject-access/", {"reference": mother.reference.lower()})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"Subject-access report for {mother.reference}" in text
+    assert "Jade" in text and "QA1 2BC" in text and "Quarry Vale Maternity" in text
+    assert "u-midwife-QAV-MAT" in text  # who has seen it
+    event = AuditEvent.objects.filter(role=Role.DATA_PROTECTION_OFFICER).get()
+    assert (event.action, event.object_type, event.subject) == ("read", "person", mother.reference)
+    assert event.disclosed["records"] == 1 and "forename" in event.disclosed["fields"]
+
+
+@pytest.mark.parametrize(("wanted", "kind", "marker"), [
+    ("markdown", "text/markdown", "# Subject-access report for"),
+    ("html", "text/html", "<h1>Subject-access report for"),
+])
+def test_the_report_downloads_as_markdown_or_html(
+    baby: Person,  # noqa: F811
+    wanted: str,
+    kind: str,
+    marker: str,
+) -> None:
+    mother = _mother()
+    response = _dpo().get("/subject-access/", {"reference": mother.reference, "format": wanted})
+    assert response.status_code == 200 and response["Content-Type"].startswith(kind)
+    assert "attachment" in response["Content-Disposition"]
+    assert mother.reference in response["Content-Disposition"]
+    text = response.content.decode()
+    assert marker in text and "Jade" in text
+    event = AuditEvent.objects.get(via="page")
+    assert event.action == "export" and event.disclosed["format"] == wanted
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ({"reference": ""}, 400, "Enter a person reference"),
+        ({"reference": "12; drop"}, 400, "Enter a person reference"),
+        ({"reference": "P99999999"}, 404, "Seen holds no person P99999999"),
+        ({"reference": "P00000001", "format": "pdf"}, 400, "Choose Markdown or HTML"),
+    ],
+)
+def test_bad_references_are_a_400_or_404_with_a_message(
+    baby: Person,  # noqa: F811
+    query: dict[str, str],
+    status: int,
+    message: str,
+) -> None:
+    response = _dpo().get("/subject-access/", query)
+    assert response.status_code == status
+    text = response.content.decode()
+    assert "There is a problem" in text and message in text
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "practitioner"),
+    [(Role.SAFEGUARDING_LEAD, "SL1"), (Role.SOCIAL_WORKER, "SW1"), (Role.STRATEGIC_LEADER, None)],
+)
+def test_subject_access_is_the_data_protection_officers_alone(
+    baby: Person,  # noqa: F811
+    role: str,
+    practitioner: str | None,
+) -> None:
+    client = _client(_user(role, practitioner))
+    mother = _mother()
+    for query in (
+        {},
+        {"reference": mother.reference},
+        {"reference": mother.reference, "format": "markdown"},
+    ):
+        response = client.get("/subject-access/", query)
+        assert response.status_code == 403 and "Jade" not in response.content.decode()
+    assert AuditEvent.objects.filter(action="denied").count() == 3
+    assert Client().get("/subject-access/").status_code == 302
+
+
+def test_shielded_values_are_replaced_for_an_officer_without_clearance(
+    baby: Person,  # noqa: F811
+) -> None:
+    mother_record = SourceRecord.objects.get(local_id="M1")
+    Shield.objects.create(
+        record=mother_record, scope="address", reason="refuge", created_at=clock.now()
+    )
+    mother = _mother()
+    client = _dpo()
+    for query in (
+        {"reference": mother.reference},
+        {"reference": mother.reference, "format": "markdown"},
+        {"reference": mother.reference, "format": "html"},
+    ):
+        text = client.get("/subject-access/", query).content.decode()
+        assert "[shielded]" in text and "Jade" in text, query
+        assert "QA1 2BC" not in text and "QA1" not in text, query
+    StaffProfile.objects.filter(role=Role.DATA_PROTECTION_OFFICER).update(
+        shielding_clearance=True
+    )
+    text = client.get("/subject-access/", {"reference": mother.reference}).content.decode()
+    assert "QA1 2BC" in text and "[shielded]" not in text
+
+
+def test_a_record_shield_hides_the_records_values(baby: Person) -> None:  # noqa: F811
+    police = SourceRecord.objects.get(local_id="P77")
+    Shield.objects.create(record=police, scope="record", reason="adoption", created_at=clock.now())
+    person = police.person
+    assert person is not None
+    text = _dpo().get("/subject-access/", {"reference": person.reference}).content.decode()
+    assert "Partnership Police" in text and "P77" in text and "[shielded]" in text
+    for value in ("Taner", "1995-11-02", "QB1 4XY", "domestic_abuse"):
+        assert value not in text, value
+
+
+# -- break-glass reviews ------------------------------------------------------------------------
+
+
+def _session(baby: Person) -> BreakGlass:  # noqa: F811
+    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    return services.break_glass(visitor, baby, "the mother called the duty line in distress")
+
+
+def test_a_lead_reviews_a_break_glass_session_with_an_outcome(baby: Person) -> None:  # noqa: F811
+    session = _session(baby)
+    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    page = client.get("/break-glass/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "called the duty line in distress" in text and baby.reference in text
+    read = AuditEvent.objects.get(action="read")
+    assert read.object_type == "break_glass" and read.subject == baby.reference
+    assert read.disclosed["sessions"] == [session.pk]
+    response = client.post("/break-glass/", {"session": session.pk, "outcome": "justified"})
+    assert response.status_code == 303 and response["Location"] == "/break-glass/"
+    session.refresh_from_db()
+    assert session.review_outcome == "justified" and session.reviewed_at is not None
+    write = AuditEvent.objects.get(action="write")
+    assert write.object_id == str(session.pk) and write.subject == baby.reference
+    text = client.get("/break-glass/").content.decode()
+    assert f"Break-glass session {session.pk}" in text and "reviewed" in text
+    assert "No session awaits review" in text
+
+
+def test_an_empty_outcome_or_an_unknown_session_is_refused(baby: Person) -> None:  # noqa: F811
+    session = _session(baby)
+    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    empty = client.post("/break-glass/", {"session": session.pk, "outcome": "   "})
+    assert empty.status_code == 400
+    assert "Record the outcome of the review" in empty.content.decode()
+    for bad in ("999999", "x", ""):
+        missing = client.post("/break-glass/", {"session": bad, "outcome": "fine"})
+        assert missing.status_code == 404 and "no break-glass session" in missing.content.decode()
+    session.refresh_from_db()
+    assert session.reviewed_at is None
+    assert not AuditEvent.objects.filter(action="write").exists()
+
+
+def test_a_lead_cannot_review_their_own_session(baby: Person) -> None:  # noqa: F811
+    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
+    session = services.break_glass(lead, baby, "a sentence of reason for opening it")
+    response = _client(lead).post("/break-glass/", {"session": session.pk, "outcome": "fine"})
+    assert response.status_code == 400
+    assert "cannot be reviewed by the person who opened it" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "practitioner"),
+    [
+        (Role.SOCIAL_WORKER, "SW1"),
+        (Role.DATA_PROTECTION_OFFICER, None),
+        (Role.MASH_PRACTITIONER, "MA1"),
+    ],
+)
+def test_break_glass_reviews_are_for_safeguarding_leads(
+    baby: Person,  # noqa: F811
+    role: str,
+    practitioner: str | None,
+) -> None:
+    session = _session(baby)
+    client = _client(_user(role, practitioner))
+    assert client.get("/break-glass/").status_code == 403
+    post = client.post("/break-glass/", {"session": session.pk, "outcome": "fine"})
+    assert post.status_code == 403
+    session.refresh_from_db()
+    assert session.reviewed_at is None
+    assert AuditEvent.objects.filter(action="denied").count() == 2
+    assert Client().get("/break-glass/").status_code == 302
