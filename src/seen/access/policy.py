@@ -18,7 +18,9 @@ reason, at the level a relationship would give, reviewed by a safeguarding lead.
 
 The relationships are found in ONE query (a UNION over caseload, plans, triage, escalations,
 history held, break glass and recorded shares), so a request costs one query for its access
-decision once the user's profile is loaded with the user (seen.access.backends)."""
+decision once the user's profile is loaded with the user (seen.access.backends), and for the
+roles whose relationships run through the child's records (caseload, plans, history held) two
+indexed look-ups of those records first (seen.people.about)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 
 from seen.access.models import BreakGlass, Purpose, Role, Share, StaffProfile
 from seen.core import clock
+from seen.people.about import about_child, child_rows
 
 
 class Level(IntEnum):
@@ -279,7 +282,8 @@ def _kind(queryset: QuerySet, kind: str) -> QuerySet:
 
 
 def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> frozenset[str]:
-    """Every legitimate relationship this user has with the child, in one query."""
+    """Every legitimate relationship this user has with the child, in one query (after, for
+    the roles that need them, the two look-ups of the child's rows)."""
     from seen.facts.models import Conviction, MentalHealth, Plan, ProbationSupervision
     from seen.people.models import Relationship, Responsibility
     from seen.rules.models import Alert
@@ -290,14 +294,11 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
     kinds: set[str] = set()
     if role == Role.ED_CLINICIAN and purpose == Purpose.UNSCHEDULED_CARE:
         kinds.add("presenting")  # as CP-IS: any ED may see the flag of a child in front of it
-    # about the child: its records, its pregnancies, and the pregnancy that became it
-    about = (
-        Q(child__person_id=child.person) | Q(pregnancy__child__person_id=child.person)
-        if child.person
-        else Q(pk__in=[])
-    )
-    if child.pregnancies:
-        about |= Q(pregnancy_id__in=child.pregnancies)
+    # about the child: its records, its pregnancies, and the pregnancy that became it (two
+    # indexed look-ups, made only for the roles whose relationships are found through them)
+    about = Q(pk__in=[])
+    if role in UNIVERSAL | LEAD | HISTORY_HOLDERS:
+        about = about_child(child_rows(child.person, child.pregnancies))
     current = Q(end__isnull=True) | Q(end__gte=today)
     parts: list[QuerySet] = []
     practitioner = profile.practitioner_id

@@ -12,6 +12,7 @@ from django.db.models import Q
 from seen.areas.models import Practitioner
 from seen.core import clock
 from seen.facts.models import Plan
+from seen.people.about import about_child, child_rows
 from seen.people.models import Person, Responsibility
 from seen.rules.models import Alert
 
@@ -41,7 +42,7 @@ class Flags:
 
 def flags_for(child: Person) -> Flags:
     today = clock.today()
-    about = Q(child__person=child) | Q(pregnancy__child__person=child)
+    about = about_child(child_rows(child.pk))
     current = Q(end__isnull=True) | Q(end__gte=today)
     plans = list(
         Plan.objects.filter(about, current, occurred_on__lte=today)

@@ -364,6 +364,9 @@ class Command(BaseCommand):
         os.environ["SEEN_NOW"] = created
         self.stderr.write("bench service: rules …")
         steps["rules"] = round(run_seen(["rules", "run"], database_url=url).seconds, 1)
+        # the planner's statistics, as autovacuum would leave them some minutes after a load
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("ANALYZE")
         return created
 
     def _linkage(self, options: dict[str, Any]) -> None:
