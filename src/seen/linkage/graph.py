@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from seen.people.about import about_child, child_rows
 from seen.people.models import Person, Pregnancy, Relationship
 
 
@@ -91,9 +92,11 @@ def children_of(person: Person) -> list[Link]:
 def adults_around(child: Person) -> list[Link]:
     """Every adult around this child, from relationships to the child or to the pregnancy
     that became the child."""
-    about_child = Q(child__person=child) | Q(pregnancy__child__person=child)
-    relationships = Relationship.objects.filter(about_child).exclude(kind=Relationship.Kind.SIBLING)
-    pregnancies = Pregnancy.objects.filter(child__person=child)
+    rows = child_rows(child.pk)
+    relationships = Relationship.objects.filter(about_child(rows)).exclude(
+        kind=Relationship.Kind.SIBLING
+    )
+    pregnancies = Pregnancy.objects.filter(pk__in=rows.pregnancies)
     return _links(relationships) + _mothers_of_pregnancies(pregnancies)
 
 
