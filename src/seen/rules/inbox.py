@@ -1,13 +1,17 @@
 """What a user owes: the alerts they answer for, for every face (the `alerts` command, the home
-page, the API to come)."""
+page, the alerts inbox and alert page, the alerts API); and who may see and act on one alert
+(`answers_for`, and `alert_access` with the access decision about its child)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from seen.access.models import Role, StaffProfile
+from seen.access.models import Purpose, Role, StaffProfile
+from seen.access.policy import CASE_ROLES, ChildRef, Decision, decide, profile_of
 from seen.core import clock
 from seen.rules.models import Alert
 
@@ -27,6 +31,14 @@ def owed_by(profile: StaffProfile) -> QuerySet[Alert]:
 
 
 UNANSWERED = (Alert.Status.RAISED, Alert.Status.SEEN)
+# what a list of alerts shows of each: its owner, and its child's reference (child_reference)
+RELATED = (
+    "owner_agency",
+    "owner_practitioner",
+    "escalated_to",
+    "child",
+    "pregnancy__child__person",
+)
 
 
 def overdue(alert: Alert, now: datetime | None = None) -> bool:
@@ -40,7 +52,7 @@ def open_owed_by(profile: StaffProfile, limit: int = 200) -> list[Alert]:
     alerts = (
         owed_by(profile)
         .exclude(status=Alert.Status.CLOSED)
-        .select_related("owner_agency", "owner_practitioner", "escalated_to")
+        .select_related(*RELATED)
         .order_by("deadline", "pk")[:limit]
     )
     now = clock.now()
@@ -52,3 +64,189 @@ def audit_subject(alerts: list[Alert]) -> tuple[str, list[str]]:
     one (the subject column holds one person reference), and every child in `disclosed`."""
     children = sorted({a.child_key for a in alerts})
     return (children[0] if len(children) == 1 else ""), children
+
+
+# ---- the inbox's filters ------------------------------------------------------------------------
+
+SHOW = ("open", "overdue", "closed")
+
+
+def owed_shown(profile: StaffProfile, show: str = "open", limit: int = 200) -> list[Alert]:
+    """The alerts a user answers for, as the inbox shows them: `open` (overdue first, then by
+    deadline), `overdue` (past the deadline and unacknowledged, by deadline) or `closed` (the
+    most recently closed first); at most `limit`. Any other `show` is a ValueError."""
+    if show not in SHOW:
+        raise ValueError(f"show one of: {', '.join(SHOW)}")
+    if show == "open":
+        return open_owed_by(profile, limit)
+    related = owed_by(profile).select_related(*RELATED)
+    if show == "overdue":
+        rows = related.filter(status__in=UNANSWERED, deadline__lt=clock.now())
+        return list(rows.order_by("deadline", "pk")[:limit])
+    return list(related.filter(status=Alert.Status.CLOSED).order_by("-closed_at", "-pk")[:limit])
+
+
+def summary(explanation: str, limit: int = 160) -> str:
+    """The first sentence of an explanation, cut at a word to `limit` characters."""
+    first = explanation.strip().split(". ", 1)[0].rstrip(".")
+    if len(first) <= limit:
+        return first + "."
+    return first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+# ---- which child, and who answers --------------------------------------------------------------
+
+
+def child_reference(alert: Alert) -> str:
+    """The child's reference as pages and the audit log name it (seen.casefile.subjects): the
+    born child's `P…`, including a baby born since the alert was raised about its pregnancy,
+    else `U` and the pregnancy's id."""
+    if alert.child_id is not None and alert.child is not None:
+        return alert.child.reference
+    pregnancy = alert.pregnancy
+    if pregnancy is None:
+        return ""
+    if pregnancy.child is not None and pregnancy.child.person is not None:
+        return pregnancy.child.person.reference
+    return f"U{pregnancy.pk}"
+
+
+def child_ref(alert: Alert) -> ChildRef:
+    """What the access decision is asked about: the child, and the pregnancy the alert was
+    raised on (so a relationship recorded before or after the birth both count)."""
+    person = alert.child_id
+    if person is None and alert.pregnancy is not None and alert.pregnancy.child is not None:
+        person = alert.pregnancy.child.person_id
+    return ChildRef(
+        person=person, pregnancies=(alert.pregnancy_id,) if alert.pregnancy_id else ()
+    )
+
+
+def owns(profile: StaffProfile, alert: Alert) -> bool:
+    """The alert's owner: its named practitioner, a member of the team it was routed to (the
+    owner role in the owner agency), or the practitioner it was escalated to."""
+    practitioner = profile.practitioner_id
+    if practitioner is not None and practitioner in (
+        alert.owner_practitioner_id,
+        alert.escalated_to_id,
+    ):
+        return True
+    return (
+        profile.agency_id is not None
+        and profile.agency_id == alert.owner_agency_id
+        and profile.role == alert.owner_role
+    )
+
+
+def answers_for(profile: StaffProfile, alert: Alert) -> bool:
+    """Whether this user answers for the alert (as `owed_by` lists them): its owner (`owns`),
+    or a safeguarding lead, who answers for every alert of the partnership. Answering is not
+    enough to open it: the access decision about the child must allow it too (`alert_access`)."""
+    return profile.role == Role.SAFEGUARDING_LEAD or owns(profile, alert)
+
+
+def owner_allowed_pending_policy(profile: StaffProfile, alert: Alert, purpose: str) -> bool:
+    """INTERIM, until the access policy counts owning an alert as a relationship with its
+    child: the owner of an alert may see and act on it when the access decision alone would
+    refuse them. The policy (seen.access.policy.relationships) gives no relationship to
+    - a member of the team an alert was routed to whose role has no caseload relationship with
+      the child (a health visitor, a GP, a police or probation officer, ...);
+    - the safeguarding lead an alert was routed to when no agency serves the child's area (it
+      counts only alerts escalated to the lead);
+    - a MASH practitioner or safeguarding lead once the alert is closed (it counts open alerts).
+    Only the owner (`owns`, not every safeguarding lead), only in a case role, only with a
+    purpose Seen knows. Every use is audited with this reason."""
+    return (
+        profile.role in CASE_ROLES and purpose in Purpose.values and owns(profile, alert)
+    )
+
+
+OWNER_PENDING_POLICY = "you own this alert (the access policy does not yet count ownership)"
+
+
+@dataclass(frozen=True)
+class AlertAccess:
+    allowed: bool
+    reason: str
+    decision: Decision | None = None
+    owner_only: bool = False  # allowed through owner_allowed_pending_policy alone
+
+
+def alert_access(
+    user: AbstractBaseUser | AnonymousUser | None, alert: Alert, action: str, purpose: str
+) -> AlertAccess:
+    """May this user see (Action.VIEW_CHILD) or act on (Action.ACT_ON_ALERT) this alert? Both
+    that they answer for it and the access decision about its child, for the purpose declared
+    (with the interim exception of `owner_allowed_pending_policy`). Deny by default."""
+    profile = profile_of(user)
+    if profile is None:
+        return AlertAccess(False, "you are not signed in with a role in Seen")
+    if not answers_for(profile, alert):
+        return AlertAccess(
+            False, "this alert is not yours to answer: it is routed to another practitioner or team"
+        )
+    decision = decide(user, action, purpose, child_ref(alert))
+    if decision.allowed:
+        return AlertAccess(True, decision.reason, decision)
+    if owner_allowed_pending_policy(profile, alert, purpose):
+        return AlertAccess(True, OWNER_PENDING_POLICY, decision, owner_only=True)
+    return AlertAccess(False, decision.reason, decision)
+
+
+# ---- what one alert shows -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One fact an alert rests on, as its page shows it: what, when, from which agency."""
+
+    kind: str  # the fact type (seen.rules.world.FACT_TYPES)
+    label: str
+    id: int
+    occurred_on: date | None  # None: the fact is no longer held
+    agency: str
+
+
+def grounds(alert: Alert) -> list[Ground]:
+    """The facts the alert rests on (Alert.facts), one query per kind of fact."""
+    from seen.rules.world import FACT_TYPES
+
+    wanted: dict[str, list[int]] = {}
+    for kind, pk in alert.facts:
+        wanted.setdefault(str(kind), []).append(int(pk))
+    found: dict[tuple[str, int], tuple[date, str]] = {}
+    for kind, ids in wanted.items():
+        model = FACT_TYPES.get(kind)
+        if model is None:
+            continue
+        rows = model._default_manager.filter(pk__in=ids).values_list(
+            "pk", "occurred_on", "agency__name"
+        )
+        found.update({(kind, pk): (on, agency) for pk, on, agency in rows})
+    out = []
+    for kind, pk in alert.facts:
+        model = FACT_TYPES.get(str(kind))
+        label = str(model._meta.verbose_name) if model is not None else str(kind)
+        on, agency = found.get((str(kind), int(pk)), (None, ""))
+        out.append(Ground(str(kind), label.capitalize(), int(pk), on, agency))
+    return out
+
+
+@dataclass(frozen=True)
+class Named:
+    """A person an alert names, by reference (never by name: a shielded record's name stays
+    out of every alert) and the part they play in it."""
+
+    reference: str
+    role: str
+
+
+def people_named(alert: Alert) -> list[Named]:
+    from seen.people.models import Person
+
+    ids = [int(pk) for pk, _ in alert.people]
+    references = dict(Person.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    return [
+        Named(references.get(int(pk), f"person {pk}"), str(role).replace("_", " "))
+        for pk, role in alert.people
+    ]

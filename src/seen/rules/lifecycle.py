@@ -1,5 +1,9 @@
 """An alert's life: raised -> seen -> acknowledged -> action recorded -> closed, each step with
-who and when; and escalation to the safeguarding lead when the deadline passes unacknowledged."""
+who and when; and escalation to the safeguarding lead, by its owner with a reason or by Seen
+when the deadline passes unacknowledged.
+
+Every face (the pages, the API, the commands) takes these steps through these functions; a step
+that cannot be taken raises StepRefused with the reason in words, for the user to read."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 
+from seen.areas.models import Practitioner
 from seen.core import clock
 from seen.rules.models import Alert, AlertEvent
 from seen.rules.routing import safeguarding_lead
@@ -22,8 +27,23 @@ _ORDER: list[str] = [
 ]
 
 
+OUTCOME_MAX = 200  # Alert.outcome
+NOTE_MAX = 5000
+
+
 class StepRefused(ValueError):
     """The step cannot be taken on this alert; the message says why."""
+
+
+def _text(value: str, what: str, limit: int = NOTE_MAX) -> str:
+    """Free text as it is stored: trimmed, of a length the column holds, and without control
+    characters other than line breaks and tabs (PostgreSQL cannot store a NUL)."""
+    text = value.strip()
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in text):
+        raise StepRefused(f"{what} holds a control character: remove it")
+    if len(text) > limit:
+        raise StepRefused(f"{what} must be {limit} characters or fewer")
+    return text
 
 
 def _who(user: User) -> tuple[AuthUser, str]:
@@ -61,6 +81,7 @@ def mark_seen(alert: Alert, user: User) -> AlertEvent | None:
 
 
 def acknowledge(alert: Alert, user: User, note: str = "") -> AlertEvent:
+    note = _text(note, "the note")
     return _step(alert, AlertEvent.Kind.ACKNOWLEDGED, Alert.Status.ACKNOWLEDGED, user, note=note)
 
 
@@ -68,19 +89,60 @@ def record_action(alert: Alert, user: User, action: str, note: str = "") -> Aler
     if action not in AlertEvent.Action.values:
         choices = ", ".join(AlertEvent.Action.values)
         raise StepRefused(f"unknown action {action!r}: one of {choices}")
-    if action == AlertEvent.Action.NO_FURTHER_ACTION and not note.strip():
+    note = _text(note, "the note")
+    if action == AlertEvent.Action.NO_FURTHER_ACTION and not note:
         raise StepRefused("no further action needs a reason")
     return _step(
-        alert, AlertEvent.Kind.ACTION, Alert.Status.ACTIONED, user, note=note.strip(), action=action
+        alert, AlertEvent.Kind.ACTION, Alert.Status.ACTIONED, user, note=note, action=action
     )
 
 
 def close(alert: Alert, user: User, outcome: str) -> AlertEvent:
-    if not outcome.strip():
+    outcome = _text(outcome, "the outcome", OUTCOME_MAX)
+    if not outcome:
         raise StepRefused("closing an alert needs its outcome")
     if not AlertEvent.objects.filter(alert=alert, kind=AlertEvent.Kind.ACTION).exists():
         raise StepRefused("record the action taken before closing the alert")
-    return _step(alert, AlertEvent.Kind.CLOSED, Alert.Status.CLOSED, user, note=outcome.strip())
+    return _step(alert, AlertEvent.Kind.CLOSED, Alert.Status.CLOSED, user, note=outcome)
+
+
+def lead_for(alert: Alert) -> Practitioner | None:
+    """The safeguarding lead an alert goes to: the owning agency's own, else its area's, else
+    the partnership's first (seen.rules.routing.safeguarding_lead)."""
+    agency = alert.owner_agency
+    areas = {agency.area.code} if agency is not None and agency.area is not None else set()
+    return safeguarding_lead(areas, alert.owner_agency_id)
+
+
+def escalate(alert: Alert, user: User, reason: str) -> AlertEvent:
+    """Its owner sends the alert to the safeguarding lead now, saying why. Once: an alert
+    already escalated (by a person or by its deadline) stays with that lead."""
+    person, name = _who(user)
+    reason = _text(reason, "the reason")
+    if not reason:
+        raise StepRefused("escalating an alert needs a reason")
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.status == Alert.Status.CLOSED:
+            raise StepRefused("this alert is closed")
+        if alert.escalated_at is not None:
+            to = alert.escalated_to.name if alert.escalated_to else "the safeguarding lead"
+            raise StepRefused(f"this alert is already escalated to {to}")
+        lead = lead_for(alert)
+        if lead is None:
+            raise StepRefused("the partnership names no safeguarding lead to escalate to")
+        now = clock.now()
+        alert.escalated_at = now
+        alert.escalated_to = lead
+        alert.save(update_fields=["escalated_at", "escalated_to"])
+        return AlertEvent.objects.create(
+            alert=alert,
+            kind=AlertEvent.Kind.ESCALATED,
+            at=now,
+            user=person,
+            by=name,
+            note=f"escalated to {lead.name}: {reason}",
+        )
 
 
 def escalate_overdue() -> list[Alert]:
