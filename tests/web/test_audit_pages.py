@@ -212,7 +212,9 @@ def test_subject_access_is_the_data_protection_officers_alone(
     ):
         response = client.get("/subject-access/", query)
         assert response.status_code == 403 and "Jade" not in response.content.decode()
-    assert AuditEvent.objects.filter(action="denied").count() == 3
+    assert client.get("/subject-access/", {"reference": "P1\x00"}).status_code == 403
+    denied = list(AuditEvent.objects.filter(action="denied").order_by("seq"))
+    assert len(denied) == 4 and denied[-1].object_id == ""  # the raw input is not written
     assert Client().get("/subject-access/").status_code == 302
 
 

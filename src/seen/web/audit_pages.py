@@ -158,7 +158,8 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     decision = decide(request.user, Action.SUBJECT_ACCESS, purpose_of(request))
     reference = request.GET.get("reference", "").strip().upper()
     if not decision.allowed:
-        return _refused(request, "person", decision.reason, object_id=reference[:20])
+        named = reference if PERSON_REFERENCE.match(reference) else ""  # never raw input
+        return _refused(request, "person", decision.reason, object_id=named)
     context: dict[str, Any] = {"reference": reference, "error": "", "report": None}
     if "reference" not in request.GET:
         return render(request, "web/audit_subject_access.html", context)
