@@ -1,15 +1,77 @@
-"""Who may use the record routes (merged into tests/access/test_matrix.py)."""
+"""Who may use the record routes (merged into tests/access/test_matrix.py).
+
+The pages: the matrix GETs a route as Django writes it, and `str.format` does not fill a path
+converter (`<str:reference>`), so the page is asked about a child named "<str:reference>": 404
+for everyone signed in, sign-in for the rest. The real decision (403 without a relationship,
+200 with one, 302 signed out) is tested in tests/web/test_record_pages.py.
+
+The API: the matrix world's child is in each body; no role has a relationship with it, so every
+signed-in user is refused (403) and the signed-out get 401. An extract is submitted by the
+system administrator only (Action.ADMINISTER, for now): the matrix sends no file, which is a 400
+for the administrator and a 403 for everyone else."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+ANONYMOUS = "anonymous"
+ADMINISTRATOR = "system_administrator"
+
+
+def _page(who: str) -> int:
+    return 302 if who == ANONYMOUS else 404
+
+
+def _api(who: str) -> int:
+    return 401 if who == ANONYMOUS else 403
+
+
+def _extract(who: str) -> int:
+    return 401 if who == ANONYMOUS else 400 if who == ADMINISTRATOR else 403
+
+
 # (method, route) -> who -> the status the policy gives
-MATRIX: dict[tuple[str, str], Callable[[str], int]] = {}
-# route suffix -> the JSON body a POST is sent with
-BODIES: dict[str, dict[str, Any]] = {}
+MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
+    ("GET", "children/<str:reference>/contacts/new/"): _page,
+    ("GET", "children/<str:reference>/assessments/new/"): _page,
+    ("GET", "children/<str:reference>/was-not-brought/new/"): _page,
+    ("GET", "children/<str:reference>/injuries/new/"): _page,
+    # "<int:fact_id>" is not a number: no route matches, for anyone
+    ("GET", "children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/"): lambda who: 404,
+    ("POST", "api/facts/contacts"): _api,
+    ("POST", "api/facts/assessments"): _api,
+    ("POST", "api/facts/was-not-brought"): _api,
+    ("POST", "api/facts/injuries"): _api,
+    ("POST", "api/facts/extracts"): _extract,
+}
+# route suffix -> the JSON body a POST is sent with (the child filled in by extend)
+BODIES: dict[str, dict[str, Any]] = {
+    "facts/contacts": {
+        "occurred_on": "2025-06-12",
+        "kind": "new_birth",
+        "mother_seen": "yes",
+        "father_seen": "no",
+        "father_not_seen_reason": "at work",
+    },
+    "facts/assessments": {
+        "occurred_on": "2025-05-01",
+        "father_involved": "yes",
+        "mother_checks_done": "yes",
+        "father_checks_done": "yes",
+    },
+    "facts/was-not-brought": {"occurred_on": "2025-06-12", "service": "gp"},
+    "facts/injuries": {
+        "occurred_on": "2025-06-12",
+        "kind": "bruise",
+        "body_site": "arm",
+        "mobility": "non_mobile",
+        "explanation": "none given",
+    },
+}
 
 
 def extend(world: dict[str, Any]) -> None:
-    """Add what these routes need to the matrix's world (keys their routes name)."""
+    """Name the world's child in every body (the dicts are shared with the matrix's BODIES)."""
+    for body in BODIES.values():
+        body["child"] = world["reference"]
