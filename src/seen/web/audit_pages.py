@@ -386,7 +386,7 @@ def _review(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("children/<reference>/who-looked/", who_looked, name="who-looked"),
+    path("children/<str:reference>/who-looked/", who_looked, name="who-looked"),
     path("subject-access/", subject_access, name="subject-access"),
     path("break-glass/", break_glass_reviews, name="break-glass-reviews"),
 ]

@@ -18,7 +18,7 @@ def _only(*roles: str) -> Callable[[str], int]:
 
 # (method, route) -> who -> the status the policy gives
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
-    ("GET", "children/<reference>/who-looked/"): _only(
+    ("GET", "children/<str:reference>/who-looked/"): _only(
         Role.SAFEGUARDING_LEAD, Role.DATA_PROTECTION_OFFICER
     ),
     ("GET", "subject-access/"): _only(Role.DATA_PROTECTION_OFFICER),  # the form
