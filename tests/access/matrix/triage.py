@@ -1,15 +1,28 @@
-"""Who may use the triage routes (merged into tests/access/test_matrix.py)."""
+"""Who may use the triage routes (merged into tests/access/test_matrix.py): MASH triage of a
+child is for a MASH practitioner with a contact about the child under triage in their MASH, or
+a safeguarding lead the child's alert was escalated to, at the household level (lawful basis
+recorded). In the matrix's world no one has a relationship with the child."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+
+def _no_relationship(who: str) -> int:
+    """Signed out: to sign in; every account is refused (no role, no case role, or no
+    relationship with the world's child)."""
+    return 302 if who == "anonymous" else 403
+
+
 # (method, route) -> who -> the status the policy gives
-MATRIX: dict[tuple[str, str], Callable[[str], int]] = {}
+MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
+    ("GET", "children/<str:reference>/triage/"): _no_relationship,
+}
 # route suffix -> the JSON body a POST is sent with
 BODIES: dict[str, dict[str, Any]] = {}
 
 
 def extend(world: dict[str, Any]) -> None:
-    """Add what these routes need to the matrix's world (keys their routes name)."""
+    """Add what these routes need to the matrix's world (keys their routes name): the world's
+    child is `reference` already."""

@@ -1,0 +1,141 @@
+"""The MASH triage page: shown to MASH with the child's contact under triage (and the basis
+recorded), refused and audited otherwise; open, mark each check done with its result, and the
+decision refused until every check is done; a bad POST is a 400 with an error summary."""
+
+# ruff: noqa: F811  (the fixtures imported from tests.triage.fixtures are parameters)
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from seen.access.models import Role
+from seen.audit.models import AuditEvent
+from seen.people.models import Person
+from seen.triage.models import Triage
+from tests.access.test_policy import _user
+from tests.triage.fixtures import baby, mash, under_triage  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _url(baby: Person) -> str:
+    return f"/children/{baby.reference}/triage/"
+
+
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:
+    response = Client().get(_url(baby))
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_mash_sees_the_triage_and_the_read_is_audited(baby: Person, mash: Any) -> None:
+    response = _client(mash).get(_url(baby))
+    assert response.status_code == 200
+    assert "Open a triage" in response.content.decode()
+    event = AuditEvent.objects.filter(action="read", object_type="triage").get()
+    assert event.subject == baby.reference and event.purpose == "mash_triage"
+
+
+@pytest.mark.parametrize(
+    ("role", "practitioner"),
+    [(Role.HEALTH_VISITOR, "HV1"), (Role.SOCIAL_WORKER, "SW1"), (Role.MASH_PRACTITIONER, "MA1")],
+)
+def test_others_are_refused_and_the_refusal_is_audited(
+    baby: Person, role: str, practitioner: str
+) -> None:
+    """A health visitor may not triage; the lead social worker is not MASH; MASH with no
+    contact under triage has no relationship."""
+    client = _client(_user(role, practitioner))
+    assert client.get(_url(baby)).status_code == 403
+    assert client.post(_url(baby), {"step": "open"}).status_code == 403
+    assert AuditEvent.objects.filter(action="denied", subject=baby.reference).count() == 2
+    assert not Triage.objects.exists()
+
+
+def test_mash_without_the_lawful_basis_is_told_to_record_it(baby: Person) -> None:
+    under_triage(baby)
+    response = _client(_user(Role.MASH_PRACTITIONER, "MA1")).get(_url(baby))
+    assert response.status_code == 403 and "lawful basis" in response.content.decode()
+
+
+def test_an_unknown_child_is_a_404(mash: Any) -> None:
+    assert _client(mash).get("/children/P99999999/triage/").status_code == 404
+    assert _client(mash).get("/children/nonsense/triage/").status_code == 404
+
+
+def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: Any) -> None:
+    client = _client(mash)
+    opened = client.post(_url(baby), {"step": "open"})
+    assert opened.status_code == 303 and opened["Location"] == _url(baby)
+    page = client.get(_url(baby)).content.decode()
+    assert "Triage opened" in page and page.count("To do") == 16 and "Quillbrook" in page
+    refused = client.post(
+        _url(baby), {"step": "decide", "decision": "child_in_need", "reason": "the father"}
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "There is a problem" in text
+    assert "Still to do: Police in Quarry Vale" in text and "Police in Quillbrook" in text
+    triage = Triage.objects.get()
+    assert not triage.decided
+    for check in triage.checks.all():
+        done = client.post(
+            _url(baby),
+            {"step": "check", "check": str(check.pk), f"result-{check.pk}": "nothing held"},
+        )
+        assert done.status_code == 303
+    decided = client.post(
+        _url(baby), {"step": "decide", "decision": "child_in_need", "reason": "the father"}
+    )
+    assert decided.status_code == 303
+    triage.refresh_from_db()
+    assert triage.decision == "child_in_need" and triage.reason == "the father"
+    page = client.get(_url(baby)).content.decode()
+    assert "Child in need assessment (section 17)" in page
+    writes = AuditEvent.objects.filter(action="write", subject=baby.reference)
+    assert writes.count() == 1 + 16 + 1
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"step": "wander"}, "Choose what to do"),
+        ({"step": "check", "check": "x"}, "Choose a check"),
+        ({"step": "check", "check": "999999"}, "Choose a check"),
+        ({"step": "decide"}, "Open a triage first"),
+    ],
+)
+def test_a_bad_post_is_a_400_with_an_error_summary(
+    baby: Person, mash: Any, form: dict[str, str], message: str
+) -> None:
+    client = _client(mash)
+    if form["step"] == "check":
+        client.post(_url(baby), {"step": "open"})
+    response = client.post(_url(baby), form)
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in text and message in text
+
+
+def test_a_check_needs_its_result(baby: Person, mash: Any) -> None:
+    client = _client(mash)
+    client.post(_url(baby), {"step": "open"})
+    check = Triage.objects.get().checks.first()
+    assert check is not None
+    response = client.post(_url(baby), {"step": "check", "check": str(check.pk)})
+    assert response.status_code == 400 and "Write the result" in response.content.decode()
+    check.refresh_from_db()
+    assert not check.done
+
+
+def test_the_page_needs_no_javascript(baby: Person, mash: Any) -> None:
+    client = _client(mash)
+    client.post(_url(baby), {"step": "open"})
+    text = client.get(_url(baby)).content.decode()
+    assert "<script" not in text and 'method="post"' in text
