@@ -1,22 +1,28 @@
 """The child look-up for universal and unscheduled care: a child's flags and whom to call, at
 the FLAG level, never the detail. An ED look-up of a flagged child tells the lead practitioner.
-And the aggregates strategic leaders see, small numbers suppressed."""
+A child's case file at the level the access decision gives (the same service as the child
+page, seen.casefile.childfile). And the aggregates strategic leaders see, small numbers
+suppressed."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema
-from pydantic import StringConstraints
+from ninja.errors import HttpError
+from pydantic import Field, StringConstraints
 
 from seen.access.models import Role
-from seen.access.policy import Action, ChildRef, profile_of
+from seen.access.policy import Action, ChildRef, Level, profile_of
 from seen.access.services import notify_lead_of_unscheduled_view
 from seen.api.access import audit, require
 from seen.casefile.aggregates import SMALL_NUMBER, alert_counts
+from seen.casefile.childfile import CaseFile, case_file
 from seen.casefile.flags import flags_for
+from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.people.models import Person
 
 router = Router(tags=["children"])
@@ -101,3 +107,173 @@ def alert_aggregates(request: HttpRequest) -> AggregatesOut:
     return AggregatesOut(
         suppressed_below=SMALL_NUMBER, alerts=[AlertCountsOut(**vars(r)) for r in rows]
     )
+
+
+class Error(Schema):
+    detail: str
+
+
+class SeenOut(Schema):
+    status: str = Field(description="seen, not seen, or not known (a gap)")
+    on: date | None
+    by: str
+    why_not: str
+
+
+class PersonAroundOut(Schema):
+    reference: str | None = Field(description="the person page's reference; none if unlinked")
+    kinds: list[str]
+    names: list[str] = Field(description="as recorded; [shielded] without clearance")
+    dob: str | None
+    addresses: list[str]
+    areas: list[str]
+    recorded_by: list[str]
+    seen: SeenOut
+
+
+class ProgrammeOut(Schema):
+    ref: str
+    programme: str
+    person: str
+    events: list[tuple[date, str]]
+    engagement: str
+
+
+class PlanOut(Schema):
+    id: int
+    kind: str
+    start: date
+    end: date | None
+    category: str
+    lead: str
+    key_worker: str
+    review_date: date | None
+    agency: str
+    current: bool
+    programmes: list[ProgrammeOut]
+
+
+class AlertStepOut(Schema):
+    at: datetime
+    kind: str
+    by: str
+    note: str
+
+
+class AlertOut(Schema):
+    id: int
+    rule: str
+    severity: str
+    status: str
+    open: bool
+    explanation: str
+    raised_at: datetime
+    deadline: datetime
+    owner: str
+    escalated_to: str
+    outcome: str
+    steps: list[AlertStepOut]
+
+
+class EntryOut(Schema):
+    on: date
+    type: str
+    what: str
+    detail: str
+    about: str
+    agency: str
+    area: str
+
+
+class CaseFileOut(Schema):
+    reference: str
+    unborn: bool
+    level: str = Field(description="flag or household: what the access decision allows")
+    reason: str
+    needs_basis: bool = Field(description="household detail needs the lawful basis recorded")
+    flags: list[str]
+    call: list[ContactOut]
+    names: list[str]
+    dob: date | None
+    expected: date | None
+    areas: list[str]
+    responsible: list[ContactOut]
+    people: list[PersonAroundOut]
+    plans: list[PlanOut]
+    programmes: list[ProgrammeOut]
+    alerts: list[AlertOut]
+    timeline: list[EntryOut]
+
+
+def _case_file_out(file: CaseFile, needs_basis: bool) -> CaseFileOut:
+    return CaseFileOut(
+        reference=file.reference,
+        unborn=file.unborn,
+        level="household" if file.level >= Level.HOUSEHOLD else "flag",
+        reason=file.reason,
+        needs_basis=needs_basis,
+        flags=file.flags.kinds,
+        call=[ContactOut(**vars(c)) for c in file.flags.call],
+        names=file.names,
+        dob=file.dob,
+        expected=file.expected,
+        areas=file.areas,
+        responsible=[ContactOut(**vars(c)) for c in file.responsible],
+        people=[
+            PersonAroundOut(
+                reference=p.reference,
+                kinds=p.kinds,
+                names=p.names,
+                dob=p.dob,
+                addresses=p.addresses,
+                areas=p.areas,
+                recorded_by=p.recorded_by,
+                seen=SeenOut(**vars(p.seen)),
+            )
+            for p in file.people
+        ],
+        plans=[
+            PlanOut(
+                **{k: v for k, v in vars(plan).items() if k != "programmes"},
+                programmes=[ProgrammeOut(**vars(g)) for g in plan.programmes],
+            )
+            for plan in file.plans
+        ],
+        programmes=[ProgrammeOut(**vars(g)) for g in file.programmes],
+        alerts=[
+            AlertOut(
+                **{k: v for k, v in vars(a).items() if k != "steps"},
+                steps=[AlertStepOut(**vars(s)) for s in a.steps],
+            )
+            for a in file.alerts
+        ],
+        timeline=[EntryOut(**vars(e)) for e in file.timeline],
+    )
+
+
+@router.get(
+    "/{reference}",
+    response={200: CaseFileOut, 401: Error, 403: Error, 404: Error},
+    summary="A child's case file",
+)
+def child_case_file(request: HttpRequest, reference: str) -> CaseFileOut:
+    """The child (P… born, U… unborn) at the level the access decision gives: at the flag level
+    the flags and whom to call; at the household level the people around the baby, plans and
+    programmes, alerts and the timeline. Shielded values are replaced without clearance."""
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as missing:
+        raise HttpError(404, str(missing)) from None
+    decision = require(
+        request, Action.VIEW_CHILD, subject.ref, object_type="child", object_id=subject.reference
+    )
+    file = case_file(subject, decision, request.user)
+    audit(
+        request,
+        "read",
+        "child",
+        subject.reference,
+        subject=subject.reference if subject.person is not None else "",
+        disclosed=file.disclosed(),
+    )
+    return _case_file_out(file, decision.needs_basis)

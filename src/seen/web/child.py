@@ -1,7 +1,290 @@
-"""(being built)"""
+"""The child page (/children/<reference>/): the case file at the level the access decision gives
+(seen.casefile.childfile, the same service as `GET /api/children/{reference}`).
+
+- HOUSEHOLD: the people around the baby (each seen or not, and when; "not known" shown as a
+  gap), plans and programmes with engagement, alerts with their explanations and lifecycle, and
+  the timeline of facts across agencies and areas with their source.
+- FLAG: the flags and whom to call; when the decision needs a lawful basis first, a form to
+  record it (POST basis/).
+- no relationship: a 403 page that says why and offers break glass with a reason (POST
+  break-glass/).
+Every read, write and refusal is audited; shielded values never reach the page without
+clearance. A born child is P…, an unborn one U… (seen.casefile.subjects)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
+from urllib.parse import urlencode
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.http import require_http_methods
+
+from seen.access import auditing
+from seen.access.models import Purpose, Share
+from seen.access.policy import CASE_ROLES, Action, Decision, decide, profile_of
+from seen.access.services import AccessRefused, break_glass, record_basis
+from seen.casefile.childfile import case_file
+from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
+
+# the other page families' child pages, linked only once their URL names exist
+RECORD_PAGES: list[tuple[str, str]] = [
+    ("record-contact", "Record a contact"),
+    ("record-assessment", "Record an assessment"),
+    ("record-was-not-brought", "Record a was-not-brought"),
+    ("record-injury", "Record an injury observation"),
+    ("plans", "Plans and programmes"),
+    ("triage", "MASH triage"),
+    ("conference", "Record a conference"),
+    ("who-looked", "Who has looked at this child"),
+]
+
+
+def sentence(text: Any) -> str:
+    """A phrase as the start of a sentence (Jinja's capitalize would lower the rest: "MASH")."""
+    words = str(text)
+    return words[:1].upper() + words[1:]
+
+
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render one of these pages, with the helpers their templates use."""
+    return render(request, template, {"sentence": sentence, **context}, status=status)
+
+
+def purpose_of(request: HttpRequest) -> str:
+    return request.POST.get("purpose") or request.GET.get("purpose") or Purpose.DIRECT_CARE
+
+
+def link_to(name: str, *args: Any) -> str | None:
+    """The address of another family's page, or None while that page does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def alert_link(alert_id: int) -> str:
+    return link_to("alert", alert_id) or f"/alerts/{alert_id}/"
+
+
+def person_link(reference: str) -> str:
+    return link_to("person", reference) or f"/people/{reference}/"
+
+
+def _audit(
+    request: HttpRequest, action: str, object_type: str, reference: str, **fields: Any
+) -> None:
+    auditing.audit(
+        request.user,
+        "page",
+        purpose_of(request),
+        action,
+        object_type,
+        reference,
+        subject=reference if reference.startswith("P") else "",
+        **fields,
+    )
+
+
+def _here(subject: Subject, purpose: str, **query: str) -> str:
+    params = {k: v for k, v in {"purpose": purpose, **query}.items() if v}
+    if params.get("purpose") == Purpose.DIRECT_CARE:
+        params.pop("purpose")
+    url = reverse("child", args=[subject.reference])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _signed_in(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if profile_of(request.user) is None:
+        return render(request, "web/no_role.html", status=403)
+    return None
+
+
+def _not_found(request: HttpRequest, error: NoSuchChild) -> HttpResponse:
+    return page(request, "web/child_not_found.html", {"message": str(error)}, status=404)
+
+
+def _refused(
+    request: HttpRequest,
+    subject: Subject,
+    decision: Decision,
+    *,
+    error: str = "",
+    reason_text: str = "",
+    status: int = 403,
+) -> HttpResponse:
+    profile = profile_of(request.user)
+    may_break_glass = bool(
+        profile and profile.role in CASE_ROLES and subject.person is not None
+    )
+    context = {
+        "subject": subject,
+        "reason": decision.reason,
+        "purpose": purpose_of(request),
+        "may_break_glass": may_break_glass,
+        "error": error,
+        "reason_text": reason_text,
+    }
+    return page(request, "web/child_refused.html", context, status=status)
+
+
+def _page(
+    request: HttpRequest,
+    subject: Subject,
+    decision: Decision,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    file = case_file(subject, decision, request.user)
+    purpose = purpose_of(request)
+    _audit(request, "read", "child", subject.reference, disclosed=file.disclosed())
+    links = [
+        (url, text)
+        for name, text in RECORD_PAGES
+        if (url := link_to(name, subject.reference)) is not None
+    ]
+    context = {
+        "file": file,
+        "subject": subject,
+        "decision": decision,
+        "purpose": purpose,
+        "purposes": [(p.value, p.label) for p in Purpose if p not in _NOT_CASE_PURPOSES],
+        "bases": [(b.value, b.label) for b in Share.Basis],
+        "can_record_basis": decision.needs_basis and subject.person is not None,
+        "errors": errors or {},
+        "values": values or {},
+        "done": request.GET.get("done", ""),
+        "links": links,
+        "alert_link": alert_link,
+        "person_link": person_link,
+    }
+    return page(request, "web/child.html", context, status=status)
+
+
+_NOT_CASE_PURPOSES = {Purpose.STRATEGIC, Purpose.ADMINISTRATION, Purpose.AUDIT}
+
+
+def child_page(request: HttpRequest, reference: str) -> HttpResponse:
+    if (early := _signed_in(request)) is not None:
+        return early
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as error:
+        return _not_found(request, error)
+    decision = decide(request.user, Action.VIEW_CHILD, purpose_of(request), subject.ref)
+    if not decision.allowed:
+        _audit(
+            request, "denied", "child", subject.reference, outcome="denied", reason=decision.reason
+        )
+        return _refused(request, subject, decision)
+    return _page(request, subject, decision)
+
+
+@require_http_methods(["GET", "POST"])
+def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the lawful basis for seeing the household (POST; a GET leads back to the page)."""
+    if (early := _signed_in(request)) is not None:
+        return early
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as error:
+        return _not_found(request, error)
+    purpose = purpose_of(request)
+    if request.method != "POST":
+        return HttpResponseRedirect(_here(subject, purpose), status=303)
+    decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
+    if not decision.allowed:
+        _audit(
+            request, "denied", "share", subject.reference, outcome="denied", reason=decision.reason
+        )
+        return _refused(request, subject, decision)
+    if not decision.needs_basis:
+        return HttpResponseRedirect(_here(subject, purpose), status=303)
+    basis = request.POST.get("basis", "")
+    why = request.POST.get("why_no_consent", "")
+    values = {"basis": basis, "why_no_consent": why}
+    errors: dict[str, str] = {}
+    if subject.person is None:
+        errors["basis"] = (
+            "a lawful basis cannot yet be recorded for an unborn child; ask the safeguarding lead"
+        )
+    elif basis not in Share.Basis.values:
+        errors["basis"] = "Select the lawful basis for the share"
+    elif "\x00" in why:
+        errors["why_no_consent"] = "The reason contains a character Seen cannot store"
+    elif basis == Share.Basis.SAFEGUARDING and len(why.strip()) < 10:
+        errors["why_no_consent"] = (
+            "Say why consent was not sought (for example, seeking it would place the child at "
+            "risk)"
+        )
+    if not errors and subject.person is not None:
+        try:
+            share = record_basis(request.user, subject.person, purpose, basis, why)
+        except AccessRefused as refused:
+            errors["basis"] = str(refused)
+        else:
+            _audit(
+                request,
+                "write",
+                "share",
+                subject.reference,
+                disclosed={"share": share.pk, "basis": basis},
+            )
+            return HttpResponseRedirect(_here(subject, purpose, done="basis"), status=303)
+    return _page(request, subject, decision, errors=errors, values=values, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
+    """Open time-limited access without a relationship, on a stated reason (POST)."""
+    if (early := _signed_in(request)) is not None:
+        return early
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as missing:
+        return _not_found(request, missing)
+    purpose = purpose_of(request)
+    if request.method != "POST":
+        return HttpResponseRedirect(_here(subject, purpose), status=303)
+    decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
+    if decision.allowed:  # nothing to open
+        return HttpResponseRedirect(_here(subject, purpose), status=303)
+    reason = request.POST.get("reason", "")
+    error = ""
+    if subject.person is None:
+        error = "break glass cannot yet be opened for an unborn child; ask the safeguarding lead"
+    elif "\x00" in reason:
+        error = "The reason contains a character Seen cannot store"
+    else:
+        try:
+            session = break_glass(request.user, subject.person, reason)
+        except AccessRefused as refused:
+            error = str(refused)
+        else:
+            _audit(
+                request,
+                "write",
+                "break_glass",
+                subject.reference,
+                disclosed={"break_glass": session.pk, "reason": session.reason},
+            )
+            return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
+    _audit(request, "denied", "break_glass", subject.reference, outcome="denied", reason=error)
+    profile = profile_of(request.user)
+    status = 400 if profile and profile.role in CASE_ROLES else 403
+    return _refused(request, subject, decision, error=error, reason_text=reason, status=status)
+
+
+urlpatterns = [
+    path("children/<str:reference>/", child_page, name="child"),
+    path("children/<str:reference>/basis/", child_basis, name="child-basis"),
+    path("children/<str:reference>/break-glass/", child_break_glass, name="child-break-glass"),
+]

@@ -1,7 +1,220 @@
-"""(being built)"""
+"""The person page (/people/<reference>/): an adult, seen through the children around them
+(seen.access.policy.decide_person; seen.casefile.personfile). Each child is shown at the
+viewer's own decision for it; the adult's history and source records at the household level;
+identity decisions about the adult's records (confirm, reject, split, each with a reason,
+seen.linkage.decisions) for those allowed to decide links (MASH, safeguarding leads), POST
+links/. Every read, write and refusal is audited."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
+from urllib.parse import urlencode
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+
+from seen.access import auditing
+from seen.access.models import Purpose
+from seen.access.policy import Action, Level, PersonDecision, decide, decide_person, profile_of
+from seen.casefile.personfile import (
+    NoSuchPerson,
+    PersonFile,
+    is_a_child,
+    person_file,
+    resolve_person,
+)
+from seen.linkage import decisions
+from seen.people.models import Person
+from seen.web.child import alert_link, link_to, page
+
+DECISIONS = {
+    "confirm": "Confirm: the same person",
+    "reject": "Reject: not the same person",
+    "split": "Split: this record is not this person",
+}
+
+
+def purpose_of(request: HttpRequest) -> str:
+    return request.POST.get("purpose") or request.GET.get("purpose") or Purpose.DIRECT_CARE
+
+
+def _audit(
+    request: HttpRequest, action: str, object_type: str, object_id: str, **fields: Any
+) -> None:
+    auditing.audit(
+        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
+    )
+
+
+def _start(request: HttpRequest, reference: str) -> HttpResponse | Person:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if profile_of(request.user) is None:
+        return render(request, "web/no_role.html", status=403)
+    try:
+        return resolve_person(reference)
+    except NoSuchPerson as error:
+        return page(request, "web/person_not_found.html", {"message": str(error)}, status=404)
+
+
+def _refused(request: HttpRequest, person: Person, decision: PersonDecision) -> HttpResponse:
+    _audit(
+        request,
+        "denied",
+        "person",
+        person.reference,
+        subject=person.reference,
+        outcome="denied",
+        reason=decision.reason,
+    )
+    return page(request, "web/person_refused.html", {"reason": decision.reason}, status=403)
+
+
+def _may_decide(request: HttpRequest, decision: PersonDecision) -> bool:
+    return (
+        decision.level >= Level.HOUSEHOLD
+        and decide(request.user, Action.DECIDE_LINKS, purpose_of(request)).allowed
+    )
+
+
+def _render(
+    request: HttpRequest,
+    person: Person,
+    decision: PersonDecision,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_decide = _may_decide(request, decision)
+    file: PersonFile = person_file(person, decision, request.user, with_pairs=can_decide)
+    _audit(
+        request,
+        "read",
+        "person",
+        person.reference,
+        subject=person.reference,
+        subjects=[c.reference for c in file.children if c.reference],
+        disclosed=file.disclosed(),
+    )
+    context = {
+        "file": file,
+        "purpose": purpose_of(request),
+        "can_decide": can_decide,
+        "choices": DECISIONS,
+        "errors": errors or {},
+        "values": values or {},
+        "done": request.GET.get("done", ""),
+        "child_link": lambda ref: link_to("child", ref) or f"/children/{ref}/",
+        "alert_link": alert_link,
+    }
+    return page(request, "web/person.html", context, status=status)
+
+
+def person_page(request: HttpRequest, person_reference: str) -> HttpResponse:
+    started = _start(request, person_reference)
+    if isinstance(started, HttpResponse):
+        return started
+    person = started
+    decision = decide_person(request.user, purpose_of(request), person.pk)
+    if not decision.allowed and not decision.children and is_a_child(person):
+        return HttpResponseRedirect(reverse("child", args=[person.reference]))
+    if not decision.allowed:
+        return _refused(request, person, decision)
+    return _render(request, person, decision)
+
+
+def _parse_record(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+@require_http_methods(["GET", "POST"])
+def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
+    """Confirm, reject or split a link of this person's records, with a reason (POST)."""
+    started = _start(request, person_reference)
+    if isinstance(started, HttpResponse):
+        return started
+    person = started
+    here = reverse("person", args=[person.reference])
+    purpose = purpose_of(request)
+    query = f"?{urlencode({'purpose': purpose})}" if purpose != Purpose.DIRECT_CARE else ""
+    if request.method != "POST":
+        return HttpResponseRedirect(here + query, status=303)
+    decision = decide_person(request.user, purpose, person.pk)
+    if not decision.allowed:
+        return _refused(request, person, decision)
+    if not _may_decide(request, decision):
+        reason = decide(request.user, Action.DECIDE_LINKS, purpose).reason
+        if decision.level < Level.HOUSEHOLD:
+            reason = "identity decisions need the household level of this person's children"
+        _audit(
+            request,
+            "denied",
+            "clerical_decision",
+            "",
+            subject=person.reference,
+            outcome="denied",
+            reason=reason,
+        )
+        return page(request, "web/person_refused.html", {"reason": reason}, status=403)
+    form = request.POST
+    values = {k: form.get(k, "") for k in ("decision", "record", "other", "reason")}
+    errors: dict[str, str] = {}
+    kind = values["decision"]
+    record = _parse_record(values["record"])
+    other = _parse_record(values["other"])
+    file = person_file(person, decision, request.user, with_pairs=True)
+    mine = {r.id for r in file.records}
+    partners = {(p.mine, p.other.id) for p in file.pairs}
+    if kind not in DECISIONS:
+        errors["decision"] = "Select confirm, reject or split"
+    elif record is None or record not in mine:
+        errors["decision"] = "Choose one of this person's records"
+    elif kind in ("confirm", "reject") and not (
+        other is not None and other != record and (other in mine or (record, other) in partners)
+    ):
+        errors["decision"] = (
+            "Choose the record to compare it with: another of this person's records or a "
+            "possible match"
+        )
+    reason = values["reason"]
+    if not reason.strip():
+        errors["reason"] = "Give the reason for the decision"
+    elif "\x00" in reason or len(reason) > 2000:
+        errors["reason"] = "The reason must be at most 2000 characters of text"
+    if not errors:
+        user = request.user if request.user.is_authenticated else None
+        try:
+            if kind == "split":
+                made = decisions.split(record or 0, user=user, reason=reason)
+            elif kind == "confirm":
+                made = decisions.confirm(record or 0, other or 0, user=user, reason=reason)
+            else:
+                made = decisions.reject(record or 0, other or 0, user=user, reason=reason)
+        except decisions.DecisionRefused as refused:
+            errors["decision"] = str(refused)
+        else:
+            _audit(
+                request,
+                "write",
+                "clerical_decision",
+                str(made.pk),
+                subject=person.reference,
+                disclosed={"decision": kind, "records": [r for r in (record, other) if r]},
+            )
+            target = reverse("person", args=[resolve_person(person.reference).reference])
+            done = {"done": kind}
+            if purpose != Purpose.DIRECT_CARE:
+                done["purpose"] = purpose
+            return HttpResponseRedirect(f"{target}?{urlencode(done)}", status=303)
+    return _render(request, person, decision, errors=errors, values=values, status=400)
+
+
+urlpatterns = [
+    # the argument is not "reference" (the child's, in the access matrix's world)
+    path("people/<str:person_reference>/", person_page, name="person"),
+    path("people/<str:person_reference>/links/", person_links, name="person-links"),
+]

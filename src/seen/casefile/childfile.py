@@ -1,0 +1,835 @@
+"""A child's case file, assembled once for every face (the child page and
+`GET /api/children/{reference}`): the people around the baby, each with whether and when a
+practitioner has seen them ("not known" is a gap, shown as one); the plans and their programmes
+with engagement; the alerts with their explanations and lifecycle; and a timeline of facts
+across agencies and areas, each with its source.
+
+What is assembled follows the access decision: at the FLAG level only the flags and whom to
+call (seen.casefile.flags); the household only at the HOUSEHOLD level. Shielded addresses and
+records are replaced before anything leaves this module (`Shielding`, over
+seen.access.shielding): a shielded address is hidden wherever the same address is held, so
+another agency's copy of a refuge's postcode cannot leak it.
+
+The family is read through seen.rules.world.World for the child's scope (the same reading the
+rules make), plus a fixed number of queries for names, addresses, practitioners, shields and
+alerts: the number of queries does not grow with the size of the family or the partnership."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol, cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model, Q
+
+from seen.access.policy import Decision, Level
+from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
+from seen.areas.models import Area, Practitioner
+from seen.casefile.flags import PLAN_FLAGS, Contact, Flags, flags_for
+from seen.casefile.subjects import Subject
+from seen.core import clock
+from seen.facts import models as facts
+from seen.people.models import Relationship, Residence, Responsibility, SourceRecord
+from seen.rules.models import Alert
+from seen.rules.world import FACT_TYPES, Fact, Scope, World
+
+Viewer = AbstractBaseUser | AnonymousUser | None
+
+KIND_LABELS: dict[str, str] = {
+    Relationship.Kind.BIRTH_MOTHER: "mother",
+    Relationship.Kind.BIRTH_FATHER: "father",
+    Relationship.Kind.MOTHERS_PARTNER: "mother's partner",
+    Relationship.Kind.HOUSEHOLD_ADULT: "household adult",
+    Relationship.Kind.MALE_CARER: "male carer",
+}
+KIND_ORDER = list(KIND_LABELS)
+# the fact columns that name a person, in the order that says whom a fact is about
+ABOUT = ("child", "subject", "victim", "perpetrator", "father")
+# facts about an adult that are their history (shown at the household level); an adult's other
+# facts appear only when they are about this child
+ADULT_HISTORY = frozenset(
+    {
+        "policeincident",
+        "conviction",
+        "findingoffact",
+        "probationsupervision",
+        "maraccase",
+        "mentalhealth",
+        "careleaverstatus",
+        "programmeevent",
+        "edattendance",
+    }
+)
+FACT_NAMES: dict[str, str] = {
+    "birth": "Birth",
+    "neonatalstay": "Neonatal stay",
+    "contact": "Contact",
+    "appointment": "Appointment",
+    "injury": "Injury",
+    "referral": "Referral",
+    "edattendance": "ED attendance",
+    "policeincident": "Police incident",
+    "conviction": "Conviction",
+    "findingoffact": "Finding of fact",
+    "probationsupervision": "Probation",
+    "maraccase": "MARAC",
+    "mentalhealth": "Mental health",
+    "plan": "Plan",
+    "programmeevent": "Programme",
+    "assessment": "Assessment",
+    "conference": "Conference",
+    "careleaverstatus": "Care leaver",
+    "cryingfeedingconcern": "Crying or feeding concern",
+}
+
+
+# ---- shielding ---------------------------------------------------------------------------
+
+
+def _norm(value: Any) -> str:
+    return re.sub(r"\s+", "", str(value or "")).upper()
+
+
+class Shielding:
+    """What this viewer may see of a set of records: each record's shields, and every address
+    or postcode a shield covers (hidden wherever the same value is held)."""
+
+    def __init__(
+        self, clearance: bool, shields: dict[int, set[str]], hidden: Iterable[str] = ()
+    ) -> None:
+        self.clearance = clearance
+        self.shields = shields
+        self.hidden = {h for h in hidden if h}
+
+    @classmethod
+    def load(
+        cls,
+        viewer: Viewer,
+        records: Mapping[int, Mapping[str, Any]],
+        residences: Iterable[Mapping[str, Any]] = (),
+    ) -> Shielding:
+        """`records`: record id -> its values (postcode, address); `residences`: rows with
+        person (the record), postcode and address. One query (the shields)."""
+        shields = shields_of(records)
+        hidden: set[str] = set()
+        for record, scopes in shields.items():
+            if scopes:
+                values = records.get(record, {})
+                hidden |= {_norm(values.get("postcode")), _norm(values.get("address"))}
+        for row in residences:
+            if shields.get(row["person"]):
+                hidden |= {_norm(row.get("postcode")), _norm(row.get("address"))}
+        return cls(cleared(viewer), shields, hidden)
+
+    def scopes(self, record: int | None) -> set[str]:
+        return self.shields.get(record, set()) if record is not None else set()
+
+    def record(self, record: int | None, values: Mapping[str, Any]) -> dict[str, Any]:
+        """One record's (or one of its residences') values as the viewer may see them."""
+        shown = redact(values, self.scopes(record), clearance=self.clearance)
+        if not self.clearance:
+            for key in ADDRESS_FIELDS & shown.keys():
+                if shown[key] and _norm(shown[key]) in self.hidden:
+                    shown[key] = SHIELDED
+        return shown
+
+    def value(self, value: str) -> str:
+        """An address or postcode held outside a record (a police incident's postcode)."""
+        if not self.clearance and value and _norm(value) in self.hidden:
+            return SHIELDED
+        return value
+
+    def any_record_shielded(self, records: Iterable[int]) -> bool:
+        return not self.clearance and any(
+            "record" in self.shields.get(r, set()) for r in records
+        )
+
+
+# ---- what the page and the API show -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Whether any practitioner has seen this person (at a contact about the child)."""
+
+    status: str  # "seen", "not seen", "not known"
+    on: date | None = None
+    by: str = ""  # the agency
+    why_not: str = ""
+
+
+@dataclass
+class PersonAround:
+    person: int  # the person id (negative: a record not yet linked, standing for itself)
+    reference: str | None  # the person page's reference (None for an unlinked record)
+    kinds: list[str]
+    names: list[str]
+    dob: str | None
+    addresses: list[str]
+    areas: list[str]
+    recorded_by: list[str]  # the agencies that recorded the relationship
+    seen: Seen
+
+
+@dataclass(frozen=True)
+class Programme:
+    ref: str
+    programme: str
+    person: str  # whose programme
+    events: list[tuple[date, str]]
+    engagement: str
+
+
+@dataclass
+class PlanView:
+    id: int
+    kind: str
+    start: date
+    end: date | None
+    category: str
+    lead: str
+    key_worker: str
+    review_date: date | None
+    agency: str
+    current: bool
+    programmes: list[Programme] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AlertStep:
+    at: datetime
+    kind: str
+    by: str
+    note: str
+
+
+@dataclass
+class AlertView:
+    id: int
+    rule: str
+    severity: str
+    status: str
+    open: bool
+    explanation: str
+    raised_at: datetime
+    deadline: datetime
+    owner: str
+    escalated_to: str
+    outcome: str
+    steps: list[AlertStep]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One fact on the timeline."""
+
+    on: date
+    type: str
+    what: str
+    detail: str
+    about: str
+    agency: str
+    area: str
+
+
+@dataclass
+class CaseFile:
+    reference: str
+    unborn: bool
+    level: Level
+    reason: str
+    flags: Flags
+    names: list[str] = field(default_factory=list)
+    dob: date | None = None
+    expected: date | None = None
+    areas: list[str] = field(default_factory=list)
+    people: list[PersonAround] = field(default_factory=list)
+    plans: list[PlanView] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)  # not under any plan
+    alerts: list[AlertView] = field(default_factory=list)
+    timeline: list[Entry] = field(default_factory=list)
+    responsible: list[Contact] = field(default_factory=list)
+
+    @property
+    def household(self) -> bool:
+        return self.level >= Level.HOUSEHOLD
+
+    def disclosed(self) -> dict[str, Any]:
+        """What the audit entry records as shown."""
+        if not self.household:
+            return {"level": "flag", "flags": self.flags.kinds, "contacts": len(self.flags.call)}
+        return {
+            "level": "household",
+            "flags": self.flags.kinds,
+            "people": [p.reference or f"record:{-p.person}" for p in self.people],
+            "plans": [p.id for p in self.plans],
+            "alerts": [a.id for a in self.alerts],
+            "facts": len(self.timeline),
+        }
+
+
+# ---- flags --------------------------------------------------------------------------------
+
+
+def flags_of(subject: Subject) -> Flags:
+    """The flags and whom to call, born or unborn (an unborn child's plans and alerts point at
+    its pregnancies)."""
+    if subject.person is not None:
+        return flags_for(subject.person)
+    today = clock.today()
+    pregnancies = [p.pk for p in subject.pregnancies]
+    current = Q(end__isnull=True) | Q(end__gte=today)
+    flags = Flags(subject.reference)
+    plans = (
+        facts.Plan.objects.filter(current, pregnancy_id__in=pregnancies, occurred_on__lte=today)
+        .select_related("lead_practitioner__agency", "key_worker__agency", "agency")
+        .order_by("occurred_on")
+    )
+    for plan in plans:
+        kind = PLAN_FLAGS.get(plan.kind, plan.kind)
+        if kind not in flags.kinds:
+            flags.kinds.append(kind)
+        workers = [w for w in (plan.lead_practitioner, plan.key_worker) if w is not None]
+        for worker in workers:
+            _add(flags.call, _contact(cast(Practitioner, worker)))
+        if not workers:
+            _add(flags.call, Contact("duty team", "duty", plan.agency.name, plan.agency.duty_phone))
+    alerts = Alert.objects.filter(pregnancy_id__in=pregnancies).exclude(status=Alert.Status.CLOSED)
+    if alerts.exists():
+        flags.kinds.append("open safeguarding alert")
+    named = Responsibility.objects.filter(
+        current,
+        pregnancy_id__in=pregnancies,
+        role__in=[Responsibility.Role.SOCIAL_WORKER, Responsibility.Role.LEAD_PRACTITIONER],
+    ).select_related("practitioner__agency")
+    for duty in named:
+        _add(flags.call, _contact(duty.practitioner))
+    return flags
+
+
+def _contact(worker: Practitioner) -> Contact:
+    agency = worker.agency
+    return Contact(
+        worker.name, worker.get_role_display(), agency.name, worker.phone or agency.duty_phone
+    )
+
+
+def _add(contacts: list[Contact], contact: Contact) -> None:
+    if contact not in contacts:
+        contacts.append(contact)
+
+
+# ---- the case file ------------------------------------------------------------------------
+
+
+def case_file(subject: Subject, decision: Decision, viewer: Viewer) -> CaseFile:
+    """The child's case file at the level `decision` allows (nothing when it allows nothing)."""
+    if not decision.allowed:
+        raise PermissionError(decision.reason)
+    file = CaseFile(
+        reference=subject.reference,
+        unborn=subject.unborn,
+        level=decision.level,
+        reason=decision.reason,
+        flags=flags_of(subject),
+    )
+    if decision.level >= Level.HOUSEHOLD:
+        _Household(subject, viewer, file).assemble()
+    return file
+
+
+class _Household:
+    def __init__(self, subject: Subject, viewer: Viewer, file: CaseFile) -> None:
+        self.subject = subject
+        self.viewer = viewer
+        self.file = file
+        self.today = clock.today()
+        self.people: list[PersonAround] = []
+
+    def record_label(self, record: int) -> str:
+        return self.label(self.world.person_of_record.get(record, -record))
+
+    def assemble(self) -> None:
+        subject = self.subject
+        records = (
+            frozenset(subject.person.records.values_list("pk", flat=True))
+            if subject.person is not None
+            else frozenset()
+        )
+        pregnancies = frozenset(p.pk for p in subject.pregnancies)
+        world = World.load(self.today, Scope(records=records, pregnancies=pregnancies))
+        self.world = world
+        key = (
+            world.child_of_person.get(subject.person.pk)
+            if subject.person is not None
+            else next(
+                (world.child_of_pregnancy[p] for p in pregnancies if p in world.child_of_pregnancy),
+                None,
+            )
+        )
+        if key is None:  # a child no agency relates to anyone yet: its own records only
+            return
+        child = world.children[key]
+        self.child = child
+        adults = {a.person for a in child.adults if a.person != child.person}
+        persons = {p for p in adults | {child.person or 0} if p > 0}
+        unlinked = {-p for p in adults if p < 0}
+        self._load_records(persons, unlinked | set(child.records))
+        self._load_names()
+        file = self.file
+        mine = [self.records[r] for r in sorted(child.records) if r in self.records]
+        file.names = _distinct(self._name(r) for r in mine)
+        file.dob = child.dob
+        file.expected = child.expected if child.unborn else None
+        file.areas = sorted({self.area_names.get(a, a) for a in child.areas})
+        child_facts = world.about(child)
+        self.people = file.people = self._people(child, child_facts)
+        adult_facts: list[Fact] = []
+        seen_ids: set[tuple[str, int]] = {f.ref for f in child_facts}
+        for adult in adults:
+            for fact in world.of_person(adult):
+                if fact.ref in seen_ids:
+                    continue
+                if fact.type in ADULT_HISTORY or fact.child_key == key:
+                    seen_ids.add(fact.ref)
+                    adult_facts.append(fact)
+        everything = [*child_facts, *adult_facts]
+        self._load_practitioners(everything)
+        self._plans(child_facts, adult_facts)
+        self._alerts(child)
+        file.responsible = self._responsible(child)
+        file.timeline = sorted(
+            (self._entry(f) for f in everything),
+            key=lambda e: (e.on, e.type),
+            reverse=True,
+        )
+
+    # -- loading (a fixed number of queries) --
+
+    def _load_records(self, persons: set[int], records: set[int]) -> None:
+        rows = SourceRecord.objects.filter(Q(person_id__in=persons) | Q(pk__in=records)).values(
+            "pk",
+            "person_id",
+            "person__reference",
+            "agency_id",
+            "local_id",
+            "forename",
+            "middle_names",
+            "surname",
+            "dob",
+            "postcode",
+            "address",
+        )
+        self.records: dict[int, dict[str, Any]] = {r["pk"]: dict(r) for r in rows}
+        self.records_of: dict[int, list[int]] = defaultdict(list)
+        for pk, row in sorted(self.records.items()):
+            self.records_of[row["person_id"] or -pk].append(pk)
+        residences: list[dict[str, Any]] = [
+            dict(r)
+            for r in Residence.objects.filter(person_id__in=list(self.records)).values(
+                "person", "address", "postcode", "area__code", "start", "end"
+            )
+        ]
+        self.residences: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for residence in residences:
+            self.residences[residence["person"]].append(residence)
+        self.shielding = Shielding.load(self.viewer, self.records, residences)
+
+    def _load_names(self) -> None:
+        self.area_names = dict(Area.objects.values_list("code", "name"))
+        self.agency_area = {
+            pk: (info.name, self.area_names.get(info.area or "", ""))
+            for pk, info in self.world.agencies.items()
+        }
+
+    def _load_practitioners(self, found: list[Fact]) -> None:
+        ids = {f.get("practitioner") for f in found} | {f.get("lead_practitioner") for f in found}
+        ids |= {f.get("key_worker") for f in found}
+        ids |= {d.practitioner for d in self.child.duties}
+        self.practitioners = {
+            p.pk: p
+            for p in Practitioner.objects.filter(pk__in=[i for i in ids if i]).select_related(
+                "agency"
+            )
+        }
+
+    # -- what the viewer sees of a person --
+
+    def _name(self, row: Mapping[str, Any]) -> str:
+        shown = self.shielding.record(row["pk"], row)
+        parts = [shown.get("forename"), shown.get("middle_names"), shown.get("surname")]
+        if SHIELDED in parts:
+            return SHIELDED
+        return " ".join(p for p in parts if p) or "name not recorded"
+
+    def label(self, person: int | None) -> str:
+        if person is None:
+            return ""
+        if self.child.person is not None and person == self.child.person:
+            return "the child"
+        names = [self._name(self.records[r]) for r in self.records_of.get(person, [])]
+        shown = [n for n in names if n != SHIELDED]
+        around = next((p for p in self.people if p.person == person), None)
+        role = f" ({', '.join(around.kinds)})" if around else ""
+        return (shown[0] if shown else SHIELDED if names else "someone") + role
+
+    def _people(self, child: Any, child_facts: list[Fact]) -> list[PersonAround]:
+        kinds: dict[int, list[str]] = defaultdict(list)
+        recorded_by: dict[int, list[str]] = defaultdict(list)
+        for adult in child.adults:
+            if adult.person == child.person:
+                continue
+            if adult.kind not in kinds[adult.person]:
+                kinds[adult.person].append(adult.kind)
+            if adult.agency and adult.agency not in recorded_by[adult.person]:
+                recorded_by[adult.person].append(adult.agency)
+        seen = self._seen(child, child_facts)
+        people = []
+        for person, held in kinds.items():
+            records = [self.records[r] for r in self.records_of.get(person, [])]
+            shown = [self.shielding.record(r["pk"], r) for r in records]
+            addresses: list[str] = []
+            areas: set[str] = set()
+            for row in shown:
+                addresses.append(_address(row))
+            for record in records:
+                for residence in self.residences.get(record["pk"], []):
+                    if residence["end"] is not None and residence["end"] < self.today:
+                        continue
+                    visible = self.shielding.record(record["pk"], residence)
+                    addresses.append(_address(visible))
+                    if residence["area__code"] and SHIELDED not in (
+                        visible.get("postcode"),
+                        visible.get("address"),
+                    ):
+                        code = residence["area__code"]
+                        areas.add(self.area_names.get(code, code))
+            for record in records:
+                area = self.agency_area.get(record["agency_id"], ("", ""))[1]
+                if area:
+                    areas.add(area)
+            dobs = _distinct(str(r["dob"]) for r in shown if r.get("dob"))
+            reference = next(
+                (r["person__reference"] for r in records if r["person__reference"]), None
+            )
+            people.append(
+                PersonAround(
+                    person=person,
+                    reference=reference,
+                    kinds=[
+                        KIND_LABELS.get(k, k.replace("_", " "))
+                        for k in sorted(held, key=_kind_order)
+                    ],
+                    names=_distinct(self._name(r) for r in records),
+                    dob=", ".join(dobs) or None,
+                    addresses=_distinct(a for a in addresses if a),
+                    areas=sorted(areas),
+                    recorded_by=recorded_by[person],
+                    seen=seen.get(person, Seen("not known")),
+                )
+            )
+        people.sort(key=lambda p: (_kind_order(_key_of(p.kinds[0])) if p.kinds else 99, p.person))
+        return people
+
+    def _seen(self, child: Any, child_facts: list[Fact]) -> dict[int, Seen]:
+        """At contacts about the child: the mother seen or not; the father or male carer named
+        on the contact seen or not. The latest "seen" wins; else the latest "not seen"."""
+        found: dict[int, Seen] = {}
+
+        def note(person: int | None, answer: str, fact: Fact, why: str = "") -> None:
+            if person is None or answer not in ("yes", "no"):
+                return
+            agency = self.world.agencies[fact["agency"]].name
+            now = Seen("seen", fact.occurred_on, agency) if answer == "yes" else Seen(
+                "not seen", fact.occurred_on, agency, why
+            )
+            before = found.get(person)
+            if (
+                before is None
+                or (now.status == "seen" and before.status != "seen")
+                or (now.status == before.status and (now.on or date.min) >= (before.on or date.min))
+            ):
+                found[person] = now
+
+        for fact in child_facts:
+            if fact.type != "contact":
+                continue
+            note(child.mother, fact["mother_seen"], fact)
+            father = fact.persons.get("father")
+            note(father, fact["father_seen"], fact, fact["father_not_seen_reason"])
+        return found
+
+    # -- plans and programmes --
+
+    def _plans(self, child_facts: list[Fact], adult_facts: list[Fact]) -> None:
+        plans = [f for f in child_facts if f.type == "plan"]
+        views: dict[int, PlanView] = {}
+        for plan in sorted(plans, key=lambda f: f.occurred_on, reverse=True):
+            end = plan["end"]
+            views[plan.id] = PlanView(
+                id=plan.id,
+                kind=PLAN_FLAGS.get(plan["kind"], plan["kind"]),
+                start=plan.occurred_on,
+                end=end,
+                category=plan["category_of_abuse"],
+                lead=self.practitioner(plan["lead_practitioner"]),
+                key_worker=self.practitioner(plan["key_worker"]),
+                review_date=plan["review_date"],
+                agency=self.world.agencies[plan["agency"]].name,
+                current=end is None or end >= self.today,
+            )
+        events: dict[str, list[Fact]] = defaultdict(list)
+        for fact in [*child_facts, *adult_facts]:
+            if fact.type == "programmeevent":
+                events[fact["programme_ref"]].append(fact)
+        loose: list[Programme] = []
+        for ref, steps in events.items():
+            steps.sort(key=lambda f: (f.occurred_on, f.id))
+            first = steps[0]
+            programme = Programme(
+                ref=ref,
+                programme=_choice(facts.ProgrammeEvent, "programme", first["programme"]),
+                person=self.label(first.persons.get("subject")),
+                events=[(s.occurred_on, s["status"]) for s in steps],
+                engagement=_engagement([s["status"] for s in steps]),
+            )
+            under = next((int(s["plan"]) for s in steps if s["plan"] in views), None)
+            if under is not None:
+                views[under].programmes.append(programme)
+            else:
+                loose.append(programme)
+        self.file.plans = list(views.values())
+        self.file.programmes = loose
+
+    def practitioner(self, pk: int | None) -> str:
+        worker = self.practitioners.get(pk or 0)
+        if worker is None:
+            return ""
+        return f"{worker.name} ({worker.get_role_display()}, {worker.agency.name})"
+
+    def _responsible(self, child: Any) -> list[Contact]:
+        found: list[Contact] = []
+        for duty in child.duties:
+            if duty.holds_on(self.today) and duty.practitioner in self.practitioners:
+                worker = self.practitioners[duty.practitioner]
+                _add(found, _contact(worker))
+        return found
+
+    # -- alerts --
+
+    def _alerts(self, child: Any) -> None:
+        about = Q(pregnancy_id__in=list(child.pregnancies))
+        if child.person is not None:
+            about |= Q(child_id=child.person)
+        alerts = (
+            Alert.objects.filter(about)
+            .select_related("owner_agency", "owner_practitioner", "escalated_to")
+            .prefetch_related("events")
+            .order_by("-raised_at", "-pk")
+        )
+        views = []
+        for alert in alerts:
+            owner = (
+                alert.owner_practitioner.name
+                if alert.owner_practitioner
+                else f"{alert.owner_role.replace('_', ' ')}, {alert.owner_agency.name}"
+                if alert.owner_agency
+                else alert.owner_role.replace("_", " ")
+            )
+            views.append(
+                AlertView(
+                    id=alert.pk,
+                    rule=alert.rule_id,
+                    severity=str(alert.get_severity_display()).lower(),
+                    status=str(alert.get_status_display()).lower(),
+                    open=alert.open,
+                    explanation=alert.explanation,
+                    raised_at=alert.raised_at,
+                    deadline=alert.deadline,
+                    owner=owner,
+                    escalated_to=alert.escalated_to.name if alert.escalated_to else "",
+                    outcome=alert.outcome,
+                    steps=[
+                        AlertStep(e.at, str(e.get_kind_display()).lower(), e.by, e.note)
+                        for e in alert.events.all()
+                    ],
+                )
+            )
+        views.sort(key=lambda a: (not a.open, -a.raised_at.timestamp()))
+        self.file.alerts = views
+
+    # -- the timeline --
+
+    def _entry(self, fact: Fact) -> Entry:
+        agency, area = self.agency_area.get(fact["agency"], ("", ""))
+        about_person = next((fact.persons[c] for c in ABOUT if c in fact.persons), None)
+        records = [fact[c] for c in ABOUT if fact.get(c)]
+        if self.shielding.any_record_shielded(records):
+            detail = f"{SHIELDED} (a shielded record)"
+        else:
+            detail = describe(fact.type, fact.row, self)
+        return Entry(
+            on=fact.occurred_on,
+            type=fact.type,
+            what=FACT_NAMES.get(fact.type, fact.type),
+            detail=detail,
+            about=self.label(about_person) if about_person is not None else "the unborn child",
+            agency=agency,
+            area=area,
+        )
+
+
+# ---- describing a fact ---------------------------------------------------------------------
+
+
+class Describer(Protocol):
+    """What describe() needs: how to name the records and practitioners a fact mentions, and
+    the viewer's shielding."""
+
+    shielding: Shielding
+
+    def record_label(self, record: int) -> str: ...
+
+    def practitioner(self, pk: int | None) -> str: ...
+
+
+def _choice(model: type[Model], name: str, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    choices = dict(getattr(model._meta.get_field(name), "choices", None) or [])
+    plain = str(value).replace("_", " ")
+    label = str(choices.get(value, plain))
+    return plain if label.lower() == plain.lower() else label
+
+
+def _yn(value: Any) -> str:
+    return {"yes": "yes", "no": "no", "not_applicable": "not applicable"}.get(
+        str(value), "not known"
+    )
+
+
+def describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
+    """One fact in words (the viewer's shielding applied to what it names)."""
+    model = FACT_TYPES[kind]
+    c = lambda name: _choice(model, name, row.get(name))  # noqa: E731
+    by = names.practitioner(row.get("practitioner")) if "practitioner" in row else ""
+    by_text = f"; by {by}" if by else ""
+    if kind == "birth":
+        weight = f", {row['birth_weight_grams']} g" if row.get("birth_weight_grams") else ""
+        premature = " (premature)" if row["gestation_weeks"] < 37 else ""
+        return f"born at {row['gestation_weeks']} weeks{premature}{weight}"
+    if kind == "neonatalstay":
+        out = f", discharged {row['discharged_on']:%d %B %Y}" if row.get("discharged_on") else ""
+        level = f" ({row['level_of_care']})" if row.get("level_of_care") else ""
+        return f"admitted to a neonatal unit{level}{out}"
+    if kind == "contact":
+        why = f" ({row['father_not_seen_reason']})" if row.get("father_not_seen_reason") else ""
+        return (
+            f"{c('kind')}: mother seen {_yn(row['mother_seen'])}; father or male carer seen "
+            f"{_yn(row['father_seen'])}{why}{by_text}"
+        )
+    if kind == "appointment":
+        up = row.get("followed_up_on")
+        follow = f", followed up {up:%d %B %Y}" if up else ""
+        return f"{c('service')} appointment: {c('outcome')}{follow}"
+    if kind == "injury":
+        site = f" ({row['body_site']})" if row.get("body_site") else ""
+        said = f"; explanation: {row['explanation']}" if row.get("explanation") else ""
+        return f"{c('kind')}{site}; mobility: {c('mobility')}{said}{by_text}"
+    if kind == "referral":
+        reason = f": {row['reason']}" if row.get("reason") else ""
+        return f"referral ({c('kind')}){reason}"
+    if kind == "edattendance":
+        complaint = row.get("presenting_complaint") or "no complaint recorded"
+        return f"{complaint}; injury {_yn(row['injury'])}"
+    if kind == "policeincident":
+        place = f"; at {names.shielding.value(row['postcode'])}" if row.get("postcode") else ""
+        who = []
+        for column in ("perpetrator", "victim"):
+            if row.get(column):
+                who.append(f"{column} {names.record_label(row[column])}")
+        people = f"; {', '.join(who)}" if who else ""
+        return (
+            f"{c('kind')}; DASH risk {c('dash_level')}; child present "
+            f"{_yn(row['child_present'])}{people}{place}"
+        )
+    if kind == "conviction":
+        text = f": {row['description']}" if row.get("description") else ""
+        return f"{c('offence_category')}{text}"
+    if kind == "findingoffact":
+        category = row.get("category_of_abuse") or "category not recorded"
+        summary = f": {row['summary']}" if row.get("summary") else ""
+        return f"{category}{summary}"
+    if kind == "probationsupervision":
+        until = f" until {row['end']:%d %B %Y}" if row.get("end") else ""
+        return f"{row['order']}{until}; risk of serious harm {c('risk_of_serious_harm')}{by_text}"
+    if kind == "maraccase":
+        return f"MARAC case; safety plan {_yn(row['safety_plan'])}"
+    if kind == "mentalhealth":
+        text = f": {row['description']}" if row.get("description") else ""
+        return f"{c('kind')}{text}; current {_yn(row['current'])}"
+    if kind == "plan":
+        category = f" ({row['category_of_abuse']})" if row.get("category_of_abuse") else ""
+        end = f", ended {row['end']:%d %B %Y}" if row.get("end") else ""
+        lead = names.practitioner(row.get("lead_practitioner"))
+        return f"{PLAN_FLAGS.get(row['kind'], c('kind'))} started{category}{end}" + (
+            f"; lead {lead}" if lead else ""
+        )
+    if kind == "programmeevent":
+        return f"{c('programme')} programme: {c('status')}"
+    if kind == "assessment":
+        done = f", completed {row['completed_on']:%d %B %Y}" if row.get("completed_on") else ""
+        return (
+            f"{c('kind')} assessment{done}; father involved {_yn(row['father_involved'])}; "
+            f"checks on mother {_yn(row['mother_checks_done'])}, on father "
+            f"{_yn(row['father_checks_done'])}{by_text}"
+        )
+    if kind == "conference":
+        invited = ", ".join(str(r).replace("_", " ") for r in row.get("invited") or []) or "none"
+        came = ", ".join(str(r).replace("_", " ") for r in row.get("attended") or []) or "none"
+        return f"{c('kind')} conference; invited: {invited}; attended: {came}"
+    if kind == "careleaverstatus":
+        return f"care leaver: {_yn(row['care_leaver'])}"
+    if kind == "cryingfeedingconcern":
+        return (
+            f"{c('concern')}; ICON advice to mother {_yn(row['icon_advice_mother'])}, "
+            f"to father {_yn(row['icon_advice_father'])}"
+        )
+    return ""
+
+
+# ---- small helpers -----------------------------------------------------------------------
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _address(row: Mapping[str, Any]) -> str:
+    parts = [str(row[k]) for k in ("address", "postcode") if row.get(k)]
+    return SHIELDED if SHIELDED in parts else ", ".join(parts)
+
+
+def _kind_order(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _key_of(label: str) -> str:
+    return next((k for k, v in KIND_LABELS.items() if v == label), label)
+
+
+def _engagement(statuses: list[str]) -> str:
+    attended = statuses.count("attended")
+    missed = statuses.count("missed")
+    last = statuses[-1]
+    state = {
+        "completed": "completed",
+        "withdrawn": "withdrawn",
+        "referred": "referred, not started",
+    }.get(last, "under way")
+    return f"{state}: {attended} attended, {missed} missed"
+

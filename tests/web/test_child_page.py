@@ -1,0 +1,222 @@
+"""The child page: each role and relationship at its level (household with a lawful basis, the
+flags and the basis form without one, the flag level for a health visitor, 403 with break glass
+without a relationship, sign-in when signed out), shielded addresses, a bad reference, bad
+posts, the audit of every read and write, and a bounded number of queries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from seen.access import services
+from seen.access.models import BreakGlass, Role, Share
+from seen.audit.models import AuditEvent
+from seen.people.models import Person, Pregnancy, SourceRecord
+from seen.web import child as child_page
+from tests.access.test_matrix import _client_for, world  # noqa: F401 (the fixture)
+from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.casefile.test_childfile import alert_about, shield_address, unborn  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _worker_with_basis(baby: Person) -> Any:  # noqa: F811
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    services.record_basis(worker, baby, "direct_care", "consent")
+    return worker
+
+
+def test_the_lead_social_worker_with_a_basis_sees_the_household(baby: Person) -> None:  # noqa: F811
+    alert = alert_about(baby)
+    response = _client(_worker_with_basis(baby)).get(f"/children/{baby.reference}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Leo Hollis" in text and "Jade Hollis" in text and "Robert Tanner" in text
+    assert "household level" in text and "People around the baby" in text
+    assert re.search(r">\s*Not seen\s*<", text) and re.search(r">\s*Seen\s*<", text)
+    assert "Conviction</strong>: domestic abuse" in text and "Partnership Police" in text
+    father = SourceRecord.objects.get(local_id="F1").person
+    assert father is not None and f'href="/people/{father.reference}/"' in text
+    assert f'href="/alerts/{alert.pk}/"' in text and "not seen at the new birth visit" in text
+    assert "<script" not in text
+    event = AuditEvent.objects.get(action="read", object_type="child")
+    assert event.subject == baby.reference and event.via == "page"
+    assert event.disclosed["level"] == "household" and event.disclosed["alerts"] == [alert.pk]
+
+
+def test_without_a_basis_the_social_worker_sees_flags_and_the_basis_form(
+    baby: Person,  # noqa: F811
+) -> None:
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    client = _client(worker)
+    text = client.get(f"/children/{baby.reference}/").content.decode()
+    assert "child protection plan" in text and "Sol Worker" in text
+    assert "Record the lawful basis" in text and f"/children/{baby.reference}/basis/" in text
+    assert "Hollis" not in text and "Tanner" not in text  # the flag, not the household
+    # a bad basis: 400 with the error summary naming the field
+    bad = client.post(f"/children/{baby.reference}/basis/", {"basis": "because"})
+    assert bad.status_code == 400
+    assert "There is a problem" in bad.content.decode() and 'href="#basis"' in bad.content.decode()
+    no_reason = client.post(
+        f"/children/{baby.reference}/basis/", {"basis": "safeguarding_without_consent"}
+    )
+    assert no_reason.status_code == 400
+    assert "why consent was not sought" in no_reason.content.decode()
+    assert not Share.objects.exists()
+    done = client.post(
+        f"/children/{baby.reference}/basis/",
+        {
+            "basis": "safeguarding_without_consent",
+            "why_no_consent": "asking would alert the father and place the baby at risk",
+        },
+    )
+    assert done.status_code == 303 and done["Location"].endswith("done=basis")
+    assert Share.objects.get().basis == "safeguarding_without_consent"
+    assert AuditEvent.objects.filter(action="write", object_type="share").exists()
+    after = client.get(done["Location"]).content.decode()
+    assert "The lawful basis is recorded" in after and "Jade Hollis" in after
+
+
+def test_a_health_visitor_with_the_caseload_sees_the_flag_level(baby: Person) -> None:  # noqa: F811
+    response = _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/children/{baby.reference}/")
+    text = response.content.decode()
+    assert response.status_code == 200 and "flag level" in text
+    assert "child protection plan" in text and "Sol Worker" in text
+    assert "Hollis" not in text and "QA1" not in text and "Record the lawful basis" not in text
+
+
+def test_without_a_relationship_403_offers_break_glass(baby: Person) -> None:  # noqa: F811
+    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    client = _client(visitor)
+    refused = client.get(f"/children/{baby.reference}/")
+    text = refused.content.decode()
+    assert refused.status_code == 403 and "no legitimate relationship" in text
+    assert "Break glass" in text and "child protection plan" not in text
+    assert AuditEvent.objects.get(action="denied").subject == baby.reference
+    short = client.post(f"/children/{baby.reference}/break-glass/", {"reason": "need"})
+    assert short.status_code == 400 and "at least a sentence" in short.content.decode()
+    assert not BreakGlass.objects.exists()
+    opened = client.post(
+        f"/children/{baby.reference}/break-glass/",
+        {"reason": "the mother rang the duty line in distress about the baby"},
+    )
+    assert opened.status_code == 303 and BreakGlass.objects.get().user_id == visitor.pk
+    text = client.get(opened["Location"]).content.decode()
+    assert "Break glass is open" in text and "child protection plan" in text
+
+
+def test_roles_without_case_data_are_refused_and_cannot_break_glass(
+    baby: Person,  # noqa: F811
+) -> None:
+    client = _client(_user(Role.STRATEGIC_LEADER))
+    refused = client.get(f"/children/{baby.reference}/")
+    assert refused.status_code == 403 and "Break glass" not in refused.content.decode()
+    tried = client.post(
+        f"/children/{baby.reference}/break-glass/", {"reason": "a long enough reason to try"}
+    )
+    assert tried.status_code == 403 and not BreakGlass.objects.exists()
+
+
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
+    for url in ("", "basis/", "break-glass/"):
+        response = Client().get(f"/children/{baby.reference}/{url}")
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    posted = Client().post(f"/children/{baby.reference}/basis/", {"basis": "consent"})
+    assert posted.status_code == 302 and not Share.objects.exists()
+
+
+def test_a_shielded_address_is_never_in_the_page_without_clearance(
+    baby: Person,  # noqa: F811
+) -> None:
+    shield_address("M1")
+    worker = _worker_with_basis(baby)
+    text = _client(worker).get(f"/children/{baby.reference}/").content.decode()
+    assert "QA1 2BC" not in text and "[shielded]" in text and "Jade Hollis" in text
+    worker.staff_profile.shielding_clearance = True
+    worker.staff_profile.save()
+    cleared = get_user_model().objects.get(pk=worker.pk)
+    assert "QA1 2BC" in _client(cleared).get(f"/children/{baby.reference}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("P99999999", "No child P99999999"), ("X12", "not a child reference"), ("U999", "No unborn")],
+)
+def test_a_bad_reference_is_a_404_with_a_message(
+    baby: Person,  # noqa: F811
+    reference: str,
+    message: str,
+) -> None:
+    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/children/{reference}/")
+    assert response.status_code == 404 and message in response.content.decode()
+
+
+def test_a_purpose_seen_does_not_know_is_refused(baby: Person) -> None:  # noqa: F811
+    client = _client(_worker_with_basis(baby))
+    response = client.get(f"/children/{baby.reference}/", {"purpose": "curiosity"})
+    assert response.status_code == 403
+    assert "declare why you are looking" in response.content.decode()
+
+
+def test_gets_of_the_post_only_addresses_lead_back_to_the_page(baby: Person) -> None:  # noqa: F811
+    client = _client(_user(Role.SOCIAL_WORKER, "SW1"))
+    for url in ("basis/", "break-glass/"):
+        response = client.get(f"/children/{baby.reference}/{url}")
+        assert response.status_code == 303
+        assert response["Location"] == f"/children/{baby.reference}/"
+
+
+def test_links_to_other_pages_only_where_they_exist() -> None:
+    assert child_page.link_to("no-such-page", "P1") is None
+    assert child_page.link_to("child", "P00000001") == "/children/P00000001/"
+    assert child_page.alert_link(7) == "/alerts/7/"
+
+
+def test_an_unborn_child_has_a_page(unborn: Pregnancy) -> None:  # noqa: F811
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    response = _client(worker).get(f"/children/U{unborn.pk}/")
+    text = response.content.decode()
+    assert response.status_code == 200 and "Unborn child" in text and "pre-birth plan" in text
+    assert "cannot yet be recorded for an unborn child" in text  # the policy's gap, said
+    posted = _client(worker).post(f"/children/U{unborn.pk}/basis/", {"basis": "consent"})
+    assert posted.status_code == 400 and not Share.objects.exists()
+
+
+def test_the_page_costs_a_bounded_number_of_queries(
+    baby: Person,  # noqa: F811
+    django_assert_max_num_queries: Any,
+) -> None:
+    alert_about(baby)
+    client = _client(_worker_with_basis(baby))
+    with django_assert_max_num_queries(80):  # the case file's ~50, the decision, the audit
+        assert client.get(f"/children/{baby.reference}/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["anonymous", "no profile", *Role.values])
+def test_the_child_and_person_matrix_entries_hold_with_real_references(
+    who: str,
+    world: dict[str, Any],  # noqa: F811
+) -> None:
+    """The matrix entries of these families, requested at the world's real child and person
+    (tests/access/test_matrix.py formats `{name}` only; Django routes name `<str:name>`)."""
+    from tests.access.matrix import child as child_matrix
+    from tests.access.matrix import person as person_matrix
+
+    client = _client_for(who)
+    wrong = []
+    for (_method, route), policy in {**child_matrix.MATRIX, **person_matrix.MATRIX}.items():
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**world)
+        response = client.get(url)
+        if response.status_code != policy(who):
+            wrong.append((route, response.status_code, policy(who)))
+    assert not wrong, wrong

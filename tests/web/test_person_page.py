@@ -1,0 +1,176 @@
+"""The person page: an adult seen through the children around them, each child at the viewer's
+own decision; history and source records with the evidence of each link at the household
+level only; identity decisions (confirm, reject, split, with a reason) for MASH and safeguarding
+leads only, audited; bad posts a 400 with the error summary; shielded values hidden."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from seen.access import services
+from seen.access.models import Role
+from seen.audit.models import AuditEvent
+from seen.linkage.models import ClericalDecision
+from seen.people.models import Person, SourceRecord
+from seen.rules.models import Alert
+from tests.access.test_policy import NOW, _user, baby  # noqa: F401 (the fixture)
+from tests.casefile.test_childfile import shield_address
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _father() -> Person:
+    father = SourceRecord.objects.get(local_id="F1").person
+    assert father is not None
+    return father
+
+
+def _mash_with_triage(baby: Person) -> Any:  # noqa: F811
+    """A MASH practitioner with a contact about the baby under triage, the basis recorded."""
+    mash = _user(Role.MASH_PRACTITIONER, "MA1")
+    Alert.objects.create(
+        rule_id="marac-baby",
+        rule_version=1,
+        key=f"{baby.pk}:M1",
+        child_key=f"child:{baby.pk}",
+        child=baby,
+        explanation="A MARAC case about the mother; the baby is under one.",
+        severity="high",
+        raised_at=NOW,
+        deadline=NOW + timedelta(days=1),
+        owner_agency=mash.staff_profile.agency,
+        owner_role=Role.MASH_PRACTITIONER,
+        routed_because="MASH triage",
+    )
+    services.record_basis(mash, baby, "mash_triage", "consent")
+    return mash
+
+
+def test_the_social_worker_sees_the_father_across_areas(baby: Person) -> None:  # noqa: F811
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    services.record_basis(worker, baby, "direct_care", "consent")
+    father = _father()
+    response = _client(worker).get(f"/people/{father.reference}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f'href="/children/{baby.reference}/"' in text and "this person is the father" in text
+    assert "Robert Tanner" in text and "Bob Taner" in text  # as each agency recorded him
+    assert "Partnership Police" in text and "Quillbrook" in text
+    assert "Conviction</strong>: domestic abuse" in text
+    assert "decided by a practitioner" in text.lower() or "Decided by a practitioner" in text
+    assert "Decide a link" not in text  # a social worker does not decide identity
+    event = AuditEvent.objects.get(action="read", object_type="person")
+    assert event.subject == father.reference and event.disclosed["level"] == "household"
+
+
+def test_a_health_visitor_sees_flags_only(baby: Person) -> None:  # noqa: F811
+    text = _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/people/{_father().reference}/")
+    body = text.content.decode()
+    assert text.status_code == 200 and "child protection plan" in body and "Sol Worker" in body
+    assert "Conviction" not in body and "Tanner" not in body and "Partnership Police" not in body
+
+
+def test_no_relationship_is_refused(baby: Person) -> None:  # noqa: F811
+    response = _client(_user(Role.SOCIAL_WORKER, "SW2")).get(f"/people/{_father().reference}/")
+    assert response.status_code == 403 and "no legitimate relationship" in response.content.decode()
+    assert AuditEvent.objects.get(action="denied").object_type == "person"
+
+
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
+    for url in ("", "links/"):
+        response = Client().get(f"/people/{_father().reference}/{url}")
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"), [("P99999999", "No person"), ("Q1", "not a person")]
+)
+def test_a_bad_reference_is_a_404(baby: Person, reference: str, message: str) -> None:  # noqa: F811
+    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/people/{reference}/")
+    assert response.status_code == 404 and message in response.content.decode()
+
+
+def test_the_baby_s_person_page_is_the_child_page(baby: Person) -> None:  # noqa: F811
+    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/people/{baby.reference}/")
+    assert response.status_code == 302 and response["Location"] == f"/children/{baby.reference}/"
+
+
+def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:  # noqa: F811
+    mash = _mash_with_triage(baby)
+    client = _client(mash)
+    father = _father()
+    url = f"/people/{father.reference}/?purpose=mash_triage"
+    text = client.get(url).content.decode()
+    assert "Decide a link" in text and "Robert Tanner" in text
+    police = SourceRecord.objects.get(local_id="P77").pk
+    no_reason = client.post(
+        f"/people/{father.reference}/links/",
+        {"decision": "split", "record": str(police), "reason": " ", "purpose": "mash_triage"},
+    )
+    assert no_reason.status_code == 400
+    body = no_reason.content.decode()
+    assert "There is a problem" in body and 'href="#reason"' in body
+    foreign = client.post(
+        f"/people/{father.reference}/links/",
+        {"decision": "split", "record": "999999", "reason": "x", "purpose": "mash_triage"},
+    )
+    assert foreign.status_code == 400 and "one of this person" in foreign.content.decode()
+    split = {
+        "decision": "split",
+        "record": str(police),
+        "reason": "different dates of birth on the police record",
+        "purpose": "mash_triage",
+    }
+    clash = client.post(f"/people/{father.reference}/links/", split)  # confirmed earlier
+    assert clash.status_code == 400 and "contradicts a decision in force" in clash.content.decode()
+    assert not ClericalDecision.objects.filter(kind="split").exists()
+    # a third record joined to him without a practitioner's decision: split it off
+    police_record = SourceRecord.objects.get(pk=police)
+    third = SourceRecord.objects.create(
+        agency=police_record.agency, local_id="P78", forename="Robbie", surname="Tanner",
+        person=father,
+    )
+    split["record"] = str(third.pk)
+    done = client.post(f"/people/{father.reference}/links/", split)
+    problems = re.findall(r"error-summary__list.*?</ul>", done.content.decode(), re.S)
+    assert done.status_code == 303, problems
+    assert "done=split" in done["Location"]
+    decision = ClericalDecision.objects.get(kind="split")
+    third.refresh_from_db()
+    assert third.person_id != father.pk and decision.cannot_link
+    assert decision.decided_by_id == mash.pk and "dates of birth" in decision.reason
+    write = AuditEvent.objects.get(action="write", object_type="clerical_decision")
+    assert write.subject == father.reference and write.object_id == str(decision.pk)
+
+
+def test_others_may_not_decide_links(baby: Person) -> None:  # noqa: F811
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    services.record_basis(worker, baby, "direct_care", "consent")
+    police = SourceRecord.objects.get(local_id="P77").pk
+    response = _client(worker).post(
+        f"/people/{_father().reference}/links/",
+        {"decision": "split", "record": str(police), "reason": "not him"},
+    )
+    assert response.status_code == 403
+    assert not ClericalDecision.objects.filter(kind="split").exists()
+    assert AuditEvent.objects.filter(action="denied", object_type="clerical_decision").exists()
+
+
+def test_a_shielded_address_never_reaches_the_person_page(baby: Person) -> None:  # noqa: F811
+    shield_address("P77")
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    services.record_basis(worker, baby, "direct_care", "consent")
+    text = _client(worker).get(f"/people/{_father().reference}/").content.decode()
+    assert "QB1 4XY" not in text and "[shielded]" in text
+    assert "Quillbrook" not in text.split('id="records"')[0].split("Known in")[-1].split("</p>")[0]
