@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,8 @@ def test_the_matrix_holds_for(who: str, world: dict[str, int]) -> None:
     client = _client_for(who)
     wrong = []
     for (method, route), policy in sorted(MATRIX.items()):
-        url = "/" + route.format(**world)
+        # Django's <int:pair_id> and the API's {pair_id} both name a key of the world
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**world)
         if method == "GET":
             response = client.get(url)
         else:

@@ -92,10 +92,10 @@ def _pairs(request: HttpRequest, items: list[tuple[CandidatePair, str]]) -> list
     """The pairs as the viewer may see them: shielded records redacted (seen.access)."""
     shields = shields_of(r for pair, _ in items for r in (pair.record_l_id, pair.record_r_id))
     clearance = cleared(request.user)
-    return [_pair(pair, why, shields, clearance) for pair, why in items]
+    return [pair_out(pair, why, shields, clearance) for pair, why in items]
 
 
-def _pair(
+def pair_out(
     pair: CandidatePair, why_first: str, shields: dict[int, set[str]], clearance: bool
 ) -> PairOut:
     return PairOut(
@@ -110,7 +110,7 @@ def _pair(
     )
 
 
-def _decision(decision: ClericalDecision) -> DecisionOut:
+def decision_out(decision: ClericalDecision) -> DecisionOut:
     records = {r for pair in decision.must_link + decision.cannot_link for r in pair}
     persons = (
         SourceRecord.objects.filter(pk__in=records, person__isnull=False)
@@ -131,11 +131,11 @@ def _decision(decision: ClericalDecision) -> DecisionOut:
 DISCLOSED_FIELDS = ["forename", "surname", "dob", "sex", "person", "evidence"]
 
 
-def _subjects(out: PairOut) -> list[str]:
+def subjects_of(out: PairOut) -> list[str]:
     return sorted({r.person for r in (out.left, out.right) if r.person})
 
 
-def _load_pair(pair_id: int) -> CandidatePair:
+def load_pair(pair_id: int) -> CandidatePair:
     return get_object_or_404(
         CandidatePair.objects.select_related(
             "record_l__agency", "record_r__agency", "record_l__person", "record_r__person"
@@ -162,14 +162,14 @@ def review(request: HttpRequest, filters: Query[QueueFilter]) -> list[PairOut]:
 @router.get("/pairs/{pair_id}", response=PairOut, summary="A pair and its evidence")
 def pair_detail(request: HttpRequest, pair_id: int) -> PairOut:
     require(request, Action.VIEW_LINK_QUEUE, object_type="candidate_pair", object_id=str(pair_id))
-    pair = _load_pair(pair_id)
+    pair = load_pair(pair_id)
     [out] = _pairs(request, [(pair, PRIORITY_TEXT[priority_of(pair)])])
     audit(
         request,
         "read",
         "candidate_pair",
         str(pair.pk),
-        subjects=_subjects(out),
+        subjects=subjects_of(out),
         disclosed={"fields": DISCLOSED_FIELDS},
     )
     return out
@@ -184,11 +184,11 @@ def decide(request: HttpRequest, pair_id: int, body: DecisionIn) -> Status[Decis
     """Record a practitioner's decision with the reason. It binds every later linkage run
     until it is undone; 409 if it contradicts a decision in force."""
     require(request, Action.DECIDE_LINKS, object_type="candidate_pair", object_id=str(pair_id))
-    pair = _load_pair(pair_id)
+    pair = load_pair(pair_id)
     decide_pair = decisions.confirm if body.decision == "confirm" else decisions.reject
     user = request.user if request.user.is_authenticated else None
     decision = decide_pair(pair.record_l_id, pair.record_r_id, user=user, reason=body.reason)
-    out = _decision(decision)
+    out = decision_out(decision)
     audit(
         request,
         "write",
@@ -213,7 +213,7 @@ def undo(request: HttpRequest, decision_id: int, body: UndoIn) -> DecisionOut:
     user = request.user if request.user.is_authenticated else None
     decisions.undo(decision, user=user, reason=body.reason)
     decision.refresh_from_db()
-    out = _decision(decision)
+    out = decision_out(decision)
     audit(
         request,
         "write",

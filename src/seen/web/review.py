@@ -22,7 +22,14 @@ from seen.access import auditing
 from seen.access.policy import Action, decide, profile_of
 from seen.access.shielding import cleared, redact, shields_of
 from seen.linkage import decisions
-from seen.linkage.api import DISCLOSED_FIELDS, PairOut, _decision, _load_pair, _pair, _subjects
+from seen.linkage.api import (
+    DISCLOSED_FIELDS,
+    PairOut,
+    decision_out,
+    load_pair,
+    pair_out,
+    subjects_of,
+)
 from seen.linkage.models import CandidatePair
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
 from seen.people.models import SourceRecord
@@ -78,7 +85,7 @@ def _gate(request: HttpRequest, action: str, object_type: str, object_id: str = 
 def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[str, Any]:
     shields = shields_of([pair.record_l_id, pair.record_r_id])
     clearance = cleared(request.user)
-    out: PairOut = _pair(pair, why_first, shields, clearance)
+    out: PairOut = pair_out(pair, why_first, shields, clearance)
     sides = []
     for record, shown in ((pair.record_l, out.left), (pair.record_r, out.right)):
         extra = redact(
@@ -152,7 +159,7 @@ def _audit_read(request: HttpRequest, out: PairOut, **disclosed: Any) -> None:
         "read",
         "candidate_pair",
         object_id=str(out.pair),
-        subjects=_subjects(out),
+        subjects=subjects_of(out),
         disclosed={"fields": PAGE_FIELDS, **disclosed},
     )
 
@@ -191,7 +198,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     if refused is not None:
         return refused
     try:
-        pair = _load_pair(pair_id)
+        pair = load_pair(pair_id)
     except Http404:
         return render(
             request,
@@ -232,7 +239,7 @@ def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpRe
         decision = record(pair.record_l_id, pair.record_r_id, user=user, reason=reason)
     except decisions.DecisionRefused as error:
         return _again(request, pair, why_first, choice, reason, [{"text": str(error)}])
-    out = _decision(decision)
+    out = decision_out(decision)
     _audit(
         request,
         "write",
