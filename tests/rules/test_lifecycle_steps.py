@@ -164,3 +164,12 @@ def test_the_inbox_filter_refuses_what_it_does_not_know(baby: Person) -> None:  
 )
 def test_the_summary_is_the_first_sentence(text: str, expected: str) -> None:
     assert summary(text) == expected
+
+
+def test_a_list_of_alerts_is_audited_by_the_childs_reference(baby: Person) -> None:  # noqa: F811
+    from seen.rules.inbox import audit_subject
+
+    alert = make_alert(baby)
+    assert audit_subject([alert]) == (baby.reference, [baby.reference])
+    alert.child = None  # an alert the rules could not tie to a person: their key
+    assert audit_subject([alert]) == (alert.child_key, [alert.child_key])

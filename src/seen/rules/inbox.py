@@ -61,8 +61,10 @@ def open_owed_by(profile: StaffProfile, limit: int = 200) -> list[Alert]:
 
 def audit_subject(alerts: list[Alert]) -> tuple[str, list[str]]:
     """What an audit entry for a list of alerts names: the child as its subject when there is
-    one (the subject column holds one person reference), and every child in `disclosed`."""
-    children = sorted({a.child_key for a in alerts})
+    one (the subject column holds one person reference), and every child in `disclosed`. A
+    child by its reference (`child_reference`: what "who looked at this child" searches for),
+    else by the rules' key."""
+    children = sorted({child_reference(a) or a.child_key for a in alerts})
     return (children[0] if len(children) == 1 else ""), children
 
 
