@@ -138,6 +138,10 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
          "Choose one of the child"),
         ({"step": "step_down", "plan": "1;drop", "on": "", "review_date": ""}, "Enter the date"),
         ({"step": "step_down", "on": "2025-07-10", "review_date": "10/10/2025"}, "YYYY-MM-DD"),
+        ({"step": "programme", "participant": "9" * 30, "key_worker": "9" * 30},
+         "Choose who attends"),
+        ({"step": "start", "kind": "child_protection", "category_of_abuse": "Neglect\x00"},
+         "control character"),
     ],
 )
 def test_a_bad_post_is_a_400_with_an_error_summary(
@@ -180,6 +184,7 @@ def test_the_conference_page_asks_for_the_father_gp_and_housing(
         ({}, "Choose the kind of conference"),
         ({"kind": "initial", "on": "tomorrow"}, "YYYY-MM-DD"),
         ({"kind": "review", "on": "2025-07-01", "invited": ["king"]}, "Choose roles"),
+        ({"kind": "review", "on": "2025-07-01", "reason_father": "\x00"}, "control character"),
     ],
 )
 def test_a_bad_conference_is_a_400(

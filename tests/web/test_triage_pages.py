@@ -108,7 +108,9 @@ def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: A
         ({"step": "wander"}, "Choose what to do"),
         ({"step": "check", "check": "x"}, "Choose a check"),
         ({"step": "check", "check": "999999"}, "Choose a check"),
+        ({"step": "check", "check": "9" * 25}, "Choose a check"),
         ({"step": "decide"}, "Open a triage first"),
+        ({"step": "open", "reason": "a\x00b"}, "control character"),
     ],
 )
 def test_a_bad_post_is_a_400_with_an_error_summary(

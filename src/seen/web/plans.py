@@ -29,6 +29,7 @@ from seen.facts.models import Conference, ConferenceRole, Plan, ProgrammeEvent, 
 from seen.people.models import SourceRecord
 from seen.web.triage import (
     FORM_HELPERS,
+    as_id,
     audit,
     confirmations,
     error_list,
@@ -36,6 +37,7 @@ from seen.web.triage import (
     parse_date,
     purpose_of,
     see_other,
+    unstorable,
 )
 
 PLANS_PURPOSE = Purpose.SAFEGUARDING.value  # "safeguarding enquiry or plan"
@@ -84,9 +86,10 @@ def _participants(subject: Subject, user: Any) -> list[tuple[int, str]]:
 
 
 def _practitioner(value: str) -> Practitioner | None:
-    if not value.isdigit():
+    pk = as_id(value)
+    if pk is None:
         return None
-    return Practitioner.objects.filter(pk=int(value), role__in=planning.KEY_WORKER_ROLES).first()
+    return Practitioner.objects.filter(pk=pk, role__in=planning.KEY_WORKER_ROLES).first()
 
 
 # ---- the plans page ---------------------------------------------------------------------------
@@ -204,6 +207,8 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
     plans = {str(p.pk): p for p in planning.plans_of(subject)}
     written: Plan | ProgrammeEvent
     try:
+        if unstorable(form):
+            raise planning.PlanningRefused(unstorable(form))
         if step == "start":
             _dates(form, "start", "review_date")
             written = planning.start_plan(
@@ -219,14 +224,14 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
             done = f"{_label(planning.PLAN_NAMES[written.kind])} started."
         elif step == "programme":
             _dates(form, "on")
-            participant = form.get("participant", "")
+            participant = as_id(form.get("participant", ""))
             written = planning.record_programme_event(
                 request.user,
                 subject,
                 plan=plans.get(form.get("plan", "")),
-                participant=SourceRecord.objects.filter(pk=int(participant)).first()
-                if participant.isdigit()
-                else None,
+                participant=None
+                if participant is None
+                else SourceRecord.objects.filter(pk=participant).first(),
                 programme=form.get("programme", ""),
                 status=form.get("status", ""),
                 on=parse_date(form.get("on", "")),
@@ -293,6 +298,8 @@ def conference_page(request: HttpRequest, reference: str) -> HttpResponse:
     form = request.POST
     must = planning.must_invite(subject)
     try:
+        if unstorable(form):
+            raise planning.PlanningRefused(unstorable(form))
         _dates(form, "on")
         conference = planning.record_conference(
             request.user,

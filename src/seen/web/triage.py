@@ -104,6 +104,26 @@ def see_other(name: str, reference: str, purpose: str, default: str) -> HttpResp
     return HttpResponse(status=303, headers={"Location": location})
 
 
+def as_id(text: str) -> int | None:
+    """A row id from a form, or None: digits only, small enough for any database's integer."""
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+def unstorable(form: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Fields holding a NUL character, which no database stores: refused before anything."""
+    return [
+        (name, "Remove the control character from this field")
+        for name in form
+        if "\x00" in name or any("\x00" in v for v in _values(form, name))
+    ][:1]
+
+
+def _values(form: Mapping[str, str], name: str) -> list[str]:
+    getlist = getattr(form, "getlist", None)
+    return list(getlist(name)) if getlist else [form[name]]
+
+
 def parse_date(text: str) -> date | None:
     """YYYY-MM-DD, else None (the caller says what is wrong)."""
     try:
@@ -204,6 +224,8 @@ def _post(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
     step = form.get("step", "")
     triage = services.open_triage_of(subject)
     try:
+        if unstorable(form):
+            raise services.TriageRefused(unstorable(form))
         if step == "open":
             triage = services.open_triage(request.user, subject)
             audit(
@@ -219,11 +241,9 @@ def _post(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
         elif step == "check":
             if triage is None:
                 raise services.TriageRefused([("step", "Open a triage first")])
-            try:
-                check_id = int(form.get("check", ""))
-            except ValueError:
-                refusal = [("checks", "Choose a check of this triage")]
-                raise services.TriageRefused(refusal) from None
+            check_id = as_id(form.get("check", ""))
+            if check_id is None:
+                raise services.TriageRefused([("checks", "Choose a check of this triage")])
             check = services.mark_done(
                 request.user, triage, check_id, form.get(f"result-{check_id}", "")
             )
