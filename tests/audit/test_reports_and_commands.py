@@ -286,7 +286,7 @@ def test_subject_access_command_writes_json_and_markdown(
     assert export is not None
     assert (export.action, export.purpose, export.subject) == (
         "export",
-        "subject_access",
+        "audit",  # the purpose the officer declared
         father.reference,
     )
     assert export.disclosed["records"] == 2 and "forename" in export.disclosed["fields"]
@@ -296,8 +296,30 @@ def test_subject_access_command_writes_json_and_markdown(
     code, _, _ = _run("subject-access", father.reference, "--out", str(out_md), *AS_DPO)
     text = out_md.read_text()
     assert code == 0 and text.startswith(f"# Subject-access report for {father.reference}")
-    assert "## Who has seen it" in text and "subject_access" in text  # the JSON export, seen
+    assert "## Who has seen it" in text and "export" in text  # the JSON export, seen
     assert verify().ok
+
+
+def test_subject_access_command_hides_a_shielded_address_without_clearance(
+    family: dict[str, Person], dpo: Any, tmp_path: Path
+) -> None:
+    from seen.access.models import Shield
+    from seen.core import clock
+
+    mother = family["M1"]
+    Shield.objects.create(
+        record=SourceRecord.objects.get(local_id="M1"),
+        scope=Shield.Scope.ADDRESS,
+        reason=Shield.Reason.REFUGE,
+        created_at=clock.now(),
+    )
+    out = tmp_path / "mother.json"
+    assert _run("subject-access", mother.reference, "--out", str(out), "--json", *AS_DPO)[0] == 0
+    assert "QA1 2BC" not in out.read_text() and "[shielded]" in out.read_text()
+    dpo.staff_profile.shielding_clearance = True
+    dpo.staff_profile.save()
+    assert _run("subject-access", mother.reference, "--out", str(out), "--json", *AS_DPO)[0] == 0
+    assert "QA1 2BC" in out.read_text()
 
 
 def test_commands_refuse_an_unknown_person_or_user(family: dict[str, Person]) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from seen.access.models import Shield
+from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, redact, shields_of
 from seen.areas.models import Practitioner
 from seen.audit.models import AuditEvent
 from seen.core import clock
@@ -390,3 +392,56 @@ def as_markdown(report: Row) -> str:
     )
     out += ["", "## Who has seen it", "", *_lines(report["seen_by"], look_line), ""]
     return "\n".join(out)
+
+
+# what an address shield hides in a subject-access report: the address and where it lies
+REPORT_ADDRESS_FIELDS = ADDRESS_FIELDS | {"area"}
+REPORT_SECTIONS = ("pregnancies", "relationships", "residences", "responsibilities", "facts")
+
+
+def redacted(report: dict[str, Any], *, clearance: bool) -> dict[str, Any]:
+    """The report as a viewer without shielding clearance may see it. A record shield hides
+    the record's values (its agency and identifier stay), and every row its agency holds that
+    names the person; an address shield on any of the person's records hides the person's
+    addresses and their areas throughout the report. Cautious: more may be hidden than the
+    shield strictly covers, never less."""
+    if clearance or not report["records"]:
+        return report
+    keys = Q(pk__in=[])
+    for record in report["records"]:
+        keys |= Q(agency__code=record["agency"], local_id=record["local_id"])
+    ids = dict(SourceRecord.objects.filter(keys).values_list("pk", "agency__code"))
+    shields = shields_of(ids)
+    if not shields:
+        return report
+    by_key = {
+        (ids[pk], local_id): shields.get(pk, set())
+        for pk, local_id in SourceRecord.objects.filter(pk__in=ids).values_list("pk", "local_id")
+    }
+    hidden_agencies = {ids[pk] for pk, scopes in shields.items() if Shield.Scope.RECORD in scopes}
+    out = dict(report)
+    out["records"] = [
+        {
+            **record,
+            "fields": redact(
+                record["fields"],
+                by_key.get((record["agency"], record["local_id"]), set()),
+                clearance=False,
+            ),
+        }
+        for record in report["records"]
+    ]
+
+    def hide(row: dict[str, Any]) -> dict[str, Any]:
+        if row["agency"] in hidden_agencies:
+            fields = {name: SHIELDED for name in row["fields"]}
+        else:
+            fields = {
+                name: SHIELDED if name in REPORT_ADDRESS_FIELDS else value
+                for name, value in row["fields"].items()
+            }
+        return {**row, "fields": fields}
+
+    for name in REPORT_SECTIONS:
+        out[name] = [hide(row) for row in report[name]]
+    return out

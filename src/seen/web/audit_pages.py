@@ -18,21 +18,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from seen.access import auditing
-from seen.access.models import BreakGlass, Purpose, Shield
+from seen.access.models import BreakGlass, Purpose
 from seen.access.policy import Action, decide, profile_of
 from seen.access.services import AccessRefused, break_glass_to_review, review_break_glass
-from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
+from seen.access.shielding import cleared
 from seen.audit import reports
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
-from seen.people.models import Person, SourceRecord
+from seen.people.models import Person
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
 PERSON_REFERENCE = re.compile(r"^P[0-9]{1,19}$")
@@ -41,9 +40,6 @@ FORMATS = {
     "markdown": ("text/markdown; charset=utf-8", "md"),
     "html": ("text/html; charset=utf-8", "html"),
 }
-# what an address shield hides in a subject-access report: the address and where it lies
-REPORT_ADDRESS_FIELDS = ADDRESS_FIELDS | {"area"}
-REPORT_SECTIONS = ("pregnancies", "relationships", "residences", "responsibilities", "facts")
 
 
 def purpose_of(request: HttpRequest) -> str:
@@ -175,7 +171,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     except Person.DoesNotExist:
         context["error"] = f"Seen holds no person {reference}"
         return render(request, "web/audit_subject_access.html", context, status=404)
-    report = _redacted(reports.subject_access(person), clearance=cleared(request.user))
+    report = reports.redacted(reports.subject_access(person), clearance=cleared(request.user))
     summary = reports.summary(report)
     if wanted:
         _audit(
@@ -219,7 +215,7 @@ def _sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
         "responsibilities": "Practitioners responsible",
         "facts": "Facts",
     }
-    return [(titles[name], report[name]) for name in REPORT_SECTIONS]
+    return [(titles[name], report[name]) for name in reports.REPORT_SECTIONS]
 
 
 def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> HttpResponse:
@@ -236,54 +232,6 @@ def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> Http
     name = f"subject-access-{report['person']}.{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _redacted(report: dict[str, Any], *, clearance: bool) -> dict[str, Any]:
-    """The report as a viewer without shielding clearance may see it. A record shield hides
-    the record's values (its agency and identifier stay), and every row its agency holds that
-    names the person; an address shield on any of the person's records hides the person's
-    addresses and their areas throughout the report. Cautious: more may be hidden than the
-    shield strictly covers, never less."""
-    if clearance or not report["records"]:
-        return report
-    keys = Q(pk__in=[])
-    for record in report["records"]:
-        keys |= Q(agency__code=record["agency"], local_id=record["local_id"])
-    ids = dict(SourceRecord.objects.filter(keys).values_list("pk", "agency__code"))
-    shields = shields_of(ids)
-    if not shields:
-        return report
-    by_key = {
-        (ids[pk], local_id): shields.get(pk, set())
-        for pk, local_id in SourceRecord.objects.filter(pk__in=ids).values_list("pk", "local_id")
-    }
-    hidden_agencies = {ids[pk] for pk, scopes in shields.items() if Shield.Scope.RECORD in scopes}
-    out = dict(report)
-    out["records"] = [
-        {
-            **record,
-            "fields": redact(
-                record["fields"],
-                by_key.get((record["agency"], record["local_id"]), set()),
-                clearance=False,
-            ),
-        }
-        for record in report["records"]
-    ]
-
-    def hide(row: dict[str, Any]) -> dict[str, Any]:
-        if row["agency"] in hidden_agencies:
-            fields = {name: SHIELDED for name in row["fields"]}
-        else:
-            fields = {
-                name: SHIELDED if name in REPORT_ADDRESS_FIELDS else value
-                for name, value in row["fields"].items()
-            }
-        return {**row, "fields": fields}
-
-    for name in REPORT_SECTIONS:
-        out[name] = [hide(row) for row in report[name]]
-    return out
 
 
 # -- break-glass reviews ----------------------------------------------------------------------

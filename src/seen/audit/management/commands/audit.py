@@ -15,6 +15,7 @@ from django.db import transaction
 
 from seen.access.cli import add_identity_arguments, require
 from seen.access.policy import Action, ChildRef
+from seen.access.shielding import cleared
 from seen.audit import reports
 from seen.audit.log import missing_guards, record, verify
 from seen.audit.models import Via
@@ -76,7 +77,11 @@ class Command(BaseCommand):
                 options, Action.SUBJECT_ACCESS, object_type="person", object_id=person.reference
             )
             self._subject_access(
-                user, options["reference"], options["out"], as_json=options["json"]
+                user,
+                options["reference"],
+                options["out"],
+                as_json=options["json"],
+                purpose=options["purpose"],
             )
 
     def _user(self, username: str | None) -> AbstractBaseUser | None:
@@ -148,10 +153,17 @@ class Command(BaseCommand):
             self.stdout.write(reports.look_line(row))
 
     def _subject_access(
-        self, user: AbstractBaseUser | None, reference: str, out: Path, *, as_json: bool
+        self,
+        user: AbstractBaseUser | None,
+        reference: str,
+        out: Path,
+        *,
+        as_json: bool,
+        purpose: str,
     ) -> None:
         person = self._person(reference)
-        report = reports.subject_access(person)
+        # shielded values stay hidden unless the officer holds shielding clearance, as on the page
+        report = reports.redacted(reports.subject_access(person), clearance=cleared(user))
         text = (
             json.dumps(report, indent=2, ensure_ascii=False) + "\n"
             if as_json
@@ -163,7 +175,7 @@ class Command(BaseCommand):
                 user=user,
                 action="export",
                 via=Via.COMMAND,
-                purpose="subject_access",
+                purpose=purpose,
                 object_type="person",
                 object_id=person.reference,
                 subject=person.reference,
