@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from seen.areas.models import Practitioner
-from seen.casefile.subjects import Subject
+from seen.casefile.subjects import Subject, resolve_child
 from seen.facts import planning
 from seen.facts.models import Conference, Plan, ProgrammeEvent
-from seen.people.models import SourceRecord
+from seen.people.models import Pregnancy, SourceRecord
 from seen.rules.models import Alert
 from seen.triage.models import LeftOut
 
@@ -216,3 +216,23 @@ def test_a_child_protection_plan_needs_its_category(subject: Subject, worker: An
         planning.start_plan(worker, subject, kind="child_protection", start=ON)
     with pytest.raises(planning.PlanningRefused, match="unborn"):
         planning.start_plan(worker, subject, kind="pre_birth", start=ON)
+
+
+def test_a_pre_birth_conference_for_an_unborn_child(worker: Any) -> None:
+    mother = SourceRecord.objects.get(local_id="M1")
+    pregnancy = Pregnancy.objects.create(
+        agency=mother.agency, local_id="PR2", mother=mother, expected_date=date(2026, 3, 1)
+    )
+    unborn = resolve_child(f"U{pregnancy.pk}")
+    assert planning.must_invite(unborn) == ["gp", "housing"]  # no man known around it yet
+    conference = planning.record_conference(
+        worker,
+        unborn,
+        kind="pre_birth",
+        on=ON,
+        invited=["mother", "gp"],
+        attended=["mother", "gp"],
+        left_out={"housing": "the family owns its home"},
+    )
+    assert conference.pregnancy == pregnancy and conference.child is None
+    assert planning.conferences_of(unborn) == [conference]

@@ -4,6 +4,7 @@ done, each with its result."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from seen.casefile.subjects import Subject, resolve_child
 from seen.core import clock
 from seen.linkage import decisions
 from seen.linkage.models import ClericalDecision
-from seen.people.models import Person, SourceRecord
+from seen.people.models import Person, Pregnancy, Relationship, SourceRecord
 from seen.triage import services
 from seen.triage.models import Triage
 
@@ -123,3 +124,30 @@ def test_one_open_triage_at_a_time(subject: Subject, mash: Any, baby: Person) ->
     services.open_triage(mash, subject)
     with pytest.raises(services.TriageRefused, match="already open"):
         services.open_triage(mash, subject)
+
+
+def test_an_unborn_child_is_triaged_across_the_fathers_areas_too(
+    baby: Person, mash: Any
+) -> None:
+    """The mother's next pregnancy, the same father named: his Quillbrook record is checked."""
+    mother, father = (SourceRecord.objects.get(local_id=i) for i in ("M1", "F1"))
+    pregnancy = Pregnancy.objects.create(
+        agency=mother.agency, local_id="PR2", mother=mother, expected_date=date(2026, 3, 1)
+    )
+    Relationship.objects.create(
+        agency=mother.agency,
+        local_id="R9",
+        person=father,
+        pregnancy=pregnancy,
+        kind=Relationship.Kind.BIRTH_FATHER,
+        asserted_on=date(2025, 7, 1),
+    )
+    unborn = resolve_child(f"U{pregnancy.pk}")
+    assert unborn.unborn
+    triage = services.open_triage(mash, unborn)
+    assert triage.pregnancy == pregnancy and triage.child is None
+    assert set(_areas(triage)) == {"Quarry Vale", "Quillbrook"}
+    why = triage.checks.filter(area__name="Quarry Vale").first()
+    assert why is not None and "the unborn child is known to Quarry Vale Maternity" in why.why
+    assert services.open_triage_of(unborn) == triage
+    assert services.open_triage_of(resolve_child(baby.reference)) is None  # another child
