@@ -115,7 +115,7 @@ def test_was_not_brought_and_an_injury(baby: Person) -> None:  # noqa: F811
         ({"father_not_seen_reason": ""}, 400, "father_not_seen_reason"),
         ({"occurred_on": "2031-01-01"}, 400, "today or in the past"),
         ({"kind": "antenatal"}, 400, "antenatal contact is the mother's"),
-        ({"father": "P424242"}, 400, "Choose a man recorded around this child"),
+        ({"father": "P424242"}, 400, "a man recorded around this child"),
         ({"kind": "party"}, 422, "kind"),
         ({"father_seen": "perhaps"}, 422, "father_seen"),
         ({"occurred_on": "10/07/2025"}, 422, "occurred_on"),

@@ -39,7 +39,7 @@ def test_a_health_visitor_records_a_new_birth_contact_and_the_prompt_appears(
     page.locator('input[name="occurred_on-year"]').fill("2025")
     page.get_by_label("New birth visit (10 to 14 days)").check()
     page.locator('input[name="mother_seen"][value="yes"]').check()
-    page.locator('input[name="father"][value=""]').check()
+    page.locator('input[name="father"][value="not_known"]').check()
     page.locator('input[name="father_seen"][value="no"]').check()
     page.get_by_role("button", name="Save").click()
 
@@ -52,6 +52,7 @@ def test_a_health_visitor_records_a_new_birth_contact_and_the_prompt_appears(
     summary.get_by_role("link").click()  # the summary leads to the field
     page.get_by_label("If he was not seen, why not?").fill("At work; offered an evening visit")
     expect(page.locator('input[name="father_seen"][value="no"]')).to_be_checked()
+    expect(page.locator('input[name="father"][value="not_known"]')).to_be_checked()
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Saved", exact=True)).to_be_visible()

@@ -44,7 +44,7 @@ def _contact(**changes: object) -> ContactDetails:
         "occurred_on": date(2025, 7, 10),
         "kind": "new_birth",
         "mother_seen": "yes",
-        "father": "",
+        "father": "not_known",
         "father_seen": "no",
         "father_not_seen_reason": "at work",
     }
@@ -93,7 +93,7 @@ def test_the_rules_run_at_once_and_the_alert_rests_on_the_new_contact(
         ({"kind": "antenatal"}, "kind", "antenatal contact is the mother's"),
         ({"kind": "party"}, "kind", "Choose the kind of contact"),
         ({"mother_seen": ""}, "mother_seen", "Say whether the mother"),
-        ({"father": "P99999"}, "father", "Choose a man recorded around this child"),
+        ({"father": "P99999"}, "father", "a man recorded around this child"),
         ({"father_not_seen_reason": "x\x00"}, "father_not_seen_reason", "cannot store"),
     ],
 )
@@ -157,7 +157,7 @@ def test_a_named_father_is_the_record_the_contact_points_at(
 def _assessment(**changes: object) -> AssessmentDetails:
     values: dict[str, object] = {
         "occurred_on": date(2025, 5, 20),
-        "father": "",
+        "father": "not_known",
         "father_involved": "yes",
         "father_not_involved_reason": "",
         "mother_checks_done": "yes",

@@ -34,7 +34,7 @@ def _contact(**changes: str) -> dict[str, str]:
         **_when("10", "7", "2025"),
         "kind": "new_birth",
         "mother_seen": "yes",
-        "father": "",
+        "father": "not_known",
         "father_seen": "no",
         "father_not_seen_reason": "",
     }
@@ -163,7 +163,7 @@ def test_the_social_worker_records_a_pre_birth_assessment_without_the_fathers_ch
     assert "Robert Tanner (birth father)" not in page  # the household needs a lawful basis first
     form = {
         **_when("20", "5", "2025"),
-        "father": "",
+        "father": "not_known",
         "father_involved": "no",
         "father_not_involved_reason": "",
         "mother_checks_done": "yes",
@@ -204,3 +204,41 @@ def test_the_confirmation_is_only_for_the_agency_that_recorded_it(
     assert client.get(url).status_code == 404  # an agency's own, not written in Seen
     url = f"/children/{baby.reference}/recorded/party/1/"
     assert client.get(url).status_code == 404
+
+
+def test_an_unborn_child_gets_antenatal_contacts_and_no_injury_form(
+    baby: Person,  # noqa: F811
+) -> None:
+    from datetime import date
+
+    from seen.areas.models import Practitioner
+    from seen.people.models import Pregnancy, Responsibility, SourceRecord
+
+    mother = SourceRecord.objects.get(local_id="M1")
+    pregnancy = Pregnancy.objects.create(
+        agency=mother.agency, local_id="PR2", mother=mother, expected_date=date(2026, 3, 1)
+    )
+    Responsibility.objects.create(
+        agency=mother.agency,
+        local_id="RS9",
+        pregnancy=pregnancy,
+        practitioner=Practitioner.objects.get(local_id="HV1"),
+        role="health_visitor",
+        start=date(2025, 7, 1),
+    )
+    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    unborn = f"U{pregnancy.pk}"
+    text = client.get(f"/children/{unborn}/contacts/new/").content.decode()
+    assert 'value="antenatal"' in text and 'value="new_birth"' not in text
+    text = client.get(f"/children/{unborn}/injuries/new/").content.decode()
+    assert 'id="unborn"' in text and 'name="kind"' not in text
+    response = client.post(f"/children/{unborn}/injuries/new/", {"kind": "bruise"})
+    assert response.status_code == 400 and "is not born yet" in response.content.decode()
+    saved = client.post(
+        f"/children/{unborn}/contacts/new/",
+        _contact(kind="antenatal", father_seen="not_known", father_not_seen_reason="not named"),
+    )
+    assert saved.status_code == 303
+    contact = Contact.objects.get(local_id__startswith="seen-")
+    assert contact.pregnancy_id == pregnancy.pk and contact.child_id is None
+    assert client.get(saved["Location"]).status_code == 200

@@ -66,7 +66,7 @@ MEN = (
     Relationship.Kind.MALE_CARER,
     Relationship.Kind.HOUSEHOLD_ADULT,
 )
-NOT_KNOWN = ""  # the father or male carer: not known (no record named)
+NOT_KNOWN = "not_known"  # the father or male carer: not known (no record named)
 MAX_TEXT = 2000
 
 # What to do, for each procedure a recorded fact can touch (the procedure's statement comes from
@@ -284,7 +284,8 @@ def _father(errors: dict[str, str], name: str, value: str, men: list[Man]) -> Ma
     man = next((m for m in men if m.reference == value), None)
     if man is None:
         errors[name] = (
-            "Choose a man recorded around this child, or 'not known'"
+            "Choose who the father or male carer is: a man recorded around this child, or "
+            "'not known'"
         )
     return man
 

@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
 from seen.access import auditing
-from seen.access.policy import Decision
+from seen.access.policy import Decision, Level
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.facts import recording
 from seen.facts.models import Appointment, Contact, Injury, Mobility, YesNo, YesNoNA
@@ -34,6 +34,7 @@ from seen.facts.recording import (
     RecordingRefused,
     WasNotBroughtDetails,
 )
+from seen.people.models import SourceRecord
 from seen.web.views import purpose_of
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
@@ -203,7 +204,7 @@ def _input(name: str, label: str, data: QueryDict, errors: dict[str, str],
 
 
 def _fields(form: Form, subject: Subject, men: list[recording.Man], data: QueryDict,
-            errors: dict[str, str]) -> list[dict[str, Any]]:
+            errors: dict[str, str], household: bool) -> list[dict[str, Any]]:
     father_items = [(m.reference, m.label) for m in men] + [(recording.NOT_KNOWN, "Not known")]
     who = _radios(
         "father",
@@ -211,8 +212,12 @@ def _fields(form: Form, subject: Subject, men: list[recording.Man], data: QueryD
         father_items,
         data,
         errors,
-        hint="The men your agency records around this child. Choose 'not known' if he is not "
-        "listed.",
+        hint=(
+            "The men agencies record around this child."
+            if household
+            else "The men your agency records around this child."
+        )
+        + " Choose 'not known' if he is not listed.",
     )
     if form is CONTACT_FORM:
         kinds = [
@@ -334,7 +339,12 @@ def _show(request: HttpRequest, form: Form, subject: Subject, decision: Decision
         else []
     )
     born_only = form in (WNB_FORM, INJURY_FORM)
-    fields = [] if born_only and subject.unborn else _fields(form, subject, men, data, errors)
+    household = decision.level >= Level.HOUSEHOLD
+    fields = (
+        []
+        if born_only and subject.unborn
+        else _fields(form, subject, men, data, errors, household)
+    )
     auditing.audit(
         request.user,
         "page",
@@ -441,13 +451,23 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "Not recorded"
 
 
+def _man(record: int | None) -> str:
+    """The man a contact names, by his person reference (his name is household detail)."""
+    if record is None:
+        return "Not known"
+    reference = (
+        SourceRecord.objects.filter(pk=record).values_list("person__reference", flat=True).first()
+    )
+    return f"Person {reference}" if reference else "Named"
+
+
 def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
     if form is CONTACT_FORM:
         rows = [
             ("Date", _day(fact.occurred_on)),
             ("Kind of contact", _label(CONTACT_KINDS, fact.kind)),
             ("Mother seen", _label(YES_NO_NOT_KNOWN, fact.mother_seen)),
-            ("Father or male carer", "Named" if fact.father_id else "Not known"),
+            ("Father or male carer", _man(fact.father_id)),
             ("Father or male carer seen", _label(YES_NO_NOT_KNOWN, fact.father_seen)),
         ]
         if fact.father_not_seen_reason:
