@@ -55,7 +55,7 @@ def test_a_health_visitor_records_a_new_birth_contact_and_the_prompt_appears(
     expect(page.locator('input[name="father"][value="not_known"]')).to_be_checked()
     page.get_by_role("button", name="Save").click()
 
-    expect(page.get_by_text("Saved", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Contact recorded")).to_be_visible()
     prompt = page.locator("#prompt-father-seen-at-mandated-contact")
     expect(prompt).to_contain_text("should see the father")
     expect(prompt).to_contain_text("out of hours")

@@ -242,3 +242,16 @@ def test_an_unborn_child_gets_antenatal_contacts_and_no_injury_form(
     contact = Contact.objects.get(local_id__startswith="seen-")
     assert contact.pregnancy_id == pregnancy.pk and contact.child_id is None
     assert client.get(saved["Location"]).status_code == 200
+
+
+def test_a_follow_up_date_that_is_not_a_date_saves_nothing(baby: Person) -> None:  # noqa: F811
+    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    response = client.post(
+        f"/children/{baby.reference}/was-not-brought/new/",
+        {**_when("1", "7", "2025"), **_when("32", "7", "2025", "followed_up_on"), "service": "gp"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The date of the follow-up must be a real date" in text
+    assert 'href="#followed_up_on-day"' in text
+    assert not Appointment.objects.filter(local_id__startswith="seen-").exists()

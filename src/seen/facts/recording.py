@@ -4,17 +4,18 @@ brought', an injury observation with the child's mobility.
 
 One function per kind. Each checks the access decision (RECORD_FACT, allowed at the flag level
 through a relationship with the child), validates every field at once (RecordingInvalid carries
-{field: message} for the form's error summary or the API's 400), writes the fact with the
-author's agency, the child's record and a local id of Seen's own (seen.facts.authoring), and then
-runs the rules over the child's family at once (seen.rules.engine with a scoped World, as the
-ingest path does after a batch), so that an alert follows its fact without waiting for a run.
+{field: message} for the form's error summary or the API's 400; `known` adds what the face found
+wrong already, such as a date it could not read), writes the fact with the author's agency, the
+child's record and a local id of Seen's own (seen.facts.authoring), and then runs the rules over
+the child's family at once (seen.rules.engine with a scoped World, as the ingest path does after
+a batch), so that an alert follows its fact without waiting for a run.
 
 What comes back names the alerts that rest on the new fact and the procedure's prompt: the
 partnership procedure the fact touches, in its own wording, with what to do next."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,6 +38,7 @@ from seen.rules.registry import RULES_BY_ID
 from seen.rules.world import Scope, fact_type
 
 User = AbstractBaseUser | AnonymousUser | None
+Errors = Mapping[str, str] | None
 
 # the kinds of fact this module records, as pages and the API name them
 CONTACT = "contact"
@@ -297,7 +299,9 @@ def _reason_needed(answer: str, reason: str) -> bool:
 # --- recording ------------------------------------------------------------------------------------
 
 
-def record_contact(user: User, purpose: str, subject: Subject, details: ContactDetails) -> Recorded:
+def record_contact(
+    user: User, purpose: str, subject: Subject, details: ContactDetails, known: Errors = None
+) -> Recorded:
     decision = _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
     _date(errors, "occurred_on", details.occurred_on, "contact", subject)
@@ -319,7 +323,7 @@ def record_contact(user: User, purpose: str, subject: Subject, details: ContactD
         errors["father_not_seen_reason"] = (
             "Say why the father or male carer was not seen (or why it is not known)"
         )
-    _raise_if(errors)
+    _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
 
@@ -345,7 +349,7 @@ def record_contact(user: User, purpose: str, subject: Subject, details: ContactD
 
 
 def record_pre_birth_assessment(
-    user: User, purpose: str, subject: Subject, details: AssessmentDetails
+    user: User, purpose: str, subject: Subject, details: AssessmentDetails, known: Errors = None
 ) -> Recorded:
     decision = _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
@@ -364,7 +368,7 @@ def record_pre_birth_assessment(
             "Say whether background checks were made on the mother")
     _choice(errors, "father_checks_done", details.father_checks_done, YES_NO,
             "Say whether background checks were made on the father or male carer")
-    _raise_if(errors)
+    _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
 
@@ -390,7 +394,7 @@ def record_pre_birth_assessment(
 
 
 def record_was_not_brought(
-    user: User, purpose: str, subject: Subject, details: WasNotBroughtDetails
+    user: User, purpose: str, subject: Subject, details: WasNotBroughtDetails, known: Errors = None
 ) -> Recorded:
     _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
@@ -406,7 +410,7 @@ def record_was_not_brought(
         and details.followed_up_on < details.occurred_on
     ):
         errors["followed_up_on"] = "The follow-up must be on or after the appointment"
-    _raise_if(errors)
+    _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
 
@@ -425,7 +429,9 @@ def record_was_not_brought(
     return _write(user, purpose, subject, WAS_NOT_BROUGHT, build)
 
 
-def record_injury(user: User, purpose: str, subject: Subject, details: InjuryDetails) -> Recorded:
+def record_injury(
+    user: User, purpose: str, subject: Subject, details: InjuryDetails, known: Errors = None
+) -> Recorded:
     _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
     _born(errors, subject, "has an injury observed")
@@ -437,7 +443,7 @@ def record_injury(user: User, purpose: str, subject: Subject, details: InjuryDet
             "Choose the child's mobility (non-mobile, rolling, crawling, cruising or walking)")
     _text(errors, "explanation", details.explanation,
           required="Enter the explanation given (if none was given, say so)")
-    _raise_if(errors)
+    _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
 
@@ -482,7 +488,10 @@ def _day(value: date | None) -> date:
     return value
 
 
-def _raise_if(errors: dict[str, str]) -> None:
+def _raise_if(errors: dict[str, str], known: Errors) -> None:
+    """Refuse with every field's reason; `known`: what the face already found wrong with a field
+    (a date it could not read), which says more than the service's own reason."""
+    errors = {**errors, **(known or {})}
     if errors:
         raise RecordingInvalid(errors)
 

@@ -62,17 +62,27 @@ class Form:
     title: str
     object_type: str  # what the audit calls it
     date_what: str  # "the date of the …"
+    done: str  # the confirmation's heading
 
 
-CONTACT_FORM = Form(recording.CONTACT, "Record a contact", "contact", "contact")
+CONTACT_FORM = Form(
+    recording.CONTACT, "Record a contact", "contact", "contact", "Contact recorded"
+)
 ASSESSMENT_FORM = Form(
-    recording.ASSESSMENT, "Record a pre-birth assessment", "assessment", "assessment"
+    recording.ASSESSMENT,
+    "Record a pre-birth assessment",
+    "assessment",
+    "assessment",
+    "Pre-birth assessment recorded",
 )
 WNB_FORM = Form(
-    recording.WAS_NOT_BROUGHT, "Record a child not brought to an appointment", "appointment",
+    recording.WAS_NOT_BROUGHT,
+    "Record a child not brought to an appointment",
     "appointment",
+    "appointment",
+    "Was not brought recorded",
 )
-INJURY_FORM = Form(recording.INJURY, "Record an injury", "injury", "injury")
+INJURY_FORM = Form(recording.INJURY, "Record an injury", "injury", "injury", "Injury recorded")
 FORMS = {f.kind: f for f in (CONTACT_FORM, ASSESSMENT_FORM, WNB_FORM, INJURY_FORM)}
 
 
@@ -370,14 +380,13 @@ def _save(request: HttpRequest, form: Form, subject: Subject, decision: Decision
     purpose = purpose_of(request)
     details, errors = _details(form, request.POST)
     try:
-        recorded = SAVE[form.kind](request.user, purpose, subject, details)
+        # a date the page could not read is passed on, so nothing is saved and every field
+        # comes back with its reason at once
+        recorded = SAVE[form.kind](request.user, purpose, subject, details, errors)
     except RecordingRefused as refused:
         return _refused(request, str(refused), form.object_type, subject)
     except RecordingInvalid as invalid:
-        merged = {**invalid.errors, **errors}  # the page's own reading of a date says more
-        return _show(request, form, subject, decision, request.POST, merged, 400)
-    if errors:  # cannot happen: a date the page could not read reaches the service as missing
-        return _show(request, form, subject, decision, request.POST, errors, 400)
+        return _show(request, form, subject, decision, request.POST, invalid.errors, 400)
     fact = recorded.fact
     auditing.audit(
         request.user,
