@@ -220,3 +220,25 @@ def test_the_child_and_person_matrix_entries_hold_with_real_references(
         if response.status_code != policy(who):
             wrong.append((route, response.status_code, policy(who)))
     assert not wrong, wrong
+
+
+def test_an_adult_s_reference_leads_to_the_person_page(baby: Person) -> None:  # noqa: F811
+    mother = SourceRecord.objects.get(local_id="M1").person
+    assert mother is not None
+    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/children/{mother.reference}/")
+    assert response.status_code == 302 and response["Location"] == f"/people/{mother.reference}/"
+
+
+def test_links_onwards_follow_the_role_and_level() -> None:
+    from seen.access.policy import Level
+
+    def names(role: str, level: Level) -> set[str]:
+        return {text for _, text in child_page.record_links(role, level, "P00000001")}
+
+    # whatever pages exist by now, a health visitor is never offered triage or plans, and a
+    # social worker at the flag level not the plans
+    assert not names(Role.HEALTH_VISITOR, Level.FLAG) & {"MASH triage", "Plans and programmes"}
+    assert "Plans and programmes" not in names(Role.SOCIAL_WORKER, Level.FLAG)
+    assert not names(Role.STRATEGIC_LEADER, Level.HOUSEHOLD)
+    if child_page.link_to("plans", "P00000001"):
+        assert "Plans and programmes" in names(Role.SOCIAL_WORKER, Level.HOUSEHOLD)

@@ -23,23 +23,46 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_http_methods
 
 from seen.access import auditing
-from seen.access.models import Purpose, Share
-from seen.access.policy import CASE_ROLES, Action, Decision, decide, profile_of
+from seen.access.models import Purpose, Role, Share
+from seen.access.policy import (
+    CASE_ROLES,
+    CHILD_ACTION_ROLES,
+    LEAD,
+    Action,
+    Decision,
+    Level,
+    children_around_person,
+    decide,
+    profile_of,
+)
 from seen.access.services import AccessRefused, break_glass, record_basis
 from seen.casefile.childfile import case_file
+from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 
 # the other page families' child pages, linked only once their URL names exist
-RECORD_PAGES: list[tuple[str, str]] = [
-    ("record-contact", "Record a contact"),
-    ("record-assessment", "Record an assessment"),
-    ("record-was-not-brought", "Record a was-not-brought"),
-    ("record-injury", "Record an injury observation"),
-    ("plans", "Plans and programmes"),
-    ("triage", "MASH triage"),
-    ("conference", "Record a conference"),
-    ("who-looked", "Who has looked at this child"),
+# the other page families' child pages, linked only once their URL names exist, and only for
+# the roles (and at the level) whose action the page is for; each page decides again
+RECORD_FACT_ROLES = CHILD_ACTION_ROLES[Action.RECORD_FACT]
+RECORD_PAGES: list[tuple[str, str, frozenset[str], Level]] = [
+    ("record-contact", "Record a contact", RECORD_FACT_ROLES, Level.FLAG),
+    ("record-assessment", "Record an assessment", RECORD_FACT_ROLES, Level.FLAG),
+    ("record-was-not-brought", "Record a was-not-brought", RECORD_FACT_ROLES, Level.FLAG),
+    ("record-injury", "Record an injury observation", RECORD_FACT_ROLES, Level.FLAG),
+    ("plans", "Plans and programmes", CHILD_ACTION_ROLES[Action.MANAGE_PLAN], Level.HOUSEHOLD),
+    ("conference", "Record a conference", CHILD_ACTION_ROLES[Action.MANAGE_PLAN], Level.HOUSEHOLD),
+    ("triage", "MASH triage", CHILD_ACTION_ROLES[Action.DECIDE_TRIAGE], Level.HOUSEHOLD),
+    ("who-looked", "Who has looked at this child", LEAD | {Role.SAFEGUARDING_LEAD}, Level.FLAG),
 ]
+
+
+def record_links(role: str, level: Level, reference: str) -> list[tuple[str, str]]:
+    """(address, text) of the pages this user may go on to for this child, where they exist."""
+    return [
+        (url, text)
+        for name, text, roles, needs in RECORD_PAGES
+        if role in roles and level >= needs and (url := link_to(name, reference)) is not None
+    ]
 
 
 def sentence(text: Any) -> str:
@@ -146,11 +169,9 @@ def _page(
     file = case_file(subject, decision, request.user)
     purpose = purpose_of(request)
     _audit(request, "read", "child", subject.reference, disclosed=file.disclosed())
-    links = [
-        (url, text)
-        for name, text in RECORD_PAGES
-        if (url := link_to(name, subject.reference)) is not None
-    ]
+    profile = profile_of(request.user)
+    role = profile.role if profile is not None else ""
+    links = record_links(role, decision.level, subject.reference)
     context = {
         "file": file,
         "subject": subject,
@@ -179,6 +200,13 @@ def child_page(request: HttpRequest, reference: str) -> HttpResponse:
         subject = resolve_child(reference)
     except NoSuchChild as error:
         return _not_found(request, error)
+    adult = (
+        subject.person is not None
+        and not is_a_child(subject.person)
+        and bool(children_around_person(subject.person.pk))
+    )
+    if adult:  # an adult's reference: their page is the person page
+        return HttpResponseRedirect(person_link(subject.reference))
     decision = decide(request.user, Action.VIEW_CHILD, purpose_of(request), subject.ref)
     if not decision.allowed:
         _audit(
