@@ -208,6 +208,7 @@ def test_an_administrator_submits_an_extract_and_bad_rows_are_quarantined(
     body = response.json()
     assert body["accepted"] > 10 and body["refused_files"] == []
     [bad] = body["quarantined"]
+    assert body["quarantined_count"] == 1
     assert bad["file"] == "people.csv" and bad["line"] == 6 and bad["field"] == "nhs_number"
     assert body["linked_on_arrival"] is None  # no linkage model yet: the first `seen link` does it
     assert IngestBatch.objects.get(pk=body["batch"]).status == "complete"
@@ -242,6 +243,14 @@ def test_a_bad_zip_is_a_400(tmp_path: Path, extract: Callable[..., Path]) -> Non
         archive.writestr("../../escape.csv", "x\n")
     assert _upload(client, sneaky.getvalue()).status_code == 200
     assert not (tmp_path.parent / "escape.csv").exists()
+    huge = io.BytesIO()
+    with zipfile.ZipFile(huge, "w") as archive:
+        archive.writestr(
+            "manifest.json", '{"format": "seen-extract", "format_version": "1"}'
+        )
+        archive.writestr("areas.csv", 'code,name\nQXX,"' + "a" * 200_000 + '"\n')
+    response = _upload(client, huge.getvalue())
+    assert response.status_code == 400 and "cannot be read" in response.json()["detail"]
     response = client.post("/api/facts/extracts", {})
     assert response.status_code == 400 and "form field 'extract'" in response.json()["detail"]
 

@@ -10,6 +10,7 @@ access decision refuses, 404 for a child Seen does not hold."""
 
 from __future__ import annotations
 
+import csv
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -58,6 +59,7 @@ Moving = Annotated[
 # an extract upload: at most this much, unpacked, and this many files
 MAX_EXTRACT_BYTES = 512 * 1024 * 1024
 MAX_EXTRACT_FILES = 64
+QUARANTINE_SHOWN = 1000  # the rest: `seen quarantine list`
 
 
 class ProblemOut(Schema):
@@ -276,7 +278,10 @@ class ExtractOut(Schema):
     accepted: int
     updated: int
     unchanged: int
-    quarantined: list[QuarantinedOut] = Field(description="bad rows, kept in quarantine")
+    quarantined: list[QuarantinedOut] = Field(
+        description=f"bad rows, kept in quarantine (the first {QUARANTINE_SHOWN})"
+    )
+    quarantined_count: int = Field(description="how many rows were quarantined")
     refused_files: list[dict[str, str]] = Field(description="files refused whole, and why")
     linked_on_arrival: dict[str, int] | None = Field(
         description="new people matched on arrival (null: no linkage model yet)"
@@ -306,6 +311,10 @@ def submit_extract(
             summary = ingest_extract(directory)
         except ExtractError as error:
             return Status(400, {"detail": str(error).replace(folder, name)})
+        except csv.Error as error:
+            # the loader's CSV reader gives up on the file (a field beyond its size limit): the
+            # rows before it are loaded; the batch is left running until the next ingest
+            return Status(400, {"detail": f"a CSV file of the extract cannot be read: {error}"})
     linked = link_new_arrivals()
     alerts = {"raised": 0, "updated": 0, "resolved": 0}
     if linked is not None:  # persons exist: the rules can run
@@ -325,8 +334,9 @@ def submit_extract(
         unchanged=totals.unchanged,
         quarantined=[
             QuarantinedOut(file=q.file, line=q.line, field=q.field, reason=q.reason)
-            for q in quarantined
+            for q in quarantined[:QUARANTINE_SHOWN]
         ],
+        quarantined_count=quarantined.count(),
         refused_files=summary.refused_files,
         linked_on_arrival=linked,
         alerts=alerts,
