@@ -19,6 +19,7 @@ from seen.access.models import Role
 from seen.access.policy import Action, ChildRef, Level, profile_of
 from seen.access.services import notify_lead_of_unscheduled_view
 from seen.api.access import audit, require
+from seen.api.errors import ErrorOut
 from seen.casefile.aggregates import SMALL_NUMBER, alert_counts
 from seen.casefile.childfile import CaseFile, case_file
 from seen.casefile.flags import flags_for
@@ -107,10 +108,6 @@ def alert_aggregates(request: HttpRequest) -> AggregatesOut:
     return AggregatesOut(
         suppressed_below=SMALL_NUMBER, alerts=[AlertCountsOut(**vars(r)) for r in rows]
     )
-
-
-class Error(Schema):
-    detail: str
 
 
 class SeenOut(Schema):
@@ -253,7 +250,7 @@ def _case_file_out(file: CaseFile, needs_basis: bool) -> CaseFileOut:
 
 @router.get(
     "/{reference}",
-    response={200: CaseFileOut, 401: Error, 403: Error, 404: Error},
+    response={200: CaseFileOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A child's case file",
 )
 def child_case_file(request: HttpRequest, reference: str) -> CaseFileOut:
