@@ -151,3 +151,20 @@ def test_an_unborn_child_is_triaged_across_the_fathers_areas_too(
     assert why is not None and "the unborn child is known to Quarry Vale Maternity" in why.why
     assert services.open_triage_of(unborn) == triage
     assert services.open_triage_of(resolve_child(baby.reference)) is None  # another child
+
+
+def test_a_child_placed_in_no_area_is_checked_where_the_mash_works(mash: Any) -> None:
+    """No residence and no agency with an area: the MASH's own area is still checked, so a
+    triage never has nothing to check."""
+    from seen.areas.models import Agency
+
+    police = Agency.objects.get(code="POL")  # serves several areas: no area of its own
+    baby = Person.objects.create(reference="P77777777")
+    SourceRecord.objects.create(agency=police, local_id="LONE", person=baby, forename="Lone")
+    lone = resolve_child(baby.reference)
+    assert services.areas_linked(lone) == []
+    triage = services.open_triage(mash, lone)
+    assert set(_areas(triage)) == {"Quarry Vale"}
+    assert "the triage is held by Quarry Vale Children's Social Care" in triage.checks.first().why
+    with pytest.raises(services.TriageRefused, match="Still to do"):
+        services.record_decision(mash, triage, lone, "no_further_action", "nothing known")

@@ -165,6 +165,11 @@ def ensure_checks(triage: Triage, subject: Subject) -> list[TriageCheck]:
     opened (a record newly linked to the father) needs its checks too. Never removes one."""
     if not triage.decided:
         links = areas_linked(subject)
+        mash = triage.agency
+        own = mash.area if mash is not None else None
+        if mash is not None and own is not None and own.pk not in {a.area.pk for a in links}:
+            # a child Seen places nowhere is still checked where the MASH holding it works
+            links.append(AreaLink(own, {f"the triage is held by {mash.name}"}))
         agencies = list(Agency.objects.filter(kind__in=CHECK_KINDS))
         held = set(triage.checks.values_list("area_id", "agency_kind"))
         new = [
