@@ -39,6 +39,7 @@ from seen.casefile.subjects import Subject
 from seen.core import clock
 from seen.facts import models as facts
 from seen.linkage.models import CandidatePair
+from seen.people.about import child_rows
 from seen.people.models import (
     LinkDecision,
     Person,
@@ -268,9 +269,10 @@ def _areas_of(ref: ChildRef) -> list[str]:
         .exclude(agency__area__isnull=True)
         .values_list("agency__area__name", flat=True)
     )
-    pregnancies = Pregnancy.objects.filter(
-        Q(pk__in=ref.pregnancies) | Q(child__person_id=ref.person or 0)
-    ).exclude(agency__area__isnull=True)
+    rows = child_rows(ref.person, ref.pregnancies)  # ids, not an OR across a join
+    pregnancies = Pregnancy.objects.filter(pk__in=rows.pregnancies).exclude(
+        agency__area__isnull=True
+    )
     names |= set(pregnancies.values_list("agency__area__name", flat=True))
     return sorted(n for n in names if n)
 
