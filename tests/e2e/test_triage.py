@@ -119,3 +119,13 @@ def test_the_lead_steps_down_and_records_a_conference(
     page.get_by_role("button", name="Record the conference").click()
     expect(page.locator("#conferences")).to_contain_text("he is in custody")
     accessible(page)
+    attendance = page.locator("form").filter(
+        has=page.get_by_role("button", name="Record attendance")
+    )
+    for role in ("Mother", "GP"):
+        attendance.get_by_label(role, exact=True).check()
+    attendance.get_by_role("button", name="Record attendance").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Attendance recorded")
+    expect(page.locator("#conferences")).to_contain_text("Mother, GP")
+    accessible(page)
+    assert Conference.objects.get().attended == ["mother", "gp"]

@@ -236,3 +236,26 @@ def test_a_pre_birth_conference_for_an_unborn_child(worker: Any) -> None:
     )
     assert conference.pregnancy == pregnancy and conference.child is None
     assert planning.conferences_of(unborn) == [conference]
+
+
+def test_attendance_recorded_later_resolves_the_alert(subject: Subject, worker: Any) -> None:
+    conference = planning.record_conference(
+        worker,
+        subject,
+        kind="initial",
+        on=date(2025, 7, 1),
+        invited=["mother", "father", "gp", "housing"],
+        attended=[],
+        left_out={},
+    )
+    alert = Alert.objects.get(rule_id="conference-invitations")
+    assert "no record of who attended" in alert.explanation
+    assert planning.awaiting_attendance(subject, worker) == [conference]
+    with pytest.raises(planning.PlanningRefused, match="Only those invited"):
+        planning.record_attendance(worker, subject, conference=conference, attended=["police"])
+    planning.record_attendance(worker, subject, conference=conference, attended=["mother", "gp"])
+    alert.refresh_from_db()
+    assert alert.status == Alert.Status.CLOSED
+    assert planning.awaiting_attendance(subject, worker) == []
+    with pytest.raises(planning.PlanningRefused, match="Choose a conference"):
+        planning.record_attendance(worker, subject, conference=conference, attended=["father"])

@@ -178,6 +178,29 @@ def test_the_conference_page_asks_for_the_father_gp_and_housing(
     assert AuditEvent.objects.filter(action="write", object_type="conference").count() == 1
 
 
+def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker: Any) -> None:
+    client = _client(worker)
+    client.post(
+        _conference(baby),
+        {"kind": "review", "on": "2025-07-01", "invited": ["mother", "father", "gp", "housing"]},
+    )
+    conference = Conference.objects.get()
+    page = client.get(_plans(baby)).content.decode()
+    assert "Record who attended" in page
+    refused = client.post(
+        _plans(baby), {"step": "attendance", "conference": str(conference.pk)}
+    )
+    assert refused.status_code == 400 and 'href="#attendance-attended"' in refused.content.decode()
+    recorded = client.post(
+        _plans(baby),
+        {"step": "attendance", "conference": str(conference.pk), "attended": ["mother", "father"]},
+    )
+    assert recorded.status_code == 303
+    conference.refresh_from_db()
+    assert conference.attended == ["mother", "father"]
+    assert "Record who attended" not in client.get(_plans(baby)).content.decode()
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

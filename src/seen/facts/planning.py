@@ -511,6 +511,43 @@ def record_conference(
     return conference
 
 
+def awaiting_attendance(child: Child, user: User) -> list[Conference]:
+    """Conferences written in Seen by the user's agency, held, with no attendance recorded."""
+    profile = profile_of(user)
+    if profile is None or profile.agency_id is None:
+        return []
+    return [
+        c
+        for c in conferences_of(child)
+        if c.local_id.startswith("seen-")
+        and c.agency_id == profile.agency_id
+        and c.occurred_on <= clock.today()
+        and not c.attended
+    ]
+
+
+def record_attendance(
+    user: User, child: Child, *, conference: Conference | None, attended: list[str]
+) -> Conference:
+    """Who came to a conference recorded here before it was held (the rule asks for it within
+    days of the conference)."""
+    author = _author(user)
+    errors: list[tuple[str, str]] = []
+    if conference is None or conference.pk not in {c.pk for c in awaiting_attendance(child, user)}:
+        errors.append(("conference", "Choose a conference your agency recorded, once held"))
+    elif not attended:
+        errors.append(("attended", "Choose who attended"))
+    elif set(attended) - set(conference.invited):
+        errors.append(("attended", "Only those invited can be recorded as attending"))
+    if errors:
+        raise PlanningRefused(errors)
+    assert conference is not None and conference.agency_id == author.agency.pk
+    conference.attended = sorted(set(attended), key=ConferenceRole.values.index)
+    conference.save(update_fields=["attended"])
+    _run_rules(child)
+    return conference
+
+
 def left_out_of(conferences: list[Conference]) -> dict[int, list[tuple[str, str]]]:
     from seen.triage.models import LeftOut
 

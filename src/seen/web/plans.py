@@ -41,7 +41,7 @@ from seen.web.triage import (
 )
 
 PLANS_PURPOSE = Purpose.SAFEGUARDING.value  # "safeguarding enquiry or plan"
-FORMS = ("start", "programme", "step_down")  # the plans page's forms (POST `step`)
+FORMS = ("start", "programme", "step_down", "attendance")  # the plans page's forms (POST `step`)
 ROLE_LABELS: dict[str, str] = {
     ConferenceRole.MOTHER: "Mother",
     ConferenceRole.FATHER: "Father",
@@ -143,6 +143,16 @@ def _show_plans(
         "conferences": conferences,
         "left_out": planning.left_out_of(conferences),
         "role_labels": ROLE_LABELS,
+        "roles": list(ROLE_LABELS.items()),
+        "awaiting": [
+            (str(c.pk), f"{CONFERENCE_KINDS.get(c.kind, c.kind)}, {c.occurred_on}")
+            for c in planning.awaiting_attendance(subject, request.user)
+        ]
+        if can_manage
+        else [],
+        "attended_values": list(shown.getlist("attended"))
+        if form == "attendance" and hasattr(shown, "getlist")
+        else [],
         "conference_kinds": CONFERENCE_KINDS,
         "can_manage": can_manage,
         "startable": [
@@ -205,7 +215,7 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
     form = request.POST
     step = form.get("step", "")
     plans = {str(p.pk): p for p in planning.plans_of(subject)}
-    written: Plan | ProgrammeEvent
+    written: Plan | ProgrammeEvent | Conference
     try:
         if unstorable(form):
             raise planning.PlanningRefused(unstorable(form))
@@ -249,6 +259,15 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
                 review_date=parse_date(form.get("review_date", "")),
             )
             done = f"Stepped down to a {planning.PLAN_NAMES[written.kind]}."
+        elif step == "attendance":
+            held = {str(c.pk): c for c in planning.awaiting_attendance(subject, request.user)}
+            written = planning.record_attendance(
+                request.user,
+                subject,
+                conference=held.get(form.get("conference", "")),
+                attended=form.getlist("attended"),
+            )
+            done = "Attendance recorded."
         else:
             raise planning.PlanningRefused([("step", "Choose what to record")])
     except planning.PlanningRefused as refusal:
@@ -263,13 +282,19 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
         request,
         purpose,
         "write",
-        "programme_event" if isinstance(written, ProgrammeEvent) else "plan",
+        _object_type(written),
         str(written.pk),
         subject=subject.reference,
         disclosed={"step": step, "local_id": written.local_id},
     )
     messages.success(request, done)
     return see_other("plans", subject.reference, purpose, PLANS_PURPOSE)
+
+
+def _object_type(written: Plan | ProgrammeEvent | Conference) -> str:
+    if isinstance(written, ProgrammeEvent):
+        return "programme_event"
+    return "conference" if isinstance(written, Conference) else "plan"
 
 
 def _dates(form: Mapping[str, str], *names: str) -> None:
