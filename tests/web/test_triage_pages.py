@@ -141,3 +141,9 @@ def test_the_page_needs_no_javascript(baby: Person, mash: Any) -> None:
     client.post(_url(baby), {"step": "open"})
     text = client.get(_url(baby)).content.decode()
     assert "<script" not in text and 'method="post"' in text
+
+
+def test_an_undeclared_purpose_is_refused(baby: Person, mash: Any) -> None:
+    response = _client(mash).get(_url(baby) + "?purpose=curiosity")
+    assert response.status_code == 403 and "declare why" in response.content.decode()
+    assert AuditEvent.objects.get(action="denied").purpose == "undeclared"

@@ -169,8 +169,9 @@ def _show_plans(
             for p in plans
             if p.kind in planning.STEP_DOWN_TO and planning.current(p)
         ],
-        "participants": participants,
-        "participant_choices": [(str(pk), name) for pk, name in participants],
+        "participant_choices": [(str(pk), name) for pk, name in participants]
+        if can_manage
+        else [],
         "plan_choices": [
             (str(p.pk), f"{_label(planning.PLAN_NAMES.get(p.kind, 'plan'))} from {p.occurred_on}")
             for p in plans
@@ -206,6 +207,12 @@ def _show_plans(
             "plans": [p.pk for p in plans],
             "programme_events": sum(len(p.events) for p in programmes),
             "conferences": [c.pk for c in conferences],
+            # the adults named: in the programmes, and in the form for whoever may write
+            "adults": [
+                pk
+                for pk, _ in participants
+                if can_manage or pk in {p.participant.pk for p in programmes}
+            ],
         },
     )
     return render(request, "web/plans.html", context, status=status)
