@@ -212,7 +212,9 @@ def test_mash_sees_a_child_with_a_contact_under_triage(baby: Person) -> None:
         routed_because="team",
     )
     decision = _view(mash, baby, "mash_triage")
-    assert decision.allowed and decision.relationships == {"mash_triage"} and decision.needs_basis
+    assert decision.allowed and decision.needs_basis
+    # the contact under triage; and the alert that brought it, which the MASH team answers for
+    assert decision.relationships == {"mash_triage", "answers_alert"}
 
 
 def test_police_holding_the_fathers_history_see_the_flag_and_probation_does_not(
@@ -260,3 +262,38 @@ def test_one_query_per_decision(baby: Person, django_assert_num_queries: Any) ->
     mash = _user(Role.MASH_PRACTITIONER, "MA1")
     with django_assert_num_queries(1):
         _view(mash, baby, "mash_triage")
+
+
+def test_answering_for_an_alert_is_a_relationship_until_a_month_after_it_closes(
+    baby: Person,
+) -> None:
+    """A health visitor whose team an alert about a child was routed to may see the child's
+    flags (to answer it), without the child being on her caseload; a month after the alert is
+    closed, no longer."""
+    from datetime import timedelta
+
+    from seen.rules.models import Alert
+
+    other_visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    assert not _view(other_visitor, baby).allowed
+    alert = Alert.objects.create(
+        rule_id="father-seen-at-mandated-contact",
+        rule_version=1,
+        key="k",
+        child_key=f"child:{baby.pk}",
+        child=baby,
+        explanation="test",
+        severity="medium",
+        raised_at=clock.now(),
+        deadline=clock.now() + timedelta(days=5),
+        owner_agency=Agency.objects.get(code="QAV-HV"),
+        owner_role="health_visitor",
+        routed_because="team",
+    )
+    decision = _view(other_visitor, baby)
+    assert decision.allowed and decision.level == Level.FLAG
+    assert decision.relationships == {"answers_alert"}
+    Alert.objects.filter(pk=alert.pk).update(status="closed", closed_at=clock.now())
+    assert _view(other_visitor, baby).allowed  # looking back at what she answered
+    Alert.objects.filter(pk=alert.pk).update(closed_at=clock.now() - timedelta(days=31))
+    assert not _view(other_visitor, baby).allowed

@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 
 from seen.access.models import Role
-from seen.access.policy import Action
+from seen.access.policy import Action, Level
 from seen.core import clock
 from seen.people.models import Person
 from seen.rules import lifecycle
 from seen.rules.inbox import (
-    OWNER_PENDING_POLICY,
     alert_access,
     answers_for,
     child_ref,
@@ -123,9 +122,9 @@ def test_access_needs_both_answering_and_the_decision(baby: Person) -> None:  # 
     sw1 = _user(Role.SOCIAL_WORKER, "SW1")  # leads the child's plan, but not her alert
     assert alert_access(hv1, named, Action.ACT_ON_ALERT, "direct_care").allowed
     assert not alert_access(hv1, named, Action.ACT_ON_ALERT, "curiosity").allowed
-    interim = alert_access(hv2, team, Action.VIEW_CHILD, "direct_care")
-    assert interim.allowed and interim.owner_only and interim.reason == OWNER_PENDING_POLICY
-    assert interim.decision is not None and not interim.decision.allowed
+    answering = alert_access(hv2, team, Action.VIEW_CHILD, "direct_care")
+    assert answering.allowed and answering.reason == "answers_alert"
+    assert answering.decision is not None and answering.decision.level == Level.FLAG
     refused = alert_access(lead, named, Action.VIEW_CHILD, "direct_care")
     assert not refused.allowed and "no legitimate relationship" in refused.reason
     refused = alert_access(sw1, named, Action.VIEW_CHILD, "direct_care")

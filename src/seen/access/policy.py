@@ -25,7 +25,7 @@ indexed look-ups of those records first (seen.people.about)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import IntEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -110,13 +110,29 @@ CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
 # basis recorded); the others are allowed at the flag level
 NEEDS_HOUSEHOLD = frozenset({Action.DECIDE_TRIAGE, Action.MANAGE_PLAN})
 # the relationships that make each role's access to a child legitimate, and the level each gives
+# ("answers_alert": the user answers for an alert about the child: routed to them by name or to
+# their team, or escalated to them; open, or closed within ANSWERED_ALERT_DAYS)
 RELATIONSHIP_LEVEL: dict[str, dict[str, Level]] = {
-    **{role: {"caseload": Level.FLAG, "presenting": Level.FLAG} for role in UNIVERSAL},
-    **{role: {"caseload": Level.HOUSEHOLD, "lead": Level.HOUSEHOLD} for role in LEAD},
-    **{role: {"holds_history": Level.FLAG} for role in HISTORY_HOLDERS},
-    Role.MASH_PRACTITIONER: {"mash_triage": Level.HOUSEHOLD},
-    Role.SAFEGUARDING_LEAD: {"escalated": Level.HOUSEHOLD},
+    **{
+        role: {"caseload": Level.FLAG, "presenting": Level.FLAG, "answers_alert": Level.FLAG}
+        for role in UNIVERSAL
+    },
+    **{
+        role: {
+            "caseload": Level.HOUSEHOLD,
+            "lead": Level.HOUSEHOLD,
+            "answers_alert": Level.HOUSEHOLD,
+        }
+        for role in LEAD
+    },
+    **{
+        role: {"holds_history": Level.FLAG, "answers_alert": Level.FLAG}
+        for role in HISTORY_HOLDERS
+    },
+    Role.MASH_PRACTITIONER: {"mash_triage": Level.HOUSEHOLD, "answers_alert": Level.HOUSEHOLD},
+    Role.SAFEGUARDING_LEAD: {"escalated": Level.HOUSEHOLD, "answers_alert": Level.HOUSEHOLD},
 }
+ANSWERED_ALERT_DAYS = 30  # an alert's owner may look back at it this long after closing it
 BREAK_GLASS_HOURS = 4
 
 
@@ -331,6 +347,16 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
         parts.append(
             _kind(open_alerts.filter(alert_about, escalated_to_id=practitioner), "escalated")
         )
+    # answering for an alert about the child (to open it, act on it, look back at it)
+    answering = Q(owner_role=role, owner_agency_id=profile.agency_id) if profile.agency_id else Q(
+        pk__in=[]
+    )
+    if practitioner:
+        answering |= Q(owner_practitioner_id=practitioner) | Q(escalated_to_id=practitioner)
+    recent = ~Q(status=Alert.Status.CLOSED) | Q(
+        closed_at__gte=now - timedelta(days=ANSWERED_ALERT_DAYS)
+    )
+    parts.append(_kind(Alert.objects.filter(alert_about, recent, answering), "answers_alert"))
     if role in HISTORY_HOLDERS and profile.agency_id:
         adults = Relationship.objects.filter(about).values("person__person_id")
         for model in (Conviction, ProbationSupervision, MentalHealth):

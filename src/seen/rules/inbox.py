@@ -10,8 +10,8 @@ from datetime import date, datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from seen.access.models import Purpose, Role, StaffProfile
-from seen.access.policy import CASE_ROLES, ChildRef, Decision, decide, profile_of
+from seen.access.models import Role, StaffProfile
+from seen.access.policy import ChildRef, Decision, decide, profile_of
 from seen.core import clock
 from seen.rules.models import Alert
 
@@ -147,31 +147,11 @@ def answers_for(profile: StaffProfile, alert: Alert) -> bool:
     return profile.role == Role.SAFEGUARDING_LEAD or owns(profile, alert)
 
 
-def owner_allowed_pending_policy(profile: StaffProfile, alert: Alert, purpose: str) -> bool:
-    """INTERIM, until the access policy counts owning an alert as a relationship with its
-    child: the owner of an alert may see and act on it when the access decision alone would
-    refuse them. The policy (seen.access.policy.relationships) gives no relationship to
-    - a member of the team an alert was routed to whose role has no caseload relationship with
-      the child (a health visitor, a GP, a police or probation officer, ...);
-    - the safeguarding lead an alert was routed to when no agency serves the child's area (it
-      counts only alerts escalated to the lead);
-    - a MASH practitioner or safeguarding lead once the alert is closed (it counts open alerts).
-    Only the owner (`owns`, not every safeguarding lead), only in a case role, only with a
-    purpose Seen knows. Every use is audited with this reason."""
-    return (
-        profile.role in CASE_ROLES and purpose in Purpose.values and owns(profile, alert)
-    )
-
-
-OWNER_PENDING_POLICY = "you own this alert (the access policy does not yet count ownership)"
-
-
 @dataclass(frozen=True)
 class AlertAccess:
     allowed: bool
     reason: str
     decision: Decision | None = None
-    owner_only: bool = False  # allowed through owner_allowed_pending_policy alone
 
 
 def alert_access(
@@ -179,7 +159,8 @@ def alert_access(
 ) -> AlertAccess:
     """May this user see (Action.VIEW_CHILD) or act on (Action.ACT_ON_ALERT) this alert? Both
     that they answer for it and the access decision about its child, for the purpose declared
-    (with the interim exception of `owner_allowed_pending_policy`). Deny by default."""
+    (answering for an alert is itself a relationship with the child: "answers_alert" in
+    seen.access.policy). Deny by default."""
     profile = profile_of(user)
     if profile is None:
         return AlertAccess(False, "you are not signed in with a role in Seen")
@@ -188,11 +169,7 @@ def alert_access(
             False, "this alert is not yours to answer: it is routed to another practitioner or team"
         )
     decision = decide(user, action, purpose, child_ref(alert))
-    if decision.allowed:
-        return AlertAccess(True, decision.reason, decision)
-    if owner_allowed_pending_policy(profile, alert, purpose):
-        return AlertAccess(True, OWNER_PENDING_POLICY, decision, owner_only=True)
-    return AlertAccess(False, decision.reason, decision)
+    return AlertAccess(decision.allowed, decision.reason, decision)
 
 
 # ---- what one alert shows -----------------------------------------------------------------------

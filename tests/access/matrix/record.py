@@ -1,9 +1,9 @@
 """Who may use the record routes (merged into tests/access/test_matrix.py).
 
-The pages: the matrix GETs a route as Django writes it, and `str.format` does not fill a path
-converter (`<str:reference>`), so the page is asked about a child named "<str:reference>": 404
-for everyone signed in, sign-in for the rest. The real decision (403 without a relationship,
-200 with one, 302 signed out) is tested in tests/web/test_record_pages.py.
+The pages: no role has a relationship with the world's child, so every signed-in user is
+refused (403) and the signed-out sent to sign in; the confirmation of a recorded fact likewise
+(the world's fact is the extract's new-birth contact). 200 with a relationship is tested in
+tests/web/test_record_pages.py.
 
 The API: the matrix world's child is in each body; no role has a relationship with it, so every
 signed-in user is refused (403) and the signed-out get 401. An extract is submitted by the
@@ -20,7 +20,7 @@ ADMINISTRATOR = "system_administrator"
 
 
 def _page(who: str) -> int:
-    return 302 if who == ANONYMOUS else 404
+    return 302 if who == ANONYMOUS else 403
 
 
 def _api(who: str) -> int:
@@ -37,8 +37,7 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "children/<str:reference>/assessments/new/"): _page,
     ("GET", "children/<str:reference>/was-not-brought/new/"): _page,
     ("GET", "children/<str:reference>/injuries/new/"): _page,
-    # "<int:fact_id>" is not a number: no route matches, for anyone
-    ("GET", "children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/"): lambda who: 404,
+    ("GET", "children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/"): _page,
     ("POST", "api/facts/contacts"): _api,
     ("POST", "api/facts/assessments"): _api,
     ("POST", "api/facts/was-not-brought"): _api,
@@ -72,6 +71,11 @@ BODIES: dict[str, dict[str, Any]] = {
 
 
 def extend(world: dict[str, Any]) -> None:
-    """Name the world's child in every body (the dicts are shared with the matrix's BODIES)."""
+    """Name the world's child in every body (the dicts are shared with the matrix's BODIES),
+    and a fact for the confirmation page."""
+    from seen.facts.models import Contact
+
     for body in BODIES.values():
         body["child"] = world["reference"]
+    world["kind"] = "contact"
+    world["fact_id"] = Contact.objects.get(local_id="C1").pk
