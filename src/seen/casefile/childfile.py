@@ -10,9 +10,10 @@ records are replaced before anything leaves this module (`Shielding`, over
 seen.access.shielding): a shielded address is hidden wherever the same address is held, so
 another agency's copy of a refuge's postcode cannot leak it.
 
-The family is read through seen.rules.world.World for the child's scope (the same reading the
-rules make), plus a fixed number of queries for names, addresses, practitioners, shields and
-alerts: the number of queries does not grow with the size of the family or the partnership."""
+The family is read as the rules read it (seen.rules.world: records stand for their persons, a
+mother's pregnancies held by several agencies are one unborn child), in a fixed number of
+indexed queries (`_Family`), plus names, addresses, practitioners, shields and alerts: the
+number of queries does not grow with the size of the family or of the partnership."""
 
 from __future__ import annotations
 
@@ -20,22 +21,31 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, Q
+from django.db.models import Model, Q, Subquery
 
 from seen.access.policy import Decision, Level
 from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
-from seen.areas.models import Area, Practitioner
+from seen.areas.models import Agency, Area, Practitioner
 from seen.casefile.flags import PLAN_FLAGS, Contact, Flags, flags_for
 from seen.casefile.subjects import Subject
 from seen.core import clock
 from seen.facts import models as facts
-from seen.people.models import Relationship, Residence, Responsibility, SourceRecord
+from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, SourceRecord
 from seen.rules.models import Alert
-from seen.rules.world import FACT_TYPES, Fact, Scope, World
+from seen.rules.world import (
+    FACT_TYPES,
+    PERSON_COLUMNS,
+    POSSIBLE_SAME_PREGNANCY_DAYS,
+    Adult,
+    AgencyInfo,
+    Child,
+    Duty,
+    Fact,
+)
 
 Viewer = AbstractBaseUser | AnonymousUser | None
 
@@ -351,34 +361,18 @@ class _Household:
         self.people: list[PersonAround] = []
 
     def record_label(self, record: int) -> str:
-        return self.label(self.world.person_of_record.get(record, -record))
+        return self.label(self.family.person_of_record.get(record, -record))
 
     def assemble(self) -> None:
-        subject = self.subject
-        records = (
-            frozenset(subject.person.records.values_list("pk", flat=True))
-            if subject.person is not None
-            else frozenset()
-        )
-        pregnancies = frozenset(p.pk for p in subject.pregnancies)
-        world = World.load(self.today, Scope(records=records, pregnancies=pregnancies))
-        self.world = world
-        key = (
-            world.child_of_person.get(subject.person.pk)
-            if subject.person is not None
-            else next(
-                (world.child_of_pregnancy[p] for p in pregnancies if p in world.child_of_pregnancy),
-                None,
-            )
-        )
-        if key is None:  # a child no agency relates to anyone yet: its own records only
+        family = _Family.load(self.subject, self.today)
+        if family is None:  # a child no agency has recorded anything about yet
             return
-        child = world.children[key]
+        self.family = family
+        self.agencies = family.agencies
+        child = family.child
         self.child = child
         adults = {a.person for a in child.adults if a.person != child.person}
-        persons = {p for p in adults | {child.person or 0} if p > 0}
-        unlinked = {-p for p in adults if p < 0}
-        self._load_records(persons, unlinked | set(child.records))
+        self._load_records(family.records)
         self._load_names()
         file = self.file
         mine = [self.records[r] for r in sorted(child.records) if r in self.records]
@@ -386,17 +380,15 @@ class _Household:
         file.dob = child.dob
         file.expected = child.expected if child.unborn else None
         file.areas = sorted({self.area_names.get(a, a) for a in child.areas})
-        child_facts = world.about(child)
+        child_facts = [f for f in family.facts if f.child_key is not None]
         self.people = file.people = self._people(child, child_facts)
-        adult_facts: list[Fact] = []
-        seen_ids: set[tuple[str, int]] = {f.ref for f in child_facts}
-        for adult in adults:
-            for fact in world.of_person(adult):
-                if fact.ref in seen_ids:
-                    continue
-                if fact.type in ADULT_HISTORY or fact.child_key == key:
-                    seen_ids.add(fact.ref)
-                    adult_facts.append(fact)
+        adult_facts = [
+            f
+            for f in family.facts
+            if f.child_key is None
+            and f.type in ADULT_HISTORY
+            and adults & set(f.persons.values())
+        ]
         everything = [*child_facts, *adult_facts]
         self._load_practitioners(everything)
         self._plans(child_facts, adult_facts)
@@ -410,21 +402,8 @@ class _Household:
 
     # -- loading (a fixed number of queries) --
 
-    def _load_records(self, persons: set[int], records: set[int]) -> None:
-        rows = SourceRecord.objects.filter(Q(person_id__in=persons) | Q(pk__in=records)).values(
-            "pk",
-            "person_id",
-            "person__reference",
-            "agency_id",
-            "local_id",
-            "forename",
-            "middle_names",
-            "surname",
-            "dob",
-            "postcode",
-            "address",
-        )
-        self.records: dict[int, dict[str, Any]] = {r["pk"]: dict(r) for r in rows}
+    def _load_records(self, records: dict[int, dict[str, Any]]) -> None:
+        self.records = records
         self.records_of: dict[int, list[int]] = defaultdict(list)
         for pk, row in sorted(self.records.items()):
             self.records_of[row["person_id"] or -pk].append(pk)
@@ -443,7 +422,7 @@ class _Household:
         self.area_names = dict(Area.objects.values_list("code", "name"))
         self.agency_area = {
             pk: (info.name, self.area_names.get(info.area or "", ""))
-            for pk, info in self.world.agencies.items()
+            for pk, info in self.agencies.items()
         }
 
     def _load_practitioners(self, found: list[Fact]) -> None:
@@ -543,7 +522,7 @@ class _Household:
         def note(person: int | None, answer: str, fact: Fact, why: str = "") -> None:
             if person is None or answer not in ("yes", "no"):
                 return
-            agency = self.world.agencies[fact["agency"]].name
+            agency = self.agencies[fact["agency"]].name
             now = Seen("seen", fact.occurred_on, agency) if answer == "yes" else Seen(
                 "not seen", fact.occurred_on, agency, why
             )
@@ -579,7 +558,7 @@ class _Household:
                 lead=self.practitioner(plan["lead_practitioner"]),
                 key_worker=self.practitioner(plan["key_worker"]),
                 review_date=plan["review_date"],
-                agency=self.world.agencies[plan["agency"]].name,
+                agency=self.agencies[plan["agency"]].name,
                 current=end is None or end >= self.today,
             )
         events: dict[str, list[Fact]] = defaultdict(list)
@@ -681,6 +660,169 @@ class _Household:
             agency=agency,
             area=area,
         )
+
+
+# ---- reading the family ----------------------------------------------------------------------
+
+
+# fact types whose `subject` may be the child itself (an appointment, an ED attendance)
+SUBJECT_IS_CHILD = frozenset({"appointment", "edattendance"})
+RECORD_FIELDS = (
+    "pk",
+    "person_id",
+    "person__reference",
+    "agency_id",
+    "local_id",
+    "forename",
+    "middle_names",
+    "surname",
+    "dob",
+    "sex",
+    "postcode",
+    "address",
+)
+
+
+@dataclass
+class _Family:
+    """The child, the adults around it and every fact about any of them, read as the rules read
+    them (seen.rules.world: records stand for the person linkage put them in; a mother's
+    pregnancies due within POSSIBLE_SAME_PREGNANCY_DAYS of each other are one unborn child),
+    in a fixed number of indexed queries: the child's records and pregnancies, the
+    relationships, the family's records, one query per fact table, the responsibilities and the
+    agencies."""
+
+    child: Child
+    agencies: dict[int, AgencyInfo]
+    person_of_record: dict[int, int]
+    records: dict[int, dict[str, Any]]
+    facts: list[Fact]
+
+    @classmethod
+    def load(cls, subject: Subject, today: date) -> _Family | None:
+        person = subject.person
+        child_records: set[int] = (
+            set(SourceRecord.objects.filter(person=person).values_list("pk", flat=True))
+            if person is not None
+            else set()
+        )
+        pregnancies = {p.pk: p for p in subject.pregnancies}
+        if person is not None and pregnancies:  # the same pregnancy as other agencies hold it
+            window = timedelta(days=POSSIBLE_SAME_PREGNANCY_DAYS)
+            dates = [p.expected_date for p in pregnancies.values()]
+            mothers = SourceRecord.objects.filter(
+                pk__in={p.mother_id for p in pregnancies.values()}, person__isnull=False
+            ).values("person_id")
+            for other in Pregnancy.objects.filter(
+                mother__person_id__in=Subquery(mothers),
+                expected_date__gte=min(dates) - window,
+                expected_date__lte=max(dates) + window,
+            ).filter(Q(child__isnull=True) | Q(child_id__in=child_records)):
+                pregnancies.setdefault(other.pk, other)
+        if not child_records and not pregnancies:
+            return None
+        around = list(
+            Relationship.objects.filter(
+                Q(child_id__in=child_records) | Q(pregnancy_id__in=list(pregnancies))
+            )
+            .exclude(kind=Relationship.Kind.SIBLING)
+            .values_list("person_id", "kind", "agency_id", "asserted_on", "start", "end")
+        )
+        mother_records = {p.mother_id for p in pregnancies.values()}
+        adult_records = {row[0] for row in around} | mother_records
+        linked = dict(
+            SourceRecord.objects.filter(pk__in=adult_records).values_list("pk", "person_id")
+        )
+        persons = {p for p in linked.values() if p} | ({person.pk} if person else set())
+        unlinked = {r for r, p in linked.items() if not p} | child_records
+        records = {
+            row["pk"]: dict(row)
+            for row in SourceRecord.objects.filter(
+                Q(person_id__in=persons) | Q(pk__in=unlinked)
+            ).values(*RECORD_FIELDS)
+        }
+        person_of_record = {pk: row["person_id"] or -pk for pk, row in records.items()}
+        agencies = {
+            a["pk"]: AgencyInfo(a["code"], a["name"], a["kind"], a["area__code"], a["duty_phone"])
+            for a in Agency.objects.values("pk", "code", "name", "kind", "area__code", "duty_phone")
+        }
+
+        def of(record: int | None) -> int | None:
+            return None if record is None else person_of_record.get(record, -record)
+
+        child = Child(
+            key=f"child:{person.pk}" if person else f"pregnancy:{min(pregnancies)}",
+            person=person.pk if person else None,
+            records=child_records,
+            pregnancies=set(pregnancies),
+        )
+        first = min(pregnancies.values(), key=lambda p: p.pk, default=None)
+        child.mother = of(first.mother_id) if first else None
+        child.expected = min((p.expected_date for p in pregnancies.values()), default=None)
+        child.areas = {
+            agencies[a].area or ""
+            for a in [
+                *(records[r]["agency_id"] for r in child_records if r in records),
+                *(p.agency_id for p in pregnancies.values()),
+            ]
+            if agencies[a].area
+        }
+        for adult, kind, agency, asserted, start, end in around:
+            info = agencies[agency]
+            adult_person = of(adult)
+            if adult_person is None:
+                continue
+            child.adults.append(
+                Adult(adult_person, kind, info.code, info.area, asserted, start, end)
+            )
+            if kind == Relationship.Kind.BIRTH_MOTHER and child.mother is None:
+                child.mother = adult_person
+        if child.mother is not None and not any(a.person == child.mother for a in child.adults):
+            child.adults.insert(
+                0, Adult(child.mother, Relationship.Kind.BIRTH_MOTHER, "", None, None, None, None)
+            )
+        duties = Responsibility.objects.filter(
+            Q(child_id__in=child_records) | Q(pregnancy_id__in=list(pregnancies))
+        ).values_list("role", "practitioner_id", "start", "end")
+        child.duties = [Duty(*row) for row in duties]
+        facts = list(_facts(set(records), child_records, set(pregnancies), of, today))
+        births = [f.occurred_on for f in facts if f.type == "birth" and f.child_key]
+        dobs = [records[r]["dob"] for r in child_records if r in records and records[r]["dob"]]
+        if person is not None:
+            child.dob = min(births) if births else (
+                max(sorted(set(dobs)), key=dobs.count) if dobs else None
+            )
+        return cls(child, agencies, person_of_record, records, facts)
+
+
+def _facts(
+    records: set[int],
+    child_records: set[int],
+    pregnancies: set[int],
+    of: Any,
+    today: date,
+) -> Iterable[Fact]:
+    """Every fact naming a record of the family or one of the child's pregnancies, one query
+    per fact table; `child_key` set when it is about the child."""
+    for type_name, model in FACT_TYPES.items():
+        columns = [f.name for f in model._meta.concrete_fields]
+        record_columns = [c for c in PERSON_COLUMNS if c in columns]
+        condition = Q(pk__in=[])
+        for column in record_columns:
+            condition |= Q(**{f"{column}_id__in": records})
+        if "pregnancy" in columns and pregnancies:
+            condition |= Q(pregnancy_id__in=pregnancies)
+        names = [c + "_id" if model._meta.get_field(c).is_relation else c for c in columns]
+        rows = model._default_manager.filter(condition, occurred_on__lte=today)
+        for values in rows.values_list(*names):
+            row = dict(zip(columns, values, strict=True))
+            persons = {c: p for c in record_columns if (p := of(row[c])) is not None}
+            about = (
+                row.get("child") in child_records
+                or row.get("pregnancy") in pregnancies
+                or (type_name in SUBJECT_IS_CHILD and row.get("subject") in child_records)
+            )
+            yield Fact(type_name, row["id"], row, persons, "child" if about else None)
 
 
 # ---- describing a fact ---------------------------------------------------------------------
