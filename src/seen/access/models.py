@@ -27,6 +27,8 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer"
     SYSTEM_ADMINISTRATOR = "system_administrator"
     DATA_PROTECTION_OFFICER = "data_protection_officer"
+    # not a person: an agency's own system, sending that agency's extracts through the API
+    AGENCY_SYSTEM = "agency_system", "agency system (submits its agency's extracts)"
 
 
 class StaffProfile(models.Model):

@@ -59,6 +59,7 @@ class Action:
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_REVIEW_DATA = "view_review_data"
     ADMINISTER = "administer"
+    SUBMIT_EXTRACT = "submit_extract"  # an agency system, its own agency's rows only
     # about one child, through the same relationships as VIEW_CHILD:
     RECORD_FACT = "record_fact"  # a contact, assessment, was-not-brought, injury observation
     ACT_ON_ALERT = "act_on_alert"  # acknowledge, record action, escalate, close
@@ -84,6 +85,7 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_AGGREGATES: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_REVIEW_DATA: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
     Action.ADMINISTER: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    Action.SUBMIT_EXTRACT: frozenset({Role.AGENCY_SYSTEM}),
     Action.SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER}),
     Action.SHIELD: frozenset({Role.SAFEGUARDING_LEAD, Role.SOCIAL_WORKER, Role.MASH_PRACTITIONER}),
 }
@@ -187,7 +189,12 @@ def decide(
         if role not in allowed:
             doing = action.replace("_", " ")
             return _deny(f"the {profile.get_role_display()} role may not {doing}")
-        level = Level.NONE if action == Action.ADMINISTER else Level.HOUSEHOLD
+        # administering and submitting show no case data
+        level = (
+            Level.NONE
+            if action in (Action.ADMINISTER, Action.SUBMIT_EXTRACT)
+            else Level.HOUSEHOLD
+        )
         return Decision(True, level, f"the {profile.get_role_display()} role")
     if child is None or (child.person is None and not child.pregnancies):
         return _deny("no child named")

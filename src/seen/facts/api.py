@@ -24,7 +24,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
-from seen.access.policy import Action
+from seen.access.policy import Action, profile_of
 from seen.api.access import audit, purpose_of, require
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, Subject, resolve_child
 from seen.facts import recording
@@ -301,14 +301,17 @@ def submit_extract(
     one folder), sent as multipart form data in the field `extract`. Bad rows are quarantined
     with their file, line and reason, the rest is loaded; new people are matched on arrival and
     the rules run for the families that arrived."""
-    require(request, Action.ADMINISTER, object_type="extract")
+    require(request, Action.SUBMIT_EXTRACT, object_type="extract")
+    profile = profile_of(request.user)
+    if profile is None or profile.agency is None:
+        raise HttpError(403, "this system account belongs to no agency: ask the administrator")
     if extract is None:
         return Status(400, {"detail": "send the extract as a zip file in the form field 'extract'"})
     name = str(extract.name or "extract.zip")
     with tempfile.TemporaryDirectory(prefix="seen-extract-") as folder:
         try:
             directory = _unpack(extract, Path(folder))
-            summary = ingest_extract(directory)
+            summary = ingest_extract(directory, for_agency=profile.agency.code)
         except ExtractError as error:
             return Status(400, {"detail": str(error).replace(folder, name)})
         except csv.Error as error:

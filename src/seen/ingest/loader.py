@@ -197,8 +197,16 @@ def _chunks(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
 
 
 def ingest_extract(
-    directory: Path, *, chunk_size: int = CHUNK_SIZE, progress: Progress | None = None
+    directory: Path,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+    for_agency: str | None = None,
 ) -> IngestSummary:
+    """Load an extract folder. `for_agency` (an agency's code): the extract comes from that
+    agency's own system, which may send only its own rows: a row of another agency is
+    quarantined, and the partnership's reference tables (areas, postcode districts, agencies)
+    are refused whole."""
     directory = Path(directory)
     manifest = read_manifest(directory)
     batch = _start_batch(str(directory), str(manifest.get("extract_id", "")))
@@ -219,12 +227,21 @@ def ingest_extract(
         if encoding_problem:
             summary.refused_files.append({"file": path.name, "reason": encoding_problem})
             continue
+        if for_agency is not None and table.key != ("agency", "id"):
+            summary.refused_files.append(
+                {
+                    "file": path.name,
+                    "reason": "reference data (areas, districts, agencies) is the "
+                    "partnership's to load, not an agency system's",
+                }
+            )
+            continue
         header = _read_header(path)
         problems = header_problems(table, header)
         if problems:
             summary.refused_files.append({"file": path.name, "reason": "; ".join(problems)})
             continue
-        loader = TableLoader(table, batch)
+        loader = TableLoader(table, batch, only_agency=for_agency)
         done = 0
         for chunk in _chunks(_rows(path, header), chunk_size):
             loader.load_chunk(chunk)
@@ -313,8 +330,9 @@ _REF_FILES = {
 class TableLoader:
     """Loads the rows of one table, chunk by chunk, remembering ids already seen in this file."""
 
-    def __init__(self, table: Table, batch: IngestBatch) -> None:
+    def __init__(self, table: Table, batch: IngestBatch, only_agency: str | None = None) -> None:
         self.table = table
+        self.only_agency = only_agency
         self.batch = batch
         self.validator = RowValidator.for_table(table)
         self.counts = TableCounts()
@@ -334,6 +352,11 @@ class TableLoader:
                 bad.append((row, row.problem))
                 continue
             values, problem = self.validator.validate(row.raw)
+            mine = self.only_agency is None or values.get("agency") == self.only_agency
+            if not problem and not mine:
+                problem = RowProblem(
+                    "agency", f"this system sends rows of agency {self.only_agency} only"
+                )
             if problem:
                 bad.append((row, problem))
             else:

@@ -6,9 +6,9 @@ refused (403) and the signed-out sent to sign in; the confirmation of a recorded
 tests/web/test_record_pages.py.
 
 The API: the matrix world's child is in each body; no role has a relationship with it, so every
-signed-in user is refused (403) and the signed-out get 401. An extract is submitted by the
-system administrator only (Action.ADMINISTER, for now): the matrix sends no file, which is a 400
-for the administrator and a 403 for everyone else."""
+signed-in user is refused (403) and the signed-out get 401. An extract is submitted by an agency
+system only (Action.SUBMIT_EXTRACT), for its own agency: the matrix's agency-system account
+belongs to no agency, so it is refused too (tests/api/test_facts_api.py sends one that does)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 ANONYMOUS = "anonymous"
-ADMINISTRATOR = "system_administrator"
 
 
 def _page(who: str) -> int:
@@ -25,10 +24,6 @@ def _page(who: str) -> int:
 
 def _api(who: str) -> int:
     return 401 if who == ANONYMOUS else 403
-
-
-def _extract(who: str) -> int:
-    return 401 if who == ANONYMOUS else 400 if who == ADMINISTRATOR else 403
 
 
 # (method, route) -> who -> the status the policy gives
@@ -42,7 +37,7 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("POST", "api/facts/assessments"): _api,
     ("POST", "api/facts/was-not-brought"): _api,
     ("POST", "api/facts/injuries"): _api,
-    ("POST", "api/facts/extracts"): _extract,
+    ("POST", "api/facts/extracts"): _api,
 }
 # route suffix -> the JSON body a POST is sent with (the child filled in by extend)
 BODIES: dict[str, dict[str, Any]] = {

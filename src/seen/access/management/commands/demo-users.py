@@ -67,6 +67,8 @@ PLAN: dict[Role, tuple[tuple[str, ...], str | None]] = {
     Role.REVIEWER: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
     Role.SYSTEM_ADMINISTRATOR: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
     Role.DATA_PROTECTION_OFFICER: ((Kind.CHILDRENS_SOCIAL_CARE,), None),
+    # the maternity service's system, sending its extracts through the API
+    Role.AGENCY_SYSTEM: ((Kind.MIDWIFERY,), None),
 }
 
 # app label -> model -> actions: users and settings, never case data
