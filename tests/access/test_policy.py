@@ -297,3 +297,40 @@ def test_answering_for_an_alert_is_a_relationship_until_a_month_after_it_closes(
     assert _view(other_visitor, baby).allowed  # looking back at what she answered
     Alert.objects.filter(pk=alert.pk).update(closed_at=clock.now() - timedelta(days=31))
     assert not _view(other_visitor, baby).allowed
+
+
+def test_the_lawful_basis_can_be_recorded_for_an_unborn_child(baby: Person) -> None:
+    """Before birth the child is its pregnancy: a share recorded about the pregnancy opens the
+    household to the plan's lead, and is still in force for the baby once born."""
+    from datetime import timedelta
+
+    from seen.access import services
+    from seen.facts.models import Plan
+    from seen.people.models import Pregnancy
+
+    mother = SourceRecord.objects.get(local_id="M1")
+    pregnancy = Pregnancy.objects.create(
+        agency=mother.agency,
+        local_id="PR2",
+        mother=mother,
+        expected_date=clock.today() + timedelta(days=60),
+    )
+    Plan.objects.create(
+        agency=Agency.objects.get(code="QAV-CSC"),
+        local_id="PL2",
+        occurred_on=clock.today(),
+        pregnancy=pregnancy,
+        kind=Plan.Kind.PRE_BIRTH,
+        lead_practitioner=Practitioner.objects.get(local_id="SW1"),
+        information_sharing_plan="yes",
+    )
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    unborn = ChildRef(pregnancies=(pregnancy.pk,))
+    before = decide(worker, Action.VIEW_CHILD, "safeguarding", unborn)
+    assert before.allowed and before.level == Level.FLAG and before.needs_basis
+    services.record_basis(worker, None, "safeguarding", "consent", pregnancy=pregnancy.pk)
+    after = decide(worker, Action.VIEW_CHILD, "safeguarding", unborn)
+    assert after.level == Level.HOUSEHOLD
+    assert decide(worker, Action.MANAGE_PLAN, "safeguarding", unborn).allowed
+    with pytest.raises(services.AccessRefused):
+        services.record_basis(worker, baby, "safeguarding", "consent", pregnancy=pregnancy.pk)

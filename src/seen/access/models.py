@@ -136,7 +136,14 @@ class Share(models.Model):
         )
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # the child; or, before birth, one of the pregnancy rows that stand for the unborn child
+    # (the share then holds for the baby too: its pregnancies are part of it)
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pregnancy = models.ForeignKey(
+        "people.Pregnancy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
     basis = models.CharField(max_length=32, choices=Basis.choices)
     why_no_consent = models.TextField(
@@ -144,8 +151,17 @@ class Share(models.Model):
     )
     recorded_at = models.DateTimeField()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False) | models.Q(pregnancy__isnull=False),
+                name="share_about_a_child",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"{self.basis} share with {self.user_id} about {self.child_id}"
+        about = self.child_id or f"pregnancy {self.pregnancy_id}"
+        return f"{self.basis} share with {self.user_id} about {about}"
 
 
 class Notification(models.Model):

@@ -384,9 +384,12 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
                 "break_glass",
             )
         )
-        parts.append(
-            _kind(Share.objects.filter(user_id=profile.user_id, child_id=child.person), "share")
-        )
+
+    # the lawful basis recorded, about the child or the pregnancy that stood for it
+    shared = Q(child_id=child.person) if child.person else Q(pk__in=[])
+    if child.pregnancies:
+        shared |= Q(pregnancy_id__in=child.pregnancies)
+    parts.append(_kind(Share.objects.filter(shared, user_id=profile.user_id), "share"))
     if parts:
         first, *rest = parts
         kinds |= {row[0] for row in first.union(*rest, all=True)}

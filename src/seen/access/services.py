@@ -62,11 +62,19 @@ def review_break_glass(session: BreakGlass, reviewer: User, outcome: str) -> Bre
 
 
 def record_basis(
-    user: User, child: Person, purpose: str, basis: str, why_no_consent: str = ""
+    user: User,
+    child: Person | None,
+    purpose: str,
+    basis: str,
+    why_no_consent: str = "",
+    *,
+    pregnancy: int | None = None,
 ) -> Share:
     """The lawful basis for sharing the household's detail with this user, recorded once before
     the first share (the seven golden rules: necessary, proportionate, relevant, accurate,
-    timely, secure, recorded)."""
+    timely, secure, recorded). About a born child, or (`pregnancy`, child None) an unborn one."""
+    if (child is None) == (pregnancy is None):
+        raise AccessRefused("name the child, or for an unborn child its pregnancy")
     profile = profile_of(user)
     if profile is None:
         raise AccessRefused("you are not signed in with a role in Seen")
@@ -82,6 +90,7 @@ def record_basis(
     return Share.objects.create(
         user_id=profile.user_id,
         child=child,
+        pregnancy_id=pregnancy,
         purpose=purpose,
         basis=basis,
         why_no_consent=why_no_consent.strip(),
