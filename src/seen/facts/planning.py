@@ -227,7 +227,7 @@ def _subject_of(child: Child, author: Author) -> tuple[SourceRecord | None, Preg
 
 
 def _run_rules(child: Child) -> None:
-    from seen.rules.engine import evaluate
+    from seen.rules.arrivals import evaluate_after_write
     from seen.rules.world import Scope
 
     records: frozenset[int] = frozenset()
@@ -235,7 +235,7 @@ def _run_rules(child: Child) -> None:
         records = frozenset(
             SourceRecord.objects.filter(person=child.person).values_list("pk", flat=True)
         )
-    evaluate(scope=Scope(records, frozenset(p.pk for p in child.pregnancies)))
+    evaluate_after_write(Scope(records, frozenset(p.pk for p in child.pregnancies)))
 
 
 def _checklist(

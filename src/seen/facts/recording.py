@@ -31,7 +31,8 @@ from seen.core import clock
 from seen.facts.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
 from seen.facts.models import Appointment, Assessment, Contact, Injury, Mobility, YesNo, YesNoNA
 from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
-from seen.rules.engine import Outcome, evaluate
+from seen.rules.arrivals import evaluate_after_write
+from seen.rules.engine import Outcome
 from seen.rules.models import Alert
 from seen.rules.parameters import parameters_for
 from seen.rules.registry import RULES_BY_ID
@@ -525,7 +526,7 @@ def _write(
         records.add(child.pk)
     # the rules for this child's family, at once (the pregnancies that stood for it included)
     scope = Scope(frozenset(records), frozenset(p.pk for p in subject.pregnancies))
-    outcome = evaluate(scope=scope)
+    outcome = evaluate_after_write(scope)
     return Recorded(kind, fact, subject, *alerts_and_prompts(kind, fact, subject), outcome)
 
 

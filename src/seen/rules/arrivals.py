@@ -3,12 +3,16 @@ batch, the whole partnership), so an alert follows its fact without waiting for 
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Model
 
 from seen.facts.models import FACT_MODELS
 from seen.people.models import Pregnancy, Relationship
 from seen.rules.engine import Outcome, evaluate
 from seen.rules.world import PERSON_COLUMNS, Scope
+
+logger = logging.getLogger(__name__)
 
 # Beyond this many touched records one whole-partnership run is quicker than a scoped one.
 RECORDS_FOR_A_FULL_RUN = 2000
@@ -44,3 +48,20 @@ def evaluate_batch(batch_id: int) -> Outcome:
     if len(scope.records) > RECORDS_FOR_A_FULL_RUN:
         return evaluate()
     return evaluate(scope=scope)
+
+
+def evaluate_after_write(scope: Scope) -> Outcome:
+    """The rules for the family a page or an API call has just written to, at once. The write
+    is already saved: should a rule fail, the failure is logged (with the family) and an empty
+    outcome returned, and the next `seen rules run` evaluates the family. A practitioner's
+    record is never lost to a rule's fault, nor answered with a server error."""
+    try:
+        return evaluate(scope=scope)
+    except Exception:  # a boundary: any rule's fault, logged whole
+        logger.exception(
+            "the rules failed after a write (records %s, pregnancies %s): the next run "
+            "evaluates them",
+            sorted(scope.records),
+            sorted(scope.pregnancies),
+        )
+        return Outcome()
