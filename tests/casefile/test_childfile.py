@@ -6,7 +6,7 @@ shielded addresses never leave without clearance; a bounded number of queries.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -342,3 +342,34 @@ def test_the_api_refuses_and_explains(baby: Person) -> None:  # noqa: F811
     assert missing.status_code == 404 and "no child P99999999" in missing.json()["detail"]
     bad = client.get("/api/children/X1")
     assert bad.status_code == 404 and "not a child reference" in bad.json()["detail"]
+
+
+def test_facts_read_back_with_their_types(baby: Person) -> None:  # noqa: F811
+    """The facts come in one query as JSON: dates, times and lists read back as such."""
+    from seen.facts.models import Assessment, Conference, EDAttendance
+
+    record = SourceRecord.objects.get(local_id="CB1")
+    worker = Practitioner.objects.get(local_id="SW1")
+    Conference.objects.create(
+        agency=record.agency, local_id="CF1", occurred_on=NOW.date(), child=record,
+        kind="initial", invited=["father", "gp"], attended=["gp"],
+    )
+    Assessment.objects.create(
+        agency=record.agency, local_id="AS1", occurred_on=NOW.date() - timedelta(days=30),
+        child=record, kind="child_and_family", completed_on=NOW.date() - timedelta(days=2),
+        father_involved="no", mother_checks_done="yes", father_checks_done="no",
+        practitioner=worker,
+    )
+    EDAttendance.objects.create(
+        agency=record.agency, local_id="ED9", occurred_on=NOW.date(), subject=record,
+        arrived_at=NOW, injury="yes", presenting_complaint="fall from a sofa",
+    )
+    file = case_file(resolve_child(baby.reference), HOUSEHOLD, None)
+    by_type = {e.type: e for e in file.timeline}
+    assert by_type["conference"].detail == "initial conference; invited: father, gp; attended: gp"
+    assert "completed 09 July 2025" in by_type["assessment"].detail
+    assert "Sol Worker" in by_type["assessment"].detail
+    assert by_type["edattendance"].about == "the child" and "fall from a sofa" in by_type[
+        "edattendance"
+    ].detail
+    assert all(isinstance(e.on, date) for e in file.timeline)

@@ -12,20 +12,33 @@ another agency's copy of a refuge's postcode cannot leak it.
 
 The family is read as the rules read it (seen.rules.world: records stand for their persons, a
 mother's pregnancies held by several agencies are one unborn child), in a fixed number of
-indexed queries (`_Family`), plus names, addresses, practitioners, shields and alerts: the
-number of queries does not grow with the size of the family or of the partnership."""
+indexed queries (`_Family`; the facts of every table in one UNION ALL), plus names, addresses,
+practitioners, shields and alerts: the number of queries does not grow with the size of the
+family or of the partnership."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, Q, Subquery
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    F,
+    JSONField,
+    Model,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import JSONObject
 
 from seen.access.policy import Decision, Level
 from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
@@ -795,6 +808,10 @@ class _Family:
         return cls(child, agencies, person_of_record, records, facts)
 
 
+# the columns to leave out of a fact's row (the load's bookkeeping, not the fact)
+NOT_READ = frozenset({"version", "row_hash", "batch"})
+
+
 def _facts(
     records: set[int],
     child_records: set[int],
@@ -802,27 +819,55 @@ def _facts(
     of: Any,
     today: date,
 ) -> Iterable[Fact]:
-    """Every fact naming a record of the family or one of the child's pregnancies, one query
-    per fact table; `child_key` set when it is about the child."""
+    """Every fact naming a record of the family or one of the child's pregnancies, in ONE query:
+    a UNION ALL over the fact tables, each row as a JSON object of its columns (decoded back to
+    dates and lists here); `child_key` set when the fact is about the child."""
+    parts = []
     for type_name, model in FACT_TYPES.items():
-        columns = [f.name for f in model._meta.concrete_fields]
-        record_columns = [c for c in PERSON_COLUMNS if c in columns]
+        columns = [f for f in model._meta.concrete_fields if f.name not in NOT_READ]
+        names = {f.name: f.attname for f in columns}
         condition = Q(pk__in=[])
-        for column in record_columns:
-            condition |= Q(**{f"{column}_id__in": records})
-        if "pregnancy" in columns and pregnancies:
+        for column in PERSON_COLUMNS:
+            if column in names:
+                condition |= Q(**{f"{column}_id__in": records})
+        if "pregnancy" in names and pregnancies:
             condition |= Q(pregnancy_id__in=pregnancies)
-        names = [c + "_id" if model._meta.get_field(c).is_relation else c for c in columns]
         rows = model._default_manager.filter(condition, occurred_on__lte=today)
-        for values in rows.values_list(*names):
-            row = dict(zip(columns, values, strict=True))
-            persons = {c: p for c in record_columns if (p := of(row[c])) is not None}
-            about = (
-                row.get("child") in child_records
-                or row.get("pregnancy") in pregnancies
-                or (type_name in SUBJECT_IS_CHILD and row.get("subject") in child_records)
+        parts.append(
+            rows.values_list(
+                Value(type_name, output_field=CharField()),
+                JSONObject(**{name: F(attname) for name, attname in names.items()}),
             )
-            yield Fact(type_name, row["id"], row, persons, "child" if about else None)
+        )
+    first, *rest = parts
+    for type_name, data in first.union(*rest, all=True):
+        model = FACT_TYPES[type_name]
+        row = _decoded(model, data if isinstance(data, dict) else json.loads(data))
+        persons = {c: p for c in PERSON_COLUMNS if c in row and (p := of(row[c])) is not None}
+        about = (
+            row.get("child") in child_records
+            or row.get("pregnancy") in pregnancies
+            or (type_name in SUBJECT_IS_CHILD and row.get("subject") in child_records)
+        )
+        yield Fact(type_name, row["id"], row, persons, "child" if about else None)
+
+
+def _decoded(model: type[Model], data: dict[str, Any]) -> dict[str, Any]:
+    """A fact's row from its JSON object: dates and times back from text, JSON columns from
+    text where the database (SQLite) nested them as text."""
+    row = dict(data)
+    for column in model._meta.concrete_fields:
+        value = row.get(column.name)
+        if value is None:
+            continue
+        if isinstance(column, DateTimeField) and isinstance(value, str):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            row[column.name] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        elif isinstance(column, DateField) and isinstance(value, str):
+            row[column.name] = date.fromisoformat(value[:10])
+        elif isinstance(column, JSONField) and isinstance(value, str):
+            row[column.name] = json.loads(value)
+    return row
 
 
 # ---- describing a fact ---------------------------------------------------------------------
