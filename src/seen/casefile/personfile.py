@@ -111,6 +111,10 @@ class ChildAround:
     dob: date | None = None
     expected: date | None = None
 
+    @property
+    def household(self) -> bool:
+        return self.allowed and self.level >= Level.HOUSEHOLD
+
 
 @dataclass(frozen=True)
 class LinkView:
