@@ -243,3 +243,12 @@ def test_links_onwards_follow_the_role_and_level() -> None:
     assert not names(Role.STRATEGIC_LEADER, Level.HOUSEHOLD)
     if child_page.link_to("plans", "P00000001"):
         assert "Plans and programmes" in names(Role.SOCIAL_WORKER, Level.HOUSEHOLD)
+
+
+def test_an_unborn_child_refused_says_break_glass_is_not_there_yet(
+    unborn: Pregnancy,  # noqa: F811
+) -> None:
+    response = _client(_user(Role.SOCIAL_WORKER, "SW2")).get(f"/children/U{unborn.pk}/")
+    text = response.content.decode()
+    assert response.status_code == 403 and "cannot yet be opened for an unborn child" in text
+    assert 'name="reason"' not in text
