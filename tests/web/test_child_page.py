@@ -187,9 +187,12 @@ def test_an_unborn_child_has_a_page(unborn: Pregnancy) -> None:  # noqa: F811
     response = _client(worker).get(f"/children/U{unborn.pk}/")
     text = response.content.decode()
     assert response.status_code == 200 and "Unborn child" in text and "pre-birth plan" in text
-    assert "cannot yet be recorded for an unborn child" in text  # the policy's gap, said
-    posted = _client(worker).post(f"/children/U{unborn.pk}/basis/", {"basis": "consent"})
-    assert posted.status_code == 400 and not Share.objects.exists()
+    assert "Record the lawful basis" in text and "Jade Hollis" not in text
+    client = _client(worker)
+    posted = client.post(f"/children/U{unborn.pk}/basis/", {"basis": "consent"})
+    assert posted.status_code == 303 and Share.objects.get().pregnancy_id == unborn.pk
+    household = client.get(posted["Location"]).content.decode()
+    assert "household level" in household and "Jade Hollis" in household
 
 
 def test_the_page_costs_a_bounded_number_of_queries(

@@ -179,7 +179,7 @@ def _page(
         "purpose": purpose,
         "purposes": [(p.value, p.label) for p in Purpose if p not in _NOT_CASE_PURPOSES],
         "bases": [(b.value, b.label) for b in Share.Basis],
-        "can_record_basis": decision.needs_basis and subject.person is not None,
+        "can_record_basis": decision.needs_basis,
         "errors": errors or {},
         "values": values or {},
         "done": request.GET.get("done", ""),
@@ -240,11 +240,7 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     why = request.POST.get("why_no_consent", "")
     values = {"basis": basis, "why_no_consent": why}
     errors: dict[str, str] = {}
-    if subject.person is None:
-        errors["basis"] = (
-            "a lawful basis cannot yet be recorded for an unborn child; ask the safeguarding lead"
-        )
-    elif basis not in Share.Basis.values:
+    if basis not in Share.Basis.values:
         errors["basis"] = "Select the lawful basis for the share"
     elif "\x00" in why:
         errors["why_no_consent"] = "The reason contains a character Seen cannot store"
@@ -253,9 +249,16 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
             "Say why consent was not sought (for example, seeking it would place the child at "
             "risk)"
         )
-    if not errors and subject.person is not None:
-        try:
-            share = record_basis(request.user, subject.person, purpose, basis, why)
+    if not errors:
+        try:  # about the baby, or for an unborn child about its pregnancy
+            share = record_basis(
+                request.user,
+                subject.person,
+                purpose,
+                basis,
+                why,
+                pregnancy=subject.pregnancies[0].pk if subject.person is None else None,
+            )
         except AccessRefused as refused:
             errors["basis"] = str(refused)
         else:
