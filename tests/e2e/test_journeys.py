@@ -115,7 +115,7 @@ def test_an_ed_clinician_checks_a_flagged_child_on_the_page(
     doctor.set_password(PASSWORD)
     doctor.save()
     assert sign_in(page, live_server.url, doctor.username, PASSWORD).ok
-    page.get_by_role("link", name="Check a child").click()
+    page.locator("#main-content").get_by_role("link", name="Check a child").click()
     accessible(page)
     expect(page.get_by_label(re.compile("presenting in my setting now", re.I))).to_be_checked()
     page.get_by_label("NHS number").fill(BABY_NHS)

@@ -205,6 +205,9 @@ def decide(
     if role not in CHILD_ACTION_ROLES.get(action, CASE_ROLES):
         doing = action.replace("_", " ")
         return _deny(f"the {profile.get_role_display()} role may not {doing}")
+    if action == Action.CHECK_CHILD and presenting(profile, purpose):
+        # a check gives the flag level at most, which presenting gives: nothing to look up
+        return Decision(True, Level.FLAG, "presenting", frozenset({"presenting"}))
     found = relationships(profile, child, purpose)
     levels = RELATIONSHIP_LEVEL.get(role, {})
     held = {r for r in found if r in levels}
@@ -304,6 +307,11 @@ def _kind(queryset: QuerySet, kind: str) -> QuerySet:
     )
 
 
+def presenting(profile: StaffProfile, purpose: str) -> bool:
+    """As CP-IS: any ED may see the flag of a child in front of it (unscheduled care)."""
+    return profile.role == Role.ED_CLINICIAN and purpose == Purpose.UNSCHEDULED_CARE
+
+
 def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> frozenset[str]:
     """Every legitimate relationship this user has with the child, in one query (after, for
     the roles that need them, the two look-ups of the child's rows)."""
@@ -315,8 +323,8 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
     now: datetime = clock.now()
     role = profile.role
     kinds: set[str] = set()
-    if role == Role.ED_CLINICIAN and purpose == Purpose.UNSCHEDULED_CARE:
-        kinds.add("presenting")  # as CP-IS: any ED may see the flag of a child in front of it
+    if presenting(profile, purpose):
+        kinds.add("presenting")
     # about the child: its records, its pregnancies, and the pregnancy that became it (two
     # indexed look-ups, made only for the roles whose relationships are found through them)
     about = Q(pk__in=[])

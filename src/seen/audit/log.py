@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.utils.functional import SimpleLazyObject
 
 from seen.access.models import StaffProfile
 from seen.audit.models import (
@@ -46,8 +47,10 @@ def _who(user: AbstractBaseUser | AnonymousUser | None) -> dict[str, Any]:
         return {"user_id": None, "username": "", "role": "anonymous", "agency": ""}
     # A user without a staff profile has no role (and reaches no personal data). The access
     # check has usually loaded the profile already; otherwise one query brings the agency too.
-    descriptor = getattr(type(user), "staff_profile", None)
-    if descriptor is not None and descriptor.is_cached(user):
+    # (a request's user is a lazy wrapper, evaluated by now: look at the user inside it)
+    wrapped = getattr(user, "_wrapped", user) if isinstance(user, SimpleLazyObject) else user
+    descriptor = getattr(type(wrapped), "staff_profile", None)
+    if descriptor is not None and descriptor.is_cached(wrapped):
         profile = getattr(user, "staff_profile", None)
     else:
         profile = StaffProfile.objects.select_related("agency").filter(user_id=user.pk).first()

@@ -110,7 +110,8 @@ def setup(sample: int, seed: int) -> dict[str, Any]:
     cookies = {}
     for name, user in (("social_worker", social), ("ed", ed)):
         client = Client()
-        client.force_login(user)
+        # the backend a sign-in records (the user loaded with the profile in one query)
+        client.force_login(user, backend="seen.access.backends.ProfileModelBackend")
         cookies[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     references = dict(Person.objects.filter(pk__in=chosen).values_list("pk", "reference"))
     every = list(

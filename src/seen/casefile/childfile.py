@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
@@ -43,7 +43,7 @@ from django.db.models.functions import JSONObject
 from seen.access.policy import Decision, Level
 from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
 from seen.areas.models import Agency, Area, Practitioner
-from seen.casefile.flags import PLAN_FLAGS, Contact, Flags, flags_for
+from seen.casefile.flags import PLAN_FLAGS, Contact, Flags, child_flags
 from seen.casefile.subjects import Subject
 from seen.core import clock
 from seen.facts import models as facts
@@ -301,37 +301,8 @@ class CaseFile:
 def flags_of(subject: Subject) -> Flags:
     """The flags and whom to call, born or unborn (an unborn child's plans and alerts point at
     its pregnancies)."""
-    if subject.person is not None:
-        return flags_for(subject.person)
-    today = clock.today()
-    pregnancies = [p.pk for p in subject.pregnancies]
-    current = Q(end__isnull=True) | Q(end__gte=today)
-    flags = Flags(subject.reference)
-    plans = (
-        facts.Plan.objects.filter(current, pregnancy_id__in=pregnancies, occurred_on__lte=today)
-        .select_related("lead_practitioner__agency", "key_worker__agency", "agency")
-        .order_by("occurred_on")
-    )
-    for plan in plans:
-        kind = PLAN_FLAGS.get(plan.kind, plan.kind)
-        if kind not in flags.kinds:
-            flags.kinds.append(kind)
-        workers = [w for w in (plan.lead_practitioner, plan.key_worker) if w is not None]
-        for worker in workers:
-            _add(flags.call, _contact(cast(Practitioner, worker)))
-        if not workers:
-            _add(flags.call, Contact("duty team", "duty", plan.agency.name, plan.agency.duty_phone))
-    alerts = Alert.objects.filter(pregnancy_id__in=pregnancies).exclude(status=Alert.Status.CLOSED)
-    if alerts.exists():
-        flags.kinds.append("open safeguarding alert")
-    named = Responsibility.objects.filter(
-        current,
-        pregnancy_id__in=pregnancies,
-        role__in=[Responsibility.Role.SOCIAL_WORKER, Responsibility.Role.LEAD_PRACTITIONER],
-    ).select_related("practitioner__agency")
-    for duty in named:
-        _add(flags.call, _contact(duty.practitioner))
-    return flags
+    person = subject.person.pk if subject.person is not None else None
+    return child_flags(subject.reference, person, [p.pk for p in subject.pregnancies])
 
 
 def _contact(worker: Practitioner) -> Contact:

@@ -4,15 +4,14 @@ open safeguarding alert — never the detail."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
-from django.db.models import Q
+from django.db import connection
 
 from seen.areas.models import Practitioner
 from seen.core import clock
 from seen.facts.models import Plan
-from seen.people.about import about_child, child_rows
 from seen.people.models import Person, Responsibility
 from seen.rules.models import Alert
 
@@ -40,42 +39,104 @@ class Flags:
     call: list[Contact] = field(default_factory=list)
 
 
+# One statement for the whole look-up, the hottest read Seen serves (an ED asks it of every baby
+# in front of it): the child's records and pregnancies, its current plans with their workers,
+# its open alerts, its named social workers and lead practitioners. Each part reaches the child
+# through indexed ids (a UNION, never an OR across joins), and no ORM query is compiled per call.
+_WORKER_COLUMNS = "{w}.name, {w}.role, {w}.phone, {a}.name, {a}.duty_phone"
+_NO_WORKER = "NULL, NULL, NULL, NULL, NULL"
+FLAGS_SQL = f"""
+WITH recs AS (SELECT id FROM people_sourcerecord WHERE person_id = %s),
+pregs AS (
+    SELECT id FROM people_pregnancy WHERE child_id IN (SELECT id FROM recs)
+    UNION
+    SELECT id FROM people_pregnancy WHERE id IN ({{pregnancies}})
+),
+plans AS (
+    SELECT id FROM facts_plan WHERE child_id IN (SELECT id FROM recs)
+    UNION
+    SELECT id FROM facts_plan WHERE pregnancy_id IN (SELECT id FROM pregs)
+),
+duties AS (
+    SELECT id FROM people_responsibility WHERE child_id IN (SELECT id FROM recs)
+    UNION
+    SELECT id FROM people_responsibility WHERE pregnancy_id IN (SELECT id FROM pregs)
+)
+SELECT 0 AS part, pl.occurred_on AS started, pl.id AS row_id, pl.kind, ag.name, ag.duty_phone,
+       {_WORKER_COLUMNS.format(w="lp", a="la")}, {_WORKER_COLUMNS.format(w="kw", a="ka")}
+FROM facts_plan pl
+JOIN areas_agency ag ON ag.id = pl.agency_id
+LEFT JOIN areas_practitioner lp ON lp.id = pl.lead_practitioner_id
+LEFT JOIN areas_agency la ON la.id = lp.agency_id
+LEFT JOIN areas_practitioner kw ON kw.id = pl.key_worker_id
+LEFT JOIN areas_agency ka ON ka.id = kw.agency_id
+WHERE pl.id IN (SELECT id FROM plans)
+  AND (pl."end" IS NULL OR pl."end" >= %s) AND pl.occurred_on <= %s
+UNION ALL
+SELECT 1, NULL, al.id, NULL, NULL, NULL, {_NO_WORKER}, {_NO_WORKER}
+FROM rules_alert al WHERE al.child_id = %s AND al.status <> %s
+UNION ALL
+SELECT 1, NULL, al.id, NULL, NULL, NULL, {_NO_WORKER}, {_NO_WORKER}
+FROM rules_alert al WHERE al.pregnancy_id IN (SELECT id FROM pregs) AND al.status <> %s
+UNION ALL
+SELECT 2, NULL, du.id, NULL, NULL, NULL, {_WORKER_COLUMNS.format(w="pr", a="pa")}, {_NO_WORKER}
+FROM people_responsibility du
+JOIN areas_practitioner pr ON pr.id = du.practitioner_id
+JOIN areas_agency pa ON pa.id = pr.agency_id
+WHERE du.id IN (SELECT id FROM duties)
+  AND (du."end" IS NULL OR du."end" >= %s) AND du.role IN (%s, %s)
+ORDER BY part, started, row_id
+"""
+ROLE_LABELS: dict[str, str] = dict(Practitioner.Role.choices)
+
+
 def flags_for(child: Person) -> Flags:
+    return child_flags(child.reference, child.pk)
+
+
+def child_flags(reference: str, person: int | None, pregnancies: Sequence[int] = ()) -> Flags:
+    """The flags of a child (`person`), or of an unborn child (its `pregnancies`), or both (a
+    baby and the pregnancies that stood for it: an alert raised before birth still counts)."""
     today = clock.today()
-    about = about_child(child_rows(child.pk))
-    current = Q(end__isnull=True) | Q(end__gte=today)
-    plans = list(
-        Plan.objects.filter(about, current, occurred_on__lte=today)
-        .select_related("lead_practitioner__agency", "key_worker__agency", "agency")
-        .order_by("occurred_on")
-    )
-    flags = Flags(child.reference)
-    for plan in plans:
-        kind = PLAN_FLAGS.get(plan.kind, plan.kind)
-        if kind not in flags.kinds:
-            flags.kinds.append(kind)
-        for worker in (plan.lead_practitioner, plan.key_worker):
-            if worker is not None:
-                _add(flags, _contact(cast(Practitioner, worker)))
-        if plan.lead_practitioner is None and plan.key_worker is None:
-            _add(flags, Contact("duty team", "duty", plan.agency.name, plan.agency.duty_phone))
-    if Alert.objects.filter(child=child).exclude(status=Alert.Status.CLOSED).exists():
+    ids = [int(p) for p in pregnancies]
+    sql = FLAGS_SQL.replace("{pregnancies}", ", ".join(["%s"] * len(ids)) or "NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                person,
+                *ids,
+                today,
+                today,
+                person,
+                Alert.Status.CLOSED,
+                Alert.Status.CLOSED,
+                today,
+                Responsibility.Role.SOCIAL_WORKER,
+                Responsibility.Role.LEAD_PRACTITIONER,
+            ],
+        )
+        rows = cursor.fetchall()
+    flags = Flags(reference)
+    alerted = False
+    for part, _, _, kind, agency, duty_phone, *workers in rows:
+        if part == 1:
+            alerted = True
+            continue
+        if part == 0:
+            label = PLAN_FLAGS.get(kind, kind)
+            if label not in flags.kinds:
+                flags.kinds.append(label)
+        named = [workers[:5], workers[5:]]
+        for name, role, phone, its_agency, its_duty in named:
+            if name is not None:
+                label = ROLE_LABELS.get(role, role)
+                _add(flags, Contact(name, label, its_agency, phone or its_duty))
+        if part == 0 and all(worker[0] is None for worker in named):
+            _add(flags, Contact("duty team", "duty", agency, duty_phone))
+    if alerted:
         flags.kinds.append("open safeguarding alert")
-    named = Responsibility.objects.filter(
-        about,
-        current,
-        role__in=[Responsibility.Role.SOCIAL_WORKER, Responsibility.Role.LEAD_PRACTITIONER],
-    ).select_related("practitioner__agency")
-    for duty in named:
-        _add(flags, _contact(duty.practitioner))
     return flags
-
-
-def _contact(worker: Practitioner) -> Contact:
-    agency = worker.agency
-    return Contact(
-        worker.name, worker.get_role_display(), agency.name, worker.phone or agency.duty_phone
-    )
 
 
 def _add(flags: Flags, contact: Contact) -> None:
