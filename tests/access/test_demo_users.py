@@ -122,7 +122,7 @@ def test_the_demo_accounts_sign_in(extract: Callable[..., Path]) -> None:
 def test_the_system_administrator_manages_users_and_settings_but_no_case_data() -> None:
     run("--password", PASSWORD)
     admin = get_user_model().objects.get(username="demo-system-admin")
-    assert not admin.is_staff and not admin.is_superuser
+    assert admin.is_staff and not admin.is_superuser  # the admin's door, the group's rights only
     assert admin.has_perm("auth.add_user") and admin.has_perm("auth.change_user")
     assert admin.has_perm("access.change_staffprofile")
     assert admin.has_perm("rules.change_ruleparameter") and admin.has_perm("rules.change_route")
@@ -188,3 +188,22 @@ def test_every_agency_kind_a_role_needs_exists() -> None:
         assert set(agency_kinds) <= kinds, role
         assert practitioner_role is None or practitioner_role in practitioner_roles, role
     assert set(demo_users.PLAN) == set(Role)
+
+
+def test_the_system_administrator_works_in_the_admin_on_users_and_settings_only() -> None:
+    from django.test import Client
+
+    run("--password", PASSWORD)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="demo-system-admin"))
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    page = index.content.decode()
+    for listed in ("Users", "Staff profiles", "Routes", "Rule parameters"):
+        assert listed in page, listed
+    assert "Triages" not in page  # case data: not the administrator's
+    assert client.get("/admin/access/staffprofile/").status_code == 200
+    assert client.get("/admin/triage/triage/").status_code == 403
+    others = Client()
+    others.force_login(get_user_model().objects.get(username="demo-social-worker"))
+    assert others.get("/admin/").status_code == 302  # not staff: sent to the admin's sign-in

@@ -6,9 +6,10 @@ practitioner's role, the partnership's first practitioner of that role not alrea
 (a practitioner is created only when none exists and an agency of the right kind does). Running
 it again changes nothing but the password, which it sets each time.
 
-The system administrator manages users and settings and sees no case data: the account is neither
-staff nor superuser, and holds only the model permissions of the "System administrators" group
-(users, staff profiles, groups read-only, the rules' thresholds and routes, sign-in lockouts).
+The system administrator manages users and settings in Django's admin and sees no case data: the
+account is staff (the admin's door) but not superuser, and holds only the model permissions of
+the "System administrators" group (users, staff profiles, groups read-only, the rules' thresholds
+and routes, sign-in lockouts).
 
 The well-known default password is refused outside the demo (SEEN_DEBUG=1 or
 SEEN_INSECURE_HTTP=1): give --password or SEEN_DEMO_PASSWORD there.
@@ -198,7 +199,9 @@ def ensure_account(role: Role, password: str) -> Account:
     else:
         first, last = "Demo", label
     user.first_name, user.last_name = first[:150], last[:150]
-    user.is_staff = user.is_superuser = False
+    # the administrator works in Django's admin (staff), with only the group's permissions
+    user.is_staff = role == Role.SYSTEM_ADMINISTRATOR
+    user.is_superuser = False
     user.is_active = True
     user.set_password(password)
     user.save()
