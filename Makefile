@@ -45,9 +45,10 @@ demo: install
 	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
 	$(SEEN) ingest $(DEMO_EXTRACT) --no-link
 	$(SEEN) link
-	$(SEEN) demo-users
 	$(SEEN) rules run
-	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	@# the accounts last, so that they are on screen when the service starts
+	$(SEEN) demo-users
+	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop): sign in with an account above"
 	$(SEEN) runserver 127.0.0.1:8000
 
 lint: install
