@@ -248,10 +248,21 @@ def test_links_onwards_follow_the_role_and_level() -> None:
         assert "Plans and programmes" in names(Role.SOCIAL_WORKER, Level.HOUSEHOLD)
 
 
-def test_an_unborn_child_refused_says_break_glass_is_not_there_yet(
+def test_break_glass_opens_an_unborn_child_for_a_case_role(
     unborn: Pregnancy,  # noqa: F811
 ) -> None:
-    response = _client(_user(Role.SOCIAL_WORKER, "SW2")).get(f"/children/U{unborn.pk}/")
-    text = response.content.decode()
-    assert response.status_code == 403 and "cannot yet be opened for an unborn child" in text
-    assert 'name="reason"' not in text
+    """Without a relationship the page is refused with the break-glass form; a session opened
+    on the unborn child (its pregnancy) opens the page, and waits for the lead's review."""
+    from seen.access.models import BreakGlass
+
+    client = _client(_user(Role.SOCIAL_WORKER, "SW2"))
+    response = client.get(f"/children/U{unborn.pk}/")
+    assert response.status_code == 403 and 'name="reason"' in response.content.decode()
+    opened = client.post(
+        f"/children/U{unborn.pk}/break-glass/",
+        {"reason": "The mother has presented at the front desk in distress tonight."},
+    )
+    assert opened.status_code == 303
+    session = BreakGlass.objects.get()
+    assert session.pregnancy_id == unborn.pk and session.child_reference == f"U{unborn.pk}"
+    assert client.get(f"/children/U{unborn.pk}/").status_code == 200

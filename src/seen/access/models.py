@@ -77,7 +77,13 @@ class BreakGlass(models.Model):
     Every session is reviewed by a safeguarding lead."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # the child; or, before birth, one of the pregnancy rows that stand for the unborn child
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pregnancy = models.ForeignKey(
+        "people.Pregnancy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField()
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -90,9 +96,21 @@ class BreakGlass(models.Model):
     class Meta:
         verbose_name_plural = "break-glass sessions"
         indexes = [models.Index(fields=["user", "child", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False) | models.Q(pregnancy__isnull=False),
+                name="break_glass_about_a_child",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"break glass by {self.user_id} on {self.child_id} at {self.started_at:%Y-%m-%d}"
+        when = f"{self.started_at:%Y-%m-%d}"
+        return f"break glass by {self.user_id} on {self.child_reference} at {when}"
+
+    @property
+    def child_reference(self) -> str:
+        """The child's reference as pages write it: P… born, U… unborn (seen.casefile.subjects)."""
+        return self.child.reference if self.child is not None else f"U{self.pregnancy_id}"
 
 
 class Shield(models.Model):

@@ -383,16 +383,16 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
                     "holds_history",
                 )
             )
-    if child.person:
-        parts.append(
-            _kind(
-                BreakGlass.objects.filter(
-                    user_id=profile.user_id, child_id=child.person, expires_at__gt=now
-                ),
-                "break_glass",
-            )
+    # break glass open on the child, or on the pregnancy that stood for it
+    glassed = Q(child_id=child.person) if child.person else Q(pk__in=[])
+    if child.pregnancies:
+        glassed |= Q(pregnancy_id__in=child.pregnancies)
+    parts.append(
+        _kind(
+            BreakGlass.objects.filter(glassed, user_id=profile.user_id, expires_at__gt=now),
+            "break_glass",
         )
-
+    )
     # the lawful basis recorded, about the child or the pregnancy that stood for it
     shared = Q(child_id=child.person) if child.person else Q(pk__in=[])
     if child.pregnancies:

@@ -20,9 +20,13 @@ class AccessRefused(ValueError):
     """The request cannot be granted; the message says why (and shows nothing shielded)."""
 
 
-def break_glass(user: User, child: Person, reason: str) -> BreakGlass:
-    """Open time-limited access to a child without a relationship. Every session lands in the
-    safeguarding lead's review queue."""
+def break_glass(
+    user: User, child: Person | None, reason: str, *, pregnancy: int | None = None
+) -> BreakGlass:
+    """Open time-limited access to a child without a relationship (or, `pregnancy` and child
+    None, to an unborn child). Every session lands in the safeguarding lead's review queue."""
+    if (child is None) == (pregnancy is None):
+        raise AccessRefused("name the child, or for an unborn child its pregnancy")
     profile = profile_of(user)
     if profile is None or profile.role not in CASE_ROLES:
         raise AccessRefused("your role cannot break glass: it sees no child's case data")
@@ -32,6 +36,7 @@ def break_glass(user: User, child: Person, reason: str) -> BreakGlass:
     return BreakGlass.objects.create(
         user_id=profile.user_id,
         child=child,
+        pregnancy_id=pregnancy,
         reason=reason.strip(),
         started_at=now,
         expires_at=now + timedelta(hours=BREAK_GLASS_HOURS),

@@ -259,7 +259,7 @@ def _sessions_page(
         request,
         "read",
         "break_glass",
-        subjects=[s.child.reference for s in sessions],
+        subjects=[s.child_reference for s in sessions],
         disclosed={"sessions": [s.pk for s in sessions]},
     )
     now = clock.now()
@@ -320,13 +320,13 @@ def _review(request: HttpRequest) -> HttpResponse:
         "write",
         "break_glass",
         object_id=str(session.pk),
-        subject=session.child.reference,
+        subject=session.child_reference,
         disclosed={"outcome": session.review_outcome},
     )
     messages.success(
         request,
         f"Break-glass session {session.pk} by {session.user.get_username()} on "
-        f"{session.child.reference} reviewed.",
+        f"{session.child_reference} reviewed.",
     )
     target = reverse("break-glass-reviews")
     purpose = request.GET.get("purpose")

@@ -143,9 +143,7 @@ def _refused(
     status: int = 403,
 ) -> HttpResponse:
     profile = profile_of(request.user)
-    may_break_glass = bool(
-        profile and profile.role in CASE_ROLES and subject.person is not None
-    )
+    may_break_glass = bool(profile and profile.role in CASE_ROLES)
     context = {
         "subject": subject,
         "reason": decision.reason,
@@ -290,13 +288,12 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
         return HttpResponseRedirect(_here(subject, purpose), status=303)
     reason = request.POST.get("reason", "")
     error = ""
-    if subject.person is None:
-        error = "break glass cannot yet be opened for an unborn child; ask the safeguarding lead"
-    elif "\x00" in reason:
+    if "\x00" in reason:
         error = "The reason contains a character Seen cannot store"
     else:
-        try:
-            session = break_glass(request.user, subject.person, reason)
+        try:  # about the baby, or for an unborn child about its pregnancy
+            pregnancy = subject.pregnancies[0].pk if subject.person is None else None
+            session = break_glass(request.user, subject.person, reason, pregnancy=pregnancy)
         except AccessRefused as refused:
             error = str(refused)
         else:

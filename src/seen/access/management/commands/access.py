@@ -94,7 +94,7 @@ class Command(BaseCommand):
             {
                 "session": s.pk,
                 "user": s.user.get_username(),
-                "child": s.child.reference,
+                "child": s.child_reference,
                 "reason": s.reason,
                 "started_at": s.started_at.isoformat(),
                 "expired": s.expires_at <= clock.now(),
@@ -140,7 +140,7 @@ class Command(BaseCommand):
             options["purpose"],
             "break_glass",
             str(session.pk),
-            subject=session.child.reference,
+            subject=session.child_reference,
             disclosed={"outcome": session.review_outcome},
         )
         self.stdout.write(f"break-glass session {session.pk} reviewed")
