@@ -213,3 +213,25 @@ def test_the_govuk_assets_are_served() -> None:
         assert Client().get(url).status_code == 200, url
     assert Client().get("/assets/images/favicon.svg").status_code == 200
     assert Client().get("/assets/govuk-frontend.min.js").status_code == 200
+
+
+def test_each_alert_on_the_home_page_links_to_its_page(agencies: dict[str, Agency]) -> None:
+    user = get_user_model().objects.create_user("hv-links", password="a-long-test-password-1")
+    StaffProfile.objects.create(user=user, role=Role.HEALTH_VISITOR, agency=agencies["hv"])
+    alert = Alert.objects.create(
+        rule_id="father-seen-at-mandated-contact",
+        rule_version=1,
+        key="k",
+        child_key="child:1",
+        explanation="The father was not seen at the new birth visit.",
+        severity="medium",
+        raised_at=NOW,
+        deadline=NOW + timedelta(days=3),
+        owner_agency=agencies["hv"],
+        owner_role="health_visitor",
+        routed_because="team",
+    )
+    client = Client()
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert f'href="/alerts/{alert.pk}/"' in html
