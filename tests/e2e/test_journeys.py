@@ -127,3 +127,34 @@ def test_an_ed_clinician_checks_a_flagged_child_on_the_page(
     expect(page.locator("main")).not_to_contain_text("Hollis")
     accessible(page)
     assert Notification.objects.get().to.local_id == "SW1"
+
+
+def test_the_remaining_pages_pass_axe(
+    page: Page,
+    live_server: Any,
+    accessible: Callable[[Page], None],
+    baby: Person,  # noqa: F811
+) -> None:
+    """The pages no other journey visits: the administrator's counts, a refused child page
+    with its break-glass form, a child Seen does not hold, and the alerts inbox's filters."""
+    call_command("demo-users", "--password", PASSWORD, stdout=io.StringIO())
+    assert sign_in(page, live_server.url, "demo-system-admin", PASSWORD).ok
+    page.goto(f"{live_server.url}/loaded/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+
+    worker = _user(Role.SOCIAL_WORKER, "SW2")  # no relationship with the baby
+    worker.set_password(PASSWORD)
+    worker.save()
+    assert sign_in(page, live_server.url, worker.username, PASSWORD).ok
+    refused = page.goto(f"{live_server.url}/children/{baby.reference}/")
+    assert refused is not None and refused.status == 403
+    expect(page.get_by_role("button", name="Break glass")).to_be_visible()
+    accessible(page)
+    missing = page.goto(f"{live_server.url}/children/P99999999/")
+    assert missing is not None and missing.status == 404
+    accessible(page)
+    for show in ("open", "overdue", "closed"):
+        page.goto(f"{live_server.url}/alerts/?show={show}")
+        accessible(page)
