@@ -7,9 +7,9 @@ worker with a sample of the babies on their caseload and a lawful basis recorded
 ED clinician. Seen then runs under gunicorn on loopback and the benchmark measures:
 - the child page: each sampled baby's page once, in turn, after a warm-up; the server's own time
   from the Server-Timing header (seen.core.timing), p50 and p95;
-- the flag look-up API: `wrk` (Debian's package) with 16 connections for a fixed time, each
-  request a different baby's flags, as an ED clinician (purpose unscheduled_care): requests per
-  second, and p50 and p99 latency as the client sees it.
+- the flag look-up API: `wrk` (Debian's package), one connection per gunicorn worker, for a
+  fixed time, each request a different baby's flags, as an ED clinician (purpose
+  unscheduled_care): requests per second, and p50 and p99 latency as the client sees it.
 Every request is a real one: access decision, audit record (hash-chained), and for a flagged baby
 the lead practitioner told."""
 
