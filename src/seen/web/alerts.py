@@ -37,6 +37,7 @@ from seen.rules.inbox import (
     summary,
 )
 from seen.rules.models import Alert, AlertEvent
+from seen.web.views import purpose_of
 
 DEFAULT_PURPOSE = Purpose.DIRECT_CARE.value
 
@@ -49,14 +50,10 @@ STEPS: dict[str, tuple[str, str]] = {
 }
 
 
-def _purpose(request: HttpRequest) -> str:
-    return request.POST.get("purpose") or request.GET.get("purpose") or DEFAULT_PURPOSE
-
-
 def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
     object_id = fields.pop("object_id", "")
     auditing.audit(
-        request.user, "page", _purpose(request), action, object_type, object_id, **fields
+        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
     )
 
 
@@ -85,7 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The alerts the user answers for: open (overdue first), overdue, or closed."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    purpose = _purpose(request)
+    purpose = purpose_of(request)
     decision = decide(request.user, Action.VIEW_OWN_ALERTS, purpose)
     profile = profile_of(request.user)
     if not decision.allowed or profile is None:
@@ -149,7 +146,7 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     if alert is None:
         return render(request, "web/alert_missing.html", {"alert_id": alert_id}, status=404)
     reference = child_reference(alert)
-    purpose = _purpose(request)
+    purpose = purpose_of(request)
     action = Action.ACT_ON_ALERT if request.method == "POST" else Action.VIEW_CHILD
     access = alert_access(request.user, alert, action, purpose)
     if not access.allowed:

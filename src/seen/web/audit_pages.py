@@ -32,6 +32,7 @@ from seen.audit import reports
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
+from seen.web.views import purpose_of as pages_purpose_of
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
 PERSON_REFERENCE = re.compile(r"^P[0-9]{1,19}$")
@@ -43,7 +44,7 @@ FORMATS = {
 
 
 def purpose_of(request: HttpRequest) -> str:
-    return request.GET.get("purpose") or DEFAULT_PURPOSE
+    return pages_purpose_of(request, DEFAULT_PURPOSE)
 
 
 def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:

@@ -39,6 +39,7 @@ from seen.access.services import AccessRefused, break_glass, record_basis
 from seen.casefile.childfile import case_file
 from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
+from seen.web.views import purpose_of
 
 # the other page families' child pages, linked only once their URL names exist
 # the other page families' child pages, linked only once their URL names exist, and only for
@@ -76,10 +77,6 @@ def page(
 ) -> HttpResponse:
     """Render one of these pages, with the helpers their templates use."""
     return render(request, template, {"sentence": sentence, **context}, status=status)
-
-
-def purpose_of(request: HttpRequest) -> str:
-    return request.POST.get("purpose") or request.GET.get("purpose") or Purpose.DIRECT_CARE
 
 
 def link_to(name: str, *args: Any) -> str | None:

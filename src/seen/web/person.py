@@ -29,16 +29,13 @@ from seen.casefile.personfile import (
 from seen.linkage import decisions
 from seen.people.models import Person
 from seen.web.child import alert_link, link_to, page
+from seen.web.views import purpose_of
 
 DECISIONS = {
     "confirm": "Confirm: the same person",
     "reject": "Reject: not the same person",
     "split": "Split: this record is not this person",
 }
-
-
-def purpose_of(request: HttpRequest) -> str:
-    return request.POST.get("purpose") or request.GET.get("purpose") or Purpose.DIRECT_CARE
 
 
 def _audit(

@@ -35,10 +35,10 @@ from seen.web.triage import (
     error_list,
     gate,
     parse_date,
-    purpose_of,
     see_other,
     unstorable,
 )
+from seen.web.views import purpose_of
 
 PLANS_PURPOSE = Purpose.SAFEGUARDING.value  # "safeguarding enquiry or plan"
 FORMS = ("start", "programme", "step_down", "attendance")  # the plans page's forms (POST `step`)

@@ -28,15 +28,12 @@ from seen.access.policy import Action, Decision, Level, decide, profile_of
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.triage import services
 from seen.triage.models import Triage
+from seen.web.views import purpose_of
 
 TRIAGE_PURPOSE = Purpose.MASH_TRIAGE.value
 
 
 # ---- shared by the triage, plans and conference pages ---------------------------------------
-
-
-def purpose_of(request: HttpRequest, default: str) -> str:
-    return request.POST.get("purpose") or request.GET.get("purpose") or default
 
 
 def audit(

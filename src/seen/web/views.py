@@ -26,8 +26,10 @@ from seen.rules.inbox import audit_subject, open_owed_by, overdue
 DEFAULT_PURPOSE = Purpose.DIRECT_CARE.value
 
 
-def purpose_of(request: HttpRequest) -> str:
-    return request.GET.get("purpose") or DEFAULT_PURPOSE
+def purpose_of(request: HttpRequest, default: str = DEFAULT_PURPOSE) -> str:
+    """The purpose a page's request declares: a form's field, else the address's, else the
+    page's default. Every page asks this one function."""
+    return request.POST.get("purpose") or request.GET.get("purpose") or default
 
 
 def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
