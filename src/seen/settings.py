@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "seen.audit",
     "seen.bench",
     "seen.triage",
+    "seen.thematic",
+    "seen.incidents",
+    "seen.learning",
     "seen.web",
 ]
 

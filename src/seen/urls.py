@@ -15,6 +15,9 @@ PAGE_MODULES = [
     "seen.web.plans",
     "seen.web.review",
     "seen.web.audit_pages",
+    "seen.web.thematic",
+    "seen.web.incidents",
+    "seen.web.learning",
 ]
 
 urlpatterns = [

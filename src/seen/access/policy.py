@@ -60,6 +60,11 @@ class Action:
     VIEW_REVIEW_DATA = "view_review_data"
     ADMINISTER = "administer"
     SUBMIT_EXTRACT = "submit_extract"  # an agency system, its own agency's rows only
+    # review and learning (not about one child each, or checked against the incident: below)
+    MANAGE_REVIEW = "manage_review"  # thematic reviews: cases, dataset, meetings, theme coding
+    RECORD_INCIDENT = "record_incident"  # serious incident notifications and their clock
+    VIEW_CHRONOLOGY = "view_chronology"  # a notified child's chronology, for its rapid review
+    STATE_PARTNERSHIP_VIEW = "state_partnership_view"  # what leaders say is happening
     # about one child, through the same relationships as VIEW_CHILD:
     RECORD_FACT = "record_fact"  # a contact, assessment, was-not-brought, injury observation
     ACT_ON_ALERT = "act_on_alert"  # acknowledge, record action, escalate, close
@@ -88,6 +93,14 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.SUBMIT_EXTRACT: frozenset({Role.AGENCY_SYSTEM}),
     Action.SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER}),
     Action.SHIELD: frozenset({Role.SAFEGUARDING_LEAD, Role.SOCIAL_WORKER, Role.MASH_PRACTITIONER}),
+    Action.MANAGE_REVIEW: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
+    Action.RECORD_INCIDENT: frozenset({Role.SAFEGUARDING_LEAD}),
+    Action.VIEW_CHRONOLOGY: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
+    Action.STATE_PARTNERSHIP_VIEW: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
+}
+# actions open only for a declared purpose (a chronology is for a review, nothing else)
+REQUIRED_PURPOSES: dict[str, frozenset[str]] = {
+    Action.VIEW_CHRONOLOGY: frozenset({Purpose.REVIEW}),
 }
 CHILD_ACTIONS = frozenset(
     {
@@ -189,6 +202,9 @@ def decide(
         if role not in allowed:
             doing = action.replace("_", " ")
             return _deny(f"the {profile.get_role_display()} role may not {doing}")
+        needed = REQUIRED_PURPOSES.get(action)
+        if needed is not None and purpose not in needed:
+            return _deny(f"{action.replace('_', ' ')} is only for: {', '.join(sorted(needed))}")
         # administering and submitting show no case data
         level = (
             Level.NONE

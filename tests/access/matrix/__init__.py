@@ -5,7 +5,8 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-FAMILIES = ["child", "person", "alerts", "record", "triage", "plans", "review", "audit_pages"]
+FAMILIES = ["child", "person", "alerts", "record", "triage", "plans", "review", "audit_pages",
+            "thematic", "incidents", "learning"]
 
 
 def families() -> list[ModuleType]:

@@ -1,0 +1,1 @@
+"""Serious incident notifications, their statutory clock, and the chronology for a rapid review."""

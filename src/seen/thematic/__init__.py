@@ -1,0 +1,2 @@
+"""Thematic reviews: candidate cases, the case dataset, headline tables and report, engagement
+meetings, theme coding."""

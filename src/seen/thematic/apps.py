@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ThematicConfig(AppConfig):
+    name = "seen.thematic"

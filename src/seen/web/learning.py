@@ -1,0 +1,5 @@
+"""Pages for seen.learning (placeholder: the routes are being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
