@@ -220,6 +220,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Sessions last a shift at most (8 hours), end when the browser closes, and end after
 # SEEN_SESSION_IDLE_MINUTES without a request (seen.web.sessions).
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_ENGINE = "seen.web.sessions"  # Django's database sessions, read in plain SQL
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SEEN_SESSION_IDLE_MINUTES = int(os.environ.get("SEEN_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
