@@ -243,6 +243,26 @@ def test_roles_without_case_data(baby: Person, role: str, allowed_action: str) -
         services.break_glass(user, baby, "I would like to see this child please")
 
 
+def test_a_chronology_is_for_a_review_only_and_review_work_for_reviewers_and_leads(
+    baby: Person,
+) -> None:
+    reviewer = _user(Role.REVIEWER, agency="QAV-CSC")
+    lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    visitor = _user(Role.HEALTH_VISITOR, "HV1")
+    strategic = _user(Role.STRATEGIC_LEADER, agency="QAV-CSC")
+    for user in (reviewer, lead):
+        assert decide(user, Action.VIEW_CHRONOLOGY, "review").allowed
+        refused = decide(user, Action.VIEW_CHRONOLOGY, "safeguarding")
+        assert not refused.allowed and "only for: review" in refused.reason
+        assert decide(user, Action.MANAGE_REVIEW, "review").allowed
+    assert not decide(visitor, Action.VIEW_CHRONOLOGY, "review").allowed
+    assert not decide(visitor, Action.MANAGE_REVIEW, "review").allowed
+    assert decide(lead, Action.RECORD_INCIDENT, "safeguarding").allowed
+    assert not decide(reviewer, Action.RECORD_INCIDENT, "review").allowed
+    assert decide(strategic, Action.STATE_PARTNERSHIP_VIEW, "strategic").allowed
+    assert not decide(reviewer, Action.STATE_PARTNERSHIP_VIEW, "strategic").allowed
+
+
 def test_deny_by_default(baby: Person) -> None:
     no_profile = get_user_model().objects.create_user("plain", password="a-long-test-password-1")
     assert not _view(no_profile, baby).allowed
