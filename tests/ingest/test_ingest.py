@@ -306,3 +306,46 @@ def test_ingest_json_summary_has_the_counts(extract: Build, tmp_path: Path) -> N
 def test_write_extract_helper_writes_the_schema_header(tmp_path: Path) -> None:
     directory = write_extract(tmp_path / "x", {"areas": [{"code": "Q", "name": "Q"}]})
     assert (directory / "areas.csv").read_text().splitlines()[0] == "code,name"
+
+
+def test_a_row_with_a_nul_character_is_quarantined_with_a_stand_in_and_the_rest_load(
+    extract: Build,
+) -> None:
+    directory = extract()
+    path = directory / "convictions.csv"
+    path.write_text(path.read_text() + "POL,CV2,2022-01-01,P77,domestic_abuse,a\x00b\n")
+    ingest_extract(directory)
+    row = only_quarantined()
+    assert (row.file, row.line) == ("convictions.csv", 3)
+    assert "NUL character" in row.reason and row.row["description"] == "a\u2400b"
+    assert Conviction.objects.count() == 1
+
+
+def test_a_value_longer_than_the_column_allows_is_quarantined_for_its_length(
+    extract: Build,
+) -> None:
+    """Beyond the csv module's default limit (128 KiB), which would stop the whole read."""
+    directory = extract()
+    path = directory / "convictions.csv"
+    path.write_text(path.read_text() + "POL,CV2,2022-01-01,P77,domestic_abuse," + "x" * 200_000)
+    summary = ingest_extract(directory)
+    row = only_quarantined()
+    assert (row.file, row.line, row.field) == ("convictions.csv", 3, "description")
+    assert "200000 characters long" in row.reason
+    assert summary.refused_files == [] and Conviction.objects.count() == 1
+
+
+def test_a_row_the_csv_reader_cannot_read_is_quarantined_and_the_next_loads(
+    extract: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("seen.ingest.loader.CSV_FIELD_LIMIT", 1000)
+    directory = extract()
+    path = directory / "convictions.csv"
+    text = path.read_text()
+    path.write_text(text + "POL,CV2,2022-01-01,P77,domestic_abuse," + "x" * 2000 + "\n"
+                    + "POL,CV3,2022-02-01,P77,domestic_abuse,\n")
+    ingest_extract(directory)
+    row = only_quarantined()
+    assert (row.file, row.line) == ("convictions.csv", 3)
+    assert "cannot be read as CSV" in row.reason and "field limit" in row.reason
+    assert Conviction.objects.count() == 2

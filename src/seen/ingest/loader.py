@@ -154,15 +154,52 @@ def _scan(path: Path) -> tuple[int, str | None]:
     return lines, None
 
 
+# A value longer than the csv module's default limit (128 KiB) would stop the whole read: with
+# a higher limit it reaches the row's validation, which quarantines it for its length.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+NUL_STAND_IN = "\u2400"  # SYMBOL FOR NULL
+
+
 def _rows(path: Path, header: list[str]) -> Iterator[SourceRow]:
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)  # the module's limit is process-wide
+    try:
+        yield from _read_rows(path, header)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_rows(path: Path, header: list[str]) -> Iterator[SourceRow]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         width = len(header)
-        for values in reader:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                # a field beyond even the raised limit: this row is quarantined
+                # with the reason, and the reader goes on at the next line
+                yield SourceRow(
+                    reader.line_num,
+                    {"_unreadable": str(error)},
+                    RowProblem("", f"the row cannot be read as CSV: {error}"),
+                )
+                continue
             line = reader.line_num
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # blank line
+            if any("\x00" in value for value in values):
+                # no database text (nor PostgreSQL's JSON) holds a NUL: the row is kept with a
+                # visible stand-in, and quarantined
+                shown = [value.replace("\x00", NUL_STAND_IN) for value in values]
+                yield SourceRow(
+                    line,
+                    dict(zip(header, shown, strict=False)),
+                    RowProblem("", f"contains a NUL character (kept as {NUL_STAND_IN})"),
+                )
+                continue
             raw = dict(zip(header, values, strict=False))
             if len(values) != width:
                 if len(values) > width:
@@ -178,7 +215,10 @@ def _rows(path: Path, header: list[str]) -> Iterator[SourceRow]:
 
 def _read_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), None)
+        try:
+            header = next(csv.reader(handle), None)
+        except csv.Error:
+            return []  # no usable header: the file is refused for it (header_problems)
     return [name.strip() for name in header or []]
 
 
