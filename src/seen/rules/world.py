@@ -142,6 +142,16 @@ class Fact:
         return (self.type, self.id)
 
 
+@dataclass(frozen=True)
+class IncidentClock:
+    """A serious incident notification about a child, as the statutory-clock rule reads it."""
+
+    id: int
+    learned_on: date
+    notified_on: date | None
+    rapid_review_on: date | None
+
+
 @dataclass
 class World:
     today: date
@@ -158,6 +168,8 @@ class World:
     possible_matches: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
     # children whose whole family is loaded (a scoped World also holds possible matches' people)
     complete: frozenset[str] | None = None
+    # child key -> the serious incident notifications about that (born) child
+    incidents: dict[str, list[IncidentClock]] = field(default_factory=dict)
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -282,8 +294,25 @@ class _Loader:
             facts_by_person=dict(facts_by_person),
             residence_areas=dict(residence_areas),
             possible_matches=possible,
+            incidents=self._incidents(child_of_person),
             complete=complete,
         )
+
+    def _incidents(self, child_of_person: dict[int, str]) -> dict[str, list[IncidentClock]]:
+        from seen.incidents.models import Incident
+
+        rows = Incident.objects.all() if self.scope is None else Incident.objects.filter(
+            child__in=list(child_of_person)
+        )
+        found: dict[str, list[IncidentClock]] = defaultdict(list)
+        for pk, child, learned, notified, reviewed in rows.order_by("pk").values_list(
+            "pk", "child_id", "learned_on", "notified_on", "rapid_review_on"
+        ):
+            if child in child_of_person:
+                found[child_of_person[child]].append(
+                    IncidentClock(pk, learned, notified, reviewed)
+                )
+        return dict(found)
 
     def _possible_matches(self) -> dict[int, list[tuple[int, float]]]:
         from seen.linkage.models import CandidatePair

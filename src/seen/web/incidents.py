@@ -1,5 +1,345 @@
-"""Pages for seen.incidents (placeholder: the routes are being built)."""
+"""Serious incident notifications and the chronology for their rapid review.
 
-from django.urls import URLPattern
+- `/incidents/`: every notification with its statutory clock (notification to the national
+  panel within 5 working days, rapid review within 15, from the day the local authority learned
+  of the incident; each step's due day, working days left, overdue in words and in red).
+- `/incidents/new/` (the child's reference in the form) and `/children/<ref>/incidents/new/`
+  (from the child's page): record a notification (GET form; POST saves, then 303).
+- `/incidents/<id>/`: one notification, its clock, and the forms to mark the notification sent
+  and the rapid review completed (POST `step`).
+- `/children/<ref>/chronology/` (`?format=csv|docx` to download): the chronology for the rapid
+  review, for a child with a notification (otherwise 404 with a message).
 
-urlpatterns: list[URLPattern] = []
+Recording and the list need `decide(Action.RECORD_INCIDENT)` (safeguarding leads); the
+chronology `decide(Action.VIEW_CHRONOLOGY)`, which the policy gives reviewers and safeguarding
+leads for the purpose "review" only: the page declares it. Every page is audited: a read for
+what it showed, a write for what it changed, an export for a download, denied for a refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+
+from seen.access.models import Purpose
+from seen.access.policy import Action, decide, profile_of
+from seen.casefile.subjects import NoSuchChild, resolve_child
+from seen.incidents import services
+from seen.incidents.chronology import chronology
+from seen.incidents.export import as_csv, as_docx
+from seen.incidents.models import DESCRIPTION_MAX, Incident
+from seen.web.triage import audit, confirmations, error_list, refused, unstorable
+from seen.web.views import purpose_of
+
+INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
+CHRONOLOGY_PURPOSE = Purpose.REVIEW.value
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+}
+
+
+def _gate(
+    request: HttpRequest, action: str, object_type: str, purpose: str, reference: str = ""
+) -> HttpResponse | None:
+    """None when the user may go on; otherwise the response (sign-in, or 403 audited)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if profile_of(request.user) is None:
+        return refused(
+            request, purpose, object_type, reference, "you are not signed in with a role in Seen"
+        )
+    decision = decide(request.user, action, purpose)
+    if not decision.allowed:
+        return refused(request, purpose, object_type, reference, decision.reason)
+    return None
+
+
+def _missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
+    return render(
+        request, "web/incident_missing.html", {"title": title, "message": message}, status=404
+    )
+
+
+# ---- the list ---------------------------------------------------------------------------------
+
+
+def incidents_page(request: HttpRequest) -> HttpResponse:
+    purpose = purpose_of(request, INCIDENT_PURPOSE)
+    gated = _gate(request, Action.RECORD_INCIDENT, "incidents", purpose)
+    if gated is not None:
+        return gated
+    rows = [(incident, services.steps_of(incident)) for incident in services.incidents()]
+    audit(
+        request,
+        purpose,
+        "read",
+        "incidents",
+        "",
+        subjects=sorted({i.child.reference for i, _ in rows}),
+        disclosed={"incidents": [i.pk for i, _ in rows]},
+    )
+    return render(
+        request,
+        "web/incidents.html",
+        {"rows": rows, "purpose": purpose, "confirmations": confirmations(request)},
+    )
+
+
+# ---- recording a notification -----------------------------------------------------------------
+
+
+def new_incident_page(request: HttpRequest) -> HttpResponse:
+    return _new(request, "")
+
+
+def child_new_incident_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _new(request, reference)
+
+
+def _new(request: HttpRequest, reference: str) -> HttpResponse:
+    purpose = purpose_of(request, INCIDENT_PURPOSE)
+    gated = _gate(request, Action.RECORD_INCIDENT, "incident", purpose, reference)
+    if gated is not None:
+        return gated
+    if reference:
+        try:
+            subject = resolve_child(reference)
+        except NoSuchChild as error:
+            return _missing(request, "Child not found", str(error))
+        reference = subject.reference
+    if request.method != "POST":
+        audit(request, purpose, "read", "incident_form", "", subject=reference)
+        return _form(request, purpose, reference, {}, [])
+    form = request.POST
+    values = {
+        name: form.get(name, "")
+        for name in ("reference", "occurred_on", "learned_on", "description")
+    }
+    if reference:
+        values["reference"] = reference
+    errors = unstorable(form)
+    if not errors:
+        try:
+            incident = services.record(
+                request.user,
+                purpose,
+                reference=values["reference"],
+                occurred_on=values["occurred_on"],
+                learned_on=values["learned_on"],
+                description=values["description"],
+            )
+        except services.Refused as error:
+            return refused(request, purpose, "incident", reference, str(error))
+        except services.Invalid as error:
+            errors = error.errors
+    if errors:
+        return _form(request, purpose, reference, values, errors, status=400)
+    child = incident.child.reference
+    audit(
+        request,
+        purpose,
+        "write",
+        "incident",
+        str(incident.pk),
+        subject=child,
+        disclosed={
+            "occurred_on": incident.occurred_on.isoformat(),
+            "learned_on": incident.learned_on.isoformat(),
+        },
+    )
+    due = incident.notification_due.isoformat()
+    messages.success(
+        request, f"Notification {incident.pk} recorded for {child}: the national panel by {due}"
+    )
+    return HttpResponse(
+        status=303, headers={"Location": reverse("incident", args=[incident.pk])}
+    )
+
+
+def _form(
+    request: HttpRequest,
+    purpose: str,
+    reference: str,
+    values: Mapping[str, str],
+    errors: list[tuple[str, str]],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/incident_new.html",
+        {
+            "purpose": purpose,
+            "reference": reference,
+            "values": values,
+            "errors": error_list(errors),
+            "field_errors": dict(errors),
+            "description_max": DESCRIPTION_MAX,
+        },
+        status=status,
+    )
+
+
+# ---- one notification -------------------------------------------------------------------------
+
+
+def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
+    purpose = purpose_of(request, INCIDENT_PURPOSE)
+    gated = _gate(request, Action.RECORD_INCIDENT, "incident", purpose, str(incident_id))
+    if gated is not None:
+        return gated
+    incident = Incident.objects.select_related("child").filter(pk=incident_id).first()
+    if incident is None:
+        return _missing(request, "Notification not found", f"No notification {incident_id}")
+    if request.method != "POST":
+        return _show(request, incident, purpose)
+    form = request.POST
+    step = form.get("step", "")
+    field = f"{step}_on"
+    values = {field: form.get(field, "")}
+    errors = unstorable(form)
+    if not errors:
+        try:
+            incident = services.mark_done(
+                request.user, purpose, incident, step, values[field]
+            )
+        except services.Refused as error:
+            return refused(request, purpose, "incident", str(incident.pk), str(error))
+        except services.Invalid as error:
+            errors = error.errors
+    if errors:
+        return _show(request, incident, purpose, values=values, errors=errors, status=400)
+    label = services.STEP_LABELS[step]
+    done_on = incident.notified_on if step == services.NOTIFICATION else incident.rapid_review_on
+    assert done_on is not None
+    audit(
+        request,
+        purpose,
+        "write",
+        "incident",
+        str(incident.pk),
+        subject=incident.child.reference,
+        disclosed={"step": step, "on": done_on.isoformat()},
+    )
+    messages.success(request, f"{label} recorded as done on {done_on.isoformat()}")
+    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
+
+
+def _show(
+    request: HttpRequest,
+    incident: Incident,
+    purpose: str,
+    *,
+    values: Mapping[str, str] | None = None,
+    errors: list[tuple[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    steps = services.steps_of(incident)
+    audit(
+        request,
+        purpose,
+        "read",
+        "incident",
+        str(incident.pk),
+        subject=incident.child.reference,
+        disclosed={"description": True, "steps": [s.name for s in steps]},
+    )
+    return render(
+        request,
+        "web/incident.html",
+        {
+            "incident": incident,
+            "steps": steps,
+            "purpose": purpose,
+            "values": values or {},
+            "errors": error_list(errors or []),
+            "field_errors": dict(errors or []),
+            "confirmations": confirmations(request),
+        },
+        status=status,
+    )
+
+
+# ---- the chronology ---------------------------------------------------------------------------
+
+
+def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
+    purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
+    gated = _gate(request, Action.VIEW_CHRONOLOGY, "chronology", purpose, reference)
+    if gated is not None:
+        return gated
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as error:
+        return _missing(request, "Child not found", str(error))
+    if subject.person is None or not Incident.objects.filter(child=subject.person).exists():
+        return _missing(
+            request,
+            "No chronology for this child",
+            f"No serious incident notification is recorded for {subject.reference}: a "
+            "chronology is kept for a child with a notification, for its rapid review",
+        )
+    wanted = request.GET.get("format", "")
+    if wanted and wanted not in FORMATS:
+        return render(
+            request,
+            "web/chronology_missing.html",
+            {"message": f"{wanted!r} is not a format this chronology is offered in (csv, docx)"},
+            status=404,
+        )
+    decision = decide(request.user, Action.VIEW_CHRONOLOGY, purpose)
+    found = chronology(subject, decision, request.user)
+    if wanted:
+        content_type, extension = FORMATS[wanted]
+        body: str | bytes = as_csv(found) if wanted == "csv" else as_docx(found)
+        audit(
+            request,
+            purpose,
+            "export",
+            "chronology",
+            subject.reference,
+            subject=subject.reference,
+            disclosed={**found.disclosed(), "format": wanted},
+        )
+        name = f"chronology-{subject.reference}.{extension}"
+        return HttpResponse(
+            body,
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    audit(
+        request,
+        purpose,
+        "read",
+        "chronology",
+        subject.reference,
+        subject=subject.reference,
+        disclosed=found.disclosed(),
+    )
+    steps = {i.pk: services.steps_of(i) for i in found.incidents}
+    return render(
+        request,
+        "web/chronology.html",
+        {"chronology": found, "steps": steps, "purpose": purpose, "subject": subject},
+    )
+
+
+urlpatterns = [
+    path("incidents/", incidents_page, name="incidents"),
+    path("incidents/new/", new_incident_page, name="incident-new"),
+    path("incidents/<int:incident_id>/", incident_page, name="incident"),
+    path(
+        "children/<str:reference>/incidents/new/",
+        child_new_incident_page,
+        name="child-incident-new",
+    ),
+    path("children/<str:reference>/chronology/", chronology_page, name="chronology"),
+]

@@ -1,0 +1,260 @@
+"""Recording a serious incident notification and its two statutory steps, and reading each
+incident's clock. Every write checks the one access decision (`Action.RECORD_INCIDENT`: the
+safeguarding lead), validates field by field (each problem named, nothing half written), then
+has the rules evaluate the child's family at once (seen.rules.arrivals.evaluate_after_write), so
+that the deadline alerts of the serious-incident clock rule follow the step in the same request.
+
+The faces (pages, and any command or API later) call these functions and write the audit event
+for what they showed or changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from seen.access.policy import Action, decide
+from seen.casefile.subjects import NoSuchChild, resolve_child
+from seen.core import clock
+from seen.incidents.models import (
+    DESCRIPTION_MAX,
+    NOTIFY_WITHIN_WORKING_DAYS,
+    RAPID_REVIEW_WITHIN_WORKING_DAYS,
+    Incident,
+)
+from seen.incidents.working_days import working_days_between
+from seen.people.models import SourceRecord
+from seen.rules.arrivals import evaluate_after_write
+from seen.rules.world import Scope
+
+NOTIFICATION = "notification"
+RAPID_REVIEW = "rapid_review"
+STEP_LABELS = {
+    NOTIFICATION: "Notification to the national panel",
+    RAPID_REVIEW: "Rapid review",
+}
+STEP_DAYS = {
+    NOTIFICATION: NOTIFY_WITHIN_WORKING_DAYS,
+    RAPID_REVIEW: RAPID_REVIEW_WITHIN_WORKING_DAYS,
+}
+
+
+class Refused(PermissionError):
+    """The access decision refused the write (its reason is the message)."""
+
+
+class Invalid(ValueError):
+    """What was sent cannot be recorded: (field, message) for each problem."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(message for _, message in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statutory step of an incident's clock, as of `today`."""
+
+    name: str
+    label: str
+    within: int  # working days from the day the local authority learned of the incident
+    due: date
+    done_on: date | None
+    left: int  # working days from today to the due day; negative once past it
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_on is None and self.left < 0
+
+    @property
+    def late(self) -> bool:
+        """Done, but after the day it was due."""
+        return self.done_on is not None and self.done_on > self.due
+
+    @property
+    def status(self) -> str:
+        """In words, so that overdue is never shown by colour alone."""
+        if self.done_on is not None:
+            late = working_days_between(self.due, self.done_on)
+            return (
+                f"Done on {self.done_on.isoformat()}, {late} working "
+                f"day{'s' if late != 1 else ''} late"
+                if self.late
+                else f"Done on {self.done_on.isoformat()}"
+            )
+        if self.left < 0:
+            days = -self.left
+            return f"Overdue by {days} working day{'s' if days != 1 else ''}"
+        if self.left == 0:
+            return "Due today"
+        return f"{self.left} working day{'s' if self.left != 1 else ''} left"
+
+
+def steps_of(incident: Incident, today: date | None = None) -> list[Step]:
+    today = today or clock.today()
+    return [
+        Step(
+            name,
+            STEP_LABELS[name],
+            STEP_DAYS[name],
+            due,
+            done_on,
+            working_days_between(today, due),
+        )
+        for name, due, done_on in (
+            (NOTIFICATION, incident.notification_due, incident.notified_on),
+            (RAPID_REVIEW, incident.rapid_review_due, incident.rapid_review_on),
+        )
+    ]
+
+
+def incidents() -> list[Incident]:
+    """Every notification, open steps first (the soonest due first), then the completed."""
+    rows = list(Incident.objects.select_related("child").order_by("learned_on", "pk"))
+    return sorted(
+        rows,
+        key=lambda i: (
+            i.notified_on is not None and i.rapid_review_on is not None,
+            i.rapid_review_due if i.notified_on else i.notification_due,
+            i.pk,
+        ),
+    )
+
+
+def of_child(person_id: int) -> list[Incident]:
+    return list(Incident.objects.filter(child_id=person_id).order_by("learned_on", "pk"))
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+def _allowed(user: Any, purpose: str) -> None:
+    decision = decide(user, Action.RECORD_INCIDENT, purpose)
+    if not decision.allowed:
+        raise Refused(decision.reason)
+
+
+def _date(text: str, field: str, what: str, errors: list[tuple[str, str]]) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        errors.append((field, f"Enter {what}"))
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append((field, f"{what[:1].upper()}{what[1:]} must be a real date, YYYY-MM-DD"))
+        return None
+
+
+def record(
+    user: Any,
+    purpose: str,
+    *,
+    reference: str,
+    occurred_on: str,
+    learned_on: str,
+    description: str,
+) -> Incident:
+    """A new notification for a born child; Invalid names every problem at once."""
+    _allowed(user, purpose)
+    errors: list[tuple[str, str]] = []
+    person = None
+    reference = (reference or "").strip()
+    if not reference:
+        errors.append(("reference", "Enter the child's reference, for example P00000042"))
+    else:
+        try:
+            subject = resolve_child(reference)
+        except NoSuchChild as error:
+            message = str(error)
+            errors.append(("reference", message[:1].upper() + message[1:]))
+        else:
+            if subject.person is None:
+                errors.append(
+                    (
+                        "reference",
+                        "A notification is for a born child: use the baby's reference (P…)",
+                    )
+                )
+            person = subject.person
+    today = clock.today()
+    occurred = _date(occurred_on, "occurred_on", "the date of the incident", errors)
+    learned = _date(learned_on, "learned_on", "the date the local authority learned of it", errors)
+    if occurred and occurred > today:
+        errors.append(("occurred_on", "The date of the incident must be today or in the past"))
+    if learned and learned > today:
+        errors.append(("learned_on", "The date it was learned of must be today or in the past"))
+    if occurred and learned and learned < occurred:
+        errors.append(
+            ("learned_on", "The local authority cannot have learned of it before it happened")
+        )
+    text = (description or "").strip()
+    if not text:
+        errors.append(("description", "Describe the incident in a sentence or two"))
+    elif len(text) > DESCRIPTION_MAX:
+        errors.append(
+            ("description", f"The description must be {DESCRIPTION_MAX} characters or fewer")
+        )
+    if errors:
+        raise Invalid(errors)
+    assert person is not None and occurred is not None and learned is not None
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            child=person,
+            occurred_on=occurred,
+            learned_on=learned,
+            description=text,
+            recorded_at=clock.now(),
+            recorded_by=user,
+            recorded_by_name=user.get_username(),
+        )
+    _evaluate(incident)
+    return incident
+
+
+def mark_done(user: Any, purpose: str, incident: Incident, step: str, on: str) -> Incident:
+    """Record that the notification was sent to the panel, or the rapid review completed, on
+    the day given (today or before, not before the local authority learned of the incident).
+    A step already recorded is not recorded again."""
+    _allowed(user, purpose)
+    if step not in STEP_LABELS:
+        raise Invalid([("step", "Choose the notification or the rapid review")])
+    field = f"{step}_on"
+    errors: list[tuple[str, str]] = []
+    day = _date(on, field, f"the date of the {STEP_LABELS[step].lower()}", errors)
+    if day and day > clock.today():
+        errors.append((field, "The date must be today or in the past"))
+    if day and day < incident.learned_on:
+        errors.append(
+            (field, "The date cannot be before the local authority learned of the incident")
+        )
+    if errors:
+        raise Invalid(errors)
+    assert day is not None
+    with transaction.atomic():
+        fresh = Incident.objects.select_for_update().get(pk=incident.pk)
+        done_on = fresh.notified_on if step == NOTIFICATION else fresh.rapid_review_on
+        if done_on is not None:
+            raise Invalid([(field, f"Already recorded as done on {done_on.isoformat()}")])
+        if step == NOTIFICATION:
+            fresh.notified_on, fresh.notified_by = day, user
+            fresh.save(update_fields=["notified_on", "notified_by"])
+        else:
+            fresh.rapid_review_on, fresh.rapid_review_by = day, user
+            fresh.save(update_fields=["rapid_review_on", "rapid_review_by"])
+    _evaluate(fresh)
+    return fresh
+
+
+def _evaluate(incident: Incident) -> None:
+    records = frozenset(
+        SourceRecord.objects.filter(person_id=incident.child_id).values_list("pk", flat=True)
+    )
+    if records:
+        evaluate_after_write(Scope(records=records))
