@@ -1,0 +1,89 @@
+"""The serious-incident clock rule: an alert when a step is due within the rule's working days,
+updated to say it is overdue, routed to the local authority's safeguarding lead, resolved when
+the step is recorded; the threshold a partnership parameter; run by `seen rules tick`."""
+
+# ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from seen.core import clock
+from seen.core.procedures import PROCEDURE_IDS
+from seen.incidents import services
+from seen.incidents.models import Incident
+from seen.people.models import Person
+from seen.rules.engine import evaluate
+from seen.rules.inbox import owed_by
+from seen.rules.models import Alert, RuleParameter
+from seen.rules.procedures.serious_incident_clock import SeriousIncidentClock
+from seen.rules.registry import RULES_BY_ID
+from tests.incidents.fixtures import baby, incident, lead  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+RULE = SeriousIncidentClock()
+
+
+def _on(day: date) -> None:
+    clock.set_now(timezone.make_aware(datetime(day.year, day.month, day.day, 9, 0)))
+
+
+def _run() -> list[Alert]:
+    evaluate(rules=[RULE])
+    return list(Alert.objects.filter(rule_id=RULE.id).order_by("pk"))
+
+
+def test_nothing_while_the_steps_are_far_off(incident: Incident) -> None:
+    _on(date(2025, 7, 8))  # the panel due Monday 14th: 4 working days away
+    assert _run() == []
+
+
+def test_raised_when_due_then_overdue_then_resolved_by_the_step(
+    incident: Incident, lead: Any, baby: Person
+) -> None:
+    _on(date(2025, 7, 11))  # Friday: 1 working day left
+    [alert] = _run()
+    assert alert.key == f"child:{baby.pk}|incident:{incident.pk}:notification"
+    assert alert.child == baby and alert.status == Alert.Status.RAISED
+    assert "notify the national panel within 5 working days" in alert.explanation
+    assert "is due on 14 July 2025, in 1 working day" in alert.explanation
+    # routed to the local authority's safeguarding leads, owed by the lead
+    assert alert.owner_role == "safeguarding_lead"
+    assert alert.owner_agency is not None and alert.owner_agency.code == "QAV-CSC"
+    assert owed_by(lead.staff_profile).filter(pk=alert.pk).exists()
+
+    _on(date(2025, 7, 15))  # Tuesday: a working day late
+    [same] = _run()
+    assert same.pk == alert.pk and same.status != Alert.Status.CLOSED
+    assert "overdue by 1 working day" in same.explanation
+    assert same.events.filter(kind="updated").exists()
+
+    services.mark_done(lead, "safeguarding", incident, "notification", "2025-07-15")
+    [resolved] = _run()
+    assert resolved.status == Alert.Status.CLOSED
+    assert resolved.outcome == "resolved by new facts"
+
+
+def test_the_rapid_review_has_its_own_alert(incident: Incident, lead: Any) -> None:
+    services.mark_done(lead, "safeguarding", incident, "notification", "2025-07-10")
+    _on(date(2025, 7, 24))  # Thursday: the review due Monday 28th, 2 working days away
+    [alert] = _run()
+    assert alert.key.endswith(f"incident:{incident.pk}:rapid_review")
+    assert "complete the rapid review within 15 working days" in alert.explanation
+
+
+def test_the_warning_is_a_partnership_parameter(incident: Incident) -> None:
+    _on(date(2025, 7, 9))  # 3 working days before the panel's due day
+    assert _run() == []
+    RuleParameter.objects.create(rule_id=RULE.id, name="due_within_working_days", value=3)
+    assert len(_run()) == 1
+
+
+def test_the_rule_runs_on_tick_once_its_procedure_is_catalogued() -> None:
+    assert RULE.time_dependent
+    # registered only when seen.core.procedures lists the procedure (the registry refuses
+    # rules for procedures it does not know)
+    assert (RULE.id in RULES_BY_ID) == (RULE.id in PROCEDURE_IDS)

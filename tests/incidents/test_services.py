@@ -1,0 +1,107 @@
+"""Recording a notification and its steps: the access decision, validation naming each field,
+the clock as of a day."""
+
+# ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from seen.access.models import Role
+from seen.incidents import services
+from seen.incidents.models import Incident
+from seen.people.models import Person, Pregnancy
+from tests.access.test_policy import _user
+from tests.incidents.fixtures import baby, incident, lead, notify  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_notification_starts_the_clock_from_the_day_the_authority_learned_of_it(
+    incident: Incident, lead: Any, baby: Person
+) -> None:
+    assert incident.child == baby and incident.recorded_by == lead
+    assert incident.notification_due == date(2025, 7, 14)
+    assert incident.rapid_review_due == date(2025, 7, 28)
+    notification, review = services.steps_of(incident, date(2025, 7, 11))
+    assert (notification.left, notification.status) == (1, "1 working day left")
+    assert (review.left, review.overdue) == (11, False)
+    late, _ = services.steps_of(incident, date(2025, 7, 16))
+    assert late.overdue and late.status == "Overdue by 2 working days"
+
+
+def test_only_the_safeguarding_lead_records(baby: Person) -> None:
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    with pytest.raises(services.Refused):
+        notify(worker, baby)
+    assert not Incident.objects.exists()
+
+
+def test_every_problem_is_named_and_nothing_is_written(lead: Any, baby: Person) -> None:
+    with pytest.raises(services.Invalid) as raised:
+        notify(lead, baby, occurred_on="2025-02-30", learned_on="2026-01-01", description=" ")
+    fields = [f for f, _ in raised.value.errors]
+    assert fields == ["occurred_on", "learned_on", "description"]
+    with pytest.raises(services.Invalid) as raised:
+        notify(lead, baby, occurred_on="2025-07-08", learned_on="2025-07-07")
+    assert raised.value.errors == [
+        ("learned_on", "The local authority cannot have learned of it before it happened")
+    ]
+    with pytest.raises(services.Invalid) as raised:
+        notify(lead, baby, reference="P99999", description="x" * 1001)
+    assert [f for f, _ in raised.value.errors] == ["reference", "description"]
+    assert not Incident.objects.exists()
+
+
+def test_an_unborn_child_is_not_notified(lead: Any, baby: Person) -> None:
+    pregnancy = Pregnancy.objects.filter(child__isnull=True).first()
+    if pregnancy is None:  # the small partnership's pregnancy has its baby: make one without
+        mother = Pregnancy.objects.first()
+        assert mother is not None
+        pregnancy = Pregnancy.objects.create(
+            mother=mother.mother,
+            agency=mother.agency,
+            local_id="PG-UNBORN",
+            expected_date=date(2026, 3, 1),
+        )
+    with pytest.raises(services.Invalid) as raised:
+        notify(lead, baby, reference=f"U{pregnancy.pk}")
+    assert raised.value.errors[0][0] == "reference"
+    assert "born child" in raised.value.errors[0][1]
+
+
+def test_marking_the_steps_done(incident: Incident, lead: Any) -> None:
+    with pytest.raises(services.Invalid) as raised:
+        services.mark_done(lead, "safeguarding", incident, "notification", "2025-07-06")
+    assert "before the local authority learned" in raised.value.errors[0][1]
+    with pytest.raises(services.Invalid):
+        services.mark_done(lead, "safeguarding", incident, "notification", "2025-07-12")
+    done = services.mark_done(lead, "safeguarding", incident, "notification", "2025-07-10")
+    assert done.notified_on == date(2025, 7, 10) and done.notified_by == lead
+    with pytest.raises(services.Invalid) as raised:
+        services.mark_done(lead, "safeguarding", done, "notification", "2025-07-11")
+    assert "Already recorded" in raised.value.errors[0][1]
+    with pytest.raises(services.Invalid):
+        services.mark_done(lead, "safeguarding", done, "something_else", "2025-07-11")
+    steps = services.steps_of(done, date(2025, 7, 11))
+    assert steps[0].status == "Done on 2025-07-10" and not steps[0].late
+
+
+def test_a_step_done_late_says_how_late(incident: Incident, lead: Any) -> None:
+    from seen.core import clock
+
+    clock.set_now(date(2025, 7, 18))
+    done = services.mark_done(lead, "safeguarding", incident, "notification", "2025-07-16")
+    step = services.steps_of(done)[0]
+    assert step.late and step.status == "Done on 2025-07-16, 2 working days late"
+
+
+def test_the_list_puts_the_soonest_due_first(lead: Any, baby: Person) -> None:
+    later = notify(lead, baby, learned_on="2025-07-10", occurred_on="2025-07-09")
+    sooner = notify(lead, baby)
+    assert services.incidents() == [sooner, later]
+    services.mark_done(lead, "safeguarding", sooner, "notification", "2025-07-08")
+    services.mark_done(lead, "safeguarding", sooner, "rapid_review", "2025-07-11")
+    assert services.incidents() == [later, sooner]  # completed last
