@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from seen.audit.log import BadAuditEntry, record, verify
@@ -87,9 +87,9 @@ def test_an_entry_costs_a_few_queries_and_one_more_for_an_unloaded_profile(midwi
     fresh = get_user_model().objects.get(pk=midwife.pk)
     with CaptureQueriesContext(connection) as unloaded:
         record(user=fresh, **fields)
-    # savepoint, head FOR UPDATE, the entry with the head (one statement on PostgreSQL, two on
-    # SQLite), release; plus the profile with its agency
-    assert len(loaded) == (4 if connection.vendor == "postgresql" else 5)
+    # PostgreSQL: the head read, then the head moved with the entry in one statement; SQLite:
+    # savepoint, head, entry, head moved, release; plus, unloaded, the profile with its agency
+    assert len(loaded) == (2 if connection.vendor == "postgresql" else 5)
     assert len(unloaded) == len(loaded) + 1
 
 
@@ -241,6 +241,22 @@ def test_record_refuses_what_the_log_cannot_hold() -> None:
     assert verify().ok
 
 
+def test_an_entry_written_in_a_transaction_rolled_back_is_not_kept() -> None:
+    _log(2)
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        record(user=None, action="read", via="api", purpose="audit", object_type="p", object_id=1)
+        raise Undone
+    assert AuditEvent.objects.count() == 2 and AuditHead.objects.get().seq == 2
+    event = record(
+        user=None, action="read", via="api", purpose="audit", object_type="p", object_id=2
+    )
+    assert event.seq == 3 and AuditEvent.objects.get(seq=3).pk == event.pk and verify().ok
+
+
 def test_a_flushed_head_is_rebuilt_from_the_last_entry() -> None:
     _log(3)
     AuditHead.objects.all().delete()  # as after a test database flush
@@ -286,6 +302,8 @@ def test_concurrent_writers_do_not_fork_the_chain(tamper: Tamper) -> None:
         assert list(AuditEvent.objects.values_list("seq", flat=True)) == list(
             range(1, writers * each + 1)
         )
+        times = list(AuditEvent.objects.order_by("seq").values_list("at", flat=True))
+        assert times == sorted(times), "time never runs backwards along the chain"
     finally:
         # The flush between tests must find the log empty (the triggers refuse otherwise).
         with tamper():

@@ -1,7 +1,8 @@
 """Appending to the audit log, and proving it untouched.
 
-`record` is the only way in: it locks the chain head, so concurrent writers queue rather than
-fork the chain, and links the new entry to the last by hash. `verify` walks the whole chain in
+`record` is the only way in: it links the new entry to the last by hash, and concurrent writers
+never fork the chain: on PostgreSQL the head moves on only from where the writer read it (else
+the writer reads again), on SQLite the writer holds the database. `verify` walks the whole chain in
 seq order, a chunk at a time, recomputing each hash.
 """
 
@@ -154,32 +155,77 @@ def record(
         "outcome": str(outcome),
         "reason": reason,
     }
+    if connection.vendor == "postgresql":
+        return _append_unless_moved(fields)
     with transaction.atomic(), connection.cursor() as cursor:
-        seq, prev_hash = _lock_head(cursor)
-        # Read under the lock, so that time never runs backwards along the chain. Stored and
-        # hashed in UTC at microseconds, as both databases give it back.
-        fields["at"] = clock.now().astimezone(UTC)
-        event = AuditEvent(seq=seq + 1, prev_hash=prev_hash, **fields)
-        event.hash = event.compute_hash()
+        # read under the writer's lock, so that time never runs backwards along the chain
+        event = _built(fields, *_lock_head(cursor))
         _append(cursor, event)
     return event
 
 
 # Every look writes an entry, so the write is the busiest statement in Seen: it is sent as
-# plain SQL (built once from the models), one round trip for the lock and one for the entry
-# with the head, rather than the ORM's three compiled queries. The model's own refusals stay
-# for every other path.
+# plain SQL built once from the models, rather than the ORM's compiled queries. The model's
+# own refusals stay for every other path.
 _EVENT_TABLE = AuditEvent._meta.db_table
 _HEAD_TABLE = AuditHead._meta.db_table
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 _EVENT_COLUMNS = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
-_EVENT_VALUES = ", ".join(["%s"] * len(_EVENT_FIELDS))
+_READ_HEAD = f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE id = %s"
+
+
+def _values(event: AuditEvent) -> list[Any]:
+    return [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
+
+
+def _built(fields: dict[str, Any], seq: int, prev_hash: str) -> AuditEvent:
+    # Stored and hashed in UTC at microseconds, as both databases give it back.
+    fields["at"] = clock.now().astimezone(UTC)
+    event = AuditEvent(seq=seq + 1, prev_hash=prev_hash, **fields)
+    event.hash = event.compute_hash()
+    return event
+
+
+def _stored(event: AuditEvent, pk: int) -> AuditEvent:
+    event.pk = pk
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event
+
+
+def _append_unless_moved(fields: dict[str, Any]) -> AuditEvent:
+    """PostgreSQL: read the head, then in one statement move it on from where it was read and
+    insert the entry, or do nothing if another writer moved it first (then read it again).
+    Two round trips and no transaction of its own; within a caller's transaction the head row
+    stays locked until that ends, so an entry is never kept for a change rolled back. Time
+    never runs backwards along the chain: an entry's time is read after the entry before it
+    was stored, and it is stored only if nothing came in between."""
+    swap = (
+        f"WITH moved AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s"
+        " WHERE id = %s AND seq = %s RETURNING id)"
+        f" INSERT INTO {_EVENT_TABLE} ({_EVENT_COLUMNS}) SELECT "
+        + ", ".join(f"%s::{f.db_type(connection)}" for f in _EVENT_FIELDS)
+        + " FROM moved RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(_READ_HEAD, [HEAD])
+            row = cursor.fetchone()
+            if row is None:  # a fresh or flushed database: make the head first
+                with transaction.atomic():
+                    _locked_head()
+                continue
+            seq, prev_hash = int(row[0]), str(row[1])
+            event = _built(fields, seq, prev_hash)
+            cursor.execute(swap, [event.seq, event.hash, HEAD, seq, *_values(event)])
+            added = cursor.fetchone()
+            if added is not None:
+                return _stored(event, added[0])
 
 
 def _lock_head(cursor: Any) -> tuple[int, str]:
-    """The head's (seq, hash), locked until the transaction ends (see _locked_head)."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE id = %s{lock}", [HEAD])
+    """SQLite: the head's (seq, hash), under the writer's lock (see _locked_head)."""
+    cursor.execute(_READ_HEAD, [HEAD])
     row = cursor.fetchone()
     if row is None:  # a fresh or flushed database: make the head first
         head = _locked_head()
@@ -188,21 +234,17 @@ def _lock_head(cursor: Any) -> tuple[int, str]:
 
 
 def _append(cursor: Any, event: AuditEvent) -> None:
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
-    insert = f"INSERT INTO {_EVENT_TABLE} ({_EVENT_COLUMNS}) VALUES ({_EVENT_VALUES}) RETURNING id"
-    move_head = f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = %s"
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            f"WITH added AS ({insert}), moved AS ({move_head}) SELECT id FROM added",
-            [*values, event.seq, event.hash, HEAD],
-        )
-        event.pk = cursor.fetchone()[0]
-    else:
-        cursor.execute(insert, values)
-        event.pk = cursor.fetchone()[0]
-        cursor.execute(move_head, [event.seq, event.hash, HEAD])
-    event._state.adding = False
-    event._state.db = connection.alias
+    """SQLite: the entry, then the head moved to it, in the caller's transaction."""
+    placeholders = ", ".join(["%s"] * len(_EVENT_FIELDS))
+    cursor.execute(
+        f"INSERT INTO {_EVENT_TABLE} ({_EVENT_COLUMNS}) VALUES ({placeholders}) RETURNING id",
+        _values(event),
+    )
+    _stored(event, cursor.fetchone()[0])
+    cursor.execute(
+        f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = %s",
+        [event.seq, event.hash, HEAD],
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ access decision refuses, 404 for a child Seen does not hold."""
 
 from __future__ import annotations
 
-import csv
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -314,10 +313,6 @@ def submit_extract(
             summary = ingest_extract(directory, for_agency=profile.agency.code)
         except ExtractError as error:
             return Status(400, {"detail": str(error).replace(folder, name)})
-        except csv.Error as error:
-            # the loader's CSV reader gives up on the file (a field beyond its size limit): the
-            # rows before it are loaded; the batch is left running until the next ingest
-            return Status(400, {"detail": f"a CSV file of the extract cannot be read: {error}"})
     linked = link_new_arrivals()
     alerts = {"raised": 0, "updated": 0, "resolved": 0}
     if linked is not None:  # persons exist: the rules can run
