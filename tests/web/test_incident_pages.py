@@ -167,6 +167,20 @@ def test_the_reviewer_opens_the_chronology_and_downloads_it(
     assert client.get(url + "?format=pdf").status_code == 404
 
 
+def test_the_reviewer_finds_the_notified_children(
+    reviewer: Any, incident: Incident, baby: Person
+) -> None:
+    response = _client(reviewer).get("/chronologies/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/children/{baby.reference}/chronology/"' in text
+    assert AuditEvent.objects.get(action="read", object_type="chronologies").subject == (
+        baby.reference
+    )
+    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    assert _client(worker).get("/chronologies/").status_code == 403
+
+
 def test_the_chronology_is_only_for_a_review(
     reviewer: Any, incident: Incident, baby: Person
 ) -> None:

@@ -7,6 +7,8 @@
   (from the child's page): record a notification (GET form; POST saves, then 303).
 - `/incidents/<id>/`: one notification, its clock, and the forms to mark the notification sent
   and the rapid review completed (POST `step`).
+- `/chronologies/`: the children with a notification, each with its chronology (where a
+  reviewer starts).
 - `/children/<ref>/chronology/` (`?format=csv|docx` to download): the chronology for the rapid
   review, for a child with a notification (otherwise 404 with a message).
 
@@ -271,6 +273,27 @@ def _show(
 # ---- the chronology ---------------------------------------------------------------------------
 
 
+def chronologies_page(request: HttpRequest) -> HttpResponse:
+    """The children with a notification, each a link to its chronology: where a reviewer
+    starts (the list of notifications itself is the lead's)."""
+    purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
+    gated = _gate(request, Action.VIEW_CHRONOLOGY, "chronologies", purpose)
+    if gated is not None:
+        return gated
+    rows = [(incident, services.steps_of(incident)) for incident in services.incidents()]
+    audit(
+        request,
+        purpose,
+        "read",
+        "chronologies",
+        "",
+        subjects=sorted({i.child.reference for i, _ in rows}),
+        disclosed={"incidents": [i.pk for i, _ in rows]},
+    )
+    return render(request, "web/chronology_list.html", {"rows": rows, "purpose": purpose})
+
+
+
 def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
     gated = _gate(request, Action.VIEW_CHRONOLOGY, "chronology", purpose, reference)
@@ -342,4 +365,5 @@ urlpatterns = [
         name="child-incident-new",
     ),
     path("children/<str:reference>/chronology/", chronology_page, name="chronology"),
+    path("chronologies/", chronologies_page, name="chronologies"),
 ]

@@ -34,6 +34,7 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "incidents/<int:incident_id>/"): _lead_only,
     ("GET", "children/<str:reference>/incidents/new/"): _lead_only,
     ("GET", "children/<str:reference>/chronology/"): _reviewers,
+    ("GET", "chronologies/"): _reviewers,
 }
 # route suffix -> the JSON body a POST is sent with
 BODIES: dict[str, dict[str, Any]] = {}
