@@ -1,7 +1,8 @@
 """A serious incident in a real browser, with axe on every page: the safeguarding lead records a
 notification (the form refused first without its dates, everything typed kept), sees its
 statutory clock, and finds it on the list; the reviewer opens the child's chronology for the
-rapid review and downloads it as a Word document with a panel-notes column."""
+rapid review from the list of notified children, and downloads it as a Word document with a
+panel-notes column."""
 
 # ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
 from __future__ import annotations
@@ -66,10 +67,17 @@ def test_the_lead_records_a_notification_and_the_reviewer_downloads_the_chronolo
     page.get_by_role("link", name="Back to serious incidents").click()
     expect(page.locator(f"#incident-{incident.pk}")).to_contain_text(baby.reference)
     accessible(page)
+    page.get_by_role("link", name=f"Notification {incident.pk}").click()
+    page.get_by_label("Date the national panel was notified").fill("2025-07-10")
+    page.get_by_role("button", name="Mark the panel notified").click()
+    expect(page.locator("#notification-clock")).to_contain_text("Done on 2025-07-10")
+    accessible(page)
 
     page.context.clear_cookies()
     _signed_in(page, base, reviewer)
-    page.goto(f"{base}/children/{baby.reference}/chronology/")
+    page.goto(f"{base}/chronologies/")
+    accessible(page)
+    page.get_by_role("link", name=f"Chronology for {baby.reference}").click()
     expect(page.locator("h1")).to_have_text("Chronology for the rapid review")
     expect(page.locator("#chronology")).to_contain_text("Partnership Police")
     accessible(page)

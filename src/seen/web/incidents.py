@@ -39,6 +39,14 @@ from seen.web.views import purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
 CHRONOLOGY_PURPOSE = Purpose.REVIEW.value
+DONE_LABELS = {
+    services.NOTIFICATION: "Date the national panel was notified",
+    services.RAPID_REVIEW: "Date the rapid review was completed",
+}
+DONE_BUTTONS = {
+    services.NOTIFICATION: "Mark the panel notified",
+    services.RAPID_REVIEW: "Mark the rapid review completed",
+}
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "docx": (
@@ -265,6 +273,8 @@ def _show(
             "errors": error_list(errors or []),
             "field_errors": dict(errors or []),
             "confirmations": confirmations(request),
+            "done_labels": DONE_LABELS,
+            "done_buttons": DONE_BUTTONS,
         },
         status=status,
     )
