@@ -59,11 +59,13 @@ def test_what_each_agency_knew_and_when_includes_who_looked(
                    subject=baby.reference)
     auditing.audit(worker, "page", "safeguarding", "denied", "child", baby.reference,
                    subject=baby.reference, outcome="denied", reason="no")
+    auditing.audit(reviewer, "page", "review", "read", "chronology", baby.reference,
+                   subject=baby.reference)
     found = _of(reviewer, baby)
     by_agency = {a.agency: a for a in found.agencies}
     social_care = by_agency["Quarry Vale Children's Social Care"]
     assert [r.what for r in social_care.recorded] == ["Plan"]
-    assert len(social_care.looked) == 1  # the refusal is not a look
+    assert len(social_care.looked) == 1  # neither the refusal nor the review is a look
     look = social_care.looked[0]
     assert (look.role, look.action, look.what) == ("social worker", "read", "child")
     assert by_agency["Partnership Police"].first_known is not None

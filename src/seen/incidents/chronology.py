@@ -162,6 +162,14 @@ def _source(fact: Fact, entry: Entry) -> str:
     return f"{entry.agency}, their record {local}" if local else entry.agency
 
 
+# looks that are not an agency knowing the child: the review and audit themselves, and the
+# notification's own pages
+NOT_KNOWING_PURPOSES = frozenset({"review", "audit"})
+NOT_KNOWING_OBJECTS = frozenset(
+    {"incident", "incident_form", "incidents", "chronology", "chronologies"}
+)
+
+
 def _agencies(rows: list[Row], subject: Subject) -> list[AgencyKnew]:
     assert subject.person is not None
     knew: dict[str, AgencyKnew] = {}
@@ -169,7 +177,12 @@ def _agencies(rows: list[Row], subject: Subject) -> list[AgencyKnew]:
         knew.setdefault(row.agency, AgencyKnew(row.agency)).recorded.append(row)
     names = dict(Agency.objects.values_list("code", "name"))
     for entry in who_looked(subject.person):
-        if entry["outcome"] != "allowed" or not entry["agency"]:
+        if (
+            entry["outcome"] != "allowed"
+            or not entry["agency"]
+            or entry["purpose"] in NOT_KNOWING_PURPOSES
+            or entry["object_type"] in NOT_KNOWING_OBJECTS
+        ):
             continue
         agency = str(names.get(entry["agency"]) or entry["agency"])
         knew.setdefault(agency, AgencyKnew(agency)).looked.append(
