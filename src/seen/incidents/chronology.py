@@ -7,7 +7,8 @@ viewer's own clearance), taken in date order with each fact's source (the agency
 its own identifier for the row) and when it reached Seen (the ingest batch that brought it; a
 fact written in Seen itself says so). What each agency knew is what it recorded and when it
 reached Seen, with when its practitioners looked at the child in Seen, from the audit log
-(seen.audit.reports.who_looked)."""
+(seen.audit.reports.who_looked): refusals, and looks for a review or an audit or at the
+notification itself, are not an agency knowing the child and are left out."""
 
 from __future__ import annotations
 
