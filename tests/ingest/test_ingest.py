@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from seen.facts.models import Contact, Conviction
 from seen.ingest.loader import ExtractError, ingest_extract, retry_quarantined
@@ -349,3 +354,48 @@ def test_a_row_the_csv_reader_cannot_read_is_quarantined_and_the_next_loads(
     assert (row.file, row.line) == ("convictions.csv", 3)
     assert "cannot be read as CSV" in row.reason and "field limit" in row.reason
     assert Conviction.objects.count() == 2
+
+
+def test_a_batch_whose_process_is_still_running_is_left_running(extract: Build) -> None:
+    """Several ingests may run at once (agency systems through the API): only a batch whose
+    process has gone is marked interrupted by the next ingest."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        finished = subprocess.Popen([sys.executable, "-c", "pass"])
+        finished.wait()
+        here = socket.gethostname()
+        alive = IngestBatch.objects.create(
+            source="elsewhere", format_version="1", started_at=timezone.now(), host=here,
+            pid=sleeper.pid,
+        )
+        gone = IngestBatch.objects.create(
+            source="killed", format_version="1", started_at=timezone.now(), host=here,
+            pid=finished.pid,
+        )
+        other_host = IngestBatch.objects.create(
+            source="another server", format_version="1", started_at=timezone.now(),
+            host=f"not-{here}", pid=finished.pid,
+        )
+        ingest_extract(extract())
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    status = dict(IngestBatch.objects.values_list("source", "status"))
+    assert status[alive.source] == IngestBatch.Status.RUNNING
+    assert status[gone.source] == IngestBatch.Status.INTERRUPTED
+    assert status[other_host.source] == IngestBatch.Status.RUNNING
+    assert IngestBatch.objects.filter(status=IngestBatch.Status.COMPLETE).count() == 1
+
+
+def test_a_batch_that_fails_part_way_says_so_at_once(
+    extract: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("seen.ingest.loader.TableLoader.load_chunk", broken)
+    with pytest.raises(RuntimeError, match="disk went away"):
+        ingest_extract(extract())
+    batch = IngestBatch.objects.get()
+    assert batch.status == IngestBatch.Status.INTERRUPTED
+    assert (batch.host, batch.pid) == (socket.gethostname(), os.getpid())

@@ -15,14 +15,17 @@ import codecs
 import csv
 import hashlib
 import json
+import os
+import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
@@ -251,44 +254,44 @@ def ingest_extract(
     manifest = read_manifest(directory)
     batch = _start_batch(str(directory), str(manifest.get("extract_id", "")))
     summary = IngestSummary(batch.pk, batch.extract_id)
+    with _running(batch):
+        known = {table.filename for table in TABLES}
+        for path in sorted(directory.glob("*.csv")):
+            if path.name not in known:
+                summary.refused_files.append(
+                    {"file": path.name, "reason": "not a table of extract format version 1"}
+                )
 
-    known = {table.filename for table in TABLES}
-    for path in sorted(directory.glob("*.csv")):
-        if path.name not in known:
-            summary.refused_files.append(
-                {"file": path.name, "reason": "not a table of extract format version 1"}
-            )
-
-    for table in TABLES:
-        path = directory / table.filename
-        if not path.exists():
-            continue
-        lines, encoding_problem = _scan(path)
-        if encoding_problem:
-            summary.refused_files.append({"file": path.name, "reason": encoding_problem})
-            continue
-        if for_agency is not None and table.key != ("agency", "id"):
-            summary.refused_files.append(
-                {
-                    "file": path.name,
-                    "reason": "reference data (areas, districts, agencies) is the "
-                    "partnership's to load, not an agency system's",
-                }
-            )
-            continue
-        header = _read_header(path)
-        problems = header_problems(table, header)
-        if problems:
-            summary.refused_files.append({"file": path.name, "reason": "; ".join(problems)})
-            continue
-        loader = TableLoader(table, batch, only_agency=for_agency)
-        done = 0
-        for chunk in _chunks(_rows(path, header), chunk_size):
-            loader.load_chunk(chunk)
-            done += len(chunk)
-            if progress:
-                progress(table.name, done, max(lines - 1, done))
-        summary.tables[table.name] = loader.counts
+        for table in TABLES:
+            path = directory / table.filename
+            if not path.exists():
+                continue
+            lines, encoding_problem = _scan(path)
+            if encoding_problem:
+                summary.refused_files.append({"file": path.name, "reason": encoding_problem})
+                continue
+            if for_agency is not None and table.key != ("agency", "id"):
+                summary.refused_files.append(
+                    {
+                        "file": path.name,
+                        "reason": "reference data (areas, districts, agencies) is the "
+                        "partnership's to load, not an agency system's",
+                    }
+                )
+                continue
+            header = _read_header(path)
+            problems = header_problems(table, header)
+            if problems:
+                summary.refused_files.append({"file": path.name, "reason": "; ".join(problems)})
+                continue
+            loader = TableLoader(table, batch, only_agency=for_agency)
+            done = 0
+            for chunk in _chunks(_rows(path, header), chunk_size):
+                loader.load_chunk(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(table.name, done, max(lines - 1, done))
+            summary.tables[table.name] = loader.counts
 
     _finish_batch(batch, summary)
     return summary
@@ -298,39 +301,74 @@ def retry_quarantined(*, progress: Progress | None = None) -> IngestSummary:
     """Validate open quarantined rows again (a record they referred to may have arrived since)."""
     batch = _start_batch("quarantine retry", "")
     summary = IngestSummary(batch.pk, "")
-    for table in TABLES:
-        open_rows = QuarantinedRow.objects.filter(
-            file=table.filename, status=QuarantinedRow.Status.OPEN
-        ).order_by("pk")
-        total = open_rows.count()
-        if not total:
-            continue
-        loader = TableLoader(table, batch)
-        rows = (
-            SourceRow(q.line, {k: str(v) for k, v in q.row.items()}) for q in open_rows.iterator()
-        )
-        done = 0
-        for chunk in _chunks(list(rows), CHUNK_SIZE):
-            loader.load_chunk(chunk)
-            done += len(chunk)
-            if progress:
-                progress(table.name, done, total)
-        summary.tables[table.name] = loader.counts
+    with _running(batch):
+        for table in TABLES:
+            open_rows = QuarantinedRow.objects.filter(
+                file=table.filename, status=QuarantinedRow.Status.OPEN
+            ).order_by("pk")
+            total = open_rows.count()
+            if not total:
+                continue
+            loader = TableLoader(table, batch)
+            rows = (
+                SourceRow(q.line, {k: str(v) for k, v in q.row.items()})
+                for q in open_rows.iterator()
+            )
+            done = 0
+            for chunk in _chunks(list(rows), CHUNK_SIZE):
+                loader.load_chunk(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(table.name, done, total)
+            summary.tables[table.name] = loader.counts
     _finish_batch(batch, summary)
     return summary
 
 
 def _start_batch(source: str, extract_id: str) -> IngestBatch:
-    # One ingest at a time: a batch still "running" now was killed or crashed.
-    IngestBatch.objects.filter(status=IngestBatch.Status.RUNNING).update(
-        status=IngestBatch.Status.INTERRUPTED
-    )
+    running = IngestBatch.objects.filter(status=IngestBatch.Status.RUNNING)
+    gone = [batch.pk for batch in running.only("host", "pid") if not _running_still(batch)]
+    if gone:
+        IngestBatch.objects.filter(pk__in=gone).update(status=IngestBatch.Status.INTERRUPTED)
     return IngestBatch.objects.create(
         source=source[:500],
         format_version=FORMAT_VERSION,
         extract_id=extract_id[:100],
         started_at=clock.now(),
+        host=socket.gethostname()[:255],
+        pid=os.getpid(),
     )
+
+
+def _running_still(batch: IngestBatch) -> bool:
+    """Whether the process running a batch is still there: another ingest may be running at the
+    same time (agency systems through the API). A batch from another host cannot be checked
+    from here and is left running; one from before batches named their process was killed."""
+    if batch.pid is None:
+        return False
+    if batch.host != socket.gethostname():
+        return True
+    try:
+        os.kill(batch.pid, 0)  # signal 0: is there such a process (nothing is sent)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # there is one, another user's
+        return True
+    return True
+
+
+@contextmanager
+def _running(batch: IngestBatch) -> Iterator[None]:
+    """A batch that fails part-way (an error, Ctrl-C) says so at once rather than stay running;
+    what its committed chunks loaded stays, and a re-run finishes it."""
+    try:
+        yield
+    except BaseException:
+        with suppress(DatabaseError):  # the failure's own report matters more than this one
+            IngestBatch.objects.filter(pk=batch.pk, status=IngestBatch.Status.RUNNING).update(
+                status=IngestBatch.Status.INTERRUPTED
+            )
+        raise
 
 
 def _finish_batch(batch: IngestBatch, summary: IngestSummary) -> None:

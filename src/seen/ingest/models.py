@@ -26,6 +26,10 @@ class IngestBatch(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)
     refused_files = models.JSONField(default=list, blank=True)
+    # the process running the batch: a later ingest marks it interrupted only once that process
+    # has gone (several ingests may run at once, e.g. agency systems through the API)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "ingest batches"
