@@ -48,12 +48,11 @@ def pie_svg(title: str, data: dict[str, int]) -> str:
     """A pie chart of ``data`` (category -> count); categories with no count are left out."""
     shown = {label: count for label, count in data.items() if count > 0}
     with _chart_settings(title, data):
-        figure = Figure(figsize=(6.4, 4.2))
+        figure = Figure(figsize=(5.6, 3.6))
         axes = figure.add_subplot()
         if not shown:
             _nothing_to_draw(axes)
         else:
-            total = sum(shown.values())
             wedges, _texts = axes.pie(
                 list(shown.values()),
                 colors=[PALETTE[i % len(PALETTE)] for i in range(len(shown))],
@@ -63,13 +62,13 @@ def pie_svg(title: str, data: dict[str, int]) -> str:
             )
             axes.legend(
                 wedges,
-                [f"{label}: {n} ({100 * n / total:.0f}%)" for label, n in shown.items()],
+                [f"{label}: {n}" for label, n in shown.items()],
                 loc="center left",
                 bbox_to_anchor=(1.0, 0.5),
                 frameon=False,
             )
             axes.set_aspect("equal")
-        axes.set_title(title, loc="left", fontweight="bold")
+        figure.suptitle(title, x=0.02, horizontalalignment="left", fontweight="bold")
         return _to_svg(figure, title, data)
 
 
@@ -79,8 +78,8 @@ def bar_svg(title: str, data: dict[str, int], *, horizontal: bool = False) -> st
     labels = list(data)
     counts = list(data.values())
     with _chart_settings(title, data):
-        height = max(3.2, 0.45 * len(labels) + 1.4) if horizontal else 4.2
-        figure = Figure(figsize=(6.4, height))
+        height = max(2.8, 0.4 * len(labels) + 1.3) if horizontal else 3.6
+        figure = Figure(figsize=(5.6, height))
         axes = figure.add_subplot()
         if not labels:
             _nothing_to_draw(axes)
@@ -102,7 +101,7 @@ def bar_svg(title: str, data: dict[str, int], *, horizontal: bool = False) -> st
                         tick.set_horizontalalignment("right")
             axes.bar_label(bars, padding=2)
             axes.spines[["top", "right"]].set_visible(False)
-        axes.set_title(title, loc="left", fontweight="bold")
+        figure.suptitle(title, x=0.02, horizontalalignment="left", fontweight="bold")
         figure.tight_layout()
         return _to_svg(figure, title, data)
 
@@ -125,12 +124,12 @@ def _chart_settings(title: str, data: dict[str, int]) -> Iterator[None]:
             "svg.hashsalt": _chart_key(title, data),
             "font.family": "sans-serif",
             "font.sans-serif": FONT,
-            "font.size": 10,
+            "font.size": 11,
             "text.color": TEXT_COLOUR,
             "axes.labelcolor": TEXT_COLOUR,
             "xtick.color": TEXT_COLOUR,
             "ytick.color": TEXT_COLOUR,
-            "axes.titlesize": 12,
+            "axes.titlesize": 13,
         }
     ):
         yield
@@ -157,3 +156,11 @@ def _to_svg(figure: Figure, title: str, data: dict[str, int]) -> str:
         f'<title id="{title_id}">{escape(title)}</title>'
         f"{svg[opening_end:]}"
     )
+
+
+def fluid(svg: str) -> str:
+    """The chart without its own size, so that it fills its container's width (the viewBox keeps
+    its shape). WeasyPrint needs this: it squares an SVG sized by ``height: auto``."""
+    opening_end = svg.index(">")
+    opening = re.sub(r' (?:width|height|style)="[^"]*"', "", svg[:opening_end])
+    return opening + svg[opening_end:]

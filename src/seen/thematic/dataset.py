@@ -223,7 +223,7 @@ def _check_header(header: list[str]) -> str:
 
 def _parse_row(values: Mapping[str, str]) -> tuple[CaseRow | None, list[str]]:
     """The row, or the reasons it is refused (every one found, each naming its column)."""
-    reasons: list[str] = []
+    reasons = [f"{column} holds a NUL character" for column in values if "\x00" in values[column]]
     for column in COLUMNS:
         value = values[column]
         if value != value.lower():
