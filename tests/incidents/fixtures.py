@@ -5,6 +5,7 @@ panel is due on Monday 14 July and the rapid review on Monday 28 July."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from seen.access.models import Role
 from seen.incidents import services
 from seen.incidents.models import Incident
-from seen.people.models import Person
+from seen.people.models import Person, Pregnancy
 from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
 
 
@@ -40,3 +41,12 @@ def notify(lead: Any, baby: Person, **changes: str) -> Incident:  # noqa: F811
 @pytest.fixture
 def incident(lead: Any, baby: Person) -> Incident:  # noqa: F811
     return notify(lead, baby)
+
+
+def unborn_reference() -> str:
+    """An unborn child: the baby's mother's next pregnancy, due in March 2026."""
+    first = Pregnancy.objects.get(local_id="PR1")
+    pregnancy = Pregnancy.objects.create(
+        mother=first.mother, agency=first.agency, local_id="PR2", expected_date=date(2026, 3, 1)
+    )
+    return f"U{pregnancy.pk}"

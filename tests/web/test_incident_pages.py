@@ -22,7 +22,13 @@ from seen.core import clock
 from seen.incidents.models import Incident
 from seen.people.models import Person
 from tests.access.test_policy import _user
-from tests.incidents.fixtures import baby, incident, lead, reviewer  # noqa: F401
+from tests.incidents.fixtures import (  # noqa: F401
+    baby,
+    incident,
+    lead,
+    reviewer,
+    unborn_reference,
+)
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -90,6 +96,9 @@ def test_bad_input_is_a_400_naming_each_field_with_nothing_lost(lead: Any, baby:
 def test_an_unborn_or_unknown_child_in_the_address_is_a_404(lead: Any) -> None:
     response = _client(lead).get("/children/P999999999/incidents/new/")
     assert response.status_code == 404 and "no child" in response.content.decode()
+    unborn = _client(lead).post(f"/children/{unborn_reference()}/incidents/new/", FORM)
+    assert unborn.status_code == 404 and "for a born child" in unborn.content.decode()
+    assert not Incident.objects.exists()
 
 
 def test_the_list_shows_each_clock_overdue_in_words(

@@ -41,6 +41,10 @@ STEP_DAYS = {
 }
 
 
+# a notification is about a child: no date in it is older than childhood
+OLDEST_YEARS = 18
+
+
 class Refused(PermissionError):
     """The access decision refused the write (its reason is the message)."""
 
@@ -186,6 +190,13 @@ def record(
     today = clock.today()
     occurred = _date(occurred_on, "occurred_on", "the date of the incident", errors)
     learned = _date(learned_on, "learned_on", "the date the local authority learned of it", errors)
+    earliest = today.replace(year=today.year - OLDEST_YEARS, day=min(today.day, 28))
+    for field, day, what in (
+        ("occurred_on", occurred, "The date of the incident"),
+        ("learned_on", learned, "The date it was learned of"),
+    ):
+        if day and day < earliest:
+            errors.append((field, f"{what} must be within the last {OLDEST_YEARS} years"))
     if occurred and occurred > today:
         errors.append(("occurred_on", "The date of the incident must be today or in the past"))
     if learned and learned > today:

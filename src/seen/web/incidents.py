@@ -124,6 +124,13 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
             subject = resolve_child(reference)
         except NoSuchChild as error:
             return _missing(request, "Child not found", str(error))
+        if subject.unborn:
+            return _missing(
+                request,
+                "No notification for an unborn child",
+                f"{subject.reference} is an unborn child: a serious incident notification is "
+                "for a born child, under the baby's reference",
+            )
         reference = subject.reference
     if request.method != "POST":
         audit(request, purpose, "read", "incident_form", "", subject=reference)
