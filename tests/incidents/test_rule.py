@@ -87,3 +87,15 @@ def test_the_rule_runs_on_tick_once_its_procedure_is_catalogued() -> None:
     # registered only when seen.core.procedures lists the procedure (the registry refuses
     # rules for procedures it does not know)
     assert (RULE.id in RULES_BY_ID) == (RULE.id in PROCEDURE_IDS)
+
+
+def test_a_scoped_run_finds_the_same(incident: Incident, baby: Person) -> None:
+    from seen.people.models import SourceRecord
+    from seen.rules.world import Scope
+
+    _on(date(2025, 7, 11))
+    records = frozenset(SourceRecord.objects.filter(person=baby).values_list("pk", flat=True))
+    outcome = evaluate(scope=Scope(records=records), rules=[RULE])
+    assert [a.key for a in outcome.raised] == [
+        f"child:{baby.pk}|incident:{incident.pk}:notification"
+    ]
