@@ -1,0 +1,236 @@
+"""The thematic review pages: a reviewer starts a review, adds areas and cases, moves a case with
+a reason, records a meeting, imports the dataset (refused rows listed with line and reason) and
+exports it, reads the headline tables, codes an excerpt blind and resolves a disagreement; bad
+input is a 400 naming the field with what was typed kept; an address naming nothing is a 404;
+other roles are refused (403) and every read, write, export and refusal is audited."""
+
+# ruff: noqa: F811  (the fixtures imported from tests.thematic.review_fixtures are parameters)
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from seen.audit.models import AuditEvent
+from seen.thematic import coding, reviews
+from seen.thematic.models import CandidateCase, Review, Theme
+from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
+    GOOD,
+    HEADLINE_CSV,
+    PURPOSE,
+    dataset,
+    first_reviewer,
+    health_visitor,
+    lead,
+    review,
+    second_reviewer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client: Client, review: Review, content: bytes, name: str = "cases.csv") -> Any:
+    return client.post(
+        f"/reviews/{review.pk}/dataset/",
+        {"purpose": PURPOSE, "dataset": SimpleUploadedFile(name, content, "text/csv")},
+    )
+
+
+def test_signed_out_goes_to_sign_in(review: Review) -> None:
+    for url in ("/reviews/", f"/reviews/{review.pk}/", f"/reviews/{review.pk}/dataset/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_other_roles_are_refused_and_audited(health_visitor: Any, review: Review) -> None:
+    client = _client(health_visitor)
+    assert client.get("/reviews/").status_code == 403
+    response = client.post("/reviews/", {"title": "Mine", "kind": "local_rapid"})
+    assert response.status_code == 403 and "may not" in response.content.decode()
+    assert Review.objects.count() == 1
+    denied = AuditEvent.objects.filter(action="denied", user=health_visitor)
+    assert {e.object_type for e in denied} == {"reviews"}
+    assert all(e.purpose == PURPOSE for e in denied)
+
+
+def test_a_reviewer_starts_a_review(first_reviewer: Any) -> None:
+    client = _client(first_reviewer)
+    response = client.post(
+        "/reviews/", {"purpose": PURPOSE, "title": "Babies and men", "kind": "local_rapid"}
+    )
+    made = Review.objects.get()
+    assert response.status_code == 303 and response["Location"] == f"/reviews/{made.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Review started: Babies and men" in page and "Local rapid review" in page
+    assert client.get("/reviews/").content.decode().count("Babies and men") == 1
+    write = AuditEvent.objects.get(action="write", object_type="review")
+    assert write.purpose == PURPOSE and write.object_id == str(made.pk)
+
+
+def test_a_bad_review_is_a_400_with_what_was_typed_kept(first_reviewer: Any) -> None:
+    response = _client(first_reviewer).post("/reviews/", {"title": "Kept title", "kind": ""})
+    text = response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in text
+    assert 'href="#kind"' in text and "Choose a local rapid review" in text
+    assert 'value="Kept title"' in text and not Review.objects.exists()
+
+
+def test_an_address_naming_nothing_is_a_404(first_reviewer: Any, review: Review) -> None:
+    client = _client(first_reviewer)
+    assert client.get("/reviews/999999/").status_code == 404
+    other = reviews.create_review(first_reviewer, PURPOSE, title="Other", kind="local_rapid")
+    case = reviews.add_case(first_reviewer, PURPOSE, other, case_id="rr-9", area="", reason="x")
+    response = client.get(f"/reviews/{review.pk}/cases/{case.pk}/")
+    assert response.status_code == 404 and "No case" in response.content.decode()
+    assert client.get(f"/reviews/{review.pk}/excerpts/999999/").status_code == 404
+    assert client.get(f"/reviews/{review.pk}/headline/?format=xls").status_code == 404
+
+
+def test_areas_cases_and_moves(first_reviewer: Any, review: Review) -> None:
+    client = _client(first_reviewer)
+    base = f"/reviews/{review.pk}/"
+    assert client.post(base, {"area": "Quillbrook"}).status_code == 303
+    twice = client.post(base, {"area": "quillbrook"})
+    assert twice.status_code == 400 and "already one of this review" in twice.content.decode()
+    area = review.areas.get()
+    assert client.get(f"{base}cases/new/").status_code == 200
+    bad = client.post(f"{base}cases/new/", {"case_id": "rr-1", "area": str(area.pk)})
+    assert bad.status_code == 400 and "Enter why the case is considered" in bad.content.decode()
+    assert 'value="rr-1"' in bad.content.decode()
+    made = client.post(
+        f"{base}cases/new/", {"case_id": "rr-1", "area": str(area.pk), "reason": "NAI"}
+    )
+    case = CandidateCase.objects.get()
+    assert made.status_code == 303 and made["Location"] == f"{base}cases/{case.pk}/"
+    wrong = client.post(made["Location"], {"step": "move", "to_stage": "included", "reason": ""})
+    text = wrong.content.decode()
+    assert wrong.status_code == 400
+    assert "can go to: shortlisted, excluded" in text and "Enter the reason for the move" in text
+    moved = client.post(
+        made["Location"], {"step": "move", "to_stage": "shortlisted", "reason": "father known"}
+    )
+    assert moved.status_code == 303
+    page = client.get(made["Location"]).content.decode()
+    assert "Longlist to shortlisted" in page and "father known" in page
+    assert "first-reviewer" in page
+    overview = client.get(base).content.decode()
+    assert 'id="case-rr-1"' in overview and "Shortlisted" in overview
+    assert client.post(made["Location"], {"step": "dance"}).status_code == 400
+
+
+def test_a_meeting_and_the_totals_by_role(first_reviewer: Any, review: Review) -> None:
+    client = _client(first_reviewer)
+    area = reviews.add_area(first_reviewer, PURPOSE, review, "North")
+    url = f"/reviews/{review.pk}/meetings/new/"
+    assert client.get(url).status_code == 200
+    form = {"area": str(area.pk), "held_on": "2021-03-01", "kind": "practitioners"}
+    bad = client.post(url, {**form, "role-0": "health visitor", "count-0": "three"})
+    assert bad.status_code == 400 and 'href="#count-0"' in bad.content.decode()
+    assert 'value="health visitor"' in bad.content.decode()
+    good = client.post(
+        url,
+        {**form, "role-0": "health visitor", "count-0": "3", "role-1": "social worker",
+         "count-1": "2"},
+    )
+    assert good.status_code == 303
+    page = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert "practitioners in North, 5 attending" in page
+    assert 'id="total-practitioners">5<' in page and 'id="total-strategic_partners">0<' in page
+
+
+def test_import_lists_refused_rows_with_line_and_reason_and_export(
+    first_reviewer: Any, review: Review
+) -> None:
+    client = _client(first_reviewer)
+    content = dataset(GOOD.format(n=1, age=3), GOOD.format(n=2, age=14), GOOD.format(n=3, age=5))
+    response = _upload(client, review, content)
+    assert response.status_code == 303
+    page = client.get(response["Location"]).content.decode()
+    assert "2 rows stored (0 replacing rows with the same case_id); 1 refused" in page
+    assert 'id="refused-line-3"' in page and "age_months" in page
+    assert 'id="row-rr-1"' in page and 'id="row-rr-2"' not in page
+    write = AuditEvent.objects.get(action="write", object_type="review_dataset")
+    assert write.disclosed["stored"] == 2 and write.disclosed["refused"] == 1
+    exported = client.get(f"/reviews/{review.pk}/dataset.csv")
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert [r["case_id"] for r in rows] == ["rr-1", "rr-3"]
+    assert AuditEvent.objects.filter(action="export", object_type="review_dataset").count() == 1
+
+
+def test_an_upload_that_cannot_be_read_is_a_400(first_reviewer: Any, review: Review) -> None:
+    client = _client(first_reviewer)
+    missing = client.post(f"/reviews/{review.pk}/dataset/", {"purpose": PURPOSE})
+    assert missing.status_code == 400 and "Choose the case dataset CSV" in missing.content.decode()
+    header = _upload(client, review, b"case_id,area\nrr-1,north\n")
+    assert header.status_code == 400 and "Line 1: " in header.content.decode()
+    assert not review.imports.exists()
+
+
+def test_the_headline_tables(first_reviewer: Any, review: Review) -> None:
+    client = _client(first_reviewer)
+    empty = client.get(f"/reviews/{review.pk}/headline/")
+    assert empty.status_code == 200 and 'id="no-rows"' in empty.content.decode()
+    _upload(client, review, HEADLINE_CSV.read_bytes())
+    page = client.get(f"/reviews/{review.pk}/headline/").content.decode()
+    assert 'id="table-outcome"' in page and "seriously harmed" in page
+    assert 'id="table-injury_pattern-died"' in page
+    published = client.get(f"/reviews/{review.pk}/headline/?published=yes").content.decode()
+    assert "fewer than 5" in published
+    read = AuditEvent.objects.filter(action="read", object_type="review_headline")
+    assert read.count() == 3  # the empty page, the tables, the tables for publication
+
+
+def test_blind_coding_and_resolving_a_disagreement(
+    first_reviewer: Any, second_reviewer: Any, lead: Any, review: Review
+) -> None:
+    case = reviews.add_case(first_reviewer, PURPOSE, review, case_id="rr-1", area="", reason="x")
+    excerpt = coding.add_excerpt(first_reviewer, PURPOSE, case, "The father was never seen.")
+    url = f"/reviews/{review.pk}/excerpts/{excerpt.pk}/"
+    themes = list(Theme.objects.all())
+    fathers = Theme.objects.get(code="invisible-fathers")
+    first = _client(first_reviewer)
+    partial = first.post(url, {f"theme-{fathers.pk}": "yes"})
+    assert partial.status_code == 400
+    assert f'href="#theme-{themes[0].pk}"' in partial.content.decode()
+    calls = {f"theme-{t.pk}": "no" for t in themes}
+    assert first.post(url, {**calls, f"theme-{fathers.pk}": "yes"}).status_code == 303
+    mine = first.get(url).content.decode()
+    assert 'id="own-calls"' in mine and "has not coded this excerpt yet" in mine
+    # the second reviewer is shown the form, nothing of the first's calls
+    second = _client(second_reviewer)
+    blind = second.get(url).content.decode()
+    assert 'id="own-calls"' not in blind and "Record my coding" in blind
+    agreement = second.get(f"/reviews/{review.pk}/agreement/").content.decode()
+    assert "0 excerpts coded by both" in agreement and 'id="no-disagreements"' in agreement
+    assert second.post(url, calls).status_code == 303
+    again = second.post(url, calls)
+    assert again.status_code == 400 and "already coded this excerpt" in again.content.decode()
+    lead_client = _client(lead)
+    shown = lead_client.get(f"/reviews/{review.pk}/agreement/").content.decode()
+    assert f'id="disagreement-{excerpt.pk}-invisible-fathers"' in shown
+    form = {"excerpt": str(excerpt.pk), "theme": str(fathers.pk)}
+    bad = lead_client.post(f"/reviews/{review.pk}/agreement/", {**form, "applies": "yes"})
+    assert bad.status_code == 400
+    assert f'href="#{excerpt.pk}-{fathers.pk}-reason"' in bad.content.decode()
+    good = lead_client.post(
+        f"/reviews/{review.pk}/agreement/",
+        {**form, "applies": "yes", "reason": "the record says he was never seen"},
+    )
+    assert good.status_code == 303
+    resolved = lead_client.get(good["Location"]).content.decode()
+    assert "the record says he was never seen" in resolved and "Agreed: <strong>applies" in resolved
+    unknown = lead_client.post(f"/reviews/{review.pk}/agreement/", {"excerpt": "x", "theme": "1"})
+    assert unknown.status_code == 400
+    writes = AuditEvent.objects.filter(action="write").values_list("object_type", flat=True)
+    assert list(writes).count("review_coding") == 2 and "review_resolution" in writes
