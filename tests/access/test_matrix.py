@@ -113,6 +113,7 @@ SYSTEM_COMMANDS = {
     "extract_schema",
     "demo-users",
     "audit verify",
+    "review",
 }
 
 

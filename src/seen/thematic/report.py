@@ -8,7 +8,9 @@ are drawn from the categories still shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -164,7 +166,8 @@ def report_pdf(html: str) -> bytes:
     from weasyprint import HTML, URLFetcher  # imported here: loading pango takes a moment
 
     refuse_everything = URLFetcher(allowed_protocols=())
-    pdf = HTML(string=html, url_fetcher=refuse_everything).write_pdf()
+    with _quiet("weasyprint", "fontTools"):
+        pdf = HTML(string=html, url_fetcher=refuse_everything).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when given no target
     return bytes(pdf)
 
@@ -242,6 +245,20 @@ class _Builder:
             self.table(name, f"Figure {number} data: {caption.lower()}", caption),
             note,
         )
+
+
+@contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Keep WeasyPrint's warnings off the terminal: it reports every SVG presentation attribute
+    it leaves to its SVG renderer, and the screen-only media query, as "ignored"."""
+    saved = [(logging.getLogger(name), logging.getLogger(name).level) for name in loggers]
+    for logger, _ in saved:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in saved:
+            logger.setLevel(level)
 
 
 def _environment() -> Environment:
