@@ -32,11 +32,12 @@ def _excerpts(review: Review, user: Any, n: int) -> list[Excerpt]:
 
 
 def _code(user: Any, excerpt: Excerpt, applies: set[str]) -> None:
-    calls = {t.pk: "yes" if t.code in applies else "no" for t in Theme.objects.all()}
+    calls = {t.pk: "yes" if t.code in applies else "no" for t in coding.codebook()}
     coding.code_excerpt(user, PURPOSE, excerpt, calls)
 
 
 def test_the_codebook_holds_the_national_reviews_themes() -> None:
+    coding.codebook()
     names = list(Theme.objects.filter(group="theme").values_list("name", flat=True))
     assert names == [
         "Information sharing to assess and manage the risk presented by men",
@@ -51,9 +52,19 @@ def test_the_codebook_holds_the_national_reviews_themes() -> None:
     assert list(areas) == ["universal", "early-help", "children-in-need", "child-protection"]
 
 
+def test_the_codebook_comes_back_after_its_rows_are_gone() -> None:
+    Theme.objects.all().delete()  # as a test's flush leaves the table
+    assert [t.code for t in coding.codebook()][:3] == [
+        "information-sharing-men",
+        "universal-services",
+        "domestic-abuse",
+    ]
+    assert Theme.objects.count() == 11
+
+
 def test_every_theme_must_be_called(review: Review, first_reviewer: Any) -> None:
     (excerpt,) = _excerpts(review, first_reviewer, 1)
-    domestic = Theme.objects.get(code=DA)
+    domestic = next(t for t in coding.codebook() if t.code == DA)
     with pytest.raises(reviews.Invalid) as caught:
         coding.code_excerpt(first_reviewer, PURPOSE, excerpt, {domestic.pk: "yes"})
     assert len(caught.value.errors) == Theme.objects.count() - 1
@@ -129,7 +140,8 @@ def test_resolving_records_the_agreed_call_with_who_and_why(
     review: Review, first_reviewer: Any, second_reviewer: Any, lead: Any
 ) -> None:
     (excerpt,) = _excerpts(review, first_reviewer, 1)
-    domestic, fathers = Theme.objects.get(code=DA), Theme.objects.get(code=FATHERS)
+    themes = {t.code: t for t in coding.codebook()}
+    domestic, fathers = themes[DA], themes[FATHERS]
     _code(first_reviewer, excerpt, {DA})
     with pytest.raises(reviews.Invalid, match="Both reviewers must code"):
         coding.resolve(lead, PURPOSE, excerpt, domestic, applies="yes", reason="r")

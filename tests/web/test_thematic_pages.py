@@ -17,7 +17,7 @@ from django.test import Client
 
 from seen.audit.models import AuditEvent
 from seen.thematic import coding, reviews
-from seen.thematic.models import CandidateCase, Review, Theme
+from seen.thematic.models import CandidateCase, Review
 from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
     GOOD,
     HEADLINE_CSV,
@@ -197,8 +197,8 @@ def test_blind_coding_and_resolving_a_disagreement(
     case = reviews.add_case(first_reviewer, PURPOSE, review, case_id="rr-1", area="", reason="x")
     excerpt = coding.add_excerpt(first_reviewer, PURPOSE, case, "The father was never seen.")
     url = f"/reviews/{review.pk}/excerpts/{excerpt.pk}/"
-    themes = list(Theme.objects.all())
-    fathers = Theme.objects.get(code="invisible-fathers")
+    themes = coding.codebook()
+    fathers = next(t for t in themes if t.code == "invisible-fathers")
     first = _client(first_reviewer)
     partial = first.post(url, {f"theme-{fathers.pk}": "yes"})
     assert partial.status_code == 400

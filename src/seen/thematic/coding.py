@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from seen.core import clock
+from seen.thematic.codebook import ensure_codebook
 from seen.thematic.kappa import Agreement, kappa
 from seen.thematic.models import (
     EXCERPT_MAX,
@@ -32,7 +33,11 @@ CODERS = 2
 
 
 def codebook() -> list[Theme]:
-    return list(Theme.objects.all())
+    themes = list(Theme.objects.all())
+    if not themes:  # a database emptied after its migrations ran
+        ensure_codebook()
+        themes = list(Theme.objects.all())
+    return themes
 
 
 def add_excerpt(user: Any, purpose: str, case: CandidateCase, text: str) -> Excerpt:
