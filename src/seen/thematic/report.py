@@ -9,6 +9,7 @@ are drawn from the categories still shown.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -163,10 +164,10 @@ def report_html(rows: Sequence[CaseRow], *, suppress_below: int = 0, title: str 
 
 def report_pdf(html: str) -> bytes:
     """The PDF of the report's HTML. Nothing is fetched: the HTML holds everything it shows."""
-    from weasyprint import HTML, URLFetcher  # imported here: loading pango takes a moment
-
-    refuse_everything = URLFetcher(allowed_protocols=())
     with _quiet("weasyprint", "fontTools"):
+        from weasyprint import HTML, URLFetcher  # imported here: loading pango takes a moment
+
+        refuse_everything = URLFetcher(allowed_protocols=())
         pdf = HTML(string=html, url_fetcher=refuse_everything).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when given no target
     return bytes(pdf)
@@ -255,7 +256,10 @@ def _quiet(*loggers: str) -> Iterator[None]:
     for logger, _ in saved:
         logger.setLevel(logging.ERROR)
     try:
-        yield
+        with warnings.catch_warnings():
+            # that a future WeasyPrint will need HarfBuzz-Subset: for whoever installs it
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
     finally:
         for logger, level in saved:
             logger.setLevel(level)

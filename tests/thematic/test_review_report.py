@@ -1,0 +1,197 @@
+"""The headline report as HTML (Figures 1-6, each chart with its data table) and the
+`seen review report` command: JSON, the HTML and PDF written, bad datasets refused whole."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from markupsafe import escape
+
+from seen.thematic.dataset import read_cases
+from seen.thematic.report import report_html
+
+FIXTURE = Path(__file__).parent / "fixtures" / "headline_cases.csv"
+FIGURES = {
+    1: ("pie", "Babies who died or were seriously harmed"),
+    2: ("bar", "Sex of the babies"),
+    3: ("bar", "Ethnicity of the babies"),
+    4: ("bar", "Age of the babies at the incident"),
+    5: ("pie", "Agency involvement at the point of injury"),
+    6: ("bar", "Features of the parents"),
+}
+
+
+def figures_of(html: str) -> dict[int, str]:
+    found = re.findall(r'<figure id="figure-(\d)">(.*?)</figure>', html, re.S)
+    return {int(number): body for number, body in found}
+
+
+def table_rows(fragment: str) -> dict[str, str]:
+    """A data table's rows: the row heading and its count."""
+    return dict(
+        re.findall(r'<th scope="row">([^<]*)</th>\s*<td class="count">([^<]*)</td>', fragment)
+    )
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    rows, _ = read_cases(FIXTURE.read_bytes())
+    return report_html(rows)
+
+
+def test_the_report_is_a_standalone_document_fetching_nothing(html: str) -> None:
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in html
+    assert "<link" not in html and "<script" not in html and "<img" not in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert not re.search(r"url\((['\"]?)https?:", html)
+
+
+def test_the_report_has_figures_1_to_6_each_a_chart_with_its_data_table(html: str) -> None:
+    figures = figures_of(html)
+    assert sorted(figures) == [1, 2, 3, 4, 5, 6]
+    for number, (_kind, caption) in FIGURES.items():
+        body = figures[number]
+        assert f"<figcaption>Figure {number}: {caption}</figcaption>" in body
+        assert body.count("<svg") == 1
+        assert 'role="img"' in body
+        assert body.count("<table>") == 1
+        assert f"<caption>Figure {number} data: {caption.lower()}</caption>" in body
+
+
+def test_the_figures_tables_hold_the_reports_numbers(html: str) -> None:
+    figures = figures_of(html)
+    assert table_rows(figures[1]) == {"Died": "4", "Seriously harmed": "19"}
+    assert table_rows(figures[2]) == {"Male": "15", "Female": "8"}
+    assert table_rows(figures[3])["white british"] == "18"
+    assert table_rows(figures[4])["3 months"] == "9"
+    assert table_rows(figures[5]) == {
+        "Universal services only": "14",
+        "Early Help": "3",
+        "Child in Need plan": "2",
+        "Child Protection plan": "4",
+    }
+    assert table_rows(figures[6])["Parental mental health"] == "19"
+    # the pie is drawn from the same numbers
+    assert "Seriously harmed: 19" in figures[1]
+
+
+def test_every_headline_table_is_in_the_report_with_a_caption(html: str) -> None:
+    for caption in (
+        "Injuries by outcome",
+        "Seriously harmed: injured on one occasion or more",
+        "Seriously harmed: prognosis",
+        "The male's relationship to the child",
+        "Criminal proceedings after the incident",
+        "Both parents charged",
+        "Findings of fact in care proceedings",
+    ):
+        assert f"<caption>{escape(caption)}</caption>" in html
+    injuries = html[html.index("<caption>Injuries by outcome") :]
+    injuries = injuries[: injuries.index("</table>")]
+    assert re.search(
+        r'Head injury/trauma with fractures</th>\s*<td class="count">3</td>'
+        r'<td class="count">5</td>',
+        injuries,
+    )
+
+
+def test_suppressed_counts_read_fewer_than_n_and_are_left_out_of_the_charts() -> None:
+    rows, _ = read_cases(FIXTURE.read_bytes())
+    html = report_html(rows, suppress_below=3)
+    figures = figures_of(html)
+    agency = table_rows(figures[5])
+    assert agency["Child in Need plan"] == "fewer than 3"
+    assert agency["Universal services only"] == "14"
+    chart = figures[5][figures[5].index("<svg") : figures[5].index("</svg>")]
+    assert "Child in Need plan" not in chart
+    assert "Universal services only: 14" in chart
+    assert "Categories with fewer than 3 cases are not drawn" in figures[5]
+    assert "shown as\n“fewer than 3”" in html or "“fewer than 3”" in html
+    assert ">1<" not in "".join(re.findall(r'<td class="count">[^<]*</td>', html))
+    assert ">2<" not in "".join(re.findall(r'<td class="count">[^<]*</td>', html))
+
+
+def test_the_command_writes_the_html_and_the_pdf_and_says_where(tmp_path: Path) -> None:
+    out = StringIO()
+    target = tmp_path / "published"
+    call_command(
+        "review", "report", str(FIXTURE), "--out", str(target), "--suppress-below", "3", stdout=out
+    )
+    html, pdf = target / "report.html", target / "report.pdf"
+    assert str(html) in out.getvalue() and str(pdf) in out.getvalue()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert len(figures_of(html.read_text(encoding="utf-8"))) == 6
+    assert "fewer than 3" in html.read_text(encoding="utf-8")
+
+
+def test_the_json_can_be_suppressed_too() -> None:
+    out = StringIO()
+    call_command("review", "report", str(FIXTURE), "--json", "--suppress-below", "3", stdout=out)
+    tables = json.loads(out.getvalue())
+    assert tables["male_relationship"] == {"birth_father": 22, "mothers_partner": None}
+    assert out.getvalue().startswith('{\n  "age_months": {')  # sorted keys, indent 2
+
+
+def bad_dataset(tmp_path: Path) -> Path:
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",1,universal,", ",14,universal,")  # case 02's age
+    lines[5] = lines[5].replace("seriously_harmed", "Seriously_Harmed")  # case 05
+    path = tmp_path / "cases.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_dataset_with_bad_rows_is_refused_whole_with_each_line_and_reason(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "report"
+    err, out = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="refused, 2 lines with problems"):
+        call_command(
+            "review", "report", str(bad_dataset(tmp_path)), "--out", str(target),
+            stdout=out, stderr=err,
+        )
+    assert err.getvalue().splitlines() == [
+        'line 3: age_months "14" is not a whole number from 0 to 11',
+        'line 6: outcome "Seriously_Harmed" is not lower-case: values are written lower-case, '
+        'here "seriously_harmed"',
+    ]
+    assert out.getvalue() == ""
+    assert not target.exists()
+
+
+def test_the_refusal_exits_non_zero_from_the_seen_command(tmp_path: Path) -> None:
+    target = tmp_path / "report"
+    done = subprocess.run(
+        [sys.executable, "-m", "seen", "review", "report", str(bad_dataset(tmp_path)),
+         "--out", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert 'line 3: age_months "14" is not a whole number from 0 to 11' in done.stderr
+    assert done.stdout == ""
+    assert not target.exists()
+
+
+def test_a_missing_or_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("review", "report", str(tmp_path / "absent.csv"), "--json")
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("review", "report", str(tmp_path), "--json")
+
+
+def test_a_header_without_cases_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_text(FIXTURE.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no cases under the header"):
+        call_command("review", "report", str(path), "--json")
