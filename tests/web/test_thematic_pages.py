@@ -189,6 +189,21 @@ def test_the_headline_tables(first_reviewer: Any, review: Review) -> None:
     assert "fewer than 5" in published
     read = AuditEvent.objects.filter(action="read", object_type="review_headline")
     assert read.count() == 3  # the empty page, the tables, the tables for publication
+    assert 'id="download-pdf" href="?format=pdf&amp;published=yes"' in published
+
+
+def test_the_report_downloads(first_reviewer: Any, review: Review) -> None:
+    client = _client(first_reviewer)
+    _upload(client, review, HEADLINE_CSV.read_bytes())
+    html = client.get(f"/reviews/{review.pk}/headline/?format=html&published=yes")
+    assert html.status_code == 200 and "attachment" in html["Content-Disposition"]
+    text = html.content.decode()
+    assert "Fathers and babies: headline data" in text and "fewer than 5" in text
+    pdf = client.get(f"/reviews/{review.pk}/headline/?format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    exports = AuditEvent.objects.filter(action="export", object_type="review_headline")
+    assert sorted(e.disclosed["format"] for e in exports) == ["html", "pdf"]
 
 
 def test_blind_coding_and_resolving_a_disagreement(

@@ -12,7 +12,8 @@ its candidate cases and their shortlisting, its areas and engagement meetings, i
 - `/reviews/<id>/dataset/`: the stored rows, each import and the rows it refused with their line
   and reason; POST uploads a CSV (a re-import replaces rows by case_id).
 - `/reviews/<id>/dataset.csv`: the dataset as CSV, the same columns.
-- `/reviews/<id>/headline/`: the headline tables of the dataset (`?format=pdf` to download).
+- `/reviews/<id>/headline/`: the headline tables of the dataset (`?format=html|pdf`: the
+  report with its figures, to download; `?published=yes`: small counts suppressed).
 - `/reviews/<id>/excerpts/<excerpt>/`: code an excerpt (blind: only your own calls are shown).
 - `/reviews/<id>/agreement/`: kappa per theme, the disagreements, and resolving them (POST).
 
@@ -23,7 +24,6 @@ denied for a refusal. Review data is de-identified: no child's reference in Seen
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -590,11 +590,15 @@ class HeadlineTable:
     total: int | None
 
 
-def _words(key: str) -> str:
-    return key.replace("_", " ")
+Labels = dict[str, dict[str, str]]
 
 
-def _tables(rows: list[CaseRow], below: int) -> list[HeadlineTable]:
+def _words(key: str, table: str = "", labels: Labels | None = None) -> str:
+    """A category as the report names it, else as written without underscores."""
+    return (labels or {}).get(table, {}).get(key, key.replace("_", " "))
+
+
+def _tables(rows: list[CaseRow], below: int, labels: Labels) -> list[HeadlineTable]:
     """The headline tables as the page shows them; a nested table (injury pattern by outcome)
     becomes one table per outcome."""
     tables = headline_tables(rows)
@@ -602,8 +606,15 @@ def _tables(rows: list[CaseRow], below: int) -> list[HeadlineTable]:
     found: list[HeadlineTable] = []
     for name, table in shown.items():
         parts = (
-            [(f"{name}-{outer}", f"{_words(name)}: {_words(outer)}", inner, tables[name][outer])
-             for outer, inner in table.items()]
+            [
+                (
+                    f"{name}-{outer}",
+                    f"{_words(name)}: {_words(outer, 'outcome', labels).lower()}",
+                    inner,
+                    tables[name][outer],
+                )
+                for outer, inner in table.items()
+            ]
             if any(isinstance(v, dict) for v in table.values())
             else [(name, _words(name), table, tables[name])]
         )
@@ -613,7 +624,7 @@ def _tables(rows: list[CaseRow], below: int) -> list[HeadlineTable]:
                 HeadlineTable(
                     key,
                     title[:1].upper() + title[1:],
-                    [(_words(k), v) for k, v in counts.items()],
+                    [(_words(k, name, labels), v) for k, v in counts.items()],
                     # a total beside a suppressed count would give it away
                     None if any(v is None for v in counts.values()) else total,
                 )
@@ -621,43 +632,40 @@ def _tables(rows: list[CaseRow], below: int) -> list[HeadlineTable]:
     return found
 
 
-def _report() -> Any:
-    """seen.thematic.report when it offers a PDF (render_pdf), else None."""
-    try:
-        report = importlib.import_module("seen.thematic.report")
-    except ImportError:
-        return None
-    return report if hasattr(report, "render_pdf") else None
-
-
 def _headline(
     request: HttpRequest, review: Review, purpose: str, rows: list[CaseRow]
 ) -> HttpResponse:
+    from seen.thematic import report  # with matplotlib: loaded when first asked for
+
     wanted = request.GET.get("format", "")
-    report = _report()
-    if wanted and (wanted != "pdf" or report is None):
+    if wanted and wanted not in ("html", "pdf"):
         return _missing(
-            request, "Format not offered", f"{wanted!r} is not a format the tables are offered in"
+            request, "Format not offered", f"{wanted!r} is not a format the report is offered in"
         )
     below = SUPPRESS_BELOW if request.GET.get("published") == "yes" else 1
-    if wanted == "pdf":
-        body = report.render_pdf(rows)
+    if wanted:
+        html = report.report_html(
+            rows, suppress_below=below, title=f"{review.title}: headline data"
+        )
+        body: str | bytes = report.report_pdf(html) if wanted == "pdf" else html
         audit(
             request,
             purpose,
             "export",
             "review_headline",
             str(review.pk),
-            disclosed={"rows": len(rows), "format": "pdf"},
+            disclosed={"rows": len(rows), "format": wanted, "suppressed": below > 1},
         )
         return HttpResponse(
             body,
-            content_type="application/pdf",
+            content_type="application/pdf" if wanted == "pdf" else "text/html; charset=utf-8",
             headers={
-                "Content-Disposition": f'attachment; filename="review-{review.pk}-headline.pdf"'
+                "Content-Disposition": (
+                    f'attachment; filename="review-{review.pk}-headline.{wanted}"'
+                )
             },
         )
-    tables = _tables(rows, below)
+    tables = _tables(rows, below, report.LABELS)
     audit(
         request,
         purpose,
@@ -676,7 +684,6 @@ def _headline(
             "tables": tables,
             "published": below > 1,
             "below": SUPPRESS_BELOW,
-            "pdf": report is not None,
         },
     )
 
