@@ -249,3 +249,71 @@ def test_blind_coding_and_resolving_a_disagreement(
     assert unknown.status_code == 400
     writes = AuditEvent.objects.filter(action="write").values_list("object_type", flat=True)
     assert list(writes).count("review_coding") == 2 and "review_resolution" in writes
+
+
+def _full_review(review: Review, first: Any, second: Any) -> list[str]:
+    """A review with something on every page; the pages' addresses."""
+    area = reviews.add_area(first, PURPOSE, review, "North")
+    case = reviews.add_case(first, PURPOSE, review, case_id="rr-1", area=str(area.pk), reason="x")
+    reviews.move_case(first, PURPOSE, case, to_stage="shortlisted", reason="y")
+    reviews.record_meeting(
+        first,
+        PURPOSE,
+        review,
+        area=str(area.pk),
+        held_on="2021-03-01",
+        kind="practitioners",
+        attendance=[("health visitor", "3")],
+    )
+    excerpts = [coding.add_excerpt(first, PURPOSE, case, f"Excerpt {i}") for i in range(3)]
+    for who, applies in ((first, "yes"), (second, "no")):
+        for excerpt in excerpts[:2]:
+            calls = {t.pk: applies for t in coding.codebook()}
+            coding.code_excerpt(who, PURPOSE, excerpt, calls)
+    base = f"/reviews/{review.pk}/"
+    return [
+        "/reviews/",
+        base,
+        f"{base}cases/new/",
+        f"{base}cases/{case.pk}/",
+        f"{base}meetings/new/",
+        f"{base}dataset/",
+        f"{base}headline/",
+        f"{base}headline/?published=yes",
+        f"{base}excerpts/{excerpts[0].pk}/",
+        f"{base}excerpts/{excerpts[2].pk}/",  # not yet coded: the form
+        f"{base}agreement/",
+    ]
+
+
+def test_every_page_has_unique_ids_and_a_label_for_every_field(
+    first_reviewer: Any, second_reviewer: Any, review: Review
+) -> None:
+    from html.parser import HTMLParser
+
+    class Page(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[str] = []
+            self.fields: list[str] = []
+            self.labelled: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if found.get("id"):
+                self.ids.append(str(found["id"]))
+            if tag in ("input", "select", "textarea") and found.get("type") != "hidden":
+                self.fields.append(str(found.get("id")))
+            if tag == "label" and found.get("for"):
+                self.labelled.add(str(found["for"]))
+
+    client = _client(first_reviewer)
+    _upload(client, review, HEADLINE_CSV.read_bytes())
+    for url in _full_review(review, first_reviewer, second_reviewer):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = Page()
+        page.feed(response.content.decode())
+        duplicated = {i for i in page.ids if page.ids.count(i) > 1}
+        assert not duplicated, (url, duplicated)
+        assert set(page.fields) <= page.labelled, (url, set(page.fields) - page.labelled)
