@@ -104,7 +104,8 @@ class CaseRow:
     both_parents_charged: str
     care_findings: str
     parent_features: tuple[str, ...]
-    extra: dict[str, str] = field(default_factory=dict)  # further columns, kept as read
+    # further columns, kept as read (left out of the hash: a dict has none)
+    extra: dict[str, str] = field(default_factory=dict, hash=False)
 
     def as_csv_row(self) -> dict[str, str]:
         """The row as the CSV writes it: the required columns, then the extra ones."""
@@ -135,7 +136,11 @@ def read_cases(text: str | bytes) -> tuple[list[CaseRow], list[RowProblem]]:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
             return [], [
-                RowProblem(1, f"the file is not UTF-8 text (byte {error.start + 1} cannot be read)")
+                RowProblem(
+                    1,
+                    f"the file is not UTF-8 text (byte {error.start + 1} cannot be read): "
+                    "save it as CSV UTF-8",
+                )
             ]
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""))
