@@ -62,6 +62,8 @@ def import_dataset(
     if not rows and [p.line for p in problems] == [1]:  # the header: nothing could be read
         raise Invalid([("dataset", f"Line 1: {problems[0].reason}")])
     with transaction.atomic():
+        # one import of a review at a time: the second waits, then replaces by case_id
+        Review.objects.select_for_update().filter(pk=review.pk).first()
         held = set(
             review.dataset.filter(case_id__in=[r.case_id for r in rows]).values_list(
                 "case_id", flat=True

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from seen.access.policy import Action, decide
 from seen.core import clock
@@ -102,7 +102,11 @@ def add_area(user: Any, purpose: str, review: Review, name: str) -> ReviewArea:
         errors.append(("area", f"{name} is already one of this review's areas"))
     if errors:
         raise Invalid(errors)
-    return ReviewArea.objects.create(review=review, name=name)
+    try:
+        with transaction.atomic():
+            return ReviewArea.objects.create(review=review, name=name)
+    except IntegrityError as error:  # added meanwhile by someone else
+        raise Invalid([("area", f"{name} is already one of this review's areas")]) from error
 
 
 def _area(review: Review, value: str, errors: list[tuple[str, str]], *, needed: bool) -> Any:
@@ -134,20 +138,30 @@ def add_case(
     why = text_field(reason, "reason", "why the case is considered", REASON_MAX, errors)
     if errors:
         raise Invalid(errors)
-    with transaction.atomic():
-        case = CandidateCase.objects.create(
-            review=review, case_id=case_id, area=chosen, stage=Stage.LONGLIST
-        )
-        StageChange.objects.create(
-            case=case,
-            from_stage="",
-            to_stage=Stage.LONGLIST,
-            reason=why,
-            by=user,
-            by_name=name_of(user),
-            at=clock.now(),
-        )
+    try:
+        with transaction.atomic():
+            case = CandidateCase.objects.create(
+                review=review, case_id=case_id, area=chosen, stage=Stage.LONGLIST
+            )
+            _arrived(case, why, user)
+    except IntegrityError as error:  # added meanwhile by someone else
+        raise Invalid(
+            [("case_id", f"Case {case_id} is already a candidate in this review")]
+        ) from error
     return case
+
+
+def _arrived(case: CandidateCase, why: str, user: Any) -> None:
+    """The first row of a case's history: its arrival on the longlist."""
+    StageChange.objects.create(
+        case=case,
+        from_stage="",
+        to_stage=Stage.LONGLIST,
+        reason=why,
+        by=user,
+        by_name=name_of(user),
+        at=clock.now(),
+    )
 
 
 def move_case(
