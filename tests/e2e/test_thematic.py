@@ -66,7 +66,7 @@ def test_a_reviewer_imports_the_dataset_and_reads_the_headline_tables(
 
     page.get_by_role("link", name="Headline tables").click()
     expect(page.locator("#cases-counted")).to_contain_text("Counted from 2 cases")
-    expect(page.locator("#table-outcome")).to_contain_text("seriously harmed")
+    expect(page.locator("#table-outcome")).to_contain_text("Seriously harmed")
     accessible(page)
     page.get_by_role("link", name="Show for publication (small counts suppressed)").click()
     expect(page.locator("#table-outcome")).to_contain_text("fewer than 5")
