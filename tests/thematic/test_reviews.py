@@ -212,3 +212,12 @@ def test_a_file_that_cannot_be_read_at_all_is_refused_whole(
     with pytest.raises(reviews.Invalid, match=message):
         casedata.import_dataset(first_reviewer, PURPOSE, review, "x.csv", content)
     assert not review.imports.exists() and not review.dataset.exists()
+
+
+def test_extra_columns_are_stored_and_exported(review: Review, first_reviewer: Any) -> None:
+    text = dataset(GOOD.format(n=1, age=3)).decode().splitlines()
+    content = f"{text[0]},panel_notes\n{text[1]},seen by the panel\n".encode()
+    casedata.import_dataset(first_reviewer, PURPOSE, review, "x.csv", content)
+    (row,) = casedata.rows_of(review)
+    assert row.extra == {"panel_notes": "seen by the panel"}
+    assert casedata.export_csv(review).splitlines()[0].endswith(",panel_notes")
