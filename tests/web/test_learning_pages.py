@@ -1,0 +1,181 @@
+"""The partnership learning pages: the dashboard with each measure's chart and table, the filter
+(bad values a 400 naming the field, never a 500), a measure over time, recording a statement
+(shown beside the figure), the CSV; counts only, small numbers suppressed, every page audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from seen.access.models import Role, StaffProfile
+from seen.audit.models import AuditEvent
+from seen.core import clock
+from seen.ingest.loader import ingest_extract
+from seen.learning.measures import MEASURES
+from seen.learning.models import LeadershipStatement
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.make_aware(datetime(2026, 3, 1, 12, 0))
+
+
+def _contacts(n: int, seen: int) -> list[dict[str, str]]:
+    """n new birth visits to the baby in June 2025, the father seen at `seen` of them."""
+    return [
+        {"agency": "QAV-MAT", "id": f"C{i}", "date": "2025-06-02", "child": "B1",
+         "kind": "new_birth", "practitioner": "MW1", "mother_seen": "yes", "father": "F1",
+         "father_seen": "yes" if i < seen else "no",
+         "father_not_seen_reason": "" if i < seen else "at work"}
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def partnership(extract: Callable[[], Path]) -> Any:
+    clock.set_now(NOW)
+    ingest_extract(extract(contacts=_contacts(8, 6)))
+    yield
+    clock.set_now(None)
+
+
+def _client(role: str | None, name: str = "leader") -> Client:
+    user = get_user_model().objects.create_user(
+        name, password="a-long-test-password-1", first_name="Robin", last_name="Hale"
+    )
+    if role is not None:
+        StaffProfile.objects.create(user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", [Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD])
+def test_the_dashboard_shows_every_measure_with_chart_and_table(
+    partnership: None, role: str
+) -> None:
+    response = _client(role).get("/learning/?from=2025-Q1&to=2026-Q1")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for measure in MEASURES:
+        assert f'id="table-{measure.slug}"' in page and f'id="statement-{measure.slug}"' in page
+    assert page.count("<svg") >= 1 and 'role="img"' in page
+    # 6 of 8 new birth visits saw the father: shown, rate 75%
+    assert ">6</td>" in page and ">8</td>" in page and ">75%</td>" in page
+    # one father, not linked across areas: a count of 1 is never shown
+    assert "fewer than 5" in page and "withheld (small numbers)" in page
+    for private in ("B1", "M1", "F1", "Hollis", "Tanner", "999000"):
+        assert private not in page
+    event = AuditEvent.objects.filter(object_type="learning_dashboard").latest("pk")
+    assert event.action == "read" and event.purpose == "strategic"
+    assert event.disclosed["period"] == "2025-Q1 to 2026-Q1"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2025", "from"),
+        ("to=Q3-2025", "to"),
+        ("from=2026-Q2&to=2025-Q1", "to"),
+        ("area=NOWHERE", "area"),
+        ("from=%00", "from"),
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_the_field(
+    partnership: None, query: str, field: str
+) -> None:
+    response = _client(Role.STRATEGIC_LEADER).get(f"/learning/?{query}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and f'href="#{field}"' in page
+
+
+def test_an_area_filter_shows_that_area_only(partnership: None) -> None:
+    page = _client(Role.STRATEGIC_LEADER).get("/learning/?area=QAV&from=2025-Q2&to=2025-Q2")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Quarry Vale" in text and "Whole partnership</td>" not in text
+
+
+def test_a_measure_over_time_and_a_missing_one(partnership: None) -> None:
+    client = _client(Role.SAFEGUARDING_LEAD)
+    page = client.get("/learning/fathers-seen/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2025-Q2" in text and "75%" in text and 'id="table-new_birth"' in text
+    missing = client.get("/learning/no-such-measure/")
+    assert missing.status_code == 404 and "Measure not found" in missing.content.decode()
+    assert AuditEvent.objects.filter(object_type="learning_measure", object_id="fathers-seen")
+
+
+def test_a_statement_is_recorded_and_shown_beside_the_figure(partnership: None) -> None:
+    client = _client(Role.STRATEGIC_LEADER)
+    form = client.get("/learning/statements/new/?measure=fathers-seen&area=QAV")
+    assert form.status_code == 200 and 'value="fathers-seen" selected' in form.content.decode()
+    said = "We believe fathers are seen at most new birth visits."
+    response = client.post(
+        "/learning/statements/new/",
+        {"measure": "fathers-seen", "area": "QAV", "period": "", "statement": said},
+    )
+    assert response.status_code == 303 and response["Location"] == "/learning/?area=QAV"
+    page = client.get(response["Location"]).content.decode()
+    assert "Your statement is recorded" in page
+    beside = page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
+    assert said in beside and "Robin Hale" in beside
+    assert "No statement recorded" in page.split('id="statement-alerts"')[1].split("</div>")[0]
+    saved = LeadershipStatement.objects.get()
+    event = AuditEvent.objects.get(object_type="leadership_statement", action="write")
+    assert event.object_id == str(saved.pk) and event.disclosed["area"] == "QAV"
+    assert said in client.get("/learning/fathers-seen/").content.decode()
+
+
+def test_a_bad_statement_comes_back_with_what_was_typed(partnership: None) -> None:
+    client = _client(Role.SAFEGUARDING_LEAD)
+    response = client.post(
+        "/learning/statements/new/",
+        {"measure": "fathers-seen", "area": "QAV", "period": "next year",
+         "statement": "We believe so."},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#period"' in page and "We believe so." in page and "next year" in page
+    assert not LeadershipStatement.objects.exists()
+
+
+def test_the_csv_has_every_measure_and_suppression_marked(partnership: None) -> None:
+    response = _client(Role.STRATEGIC_LEADER).get("/learning/export.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    new_birth = [r for r in rows if r["part"] == "new_birth" and r["area"] == "QAV"]
+    assert new_birth == [
+        {**new_birth[0], "period": "2025-Q2", "numerator": "6", "denominator": "8",
+         "rate": "0.750", "suppressed": "no"}
+    ]
+    men = next(r for r in rows if r["measure"] == "men-across-areas" and r["area"] == "QAV")
+    assert men["denominator"] == "fewer than 5" and men["suppressed"] == "yes"
+    assert AuditEvent.objects.filter(object_type="learning_export", action="export").exists()
+
+
+@pytest.mark.parametrize("role", [Role.HEALTH_VISITOR, Role.REVIEWER, None])
+def test_other_roles_are_refused_and_audited(partnership: None, role: str | None) -> None:
+    client = _client(role)
+    assert client.get("/learning/").status_code == 403
+    assert client.post(
+        "/learning/statements/new/",
+        {"measure": "alerts", "area": "", "period": "", "statement": "x"},
+    ).status_code == 403
+    assert not LeadershipStatement.objects.exists()
+    if role is not None:
+        assert AuditEvent.objects.filter(object_type="learning_dashboard", action="denied")
+
+
+def test_signed_out_goes_to_sign_in() -> None:
+    response = Client().get("/learning/")
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
