@@ -24,10 +24,41 @@ def test_small_counts_are_suppressed_and_their_rate_withheld() -> None:
     few_cases = Figure("fathers-seen", "new_birth", "QAV", "2025-Q1", 0, 4)
     assert few_cases.suppressed and few_cases.numerator_shown == "0"
     assert few_cases.denominator_shown == "fewer than 5"
-    shown = Figure("fathers-seen", "new_birth", "QAV", "2025-Q1", 5, 8)
-    assert not shown.suppressed and shown.rate_shown == "62%" and shown.percent == 62
+    shown = Figure("fathers-seen", "new_birth", "QAV", "2025-Q1", 5, 10)
+    assert not shown.suppressed and shown.rate_shown == "50%" and shown.percent == 50
     none = Figure("fathers-seen", "new_birth", "QAV", "2025-Q1", 0, 0)
     assert not none.suppressed and none.rate is None and none.rate_shown == "no cases"
+
+
+def test_a_small_complement_is_protected_too() -> None:
+    # 80 of 82: the 2 not seen would be read off by subtraction
+    nearly_all = Figure("fathers-seen", "new_birth", "QAV", "2025-Q1", 80, 82)
+    assert nearly_all.suppressed and nearly_all.rate is None
+    assert nearly_all.numerator_shown == "more than 77" and nearly_all.denominator_shown == "82"
+    every = Figure("fathers-seen", "new_birth", "QAV", "2025-Q1", 82, 82)
+    assert not every.suppressed and every.rate_shown == "100%"
+
+
+def test_one_suppressed_area_cannot_be_read_off_the_total() -> None:
+    counts = [
+        Count("alerts", "escalated", "QAV", "2025-Q1", 3, 10),
+        Count("alerts", "escalated", "QBM", "2025-Q1", 6, 12),
+        Count("alerts", "escalated", "QCW", "2025-Q1", 10, 40),
+    ]
+    figures = by_area(counts, "alerts", "escalated", "2025-Q1")
+    shown = [(f.area, f.numerator_shown, f.denominator_shown, f.rate_shown) for f in figures]
+    assert shown == [
+        ("QAV", "fewer than 5", "10", "withheld (small numbers)"),
+        ("QBM", "withheld", "withheld", "withheld (small numbers)"),  # the fewest cases
+        ("QCW", "10", "40", "25%"),
+        (PARTNERSHIP, "19", "62", "31%"),
+    ]
+    # one area only: the total is that area, so it is withheld with it
+    alone = by_area(counts[:1], "alerts", "escalated", "2025-Q1")
+    assert [f.suppressed for f in alone] == [True, True]
+    # per quarter the same
+    over_time = by_quarter(counts, "alerts", "escalated")
+    assert [f.area for f in over_time if f.protects] == ["QBM"]
 
 
 COUNTS = [

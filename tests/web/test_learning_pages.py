@@ -41,7 +41,7 @@ def _contacts(n: int, seen: int) -> list[dict[str, str]]:
 @pytest.fixture
 def partnership(extract: Callable[[], Path]) -> Any:
     clock.set_now(NOW)
-    ingest_extract(extract(contacts=_contacts(8, 6)))
+    ingest_extract(extract(contacts=_contacts(20, 15)))
     yield
     clock.set_now(None)
 
@@ -67,8 +67,8 @@ def test_the_dashboard_shows_every_measure_with_chart_and_table(
     for measure in MEASURES:
         assert f'id="table-{measure.slug}"' in page and f'id="statement-{measure.slug}"' in page
     assert page.count("<svg") >= 1 and 'role="img"' in page
-    # 6 of 8 new birth visits saw the father: shown, rate 75%
-    assert ">6</td>" in page and ">8</td>" in page and ">75%</td>" in page
+    # 15 of 20 new birth visits saw the father: shown, rate 75%
+    assert ">15</td>" in page and ">20</td>" in page and ">75%</td>" in page
     # one father, not linked across areas: a count of 1 is never shown
     assert "fewer than 5" in page and "withheld (small numbers)" in page
     for private in ("B1", "M1", "F1", "Hollis", "Tanner", "999000"):
@@ -155,7 +155,7 @@ def test_the_csv_has_every_measure_and_suppression_marked(partnership: None) -> 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     new_birth = [r for r in rows if r["part"] == "new_birth" and r["area"] == "QAV"]
     assert new_birth == [
-        {**new_birth[0], "period": "2025-Q2", "numerator": "6", "denominator": "8",
+        {**new_birth[0], "period": "2025-Q2", "numerator": "15", "denominator": "20",
          "rate": "0.750", "suppressed": "no"}
     ]
     men = next(r for r in rows if r["measure"] == "men-across-areas" and r["area"] == "QAV")

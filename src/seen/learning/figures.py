@@ -3,14 +3,20 @@ numbers suppressed.
 
 The threshold is the one strategic leaders' alert counts use (`seen.casefile.aggregates.
 SMALL_NUMBER`, 5): a count from 1 to 4 is shown as "fewer than 5" and the rate built on it is
-withheld, so that no family can be recognised from a table of an area and a quarter. Zero is
-shown (nothing to recognise)."""
+withheld, so that no family can be recognised from a table of an area and a quarter. The
+complement is protected too: when only 1 to 4 cases of the denominator are not in the numerator
+("80 of 82"), the numerator is shown as "more than 77" and the rate withheld, or the 2 could be
+read off by subtraction. Zero is shown (nothing to recognise).
+
+Within a table of areas and their partnership total, one suppressed area could be read off as
+the total less the others: then a second area (the one with the fewest cases) is withheld too
+("withheld" in its cells), or the total when there is no other area."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from seen.casefile.aggregates import SMALL_NUMBER
 from seen.learning.measures import PARTNERSHIP, Count
@@ -35,17 +41,34 @@ class Figure:
     period: str
     numerator: int
     denominator: int
+    protects: bool = False  # withheld so that a suppressed figure beside it cannot be derived
+
+    @property
+    def small(self) -> bool:
+        return (
+            is_small(self.numerator)
+            or is_small(self.denominator)
+            or is_small(self.denominator - self.numerator)
+        )
 
     @property
     def suppressed(self) -> bool:
-        return is_small(self.numerator) or is_small(self.denominator)
+        return self.protects or self.small
 
     @property
     def numerator_shown(self) -> str:
+        if self.protects and not self.small:
+            return "withheld"
+        if is_small(self.numerator):
+            return shown(self.numerator)
+        if is_small(self.denominator - self.numerator) and not is_small(self.denominator):
+            return f"more than {self.denominator - SMALL_NUMBER}"
         return shown(self.numerator)
 
     @property
     def denominator_shown(self) -> str:
+        if self.protects and not self.small:
+            return "withheld"
         return shown(self.denominator)
 
     @property
@@ -67,6 +90,10 @@ class Figure:
     def percent(self) -> int | None:
         rate = self.rate
         return None if rate is None else round(100 * rate)
+
+
+def _figure(measure: str, part: str, area: str, period: str, sums: list[int]) -> Figure:
+    return Figure(measure, part, area, period, sums[0], sums[1])
 
 
 def in_range(counts: Iterable[Count], start: str | None, end: str | None) -> list[Count]:
@@ -95,9 +122,23 @@ def by_area(
             sums[PARTNERSHIP][0] += c.numerator
             sums[PARTNERSHIP][1] += c.denominator
     order = sorted(a for a in sums if a != PARTNERSHIP)
-    if PARTNERSHIP in sums:
-        order.append(PARTNERSHIP)
-    return [Figure(measure, part, a, period_label, *sums[a]) for a in order]
+    areas = [_figure(measure, part, a, period_label, sums[a]) for a in order]
+    if PARTNERSHIP not in sums:
+        return areas
+    return protected(areas, _figure(measure, part, PARTNERSHIP, period_label, sums[PARTNERSHIP]))
+
+
+def protected(areas: list[Figure], total: Figure) -> list[Figure]:
+    """The areas then their total, with a second figure withheld when exactly one area is
+    suppressed and the total is not (else total less the others gives it away)."""
+    small = [f for f in areas if f.suppressed]
+    if len(small) != 1 or total.suppressed:
+        return [*areas, total]
+    others = [f for f in areas if not f.suppressed]
+    if not others:
+        return [*areas, replace(total, protects=True)]
+    fewest = min(others, key=lambda f: (f.denominator, f.area))
+    return [replace(f, protects=True) if f is fewest else f for f in areas] + [total]
 
 
 def by_quarter(counts: Iterable[Count], measure: str, part: str) -> list[Figure]:
@@ -108,5 +149,15 @@ def by_quarter(counts: Iterable[Count], measure: str, part: str) -> list[Figure]
             for key in ((c.area, c.period), (PARTNERSHIP, c.period)):
                 sums[key][0] += c.numerator
                 sums[key][1] += c.denominator
-    keys = sorted(sums, key=lambda k: (k[0] == PARTNERSHIP, k[0], k[1]))
-    return [Figure(measure, part, a, p, *sums[(a, p)]) for a, p in keys]
+    shown: dict[tuple[str, str], Figure] = {}
+    for period in sorted({p for _, p in sums}):
+        areas = [
+            _figure(measure, part, a, p, sums[(a, p)])
+            for a, p in sorted(sums)
+            if p == period and a != PARTNERSHIP
+        ]
+        total = _figure(measure, part, PARTNERSHIP, period, sums[(PARTNERSHIP, period)])
+        for f in protected(areas, total):
+            shown[(f.area, f.period)] = f
+    keys = sorted(shown, key=lambda k: (k[0] == PARTNERSHIP, k[0], k[1]))
+    return [shown[k] for k in keys]

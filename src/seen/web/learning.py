@@ -172,21 +172,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _measure_block(
     measure: Measure, counts: list[Count], chosen: Filter, areas: dict[str, str]
 ) -> dict[str, Any]:
-    rows = []
+    groups = []
     chart: dict[str, int] = {}
     for part in measure.parts:
+        rows = []
         for f in figures.by_area(counts, measure.slug, part.key, chosen.label, chosen.area):
-            name = _area_name(f.area, areas)
-            rows.append({"part": part, "area": name, "figure": f})
+            rows.append({"area": _area_name(f.area, areas), "figure": f})
             percent = f.percent
             if percent is not None and (chosen.area is not None or f.area == PARTNERSHIP):
                 chart[part.label[:1].upper() + part.label[1:]] = percent
+        groups.append({"part": part, "rows": rows})
     title = f"{measure.title}: per cent, {_area_name(chosen.area or PARTNERSHIP, areas)}, " \
         f"{chosen.label}"
     statement = services.latest_statement(measure.slug, chosen.area, chosen.start, chosen.end)
     return {
         "measure": measure,
-        "rows": rows,
+        "groups": groups,
         "chart": Markup(bar_svg(title, chart, horizontal=True)),  # our own SVG, made from counts
         "charted": bool(chart),
         "statement": statement,
