@@ -72,5 +72,5 @@ def test_the_clock_reads_seen_now(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_procedure_has_a_unique_id_and_a_finding() -> None:
-    assert len(PROCEDURE_IDS) == len(PROCEDURES) == 14
+    assert len(PROCEDURE_IDS) == len(PROCEDURES) == 15
     assert all(p.finding and p.statement for p in PROCEDURES)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from seen.core.procedures import PROCEDURE_IDS
+from seen.core.procedures import PLANTED_IDS
 from seen.synth.generator import generate
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ def test_every_planted_scenario_raises_its_alert(tmp_path: Path) -> None:
     call_command("rules", "check-scenarios", str(tmp_path / "x"), "--json", stdout=out)
     report = json.loads(out.getvalue())
     assert report["missing"] == []
-    assert set(report["recall_by_procedure"]) == PROCEDURE_IDS  # a scenario for each
+    assert set(report["recall_by_procedure"]) == PLANTED_IDS  # a scenario for each
     assert report["found"] == report["scenarios"] >= 14
     # ordinary families raise few alerts (the target is a rate, printed by the command)
     assert report["false_alerts_per_1000_births"] < 50

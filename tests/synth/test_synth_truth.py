@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from seen.core.procedures import PROCEDURE_IDS
+from seen.core.procedures import PLANTED_IDS
 from seen.synth.noise import transposed
 from seen.synth.plan import scenarios_per_procedure
 from tests.synth.checks import Extract
@@ -63,13 +63,13 @@ def test_scenario_records_exist(extract: Extract) -> None:
 def test_every_procedure_has_its_scenarios(extract: Extract) -> None:
     per_procedure: dict[str, int] = defaultdict(int)
     for scenario in extract.scenarios:
-        assert scenario["procedure"] in PROCEDURE_IDS
+        assert scenario["procedure"] in PLANTED_IDS
         per_procedure[scenario["procedure"]] += 1
     wanted = scenarios_per_procedure(BIRTHS)
-    assert dict(per_procedure) == {procedure: wanted for procedure in PROCEDURE_IDS}
+    assert dict(per_procedure) == {procedure: wanted for procedure in PLANTED_IDS}
 
 
-@pytest.mark.parametrize("procedure", sorted(PROCEDURE_IDS))
+@pytest.mark.parametrize("procedure", sorted(PLANTED_IDS))
 def test_planted_families_and_only_they_apply_the_procedure(
     extract: Extract, procedure: str
 ) -> None:

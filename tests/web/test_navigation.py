@@ -55,3 +55,25 @@ def test_the_current_page_is_marked() -> None:
 def test_no_role_no_navigation() -> None:
     html = _signed_in(None).get("/").content.decode()
     assert "govuk-service-navigation__list" not in html or not _links(html)
+
+
+REVIEW_AND_LEARNING = {"Serious incidents", "Chronologies", "Reviews", "Partnership learning"}
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "expected"),
+    [
+        (Role.SAFEGUARDING_LEAD, "/", REVIEW_AND_LEARNING),
+        (Role.REVIEWER, "/reviews/", {"Chronologies", "Reviews"}),
+        (Role.STRATEGIC_LEADER, "/learning/", {"Partnership learning"}),
+        (Role.HEALTH_VISITOR, "/", set()),
+        (Role.SOCIAL_WORKER, "/", set()),
+    ],
+)
+def test_the_review_and_learning_pages_are_offered_to_their_roles_only(
+    role: str, page: str, expected: set[str]
+) -> None:
+    response = _signed_in(role).get(page)
+    assert response.status_code == 200
+    links = _links(response.content.decode())
+    assert set(links) & REVIEW_AND_LEARNING == expected

@@ -15,6 +15,9 @@ class Procedure:
     id: str
     statement: str
     finding: str
+    # Whether the synthetic partnership plants scenarios for it. A procedure about records Seen
+    # itself keeps (a serious incident notification) has no agency extract to plant in.
+    planted: bool = True
 
 
 PROCEDURES: tuple[Procedure, ...] = (
@@ -103,6 +106,15 @@ PROCEDURES: tuple[Procedure, ...] = (
         "a think-family prompt to adult mental health and the health visitor.",
         "Adult mental health 14-17; Recommendation 12-13",
     ),
+    Procedure(
+        "serious-incident-clock",
+        "A serious incident notification is sent to the national panel within 5 working days of "
+        "the local authority learning of the incident, and its rapid review completed within 15 "
+        "working days (weekends and bank holidays in England not counted).",
+        "Working Together to Safeguard Children, chapter 5 (notifiable incidents, rapid reviews)",
+        planted=False,
+    ),
 )
 
 PROCEDURE_IDS: frozenset[str] = frozenset(p.id for p in PROCEDURES)
+PLANTED_IDS: frozenset[str] = frozenset(p.id for p in PROCEDURES if p.planted)

@@ -132,7 +132,7 @@ def _assign_scenarios(
     rng: random.Random, plans: list[FamilyPlan], births: int, window: Window
 ) -> None:
     wanted = scenarios_per_procedure(births)
-    for procedure in PROCEDURES:
+    for procedure in (p for p in PROCEDURES if p.planted):
         eligible = [plan for plan in plans if _eligible(procedure.id, plan, window)]
         if len(eligible) < wanted:
             raise ValueError(

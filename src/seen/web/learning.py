@@ -44,6 +44,7 @@ from seen.learning.measures import (
     parse_quarter,
     quarter_of,
 )
+from seen.learning.models import LeadershipStatement
 from seen.web.triage import confirmations, select_items
 from seen.web.views import purpose_of as pages_purpose_of
 
@@ -277,10 +278,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
                 },
             )
             messages.success(request, "Your statement is recorded and shown beside the figures.")
-            url = reverse("learning")
-            if saved.area:
-                url += f"?area={saved.area.code}"
-            return HttpResponseRedirect(url, status=303)
+            return HttpResponseRedirect(_dashboard_showing(saved), status=303)
     else:
         _audit(request, "read", "leadership_statement_form")
     context = {
@@ -296,6 +294,17 @@ def statement_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/learning_statement.html", context, status=400 if errors else 200
     )
+
+
+def _dashboard_showing(saved: LeadershipStatement) -> str:
+    """The dashboard for the statement's area over a range that includes its quarter, so the
+    leader sees what she recorded beside the figures (an older quarter widens the range)."""
+    today = clock.today()
+    start, end = _quarters_back(today, DEFAULT_QUARTERS), quarter_of(today)
+    if saved.period:
+        start, end = min(start, saved.period), max(end, saved.period)
+    area = saved.area.code if saved.area else ""
+    return f"{reverse('learning')}?area={area}&from={start}&to={end}"
 
 
 # -- CSV --------------------------------------------------------------------------------------

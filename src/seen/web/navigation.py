@@ -11,15 +11,19 @@ from django.urls import NoReverseMatch, reverse
 from seen.access.models import Purpose
 from seen.access.policy import Action, decide, profile_of
 
-# (URL name, text, the action the page needs; None: any signed-in role)
-PAGES: list[tuple[str, str, str | None]] = [
-    ("home", "What you owe", Action.VIEW_OWN_ALERTS),
-    ("alerts", "Alerts", Action.VIEW_OWN_ALERTS),
-    ("check-child", "Check a child", Action.VIEW_OWN_ALERTS),
-    ("review-pair", "Review links", Action.VIEW_LINK_QUEUE),
-    ("break-glass-reviews", "Break-glass reviews", Action.REVIEW_BREAK_GLASS),
-    ("subject-access", "Subject access", Action.SUBJECT_ACCESS),
-    ("loaded", "What is loaded", Action.ADMINISTER),
+# (URL name, text, the action the page needs, the purpose the page declares by default)
+PAGES: list[tuple[str, str, str, str]] = [
+    ("home", "What you owe", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
+    ("alerts", "Alerts", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
+    ("check-child", "Check a child", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
+    ("review-pair", "Review links", Action.VIEW_LINK_QUEUE, Purpose.DIRECT_CARE),
+    ("incidents", "Serious incidents", Action.RECORD_INCIDENT, Purpose.SAFEGUARDING),
+    ("chronologies", "Chronologies", Action.VIEW_CHRONOLOGY, Purpose.REVIEW),
+    ("thematic-reviews", "Reviews", Action.VIEW_REVIEW_DATA, Purpose.REVIEW),
+    ("learning", "Partnership learning", Action.VIEW_AGGREGATES, Purpose.STRATEGIC),
+    ("break-glass-reviews", "Break-glass reviews", Action.REVIEW_BREAK_GLASS, Purpose.DIRECT_CARE),
+    ("subject-access", "Subject access", Action.SUBJECT_ACCESS, Purpose.DIRECT_CARE),
+    ("loaded", "What is loaded", Action.ADMINISTER, Purpose.ADMINISTRATION),
 ]
 
 
@@ -35,10 +39,9 @@ def items(request: HttpRequest) -> list[dict[str, Any]]:
     if profile_of(user) is None:
         return []
     shown = []
-    for name, text, action in PAGES:
+    for name, text, action, purpose in PAGES:
         href = _address(name)
-        purpose = "administration" if action == Action.ADMINISTER else Purpose.DIRECT_CARE
-        if href is None or (action and not decide(user, action, purpose).allowed):
+        if href is None or not decide(user, action, purpose).allowed:
             continue
         # "current": this very page (aria-current="page"); "active": a page within its section
         current = request.path == href

@@ -14,21 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from seen.core.procedures import PROCEDURE_IDS, Procedure
 from seen.incidents.models import NOTIFY_WITHIN_WORKING_DAYS, RAPID_REVIEW_WITHIN_WORKING_DAYS
 from seen.incidents.working_days import add_working_days, working_days_between
 from seen.rules.base import Finding, RouteSpec, Rule, describe_date
 from seen.rules.world import Child, World
 
-# The procedure this rule implements; its place is seen.core.procedures.PROCEDURES, where the
-# registry finds the procedures it orders rules by.
-PROCEDURE = Procedure(
-    "serious-incident-clock",
-    "A serious incident notification is sent to the national panel within 5 working days of "
-    "the local authority learning of the incident, and its rapid review completed within 15 "
-    "working days (weekends and bank holidays in England not counted).",
-    "Working Together to Safeguard Children, chapter 5 (notifiable incidents, rapid reviews)",
-)
 STEPS = (
     ("notification", "notify the national panel", NOTIFY_WITHIN_WORKING_DAYS),
     ("rapid_review", "complete the rapid review", RAPID_REVIEW_WITHIN_WORKING_DAYS),
@@ -40,7 +30,7 @@ def _days(n: int) -> str:
 
 
 class SeriousIncidentClock(Rule):
-    id = PROCEDURE.id
+    id = "serious-incident-clock"
     version = 1
     defaults = {"due_within_working_days": 2}
     parameter_help = {
@@ -49,10 +39,6 @@ class SeriousIncidentClock(Rule):
     }
     route = RouteSpec("childrens_social_care", "safeguarding_lead", "high", 24)
     time_dependent = True  # due, then overdue, with time alone
-
-    @property
-    def procedure(self) -> Procedure:
-        return PROCEDURE
 
     def evaluate(self, world: World, child: Child, params: Mapping[str, Any]) -> list[Finding]:
         warn = int(params["due_within_working_days"])
@@ -84,8 +70,3 @@ class SeriousIncidentClock(Rule):
                 )
         return found
 
-
-if PROCEDURE.id not in PROCEDURE_IDS:
-    # Until seen.core.procedures catalogues the procedure, the registry must not find the rule
-    # (it refuses rules for unknown procedures): it reads as imported from elsewhere.
-    SeriousIncidentClock.__module__ = "seen.incidents"
