@@ -48,6 +48,7 @@ demo: install
 	$(SEEN) rules run
 	@# the accounts last, so that they are on screen when the service starts
 	$(SEEN) demo-users
+	$(SEEN) review demo tests/thematic/fixtures/headline_cases.csv
 	@echo "Seen is serving on http://127.0.0.1:8000 (Ctrl-C to stop): sign in with an account above"
 	$(SEEN) runserver 127.0.0.1:8000
 

@@ -195,3 +195,35 @@ def test_a_header_without_cases_is_refused(tmp_path: Path) -> None:
     path.write_text(FIXTURE.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     with pytest.raises(CommandError, match="no cases under the header"):
         call_command("review", "report", str(path), "--json")
+
+
+@pytest.mark.django_db
+def test_the_demo_review_is_started_once_and_its_dataset_reimported_by_case_id() -> None:
+    from django.contrib.auth import get_user_model
+
+    from seen.access.models import Role, StaffProfile
+    from seen.thematic.models import Review
+
+    reviewer = get_user_model().objects.create_user("demo-reviewer")
+    StaffProfile.objects.create(user=reviewer, role=Role.REVIEWER)
+    out = StringIO()
+    call_command("review", "demo", str(FIXTURE), stdout=out)
+    call_command("review", "demo", str(FIXTURE), stdout=out)
+    review = Review.objects.get()
+    assert review.kind == Review.Kind.NATIONAL_THEMATIC and review.created_by == reviewer
+    assert review.dataset.count() == 23  # the second import replaced, by case_id
+    assert out.getvalue().count("23 cases imported, 0 lines refused") == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_review_needs_a_reviewer_who_may_manage_reviews() -> None:
+    from django.contrib.auth import get_user_model
+
+    from seen.thematic.models import Review
+
+    with pytest.raises(CommandError, match="run `seen demo-users` first"):
+        call_command("review", "demo", str(FIXTURE))
+    get_user_model().objects.create_user("demo-reviewer")  # no role in Seen
+    with pytest.raises(CommandError, match="demo-reviewer may not start a review: you are not"):
+        call_command("review", "demo", str(FIXTURE))
+    assert not Review.objects.exists()

@@ -246,6 +246,10 @@ def test_links_onwards_follow_the_role_and_level() -> None:
     assert not names(Role.STRATEGIC_LEADER, Level.HOUSEHOLD)
     if child_page.link_to("plans", "P00000001"):
         assert "Plans and programmes" in names(Role.SOCIAL_WORKER, Level.HOUSEHOLD)
+    # the serious incident and its chronology: the safeguarding lead's, not a social worker's
+    review = {"Record a serious incident notification", "Chronology for a rapid review"}
+    assert names(Role.SAFEGUARDING_LEAD, Level.FLAG) >= review
+    assert not names(Role.SOCIAL_WORKER, Level.HOUSEHOLD) & review
 
 
 def test_break_glass_opens_an_unborn_child_for_a_case_role(

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from seen.access import auditing
 from seen.access.models import Purpose, Role, Share
 from seen.access.policy import (
+    ALLOWED_ROLES,
     CASE_ROLES,
     CHILD_ACTION_ROLES,
     LEAD,
@@ -41,7 +42,6 @@ from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.web.views import purpose_of
 
-# the other page families' child pages, linked only once their URL names exist
 # the other page families' child pages, linked only once their URL names exist, and only for
 # the roles (and at the level) whose action the page is for; each page decides again
 RECORD_FACT_ROLES = CHILD_ACTION_ROLES[Action.RECORD_FACT]
@@ -54,6 +54,18 @@ RECORD_PAGES: list[tuple[str, str, frozenset[str], Level]] = [
     ("conference", "Record a conference", CHILD_ACTION_ROLES[Action.MANAGE_PLAN], Level.HOUSEHOLD),
     ("triage", "MASH triage", CHILD_ACTION_ROLES[Action.DECIDE_TRIAGE], Level.HOUSEHOLD),
     ("who-looked", "Who has looked at this child", LEAD | {Role.SAFEGUARDING_LEAD}, Level.FLAG),
+    (
+        "child-incident-new",
+        "Record a serious incident notification",
+        ALLOWED_ROLES[Action.RECORD_INCIDENT],
+        Level.FLAG,
+    ),
+    (
+        "chronology",
+        "Chronology for a rapid review",
+        ALLOWED_ROLES[Action.VIEW_CHRONOLOGY],
+        Level.FLAG,
+    ),
 ]
 
 

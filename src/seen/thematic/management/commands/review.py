@@ -1,8 +1,11 @@
 """`seen review report CASES.csv`: the thematic review's headline tables from a de-identified
 case dataset (docs/review-dataset.md), as JSON or as an HTML and a PDF report with Figures 1-6.
 
-The dataset is a file, not the hub's case data: the command reads no database. A dataset with
-any bad row is refused whole (each row's line and reason on stderr) and nothing is written."""
+`report` reads no database: the dataset is a file, not the hub's case data. A dataset with any
+bad row is refused whole (each row's line and reason on stderr) and nothing is written.
+
+`seen review demo CASES.csv` starts the demo's example review (as demo-reviewer) and imports the
+dataset into it, as the dataset page would (refused rows kept with their line and reason)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from seen.access.models import Purpose
+from seen.thematic.casedata import import_dataset
 from seen.thematic.dataset import CaseRow, read_cases
 from seen.thematic.headline import headline_tables, suppress
+from seen.thematic.models import Review
 from seen.thematic.report import write_report
+from seen.thematic.reviews import Invalid, Refused, create_review
+
+DEMO_TITLE = "Invisible fathers: serious harm to babies (example dataset)"
 
 
 def _threshold(text: str) -> int:
@@ -52,7 +63,20 @@ class Command(BaseCommand):
             help="publish counts below N as 'fewer than N' (charts leave them out)",
         )
 
+        demo = actions.add_parser(
+            "demo", help="the demo's example review, with a case dataset imported"
+        )
+        demo.add_argument("cases", type=Path, help="the case dataset, a CSV file")
+        demo.add_argument(
+            "--reviewer",
+            default="demo-reviewer",
+            help="the account that starts the review (default: demo-reviewer)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "demo":
+            self._demo(options["cases"], options["reviewer"])
+            return
         rows = self._read(options["cases"])
         below: int = options["suppress_below"]
         if options["json"]:
@@ -72,14 +96,38 @@ class Command(BaseCommand):
             f"Wrote the report of {len(rows)} cases: " + " and ".join(str(p) for p in written)
         )
 
-    def _read(self, path: Path) -> list[CaseRow]:
+    def _demo(self, path: Path, username: str) -> None:
+        """Start the example national thematic review once, and (re-)import the dataset into it
+        by case_id, as the reviewer would through the dataset page."""
+        reviewer = get_user_model().objects.filter(username=username).first()
+        if reviewer is None:
+            raise CommandError(f"no account {username!r}: run `seen demo-users` first")
+        data = self._bytes(path)
         try:
-            data = path.read_bytes()
+            with transaction.atomic():
+                review = Review.objects.filter(title=DEMO_TITLE).first() or create_review(
+                    reviewer, Purpose.REVIEW, title=DEMO_TITLE, kind=Review.Kind.NATIONAL_THEMATIC
+                )
+                done = import_dataset(reviewer, Purpose.REVIEW, review, path.name, data)
+        except Refused as error:
+            raise CommandError(f"{username} may not start a review: {error}") from error
+        except Invalid as error:
+            raise CommandError(f"{path}: {error}") from error
+        self.stdout.write(
+            f"Review {review.pk} '{review.title}': {done.stored} cases imported, "
+            f"{done.refused} lines refused (sign in as {username} and open /reviews/)"
+        )
+
+    def _bytes(self, path: Path) -> bytes:
+        try:
+            return path.read_bytes()
         except FileNotFoundError as error:
             raise CommandError(f"{path}: no such file") from error
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from error
-        rows, problems = read_cases(data)
+
+    def _read(self, path: Path) -> list[CaseRow]:
+        rows, problems = read_cases(self._bytes(path))
         if problems:
             for problem in problems:
                 self.stderr.write(f"line {problem.line}: {problem.reason}")
