@@ -65,3 +65,14 @@ def test_fluid_drops_the_charts_own_size_and_keeps_its_viewbox() -> None:
     opening = svg[: svg.index(">")]
     assert "width=" not in opening and "height=" not in opening and "style=" not in opening
     assert "viewBox=" in opening and 'role="img"' in opening
+
+
+def test_a_per_cent_chart_says_so_on_its_axis_and_labels_and_stops_at_100() -> None:
+    texts = re.findall(
+        r"<text[^>]*>([^<]*)</text>", bar_svg("Seen", {"new birth": 40, "1 year": 100}, percent=True)
+    )
+    assert "Per cent" in texts and "Number" not in texts
+    assert {"40%", "100%"} <= set(texts)
+    assert "125" not in texts and "100" in texts  # the axis's last tick
+    counted = re.findall(r"<text[^>]*>([^<]*)</text>", bar_svg("Seen", {"a": 3}, horizontal=True))
+    assert "Number" in counted and "3" in counted

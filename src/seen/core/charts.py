@@ -72,9 +72,12 @@ def pie_svg(title: str, data: dict[str, int]) -> str:
         return _to_svg(figure, title, data)
 
 
-def bar_svg(title: str, data: dict[str, int], *, horizontal: bool = False) -> str:
+def bar_svg(
+    title: str, data: dict[str, int], *, horizontal: bool = False, percent: bool = False
+) -> str:
     """A bar chart of ``data`` (category -> count), in the order given, each bar labelled with
-    its count. ``horizontal`` suits long category names."""
+    its count. ``horizontal`` suits long category names; ``percent``: the values are per cent,
+    drawn on a 0-100 axis and labelled so."""
     labels = list(data)
     counts = list(data.values())
     with _chart_settings(title, data):
@@ -84,22 +87,25 @@ def bar_svg(title: str, data: dict[str, int], *, horizontal: bool = False) -> st
         if not labels:
             _nothing_to_draw(axes)
         else:
+            value_axis = axes.xaxis if horizontal else axes.yaxis
             if horizontal:
                 bars = axes.barh(labels, counts, color=PALETTE[0])
                 axes.invert_yaxis()  # first category at the top, as in the table
-                axes.set_xlabel("Number")
-                axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-                axes.set_xlim(0, max([*counts, 1]) * 1.15)
             else:
                 bars = axes.bar(labels, counts, color=PALETTE[0])
-                axes.set_ylabel("Number")
-                axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-                axes.set_ylim(0, max([*counts, 1]) * 1.15)
                 if len(labels) > 4 or max(len(label) for label in labels) > 12:
                     axes.tick_params(axis="x", labelrotation=30)
                     for tick in axes.get_xticklabels():
                         tick.set_horizontalalignment("right")
-            axes.bar_label(bars, padding=2)
+            value_axis.set_label_text("Per cent" if percent else "Number")
+            limit = (axes.set_xlim if horizontal else axes.set_ylim)
+            if percent:  # room for the label of a full bar, ticks up to 100 only
+                limit(0, 115)
+                value_axis.set_ticks([0, 25, 50, 75, 100])
+            else:
+                limit(0, max([*counts, 1]) * 1.15)
+                value_axis.set_major_locator(MaxNLocator(integer=True))
+            axes.bar_label(bars, padding=2, fmt="%g%%" if percent else "%g")
             axes.spines[["top", "right"]].set_visible(False)
         figure.suptitle(title, x=0.02, horizontalalignment="left", fontweight="bold")
         figure.tight_layout()

@@ -189,7 +189,8 @@ def _measure_block(
     return {
         "measure": measure,
         "groups": groups,
-        "chart": Markup(bar_svg(title, chart, horizontal=True)),  # our own SVG, made from counts
+        # our own SVG, drawn from counts
+        "chart": Markup(bar_svg(title, chart, horizontal=True, percent=True)),
         "charted": bool(chart),
         "statement": statement,
     }
@@ -225,7 +226,8 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
             {
                 "part": part,
                 "rows": [{"area": _area_name(f.area, areas), "figure": f} for f in over_time],
-                "chart": Markup(bar_svg(title, partnership)),  # our own SVG, made from counts
+                # our own SVG, drawn from counts
+                "chart": Markup(bar_svg(title, partnership, percent=True)),
             }
         )
     statements = [
