@@ -68,9 +68,8 @@ def test_fluid_drops_the_charts_own_size_and_keeps_its_viewbox() -> None:
 
 
 def test_a_per_cent_chart_says_so_on_its_axis_and_labels_and_stops_at_100() -> None:
-    texts = re.findall(
-        r"<text[^>]*>([^<]*)</text>", bar_svg("Seen", {"new birth": 40, "1 year": 100}, percent=True)
-    )
+    svg = bar_svg("Seen", {"new birth": 40, "1 year": 100}, percent=True)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "Per cent" in texts and "Number" not in texts
     assert {"40%", "100%"} <= set(texts)
     assert "125" not in texts and "100" in texts  # the axis's last tick

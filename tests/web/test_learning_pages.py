@@ -124,7 +124,7 @@ def test_a_statement_is_recorded_and_shown_beside_the_figure(partnership: None) 
         "/learning/statements/new/",
         {"measure": "fathers-seen", "area": "QAV", "period": "", "statement": said},
     )
-    assert response.status_code == 303 and response["Location"] == "/learning/?area=QAV"
+    assert response.status_code == 303 and response["Location"].startswith("/learning/?area=QAV&")
     page = client.get(response["Location"]).content.decode()
     assert "Your statement is recorded" in page
     beside = page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
@@ -134,6 +134,21 @@ def test_a_statement_is_recorded_and_shown_beside_the_figure(partnership: None) 
     event = AuditEvent.objects.get(object_type="leadership_statement", action="write")
     assert event.object_id == str(saved.pk) and event.disclosed["area"] == "QAV"
     assert said in client.get("/learning/fathers-seen/").content.decode()
+
+
+def test_a_statement_about_an_older_quarter_opens_a_dashboard_that_includes_it(
+    partnership: None,
+) -> None:
+    client = _client(Role.STRATEGIC_LEADER)
+    said = "In early 2023 we believed every father was seen."
+    response = client.post(
+        "/learning/statements/new/",
+        {"measure": "fathers-seen", "area": "", "period": "2023-Q1", "statement": said},
+    )
+    assert response.status_code == 303
+    assert "area=&from=2023-Q1&to=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert said in page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
 
 
 def test_a_bad_statement_comes_back_with_what_was_typed(partnership: None) -> None:
