@@ -22,19 +22,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 
 from seen.access.models import Purpose
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import Action, decide
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.incidents import services
 from seen.incidents.chronology import chronology
 from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
-from seen.web.triage import audit, confirmations, error_list, refused, unstorable
+from seen.web.triage import audit, confirmations, error_list, page_gate, refused, unstorable
 from seen.web.views import purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
@@ -56,22 +55,6 @@ FORMATS = {
 }
 
 
-def _gate(
-    request: HttpRequest, action: str, object_type: str, purpose: str, reference: str = ""
-) -> HttpResponse | None:
-    """None when the user may go on; otherwise the response (sign-in, or 403 audited)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return refused(
-            request, purpose, object_type, reference, "you are not signed in with a role in Seen"
-        )
-    decision = decide(request.user, action, purpose)
-    if not decision.allowed:
-        return refused(request, purpose, object_type, reference, decision.reason)
-    return None
-
-
 def _missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
     return render(
         request, "web/incident_missing.html", {"title": title, "message": message}, status=404
@@ -83,7 +66,7 @@ def _missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
 
 def incidents_page(request: HttpRequest) -> HttpResponse:
     purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = _gate(request, Action.RECORD_INCIDENT, "incidents", purpose)
+    gated = page_gate(request, Action.RECORD_INCIDENT, "incidents", purpose)
     if gated is not None:
         return gated
     rows = [(incident, services.steps_of(incident)) for incident in services.incidents()]
@@ -116,7 +99,7 @@ def child_new_incident_page(request: HttpRequest, reference: str) -> HttpRespons
 
 def _new(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = _gate(request, Action.RECORD_INCIDENT, "incident", purpose, reference)
+    gated = page_gate(request, Action.RECORD_INCIDENT, "incident", purpose, reference)
     if gated is not None:
         return gated
     if reference:
@@ -210,7 +193,7 @@ def _form(
 
 def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = _gate(request, Action.RECORD_INCIDENT, "incident", purpose, str(incident_id))
+    gated = page_gate(request, Action.RECORD_INCIDENT, "incident", purpose, str(incident_id))
     if gated is not None:
         return gated
     incident = Incident.objects.select_related("child").filter(pk=incident_id).first()
@@ -294,7 +277,7 @@ def chronologies_page(request: HttpRequest) -> HttpResponse:
     """The children with a notification, each a link to its chronology: where a reviewer
     starts (the list of notifications itself is the lead's)."""
     purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
-    gated = _gate(request, Action.VIEW_CHRONOLOGY, "chronologies", purpose)
+    gated = page_gate(request, Action.VIEW_CHRONOLOGY, "chronologies", purpose)
     if gated is not None:
         return gated
     rows = [(incident, services.steps_of(incident)) for incident in services.incidents()]
@@ -313,7 +296,7 @@ def chronologies_page(request: HttpRequest) -> HttpResponse:
 
 def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
-    gated = _gate(request, Action.VIEW_CHRONOLOGY, "chronology", purpose, reference)
+    gated = page_gate(request, Action.VIEW_CHRONOLOGY, "chronology", purpose, reference)
     if gated is not None:
         return gated
     try:

@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -29,7 +28,7 @@ from markupsafe import Markup
 
 from seen.access import auditing
 from seen.access.models import Purpose
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import Action
 from seen.core import clock
 from seen.core.charts import bar_svg
 from seen.learning import figures, services
@@ -45,7 +44,7 @@ from seen.learning.measures import (
     quarter_of,
 )
 from seen.learning.models import LeadershipStatement
-from seen.web.triage import confirmations, select_items
+from seen.web.triage import confirmations, page_gate, select_items
 from seen.web.views import purpose_of as pages_purpose_of
 
 DEFAULT_PURPOSE = Purpose.STRATEGIC.value
@@ -61,19 +60,6 @@ def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -
     auditing.audit(
         request.user, "page", purpose_of(request), action, object_type, object_id, **fields
     )
-
-
-def _gate(request: HttpRequest, action: str, object_type: str) -> HttpResponse | None:
-    """Signed in, with a role, and allowed by the policy; otherwise the page that says so."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return render(request, "web/no_role.html", status=403)
-    decision = decide(request.user, action, purpose_of(request))
-    if not decision.allowed:
-        _audit(request, "denied", object_type, outcome="denied", reason=decision.reason)
-        return render(request, "web/refused.html", {"reason": decision.reason}, status=403)
-    return None
 
 
 # -- the filter -------------------------------------------------------------------------------
@@ -138,7 +124,7 @@ def _area_name(code: str, areas: dict[str, str]) -> str:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    gate = _gate(request, Action.VIEW_AGGREGATES, "learning_dashboard")
+    gate = page_gate(request, Action.VIEW_AGGREGATES, "learning_dashboard", purpose_of(request))
     if gate is not None:
         return gate
     areas = services.areas()
@@ -200,7 +186,7 @@ def _measure_block(
 
 
 def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
-    gate = _gate(request, Action.VIEW_AGGREGATES, "learning_measure")
+    gate = page_gate(request, Action.VIEW_AGGREGATES, "learning_measure", purpose_of(request))
     if gate is not None:
         return gate
     found = MEASURES_BY_SLUG.get(measure)
@@ -252,7 +238,8 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
 
 
 def statement_new(request: HttpRequest) -> HttpResponse:
-    gate = _gate(request, Action.STATE_PARTNERSHIP_VIEW, "leadership_statement")
+    purpose = purpose_of(request)
+    gate = page_gate(request, Action.STATE_PARTNERSHIP_VIEW, "leadership_statement", purpose)
     if gate is not None:
         return gate
     areas = services.areas()
@@ -313,7 +300,7 @@ def _dashboard_showing(saved: LeadershipStatement) -> str:
 
 
 def export_csv(request: HttpRequest) -> HttpResponse:
-    gate = _gate(request, Action.VIEW_AGGREGATES, "learning_export")
+    gate = page_gate(request, Action.VIEW_AGGREGATES, "learning_export", purpose_of(request))
     if gate is not None:
         return gate
     counts = services.counts()

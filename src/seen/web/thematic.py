@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 
 from seen.access.models import Purpose
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import Action
 from seen.thematic import casedata, coding, reviews
 from seen.thematic.dataset import CaseRow
 from seen.thematic.headline import headline_tables, suppress
@@ -52,6 +51,7 @@ from seen.web.triage import (
     audit,
     confirmations,
     error_list,
+    page_gate,
     refused,
     unstorable,
 )
@@ -60,22 +60,6 @@ from seen.web.views import purpose_of
 REVIEW_PURPOSE = Purpose.REVIEW.value
 ATTENDANCE_ROWS = 8
 Invalid = reviews.Invalid
-
-
-def _gate(
-    request: HttpRequest, action: str, object_type: str, purpose: str, object_id: str = ""
-) -> HttpResponse | None:
-    """None when the user may go on; otherwise the response (sign-in, or 403 audited)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return refused(
-            request, purpose, object_type, object_id, "you are not signed in with a role in Seen"
-        )
-    decision = decide(request.user, action, purpose)
-    if not decision.allowed:
-        return refused(request, purpose, object_type, object_id, decision.reason)
-    return None
 
 
 def _missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
@@ -97,7 +81,7 @@ def _opened(
 ) -> tuple[Review, str] | HttpResponse:
     """The gate, then the review (404 when there is none)."""
     purpose = purpose_of(request, REVIEW_PURPOSE)
-    gated = _gate(request, action or _action_for(request), object_type, purpose, str(review_id))
+    gated = page_gate(request, action or _action_for(request), object_type, purpose, str(review_id))
     if gated is not None:
         return gated
     review = Review.objects.filter(pk=review_id).first()
@@ -150,7 +134,7 @@ def _write(
 
 def reviews_page(request: HttpRequest) -> HttpResponse:
     purpose = purpose_of(request, REVIEW_PURPOSE)
-    gated = _gate(request, _action_for(request), "reviews", purpose)
+    gated = page_gate(request, _action_for(request), "reviews", purpose)
     if gated is not None:
         return gated
 

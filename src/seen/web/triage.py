@@ -58,6 +58,19 @@ def refused(
     return render(request, "web/refused.html", {"reason": reason}, status=403)
 
 
+def page_gate(
+    request: HttpRequest, action: str, object_type: str, purpose: str, object_id: str = ""
+) -> HttpResponse | None:
+    """For a page not about one child: None when the user may go on; otherwise the response
+    (sign-in, or 403 audited; an account without a role is refused by the policy)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    decision = decide(request.user, action, purpose)
+    if not decision.allowed:
+        return refused(request, purpose, object_type, object_id, decision.reason)
+    return None
+
+
 def gate(
     request: HttpRequest,
     reference: str,
