@@ -227,3 +227,25 @@ def test_the_demo_review_needs_a_reviewer_who_may_manage_reviews() -> None:
     with pytest.raises(CommandError, match="demo-reviewer may not start a review: you are not"):
         call_command("review", "demo", str(FIXTURE))
     assert not Review.objects.exists()
+
+
+def test_any_valid_dataset_makes_a_report_even_one_case_with_empty_lists(tmp_path: Path) -> None:
+    """One death, no parent features, an extra column: tables that are empty stay empty."""
+    cases = tmp_path / "one.csv"
+    cases.write_text(
+        "case_id,area,outcome,injuries,occasions,prognosis,male_relationship,child_sex,"
+        "child_ethnicity,age_months,agency_involvement,criminal_proceedings,"
+        "both_parents_charged,care_findings,parent_features,reviewer note\n"
+        "x1,north,died,head_injury,one_off,,birth_father,male,white british,3,universal,"
+        "trial_ongoing,no,father,,anything\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("review", "report", str(cases), "--json", stdout=out)
+    tables = json.loads(out.getvalue())
+    assert tables["injury_pattern"] == {"died": {"head_injury_only": 1}}
+    assert tables["parent_features"] == {} and tables["prognosis"] == {}
+    written = StringIO()
+    call_command("review", "report", str(cases), "--out", str(tmp_path / "r"), stdout=written)
+    assert written.getvalue().startswith("Wrote the report of 1 case: ")
+    assert len(figures_of((tmp_path / "r" / "report.html").read_text(encoding="utf-8"))) == 6

@@ -93,7 +93,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot write the report into {out}: {error.strerror}") from error
         self.stdout.write(
-            f"Wrote the report of {len(rows)} cases: " + " and ".join(str(p) for p in written)
+            f"Wrote the report of {len(rows)} case{'s' if len(rows) != 1 else ''}: "
+            + " and ".join(str(p) for p in written)
         )
 
     def _demo(self, path: Path, username: str) -> None:
