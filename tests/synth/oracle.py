@@ -177,6 +177,7 @@ class Oracle:
         return {
             self.family(row) for row in self.rows("contacts")
             if row["kind"] in ("new_birth", "six_to_eight_weeks") and row["father_seen"] == "no"
+            and not row["father_not_seen_reason"]  # a reason recorded suffices (the default)
         }
 
     def coping_with_crying(self) -> set[str]:

@@ -27,6 +27,16 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
+FATHER_AWAY_SHARE = {
+    "antenatal": 0.2, "new_birth": 0.25, "six_to_eight_weeks": 0.33, "one_year": 0.33
+}
+FATHER_AWAY_REASONS = (
+    "At work at the time of the visit",
+    "Not at home at the time of the visit",
+    "Declined to take part",
+)
+
+
 class FamilyWriter:
     """Writes one household's records and facts, agency by agency."""
 
@@ -37,8 +47,12 @@ class FamilyWriter:
         recorder: Recorder,
         partnership: Partnership,
         window: Window,
+        absences: random.Random | None = None,
     ) -> None:
         self.rng = rng
+        # A stream of its own for fathers away at health-visiting contacts, so that drawing
+        # them leaves every other draw of a seed as it was.
+        self.absences = absences or random.Random(0)
         self.partnership = partnership
         self.out = out
         self.recorder = recorder
@@ -95,6 +109,8 @@ class FamilyWriter:
         if man is None:
             seen, father = "not_applicable", ""
         else:
+            if father_seen is None and role == Role.HEALTH_VISITOR:
+                father_seen, reason = self._father_away(kind)
             seen, father = father_seen or "yes", self.record(man, agency)
         self.out.add(
             "contacts", agency=agency.code, date=iso(on), child=child, pregnancy=pregnancy,
@@ -178,6 +194,16 @@ class FamilyWriter:
             if self.within(visit):
                 self.contact(h, agency, Role.MIDWIFE, "home_visit", visit, child=child,
                              **self._absent_father(h))
+
+    def _father_away(self, kind: str) -> tuple[str | None, str]:
+        """Fathers are often not seen at health-visiting contacts (the national review): here
+        one in five before birth, one in four at the new birth visit and one in three later,
+        each with its reason
+        recorded, so no prompt is owed (a near miss, not a planted scenario)."""
+        share = FATHER_AWAY_SHARE.get(kind, 0.0)
+        if self.absences.random() >= share:
+            return None, ""
+        return "no", self.absences.choice(FATHER_AWAY_REASONS)
 
     @staticmethod
     def _absent_father(h: Household) -> dict[str, str]:

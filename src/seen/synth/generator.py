@@ -87,7 +87,14 @@ def generate(
         partnership = build_partnership(rng, out, areas, births)
         plans = plan_families(rng, births, areas, window)
         people = People(rng, out)
-        writer = FamilyWriter(rng, out, Recorder(rng, out, window.last), partnership, window)
+        writer = FamilyWriter(
+            rng,
+            out,
+            Recorder(rng, out, window.last),
+            partnership,
+            window,
+            absences=random.Random(f"fathers-away:{seed}"),
+        )
         maker = HouseholdMaker(rng, people, partnership, window)
         context = Context(writer, people, partnership.areas)
         namesakes: list[tuple[str, str]] = []
