@@ -75,3 +75,13 @@ def test_a_per_cent_chart_says_so_on_its_axis_and_labels_and_stops_at_100() -> N
     assert "125" not in texts and "100" in texts  # the axis's last tick
     counted = re.findall(r"<text[^>]*>([^<]*)</text>", bar_svg("Seen", {"a": 3}, horizontal=True))
     assert "Number" in counted and "3" in counted
+
+
+def test_long_titles_and_categories_are_wrapped_not_widening_the_chart() -> None:
+    long_title = "Fathers seen at mandated health-visiting contacts: per cent, " * 2
+    category = "Father seen at the antenatal (pre-birth) contact"
+    svg = bar_svg(long_title, {category: 80}, horizontal=True, percent=True)
+    width = float(re.search(r'width="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    assert width < 5.6 * 72 * 1.15  # the figure's own 5.6 inches, give or take the margins
+    assert f">{long_title}</title>" in svg  # the accessible name is the whole title
+    assert "Father seen at the antenatal" in svg and "(pre-birth) contact" in svg

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
@@ -41,6 +42,10 @@ PALETTE = (
     "#85994b",  # light green
 )
 TEXT_COLOUR = "#0b0c0c"
+# Characters per line for text drawn in a chart 5.6 inches wide: a longer title or category
+# would widen the drawing, and the chart would then be shrunk, text and all, to fit its page.
+TITLE_WIDTH = 56
+LABEL_WIDTH = 28
 FONT = ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"]
 
 
@@ -68,7 +73,9 @@ def pie_svg(title: str, data: dict[str, int]) -> str:
                 frameon=False,
             )
             axes.set_aspect("equal")
-        figure.suptitle(title, x=0.02, horizontalalignment="left", fontweight="bold")
+        figure.suptitle(
+            textwrap.fill(title, TITLE_WIDTH), x=0.02, horizontalalignment="left", fontweight="bold"
+        )
         return _to_svg(figure, title, data)
 
 
@@ -89,7 +96,8 @@ def bar_svg(
         else:
             value_axis = axes.xaxis if horizontal else axes.yaxis
             if horizontal:
-                bars = axes.barh(labels, counts, color=PALETTE[0])
+                drawn = [textwrap.fill(label, LABEL_WIDTH) for label in labels]
+                bars = axes.barh(drawn, counts, color=PALETTE[0])
                 axes.invert_yaxis()  # first category at the top, as in the table
             else:
                 bars = axes.bar(labels, counts, color=PALETTE[0])
@@ -107,7 +115,9 @@ def bar_svg(
                 value_axis.set_major_locator(MaxNLocator(integer=True))
             axes.bar_label(bars, padding=2, fmt="%g%%" if percent else "%g")
             axes.spines[["top", "right"]].set_visible(False)
-        figure.suptitle(title, x=0.02, horizontalalignment="left", fontweight="bold")
+        figure.suptitle(
+            textwrap.fill(title, TITLE_WIDTH), x=0.02, horizontalalignment="left", fontweight="bold"
+        )
         figure.tight_layout()
         return _to_svg(figure, title, data)
 
