@@ -8,6 +8,7 @@ seq order, a chunk at a time, recomputing each hash.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -193,6 +194,19 @@ def _stored(event: AuditEvent, pk: int) -> AuditEvent:
     return event
 
 
+@functools.cache
+def _swap_statement() -> str:
+    """The statement that moves the head on and inserts the entry (PostgreSQL), built once:
+    each column's type asked of its field on every entry cost more than the insert."""
+    return (
+        f"WITH moved AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s"
+        " WHERE id = %s AND seq = %s RETURNING id)"
+        f" INSERT INTO {_EVENT_TABLE} ({_EVENT_COLUMNS}) SELECT "
+        + ", ".join(f"%s::{f.db_type(connection)}" for f in _EVENT_FIELDS)
+        + " FROM moved RETURNING id"
+    )
+
+
 def _append_unless_moved(fields: dict[str, Any]) -> AuditEvent:
     """PostgreSQL: read the head, then in one statement move it on from where it was read and
     insert the entry, or do nothing if another writer moved it first (then read it again).
@@ -200,13 +214,7 @@ def _append_unless_moved(fields: dict[str, Any]) -> AuditEvent:
     stays locked until that ends, so an entry is never kept for a change rolled back. Time
     never runs backwards along the chain: an entry's time is read after the entry before it
     was stored, and it is stored only if nothing came in between."""
-    swap = (
-        f"WITH moved AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s"
-        " WHERE id = %s AND seq = %s RETURNING id)"
-        f" INSERT INTO {_EVENT_TABLE} ({_EVENT_COLUMNS}) SELECT "
-        + ", ".join(f"%s::{f.db_type(connection)}" for f in _EVENT_FIELDS)
-        + " FROM moved RETURNING id"
-    )
+    swap = _swap_statement()
     with connection.cursor() as cursor:
         while True:
             cursor.execute(_READ_HEAD, [HEAD])
