@@ -67,6 +67,25 @@ def test_the_lead_records_a_notification_from_the_childs_link(lead: Any, baby: P
     assert write.subject == baby.reference and write.object_id == str(incident.pk)
 
 
+def test_the_childs_page_offers_the_chronology_only_once_a_notification_is_recorded(
+    lead: Any, baby: Person
+) -> None:
+    client = _client(lead)
+    opened = client.post(
+        f"/children/{baby.reference}/break-glass/",
+        {"reason": "The hospital has called about a head injury to this baby tonight."},
+    )
+    assert opened.status_code == 303  # the lead's relationship with the child, for the test
+    page = f"/children/{baby.reference}/?purpose=safeguarding"
+    before = client.get(page)
+    assert before.status_code == 200
+    assert f'href="/children/{baby.reference}/incidents/new/"' in before.content.decode()
+    assert f'href="/children/{baby.reference}/chronology/"' not in before.content.decode()
+    client.post(f"/children/{baby.reference}/incidents/new/", FORM)
+    after = client.get(page).content.decode()
+    assert f'href="/children/{baby.reference}/chronology/"' in after
+
+
 def test_the_form_with_the_reference(lead: Any, baby: Person) -> None:
     response = _client(lead).post("/incidents/new/", {"reference": baby.reference, **FORM})
     assert response.status_code == 303 and Incident.objects.get().child == baby
