@@ -203,6 +203,7 @@ def test_the_demo_review_is_started_once_and_its_dataset_reimported_by_case_id()
 
     from seen.access.models import Role, StaffProfile
     from seen.thematic.models import Review
+    from seen.thematic.reviews import engagement, funnel
 
     reviewer = get_user_model().objects.create_user("demo-reviewer")
     StaffProfile.objects.create(user=reviewer, role=Role.REVIEWER)
@@ -213,6 +214,17 @@ def test_the_demo_review_is_started_once_and_its_dataset_reimported_by_case_id()
     assert review.kind == Review.Kind.NATIONAL_THEMATIC and review.created_by == reviewer
     assert review.dataset.count() == 23  # the second import replaced, by case_id
     assert out.getvalue().count("23 cases imported, 0 lines refused") == 2
+    assert out.getvalue().count("candidate cases, areas and meetings added") == 1  # once
+    # as the national review was made: 74 shortlisted, cut to the dataset's 23, in 19 areas,
+    # meeting 171 practitioners and 151 strategic partners
+    shape = funnel(review)
+    assert shape.reached["shortlisted"] == 74 and shape.now["included"] == 23
+    assert shape.now["excluded"] == 51 and review.areas.count() == 19
+    included = set(review.cases.filter(stage="included").values_list("case_id", flat=True))
+    assert included == set(review.dataset.values_list("case_id", flat=True))
+    met = engagement(review)
+    assert met.totals == {"practitioners": 171, "strategic_partners": 151}
+    assert met.areas == {"practitioners": 19, "strategic_partners": 19}
 
 
 @pytest.mark.django_db

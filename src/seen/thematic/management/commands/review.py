@@ -4,8 +4,9 @@ case dataset (docs/review-dataset.md), as JSON or as an HTML and a PDF report wi
 `report` reads no database: the dataset is a file, not the hub's case data. A dataset with any
 bad row is refused whole (each row's line and reason on stderr) and nothing is written.
 
-`seen review demo CASES.csv` starts the demo's example review (as demo-reviewer) and imports the
-dataset into it, as the dataset page would (refused rows kept with their line and reason)."""
+`seen review demo CASES.csv` starts the demo's example review (as demo-reviewer), imports the
+dataset into it, as the dataset page would (refused rows kept with their line and reason), and
+the first time fills its shortlisting, areas and meetings (seen.thematic.example)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from seen.access.models import Purpose
-from seen.thematic.casedata import import_dataset
+from seen.thematic import example
+from seen.thematic.casedata import import_dataset, rows_of
 from seen.thematic.dataset import CaseRow, read_cases
 from seen.thematic.headline import headline_tables, suppress
 from seen.thematic.models import Review
@@ -110,13 +112,17 @@ class Command(BaseCommand):
                     reviewer, Purpose.REVIEW, title=DEMO_TITLE, kind=Review.Kind.NATIONAL_THEMATIC
                 )
                 done = import_dataset(reviewer, Purpose.REVIEW, review, path.name, data)
+                included = [(row.case_id, row.area) for row in rows_of(review)]
+                filled = example.fill(reviewer, Purpose.REVIEW, review, included)
         except Refused as error:
             raise CommandError(f"{username} may not start a review: {error}") from error
         except Invalid as error:
             raise CommandError(f"{path}: {error}") from error
         self.stdout.write(
             f"Review {review.pk} '{review.title}': {done.stored} cases imported, "
-            f"{done.refused} lines refused (sign in as {username} and open /reviews/)"
+            f"{done.refused} lines refused"
+            + (", candidate cases, areas and meetings added" if filled else "")
+            + f" (sign in as {username} and open /reviews/)"
         )
 
     def _bytes(self, path: Path) -> bytes:
