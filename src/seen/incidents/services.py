@@ -135,6 +135,12 @@ def of_child(person_id: int) -> list[Incident]:
     return list(Incident.objects.filter(child_id=person_id).order_by("learned_on", "pk"))
 
 
+def notified(person: Any) -> bool:
+    """Whether a serious incident notification is recorded for the child: a chronology is kept
+    only for such a child."""
+    return person is not None and Incident.objects.filter(child=person).exists()
+
+
 # ---- writing ------------------------------------------------------------------------------
 
 

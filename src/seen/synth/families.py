@@ -198,8 +198,8 @@ class FamilyWriter:
     def _father_away(self, kind: str) -> tuple[str | None, str]:
         """Fathers are often not seen at health-visiting contacts (the national review): here
         one in five before birth, one in four at the new birth visit and one in three later,
-        each with its reason
-        recorded, so no prompt is owed (a near miss, not a planted scenario)."""
+        each with its reason recorded, so no prompt is owed (a near miss, not a planted
+        scenario)."""
         share = FATHER_AWAY_SHARE.get(kind, 0.0)
         if self.absences.random() >= share:
             return None, ""

@@ -40,7 +40,7 @@ from seen.access.services import AccessRefused, break_glass, record_basis
 from seen.casefile.childfile import case_file
 from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
-from seen.incidents.models import Incident
+from seen.incidents import services as incident_services
 from seen.web.views import purpose_of
 
 # the other page families' child pages, linked only once their URL names exist, and only for
@@ -181,8 +181,9 @@ def _page(
     role = profile.role if profile is not None else ""
     links = record_links(role, decision.level, subject.reference)
     chronology = link_to("chronology", subject.reference)
-    if any(url == chronology for url, _ in links) and not _notified(subject):
-        # a chronology is kept only for a child with a serious incident notification
+    if any(url == chronology for url, _ in links) and not incident_services.notified(
+        subject.person
+    ):
         links = [(url, text) for url, text in links if url != chronology]
     context = {
         "file": file,
@@ -200,10 +201,6 @@ def _page(
         "person_link": person_link,
     }
     return page(request, "web/child.html", context, status=status)
-
-
-def _notified(subject: Subject) -> bool:
-    return subject.person is not None and Incident.objects.filter(child=subject.person).exists()
 
 
 _NOT_CASE_PURPOSES = {Purpose.STRATEGIC, Purpose.ADMINISTRATION, Purpose.AUDIT}

@@ -303,7 +303,7 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
         subject = resolve_child(reference)
     except NoSuchChild as error:
         return _missing(request, "Child not found", str(error))
-    if subject.person is None or not Incident.objects.filter(child=subject.person).exists():
+    if not services.notified(subject.person):
         return _missing(
             request,
             "No chronology for this child",
