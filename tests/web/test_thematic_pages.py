@@ -20,6 +20,7 @@ from seen.thematic import coding, reviews
 from seen.thematic.models import CandidateCase, Review
 from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
     GOOD,
+    HEADER,
     HEADLINE_CSV,
     PURPOSE,
     dataset,
@@ -317,3 +318,29 @@ def test_every_page_has_unique_ids_and_a_label_for_every_field(
         duplicated = {i for i in page.ids if page.ids.count(i) > 1}
         assert not duplicated, (url, duplicated)
         assert set(page.fields) <= page.labelled, (url, set(page.fields) - page.labelled)
+
+
+def test_the_exported_dataset_runs_no_formula_and_imports_back_the_same(
+    first_reviewer: Any, review: Review
+) -> None:
+    hostile = "=cmd|' /c calc'!a0"
+    content = (
+        (HEADER + ",notes\n").encode()
+        + GOOD.format(n=1, age=3).replace("rr-1", '"' + hostile.replace('"', '""') + '"')
+        .replace("area 01", "@sum(1+1)").encode()
+        + b',"=hyperlink(""http://example.invalid"",""x"")"\n'
+        + GOOD.format(n=2, age=4).replace("area 01", "-2+3").encode()
+        + b",+1\n"
+    )
+    client = _client(first_reviewer)
+    assert _upload(client, review, content).status_code == 303
+    first = client.get(f"/reviews/{review.pk}/dataset.csv").content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(first)) for cell in row]
+    assert hostile in "".join(cells)  # kept, as text
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'" + hostile in cells and "'@sum(1+1)" in cells and "'-2+3" in cells
+    # imported again (a reviewer corrects the file and sends it back): the same values
+    assert _upload(client, review, first.encode()).status_code == 303
+    assert client.get(f"/reviews/{review.pk}/dataset.csv").content.decode() == first
+    stored = sorted(review.dataset.values_list("case_id", flat=True))
+    assert stored == sorted([hostile, "rr-2"])

@@ -5,13 +5,13 @@ written from a Chronology, whose values are already shielded at the viewer's lev
 
 from __future__ import annotations
 
-import csv
 import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm
 
+from seen.core import spreadsheet
 from seen.incidents.chronology import Chronology
 from seen.incidents.services import steps_of
 
@@ -24,8 +24,9 @@ def _what(row_what: str, detail: str, about: str) -> str:
 
 
 def as_csv(chronology: Chronology) -> str:
+    """The chronology's rows as CSV; no cell starts a formula in a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = spreadsheet.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in chronology.rows:
         writer.writerow(
@@ -34,18 +35,13 @@ def as_csv(chronology: Chronology) -> str:
                 row.agency,
                 row.area,
                 row.what,
-                _safe(row.detail),
-                _safe(row.about),
+                row.detail,
+                row.about,
                 row.source,
                 row.reached_text,
             ]
         )
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def as_docx(chronology: Chronology) -> bytes:

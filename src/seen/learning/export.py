@@ -1,13 +1,13 @@
 """The measures as CSV: one row per measure part, area and quarter, small numbers suppressed as
 on the pages (a suppressed count is written "fewer than 5", its rate left empty, and the row
-marked suppressed)."""
+marked suppressed). No cell starts a formula in a spreadsheet (seen.core.spreadsheet)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
+from seen.core import spreadsheet
 from seen.learning.figures import Figure
 from seen.learning.measures import MEASURES_BY_SLUG
 
@@ -27,7 +27,7 @@ COLUMNS = (
 
 def to_csv(figures: Iterable[Figure]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = spreadsheet.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for f in figures:
         part = MEASURES_BY_SLUG[f.measure].part(f.part)

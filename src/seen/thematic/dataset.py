@@ -6,6 +6,9 @@ number (the header is line 1) and a reason naming the column, the value and what
 caller refuses the whole file when there is any problem. Values are lower-case: a value in
 capitals is refused with the lower-case spelling to use, never lowered silently. Columns beyond
 the required ones are allowed and kept as they are (`CaseRow.extra`).
+
+Written, no cell starts a formula in a spreadsheet (seen.core.spreadsheet puts an apostrophe
+before one); read, that apostrophe is taken off again, so an exported dataset imports unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from seen.core import spreadsheet
 
 COLUMNS: tuple[str, ...] = (
     "case_id",
@@ -150,7 +155,7 @@ def read_cases(text: str | bytes) -> tuple[list[CaseRow], list[RowProblem]]:
         return [], [RowProblem(1, f"the header cannot be read as CSV: {error}")]
     if header is None or not any(cell.strip() for cell in header):
         return [], [RowProblem(1, "the file is empty: the first line must be the header")]
-    header = [name.strip() for name in header]
+    header = [spreadsheet.restore(name.strip()) for name in header]
     header_problem = _check_header(header)
     if header_problem:
         return [], [RowProblem(1, header_problem)]
@@ -179,7 +184,9 @@ def read_cases(text: str | bytes) -> tuple[list[CaseRow], list[RowProblem]]:
                 )
             )
             continue
-        values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+        values = dict(
+            zip(header, (spreadsheet.restore(cell.strip()) for cell in cells), strict=True)
+        )
         row, reasons = _parse_row(values)
         case_id = values["case_id"]
         if case_id in first_line_of_case:
@@ -203,7 +210,7 @@ def write_cases(rows: Iterable[CaseRow]) -> str:
     for row in as_dicts:
         columns.extend(column for column in row if column not in columns)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\n")
+    writer = spreadsheet.DictWriter(out, fieldnames=columns, restval="", lineterminator="\n")
     writer.writeheader()
     writer.writerows(as_dicts)
     return out.getvalue()
