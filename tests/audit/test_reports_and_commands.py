@@ -208,7 +208,7 @@ def test_verify_command_says_intact_and_records_itself() -> None:
     assert verify().ok
 
 
-def test_verify_command_names_the_first_altered_entry(
+def test_verify_command_names_every_altered_entry(
     tamper: Callable[[], AbstractContextManager[None]],
 ) -> None:
     with clock.frozen_at(MORNING):
@@ -220,6 +220,8 @@ def test_verify_command_names_the_first_altered_entry(
     assert code == 1 and out == ""
     assert "first bad entry 2" in err and MORNING.isoformat() in err and "altered" in err
     assert "entries 1 to 1 before it intact" in err
+    # every fault, not only the first
+    assert "2 faults" in err and "- entry 2 (written" in err and "- entry 4 (written" in err
 
 
 def test_verify_command_fails_when_the_guards_are_gone(
@@ -228,7 +230,8 @@ def test_verify_command_fails_when_the_guards_are_gone(
     _look(None, Person(reference="P00000001"))
     with tamper():
         code, out, err = _run("verify")
-    assert code == 1 and "intact: 1 entries" in out and "triggers" in err
+    assert code == 1 and out == ""
+    assert "its 1 entries are intact" in err and "trigger" in err and "disabled" in err
 
 
 def test_verify_command_checks_an_anchor() -> None:

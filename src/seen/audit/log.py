@@ -2,8 +2,9 @@
 
 `record` is the only way in: it links the new entry to the last by hash, and concurrent writers
 never fork the chain: on PostgreSQL the head moves on only from where the writer read it (else
-the writer reads again), on SQLite the writer holds the database. `verify` walks the whole chain in
-seq order, a chunk at a time, recomputing each hash.
+the writer reads again), on SQLite the writer holds the database. Every text is made to fit its
+column before it is hashed, so the chain stores exactly what it hashed. `verify` walks the whole
+chain in seq order, a chunk at a time, recomputing each hash, and names every fault it finds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils.functional import SimpleLazyObject
 
 from seen.access.models import StaffProfile
@@ -35,7 +36,18 @@ from seen.core import clock
 
 HEAD = 1
 CHUNK = 5000
+# verify lists this many faults at most, and counts the rest (a log rewritten whole would
+# otherwise list every entry)
+MAX_FAULTS = 1000
 _WORD = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# What neither database keeps as sent, replaced by U+FFFD before hashing: NUL (PostgreSQL's text
+# and jsonb refuse it), the other C0 control characters but tab and line ends (text from a form
+# carries CR LF), and half a surrogate pair (valid in a JSON body, not in UTF-8).
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+# ends a value clipped to its column, so that a reader knows there was more
+CLIPPED = "\u2026"
 
 
 class BadAuditEntry(ValueError):
@@ -78,8 +90,38 @@ def _no_floats(value: Any, where: str = "disclosed") -> None:
             _no_floats(item, f"{where}[{index}]")
 
 
+# Each text column's length, from the model: a value longer is clipped to it before hashing
+# (PostgreSQL would refuse it or, cast, cut it after hashing: the chain would no longer verify).
+LIMITS: dict[str, int | None] = {
+    field.attname: field.max_length
+    for field in AuditEvent._meta.concrete_fields
+    if isinstance(field, models.CharField | models.TextField)
+}
+
+
+def fitted(value: str, limit: int | None = None) -> str:
+    """`value` as the log stores it: unstorable characters replaced, then clipped to `limit`
+    characters with a visible mark. The same value always gives the same result."""
+    text = UNSTORABLE.sub(REPLACEMENT, value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - len(CLIPPED)] + CLIPPED
+    return text
+
+
+def _fitted_json(value: Any) -> Any:
+    # every text inside disclosed, keys too (the column as a whole has no length)
+    if isinstance(value, str):
+        return fitted(value)
+    if isinstance(value, dict):
+        return {fitted(key): _fitted_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fitted_json(item) for item in value]
+    return value
+
+
 def _normalised(disclosed: Any) -> Any:
-    """Disclosed as it will read back from the database (tuples become lists, keys text)."""
+    """Disclosed as it will read back from the database (tuples become lists, keys text, texts
+    fitted)."""
     if disclosed is None:
         return {}
     try:
@@ -87,7 +129,7 @@ def _normalised(disclosed: Any) -> Any:
     except (TypeError, ValueError) as error:
         raise BadAuditEntry(f"disclosed is not JSON: {error}") from error
     _no_floats(value)
-    return value
+    return _fitted_json(value)
 
 
 def _word(name: str, value: str) -> str:
@@ -144,18 +186,23 @@ def record(
         raise BadAuditEntry(f"via must be one of {', '.join(Via.values)} (got {via!r})")
     if outcome not in Outcome.values:
         raise BadAuditEntry(f"outcome must be one of {', '.join(Outcome.values)}")
-    fields: dict[str, Any] = {
+    texts: dict[str, Any] = {
         **_who(user),
         "action": _word("action", action),
         "via": str(via),
         "purpose": _word("purpose", purpose),
         "object_type": _word("object_type", object_type),
         "object_id": str(object_id),
-        "subject": subject,
-        "disclosed": _normalised(disclosed),
+        "subject": str(subject),
         "outcome": str(outcome),
-        "reason": reason,
+        "reason": str(reason),
     }
+    # Made to fit before hashing: the chain stores exactly what it hashed.
+    fields: dict[str, Any] = {
+        name: fitted(value, LIMITS[name]) if isinstance(value, str) else value
+        for name, value in texts.items()
+    }
+    fields["disclosed"] = _normalised(disclosed)
     if connection.vendor == "postgresql":
         return _append_unless_moved(fields)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -194,6 +241,14 @@ def _stored(event: AuditEvent, pk: int) -> AuditEvent:
     return event
 
 
+def _cast(field: models.Field[Any, Any]) -> str:
+    # Text goes in as text: a value too long for its varchar column is then refused, never cut
+    # silently after hashing as a cast to varchar(n) would cut it (record fits values first).
+    if isinstance(field, models.CharField):
+        return "text"
+    return str(field.db_type(connection))
+
+
 @functools.cache
 def _swap_statement() -> str:
     """The statement that moves the head on and inserts the entry (PostgreSQL), built once:
@@ -202,7 +257,7 @@ def _swap_statement() -> str:
         f"WITH moved AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s"
         " WHERE id = %s AND seq = %s RETURNING id)"
         f" INSERT INTO {_EVENT_TABLE} ({_EVENT_COLUMNS}) SELECT "
-        + ", ".join(f"%s::{f.db_type(connection)}" for f in _EVENT_FIELDS)
+        + ", ".join(f"%s::{_cast(f)}" for f in _EVENT_FIELDS)
         + " FROM moved RETURNING id"
     )
 
@@ -256,15 +311,41 @@ def _append(cursor: Any, event: AuditEvent) -> None:
 
 
 @dataclass(frozen=True)
+class Fault:
+    """One thing wrong: the entry it concerns (None for a missing guard), what, and when that
+    entry says it was written (None when it is missing)."""
+
+    seq: int | None
+    problem: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     ok: bool
+    # the entries before the first faulty one (all of them when no entry is faulty)
     checked: int
-    first_bad_seq: int | None = None
-    problem: str = ""
-    # when the first bad entry says it was written (None when it is missing)
-    first_bad_at: datetime | None = None
+    # every fault, in seq order, a missing guard last; at most MAX_FAULTS, the rest counted
+    faults: tuple[Fault, ...] = ()
+    faults_not_listed: int = 0
     # the last entry's hash: kept somewhere else, it proves later that nothing up to it changed
     head_hash: str = GENESIS
+    # the append-only triggers absent or disabled (each is a fault too)
+    missing_guards: tuple[str, ...] = ()
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        """The first faulty entry (None when only a guard is missing)."""
+        return self.faults[0].seq if self.faults else None
+
+    @property
+    def problem(self) -> str:
+        return self.faults[0].problem if self.faults else ""
+
+    @property
+    def first_bad_at(self) -> datetime | None:
+        """When the first faulty entry says it was written (None when it is missing)."""
+        return self.faults[0].at if self.faults else None
 
 
 def _rows(upto: int, chunk: int) -> Iterator[dict[str, Any]]:
@@ -282,10 +363,70 @@ def _rows(upto: int, chunk: int) -> Iterator[dict[str, Any]]:
         after = page[-1]["seq"]
 
 
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first} to {last}"
+
+
+class _Walk:
+    """The faults found so far, and what the walk knows of the entry before."""
+
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+        self.not_listed = 0
+        self.expected, self.prev_hash, self.prev_at = 1, GENESIS, None
+        # the entry before was itself named: a broken link to it is the same fault
+        self.prev_bad = False
+
+    def fault(self, seq: int | None, problem: str, at: datetime | None = None) -> None:
+        if len(self.faults) < MAX_FAULTS:
+            self.faults.append(Fault(seq, problem, at))
+        else:
+            self.not_listed += 1
+
+    def entry(self, row: dict[str, Any], anchor: tuple[int, str] | None) -> None:
+        seq, at = row["seq"], row["at"]
+        if seq < self.expected:  # only a seq below 1 can get here
+            self.fault(seq, f"entry {seq} is out of sequence (expected {self.expected})", at)
+            return
+        linked = seq == self.expected  # after a gap the entry it links to is gone
+        if not linked:
+            self.fault(
+                self.expected,
+                f"entry {_span(self.expected, seq - 1)} missing: the chain goes from "
+                f"{self.expected - 1} to {seq}",
+            )
+        bad = entry_hash(row) != row["hash"]
+        if bad:
+            self.fault(
+                seq, f"entry {seq} was altered or moved: its content does not match its hash", at
+            )
+        elif linked and row["prev_hash"] != self.prev_hash:
+            if seq == 1:
+                self.fault(1, "entry 1 does not start the chain (its link is not the genesis)", at)
+                bad = True
+            elif not self.prev_bad:
+                # Both entries match their own hashes, so the one before was rewritten and
+                # re-hashed (or entries were removed and the rest renumbered and re-hashed).
+                self.fault(
+                    seq - 1,
+                    f"entry {seq - 1} was rewritten: entry {seq} was linked to a different "
+                    f"entry {seq - 1} (or entries between them were removed and the rest "
+                    "renumbered)",
+                    self.prev_at,
+                )
+        if not bad and anchor is not None and seq == anchor[0] and row["hash"] != anchor[1]:
+            self.fault(seq, f"entry {seq} no longer has the hash it was anchored with", at)
+            bad = True
+        # the walk goes on from the entry as stored: the next entry links to its stored hash
+        self.prev_hash, self.prev_at, self.prev_bad = row["hash"], at, bad
+        self.expected = seq + 1
+
+
 def verify(*, anchor: tuple[int, str] | None = None, chunk: int = CHUNK) -> VerifyResult:
     """Recompute every entry's hash in seq order and check each links to the one before.
-    Names the first entry that was altered, is missing or is out of place. `anchor` (seq, hash)
-    is an entry's hash noted earlier outside the database: it must still be there, which
+    Names every entry that was altered, is missing or is out of place, and every append-only
+    guard that is missing or disabled; a fault found does not stop the walk. `anchor` (seq,
+    hash) is an entry's hash noted earlier outside the database: it must still be there, which
     catches a chain rewritten from that point on."""
     # The head is read first: entries appended while we walk are left for the next run.
     head = AuditHead.objects.filter(pk=HEAD).values("seq", "hash").first()
@@ -293,56 +434,48 @@ def verify(*, anchor: tuple[int, str] | None = None, chunk: int = CHUNK) -> Veri
         upto = head["seq"]
     else:
         upto = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    expected, prev_hash, checked = 1, GENESIS, 0
-
-    def bad(seq: int, problem: str, at: datetime | None = None) -> VerifyResult:
-        # Naming entry N as the first bad one says entries 1 to N-1 are intact.
-        return VerifyResult(False, max(seq - 1, 0), seq, problem, at, head_hash="")
-
-    prev_at: datetime | None = None
+    walk, entries = _Walk(), 0
     for row in _rows(upto, chunk):
-        seq, at = row["seq"], row["at"]
-        if seq > expected:
-            gap = str(expected) if seq == expected + 1 else f"{expected} to {seq - 1}"
-            return bad(
-                expected,
-                f"entry {gap} missing: the chain goes from {expected - 1} to {seq}",
-            )
-        if seq < expected:  # only a seq below 1 can get here
-            return bad(seq, f"entry {seq} is out of sequence (expected {expected})", at)
-        if entry_hash(row) != row["hash"]:
-            return bad(
-                seq, f"entry {seq} was altered or moved: its content does not match its hash", at
-            )
-        if row["prev_hash"] != prev_hash:
-            if seq == 1:
-                return bad(1, "entry 1 does not start the chain (its link is not the genesis)", at)
-            # Both entries match their own hashes, so the one before was rewritten and re-hashed
-            # (or entries were removed and the rest renumbered and re-hashed).
-            return bad(
-                seq - 1,
-                f"entry {seq - 1} was rewritten: entry {seq} was linked to a different entry "
-                f"{seq - 1} (or entries between them were removed and the rest renumbered)",
-                prev_at,
-            )
-        if anchor is not None and seq == anchor[0] and row["hash"] != anchor[1]:
-            return bad(seq, f"entry {seq} no longer has the hash it was anchored with", at)
-        prev_hash, prev_at, expected, checked = row["hash"], at, seq + 1, checked + 1
+        walk.entry(row, anchor)
+        entries += 1
 
-    last = expected - 1
+    last = walk.expected - 1
     if anchor is not None and anchor[0] > last:
-        return bad(anchor[0], f"anchored entry {anchor[0]} is missing")
+        walk.fault(anchor[0], f"anchored entry {anchor[0]} is missing")
     if head is None:
-        if checked:
-            return bad(last + 1, "the chain head is missing (entries may be gone from the end)")
+        if entries:
+            walk.fault(last + 1, "the chain head is missing (entries may be gone from the end)")
     elif head["seq"] > last:
-        gap = str(last + 1) if head["seq"] == last + 1 else f"{last + 1} to {head['seq']}"
-        return bad(last + 1, f"entry {gap} missing from the end of the chain")
-    elif head["hash"] != prev_hash:
-        return bad(
-            last, f"entry {last} was rewritten: its hash is not the one the head records", prev_at
+        walk.fault(
+            last + 1, f"entry {_span(last + 1, head['seq'])} missing from the end of the chain"
         )
-    return VerifyResult(True, checked, head_hash=prev_hash)
+    elif head["hash"] != walk.prev_hash and not walk.prev_bad:
+        walk.fault(
+            last,
+            f"entry {last} was rewritten: its hash is not the one the head records",
+            walk.prev_at,
+        )
+    unguarded = tuple(missing_guards())
+    for name in unguarded:
+        walk.fault(
+            None,
+            f"the database no longer refuses changes to the log: trigger {name} is missing or "
+            "disabled (see docs/audit.md)",
+        )
+    faults = tuple(walk.faults)
+    if not faults and not walk.not_listed:
+        return VerifyResult(True, entries, head_hash=walk.prev_hash)
+    first = min((f.seq for f in faults if f.seq is not None), default=None)
+    # Naming entry N as the first bad one says entries 1 to N-1 are intact.
+    checked = entries if first is None else max(first - 1, 0)
+    return VerifyResult(
+        False,
+        checked,
+        faults,
+        walk.not_listed,
+        head_hash="",
+        missing_guards=unguarded,
+    )
 
 
 # The database-side guards installed by migration 0002, by engine.

@@ -17,7 +17,7 @@ from seen.access.cli import add_identity_arguments, require
 from seen.access.policy import Action, ChildRef
 from seen.access.shielding import cleared
 from seen.audit import reports
-from seen.audit.log import missing_guards, record, verify
+from seen.audit.log import record, verify
 from seen.audit.models import Via
 from seen.people.models import Person
 
@@ -31,12 +31,13 @@ def _anchor(text: str) -> tuple[int, str]:
 
 class Command(BaseCommand):
     help = (
-        "The audit log. `verify [--anchor SEQ:HASH]` recomputes the hash chain and names the "
-        "first altered, missing or moved entry (exit 1); `who-looked REF` lists every entry "
-        "about a person; `subject-access REF --out FILE` writes what Seen holds about a person "
-        "and who has seen it. who-looked and subject-access show case data: name yourself with "
-        "--user and your purpose with --purpose (the child's lead practitioner, a safeguarding "
-        "lead or the data-protection officer; subject access: the data-protection officer)."
+        "The audit log. `verify [--anchor SEQ:HASH]` recomputes the hash chain and names every "
+        "altered, missing or moved entry and every missing guard (exit 1); `who-looked REF` "
+        "lists every entry about a person; `subject-access REF --out FILE` writes what Seen "
+        "holds about a person and who has seen it. who-looked and subject-access show case "
+        "data: name yourself with --user and your purpose with --purpose (the child's lead "
+        "practitioner, a safeguarding lead or the data-protection officer; subject access: the "
+        "data-protection officer)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -100,7 +101,7 @@ class Command(BaseCommand):
 
     def _verify(self, user: AbstractBaseUser | None, anchor: tuple[int, str] | None) -> None:
         result = verify(anchor=anchor)
-        unguarded = missing_guards()
+        faults = len(result.faults) + result.faults_not_listed
         record(
             user=user,
             action="read",
@@ -112,24 +113,31 @@ class Command(BaseCommand):
                 "checked": result.checked,
                 "ok": result.ok,
                 "first_bad_seq": result.first_bad_seq,
+                "faults": faults,
             },
         )
-        if not result.ok:
-            when = f" (written {result.first_bad_at.isoformat()})" if result.first_bad_at else ""
+        if result.ok:
+            self.stdout.write(f"audit log intact: {result.checked} entries")
+            self.stdout.write(
+                f"head hash (note it elsewhere to anchor later runs): {result.head_hash}"
+            )
+            return
+        found = "1 fault" if faults == 1 else f"{faults} faults"
+        if result.first_bad_seq is None:
+            where = f"its {result.checked} entries are intact"
+        else:
             before = f"entries 1 to {result.checked}" if result.checked else "no entry"
+            where = f"first bad entry {result.first_bad_seq}; {before} before it intact"
+        self.stderr.write(f"audit log NOT intact: {found} ({where})")
+        for fault in result.faults:
+            entry = "" if fault.seq is None else f"entry {fault.seq}"
+            when = f" (written {fault.at.isoformat()})" if fault.at else ""
             self.stderr.write(
-                f"audit log NOT intact: first bad entry {result.first_bad_seq}{when}: "
-                f"{result.problem}; {before} before it intact"
+                f"- {entry}{when}: {fault.problem}" if entry else f"- {fault.problem}"
             )
-            sys.exit(1)
-        self.stdout.write(f"audit log intact: {result.checked} entries")
-        self.stdout.write(f"head hash (note it elsewhere to anchor later runs): {result.head_hash}")
-        if unguarded:
-            self.stderr.write(
-                "but the database no longer refuses changes to it: missing or disabled "
-                f"triggers {', '.join(unguarded)} (see docs/audit.md)"
-            )
-            sys.exit(1)
+        if result.faults_not_listed:
+            self.stderr.write(f"- and {result.faults_not_listed} more faults not listed")
+        sys.exit(1)
 
     def _who_looked(self, user: AbstractBaseUser | None, reference: str, *, as_json: bool) -> None:
         person = self._person(reference)
