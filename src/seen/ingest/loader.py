@@ -6,7 +6,9 @@ Guarantees (principle 5, "nothing lost"):
 - re-ingesting the same extract changes nothing (rows are keyed by agency and id and hashed);
 - rows are written in chunks, each chunk one transaction that also moves the batch's counters,
   so a process killed at any instant leaves every row either fully written or not at all, and a
-  re-run finishes the job.
+  re-run finishes the job;
+- an extract beyond its bounds (bytes, rows: seen.ingest.limits) is refused whole before a row
+  is written; one that runs past its time stops between chunks and its batch says why.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import csv
 import hashlib
 import json
 import os
-import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -30,29 +31,22 @@ from django.db.models import F
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core import clock
+from seen.core.processes import still_running, this_host
 from seen.core.validators import parse_postcode
 from seen.facts.models import Plan
+from seen.ingest.errors import ExtractError, TooLarge
 from seen.ingest.inserts import insert_rows
+from seen.ingest.limits import Deadline, Limits
+from seen.ingest.manifest import read_manifest
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
-from seen.ingest.schema import (
-    FORMAT_NAME,
-    FORMAT_VERSION,
-    MANIFEST_FILE,
-    TABLES,
-    TABLES_BY_NAME,
-    Column,
-    Table,
-)
+from seen.ingest.schema import FORMAT_VERSION, TABLES, TABLES_BY_NAME, Column, Table
 from seen.ingest.validation import RowProblem, RowValidator, header_problems
 from seen.people.models import Pregnancy, Residence, SourceRecord
 
 CHUNK_SIZE = 2000
 _READ_BLOCK = 1 << 20
 
-
-class ExtractError(Exception):
-    """The extract as a whole cannot be read (no manifest, wrong format version, not a folder)."""
-
+__all__ = ["ExtractError", "TooLarge", "ingest_extract", "read_manifest", "retry_quarantined"]
 
 @dataclass
 class TableCounts:
@@ -110,30 +104,7 @@ class SourceRow:
 # --- reading files ------------------------------------------------------------------------------
 
 
-def read_manifest(directory: Path) -> dict[str, Any]:
-    if not directory.is_dir():
-        raise ExtractError(f"{directory} is not a folder")
-    path = directory / MANIFEST_FILE
-    if not path.exists():
-        raise ExtractError(
-            f"{directory} has no {MANIFEST_FILE}; an extract starts with one naming "
-            f'"format": "{FORMAT_NAME}" and "format_version": "{FORMAT_VERSION}"'
-        )
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ExtractError(f"{path} is not valid JSON: {error}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-        raise ExtractError(f'{path} must say "format": "{FORMAT_NAME}"')
-    if str(manifest.get("format_version")) != FORMAT_VERSION:
-        raise ExtractError(
-            f"{path} says format_version {manifest.get('format_version')!r}; "
-            f"this version of Seen reads format version {FORMAT_VERSION}"
-        )
-    return manifest
-
-
-def _scan(path: Path) -> tuple[int, str | None]:
+def _scan(path: Path, deadline: Deadline) -> tuple[int, str | None]:
     """Count the lines of a file and check it is UTF-8, before anything is written from it."""
     lines = 0
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -141,6 +112,7 @@ def _scan(path: Path) -> tuple[int, str | None]:
     last = b""
     with path.open("rb") as handle:
         while block := handle.read(_READ_BLOCK):
+            deadline.check(f"reading {path.name}")
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as error:
@@ -222,7 +194,9 @@ def _read_header(path: Path) -> list[str]:
             header = next(csv.reader(handle), None)
         except csv.Error:
             return []  # no usable header: the file is refused for it (header_problems)
-    return [name.strip() for name in header or []]
+    # a NUL is shown as its stand-in: the header's names go into the refusal's reason, which no
+    # database text (nor PostgreSQL's JSON) can hold with a NUL
+    return [name.strip().replace("\x00", NUL_STAND_IN) for name in header or []]
 
 
 def _chunks(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
@@ -245,56 +219,139 @@ def ingest_extract(
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
     for_agency: str | None = None,
+    limits: Limits | None = None,
+    deadline: Deadline | None = None,
 ) -> IngestSummary:
     """Load an extract folder. `for_agency` (an agency's code): the extract comes from that
     agency's own system, which may send only its own rows: a row of another agency is
     quarantined, and the partnership's reference tables (areas, postcode districts, agencies)
-    are refused whole."""
+    are refused whole. `limits`: the bounds (by default `seen ingest`'s, from the settings);
+    an extract beyond them raises TooLarge before anything is written."""
     directory = Path(directory)
+    limits = limits if limits is not None else Limits.for_command()
+    deadline = deadline or Deadline(limits.seconds)
     manifest = read_manifest(directory)
-    batch = _start_batch(str(directory), str(manifest.get("extract_id", "")))
+    survey = _survey(directory, limits, deadline, for_agency=for_agency)
+    batch = _start_batch(str(directory), manifest["extract_id"])
     summary = IngestSummary(batch.pk, batch.extract_id)
     with _running(batch):
-        known = {table.filename for table in TABLES}
-        for path in sorted(directory.glob("*.csv")):
-            if path.name not in known:
-                summary.refused_files.append(
-                    {"file": path.name, "reason": "not a table of extract format version 1"}
-                )
-
-        for table in TABLES:
-            path = directory / table.filename
-            if not path.exists():
-                continue
-            lines, encoding_problem = _scan(path)
-            if encoding_problem:
-                summary.refused_files.append({"file": path.name, "reason": encoding_problem})
-                continue
-            if for_agency is not None and table.key != ("agency", "id"):
-                summary.refused_files.append(
-                    {
-                        "file": path.name,
-                        "reason": "reference data (areas, districts, agencies) is the "
-                        "partnership's to load, not an agency system's",
-                    }
-                )
-                continue
-            header = _read_header(path)
-            problems = header_problems(table, header)
-            if problems:
-                summary.refused_files.append({"file": path.name, "reason": "; ".join(problems)})
-                continue
-            loader = TableLoader(table, batch, only_agency=for_agency)
-            done = 0
-            for chunk in _chunks(_rows(path, header), chunk_size):
-                loader.load_chunk(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(table.name, done, max(lines - 1, done))
-            summary.tables[table.name] = loader.counts
-
+        summary.refused_files.extend(survey.unknown)
+        try:
+            for table in TABLES:
+                found = survey.files.get(table.name)
+                if found is not None:
+                    _load_table(table, found, batch, summary, for_agency, chunk_size, progress,
+                                deadline)
+        except TooLarge as error:  # the time bound: only it can stop a load part-way
+            loaded = IngestBatch.objects.get(pk=batch.pk).accepted  # committed with its rows
+            raise TooLarge(
+                f"{error}. The {loaded} rows loaded before it stopped are kept in batch "
+                f"{batch.pk} (marked interrupted): sending the extract again finishes it"
+            ) from None
     _finish_batch(batch, summary)
     return summary
+
+
+def _load_table(
+    table: Table,
+    found: _File,
+    batch: IngestBatch,
+    summary: IngestSummary,
+    for_agency: str | None,
+    chunk_size: int,
+    progress: Progress | None,
+    deadline: Deadline,
+) -> None:
+    path = found.path
+    if found.problem:
+        summary.refused_files.append({"file": path.name, "reason": found.problem})
+        return
+    if for_agency is not None and table.key != ("agency", "id"):
+        summary.refused_files.append(
+            {
+                "file": path.name,
+                "reason": "reference data (areas, districts, agencies) is the "
+                "partnership's to load, not an agency system's",
+            }
+        )
+        return
+    header = _read_header(path)
+    problems = header_problems(table, header)
+    if problems:
+        summary.refused_files.append({"file": path.name, "reason": "; ".join(problems)})
+        return
+    loader = TableLoader(table, batch, only_agency=for_agency)
+    done = 0
+    for chunk in _chunks(_rows(path, header), chunk_size):
+        deadline.check(f"loading {path.name}")
+        loader.load_chunk(chunk)
+        done += len(chunk)
+        if progress:
+            progress(table.name, done, max(found.lines - 1, done))
+    summary.tables[table.name] = loader.counts
+
+
+# --- the bounds, checked before anything is written ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    lines: int
+    problem: str | None  # why the file is refused whole (not UTF-8)
+
+
+@dataclass
+class _Survey:
+    files: dict[str, _File] = field(default_factory=dict)  # by table name
+    unknown: list[dict[str, str]] = field(default_factory=list)  # CSV files of no table
+
+
+def _survey(
+    directory: Path, limits: Limits, deadline: Deadline, *, for_agency: str | None
+) -> _Survey:
+    """The extract's files, each checked against the bounds on bytes and rows (TooLarge)."""
+    survey = _Survey()
+    known = {table.filename for table in TABLES}
+    for path in sorted(directory.glob("*.csv")):
+        if path.name not in known:
+            survey.unknown.append(
+                {"file": path.name, "reason": "not a table of extract format version 1"}
+            )
+    present = [(t, directory / t.filename) for t in TABLES if (directory / t.filename).is_file()]
+    total_bytes = 0
+    for _table, path in present:
+        size = path.stat().st_size
+        if limits.file_bytes and size > limits.file_bytes:
+            raise TooLarge(f"{path.name} is more than {limits.file_bytes} bytes")
+        total_bytes += size
+        if limits.total_bytes and total_bytes > limits.total_bytes:
+            raise TooLarge(f"the extract's files are more than {limits.total_bytes} bytes in all")
+    total_rows = 0
+    for table, path in present:
+        lines, problem = _scan(path, deadline)
+        survey.files[table.name] = _File(path, lines, problem)
+        if problem or (for_agency is not None and table.key != ("agency", "id")):
+            continue  # refused whole: none of its rows is written
+        rows = max(lines - 1, 0)  # at least as many lines as rows (a value may hold a newline)
+        over_table = limits.table_rows is not None and rows > limits.table_rows
+        if over_table or (limits.rows is not None and total_rows + rows > limits.rows):
+            rows = _count_rows(path, deadline)
+        if limits.table_rows is not None and rows > limits.table_rows:
+            raise TooLarge(f"{path.name} holds more than {limits.table_rows} rows")
+        total_rows += rows
+        if limits.rows is not None and total_rows > limits.rows:
+            raise TooLarge(f"the extract holds more than {limits.rows} rows in all")
+    return survey
+
+
+def _count_rows(path: Path, deadline: Deadline) -> int:
+    """The rows of a file as the load will read them (quoted line breaks and all)."""
+    count = 0
+    for count, _row in enumerate(_rows(path, _read_header(path)), start=1):
+        if count % 10_000 == 0:
+            deadline.check(f"counting the rows of {path.name}")
+    return count
 
 
 def retry_quarantined(*, progress: Progress | None = None) -> IngestSummary:
@@ -326,47 +383,39 @@ def retry_quarantined(*, progress: Progress | None = None) -> IngestSummary:
 
 
 def _start_batch(source: str, extract_id: str) -> IngestBatch:
+    """A new batch, after marking interrupted those whose process has gone: another ingest may
+    be running at the same time (agency systems through the API). A batch from another host
+    cannot be checked from here and is left running; one from before batches named their
+    process was killed."""
     running = IngestBatch.objects.filter(status=IngestBatch.Status.RUNNING)
-    gone = [batch.pk for batch in running.only("host", "pid") if not _running_still(batch)]
+    gone = [b.pk for b in running.only("host", "pid") if not still_running(b.host, b.pid)]
     if gone:
-        IngestBatch.objects.filter(pk__in=gone).update(status=IngestBatch.Status.INTERRUPTED)
+        IngestBatch.objects.filter(pk__in=gone).update(
+            status=IngestBatch.Status.INTERRUPTED,
+            note=f"found interrupted at {clock.now():%Y-%m-%d %H:%M:%S %Z}: its process had gone",
+        )
     return IngestBatch.objects.create(
         source=source[:500],
         format_version=FORMAT_VERSION,
         extract_id=extract_id[:100],
         started_at=clock.now(),
-        host=socket.gethostname()[:255],
+        host=this_host(),
         pid=os.getpid(),
+        matching=IngestBatch.Matching.PENDING,
     )
-
-
-def _running_still(batch: IngestBatch) -> bool:
-    """Whether the process running a batch is still there: another ingest may be running at the
-    same time (agency systems through the API). A batch from another host cannot be checked
-    from here and is left running; one from before batches named their process was killed."""
-    if batch.pid is None:
-        return False
-    if batch.host != socket.gethostname():
-        return True
-    try:
-        os.kill(batch.pid, 0)  # signal 0: is there such a process (nothing is sent)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # there is one, another user's
-        return True
-    return True
 
 
 @contextmanager
 def _running(batch: IngestBatch) -> Iterator[None]:
-    """A batch that fails part-way (an error, Ctrl-C) says so at once rather than stay running;
-    what its committed chunks loaded stays, and a re-run finishes it."""
+    """A batch that fails part-way (an error, Ctrl-C, its time bound) says so at once rather
+    than stay running; what its committed chunks loaded stays, and a re-run finishes it."""
     try:
         yield
-    except BaseException:
+    except BaseException as error:
         with suppress(DatabaseError):  # the failure's own report matters more than this one
             IngestBatch.objects.filter(pk=batch.pk, status=IngestBatch.Status.RUNNING).update(
-                status=IngestBatch.Status.INTERRUPTED
+                status=IngestBatch.Status.INTERRUPTED,
+                note=(str(error) or type(error).__name__)[:2000],
             )
         raise
 

@@ -14,6 +14,17 @@ class IngestBatch(models.Model):
         RUNNING = "running"
         COMPLETE = "complete"
         INTERRUPTED = "interrupted", "interrupted (killed or failed part-way; re-run to finish)"
+        UNMATCHED = "unmatched", "loaded, not matched: see the note (seen link matches them)"
+
+    class Matching(models.TextChoices):
+        """How the people a batch brought were matched on arrival (seen.ingest.arrivals)."""
+
+        NOT_RECORDED = "", "not recorded"
+        PENDING = "pending", "not yet matched"
+        LINKED = "linked", "matched on arrival"
+        NO_MODEL = "no_model", "no linkage model yet: the first seen link matches them"
+        NOT_RUN = "not_run", "not matched (seen ingest --no-link)"
+        FAILED = "failed", "matching on arrival failed (see the note)"
 
     source = models.CharField(max_length=500)
     format_version = models.CharField(max_length=16)
@@ -26,6 +37,8 @@ class IngestBatch(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)
     refused_files = models.JSONField(default=list, blank=True)
+    matching = models.CharField(max_length=16, choices=Matching.choices, blank=True, default="")
+    note = models.TextField(blank=True, help_text="Why the batch stopped or was not matched.")
     # the process running the batch: a later ingest marks it interrupted only once that process
     # has gone (several ingests may run at once, e.g. agency systems through the API)
     host = models.CharField(max_length=255, blank=True)

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
+from seen.facts.authoring import LOCAL_ID_PREFIX
 from seen.ingest.schema import LIST_SEPARATOR, Column, Table
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
@@ -165,6 +166,11 @@ class RowValidator:
     parsers: tuple[tuple[Column, Parser], ...]
     empties: dict[str, Any]
 
+    @property
+    def sourced(self) -> bool:
+        """An agency's table (keyed by agency and id), not the partnership's reference data."""
+        return self.table.key == ("agency", "id")
+
     @classmethod
     def for_table(cls, table: Table) -> RowValidator:
         return cls(
@@ -186,6 +192,11 @@ class RowValidator:
                 values[column.model_field] = parse(text)
             except CellError as error:
                 return values, RowProblem(column.name, str(error))
+        if self.sourced and str(values.get("local_id", "")).lower().startswith(LOCAL_ID_PREFIX):
+            # such a row would show as written in Seen, and could replace a fact that was
+            return values, RowProblem(
+                "id", f"ids beginning {LOCAL_ID_PREFIX!r} are reserved for facts written in Seen"
+            )
         for check in self.table.checks:
             problem = check(values)
             if problem:

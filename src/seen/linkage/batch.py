@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
-from seen.core import clock
 from seen.ingest.inserts import insert_rows
 from seen.linkage.models import CandidatePair, LinkRun
 from seen.linkage.prepare import RAW_COLUMNS
 from seen.linkage.resolve import recluster
+from seen.linkage.runs import running, start_run
 from seen.linkage.settings import Bands, current_bands, model_path, spark_master
 from seen.people.models import SourceRecord
 
@@ -84,52 +84,58 @@ def _check_reachable(master: str) -> None:
 def run_batch(
     *, retrain: bool = False, engine: str = "duckdb", progress: Progress | None = None
 ) -> LinkRun:
+    """The run is recorded before its first step, so that one killed part-way is found by the
+    next (seen.linkage.runs); one that fails is marked interrupted at once."""
     from seen.linkage.prepare import prepare_records
 
     bands = current_bands()
-    step = _stepper(progress)
-    step("reading records")
-    prepared = prepare_records(record_rows())
-    step("model")
-    model = load_or_train(prepared, retrain=retrain)
-    from seen.linkage.incremental import save_term_frequencies
-
-    save_term_frequencies(prepared, tf_columns(model.settings))
-    step("scoring pairs")
+    master = spark_master()
     if engine == "spark":
-        from seen.linkage.spark import predict_with_spark, spark_session, stop_spark
-
-        master = spark_master()
-        _check_reachable(master)
-        try:
-            session = spark_session(master=master)
-        except Exception as error:  # Py4J, Java missing, master unreachable: say which
-            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            raise EngineUnavailable(f"Spark could not start at {master}: {first_line}") from None
-        try:
-            pairs = predict_with_spark(
-                model.settings, prepared, threshold=bands.review, spark=session
-            )
-        finally:
-            stop_spark(session)  # and its JVM: a long-lived process must not keep it
-    else:
-        pairs = model.predict(prepared, threshold=bands.review)
-    run = LinkRun.objects.create(
-        kind=LinkRun.Kind.BATCH,
+        _check_reachable(master)  # nothing is started, nor recorded, for a master not there
+    run = start_run(
+        LinkRun.Kind.BATCH,
         engine=engine,
-        model_version=str(getattr(model, "version", "")),
         auto_link_threshold=bands.auto_link,
         review_threshold=bands.review,
-        started_at=clock.now(),
     )
-    step("storing evidence")
-    stored = store_pairs(pairs, model, bands, run)
-    LinkRun.objects.filter(pk=run.pk).update(pairs=stored)
-    step("clustering")
-    recluster(run)
-    step("done")
+    with running(run):
+        step = _stepper(progress)
+        step("reading records")
+        prepared = prepare_records(record_rows())
+        step("model")
+        model = load_or_train(prepared, retrain=retrain)
+        from seen.linkage.incremental import save_term_frequencies
+
+        save_term_frequencies(prepared, tf_columns(model.settings))
+        LinkRun.objects.filter(pk=run.pk).update(
+            model_version=str(getattr(model, "version", ""))
+        )
+        step("scoring pairs")
+        pairs = _score(model, prepared, bands, engine, master)
+        step("storing evidence")
+        stored = store_pairs(pairs, model, bands, run)
+        LinkRun.objects.filter(pk=run.pk).update(pairs=stored)
+        step("clustering")
+        recluster(run)
+        step("done")
     run.refresh_from_db()
     return run
+
+
+def _score(model: Any, prepared: Any, bands: Bands, engine: str, master: str) -> Any:
+    if engine != "spark":
+        return model.predict(prepared, threshold=bands.review)
+    from seen.linkage.spark import predict_with_spark, spark_session, stop_spark
+
+    try:
+        session = spark_session(master=master)
+    except Exception as error:  # Py4J, Java missing, master unreachable: say which
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise EngineUnavailable(f"Spark could not start at {master}: {first_line}") from None
+    try:
+        return predict_with_spark(model.settings, prepared, threshold=bands.review, spark=session)
+    finally:
+        stop_spark(session)  # and its JVM: a long-lived process must not keep it
 
 
 def store_pairs(pairs: Any, model: Any, bands: Bands, run: LinkRun) -> int:

@@ -68,16 +68,17 @@ def _record_decision(
 
 
 def _recluster_now() -> None:
+    from seen.linkage.runs import running, start_run
     from seen.linkage.settings import current_bands
 
     bands = current_bands()
-    run = LinkRun.objects.create(
-        kind=LinkRun.Kind.RECLUSTER,
+    run = start_run(
+        LinkRun.Kind.RECLUSTER,
         auto_link_threshold=bands.auto_link,
         review_threshold=bands.review,
-        started_at=clock.now(),
     )
-    recluster(run)
+    with running(run):
+        recluster(run)
 
 
 def confirm(

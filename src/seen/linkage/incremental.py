@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,9 +30,49 @@ from seen.people.models import SourceRecord
 MAX_CANDIDATES = 200
 ARRIVALS_FOR_A_BATCH = 2_000
 
+class MatchingUnavailable(RuntimeError):
+    """The saved model or term frequencies cannot be read: nothing can be matched on arrival
+    until `seen link` writes them again. The message says which file and why."""
+
 
 def tf_path() -> Path:
     return model_path().with_name("term_frequencies.json")
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write a file so that it is always either its old or its new content, never a part: the
+    new content goes to a temporary file beside it, flushed to disk, then put in its place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as output:
+            output.write(text)
+            output.flush()
+            os.fsync(output.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load_term_frequencies() -> dict[str, dict[str, float]]:
+    """The saved term frequencies (none saved yet: empty), or MatchingUnavailable."""
+    path = tf_path()
+    if not path.exists():
+        return {}
+    try:
+        frequencies = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise MatchingUnavailable(
+            f"{path.name} cannot be read ({type(error).__name__}: {error}); "
+            "`seen link` writes it again"
+        ) from None
+    if not isinstance(frequencies, dict) or not all(
+        isinstance(values, dict) for values in frequencies.values()
+    ):
+        raise MatchingUnavailable(f"{path.name} is not a table of frequencies; `seen link` "
+                                  "writes it again")
+    return frequencies
 
 
 def save_term_frequencies(prepared: pa.Table, columns: list[str]) -> None:
@@ -45,9 +87,7 @@ def save_term_frequencies(prepared: pa.Table, columns: list[str]) -> None:
         frequencies[name] = {
             v: n / present for v, n in zip(values, totals, strict=True) if v is not None
         }
-    path = tf_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(frequencies))
+    write_whole(tf_path(), json.dumps(frequencies))
 
 
 @dataclass(frozen=True)
@@ -77,12 +117,15 @@ class IncrementalMatcher:
         from seen.linkage.model import LinkageModel, _db_api
         from seen.linkage.prepare import connect
 
-        self.model = LinkageModel.load(model_path())
+        try:
+            self.model = LinkageModel.load(model_path())
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+            raise MatchingUnavailable(
+                f"{model_path().name} cannot be read ({type(error).__name__}: {error}); "
+                "`seen link --retrain` writes it again"
+            ) from None
         self.settings = copy.deepcopy(self.model.settings)
-        path = tf_path()
-        self.frequencies: dict[str, dict[str, float]] = (
-            json.loads(path.read_text()) if path.exists() else {}
-        )
+        self.frequencies = load_term_frequencies()
         self.connection = connect(threads=1)
         self.db_api = _db_api(self.connection)
         self.comparisons = self.model.comparison_names
@@ -220,13 +263,18 @@ def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> 
 _matcher: IncrementalMatcher | None = None
 
 
-_matcher_stamp: float | None = None
+_matcher_stamp: tuple[float, float] | None = None
 
 
 def matcher() -> IncrementalMatcher:
-    """The process's matcher, loaded once and again only when a new model is saved."""
+    """The process's matcher, loaded once and again only when the model or the term
+    frequencies are saved anew (by `seen link`)."""
     global _matcher, _matcher_stamp
-    stamp = model_path().stat().st_mtime
+    frequencies = tf_path()
+    stamp = (
+        model_path().stat().st_mtime,
+        frequencies.stat().st_mtime if frequencies.exists() else 0.0,
+    )
     if _matcher is None or stamp != _matcher_stamp:
         _matcher, _matcher_stamp = IncrementalMatcher(), stamp
     return _matcher
@@ -235,25 +283,38 @@ def matcher() -> IncrementalMatcher:
 def link_arrivals(record_ids: list[int]) -> dict[str, int]:
     """Give each newly arrived record a person: the matched person when the best candidate is in
     the link band, otherwise a new person (review-band candidates are queued for a person)."""
-    from seen.core import clock
-    from seen.linkage.models import CandidatePair, LinkRun
-    from seen.linkage.persons import next_reference_number, reference_for
-    from seen.people.models import LinkDecision, Person
+    from seen.linkage.models import LinkRun
+    from seen.linkage.runs import finish_run, running, start_run
 
     bands = current_bands()
     engine = matcher()
     counts = {"link": 0, "review": 0, "no_link": 0}
-    run = LinkRun.objects.create(
-        kind=LinkRun.Kind.INCREMENTAL,
+    run = start_run(
+        LinkRun.Kind.INCREMENTAL,
         model_version=engine.model.version,
         auto_link_threshold=bands.auto_link,
         review_threshold=bands.review,
-        started_at=clock.now(),
     )
-    for record in record_rows(SourceRecord.objects.filter(pk__in=record_ids, person__isnull=True)):
-        own_id = int(record["record_id"])
-        result = engine.match(record, exclude=own_id, bands=bands)
-        counts[result.band] += 1
+    with running(run):
+        waiting = SourceRecord.objects.filter(pk__in=record_ids, person__isnull=True)
+        for record in record_rows(waiting):
+            result = engine.match(record, exclude=int(record["record_id"]), bands=bands)
+            counts[result.band] += 1
+            _give_person(int(record["record_id"]), result, bands, run)
+    finish_run(run, records=len(record_ids))
+    return counts
+
+
+def _give_person(own_id: int, result: MatchResult, bands: Bands, run: Any) -> None:
+    """One record's person, decision and candidate pairs, written together or not at all."""
+    from django.db import transaction
+
+    from seen.core import clock
+    from seen.linkage.models import CandidatePair
+    from seen.linkage.persons import next_reference_number, reference_for
+    from seen.people.models import LinkDecision, Person
+
+    with transaction.atomic():
         if result.band == "link" and result.best and result.best.person_id:
             person_id = result.best.person_id
             method, probability = LinkDecision.Method.INCREMENTAL, result.best.match_probability
@@ -292,8 +353,6 @@ def link_arrivals(record_ids: list[int]) -> dict[str, int]:
                     "run": run,
                 },
             )
-    LinkRun.objects.filter(pk=run.pk).update(records=len(record_ids), finished_at=clock.now())
-    return counts
 
 
 def link_new_arrivals() -> dict[str, int] | None:

@@ -8,12 +8,19 @@ from django.db import models
 
 
 class LinkRun(models.Model):
-    """One batch run of `seen link` (or a re-clustering after a practitioner's decision)."""
+    """One batch run of `seen link` (or a re-clustering after a practitioner's decision, or the
+    matching of new arrivals), recorded from its start (seen.linkage.runs): a run whose process
+    was killed keeps no end, and the next run marks it interrupted, saying when it found it."""
 
     class Kind(models.TextChoices):
         BATCH = "batch"
         RECLUSTER = "recluster", "re-clustering after a decision"
         INCREMENTAL = "incremental"
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        COMPLETE = "complete"
+        INTERRUPTED = "interrupted", "interrupted (killed or failed part-way; see the note)"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     engine = models.CharField(max_length=16, default="duckdb")
@@ -26,6 +33,14 @@ class LinkRun(models.Model):
     pairs = models.PositiveIntegerField(default=0)
     persons_created = models.PositiveIntegerField(default=0)
     records_moved = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    # the process running it, so that a later run marks it interrupted only once that is gone
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    interrupted_found_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run was found interrupted."
+    )
+    note = models.TextField(blank=True, help_text="Why the run was interrupted.")
 
     def __str__(self) -> str:
         return f"{self.kind} run {self.pk}"

@@ -88,16 +88,28 @@ def connect(
     *, memory_limit: str | None = None, threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection sized for this machine: all cores (at most 8), and at most
-    about a third of memory (DuckDB spills to a temporary folder beyond that).
+    about a third of memory. Beyond that DuckDB spills to a folder of its own in Seen's
+    temporary folder (settings.SEEN_TMP_DIR, never the working directory's .tmp), at most
+    settings.SEEN_TMP_MAX_BYTES: a query that needs more fails with DuckDB's out-of-memory
+    error rather than fill the disk. DuckDB removes the folder when the connection closes; one
+    left by a killed process is removed by the next connection (seen.core.scratch).
 
     SEEN_DUCKDB_MEMORY (e.g. "6GB") and SEEN_DUCKDB_THREADS override."""
+    from django.conf import settings
+
+    from seen.core import scratch
+
     con = duckdb.connect(":memory:")
     threads = (
         threads or int(os.environ.get("SEEN_DUCKDB_THREADS", "0")) or min(os.cpu_count() or 2, 8)
     )
     memory_limit = memory_limit or os.environ.get("SEEN_DUCKDB_MEMORY") or _default_memory()
     con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET temp_directory = ?", [str(scratch.new_name("duckdb"))])
+    spill = int(settings.SEEN_TMP_MAX_BYTES or 0)
+    if spill > 0:
+        con.execute("SET max_temp_directory_size = ?", [f"{spill}B"])
     con.execute("SET preserve_insertion_order = false")
     return con
 

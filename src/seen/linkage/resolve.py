@@ -10,6 +10,7 @@ from seen.core import clock
 from seen.linkage.clustering import cluster
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.persons import Assignment, assign_persons
+from seen.linkage.runs import finish_run
 from seen.people.models import LinkDecision, SourceRecord
 
 
@@ -59,10 +60,10 @@ def recluster(run: LinkRun) -> Assignment:
         return LinkDecision.Method.AUTOMATIC, best[0], {"run": run.pk, "pair_with": best[1]}
 
     assignment = assign_persons(clusters, explain=explain, now=clock.now())
-    LinkRun.objects.filter(pk=run.pk).update(
+    finish_run(
+        run,
         persons_created=assignment.persons_created,
         records_moved=assignment.records_moved,
         records=len(records),
-        finished_at=clock.now(),
     )
     return assignment

@@ -9,9 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.core.progress import progress_bar
+from seen.ingest.arrivals import Matching, match_arrivals
+from seen.ingest.limits import Limits
 from seen.ingest.loader import CHUNK_SIZE, ExtractError, IngestSummary, ingest_extract
-from seen.linkage.incremental import link_new_arrivals
-from seen.rules.arrivals import evaluate_batch
 
 
 class Command(BaseCommand):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         "Load an agency extract (a folder with manifest.json and one CSV per table, see "
         "docs/extract-format.md). Bad rows are quarantined with their line and reason and the "
         "rest is loaded; a file with a wrong header is refused whole. Safe to re-run: rows "
-        "already held are left unchanged. Exits 1 if any file was refused."
+        "already held are left unchanged. An extract beyond the bounds (SEEN_INGEST_* settings, "
+        "or the --max-* flags; 0 lifts one) is refused before anything is written. Exits 1 if "
+        "any file was refused or matching on arrival failed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,27 +42,42 @@ class Command(BaseCommand):
             default=CHUNK_SIZE,
             help=f"rows written per transaction (default {CHUNK_SIZE})",
         )
+        bounds = parser.add_argument_group("bounds (default: the SEEN_INGEST_* settings; 0: none)")
+        bounds.add_argument("--max-file-bytes", type=int, metavar="N", help="bytes in one file")
+        bounds.add_argument("--max-bytes", type=int, metavar="N", help="bytes in all files")
+        bounds.add_argument("--max-table-rows", type=int, metavar="N", help="rows in one table")
+        bounds.add_argument("--max-rows", type=int, metavar="N", help="rows in all tables")
+        bounds.add_argument(
+            "--max-seconds", type=int, metavar="N", help="wall time of the load (default none)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1")
+        limits = Limits.for_command().overridden(
+            file_bytes=options["max_file_bytes"],
+            total_bytes=options["max_bytes"],
+            table_rows=options["max_table_rows"],
+            rows=options["max_rows"],
+            seconds=options["max_seconds"],
+        )
         try:
             with progress_bar(enabled=not options["json"]) as progress:
                 summary = ingest_extract(
-                    options["directory"], chunk_size=options["chunk_size"], progress=progress
+                    options["directory"],
+                    chunk_size=options["chunk_size"],
+                    progress=progress,
+                    limits=limits,
                 )
         except ExtractError as error:
             raise CommandError(str(error)) from None
         report = summary.as_dict()
+        arrival = match_arrivals(summary.batch_id, link=not options["no_link"])
+        report["matching"] = arrival.as_dict()
         if not options["no_link"]:
-            report["linked_on_arrival"] = link_new_arrivals()
-            if report["linked_on_arrival"] is not None:  # persons exist: the rules can run
-                outcome = evaluate_batch(summary.batch_id)
-                report["alerts"] = {
-                    "raised": len(outcome.raised),
-                    "updated": len(outcome.updated),
-                    "resolved": len(outcome.resolved),
-                }
+            report["linked_on_arrival"] = arrival.linked
+            if arrival.linked is not None:  # persons exist: the rules ran
+                report["alerts"] = arrival.alerts
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
         else:
@@ -69,6 +86,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"linked on arrival: {report['linked_on_arrival']}")
             if report.get("alerts"):
                 self.stdout.write(f"alerts: {report['alerts']}")
+        if arrival.matching == Matching.FAILED:
+            raise CommandError(arrival.detail)
         if summary.refused_files:
             raise CommandError(
                 f"{len(summary.refused_files)} file(s) refused; the other files were loaded"
