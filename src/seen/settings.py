@@ -251,3 +251,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SEEN_LOG_LEVEL", "WARNING")},
 }
+
+# --- Bounds on extracts, uploads and temporary files (README "Settings", docs/extract-format.md) -
+# An extract over any bound is refused whole before a row is written (seen.ingest.limits). Sizes
+# are in bytes; 0 lifts a bound.
+_MiB, _GiB = 2**20, 2**30
+# Temporary files (uploads, unpacked extracts, DuckDB's spill while matching) stay here, never in
+# the working directory or the system's /tmp; DuckDB may spill at most SEEN_TMP_MAX_BYTES.
+SEEN_TMP_DIR = Path(os.environ.get("SEEN_TMP_DIR", VAR_DIR / "tmp")).resolve()
+SEEN_TMP_MAX_BYTES = int(os.environ.get("SEEN_TMP_MAX_BYTES", 4 * _GiB))
+# An agency system's extract through POST /api/facts/extracts
+SEEN_UPLOAD_MAX_BYTES = int(os.environ.get("SEEN_UPLOAD_MAX_BYTES", 64 * _MiB))  # the zip
+SEEN_UPLOAD_MAX_MEMBER_BYTES = int(os.environ.get("SEEN_UPLOAD_MAX_MEMBER_BYTES", 256 * _MiB))
+SEEN_UPLOAD_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("SEEN_UPLOAD_MAX_UNCOMPRESSED_BYTES", 512 * _MiB)
+)
+SEEN_UPLOAD_MAX_TABLE_ROWS = int(os.environ.get("SEEN_UPLOAD_MAX_TABLE_ROWS", 250_000))
+SEEN_UPLOAD_MAX_ROWS = int(os.environ.get("SEEN_UPLOAD_MAX_ROWS", 500_000))
+SEEN_IMPORT_MAX_SECONDS = int(os.environ.get("SEEN_IMPORT_MAX_SECONDS", 600))
+# `seen ingest DIR` (run by the partnership itself; its flags override these)
+SEEN_INGEST_MAX_FILE_BYTES = int(os.environ.get("SEEN_INGEST_MAX_FILE_BYTES", 8 * _GiB))
+SEEN_INGEST_MAX_BYTES = int(os.environ.get("SEEN_INGEST_MAX_BYTES", 32 * _GiB))
+SEEN_INGEST_MAX_TABLE_ROWS = int(os.environ.get("SEEN_INGEST_MAX_TABLE_ROWS", 20_000_000))
+SEEN_INGEST_MAX_ROWS = int(os.environ.get("SEEN_INGEST_MAX_ROWS", 50_000_000))
+# Django's own: a request body other than files held in memory up to 2.5 MB, an uploaded file
+# spooled to SEEN_TMP_DIR beyond that, and every upload counted as it streams in and refused at
+# SEEN_UPLOAD_MAX_BYTES (seen.ingest.uploads.BoundedUploadHandler).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = str(SEEN_TMP_DIR / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_HANDLERS = [
+    "seen.ingest.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

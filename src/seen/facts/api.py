@@ -6,15 +6,13 @@ the rules run for what arrived).
 
 Every bad input is a 4xx with a message: 422 for a body that does not fit its schema, 400 for a
 record the service refuses (with each field's reason) or an unreadable extract, 403 when the
-access decision refuses, 404 for a child Seen does not hold."""
+access decision refuses, 404 for a child Seen does not hold, 413 for an extract beyond the
+partnership's bounds (seen.ingest.limits)."""
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -26,13 +24,15 @@ from pydantic import Field, StringConstraints
 from seen.access.policy import Action, profile_of
 from seen.api.access import audit, purpose_of, require
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, Subject, resolve_child
+from seen.core import scratch
 from seen.facts import recording
 from seen.facts.models import Appointment, Contact, Injury
-from seen.ingest.loader import ExtractError, ingest_extract
+from seen.ingest import uploads
+from seen.ingest.arrivals import match_arrivals
+from seen.ingest.errors import ExtractError, TooLarge
+from seen.ingest.limits import Deadline, Limits
+from seen.ingest.loader import ingest_extract
 from seen.ingest.models import QuarantinedRow
-from seen.ingest.schema import MANIFEST_FILE
-from seen.linkage.incremental import link_new_arrivals
-from seen.rules.arrivals import evaluate_batch
 
 router = Router(tags=["facts"])
 
@@ -55,9 +55,6 @@ Moving = Annotated[
     str, StringConstraints(pattern="^(" + "|".join(m.value for m in recording.MOBILITIES) + ")$")
 ]
 
-# an extract upload: at most this much, unpacked, and this many files
-MAX_EXTRACT_BYTES = 512 * 1024 * 1024
-MAX_EXTRACT_FILES = 64
 QUARANTINE_SHOWN = 1000  # the rest: `seen quarantine list`
 
 
@@ -144,6 +141,7 @@ ERRORS = {
     422: ValidationErrorOut,
 }
 RECORD = {201: RecordedOut, **ERRORS}
+EXTRACT_ERRORS = {**ERRORS, 413: ProblemOut}
 
 
 SAVE: dict[str, Callable[..., recording.Recorded]] = {
@@ -271,6 +269,14 @@ class QuarantinedOut(Schema):
     reason: str
 
 
+class MatchingOut(Schema):
+    status: str = Field(
+        description="linked, no_model (no linkage model yet), or failed (the rows are loaded "
+        "and wait for `seen link`)"
+    )
+    detail: str
+
+
 class ExtractOut(Schema):
     batch: int
     extract_id: str
@@ -283,14 +289,15 @@ class ExtractOut(Schema):
     quarantined_count: int = Field(description="how many rows were quarantined")
     refused_files: list[dict[str, str]] = Field(description="files refused whole, and why")
     linked_on_arrival: dict[str, int] | None = Field(
-        description="new people matched on arrival (null: no linkage model yet)"
+        description="new people matched on arrival (null: not matched, see matching)"
     )
+    matching: MatchingOut = Field(description="how matching on arrival went")
     alerts: dict[str, int] = Field(description="alerts raised, updated and resolved")
 
 
 @router.post(
     "/extracts",
-    response={200: ExtractOut, **ERRORS},
+    response={200: ExtractOut, **EXTRACT_ERRORS},
     summary="Submit an agency extract",
 )
 def submit_extract(
@@ -299,29 +306,38 @@ def submit_extract(
     """A zip of the extract format (manifest.json and the CSV files, at the top of the zip or in
     one folder), sent as multipart form data in the field `extract`. Bad rows are quarantined
     with their file, line and reason, the rest is loaded; new people are matched on arrival and
-    the rules run for the families that arrived."""
-    require(request, Action.SUBMIT_EXTRACT, object_type="extract")
-    profile = profile_of(request.user)
-    if profile is None or profile.agency is None:
-        raise HttpError(403, "this system account belongs to no agency: ask the administrator")
-    if extract is None:
-        return Status(400, {"detail": "send the extract as a zip file in the form field 'extract'"})
-    name = str(extract.name or "extract.zip")
-    with tempfile.TemporaryDirectory(prefix="seen-extract-") as folder:
-        try:
-            directory = _unpack(extract, Path(folder))
-            summary = ingest_extract(directory, for_agency=profile.agency.code)
-        except ExtractError as error:
-            return Status(400, {"detail": str(error).replace(folder, name)})
-    linked = link_new_arrivals()
-    alerts = {"raised": 0, "updated": 0, "resolved": 0}
-    if linked is not None:  # persons exist: the rules can run
-        outcome = evaluate_batch(summary.batch_id)
-        alerts = {
-            "raised": len(outcome.raised),
-            "updated": len(outcome.updated),
-            "resolved": len(outcome.resolved),
-        }
+    the rules run for the families that arrived. An extract beyond the partnership's bounds
+    (bytes sent, bytes unpacked, rows, time: docs/extract-format.md) is refused whole with 413,
+    before any row is written."""
+    try:
+        require(request, Action.SUBMIT_EXTRACT, object_type="extract")
+        refused = uploads.upload_refusal(request)
+        if refused:
+            return Status(413, {"detail": refused})
+        profile = profile_of(request.user)
+        if profile is None or profile.agency is None:
+            raise HttpError(403, "this system account belongs to no agency: ask the administrator")
+        if extract is None:
+            return Status(
+                400, {"detail": "send the extract as a zip file in the form field 'extract'"}
+            )
+        name = str(extract.name or "extract.zip")
+        limits = Limits.for_uploads()
+        deadline = Deadline(limits.seconds)
+        with scratch.folder("extract") as folder:
+            try:
+                directory = uploads.unpack_zip(extract, folder, limits, deadline)
+                summary = ingest_extract(
+                    directory, for_agency=profile.agency.code, limits=limits, deadline=deadline
+                )
+            except TooLarge as error:
+                return Status(413, {"detail": str(error).replace(str(folder), name)})
+            except ExtractError as error:
+                return Status(400, {"detail": str(error).replace(str(folder), name)})
+    finally:
+        if extract is not None:
+            extract.close()  # a spooled upload's file is deleted now, not at the request's end
+    arrival = match_arrivals(summary.batch_id)
     totals = summary.totals
     quarantined = QuarantinedRow.objects.filter(batch_id=summary.batch_id).order_by("file", "line")
     out = ExtractOut(
@@ -336,8 +352,9 @@ def submit_extract(
         ],
         quarantined_count=quarantined.count(),
         refused_files=summary.refused_files,
-        linked_on_arrival=linked,
-        alerts=alerts,
+        linked_on_arrival=arrival.linked,
+        matching=MatchingOut(**arrival.as_dict()),
+        alerts=arrival.alerts,
     )
     audit(
         request,
@@ -348,48 +365,8 @@ def submit_extract(
             "file": name[:100],
             "accepted": totals.accepted,
             "quarantined": totals.quarantined,
-            "alerts": alerts,
+            "alerts": arrival.alerts,
+            "matching": arrival.matching,
         },
     )
     return Status(200, out)
-
-
-def _unpack(upload: UploadedFile, folder: Path) -> Path:
-    """The extract's folder: the zip's files written under `folder`, never outside it, within
-    the size and file-count limits."""
-    if upload.file is None:
-        raise ExtractError("the upload is empty")
-    try:
-        archive = zipfile.ZipFile(upload.file)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ExtractError("the upload is not a zip file") from None
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if len(members) > MAX_EXTRACT_FILES:
-            raise ExtractError(f"the zip holds more than {MAX_EXTRACT_FILES} files")
-        if sum(m.file_size for m in members) > MAX_EXTRACT_BYTES:
-            raise ExtractError(f"the zip unpacks to more than {MAX_EXTRACT_BYTES} bytes")
-        tops = {PurePosixPath(m.filename).parts[0] for m in members if m.filename}
-        nested = len(tops) == 1 and all(len(PurePosixPath(m.filename).parts) == 2
-                                        for m in members)
-        for member in members:
-            parts = PurePosixPath(member.filename).parts
-            if nested:
-                parts = parts[1:]
-            if len(parts) != 1 or parts[0] in ("", ".", ".."):
-                continue  # sub-folders are not read (docs/extract-format.md)
-            target = folder / parts[0]
-            try:
-                with archive.open(member) as source, target.open("wb") as sink:
-                    written = 0
-                    while block := source.read(1 << 20):
-                        written += len(block)
-                        if written > MAX_EXTRACT_BYTES:
-                            raise ExtractError("the zip unpacks to more than it says")
-                        sink.write(block)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
-                raise ExtractError(f"{parts[0]} cannot be read from the zip: {error}") from None
-    if not (folder / MANIFEST_FILE).exists():
-        raise ExtractError(f"the zip holds no {MANIFEST_FILE} (at its top or in one folder)")
-    return folder
-
