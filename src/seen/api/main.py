@@ -7,13 +7,16 @@ field and the reason before any service runs.
 
 Every operation needs a signed-in user (Django's session, CSRF-checked on writes) and then passes
 the one access decision (seen.access.policy, through seen.api.access) with the purpose declared
-in the `Seen-Purpose` header. Nothing is open by default."""
+in the `Seen-Purpose` header. Nothing is open by default: the OpenAPI document too is served
+only to a signed-in user."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -24,22 +27,27 @@ from seen.linkage.api import router as linkage_router
 from seen.linkage.decisions import DecisionRefused
 from seen.rules.api import router as alerts_router
 
-# The errors every operation can answer, whatever it declares itself: not signed in, refused by
-# the access policy, a body or parameter that is not what the document says; and a path that
-# names nothing; a body that cannot be read. An operation declares any other 4xx (a 400 for a
-# service's refusal, a 409) in its own `response=`.
+# The errors every operation can answer, whatever it declares itself: input refused before any
+# operation runs, not signed in, refused by the access policy, a body or parameter that is not
+# what the document says; and a path that names nothing; a body that cannot be read. An
+# operation declares any other 4xx (a 400 for a service's refusal, a 409) in its own `response=`.
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"description": "why: a message, or the invalid fields"}},
     "required": ["detail"],
 }
 COMMON_ERRORS = {
+    400: "The request holds a NUL character, or a value longer than Seen takes "
+    "(seen.web.hostile_input; the reason is in `detail`)",
     401: "Not signed in",
     403: "Refused by the access policy (the reason is in `detail`)",
     422: "The request does not match this document (the fields and reasons are in `detail`)",
 }
 NOT_FOUND = {404: "The path names nothing Seen holds"}
-UNREADABLE = {400: "The body cannot be read (not JSON, or not the form the operation takes)"}
+UNREADABLE = {
+    400: "The body cannot be read (not JSON, or not the form the operation takes), or it holds "
+    "a NUL character or a value longer than Seen takes"
+}
 
 
 class SeenAPI(NinjaAPI):
@@ -63,12 +71,27 @@ class SeenAPI(NinjaAPI):
         return document
 
 
+def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document only for a signed-in user: it lists every operation and parameter,
+    a map an attacker should not be handed. Signed out, a 401 as every operation answers."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": COMMON_ERRORS[401]}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = SeenAPI(
     title="Seen",
     version="1",
     description="The multi-agency safeguarding hub's API. All data in this build is synthetic.",
     auth=django_auth,
+    openapi_url="/openapi.json",
     docs_url=None,  # the interactive docs load scripts from a CDN; the OpenAPI document stays
+    docs_decorator=signed_in_only,  # the document (and docs, were they served) behind sign-in
     urls_namespace="api",
 )
 api.add_router("/links/", linkage_router)

@@ -162,6 +162,7 @@ class Server:
             "DATABASE_URL": database_url,
             "SEEN_INSECURE_HTTP": "1",
             "SEEN_DB_CONN_MAX_AGE": "600",
+            "SEEN_SERVER_TIMING": "1",  # the app's own time, which the benchmark reads
         }
         self.process = subprocess.Popen(
             [
