@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "seen.core",
     "seen.areas",
     "seen.people",
@@ -50,16 +51,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # first, so that it times everything: the app's time in a Server-Timing header
+    # first, so that it times everything: the app's time in a Server-Timing header, only when
+    # debugging or SEEN_SERVER_TIMING=1 (`seen bench service` sets it)
     "seen.core.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # the secure headers, on every response (the static assets' too): CONTENT_SECURITY_POLICY,
+    # PERMISSIONS_POLICY below
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # static files (/assets/: GOV.UK Frontend's CSS, fonts and images; the admin's), without DEBUG
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # everything after the static files: Cache-Control: no-store (seen.web.secure_headers)
+    "seen.web.secure_headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "seen.web.sessions.IdleTimeoutMiddleware",
+    # a NUL character or an over-long field anywhere in the request: 400, audited, before any
+    # view (seen.web.hostile_input; SEEN_MAX_FIELD_CHARS below)
+    "seen.web.hostile_input.RefuseHostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last: turns a sign-in refused for too many failures into its page (HTTP 429)
@@ -230,6 +241,58 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from Seen itself, no inline script or style
+# (no page runs JavaScript; the learning dashboard's SVG charts carry presentation attributes,
+# not style attributes: seen.web.inline_svg), no plugin, no <base>, not framed, forms post only
+# to Seen. Images may be data: URIs (GOV.UK Frontend's CSS uses none today; the admin's does).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the browser's powerful features, all off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# The app's time in a Server-Timing header: only when debugging, or when asked for (the
+# service benchmark). Otherwise it would tell anyone how long each look-up took.
+SEEN_SERVER_TIMING = os.environ.get("SEEN_SERVER_TIMING", "0") == "1"
+# The longest value any form field or query parameter may hold (characters). Each form bounds
+# its own fields lower, with its own message; this keeps any other value from the database.
+SEEN_MAX_FIELD_CHARS = 20_000
 
 # HTTPS only: secure cookies, HSTS for a year, plain http redirected. Off only for development
 # (SEEN_DEBUG=1) or the local demo on http://127.0.0.1 (SEEN_INSECURE_HTTP=1, set by `make demo`).

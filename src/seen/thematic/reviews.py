@@ -98,7 +98,8 @@ def add_area(user: Any, purpose: str, review: Review, name: str) -> ReviewArea:
     allowed(user, purpose)
     errors: list[tuple[str, str]] = []
     name = text_field(name, "area", "the area's name", AREA_MAX, errors)
-    if name and review.areas.filter(name__iexact=name).exists():
+    # looked up only once it is a name (SQLite refuses a LIKE pattern over 50,000 bytes)
+    if not errors and review.areas.filter(name__iexact=name).exists():
         errors.append(("area", f"{name} is already one of this review's areas"))
     if errors:
         raise Invalid(errors)
