@@ -341,3 +341,28 @@ def test_matching_that_fails_is_said_on_the_batch(
     assert SourceRecord.objects.filter(person__isnull=True).count() == 3
     assert not QuarantinedRow.objects.exists()
     assert _files_left(scratch) == []
+
+
+def test_many_arrivals_wait_for_seen_link_rather_than_hold_the_request(
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More new people than are matched one by one would start a whole-partnership link run
+    inside the request: through the API they wait for `seen link` instead, and the batch says so."""
+    model = tmp_path / "linkage-model" / "model.json"
+    model.parent.mkdir(parents=True, exist_ok=True)
+    model.write_text("{}")
+
+    def whole_run(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a whole link run started inside the request")
+
+    monkeypatch.setattr("seen.linkage.incremental.ARRIVALS_FOR_A_BATCH", 2)
+    monkeypatch.setattr("seen.linkage.batch.run_batch", whole_run)
+    monkeypatch.setattr("seen.linkage.incremental.link_arrivals", whole_run)
+    client = _maternity_system(tmp_path)
+    response = _upload(client, _extract_zip(tmp_path, people=_people(3)))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["matching"]["status"] == "deferred" and "seen link" in body["matching"]["detail"]
+    batch = IngestBatch.objects.get(pk=body["batch"])
+    assert batch.status == IngestBatch.Status.UNMATCHED and batch.matching == "deferred"
+    assert SourceRecord.objects.filter(person__isnull=True).count() == 3

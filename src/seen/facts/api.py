@@ -271,8 +271,9 @@ class QuarantinedOut(Schema):
 
 class MatchingOut(Schema):
     status: str = Field(
-        description="linked, no_model (no linkage model yet), or failed (the rows are loaded "
-        "and wait for `seen link`)"
+        description="linked; no_model (no linkage model yet); deferred (more arrivals than are "
+        "matched one by one: the next `seen link` matches them); failed (the rows are loaded and "
+        "wait for `seen link`)"
     )
     detail: str
 
@@ -337,7 +338,7 @@ def submit_extract(
     finally:
         if extract is not None:
             extract.close()  # a spooled upload's file is deleted now, not at the request's end
-    arrival = match_arrivals(summary.batch_id)
+    arrival = match_arrivals(summary.batch_id, batch_run=False)  # never a whole run here
     totals = summary.totals
     quarantined = QuarantinedRow.objects.filter(batch_id=summary.batch_id).order_by("file", "line")
     out = ExtractOut(

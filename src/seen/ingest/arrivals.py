@@ -18,6 +18,8 @@ from django.db import DatabaseError
 
 from seen.ingest.models import IngestBatch
 from seen.linkage import incremental
+from seen.linkage.settings import model_path
+from seen.people.models import SourceRecord
 from seen.rules.arrivals import evaluate_batch
 
 logger = logging.getLogger(__name__)
@@ -41,11 +43,21 @@ class Arrival:
         return {"status": self.matching, "detail": self.detail}
 
 
-def match_arrivals(batch_id: int, *, link: bool = True) -> Arrival:
-    """Match what arrived and run the rules (once persons exist), recording the outcome."""
+def match_arrivals(batch_id: int, *, link: bool = True, batch_run: bool = True) -> Arrival:
+    """Match what arrived and run the rules (once persons exist), recording the outcome.
+    `batch_run`: more arrivals than are matched one by one may start a whole `seen link` run
+    here (the command); without it (an HTTP request, which must not hold a worker and the
+    machine's memory for a whole-partnership run) they wait for the next `seen link`."""
     if not link:
         return _record(batch_id, Arrival(Matching.NOT_RUN, "not matched (--no-link): the next "
                                          "`seen link` matches these records"))
+    if not batch_run and model_path().exists():
+        waiting = SourceRecord.objects.filter(person__isnull=True).count()
+        if waiting > incremental.ARRIVALS_FOR_A_BATCH:
+            return _record(batch_id, Arrival(Matching.DEFERRED, (
+                f"{waiting} records wait for a person, more than are matched one by one "
+                f"({incremental.ARRIVALS_FOR_A_BATCH}): the next `seen link` matches them"
+            )))
     try:
         linked = incremental.link_new_arrivals()
     except MATCHING_FAILURES as error:
@@ -75,7 +87,7 @@ def match_arrivals(batch_id: int, *, link: bool = True) -> Arrival:
 
 def _record(batch_id: int, arrival: Arrival) -> Arrival:
     changes: dict[str, Any] = {"matching": arrival.matching}
-    if arrival.matching == Matching.FAILED:
+    if arrival.matching in (Matching.FAILED, Matching.DEFERRED):
         changes["note"] = arrival.detail[:2000]
         batch = IngestBatch.objects.filter(pk=batch_id, status=IngestBatch.Status.COMPLETE)
         batch.update(status=IngestBatch.Status.UNMATCHED, **changes)

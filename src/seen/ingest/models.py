@@ -24,6 +24,7 @@ class IngestBatch(models.Model):
         LINKED = "linked", "matched on arrival"
         NO_MODEL = "no_model", "no linkage model yet: the first seen link matches them"
         NOT_RUN = "not_run", "not matched (seen ingest --no-link)"
+        DEFERRED = "deferred", "too many arrivals to match in a request: seen link matches them"
         FAILED = "failed", "matching on arrival failed (see the note)"
 
     source = models.CharField(max_length=500)

@@ -35,8 +35,9 @@ def _too_large(limit: int) -> str:
 class BoundedUploadHandler(FileUploadHandler):
     """First of the upload handlers: counts the bytes of the files in a request and stops the
     upload (the files received so far are closed and deleted) once they pass
-    SEEN_UPLOAD_MAX_BYTES. A body whose declared length is already beyond the bound is not read
-    at all. The view asks upload_refusal(request) and answers 413."""
+    SEEN_UPLOAD_MAX_BYTES. A body whose declared length is already beyond the bound (and the
+    form's allowance, DATA_UPLOAD_MAX_MEMORY_SIZE) is not read at all. The view asks
+    upload_refusal(request) and answers 413."""
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
@@ -66,7 +67,9 @@ class BoundedUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         if self.limit and self.received > self.limit:
             self._refuse()
-            raise StopUpload(connection_reset=True)
+            # the rest of the body (at most the form's allowance beyond the bound, see above) is
+            # read and dropped, not kept, so that the client is sure to read the answer
+            raise StopUpload(connection_reset=False)
         return raw_data  # to the next handler, which keeps it
 
     def file_complete(self, file_size: int) -> None:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ingestbatch',
             name='matching',
-            field=models.CharField(blank=True, choices=[('', 'not recorded'), ('pending', 'not yet matched'), ('linked', 'matched on arrival'), ('no_model', 'no linkage model yet: the first seen link matches them'), ('not_run', 'not matched (seen ingest --no-link)'), ('failed', 'matching on arrival failed (see the note)')], default='', max_length=16),
+            field=models.CharField(blank=True, choices=[('', 'not recorded'), ('pending', 'not yet matched'), ('linked', 'matched on arrival'), ('no_model', 'no linkage model yet: the first seen link matches them'), ('not_run', 'not matched (seen ingest --no-link)'), ('deferred', 'too many arrivals to match in a request: seen link matches them'), ('failed', 'matching on arrival failed (see the note)')], default='', max_length=16),
         ),
         migrations.AddField(
             model_name='ingestbatch',
