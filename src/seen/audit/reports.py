@@ -17,7 +17,14 @@ from django.db import models
 from django.db.models import Q
 
 from seen.access.models import Shield
-from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, redact, shields_of
+from seen.access.shielding import (
+    ADDRESS_FIELDS,
+    SHIELDED,
+    ShieldedAddresses,
+    redact,
+    shielded_addresses,
+    shields_of,
+)
 from seen.areas.models import Practitioner
 from seen.audit.models import AuditEvent
 from seen.core import clock
@@ -399,12 +406,54 @@ REPORT_ADDRESS_FIELDS = ADDRESS_FIELDS | {"area"}
 REPORT_SECTIONS = ("pregnancies", "relationships", "residences", "responsibilities", "facts")
 
 
+def _around(own: Iterable[int]) -> set[int]:
+    """The person's records and the records of the people around them: everyone a relationship
+    joins them to (as parent, child or household, directly or through a pregnancy), with each
+    one's other records. Their shielded addresses must not show in the report's free text."""
+    own = set(own)
+    pregnancies = Pregnancy.objects.filter(Q(mother_id__in=own) | Q(child_id__in=own))
+    pregnancy_ids = set(pregnancies.values_list("pk", flat=True))
+    relationships = Relationship.objects.filter(
+        Q(person_id__in=own) | Q(child_id__in=own) | Q(pregnancy_id__in=pregnancy_ids)
+    )
+    joined = {
+        record
+        for row in [
+            *pregnancies.values_list("mother_id", "child_id"),
+            *relationships.values_list("person_id", "child_id", "pregnancy__mother_id"),
+        ]
+        for record in row
+        if record is not None
+    }
+    persons = SourceRecord.objects.filter(pk__in=joined, person_id__isnull=False).values_list(
+        "person_id", flat=True
+    )
+    same_people = SourceRecord.objects.filter(person_id__in=list(persons)).values_list(
+        "pk", flat=True
+    )
+    return own | joined | set(same_people)
+
+
+def _free_text(value: Any, addresses: ShieldedAddresses) -> Any:
+    """A value with every shielded address written in it replaced (text inside lists and
+    dictionaries too)."""
+    if isinstance(value, str):
+        return addresses.redact(value)
+    if isinstance(value, list):
+        return [_free_text(item, addresses) for item in value]
+    if isinstance(value, dict):
+        return {key: _free_text(item, addresses) for key, item in value.items()}
+    return value
+
+
 def redacted(report: dict[str, Any], *, clearance: bool) -> dict[str, Any]:
     """The report as a viewer without shielding clearance may see it. A record shield hides
     the record's values (its agency and identifier stay), and every row its agency holds that
     names the person; an address shield on any of the person's records hides the person's
-    addresses and their areas throughout the report. Cautious: more may be hidden than the
-    shield strictly covers, never less."""
+    addresses and their areas throughout the report; and any address shielded for the person
+    or the people around them is replaced wherever the report's text writes it (a referral's
+    reason, an alert's explanation, a note). Cautious: more may be hidden than the shield
+    strictly covers, never less."""
     if clearance or not report["records"]:
         return report
     keys = Q(pk__in=[])
@@ -412,8 +461,32 @@ def redacted(report: dict[str, Any], *, clearance: bool) -> dict[str, Any]:
         keys |= Q(agency__code=record["agency"], local_id=record["local_id"])
     ids = dict(SourceRecord.objects.filter(keys).values_list("pk", "agency__code"))
     shields = shields_of(ids)
-    if not shields:
+    addresses = ShieldedAddresses(shielded_addresses(_around(ids)))
+    if not shields and not addresses:
         return report
+    out = dict(report)
+    if shields:
+        out = _hide_shielded(report, ids, shields)
+    if addresses:
+        for name in ("records", *REPORT_SECTIONS):
+            out[name] = [
+                {**row, "fields": _free_text(row["fields"], addresses)} for row in out[name]
+            ]
+        out["alerts"] = [
+            {**alert, "explanation": addresses.redact(alert["explanation"])}
+            for alert in out["alerts"]
+        ]
+        out["seen_by"] = [
+            {**look, "reason": addresses.redact(look["reason"])} for look in out["seen_by"]
+        ]
+    return out
+
+
+def _hide_shielded(
+    report: dict[str, Any], ids: dict[int, str], shields: dict[int, set[str]]
+) -> dict[str, Any]:
+    """The person's own shields: a record shield hides the record and its agency's rows, an
+    address shield the person's addresses and areas."""
     by_key = {
         (ids[pk], local_id): shields.get(pk, set())
         for pk, local_id in SourceRecord.objects.filter(pk__in=ids).values_list("pk", "local_id")

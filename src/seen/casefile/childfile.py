@@ -41,7 +41,15 @@ from django.db.models import (
 from django.db.models.functions import JSONObject
 
 from seen.access.policy import Decision, Level
-from seen.access.shielding import ADDRESS_FIELDS, SHIELDED, cleared, redact, shields_of
+from seen.access.shielding import (
+    ADDRESS_FIELDS,
+    SHIELDED,
+    ShieldedAddresses,
+    cleared,
+    redact,
+    redact_text,
+    shields_of,
+)
 from seen.areas.models import Agency, Area, Practitioner
 from seen.casefile.flags import PLAN_FLAGS, Contact, Flags, child_flags
 from seen.casefile.subjects import Subject
@@ -119,14 +127,17 @@ def _norm(value: Any) -> str:
 
 class Shielding:
     """What this viewer may see of a set of records: each record's shields, and every address
-    or postcode a shield covers (hidden wherever the same value is held)."""
+    or postcode a shield covers (hidden wherever the same value is held, and wherever free text
+    writes it)."""
 
     def __init__(
         self, clearance: bool, shields: dict[int, set[str]], hidden: Iterable[str] = ()
     ) -> None:
         self.clearance = clearance
         self.shields = shields
-        self.hidden = {h for h in hidden if h}
+        held = [str(h) for h in hidden if h]
+        self.hidden = {_norm(h) for h in held}
+        self.addresses = ShieldedAddresses(() if clearance else held)
 
     @classmethod
     def load(
@@ -142,10 +153,10 @@ class Shielding:
         for record, scopes in shields.items():
             if scopes:
                 values = records.get(record, {})
-                hidden |= {_norm(values.get("postcode")), _norm(values.get("address"))}
+                hidden |= {str(values.get("postcode") or ""), str(values.get("address") or "")}
         for row in residences:
             if shields.get(row["person"]):
-                hidden |= {_norm(row.get("postcode")), _norm(row.get("address"))}
+                hidden |= {str(row.get("postcode") or ""), str(row.get("address") or "")}
         return cls(cleared(viewer), shields, hidden)
 
     def scopes(self, record: int | None) -> set[str]:
@@ -165,6 +176,11 @@ class Shielding:
         if not self.clearance and value and _norm(value) in self.hidden:
             return SHIELDED
         return value
+
+    def text(self, value: str) -> str:
+        """Free text (a reason, a note, a description) with every shielded address written in
+        it replaced (seen.access.shielding.redact_text)."""
+        return redact_text(value, self.addresses, clearance=self.clearance)
 
     def any_record_shielded(self, records: Iterable[int]) -> bool:
         return not self.clearance and any(
@@ -508,7 +524,7 @@ class _Household:
                 return
             agency = self.agencies[fact["agency"]].name
             now = Seen("seen", fact.occurred_on, agency) if answer == "yes" else Seen(
-                "not seen", fact.occurred_on, agency, why
+                "not seen", fact.occurred_on, agency, self.shielding.text(why)
             )
             before = found.get(person)
             if (
@@ -538,7 +554,7 @@ class _Household:
                 kind=PLAN_FLAGS.get(plan["kind"], plan["kind"]),
                 start=plan.occurred_on,
                 end=end,
-                category=plan["category_of_abuse"],
+                category=self.shielding.text(plan["category_of_abuse"]),
                 lead=self.practitioner(plan["lead_practitioner"]),
                 key_worker=self.practitioner(plan["key_worker"]),
                 review_date=plan["review_date"],
@@ -610,14 +626,19 @@ class _Household:
                     severity=str(alert.get_severity_display()).lower(),
                     status=str(alert.get_status_display()).lower(),
                     open=alert.open,
-                    explanation=alert.explanation,
+                    explanation=self.shielding.text(alert.explanation),
                     raised_at=alert.raised_at,
                     deadline=alert.deadline,
                     owner=owner,
                     escalated_to=alert.escalated_to.name if alert.escalated_to else "",
-                    outcome=alert.outcome,
+                    outcome=self.shielding.text(alert.outcome),
                     steps=[
-                        AlertStep(e.at, str(e.get_kind_display()).lower(), e.by, e.note)
+                        AlertStep(
+                            e.at,
+                            str(e.get_kind_display()).lower(),
+                            e.by,
+                            self.shielding.text(e.note),
+                        )
                         for e in alert.events.all()
                     ],
                 )
@@ -871,7 +892,12 @@ def _yn(value: Any) -> str:
 
 
 def describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
-    """One fact in words (the viewer's shielding applied to what it names)."""
+    """One fact in words (the viewer's shielding applied to what it names, and to its free
+    text: a shielded address written in a reason or a description is replaced)."""
+    return names.shielding.text(_describe(kind, row, names))
+
+
+def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
     model = FACT_TYPES[kind]
     c = lambda name: _choice(model, name, row.get(name))  # noqa: E731
     by = names.practitioner(row.get("practitioner")) if "practitioner" in row else ""
