@@ -53,6 +53,7 @@ UPLOAD_BOUNDS = {
     "SEEN_UPLOAD_MAX_TABLE_ROWS": 2_000,
     "SEEN_UPLOAD_MAX_ROWS": 3_000,
     "SEEN_IMPORT_MAX_SECONDS": 30,
+    "SEEN_TMP_MAX_BYTES": 50_000_000,  # what DuckDB may spill into Seen's temporary folder
 }
 
 LOG = Log()  # every exchange of the suite, in order
