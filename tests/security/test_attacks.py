@@ -557,6 +557,8 @@ def test_finding_07_the_openapi_document_is_not_served_to_the_anonymous(
 ) -> None:
     response = anonymous().get("/api/openapi.json", unauthorised=True)
     assert refused(response), described(response)
+    signed_in = browsers["social-worker"].get("/api/openapi.json")  # the control
+    assert signed_in.status_code == 200 and '"paths"' in signed_in.text, described(signed_in)
 
 
 # ================================================================================================
