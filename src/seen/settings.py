@@ -13,14 +13,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SEEN_VAR_DIR", Path.cwd() / "var")).resolve()
 
 DEBUG = os.environ.get("SEEN_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get(
-    "SEEN_SECRET_KEY", "insecure-demo-key-set-SEEN_SECRET_KEY-in-production"
-)
+DEMO_SECRET_KEY = "insecure-demo-key-set-SEEN_SECRET_KEY-in-production"
+if "pytest" in sys.modules and not os.environ.get("SEEN_SECRET_KEY"):
+    # the tests' own key, long enough for https mode, inherited by the processes they start
+    os.environ["SEEN_SECRET_KEY"] = "tests-only-key-" + "seen-" * 10
+SECRET_KEY = os.environ.get("SEEN_SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("SEEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -172,6 +175,11 @@ LOGIN_REDIRECT_URL = "/"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and SEEN_SIGN_IN_ADDRESS_LIMIT wrong passwords from one address, whatever the usernames
+# (one password tried across many accounts), pause signing in from that address for as long
+# (seen.web.sign_in_throttle; axes has one limit for every lockout parameter)
+AXES_HANDLER = "seen.web.sign_in_throttle.AddressAwareHandler"
+SEEN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SEEN_SIGN_IN_ADDRESS_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
@@ -301,6 +309,24 @@ SESSION_COOKIE_SECURE = SEEN_HTTPS_ONLY
 CSRF_COOKIE_SECURE = SEEN_HTTPS_ONLY
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if SEEN_HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SEEN_HTTPS_ONLY
+# Serving https, Seen refuses to start with the demo's secret key or a weak one (Django's own
+# measure, security.W009: 50 characters, 5 different): whoever knows it can forge sessions.
+# (The type checker reads these settings without starting anything.)
+if (
+    SEEN_HTTPS_ONLY
+    and "mypy" not in sys.modules
+    and (
+        SECRET_KEY == DEMO_SECRET_KEY
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+    )
+):
+    raise ImproperlyConfigured(
+        "SEEN_SECRET_KEY is unset, the demo's, or weak: serving https, Seen needs a secret key of "
+        "at least 50 random characters (for example: python -c \"import secrets; "
+        "print(secrets.token_urlsafe(48))\"). The demo on plain http sets SEEN_INSECURE_HTTP=1."
+    )
 # Django's test client speaks plain http: under pytest every other flag stays as in production
 # and only the redirect is off (tests/web/test_sign_in.py checks it in a subprocess).
 SECURE_SSL_REDIRECT = SEEN_HTTPS_ONLY and "pytest" not in sys.modules

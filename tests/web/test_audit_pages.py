@@ -172,6 +172,15 @@ def test_the_report_downloads_as_markdown_or_html(
     assert event.action == "export" and event.disclosed["format"] == wanted
 
 
+def test_the_markdown_download_carries_no_html_from_a_name(baby: Person) -> None:  # noqa: F811
+    SourceRecord.objects.filter(local_id="M1").update(forename="<img src=x onerror=alert(1)>")
+    mother = _mother()
+    response = _dpo().get("/subject-access/", {"reference": mother.reference, "format": "markdown"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [

@@ -198,6 +198,33 @@ def test_a_success_clears_the_count(user: Any) -> None:
         assert sign_in(client, "tester", WRONG).status_code == 200
 
 
+def test_one_password_across_many_usernames_locks_the_address_out(user: Any) -> None:
+    """Password spraying: one password tried for 20 usernames from one address (each username
+    well under its own limit of 5) pauses signing in from that address."""
+    client = Client()
+    answers = [sign_in(client, f"someone-{n}", WRONG).status_code for n in range(19)]
+    assert answers == [200] * 19
+    twentieth = sign_in(client, "someone-19", WRONG)
+    assert twentieth.status_code == 429
+    assert "from this computer" in twentieth.content.decode()
+    assert "20 times" in twentieth.content.decode()
+    # even the right password for a real account, until the pause ends
+    assert sign_in(client, "tester", PASSWORD).status_code == 429
+    assert not signed_in(client)
+    # another address is not paused
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert sign_in(elsewhere, "tester", PASSWORD).status_code == 302
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
+    assert sign_in(Client(), "tester", PASSWORD).status_code == 302
+
+
+def test_an_address_is_not_paused_below_its_limit(user: Any) -> None:
+    client = Client()
+    for n in range(19):
+        sign_in(client, f"someone-{n}", WRONG)
+    assert sign_in(client, "tester", PASSWORD).status_code == 302
+
+
 # --- sessions and cookies ----------------------------------------------------------------------
 
 
@@ -227,13 +254,23 @@ def test_an_idle_session_is_signed_out(user: Any) -> None:
     assert "signed out because you had done nothing for a while" in page.content.decode()
 
 
-def computed_settings(**env: str) -> dict[str, Any]:
-    """The settings as a real process computes them from its environment, and what plain http
-    gets there."""
+A_SECRET_KEY = "a-deployment-s-own-secret-key-" + "0123456789abcdef" * 3
+
+
+def _process(env: dict[str, str], script: str) -> subprocess.CompletedProcess[str]:
+    """A real process (not under pytest) with these SEEN_ settings and no others."""
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith("SEEN_") or k in ("SEEN_VAR_DIR",)
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="seen.settings")
+    return subprocess.run(
+        [sys.executable, "-c", script], env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def computed_settings(**env: str) -> dict[str, Any]:
+    """The settings as a real process computes them from its environment, and what plain http
+    gets there."""
     script = """
 import json, django
 django.setup()
@@ -255,9 +292,7 @@ print(json.dumps({
         "OIDC_AUTHENTICATE_CLASS")
 } | {"oidc_url": oidc_url, "plain_http": [plain.status_code, plain.get("Location")]}))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=clean, capture_output=True, text=True, timeout=120
-    )
+    done = _process(env, script)
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -265,7 +300,7 @@ print(json.dumps({
 
 @pytest.mark.slow
 def test_production_settings_are_https_only() -> None:
-    s = computed_settings()
+    s = computed_settings(SEEN_SECRET_KEY=A_SECRET_KEY)
     assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"]
     assert s["SESSION_COOKIE_HTTPONLY"] and s["CSRF_COOKIE_HTTPONLY"]
     assert s["SESSION_COOKIE_SAMESITE"] == s["CSRF_COOKIE_SAMESITE"] == "Lax"
@@ -273,6 +308,26 @@ def test_production_settings_are_https_only() -> None:
     assert s["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
     assert s["SESSION_COOKIE_AGE"] == 8 * 60 * 60 and s["SESSION_EXPIRE_AT_BROWSER_CLOSE"]
     assert s["plain_http"] == [301, "https://testserver/sign-in/"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,  # the demo's
+        "insecure-demo-key-set-SEEN_SECRET_KEY-in-production",
+        "short-" * 8,  # 48 characters
+        "a" * 64,  # long, but one character
+    ],
+)
+def test_https_refuses_to_start_with_the_demo_or_a_weak_secret_key(key: str | None) -> None:
+    done = _process({"SEEN_SECRET_KEY": key} if key else {}, "import django; django.setup()")
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr and "SEEN_SECRET_KEY" in done.stderr
+    started = _process(
+        {"SEEN_SECRET_KEY": A_SECRET_KEY}, "import django; django.setup(); print('started')"
+    )
+    assert started.returncode == 0 and "started" in started.stdout, started.stderr
 
 
 @pytest.mark.slow

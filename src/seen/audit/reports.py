@@ -7,6 +7,7 @@ These functions read; they decide nothing about who may call them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -359,8 +360,40 @@ def _summary_text(disclosed: Any) -> str:
     return str(disclosed) if disclosed else ""
 
 
+# Markdown's inline syntax: code, emphasis, the escape itself, and the "]" that would close a
+# link's or an image's text ("](", "][") or define a link ("]:"), so that "[shielded]" still
+# reads as written; and, at the start of a value (which may begin a line), its block syntax: a
+# heading, a list, a rule. (HTML, and so "<…>" links, is written as entities.)
+_INLINE = re.compile(r"([\\`*~]|\](?=[(\[:])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_BLOCK = re.compile(r"^(\s*)([#+=-])|^(\s*\d+)([.)])")
+
+
+def markdown_text(value: str) -> str:
+    """A value as Markdown shows it and nothing more: no HTML (a name such as "<img src=x
+    onerror=…>" is written as text), no link, image, emphasis or code, no new line (a value
+    cannot start a heading or a list of its own)."""
+    text = " ".join(value.splitlines())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    return _BLOCK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
+
+
+def _escaped(value: Any) -> Any:
+    """Every text in a report (keys too) as Markdown shows it."""
+    if isinstance(value, str):
+        return markdown_text(value)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
+    return value
+
+
 def as_markdown(report: Row) -> str:
-    """The subject-access report as a document a person can read."""
+    """The subject-access report as a document a person can read. Every value in it comes from
+    agencies' extracts and practitioners' typing, so each is escaped (`markdown_text`): a viewer
+    rendering the document shows it as text, never as HTML, a link or a heading."""
+    report = _escaped(report)
     out = [
         f"# Subject-access report for {report['person']}",
         "",

@@ -2,8 +2,9 @@
 
 Local accounts sign in with a username and password through Django's LoginView; django-axes
 counts the failures (5 for one username from one address lock that pair out for 15 minutes,
-settings AXES_*) and answers a locked-out attempt with `locked_out` below: HTTP 429 and a page
-saying why and for how long. When the partnership's identity provider is configured
+settings AXES_*; 20 from one address for any usernames pause that address as long,
+seen.web.sign_in_throttle) and answers a locked-out attempt with `locked_out` below: HTTP 429
+and a page saying why and for how long. When the partnership's identity provider is configured
 (seen.web.oidc), the page also offers to sign in through it. Signing out is a POST (a link or an
 image on another site cannot sign anyone out).
 """
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from seen.web.sign_in_throttle import address_locked
 
 
 class SignInView(LoginView):
@@ -45,10 +48,17 @@ def locked_out(
 
     It does not say whether the username exists, nor accept the password however right it is."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    by_address = address_locked(request)
     return render(
         request,
         "web/locked_out.html",
-        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {
+            "minutes": minutes,
+            "by_address": by_address,
+            "failure_limit": (
+                settings.SEEN_SIGN_IN_ADDRESS_LIMIT if by_address else settings.AXES_FAILURE_LIMIT
+            ),
+        },
         status=429,
     )
 
