@@ -134,6 +134,7 @@ def test_the_system_administrator_manages_users_and_settings_but_no_case_data() 
             ("auth", "user"),
             ("auth", "group"),
             ("access", "staffprofile"),
+            ("access", "accessgrant"),
             ("rules", "ruleparameter"),
             ("rules", "route"),
             ("axes", "accessattempt"),

@@ -1,10 +1,13 @@
-"""Who a user is to Seen (role, agency, the practitioner they are), and the records of access
-beyond the ordinary: break-glass sessions, shielding, and the lawful basis of each share."""
+"""Who a user is to Seen (role, agency, the practitioner they are), the second person's approval
+of a grant of access, and the records of access beyond the ordinary: break-glass sessions,
+shielding, and the lawful basis of each share."""
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
 
 class Role(models.TextChoices):
@@ -31,10 +34,53 @@ class Role(models.TextChoices):
     AGENCY_SYSTEM = "agency_system", "agency system (submits its agency's extracts)"
 
 
+# The fields of a staff profile that decide what its user reaches: every change to them is an
+# audit event (seen.access.changes), and granting through the admin needs a second person
+# (seen.access.grants).
+PROFILE_ACCESS_FIELDS = ("role", "agency", "practitioner", "shielding_clearance")
+
+
+class AccessFieldsChangedInBulk(Exception):
+    """A bulk path would change profiles' access fields without an audit event."""
+
+
+class StaffProfileQuerySet(models.QuerySet["StaffProfile"]):
+    """update() of access fields records each profile changed, as save() does through the
+    signals; the bulk paths that would skip both are refused for them."""
+
+    def update(self, **kwargs: Any) -> int:
+        touched = {name.removesuffix("_id") for name in kwargs} & set(PROFILE_ACCESS_FIELDS)
+        if not touched:
+            return super().update(**kwargs)
+        # seen.audit.log imports this module: the auditing is imported when first needed
+        from seen.access import changes
+
+        with transaction.atomic(using=self.db):
+            rows = list(self.values("pk", "user_id", *PROFILE_ACCESS_FIELDS))
+            count = super().update(**kwargs)
+            users = {row["pk"]: row["user_id"] for row in rows}
+            before = {
+                row["pk"]: {name: row[name] for name in PROFILE_ACCESS_FIELDS} for row in rows
+            }
+            changes.audit_profile_update(before, users)
+        return count
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AccessFieldsChangedInBulk("create staff profiles one by one: each is audited")
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        if {name.removesuffix("_id") for name in fields} & set(PROFILE_ACCESS_FIELDS):
+            raise AccessFieldsChangedInBulk(
+                "change staff profiles' access one by one (save or update): each is audited"
+            )
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class StaffProfile(models.Model):
     """A user's role and agency, and the practitioner record they are (which carries their
     caseload: Responsibility rows and plans name practitioners). A user without a profile can
-    reach no personal data at all."""
+    reach no personal data at all. Every change to the access fields is audited
+    (seen.access.changes); the admin grants them only with a second person's approval."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
@@ -52,11 +98,69 @@ class StaffProfile(models.Model):
     )
     shielding_clearance = models.BooleanField(
         default=False,
-        help_text="May see shielded addresses and records (granted by the safeguarding lead).",
+        help_text="May see shielded addresses and records (granted with a second person's "
+        "approval: seen.access.grants).",
     )
+
+    objects = StaffProfileQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class AccessGrant(models.Model):
+    """A change to a user's access asked for by one administrator, in effect only once a
+    different system administrator, who is not the user concerned, approves it
+    (seen.access.grants). It names the profile the user is to have; `before` holds the
+    profile's values when asked (raw: ids for agency and practitioner), so that a profile
+    changed since cannot be overwritten by an old request."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "awaiting a second administrator"
+        APPROVED = "approved"
+        REFUSED = "refused"
+        # a request that only took access away: in effect at once, no approval needed
+        APPLIED = "applied", "in effect at once (access removed)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose access changes.",
+    )
+    role = models.CharField(max_length=48, choices=Role.choices)
+    agency = models.ForeignKey(
+        "areas.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    practitioner = models.ForeignKey(
+        "areas.Practitioner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shielding_clearance = models.BooleanField(default=False)
+    before = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The profile's access fields when asked (none: no profile).",
+    )
+    changes = models.JSONField(
+        default=dict, help_text="Each field that changes, old and new, as the audit shows them."
+    )
+    reason = models.TextField(help_text="Why the user needs it.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["state", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"access grant {self.pk} for user {self.user_id} ({self.state})"
 
 
 class Purpose(models.TextChoices):

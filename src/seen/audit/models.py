@@ -88,7 +88,16 @@ def entry_hash(row: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(row)).hexdigest()
 
 
+# The entries about changes to who may see what (seen.access.changes, seen.access.grants): staff
+# accounts, not case data.
+ACCESS_CHANGE_TYPES = ("staff_profile", "user", "access_grant")
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def without_access_changes(self) -> AuditEventQuerySet:
+        """The entries other than changes to staff access (roles, clearances, grants)."""
+        return self.exclude(object_type__in=ACCESS_CHANGE_TYPES)
+
     # Bulk paths would skip both the chain and the model's own refusals.
     def update(self, **kwargs: Any) -> NoReturn:
         _refuse("update")

@@ -8,8 +8,8 @@ it again changes nothing but the password, which it sets each time.
 
 The system administrator manages users and settings in Django's admin and sees no case data: the
 account is staff (the admin's door) but not superuser, and holds only the model permissions of
-the "System administrators" group (users, staff profiles, groups read-only, the rules' thresholds
-and routes, sign-in lockouts).
+the "System administrators" group (users, staff profiles and access grants, groups read-only,
+the rules' thresholds and routes, sign-in lockouts).
 
 The well-known default password is refused outside the demo (SEEN_DEBUG=1 or
 SEEN_INSECURE_HTTP=1): give --password or SEEN_DEMO_PASSWORD there.
@@ -75,7 +75,11 @@ PLAN: dict[Role, tuple[tuple[str, ...], str | None]] = {
 # app label -> model -> actions: users and settings, never case data
 ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "auth": {"user": ("add", "change", "delete", "view"), "group": ("view",)},
-    "access": {"staffprofile": ("add", "change", "delete", "view")},
+    # a profile's access changes through an access grant a second administrator approves
+    "access": {
+        "staffprofile": ("add", "change", "delete", "view"),
+        "accessgrant": ("add", "change", "view"),
+    },
     "rules": {
         "ruleparameter": ("add", "change", "delete", "view"),
         "route": ("add", "change", "delete", "view"),
