@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from seen.access import services
 from seen.access.models import Role, Shield, StaffProfile
@@ -179,14 +180,15 @@ def _person(local_id: str) -> Person:
     return person
 
 
-def _account(account: Account) -> Any:
+def _account(account: Account, password_hash: str) -> Any:
     user = get_user_model().objects.create_user(
         account.username,
-        password=PASSWORD,
         first_name=account.username.split("-")[0].title(),
         last_name="Tester",
         is_staff=account.staff,
     )
+    user.password = password_hash  # one Argon2 hash for every account: each costs a moment
+    user.save(update_fields=["password"])
     worker = (
         Practitioner.objects.get(local_id=account.practitioner) if account.practitioner else None
     )
@@ -225,7 +227,8 @@ def _build(folder: Path) -> World:
     ):
         decisions.confirm(*records.filter(local_id__in=[a, b]), user=None, reason=why)
     baby = _person("B1")
-    users = {name: _account(account) for name, account in ACCOUNTS.items()}
+    password_hash = make_password(PASSWORD)
+    users = {name: _account(account, password_hash) for name, account in ACCOUNTS.items()}
 
     Shield.objects.create(
         record=SourceRecord.objects.get(local_id="M1"),
