@@ -54,8 +54,13 @@ def _files_left(folder: Path) -> list[Path]:
 
 def _people(count: int, prefix: str = "K") -> list[dict[str, str]]:
     return [
-        {"agency": "QAV-MAT", "id": f"{prefix}{n}", "forename": f"Name{n}", "surname": "Tester",
-         "sex": "female"}
+        {
+            "agency": "QAV-MAT",
+            "id": f"{prefix}{n}",
+            "forename": f"Name{n}",
+            "surname": "Tester",
+            "sex": "female",
+        }
         for n in range(count)
     ]
 
@@ -98,9 +103,7 @@ def test_a_member_over_the_unpacked_bound_is_413(tmp_path: Path, scratch: Path) 
     with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", MANIFEST)
         # two rows (within the row bounds), one of them 41,000 bytes long
-        archive.writestr(
-            "people.csv", ",".join(columns) + "\nQAV-MAT,K1," + "x" * 41_000 + "\n"
-        )
+        archive.writestr("people.csv", ",".join(columns) + "\nQAV-MAT,K1," + "x" * 41_000 + "\n")
     assert len(content.getvalue()) < 20_000
     response = _upload(client, content.getvalue())
     _assert_refused_whole(response, 413, "people.csv unpacks to more than 40000 bytes", scratch)
@@ -322,9 +325,7 @@ def test_matching_that_fails_is_said_on_the_batch(
     model.write_text("{}")
 
     def disk_full(record_ids: list[int]) -> dict[str, int]:
-        raise duckdb.OutOfMemoryException(
-            "failed to offload data block (max_temp_directory_size)"
-        )
+        raise duckdb.OutOfMemoryException("failed to offload data block (max_temp_directory_size)")
 
     monkeypatch.setattr("seen.linkage.incremental.link_arrivals", disk_full)
     client = _maternity_system(tmp_path)

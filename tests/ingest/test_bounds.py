@@ -100,8 +100,11 @@ def test_an_ordinary_extract_id_is_kept(extract: Build) -> None:
     folder = _manifest(
         extract(),
         json.dumps(
-            {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
-             "extract_id": "qav-maternity_2025-06-01T02:00Z.v1"}
+            {
+                "format": FORMAT_NAME,
+                "format_version": FORMAT_VERSION,
+                "extract_id": "qav-maternity_2025-06-01T02:00Z.v1",
+            }
         ),
     )
     summary = ingest_extract(folder)

@@ -49,15 +49,26 @@ def match_arrivals(batch_id: int, *, link: bool = True, batch_run: bool = True) 
     here (the command); without it (an HTTP request, which must not hold a worker and the
     machine's memory for a whole-partnership run) they wait for the next `seen link`."""
     if not link:
-        return _record(batch_id, Arrival(Matching.NOT_RUN, "not matched (--no-link): the next "
-                                         "`seen link` matches these records"))
+        return _record(
+            batch_id,
+            Arrival(
+                Matching.NOT_RUN,
+                "not matched (--no-link): the next `seen link` matches these records",
+            ),
+        )
     if not batch_run and model_path().exists():
         waiting = SourceRecord.objects.filter(person__isnull=True).count()
         if waiting > incremental.ARRIVALS_FOR_A_BATCH:
-            return _record(batch_id, Arrival(Matching.DEFERRED, (
-                f"{waiting} records wait for a person, more than are matched one by one "
-                f"({incremental.ARRIVALS_FOR_A_BATCH}): the next `seen link` matches them"
-            )))
+            return _record(
+                batch_id,
+                Arrival(
+                    Matching.DEFERRED,
+                    (
+                        f"{waiting} records wait for a person, more than are matched one by one "
+                        f"({incremental.ARRIVALS_FOR_A_BATCH}): the next `seen link` matches them"
+                    ),
+                ),
+            )
     try:
         linked = incremental.link_new_arrivals()
     except MATCHING_FAILURES as error:
@@ -73,9 +84,12 @@ def match_arrivals(batch_id: int, *, link: bool = True, batch_run: bool = True) 
             _record(batch_id, Arrival(Matching.FAILED, f"matching on arrival failed: {error!r}"))
         raise
     if linked is None:
-        return _record(batch_id, Arrival(
-            Matching.NO_MODEL, "no linkage model yet: the first `seen link` matches everyone"
-        ))
+        return _record(
+            batch_id,
+            Arrival(
+                Matching.NO_MODEL, "no linkage model yet: the first `seen link` matches everyone"
+            ),
+        )
     outcome = evaluate_batch(batch_id)
     alerts = {
         "raised": len(outcome.raised),

@@ -67,4 +67,3 @@ class Deadline:
                 f"the extract took longer than {self.seconds:g} seconds to load "
                 f"(stopped while {doing}); send it in smaller extracts"
             )
-

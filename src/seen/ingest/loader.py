@@ -48,6 +48,7 @@ _READ_BLOCK = 1 << 20
 
 __all__ = ["ExtractError", "TooLarge", "ingest_extract", "read_manifest", "retry_quarantined"]
 
+
 @dataclass
 class TableCounts:
     accepted: int = 0
@@ -240,8 +241,16 @@ def ingest_extract(
             for table in TABLES:
                 found = survey.files.get(table.name)
                 if found is not None:
-                    _load_table(table, found, batch, summary, for_agency, chunk_size, progress,
-                                deadline)
+                    _load_table(
+                        table,
+                        found,
+                        batch,
+                        summary,
+                        for_agency=for_agency,
+                        chunk_size=chunk_size,
+                        progress=progress,
+                        deadline=deadline,
+                    )
         except TooLarge as error:  # the time bound: only it can stop a load part-way
             loaded = IngestBatch.objects.get(pk=batch.pk).accepted  # committed with its rows
             raise TooLarge(
@@ -257,6 +266,7 @@ def _load_table(
     found: _File,
     batch: IngestBatch,
     summary: IngestSummary,
+    *,
     for_agency: str | None,
     chunk_size: int,
     progress: Progress | None,

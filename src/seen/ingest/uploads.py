@@ -150,7 +150,12 @@ def _unpack_member(
                 _check_total(before + written, limits)
                 sink.write(block)
     except (
-        zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
     ) as error:
         raise ExtractError(f"{name} cannot be read from the zip: {error}") from None
     return written
