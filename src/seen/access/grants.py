@@ -238,6 +238,6 @@ def remove_clearance(profile: StaffProfile, by: Any, via: str = Via.PAGE) -> boo
     if not profile.shielding_clearance:
         return False
     profile.shielding_clearance = False
-    with acting_as(by, via):
+    with transaction.atomic(), acting_as(by, via):  # the change and its entry, or neither
         profile.save()
     return True
