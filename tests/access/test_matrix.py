@@ -23,7 +23,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from seen.access.models import Role, StaffProfile
+from seen.access.policy import PURPOSES_BY_ROLE
 from seen.api.main import api
+from seen.audit.models import AuditEvent
 from seen.core import clock
 from seen.ingest.loader import ingest_extract
 from seen.linkage import decisions
@@ -60,7 +62,8 @@ MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("POST", "sign-out/"): lambda who: 200,  # the "you have signed out" page
     ("GET", "admin/"): lambda who: 302,  # no role is staff: the admin sends everyone to sign in
     ("GET", "api/"): lambda who: 404,  # nothing at the root
-    ("GET", "api/openapi.json"): lambda who: 200,  # the document, no data
+    # the document, no data: for a signed-in user only (it maps every operation)
+    ("GET", "api/openapi.json"): lambda who: 401 if who == ANONYMOUS else 200,
     ("GET", "api/links/review"): _identity(200),
     ("GET", "api/links/pairs/{pair_id}"): _identity(200),
     ("POST", "api/links/pairs/{pair_id}/decision"): _identity(201),
@@ -190,8 +193,16 @@ def world(extract: Callable[..., Path]) -> Iterator[dict[str, int]]:
     yield found
 
 
+def _purpose_of(who: str) -> str:
+    """The purpose each role declares in the matrix: safeguarding where the role may declare
+    it, else the role's usual one (PURPOSES_BY_ROLE: a purpose the role may not declare is
+    refused whatever the route, tests/access/test_policy.py)."""
+    declared = PURPOSES_BY_ROLE.get(who, ("safeguarding",))
+    return "safeguarding" if "safeguarding" in declared else declared[0]
+
+
 def _client_for(who: str) -> Client:
-    client = Client(headers={"Seen-Purpose": "safeguarding"})
+    client = Client(headers={"Seen-Purpose": _purpose_of(who)})
     if who == ANONYMOUS:
         return client
     user = get_user_model().objects.create_user(
@@ -254,7 +265,7 @@ def test_commands_showing_case_data_hold_the_matrix(
                 "--user",
                 username,
                 "--purpose",
-                "safeguarding",
+                _purpose_of(who),
                 stdout=io.StringIO(),
                 stderr=io.StringIO(),
             )
@@ -283,3 +294,89 @@ def test_break_glass_opens_the_child_level_routes_to_case_roles_only(
     except services.AccessRefused:
         assert who not in CASE_ROLES
     assert client.get(url).status_code == (200 if who in CASE_ROLES else 403)
+
+
+# ---- no page or export reachable by creating a record (issue 13, finding 3) ------------------
+
+# every write about one child a user can send: (address, form fields); each is decided about
+# that child before anything is written
+CHILD_WRITES: list[tuple[str, dict[str, str]]] = [
+    ("children/{reference}/incidents/new/", {
+        "occurred_on": "2025-07-05", "learned_on": "2025-07-07", "description": "an incident",
+    }),
+    ("incidents/new/", {
+        "reference": "{reference}", "occurred_on": "2025-07-05", "learned_on": "2025-07-07",
+        "description": "an incident",
+    }),
+    ("children/{reference}/contacts/new/", {"kind": "home_visit", "mother_seen": "yes"}),
+    ("children/{reference}/assessments/new/", {"father_involved": "yes"}),
+    ("children/{reference}/was-not-brought/new/", {"service": "health_visiting"}),
+    ("children/{reference}/injuries/new/", {"kind": "bruise", "explanation": "a fall"}),
+    ("children/{reference}/triage/", {"step": "open"}),
+    ("children/{reference}/plans/", {"step": "plan", "kind": "early_help"}),
+    ("children/{reference}/conferences/new/", {"kind": "initial", "decision": "cp_plan"}),
+    ("children/{reference}/basis/", {"basis": "consent"}),
+    ("incidents/{incident_id}/", {"step": "reviewer", "reviewer": "1"}),
+    ("incidents/{incident_id}/", {"step": "notification", "notification_on": "2025-07-10"}),
+    # break glass for a purpose the role may not declare: not an answer to that refusal
+    ("children/{reference}/break-glass/?purpose=strategic", {
+        "reason": "a sentence of reason, long enough to be one",
+    }),
+]
+WHO_LOOKS = {Role.SAFEGUARDING_LEAD, Role.DATA_PROTECTION_OFFICER}
+# what a user could read about the child once a record they created gave them a way in
+CHILD_READS = [
+    "children/{reference}/",
+    "children/{reference}/?purpose=safeguarding",
+    "children/{reference}/chronology/",
+    "children/{reference}/chronology/?format=csv",
+    "children/{reference}/chronology/?format=docx",
+    "children/{reference}/who-looked/",
+    "children/{reference}/plans/",
+    "children/{reference}/triage/",
+    "incidents/{incident_id}/",
+    "api/children/{reference}",
+    "api/children/{reference}/flags",
+]
+
+
+@pytest.mark.parametrize("who", [NO_PROFILE, *Role.values])
+def test_no_page_or_export_is_reachable_by_creating_a_record(
+    who: str, world: dict[str, Any]
+) -> None:
+    """In the matrix's world no user has a relationship with the child. Whatever any role
+    writes about the child (a notification, a fact, a triage, a plan, a conference, a lawful
+    basis, a reviewer, a step, break glass for the wrong purpose), it is refused before it is
+    written, and afterwards every face of the child still refuses it: no relationship is made
+    by creating a record (the attack: a lead notified, then downloaded the chronology)."""
+    from seen.access.models import BreakGlass, Share
+    from seen.incidents.models import Incident
+    from seen.triage.models import Triage
+
+    client = _client_for(who)
+
+    def reads() -> dict[str, int]:
+        return {a: client.get("/" + a.format(**world)).status_code for a in CHILD_READS}
+
+    refused_before = reads()
+    # who looked at a child is the safeguarding lead's and the data-protection officer's
+    # audit of any child (docs/access.md); everything else about the child is refused
+    assert all(
+        status in (403, 404)
+        for address, status in refused_before.items()
+        if not (address.endswith("who-looked/") and who in WHO_LOOKS)
+    ), refused_before
+    before = (Incident.objects.count(), Share.objects.count(), BreakGlass.objects.count(),
+              Triage.objects.count(), AuditEvent.objects.filter(action="write").count())
+    written = []
+    for address, form in CHILD_WRITES:
+        url = "/" + address.format(**world)
+        data = {k: v.format(**world) for k, v in form.items()}
+        response = client.post(url, data)
+        if response.status_code != 403:
+            written.append((address, response.status_code))
+    assert not written, f"{who}: a write about the child was not refused: {written}"
+    after = (Incident.objects.count(), Share.objects.count(), BreakGlass.objects.count(),
+             Triage.objects.count(), AuditEvent.objects.filter(action="write").count())
+    assert after == before
+    assert reads() == refused_before, f"{who}: a record created opened a face of the child"

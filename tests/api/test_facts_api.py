@@ -124,7 +124,8 @@ def test_was_not_brought_and_an_injury(baby: Person) -> None:  # noqa: F811
         ({"child": "B1"}, 422, "child"),
         # a NUL anywhere in a request is refused before any operation (seen.web.hostile_input)
         ({"father_not_seen_reason": "a\x00b"}, 400, "NUL character"),
-        ({"child": "P99999999"}, 404, "no child"),
+        # refused as a child without a relationship is (a 404 "no child" before issue 13)
+        ({"child": "P99999999"}, 403, "no legitimate relationship"),
     ],
 )
 def test_a_bad_contact_is_a_4xx_with_a_message(

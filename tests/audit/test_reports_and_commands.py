@@ -338,7 +338,8 @@ def test_commands_refuse_an_unknown_person_or_user(family: dict[str, Person]) ->
 def test_commands_refuse_a_role_without_the_right_and_record_it(
     family: dict[str, Person], midwife: Any, tmp_path: Path
 ) -> None:
-    as_midwife = ("--user", midwife.username, "--purpose", "audit")
+    # a midwife declares direct care (she may not declare audit: docs/access.md, purposes)
+    as_midwife = ("--user", midwife.username, "--purpose", "direct_care")
     with pytest.raises(CommandError, match="refused: only the child's lead practitioner"):
         _run("who-looked", family["B1"].reference, *as_midwife)
     with pytest.raises(CommandError, match="refused: the Midwife role may not subject access"):

@@ -16,9 +16,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from seen.access.models import Role, Shield
+from seen.access.models import Notification, Role, Shield
 from seen.access.policy import ChildRef, Decision, Level, decide_person
 from seen.areas.models import Practitioner
+from seen.audit.models import AuditEvent
 from seen.casefile.childfile import case_file, flags_of
 from seen.casefile.personfile import person_file, resolve_person
 from seen.casefile.subjects import resolve_child
@@ -338,10 +339,37 @@ def test_the_api_refuses_and_explains(baby: Person) -> None:  # noqa: F811
     client.force_login(_user(Role.SOCIAL_WORKER, "SW2"))
     refused = client.get(f"/api/children/{baby.reference}")
     assert refused.status_code == 403 and "break glass" in refused.json()["detail"]
+    # a reference Seen holds no child under: refused as the real child is, audited alike (a
+    # 404 "no child P99999999" before issue 13 told which children exist)
     missing = client.get("/api/children/P99999999")
-    assert missing.status_code == 404 and "no child P99999999" in missing.json()["detail"]
+    assert missing.status_code == 403 and missing.json() == refused.json()
+    denied = AuditEvent.objects.filter(action="denied").order_by("seq")
+    assert [(e.object_type, e.reason) for e in denied] == [("child", refused.json()["detail"])] * 2
+    assert [e.object_id for e in denied] == [baby.reference, "P99999999"]
     bad = client.get("/api/children/X1")
     assert bad.status_code == 404 and "not a child reference" in bad.json()["detail"]
+    # an ED clinician with a child presenting may see any child: told there is none
+    doctor = Client(headers={"Seen-Purpose": "unscheduled_care"})
+    doctor.force_login(_user(Role.ED_CLINICIAN, "ED1"))
+    assert doctor.get("/api/children/P99999999").status_code == 404
+
+
+def test_an_ed_look_at_the_case_file_tells_the_lead(baby: Person) -> None:  # noqa: F811
+    """Issue 13, finding 5: only the look-up and the flags API told the lead practitioner of an
+    ED look; `GET /api/children/{reference}` did not. The flags service tells them, for every
+    face that shows the flags."""
+    doctor = Client(headers={"Seen-Purpose": "unscheduled_care"})
+    doctor.force_login(_user(Role.ED_CLINICIAN, "ED1"))
+    response = doctor.get(f"/api/children/{baby.reference}")
+    assert response.status_code == 200 and response.json()["flags"] == ["child protection plan"]
+    [note] = Notification.objects.all()
+    assert note.to.local_id == "SW1" and note.child == baby
+    assert "Quarry Vale Hospital ED" in note.text and "child protection plan" in note.text
+    # a practitioner's own look tells no one
+    worker = Client(headers={"Seen-Purpose": "direct_care"})
+    worker.force_login(_user(Role.HEALTH_VISITOR, "HV1"))
+    assert worker.get(f"/api/children/{baby.reference}").status_code == 200
+    assert Notification.objects.count() == 1
 
 
 def test_facts_read_back_with_their_types(baby: Person) -> None:  # noqa: F811

@@ -48,7 +48,17 @@ def test_a_caseload_or_break_glass_opens_the_flags(baby: Person) -> None:  # noq
     assert not Notification.objects.exists()  # only unscheduled care tells the lead
 
 
-def test_an_unknown_child_is_404(baby: Person) -> None:  # noqa: F811
+def test_an_unknown_child_is_404_only_to_who_may_see_any_child(baby: Person) -> None:  # noqa: F811
+    """An ED clinician with a child presenting may see any child's flags: told there is none.
+    Anyone else is refused as for a real child they have no relationship with (a 404 before
+    issue 13, which told a health visitor which children exist)."""
     client = Client(headers={"Seen-Purpose": "unscheduled_care"})
     client.force_login(_user(Role.ED_CLINICIAN, "ED1"))
     assert client.get("/api/children/P99999999/flags").status_code == 404
+    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    real = _get(visitor, baby, "direct_care")
+    other = Client(headers={"Seen-Purpose": "direct_care"})
+    other.force_login(visitor)
+    missing = other.get("/api/children/P99999999/flags")
+    assert real.status_code == missing.status_code == 403 and real.json() == missing.json()
+    assert AuditEvent.objects.filter(action="denied", object_type="child_flags").count() == 2

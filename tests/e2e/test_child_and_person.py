@@ -176,6 +176,12 @@ def test_the_basis_form_and_break_glass_in_a_browser(
     accessible(page)
     assert BreakGlass.objects.get().user_id == visitor.pk
 
+    # a reference Seen holds no child under is refused as a child without a relationship is
+    # (it was "No child P99999999", which told whether the child exists: issue 13)
     page.goto(f"{live_server.url}/children/P99999999/")
-    expect(page.locator("#not-found")).to_contain_text("No child P99999999")
+    expect(page.locator("h1")).to_have_text("You cannot see this child")
+    expect(page.locator("#refused-reason")).to_contain_text("no legitimate relationship")
+    accessible(page)
+    page.goto(f"{live_server.url}/children/X99/")
+    expect(page.locator("#not-found")).to_contain_text("not a child reference")
     accessible(page)

@@ -1,8 +1,8 @@
 """A serious incident in a real browser, with axe on every page: the safeguarding lead records a
 notification (the form refused first without its dates, everything typed kept), sees its
-statutory clock, and finds it on the list; the reviewer opens the child's chronology for the
-rapid review from the list of notified children, and downloads it as a Word document with a
-panel-notes column."""
+statutory clock, finds it on the list, and shares the rapid review with a reviewer; the
+reviewer opens the child's chronology from the list of chronologies shared with them, and
+downloads it as a Word document with a panel-notes column."""
 
 # ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
 from __future__ import annotations
@@ -71,6 +71,13 @@ def test_the_lead_records_a_notification_and_the_reviewer_downloads_the_chronolo
     page.get_by_label("Date the national panel was notified").fill("2025-07-10")
     page.get_by_role("button", name="Mark the panel notified").click()
     expect(page.locator("#notification-clock")).to_contain_text("Done on 2025-07-10")
+    accessible(page)
+    # the reviewer sees the chronology once the lead shares the rapid review with them
+    page.get_by_label("Share the rapid review with a reviewer").select_option(
+        label=reviewer.username
+    )
+    page.get_by_role("button", name="Share the rapid review").click()
+    expect(page.locator("#shared-with")).to_contain_text(reviewer.username)
     accessible(page)
 
     page.context.clear_cookies()

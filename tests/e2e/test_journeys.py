@@ -152,8 +152,13 @@ def test_the_remaining_pages_pass_axe(
     assert refused is not None and refused.status == 403
     expect(page.get_by_role("button", name="Break glass")).to_be_visible()
     accessible(page)
+    # a reference Seen does not hold: the same refusal (a 404 before issue 13)
     missing = page.goto(f"{live_server.url}/children/P99999999/")
-    assert missing is not None and missing.status == 404
+    assert missing is not None and missing.status == 403
+    expect(page.get_by_role("button", name="Break glass")).to_be_visible()
+    accessible(page)
+    not_one = page.goto(f"{live_server.url}/children/X99/")
+    assert not_one is not None and not_one.status == 404
     accessible(page)
     for show in ("open", "overdue", "closed"):
         page.goto(f"{live_server.url}/alerts/?show={show}")

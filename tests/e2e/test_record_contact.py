@@ -103,6 +103,10 @@ def test_every_record_page_passes_axe(
     expect(prompt).to_contain_text("Alert raised: A bruise was recorded")
     accessible(page)
 
+    # refused as a child without a relationship is (it was "Page not found": issue 13)
     page.goto(f"{live_server.url}/children/P99999999/contacts/new/")
+    expect(page.get_by_role("heading", name="You cannot see this page")).to_be_visible()
+    accessible(page)
+    page.goto(f"{live_server.url}/children/X99/contacts/new/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     accessible(page)

@@ -23,20 +23,21 @@ from seen.incidents.export import COLUMNS, as_csv, as_docx
 from seen.incidents.models import Incident
 from seen.people.models import Person, SourceRecord
 from tests.access.test_policy import _user
-from tests.incidents.fixtures import baby, incident, lead, reviewer  # noqa: F401
+from tests.incidents.fixtures import baby, incident, lead, reviewer, reviewing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 def _of(viewer: Any, baby: Person) -> Chronology:
-    decision = decide(viewer, Action.VIEW_CHRONOLOGY, "review")
-    return chronology(resolve_child(baby.reference), decision, viewer)
+    subject = resolve_child(baby.reference)
+    decision = decide(viewer, Action.VIEW_CHRONOLOGY, "review", subject.ref)
+    return chronology(subject, decision, viewer)
 
 
 def test_every_fact_in_time_order_with_its_source(
-    incident: Incident, reviewer: Any, baby: Person
+    incident: Incident, reviewing: Any, baby: Person
 ) -> None:
-    found = _of(reviewer, baby)
+    found = _of(reviewing, baby)
     assert found.reference == baby.reference and found.incidents == [incident]
     assert [(r.on.isoformat(), r.what) for r in found.rows] == [
         ("2021-03-04", "Conviction"),  # the father's, held by the police in another area
@@ -52,16 +53,16 @@ def test_every_fact_in_time_order_with_its_source(
 
 
 def test_what_each_agency_knew_and_when_includes_who_looked(
-    incident: Incident, reviewer: Any, baby: Person
+    incident: Incident, reviewing: Any, baby: Person
 ) -> None:
     worker = _user(Role.SOCIAL_WORKER, "SW1")
     auditing.audit(worker, "page", "safeguarding", "read", "child", baby.reference,
                    subject=baby.reference)
     auditing.audit(worker, "page", "safeguarding", "denied", "child", baby.reference,
                    subject=baby.reference, outcome="denied", reason="no")
-    auditing.audit(reviewer, "page", "review", "read", "chronology", baby.reference,
+    auditing.audit(reviewing, "page", "review", "read", "chronology", baby.reference,
                    subject=baby.reference)
-    found = _of(reviewer, baby)
+    found = _of(reviewing, baby)
     by_agency = {a.agency: a for a in found.agencies}
     social_care = by_agency["Quarry Vale Children's Social Care"]
     assert [r.what for r in social_care.recorded] == ["Plan"]
@@ -73,9 +74,9 @@ def test_what_each_agency_knew_and_when_includes_who_looked(
 
 
 def test_the_word_document_has_the_rows_an_empty_notes_column_and_each_agency(
-    incident: Incident, reviewer: Any, baby: Person
+    incident: Incident, reviewing: Any, baby: Person
 ) -> None:
-    document = Document(io.BytesIO(as_docx(_of(reviewer, baby))))
+    document = Document(io.BytesIO(as_docx(_of(reviewing, baby))))
     table = document.tables[0]
     assert tuple(c.text for c in table.rows[0].cells) == COLUMNS
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
@@ -90,13 +91,13 @@ def test_the_word_document_has_the_rows_an_empty_notes_column_and_each_agency(
     assert f"Notification {incident.pk}" in text and "due 2025-07-14" in text
 
 
-def test_the_csv_has_a_row_per_fact(incident: Incident, reviewer: Any, baby: Person) -> None:
-    rows = list(csv.DictReader(io.StringIO(as_csv(_of(reviewer, baby)))))
+def test_the_csv_has_a_row_per_fact(incident: Incident, reviewing: Any, baby: Person) -> None:
+    rows = list(csv.DictReader(io.StringIO(as_csv(_of(reviewing, baby)))))
     assert [r["what"] for r in rows] == ["Conviction", "Contact", "Plan"]
     assert rows[1]["reached_seen"] == "2025-07-11"
 
 
-def test_shielded_values_never_appear(incident: Incident, reviewer: Any, baby: Person) -> None:
+def test_shielded_values_never_appear(incident: Incident, reviewing: Any, baby: Person) -> None:
     for local_id in ("F1", "P77"):
         Shield.objects.create(
             record=SourceRecord.objects.get(local_id=local_id),
@@ -104,7 +105,7 @@ def test_shielded_values_never_appear(incident: Incident, reviewer: Any, baby: P
             reason="refuge",
             created_at=clock.now(),
         )
-    found = _of(reviewer, baby)
+    found = _of(reviewing, baby)
     docx_text = "\n".join(
         [p.text for p in Document(io.BytesIO(as_docx(found))).paragraphs]
         + [c.text for row in Document(io.BytesIO(as_docx(found))).tables[0].rows for c in row.cells]
@@ -112,10 +113,10 @@ def test_shielded_values_never_appear(incident: Incident, reviewer: Any, baby: P
     for shown in (as_csv(found), docx_text):
         assert "Tanner" not in shown and "Robert" not in shown and "domestic abuse" not in shown
         assert "[shielded]" in shown
-    cleared = reviewer.staff_profile
+    cleared = reviewing.staff_profile
     cleared.shielding_clearance = True
     cleared.save()
-    assert "Tanner" in as_csv(_of(reviewer, baby))
+    assert "Tanner" in as_csv(_of(reviewing, baby))
 
 
 def test_a_refused_decision_gives_nothing(incident: Incident, baby: Person) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from seen.access import services as access
 from seen.access.models import Role
 from seen.incidents import services
 from seen.incidents.models import Incident
@@ -62,14 +63,41 @@ def test_every_problem_is_named_and_nothing_is_written(lead: Any, baby: Person) 
         ("learned_on", "The date it was learned of must be within the last 18 years"),
     ]
     with pytest.raises(services.Invalid) as raised:
-        notify(lead, baby, reference="P99999", description="x" * 1001)
+        notify(lead, baby, reference="X99999", description="x" * 1001)
     assert [f for f, _ in raised.value.errors] == ["reference", "description"]
     assert not Incident.objects.exists()
 
 
+def test_a_reference_seen_does_not_hold_is_refused_as_a_child_without_a_relationship(
+    lead: Any, baby: Person
+) -> None:
+    """Issue 13: the form said "no child P99999" for an unknown reference and refused a real
+    child without a relationship, which told the lead which children exist. (It used to be a
+    field error; now both are the same refusal, before any field is read.)"""
+    with pytest.raises(services.Refused) as unknown:
+        notify(lead, baby, reference="P99999", description="x" * 1001)
+    other = Person.objects.exclude(pk=baby.pk).order_by("pk").first()
+    assert other is not None
+    with pytest.raises(services.Refused) as real:
+        notify(lead, baby, reference=other.reference, description="x" * 1001)
+    assert str(unknown.value) == str(real.value) and "no legitimate relationship" in str(
+        real.value
+    )
+    assert not Incident.objects.exists()
+
+
 def test_an_unborn_child_is_not_notified(lead: Any, baby: Person) -> None:
+    reference = unborn_reference()
+    # the lead's relationship with the unborn child first (break glass, then the basis), so
+    # that what is refused is the unborn child, not the lead
+    pregnancy = int(reference[1:])
+    access.break_glass(
+        lead, None, "The hospital has called about the mother tonight, at risk.",
+        pregnancy=pregnancy, purpose="safeguarding",
+    )
+    access.record_basis(lead, None, "safeguarding", "consent", pregnancy=pregnancy)
     with pytest.raises(services.Invalid) as raised:
-        notify(lead, baby, reference=unborn_reference())
+        notify(lead, baby, reference=reference)
     assert raised.value.errors == [
         ("reference", "A notification is for a born child: use the baby's reference (P…)")
     ]

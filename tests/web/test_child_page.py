@@ -30,6 +30,12 @@ def _client(user: Any) -> Client:
     return client
 
 
+def _body(response: Any, reference: str) -> str:
+    """A page's text with the reference it was asked for (and the CSRF token) taken out."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return text.replace(reference, "REF")
+
+
 def _worker_with_basis(baby: Person) -> Any:  # noqa: F811
     worker = _user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
@@ -148,17 +154,61 @@ def test_a_shielded_address_is_never_in_the_page_without_clearance(
     assert "QA1 2BC" in _client(cleared).get(f"/children/{baby.reference}/").content.decode()
 
 
-@pytest.mark.parametrize(
-    ("reference", "message"),
-    [("P99999999", "No child P99999999"), ("X12", "not a child reference"), ("U999", "No unborn")],
-)
-def test_a_bad_reference_is_a_404_with_a_message(
+def test_what_is_not_a_reference_is_a_404_with_a_message(baby: Person) -> None:  # noqa: F811
+    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get("/children/X12/")
+    assert response.status_code == 404 and "not a child reference" in response.content.decode()
+
+
+@pytest.mark.parametrize("unknown", ["P99999999", "U999"])
+def test_an_unknown_reference_is_refused_as_a_child_without_a_relationship(
     baby: Person,  # noqa: F811
-    reference: str,
-    message: str,
+    unknown: str,
 ) -> None:
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/children/{reference}/")
-    assert response.status_code == 404 and message in response.content.decode()
+    """Issue 13, finding 12: a reference Seen holds no child under was a 404 ("No child …")
+    where a real child without a relationship was a 403, which told whether the child exists.
+    Now status, page (bar the reference as asked) and audit are the same; only a user who may
+    see any child (an ED clinician, unscheduled care) is told there is no such child."""
+    client = _client(_user(Role.SOCIAL_WORKER, "SW2"))  # no relationship with the baby
+    real = client.get(f"/children/{baby.reference}/")
+    missing = client.get(f"/children/{unknown}/")
+    assert real.status_code == missing.status_code == 403
+    assert _body(missing, unknown) == _body(real, baby.reference)
+    assert 'name="reason"' in missing.content.decode()  # break glass offered alike
+    denied = [
+        (e.action, e.object_type, e.outcome, e.reason)
+        for e in AuditEvent.objects.filter(action="denied").order_by("seq")
+    ]
+    assert len(denied) == 2 and denied[0] == denied[1]
+    # the other child addresses answer alike
+    for suffix, status in (("basis/", 303), ("break-glass/", 303)):
+        assert client.get(f"/children/{unknown}/{suffix}").status_code == status
+        assert client.get(f"/children/{baby.reference}/{suffix}").status_code == status
+    # a sentence, then: the real child opens a reviewed session, the unknown one says none
+    reason = "The mother has rung the duty line in distress about the baby tonight."
+    tried = client.post(f"/children/{unknown}/break-glass/", {"reason": reason})
+    assert tried.status_code == 400 and "Seen holds no child" in tried.content.decode()
+    bad = "aaaaaaaaaa"  # a bad reason is told the same way for both
+    for reference in (unknown, baby.reference):
+        answer = client.post(f"/children/{reference}/break-glass/", {"reason": bad})
+        assert answer.status_code == 400 and "at least a sentence" in answer.content.decode()
+    # an ED clinician with a child presenting may see any child: told there is none
+    doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    told = doctor.get(f"/children/{unknown}/", {"purpose": "unscheduled_care"})
+    assert told.status_code == 404
+
+
+def test_an_adults_reference_is_refused_as_a_child_would_be(baby: Person) -> None:  # noqa: F811
+    """The child page leads an adult's reference to the person page only for a user who may
+    see it; to anyone else it is the same refusal as an unknown reference."""
+    father = SourceRecord.objects.get(local_id="F1").person
+    assert father is not None
+    stranger = _client(_user(Role.SOCIAL_WORKER, "SW2"))
+    adult = stranger.get(f"/children/{father.reference}/")
+    unknown = stranger.get("/children/P99999999/")
+    assert adult.status_code == unknown.status_code == 403
+    assert _body(adult, father.reference) == _body(unknown, "P99999999")
+    lead = _client(_worker_with_basis(baby))
+    assert lead.get(f"/children/{father.reference}/").status_code == 302
 
 
 def test_a_purpose_seen_does_not_know_is_refused(baby: Person) -> None:  # noqa: F811
@@ -246,9 +296,12 @@ def test_links_onwards_follow_the_role_and_level() -> None:
     assert not names(Role.STRATEGIC_LEADER, Level.HOUSEHOLD)
     if child_page.link_to("plans", "P00000001"):
         assert "Plans and programmes" in names(Role.SOCIAL_WORKER, Level.HOUSEHOLD)
-    # the serious incident and its chronology: the safeguarding lead's, not a social worker's
+    # the serious incident and its chronology: the safeguarding lead's, not a social worker's,
+    # and at the household level only (each is decided about the child, lawful basis recorded:
+    # offered at the flag level before issue 13)
     review = {"Record a serious incident notification", "Chronology for a rapid review"}
-    assert names(Role.SAFEGUARDING_LEAD, Level.FLAG) >= review
+    assert names(Role.SAFEGUARDING_LEAD, Level.HOUSEHOLD) >= review
+    assert not names(Role.SAFEGUARDING_LEAD, Level.FLAG) & review
     assert not names(Role.SOCIAL_WORKER, Level.HOUSEHOLD) & review
 
 
@@ -270,3 +323,20 @@ def test_break_glass_opens_an_unborn_child_for_a_case_role(
     session = BreakGlass.objects.get()
     assert session.pregnancy_id == unborn.pk and session.child_reference == f"U{unborn.pk}"
     assert client.get(f"/children/U{unborn.pk}/").status_code == 200
+
+
+def test_an_ed_look_at_the_child_page_tells_the_lead(baby: Person) -> None:  # noqa: F811
+    """Issue 13, finding 5: the child page showed an ED clinician a flagged child without
+    telling the lead practitioner (only the look-up and the flags API did). The flags service
+    every face calls tells them now."""
+    from seen.access.models import Notification
+
+    doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    response = doctor.get(f"/children/{baby.reference}/", {"purpose": "unscheduled_care"})
+    assert response.status_code == 200 and "child protection plan" in response.content.decode()
+    [note] = Notification.objects.all()
+    assert note.to.local_id == "SW1" and note.child == baby
+    assert "looked up at Quarry Vale Hospital ED" in note.text
+    assert not Notification.objects.exclude(pk=note.pk).exists()
+    _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/children/{baby.reference}/")
+    assert Notification.objects.count() == 1  # a practitioner's own look tells no one

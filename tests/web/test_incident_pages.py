@@ -9,25 +9,31 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from docx import Document
 
-from seen.access.models import Role
+from seen.access.models import BreakGlass, Role
 from seen.audit.models import AuditEvent
 from seen.core import clock
 from seen.incidents.models import Incident
 from seen.people.models import Person
+from seen.rules.models import Alert
 from tests.access.test_policy import _user
 from tests.incidents.fixtures import (  # noqa: F401
     baby,
+    escalate_to,
     incident,
     lead,
     reviewer,
+    reviewing,
+    share,
     unborn_reference,
+    with_relationship,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +48,14 @@ def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def _body(response: Any, reference: str) -> str:
+    """A page's text with the reference it was asked for (and the form's CSRF token) taken
+    out: what a refusal tells."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return text.replace(reference, "REF")
+
 
 
 def test_signed_out_goes_to_sign_in(baby: Person) -> None:
@@ -70,12 +84,7 @@ def test_the_lead_records_a_notification_from_the_childs_link(lead: Any, baby: P
 def test_the_childs_page_offers_the_chronology_only_once_a_notification_is_recorded(
     lead: Any, baby: Person
 ) -> None:
-    client = _client(lead)
-    opened = client.post(
-        f"/children/{baby.reference}/break-glass/",
-        {"reason": "The hospital has called about a head injury to this baby tonight."},
-    )
-    assert opened.status_code == 303  # the lead's relationship with the child, for the test
+    client = _client(lead)  # the lead's relationship with the child: tests.incidents.fixtures
     page = f"/children/{baby.reference}/?purpose=safeguarding"
     before = client.get(page)
     assert before.status_code == 200
@@ -93,7 +102,9 @@ def test_the_form_with_the_reference(lead: Any, baby: Person) -> None:
 
 def test_bad_input_is_a_400_naming_each_field_with_nothing_lost(lead: Any, baby: Person) -> None:
     typed = {
-        "reference": "P0000000099",
+        # not a reference at all: a field to mend (a well-formed reference Seen holds no child
+        # under is refused as a child without a relationship is: the test below)
+        "reference": "Q0000000099",
         "occurred_on": "5 July",
         "learned_on": "2025-13-01",
         "description": "A description the lead typed",
@@ -112,10 +123,43 @@ def test_bad_input_is_a_400_naming_each_field_with_nothing_lost(lead: Any, baby:
     assert nul.status_code == 400
 
 
-def test_an_unborn_or_unknown_child_in_the_address_is_a_404(lead: Any) -> None:
-    response = _client(lead).get("/children/P999999999/incidents/new/")
-    assert response.status_code == 404 and "no child" in response.content.decode()
-    unborn = _client(lead).post(f"/children/{unborn_reference()}/incidents/new/", FORM)
+def test_an_unknown_child_is_refused_as_one_without_a_relationship(
+    lead: Any, baby: Person
+) -> None:
+    """Issue 13: an unknown reference was a 404 ("no child") and a real child without a
+    relationship a 403, which told the lead which children exist. Both are now the same 403,
+    and audited alike; what is not a reference at all is still a 404."""
+    client = _client(lead)
+    other = Person.objects.exclude(pk=baby.pk).order_by("pk").first()  # no relationship
+    assert other is not None
+    for url in ("/children/{}/incidents/new/", "/children/{}/chronology/"):
+        unknown = client.get(url.format("P999999999"))
+        real = client.get(url.format(other.reference))
+        assert unknown.status_code == real.status_code == 403
+        assert _body(unknown, "P999999999") == _body(real, other.reference)
+        posted = client.post(url.format("P999999999"), FORM)
+        assert posted.status_code == 403 and _body(posted, "P999999999") == _body(
+            real, other.reference
+        )
+    denied = AuditEvent.objects.filter(action="denied")
+    assert {e.subject for e in denied} == {"P999999999", other.reference}
+    assert client.get("/children/nonsense/incidents/new/").status_code == 404
+    assert not Incident.objects.exists()
+
+
+def test_an_unborn_child_is_not_notified(lead: Any) -> None:
+    reference = unborn_reference()
+    client = _client(lead)
+    # the lead's relationship with the unborn child (break glass, then the lawful basis), so
+    # that what the page refuses is the unborn child itself
+    opened = client.post(
+        f"/children/{reference}/break-glass/?purpose=safeguarding",
+        {"reason": "The hospital has called about the mother tonight, she is at risk."},
+    )
+    assert opened.status_code == 303
+    basis = client.post(f"/children/{reference}/basis/?purpose=safeguarding", {"basis": "consent"})
+    assert basis.status_code == 303
+    unborn = client.post(f"/children/{reference}/incidents/new/", FORM)
     assert unborn.status_code == 404 and "for a born child" in unborn.content.decode()
     assert not Incident.objects.exists()
 
@@ -148,7 +192,10 @@ def test_marking_the_steps_done(lead: Any, incident: Incident) -> None:
     assert incident.notified_on == date(2025, 7, 10)
     page = client.get(url).content.decode()
     assert "Done on 2025-07-10" in page and "notification_on" not in page
-    assert client.get("/incidents/999999/").status_code == 404
+    # a notification Seen does not hold is refused as one about a child without a
+    # relationship (it was a 404, which told which notifications exist: issue 13)
+    missing = client.get("/incidents/999999/")
+    assert missing.status_code == 403 and "no legitimate relationship" in missing.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -171,9 +218,9 @@ def test_only_the_safeguarding_lead_records_and_lists(
 
 
 def test_the_reviewer_opens_the_chronology_and_downloads_it(
-    reviewer: Any, incident: Incident, baby: Person
+    reviewing: Any, incident: Incident, baby: Person
 ) -> None:
-    client = _client(reviewer)
+    client = _client(reviewing)
     url = f"/children/{baby.reference}/chronology/"
     response = client.get(url)
     text = response.content.decode()
@@ -196,9 +243,9 @@ def test_the_reviewer_opens_the_chronology_and_downloads_it(
 
 
 def test_the_reviewer_finds_the_notified_children(
-    reviewer: Any, incident: Incident, baby: Person
+    reviewing: Any, incident: Incident, baby: Person
 ) -> None:
-    response = _client(reviewer).get("/chronologies/")
+    response = _client(reviewing).get("/chronologies/")
     text = response.content.decode()
     assert response.status_code == 200
     assert f'href="/children/{baby.reference}/chronology/"' in text
@@ -218,12 +265,163 @@ def test_the_chronology_is_only_for_a_review(
     assert AuditEvent.objects.filter(action="denied", object_type="chronology").exists()
 
 
-def test_no_chronology_without_a_notification(reviewer: Any, baby: Person) -> None:
-    response = _client(reviewer).get(f"/children/{baby.reference}/chronology/")
+def test_no_chronology_without_a_notification(lead: Any, reviewer: Any, baby: Person) -> None:
+    """The lead, whose relationship with the child is legitimate, is told there is none; a
+    reviewer has no relationship with a child without a notification (no rapid review can be
+    shared with them), so is refused (this was a 404 for the reviewer before issue 13)."""
+    response = _client(lead).get(f"/children/{baby.reference}/chronology/")
     assert response.status_code == 404
     assert "No serious incident notification is recorded" in response.content.decode()
+    refused = _client(reviewer).get(f"/children/{baby.reference}/chronology/")
+    assert refused.status_code == 403
 
 
 def test_the_chronology_is_refused_to_practitioners(incident: Incident, baby: Person) -> None:
     worker = _user(Role.SOCIAL_WORKER, "SW1")
     assert _client(worker).get(f"/children/{baby.reference}/chronology/").status_code == 403
+
+
+# ---- issue 13: no side door to a child's chronology -------------------------------------------
+
+
+def test_a_lead_without_a_relationship_cannot_reach_the_chronology_by_notifying(
+    baby: Person,
+) -> None:
+    """The attack: a safeguarding lead refused the child's page (no relationship) posted a
+    notification with any dates, then downloaded the chronology as CSV and DOCX, with every
+    fact and the parents' names, no break glass, no review, no lawful basis. Now recording is
+    decided about the child, as the chronology is, and both are refused."""
+    attacker = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    client = _client(attacker)
+    assert client.get(f"/children/{baby.reference}/").status_code == 403
+    for url, data in (
+        (f"/children/{baby.reference}/incidents/new/", FORM),
+        ("/incidents/new/", {"reference": baby.reference, **FORM}),
+    ):
+        posted = client.post(url, data)
+        assert posted.status_code == 403
+        assert "no legitimate relationship" in posted.content.decode()
+    assert not Incident.objects.exists()
+    chronology = f"/children/{baby.reference}/chronology/"
+    for query in ("", "?format=csv", "?format=docx"):
+        response = client.get(chronology + query)
+        assert response.status_code == 403, query
+        assert "Content-Disposition" not in response and "Tanner" not in response.content.decode()
+    assert client.get(f"/children/{baby.reference}/").status_code == 403  # nothing opened
+    assert not AuditEvent.objects.filter(
+        username=attacker.username, action__in=("read", "write", "export"),
+        subject=baby.reference,
+    ).exists()
+
+
+def test_another_leads_notification_opens_nothing_to_a_lead_without_a_relationship(
+    incident: Incident, baby: Person
+) -> None:
+    """A notification recorded by a lead with a relationship opens nothing to a lead of another
+    agency with none (the statutory clock's alert goes to the local authority's own leads, who
+    answer for it): not the notification, its steps, the chronology, nor the lists."""
+    other_lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-HV")
+    client = _client(other_lead)
+    assert client.get(f"/children/{baby.reference}/").status_code == 403
+    chronology = f"/children/{baby.reference}/chronology/"
+    for query in ("", "?format=csv", "?format=docx"):
+        response = client.get(chronology + query)
+        assert response.status_code == 403, query
+        assert "Content-Disposition" not in response and "Tanner" not in response.content.decode()
+    assert client.get(f"/incidents/{incident.pk}/").status_code == 403
+    marked = client.post(
+        f"/incidents/{incident.pk}/", {"step": "notification", "notification_on": "2025-07-10"}
+    )
+    assert marked.status_code == 403
+    incident.refresh_from_db()
+    assert incident.notified_on is None
+    listed = client.get("/incidents/").content.decode()
+    assert baby.reference not in listed and "Notification" not in listed
+    chronologies = client.get("/chronologies/").content.decode()
+    assert baby.reference not in chronologies
+    assert not AuditEvent.objects.filter(
+        username=other_lead.username, action__in=("read", "export"), subject=baby.reference
+    ).exists()
+    assert AuditEvent.objects.filter(
+        username=other_lead.username, action="denied", object_type="chronology"
+    ).count() == 3
+
+
+def test_the_lead_with_a_relationship_notifies_and_keeps_the_chronology(
+    lead: Any, baby: Person
+) -> None:
+    """The lead's relationship (an alert escalated to them, the lawful basis recorded) opens
+    recording; the notification they recorded keeps the chronology open to them once the alert
+    is closed and looked back on (the "notified" relationship)."""
+    client = _client(lead)
+    assert client.post(f"/children/{baby.reference}/incidents/new/", FORM).status_code == 303
+    # every alert about the child (the escalation, the statutory clock's) closed long ago
+    Alert.objects.filter(child=baby).update(
+        status=Alert.Status.CLOSED, closed_at=clock.now() - timedelta(days=40)
+    )
+    assert client.get(f"/children/{baby.reference}/?purpose=safeguarding").status_code == 403
+    assert client.get(f"/children/{baby.reference}/chronology/").status_code == 200
+
+
+def test_a_lead_breaks_glass_then_records_the_basis_to_notify(baby: Person) -> None:
+    """A lead with no relationship may still notify: as for the child's page, break glass
+    (reviewed) and the lawful basis first."""
+    other_lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    client = _client(other_lead)
+    url = f"/children/{baby.reference}/incidents/new/"
+    assert client.post(url, FORM).status_code == 403
+    opened = client.post(
+        f"/children/{baby.reference}/break-glass/?purpose=safeguarding",
+        {"reason": "The hospital has reported a serious injury to this baby tonight."},
+    )
+    assert opened.status_code == 303
+    needs_basis = client.post(url, FORM)
+    assert needs_basis.status_code == 403 and "lawful basis" in needs_basis.content.decode()
+    client.post(
+        f"/children/{baby.reference}/basis/?purpose=safeguarding",
+        {
+            "basis": "safeguarding_without_consent",
+            "why_no_consent": "a serious incident: consent could prejudice the enquiry",
+        },
+    )
+    assert client.post(url, FORM).status_code == 303
+    assert BreakGlass.objects.get().user == other_lead  # and it awaits a lead's review
+
+
+def test_a_reviewer_sees_a_chronology_only_once_a_lead_shares_its_rapid_review(
+    lead: Any, reviewer: Any, incident: Incident, baby: Person
+) -> None:
+    client = _client(reviewer)
+    url = f"/children/{baby.reference}/chronology/"
+    refused = client.get(url + "?format=csv")
+    assert refused.status_code == 403
+    assert "rapid review with you" in refused.content.decode()
+    assert baby.reference not in client.get("/chronologies/").content.decode()
+    # the lead shares it from the notification's page
+    page = _client(lead).get(f"/incidents/{incident.pk}/").content.decode()
+    assert "Share the rapid review with a reviewer" in page and reviewer.username in page
+    shared = _client(lead).post(
+        f"/incidents/{incident.pk}/", {"step": "reviewer", "reviewer": str(reviewer.pk)}
+    )
+    assert shared.status_code == 303
+    write = AuditEvent.objects.get(action="write", object_type="share")
+    assert write.subject == baby.reference and write.disclosed["reviewer"] == reviewer.username
+    assert client.get(url + "?format=csv").status_code == 200
+    assert f'href="{url}"' in client.get("/chronologies/").content.decode()
+    # still nothing else about the child
+    assert client.get(f"/children/{baby.reference}/").status_code == 403
+    again = _client(lead).post(
+        f"/incidents/{incident.pk}/", {"step": "reviewer", "reviewer": str(reviewer.pk)}
+    )
+    assert again.status_code == 400  # the choice is gone; nothing twice
+
+
+def test_a_lead_without_a_relationship_cannot_share_a_rapid_review(
+    reviewer: Any, incident: Incident, baby: Person
+) -> None:
+    other_lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    response = _client(other_lead).post(
+        f"/incidents/{incident.pk}/", {"step": "reviewer", "reviewer": str(reviewer.pk)}
+    )
+    assert response.status_code == 403
+    assert _client(reviewer).get(f"/children/{baby.reference}/chronology/").status_code == 403

@@ -93,12 +93,35 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
         assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
-@pytest.mark.parametrize(
-    ("reference", "message"), [("P99999999", "No person"), ("Q1", "not a person")]
-)
-def test_a_bad_reference_is_a_404(baby: Person, reference: str, message: str) -> None:  # noqa: F811
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/people/{reference}/")
-    assert response.status_code == 404 and message in response.content.decode()
+def test_what_is_not_a_reference_is_a_404(baby: Person) -> None:  # noqa: F811
+    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get("/people/Q1/")
+    assert response.status_code == 404 and "not a person" in response.content.decode()
+
+
+def _body(response: Any, reference: str) -> str:
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return text.replace(reference, "REF")
+
+
+def test_an_unknown_reference_is_refused_as_a_person_seen_through_no_child(
+    baby: Person,  # noqa: F811
+) -> None:
+    """Issue 13, finding 12: an unknown reference was a 404 ("No person …"), an adult around a
+    child the user has no relationship with a 403, and a child's reference a redirect: three
+    answers that told who exists. To a user who may not see them, all are now the same 403
+    (bar the reference as asked), audited alike."""
+    stranger = _client(_user(Role.SOCIAL_WORKER, "SW2"))  # no relationship with any child
+    unknown = stranger.get("/people/P99999999/")
+    father = stranger.get(f"/people/{_father().reference}/")
+    child = stranger.get(f"/people/{baby.reference}/")
+    assert unknown.status_code == father.status_code == child.status_code == 403
+    assert _body(unknown, "P99999999") == _body(father, _father().reference)
+    assert _body(child, baby.reference) == _body(unknown, "P99999999")
+    reasons = {e.reason for e in AuditEvent.objects.filter(action="denied")}
+    assert len(reasons) == 1 and "no legitimate relationship" in reasons.pop()
+    assert stranger.get("/people/P99999999/links/").status_code == 303  # as for a real one
+    posted = stranger.post("/people/P99999999/links/", {"decision": "split"})
+    assert posted.status_code == 403
 
 
 def test_the_baby_s_person_page_is_the_child_page(baby: Person) -> None:  # noqa: F811
@@ -174,3 +197,16 @@ def test_a_shielded_address_never_reaches_the_person_page(baby: Person) -> None:
     text = _client(worker).get(f"/people/{_father().reference}/").content.decode()
     assert "QB1 4XY" not in text and "[shielded]" in text
     assert "Quillbrook" not in text.split('id="records"')[0].split("Known in")[-1].split("</p>")[0]
+
+
+def test_an_ed_look_at_an_adults_page_tells_the_childs_lead(baby: Person) -> None:  # noqa: F811
+    """Issue 13, finding 5: the person page shows each child around the adult at the viewer's
+    level; an ED clinician shown a flagged child there tells its lead practitioner, as on every
+    other face."""
+    from seen.access.models import Notification
+
+    doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    response = doctor.get(f"/people/{_father().reference}/", {"purpose": "unscheduled_care"})
+    assert response.status_code == 200 and "child protection plan" in response.content.decode()
+    [note] = Notification.objects.all()
+    assert note.to.local_id == "SW1" and note.child == baby

@@ -125,9 +125,15 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
     assert response.status_code == 302 and "/sign-in/" in response["Location"]
 
 
-def test_an_unknown_child_is_a_404(baby: Person) -> None:  # noqa: F811
+def test_an_unknown_child_is_refused_as_one_without_a_relationship(
+    baby: Person,  # noqa: F811
+) -> None:
+    """A reference Seen holds no child under is refused as a child without a relationship is
+    (it was a 404, which told whether a child exists: issue 13); what is not a reference is
+    still a 404."""
     client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
-    assert client.get("/children/P999999/contacts/new/").status_code == 404
+    unknown = client.get("/children/P999999/contacts/new/")
+    assert unknown.status_code == 403 and "no legitimate relationship" in unknown.content.decode()
     assert client.get("/children/nonsense/contacts/new/").status_code == 404
 
 

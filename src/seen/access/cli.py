@@ -13,12 +13,18 @@ from django.core.management.base import CommandError, CommandParser
 
 from seen.access import auditing
 from seen.access.backends import user_with_profile
+from seen.access.models import Purpose
 from seen.access.policy import ChildRef, Decision, decide
 
 
 def add_identity_arguments(parser: CommandParser) -> None:
     parser.add_argument("--user", help="your username (required: case data is shown)")
-    parser.add_argument("--purpose", help="why you are looking (see docs/access.md)")
+    parser.add_argument(
+        "--purpose",
+        choices=Purpose.values,
+        metavar="PURPOSE",
+        help=f"why you are looking, one of: {', '.join(Purpose.values)} (see docs/access.md)",
+    )
 
 
 def named_user(options: dict[str, Any]) -> Any:

@@ -14,7 +14,19 @@ Levels (minimum necessary):
   The data-protection officer sees the audit of any person and makes subject-access reports.
 
 A user with a case role but no relationship may break glass: time-limited access on a stated
-reason, at the level a relationship would give, reviewed by a safeguarding lead.
+reason, at the level a relationship would give, reviewed by a safeguarding lead. The decision
+says when break glass is the remedy (`Decision.may_break_glass`: refused only for want of a
+relationship), so no other refusal (a purpose the role may not declare, an action the role may
+not take) can be turned into access.
+
+Each role declares only the purposes listed for it (PURPOSES_BY_ROLE), and each action serves
+only its purposes (ACTION_PURPOSES: a child's case data is for care and safeguarding, a
+chronology for a review). Serious incidents are decided about their child like any other
+child action: recording a notification needs the safeguarding lead's relationship with that
+child, and a chronology the reviewer a lead shared its rapid review with (or the lead's own
+relationship, or the notification the lead recorded). A reference Seen holds no child under is
+refused exactly as a child without a relationship is (`decide_unknown_child`), so a refusal
+never tells whether a child exists.
 
 The relationships are found in ONE query (a UNION over caseload, plans, triage, escalations,
 history held, break glass and recorded shares), so a request costs one query for its access
@@ -24,6 +36,7 @@ indexed look-ups of those records first (seen.people.about)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum
@@ -60,16 +73,20 @@ class Action:
     VIEW_REVIEW_DATA = "view_review_data"
     ADMINISTER = "administer"
     SUBMIT_EXTRACT = "submit_extract"  # an agency system, its own agency's rows only
-    # review and learning (not about one child each, or checked against the incident: below)
+    # review and learning (not about one child each)
     MANAGE_REVIEW = "manage_review"  # thematic reviews: cases, dataset, meetings, theme coding
-    RECORD_INCIDENT = "record_incident"  # serious incident notifications and their clock
-    VIEW_CHRONOLOGY = "view_chronology"  # a notified child's chronology, for its rapid review
+    LIST_INCIDENTS = "list_incidents"  # the notifications list and the blank form (each row and
+    # each notification is decided about its child: RECORD_INCIDENT)
+    LIST_CHRONOLOGIES = "list_chronologies"  # where a reviewer starts (each row: VIEW_CHRONOLOGY)
     STATE_PARTNERSHIP_VIEW = "state_partnership_view"  # what leaders say is happening
     # about one child, through the same relationships as VIEW_CHILD:
     RECORD_FACT = "record_fact"  # a contact, assessment, was-not-brought, injury observation
     ACT_ON_ALERT = "act_on_alert"  # acknowledge, record action, escalate, close
     DECIDE_TRIAGE = "decide_triage"  # MASH: mark the checks done, record the decision
     MANAGE_PLAN = "manage_plan"  # plans, programmes and attendance, step-down, conferences
+    # about one child, through its relationships and the incident's own (INCIDENT_RELATIONSHIPS)
+    RECORD_INCIDENT = "record_incident"  # a notification about the child, its clock, its steps
+    VIEW_CHRONOLOGY = "view_chronology"  # a notified child's chronology, for its rapid review
 
 
 UNIVERSAL = frozenset(
@@ -94,13 +111,9 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER}),
     Action.SHIELD: frozenset({Role.SAFEGUARDING_LEAD, Role.SOCIAL_WORKER, Role.MASH_PRACTITIONER}),
     Action.MANAGE_REVIEW: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
-    Action.RECORD_INCIDENT: frozenset({Role.SAFEGUARDING_LEAD}),
-    Action.VIEW_CHRONOLOGY: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
+    Action.LIST_INCIDENTS: frozenset({Role.SAFEGUARDING_LEAD}),
+    Action.LIST_CHRONOLOGIES: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
     Action.STATE_PARTNERSHIP_VIEW: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
-}
-# actions open only for a declared purpose (a chronology is for a review, nothing else)
-REQUIRED_PURPOSES: dict[str, frozenset[str]] = {
-    Action.VIEW_CHRONOLOGY: frozenset({Purpose.REVIEW}),
 }
 CHILD_ACTIONS = frozenset(
     {
@@ -111,19 +124,81 @@ CHILD_ACTIONS = frozenset(
         Action.ACT_ON_ALERT,
         Action.DECIDE_TRIAGE,
         Action.MANAGE_PLAN,
+        Action.RECORD_INCIDENT,
+        Action.VIEW_CHRONOLOGY,
     }
 )
-# which case roles may take each child action (a relationship is needed as well); VIEW_CHILD,
+# which roles may take each child action (a relationship is needed as well); VIEW_CHILD,
 # CHECK_CHILD and WHO_LOOKED are open to every case role and decided below
 CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.RECORD_FACT: UNIVERSAL | LEAD | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD},
     Action.ACT_ON_ALERT: CASE_ROLES,
     Action.DECIDE_TRIAGE: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.MANAGE_PLAN: LEAD | {Role.SAFEGUARDING_LEAD},
+    Action.RECORD_INCIDENT: frozenset({Role.SAFEGUARDING_LEAD}),
+    Action.VIEW_CHRONOLOGY: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
 }
 # child actions that need the household level (a relationship that gives it, and the lawful
 # basis recorded); the others are allowed at the flag level
-NEEDS_HOUSEHOLD = frozenset({Action.DECIDE_TRIAGE, Action.MANAGE_PLAN})
+NEEDS_HOUSEHOLD = frozenset(
+    {Action.DECIDE_TRIAGE, Action.MANAGE_PLAN, Action.RECORD_INCIDENT, Action.VIEW_CHRONOLOGY}
+)
+
+# ---- purposes --------------------------------------------------------------------------------
+# The purposes each role may declare: anything else is refused, whatever the relationship. The
+# first is the role's usual one.
+_CARE = (Purpose.DIRECT_CARE, Purpose.SAFEGUARDING)
+PURPOSES_BY_ROLE: dict[str, tuple[str, ...]] = {
+    Role.MIDWIFE: _CARE,
+    Role.HEALTH_VISITOR: _CARE,
+    Role.GP: _CARE,
+    Role.PERSONAL_ADVISER: _CARE,
+    Role.ED_CLINICIAN: (Purpose.UNSCHEDULED_CARE, *_CARE),
+    # a lead practitioner also audits who has looked at their child
+    Role.SOCIAL_WORKER: (Purpose.SAFEGUARDING, Purpose.DIRECT_CARE, Purpose.AUDIT),
+    Role.EARLY_HELP_KEY_WORKER: (Purpose.DIRECT_CARE, Purpose.SAFEGUARDING, Purpose.AUDIT),
+    Role.POLICE_OFFICER: (Purpose.SAFEGUARDING, Purpose.DIRECT_CARE),
+    Role.PROBATION_OFFICER: (Purpose.SAFEGUARDING, Purpose.DIRECT_CARE),
+    Role.MENTAL_HEALTH_PRACTITIONER: (Purpose.DIRECT_CARE, Purpose.SAFEGUARDING),
+    Role.MASH_PRACTITIONER: (Purpose.MASH_TRIAGE, Purpose.SAFEGUARDING, Purpose.DIRECT_CARE),
+    Role.SAFEGUARDING_LEAD: (
+        Purpose.SAFEGUARDING,
+        Purpose.DIRECT_CARE,
+        Purpose.MASH_TRIAGE,
+        Purpose.REVIEW,
+        Purpose.STRATEGIC,
+        Purpose.AUDIT,
+    ),
+    Role.STRATEGIC_LEADER: (Purpose.STRATEGIC,),
+    Role.REVIEWER: (Purpose.REVIEW,),
+    Role.SYSTEM_ADMINISTRATOR: (Purpose.ADMINISTRATION,),
+    Role.DATA_PROTECTION_OFFICER: (Purpose.AUDIT,),
+    Role.AGENCY_SYSTEM: (Purpose.ADMINISTRATION,),
+}
+# The purposes each action serves (an action not listed serves any purpose its roles may
+# declare). A child's case data is for care and safeguarding, never for strategy, audit,
+# administration or review; who looked at a child is also an audit; a chronology is for a
+# review and nothing else.
+CARE_PURPOSES = frozenset(
+    {Purpose.DIRECT_CARE, Purpose.UNSCHEDULED_CARE, Purpose.SAFEGUARDING, Purpose.MASH_TRIAGE}
+)
+ACTION_PURPOSES: dict[str, frozenset[str]] = {
+    **{
+        action: CARE_PURPOSES
+        for action in (
+            Action.VIEW_CHILD,
+            Action.CHECK_CHILD,
+            Action.RECORD_FACT,
+            Action.ACT_ON_ALERT,
+            Action.DECIDE_TRIAGE,
+            Action.MANAGE_PLAN,
+            Action.RECORD_INCIDENT,
+        )
+    },
+    Action.WHO_LOOKED: CARE_PURPOSES | {Purpose.AUDIT},
+    Action.VIEW_CHRONOLOGY: frozenset({Purpose.REVIEW}),
+    Action.LIST_CHRONOLOGIES: frozenset({Purpose.REVIEW}),
+}
 # the relationships that make each role's access to a child legitimate, and the level each gives
 # ("answers_alert": the user answers for an alert about the child: routed to them by name or to
 # their team, or escalated to them; open, or closed within ANSWERED_ALERT_DAYS)
@@ -141,14 +216,30 @@ RELATIONSHIP_LEVEL: dict[str, dict[str, Level]] = {
         for role in LEAD
     },
     **{
-        role: {"holds_history": Level.FLAG, "answers_alert": Level.FLAG}
-        for role in HISTORY_HOLDERS
+        role: {"holds_history": Level.FLAG, "answers_alert": Level.FLAG} for role in HISTORY_HOLDERS
     },
     Role.MASH_PRACTITIONER: {"mash_triage": Level.HOUSEHOLD, "answers_alert": Level.HOUSEHOLD},
     Role.SAFEGUARDING_LEAD: {"escalated": Level.HOUSEHOLD, "answers_alert": Level.HOUSEHOLD},
 }
+# relationships that count only for the serious-incident actions (RECORD_INCIDENT,
+# VIEW_CHRONOLOGY), beside the role's own above: the safeguarding lead who recorded a
+# notification about the child ("notified": they had the household level, lawful basis
+# recorded, to record it); a reviewer a safeguarding lead shared the child's rapid review with
+# ("rapid_review": the lead recorded the share, purpose review, with its lawful basis;
+# seen.incidents.services.share_with_reviewer)
+INCIDENT_ACTIONS = frozenset({Action.RECORD_INCIDENT, Action.VIEW_CHRONOLOGY})
+INCIDENT_RELATIONSHIPS: dict[str, dict[str, Level]] = {
+    Role.SAFEGUARDING_LEAD: {"notified": Level.HOUSEHOLD},
+    Role.REVIEWER: {"rapid_review": Level.HOUSEHOLD},
+}
 ANSWERED_ALERT_DAYS = 30  # an alert's owner may look back at it this long after closing it
 BREAK_GLASS_HOURS = 4
+NO_RELATIONSHIP = (
+    "you have no legitimate relationship with this child (not on your caseload or plan, "
+    "not presenting in your setting, no contact under triage); break glass with a "
+    "reason if you must"
+)
+NO_RAPID_REVIEW = "no safeguarding lead has shared this child's rapid review with you"
 
 
 @dataclass(frozen=True)
@@ -167,10 +258,28 @@ class Decision:
     relationships: frozenset[str] = field(default_factory=frozenset)
     break_glass: bool = False
     needs_basis: bool = False  # HOUSEHOLD would be given once a lawful basis is recorded
+    # refused only for want of a relationship, to a role that may break glass: the one refusal
+    # break glass may answer (seen.access.services.break_glass)
+    may_break_glass: bool = False
 
 
 def _deny(reason: str) -> Decision:
     return Decision(False, Level.NONE, reason)
+
+
+def _purpose_refused(profile: StaffProfile, action: str, purpose: str) -> str | None:
+    """Why this purpose cannot be declared for this action by this role, or None."""
+    serves = ACTION_PURPOSES.get(action)
+    if serves is not None and purpose not in serves:
+        return f"{action.replace('_', ' ')} is only for: {', '.join(sorted(serves))}"
+    declared = PURPOSES_BY_ROLE.get(profile.role, ())
+    if purpose not in declared:
+        return (
+            f"the {profile.get_role_display()} role may declare only: {', '.join(declared)}"
+            if declared
+            else f"the {profile.get_role_display()} role declares no purpose"
+        )
+    return None
 
 
 def profile_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | None:
@@ -183,11 +292,42 @@ def profile_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | 
     return profile
 
 
+Lookup = Callable[[StaffProfile, ChildRef, str], frozenset[str]]
+
+
 def decide(
     user: AbstractBaseUser | AnonymousUser | None,
     action: str,
     purpose: str,
     child: ChildRef | None = None,
+) -> Decision:
+    return _decide(user, action, purpose, child, relationships)
+
+
+# stands for a reference Seen holds no child under: it is never looked up
+UNKNOWN_CHILD = ChildRef(person=0)
+
+
+def decide_unknown_child(
+    user: AbstractBaseUser | AnonymousUser | None, action: str, purpose: str
+) -> Decision:
+    """The decision about a well-formed reference Seen holds no child under: what this user
+    would be told about a child they have no relationship with. A face refuses with it exactly
+    as for a real child, so a refusal never tells whether the child exists; only a user who may
+    see any child (an ED clinician, for a child presenting now) is told there is none."""
+    return _decide(user, action, purpose, UNKNOWN_CHILD, _only_presenting)
+
+
+def _only_presenting(profile: StaffProfile, child: ChildRef, purpose: str) -> frozenset[str]:
+    return frozenset({"presenting"}) if presenting(profile, purpose) else frozenset()
+
+
+def _decide(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    purpose: str,
+    child: ChildRef | None,
+    lookup: Lookup,
 ) -> Decision:
     profile = profile_of(user)
     if profile is None:
@@ -202,32 +342,36 @@ def decide(
         if role not in allowed:
             doing = action.replace("_", " ")
             return _deny(f"the {profile.get_role_display()} role may not {doing}")
-        needed = REQUIRED_PURPOSES.get(action)
-        if needed is not None and purpose not in needed:
-            return _deny(f"{action.replace('_', ' ')} is only for: {', '.join(sorted(needed))}")
+        if (refused := _purpose_refused(profile, action, purpose)) is not None:
+            return _deny(refused)
         # administering and submitting show no case data
         level = (
-            Level.NONE
-            if action in (Action.ADMINISTER, Action.SUBMIT_EXTRACT)
-            else Level.HOUSEHOLD
+            Level.NONE if action in (Action.ADMINISTER, Action.SUBMIT_EXTRACT) else Level.HOUSEHOLD
         )
         return Decision(True, level, f"the {profile.get_role_display()} role")
     if child is None or (child.person is None and not child.pregnancies):
         return _deny("no child named")
     if action == Action.WHO_LOOKED and role == Role.DATA_PROTECTION_OFFICER:
+        if (refused := _purpose_refused(profile, action, purpose)) is not None:
+            return _deny(refused)
         return Decision(True, Level.NONE, "the data-protection officer audits every look")
-    if role not in CASE_ROLES:
+    roles = CHILD_ACTION_ROLES.get(action, CASE_ROLES)
+    if role not in roles and role not in CASE_ROLES:
         return _deny(f"the {profile.get_role_display()} role sees no child's case data")
-    if role not in CHILD_ACTION_ROLES.get(action, CASE_ROLES):
+    if role not in roles:
         doing = action.replace("_", " ")
         return _deny(f"the {profile.get_role_display()} role may not {doing}")
+    if (refused := _purpose_refused(profile, action, purpose)) is not None:
+        return _deny(refused)
     if action == Action.CHECK_CHILD and presenting(profile, purpose):
         # a check gives the flag level at most, which presenting gives: nothing to look up
         return Decision(True, Level.FLAG, "presenting", frozenset({"presenting"}))
-    found = relationships(profile, child, purpose)
-    levels = RELATIONSHIP_LEVEL.get(role, {})
+    found = lookup(profile, child, purpose)
+    levels = dict(RELATIONSHIP_LEVEL.get(role, {}))
+    if action in INCIDENT_ACTIONS:
+        levels |= INCIDENT_RELATIONSHIPS.get(role, {})
     held = {r for r in found if r in levels}
-    glass = "break_glass" in found
+    glass = "break_glass" in found and role in CASE_ROLES
     if action == Action.WHO_LOOKED:
         if (role in LEAD and held) or role == Role.SAFEGUARDING_LEAD:
             return Decision(True, Level.HOUSEHOLD, "lead practitioner", frozenset(held))
@@ -238,12 +382,10 @@ def decide(
     elif glass:
         level = max(levels.values(), default=Level.FLAG)
         why = "break glass"
+    elif role in CASE_ROLES:
+        return Decision(False, Level.NONE, NO_RELATIONSHIP, may_break_glass=True)
     else:
-        return _deny(
-            "you have no legitimate relationship with this child (not on your caseload or plan, "
-            "not presenting in your setting, no contact under triage); break glass with a "
-            "reason if you must"
-        )
+        return _deny(NO_RAPID_REVIEW)
     if action == Action.CHECK_CHILD:
         level = Level.FLAG
     if action in NEEDS_HOUSEHOLD and level < Level.HOUSEHOLD:
@@ -303,11 +445,14 @@ def decide_person(
     if not allowed:
         first = next(iter(decisions.values()), None)
         if first is None:
-            first = decide(user, Action.VIEW_CHILD, purpose, None)
+            # no child around them (or no such person): refused as a child the user has no
+            # relationship with would be, so the refusal does not tell an adult exists; only a
+            # user who may see any child is told there is none around this person
+            unknown = decide_unknown_child(user, Action.VIEW_CHILD, purpose)
             reason = (
-                first.reason
-                if profile_of(user) is None
-                else ("this person is not recorded around any child in Seen")
+                "this person is not recorded around any child in Seen"
+                if unknown.allowed
+                else unknown.reason
             )
         else:
             reason = first.reason
@@ -332,6 +477,7 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
     """Every legitimate relationship this user has with the child, in one query (after, for
     the roles that need them, the two look-ups of the child's rows)."""
     from seen.facts.models import Conviction, MentalHealth, Plan, ProbationSupervision
+    from seen.incidents.models import Incident
     from seen.people.models import Relationship, Responsibility
     from seen.rules.models import Alert
 
@@ -379,8 +525,8 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
             _kind(open_alerts.filter(alert_about, escalated_to_id=practitioner), "escalated")
         )
     # answering for an alert about the child (to open it, act on it, look back at it)
-    answering = Q(owner_role=role, owner_agency_id=profile.agency_id) if profile.agency_id else Q(
-        pk__in=[]
+    answering = (
+        Q(owner_role=role, owner_agency_id=profile.agency_id) if profile.agency_id else Q(pk__in=[])
     )
     if practitioner:
         answering |= Q(owner_practitioner_id=practitioner) | Q(escalated_to_id=practitioner)
@@ -414,6 +560,24 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
     if child.pregnancies:
         shared |= Q(pregnancy_id__in=child.pregnancies)
     parts.append(_kind(Share.objects.filter(shared, user_id=profile.user_id), "share"))
+    # the serious-incident relationships (INCIDENT_RELATIONSHIPS): a notification the lead
+    # recorded; a rapid review a lead shared with the reviewer (a share for the purpose review)
+    if role == Role.SAFEGUARDING_LEAD and child.person:
+        parts.append(
+            _kind(
+                Incident.objects.filter(
+                    child_id=child.person, recorded_by_id=profile.user_id
+                ).order_by(),  # no ordering inside the UNION
+                "notified",
+            )
+        )
+    if role == Role.REVIEWER:
+        parts.append(
+            _kind(
+                Share.objects.filter(shared, user_id=profile.user_id, purpose=Purpose.REVIEW),
+                "rapid_review",
+            )
+        )
     if parts:
         first, *rest = parts
         kinds |= {row[0] for row in first.union(*rest, all=True)}

@@ -11,13 +11,10 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
-from seen.access.models import Role
-from seen.access.policy import Action, ChildRef, Level, profile_of
-from seen.access.services import notify_lead_of_unscheduled_view
-from seen.api.access import audit, require
+from seen.access.policy import Action, ChildRef, Level
+from seen.api.access import audit, refuse_unknown_child, require
 from seen.api.errors import ErrorOut
 from seen.casefile.aggregates import SMALL_NUMBER, alert_counts
 from seen.casefile.childfile import CaseFile, case_file
@@ -55,7 +52,13 @@ def child_flags(request: HttpRequest, reference: Path[PersonReference]) -> Flags
     # the busiest look-up in Seen: the person in plain SQL rather than a compiled query
     found = list(Person.objects.raw(PERSON_BY_REFERENCE, [reference]))
     if not found:
-        raise HttpError(404, "no child with this reference")
+        refuse_unknown_child(
+            request,
+            reference,
+            Action.CHECK_CHILD,
+            "no child with this reference",
+            object_type="child_flags",
+        )
     child = found[0]
     require(
         request,
@@ -64,11 +67,8 @@ def child_flags(request: HttpRequest, reference: Path[PersonReference]) -> Flags
         object_type="child_flags",
         object_id=child.reference,
     )
-    flags = flags_for(child)
-    told = 0
-    profile = profile_of(request.user)
-    if profile is not None and profile.role == Role.ED_CLINICIAN:
-        told = notify_lead_of_unscheduled_view(request.user, child, flags.kinds)
+    flags = flags_for(child, request.user)  # an ED look tells the lead (seen.casefile.flags)
+    told = flags.lead_told
     audit(
         request,
         "read",
@@ -260,11 +260,16 @@ def _case_file_out(file: CaseFile, needs_basis: bool) -> CaseFileOut:
 def child_case_file(request: HttpRequest, reference: str) -> CaseFileOut:
     """The child (P… born, U… unborn) at the level the access decision gives: at the flag level
     the flags and whom to call; at the household level the people around the baby, plans and
-    programmes, alerts and the timeline. Shielded values are replaced without clearance."""
+    programmes, alerts and the timeline. Shielded values are replaced without clearance. A
+    reference Seen holds no child under is refused as a child without a relationship is (403,
+    audited); 404 only for what is not a child reference, or for a caller who may see any
+    child. An ED clinician shown a flagged child tells its lead practitioners."""
     try:
         subject = resolve_child(reference)
     except NoSuchChild as missing:
-        raise HttpError(404, str(missing)) from None
+        refuse_unknown_child(
+            request, reference, Action.VIEW_CHILD, str(missing), object_type="child"
+        )
     decision = require(
         request, Action.VIEW_CHILD, subject.ref, object_type="child", object_id=subject.reference
     )

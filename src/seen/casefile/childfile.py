@@ -314,11 +314,12 @@ class CaseFile:
 # ---- flags --------------------------------------------------------------------------------
 
 
-def flags_of(subject: Subject) -> Flags:
+def flags_of(subject: Subject, viewer: Viewer = None) -> Flags:
     """The flags and whom to call, born or unborn (an unborn child's plans and alerts point at
-    its pregnancies)."""
+    its pregnancies); shown to `viewer` (an ED clinician's look tells the lead: flags.py)."""
     person = subject.person.pk if subject.person is not None else None
-    return child_flags(subject.reference, person, [p.pk for p in subject.pregnancies])
+    pregnancies = [p.pk for p in subject.pregnancies]
+    return child_flags(subject.reference, person, pregnancies, viewer=viewer)
 
 
 def _contact(worker: Practitioner) -> Contact:
@@ -345,7 +346,7 @@ def case_file(subject: Subject, decision: Decision, viewer: Viewer) -> CaseFile:
         unborn=subject.unborn,
         level=decision.level,
         reason=decision.reason,
-        flags=flags_of(subject),
+        flags=flags_of(subject, viewer),
     )
     if decision.level >= Level.HOUSEHOLD:
         _Household(subject, viewer, file).assemble()

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 
+from seen.access.services import notify_lead_of_unscheduled_view
 from seen.areas.models import Practitioner
 from seen.core import clock
 from seen.facts.models import Plan
@@ -37,6 +39,7 @@ class Flags:
     child: str  # the person reference
     kinds: list[str] = field(default_factory=list)
     call: list[Contact] = field(default_factory=list)
+    lead_told: int = 0  # lead practitioners told an ED clinician was shown these flags
 
 
 # One statement for the whole look-up, the hottest read Seen serves (an ED asks it of every baby
@@ -88,15 +91,32 @@ WHERE du.id IN (SELECT id FROM duties)
 ORDER BY part, started, row_id
 """
 ROLE_LABELS: dict[str, str] = dict(Practitioner.Role.choices)
+Viewer = AbstractBaseUser | AnonymousUser | None
 
 
-def flags_for(child: Person) -> Flags:
-    return child_flags(child.reference, child.pk)
+def flags_for(child: Person, viewer: Viewer = None) -> Flags:
+    return child_flags(child.reference, child.pk, viewer=viewer)
 
 
-def child_flags(reference: str, person: int | None, pregnancies: Sequence[int] = ()) -> Flags:
+def child_flags(
+    reference: str, person: int | None, pregnancies: Sequence[int] = (), *, viewer: Viewer = None
+) -> Flags:
     """The flags of a child (`person`), or of an unborn child (its `pregnancies`), or both (a
-    baby and the pregnancies that stood for it: an alert raised before birth still counts)."""
+    baby and the pregnancies that stood for it: an alert raised before birth still counts).
+
+    `viewer`: whom they are shown to. Every face that shows a child's flags (the look-up, the
+    flags API, the child page and `GET /api/children/{reference}` through the case file, the
+    person page for each child around the adult) passes its viewer here, so that an ED
+    clinician shown a flagged child tells the child's lead practitioners wherever the look is
+    made (as CP-IS does: seen.access.services.notify_lead_of_unscheduled_view)."""
+    flags = _flags(reference, person, pregnancies)
+    if viewer is not None and person is not None and flags.kinds:
+        shown = Person(pk=person, reference=reference)  # the child, as the notification names it
+        flags.lead_told = notify_lead_of_unscheduled_view(viewer, shown, flags.kinds)
+    return flags
+
+
+def _flags(reference: str, person: int | None, pregnancies: Sequence[int]) -> Flags:
     today = clock.today()
     ids = [int(p) for p in pregnancies]
     sql = FLAGS_SQL.replace("{pregnancies}", ", ".join(["%s"] * len(ids)) or "NULL")

@@ -249,7 +249,7 @@ def _children(person: Person, decision: PersonDecision, viewer: Viewer) -> list[
         if child_decision.allowed:
             held = tuple(pregnancies[p] for p in ref.pregnancies if p in pregnancies)
             subject = Subject(reference, ref, born, held)
-            flags = flags_of(subject)
+            flags = flags_of(subject, viewer)
             around.flags, around.call = flags.kinds, flags.call
             if child_decision.level >= Level.HOUSEHOLD:
                 _child_details(around, ref, viewer)

@@ -22,7 +22,7 @@ from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
 from seen.access.policy import Action, profile_of
-from seen.api.access import audit, purpose_of, require
+from seen.api.access import audit, purpose_of, refuse_unknown_child, require
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, Subject, resolve_child
 from seen.core import scratch
 from seen.facts import recording
@@ -155,8 +155,10 @@ SAVE: dict[str, Callable[..., recording.Recorded]] = {
 def _subject(request: HttpRequest, reference: str, object_type: str) -> Subject:
     try:
         subject = resolve_child(reference)
-    except NoSuchChild as error:
-        raise HttpError(404, str(error)) from None
+    except NoSuchChild as error:  # refused as a child without a relationship is (403)
+        refuse_unknown_child(
+            request, reference, Action.RECORD_FACT, str(error), object_type=object_type
+        )
     require(request, Action.RECORD_FACT, subject.ref, object_type=object_type,
             object_id=subject.reference)
     return subject

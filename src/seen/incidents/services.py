@@ -1,22 +1,27 @@
 """Recording a serious incident notification and its two statutory steps, and reading each
-incident's clock. Every write checks the one access decision (`Action.RECORD_INCIDENT`: the
-safeguarding lead), validates field by field (each problem named, nothing half written), then
-has the rules evaluate the child's family at once (seen.rules.arrivals.evaluate_after_write), so
-that the deadline alerts of the serious-incident clock rule follow the step in the same request.
+incident's clock. Every write checks the one access decision about the incident's child
+(`Action.RECORD_INCIDENT`: the safeguarding lead with a relationship with that child, at the
+household level with the lawful basis recorded, or break glass; docs/access.md), validates
+field by field (each problem named, nothing half written), then has the rules evaluate the
+child's family at once (seen.rules.arrivals.evaluate_after_write), so that the deadline alerts
+of the serious-incident clock rule follow the step in the same request.
 
 The faces (pages, and any command or API later) call these functions and write the audit event
 for what they showed or changed."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from seen.access.policy import Action, decide
-from seen.casefile.subjects import NoSuchChild, resolve_child
+from seen.access.models import Purpose, Role, Share
+from seen.access.policy import Action, ChildRef, Decision, decide, decide_unknown_child
+from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, resolve_child
 from seen.core import clock
 from seen.incidents.models import (
     DESCRIPTION_MAX,
@@ -43,6 +48,7 @@ STEP_DAYS = {
 
 # a notification is about a child: no date in it is older than childhood
 OLDEST_YEARS = 18
+CHILD_REFERENCE_PATTERN = re.compile(CHILD_REFERENCE)
 
 
 class Refused(PermissionError):
@@ -119,7 +125,8 @@ def steps_of(incident: Incident, today: date | None = None) -> list[Step]:
 
 
 def incidents() -> list[Incident]:
-    """Every notification, open steps first (the soonest due first), then the completed."""
+    """Every notification, open steps first (the soonest due first), then the completed. For
+    the rules and the faces' own filtering: a face shows only `incidents_for` its user."""
     rows = list(Incident.objects.select_related("child").order_by("learned_on", "pk"))
     return sorted(
         rows,
@@ -129,6 +136,22 @@ def incidents() -> list[Incident]:
             i.pk,
         ),
     )
+
+
+def incidents_for(user: Any, purpose: str, action: str = Action.RECORD_INCIDENT) -> list[Incident]:
+    """The notifications whose child the access decision lets this user take `action` about
+    (RECORD_INCIDENT: the lead's list; VIEW_CHRONOLOGY: the chronologies a reviewer may open),
+    in the order of `incidents`. Each is decided about its own child: a list names no child
+    its user could not open."""
+    verdicts: dict[int, bool] = {}
+    shown = []
+    for incident in incidents():
+        if incident.child_id not in verdicts:
+            ref = ChildRef(person=incident.child_id)
+            verdicts[incident.child_id] = decide(user, action, purpose, ref).allowed
+        if verdicts[incident.child_id]:
+            shown.append(incident)
+    return shown
 
 
 def of_child(person_id: int) -> list[Incident]:
@@ -144,8 +167,15 @@ def notified(person: Any) -> bool:
 # ---- writing ------------------------------------------------------------------------------
 
 
-def _allowed(user: Any, purpose: str) -> None:
-    decision = decide(user, Action.RECORD_INCIDENT, purpose)
+def may_record(user: Any, purpose: str, child: ChildRef) -> Decision:
+    """Recording a notification about this child, marking its steps, reading it: the safeguarding
+    lead's relationship with the child at the household level, lawful basis recorded (or break
+    glass, then the basis), or the notification they recorded (seen.access.policy)."""
+    return decide(user, Action.RECORD_INCIDENT, purpose, child)
+
+
+def _allowed(user: Any, purpose: str, child: ChildRef) -> None:
+    decision = may_record(user, purpose, child)
     if not decision.allowed:
         raise Refused(decision.reason)
 
@@ -171,8 +201,12 @@ def record(
     learned_on: str,
     description: str,
 ) -> Incident:
-    """A new notification for a born child; Invalid names every problem at once."""
-    _allowed(user, purpose)
+    """A new notification for a born child; Invalid names every problem at once. Refused
+    (before any field is read) unless the user may record about this very child; a reference
+    Seen holds no child under is refused alike, so the form does not tell a child exists."""
+    listing = decide(user, Action.LIST_INCIDENTS, purpose)
+    if not listing.allowed:
+        raise Refused(listing.reason)
     errors: list[tuple[str, str]] = []
     person = None
     reference = (reference or "").strip()
@@ -182,9 +216,14 @@ def record(
         try:
             subject = resolve_child(reference)
         except NoSuchChild as error:
+            if CHILD_REFERENCE_PATTERN.match(reference):
+                unknown = decide_unknown_child(user, Action.RECORD_INCIDENT, purpose)
+                if not unknown.allowed:
+                    raise Refused(unknown.reason) from None
             message = str(error)
             errors.append(("reference", message[:1].upper() + message[1:]))
         else:
+            _allowed(user, purpose, subject.ref)
             if subject.person is None:
                 errors.append(
                     (
@@ -239,7 +278,7 @@ def mark_done(user: Any, purpose: str, incident: Incident, step: str, on: str) -
     """Record that the notification was sent to the panel, or the rapid review completed, on
     the day given (today or before, not before the local authority learned of the incident).
     A step already recorded is not recorded again."""
-    _allowed(user, purpose)
+    _allowed(user, purpose, ChildRef(person=incident.child_id))
     if step not in STEP_LABELS:
         raise Invalid([("step", "Choose the notification or the rapid review")])
     field = f"{step}_on"
@@ -267,6 +306,52 @@ def mark_done(user: Any, purpose: str, incident: Incident, step: str, on: str) -
             fresh.save(update_fields=["rapid_review_on", "rapid_review_by"])
     _evaluate(fresh)
     return fresh
+
+
+def reviewers() -> list[Any]:
+    """The active reviewers a rapid review can be shared with."""
+    return list(
+        get_user_model()
+        ._default_manager.filter(is_active=True, staff_profile__role=Role.REVIEWER)
+        .order_by("username")
+    )
+
+
+def reviewers_of(incident: Incident) -> list[str]:
+    """Who the child's rapid review is shared with (usernames)."""
+    return sorted(
+        Share.objects.filter(child_id=incident.child_id, purpose=Purpose.REVIEW)
+        .filter(user__staff_profile__role=Role.REVIEWER)
+        .values_list("user__username", flat=True)
+    )
+
+
+def share_with_reviewer(user: Any, purpose: str, incident: Incident, reviewer_id: str) -> Share:
+    """The safeguarding lead shares the child's rapid review with a reviewer: the share, for
+    the purpose of review, with its lawful basis (a statutory review: safeguarding without
+    consent), is the reviewer's relationship with the child's chronology
+    (seen.access.policy.INCIDENT_RELATIONSHIPS, "rapid_review"). Only a lead who may record
+    about the child may share it: a share is never a way in for the lead."""
+    _allowed(user, purpose, ChildRef(person=incident.child_id))
+    chosen = next((r for r in reviewers() if str(r.pk) == reviewer_id.strip()), None)
+    if chosen is None:
+        raise Invalid([("reviewer", "Choose a reviewer to share the rapid review with")])
+    if chosen.get_username() in reviewers_of(incident):
+        raise Invalid(
+            [("reviewer", f"The rapid review is shared with {chosen.get_username()} already")]
+        )
+    return Share.objects.create(
+        user=chosen,
+        child_id=incident.child_id,
+        purpose=Purpose.REVIEW,
+        basis=Share.Basis.SAFEGUARDING,
+        why_no_consent=(
+            f"the rapid review after serious incident notification {incident.pk}, a statutory "
+            f"review (Working Together to Safeguard Children 2023), shared by "
+            f"{user.get_username()}"
+        ),
+        recorded_at=clock.now(),
+    )
 
 
 def _evaluate(incident: Incident) -> None:

@@ -32,6 +32,7 @@ from seen.audit import reports
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
+from seen.web.triage import refusal_for_unknown
 from seen.web.views import purpose_of as pages_purpose_of
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
@@ -89,6 +90,12 @@ def who_looked(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         child = resolve_child(reference)
     except NoSuchChild as error:
+        # refused as a real child would be, so the refusal does not tell the child exists
+        unknown = refusal_for_unknown(request, reference, Action.WHO_LOOKED, purpose_of(request))
+        if unknown is not None:
+            return _refused(
+                request, "person", unknown.reason, object_id=reference, subject=reference
+            )
         message = str(error)
         return _problem(request, "Child not found", f"{message[:1].upper()}{message[1:]}.", 404)
     decision = decide(request.user, Action.WHO_LOOKED, purpose_of(request), child.ref)

@@ -15,7 +15,6 @@ from django.shortcuts import render
 from seen.access import auditing
 from seen.access.models import Purpose, Role
 from seen.access.policy import Action, ChildRef, decide, profile_of
-from seen.access.services import notify_lead_of_unscheduled_view
 from seen.casefile.flags import flags_for
 from seen.casefile.lookup import Details, LookupError_, find_children
 
@@ -65,10 +64,8 @@ def check_child(request: HttpRequest) -> HttpResponse:
             )
             context["results"].append({"reference": child.reference, "refused": decision.reason})
             continue
-        flags = flags_for(child)
-        told = 0
-        if profile.role == Role.ED_CLINICIAN:
-            told = notify_lead_of_unscheduled_view(request.user, child, flags.kinds)
+        flags = flags_for(child, request.user)  # an ED look tells the lead (casefile.flags)
+        told = flags.lead_told
         auditing.audit(
             request.user,
             "page",

@@ -25,8 +25,6 @@ from django.views.decorators.http import require_http_methods
 from seen.access import auditing
 from seen.access.models import Purpose, Role, Share
 from seen.access.policy import (
-    ALLOWED_ROLES,
-    CASE_ROLES,
     CHILD_ACTION_ROLES,
     LEAD,
     Action,
@@ -34,13 +32,21 @@ from seen.access.policy import (
     Level,
     children_around_person,
     decide,
+    decide_person,
     profile_of,
 )
-from seen.access.services import AccessRefused, break_glass, record_basis
+from seen.access.services import (
+    AccessRefused,
+    break_glass,
+    no_child_to_open,
+    reason_problem,
+    record_basis,
+)
 from seen.casefile.childfile import case_file
 from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.incidents import services as incident_services
+from seen.web.triage import refusal_for_unknown
 from seen.web.views import purpose_of
 
 # the other page families' child pages, linked only once their URL names exist, and only for
@@ -58,14 +64,14 @@ RECORD_PAGES: list[tuple[str, str, frozenset[str], Level]] = [
     (
         "child-incident-new",
         "Record a serious incident notification",
-        ALLOWED_ROLES[Action.RECORD_INCIDENT],
-        Level.FLAG,
+        CHILD_ACTION_ROLES[Action.RECORD_INCIDENT],
+        Level.HOUSEHOLD,
     ),
     (
         "chronology",
         "Chronology for a rapid review",
-        ALLOWED_ROLES[Action.VIEW_CHRONOLOGY],
-        Level.FLAG,
+        CHILD_ACTION_ROLES[Action.VIEW_CHRONOLOGY],
+        Level.HOUSEHOLD,
     ),
 ]
 
@@ -143,22 +149,35 @@ def _not_found(request: HttpRequest, error: NoSuchChild) -> HttpResponse:
     return page(request, "web/child_not_found.html", {"message": str(error)}, status=404)
 
 
+def _unknown(
+    request: HttpRequest, reference: str, error: NoSuchChild, object_type: str = "child"
+) -> HttpResponse:
+    """A reference Seen holds no child under: refused, audited and worded as a child this user
+    has no relationship with would be (docs/access.md, "Refusals"); not found only for a
+    reference that is not one, or for a user who may see any child."""
+    decision = refusal_for_unknown(request, reference, Action.VIEW_CHILD, purpose_of(request))
+    if decision is None:
+        return _not_found(request, error)
+    _audit(request, "denied", object_type, reference, outcome="denied", reason=decision.reason)
+    return _refused(request, reference, decision)
+
+
 def _refused(
     request: HttpRequest,
-    subject: Subject,
+    reference: str,
     decision: Decision,
     *,
     error: str = "",
     reason_text: str = "",
     status: int = 403,
 ) -> HttpResponse:
-    profile = profile_of(request.user)
-    may_break_glass = bool(profile and profile.role in CASE_ROLES)
+    """The refusal, the same for every child the user may not see: it names only the reference
+    as the address gave it, and offers break glass only where break glass answers the refusal."""
     context = {
-        "subject": subject,
+        "reference": reference,
         "reason": decision.reason,
         "purpose": purpose_of(request),
-        "may_break_glass": may_break_glass,
+        "may_break_glass": decision.may_break_glass,
         "error": error,
         "reason_text": reason_text,
     }
@@ -212,21 +231,36 @@ def child_page(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         subject = resolve_child(reference)
     except NoSuchChild as error:
-        return _not_found(request, error)
-    adult = (
-        subject.person is not None
-        and not is_a_child(subject.person)
-        and bool(children_around_person(subject.person.pk))
-    )
-    if adult:  # an adult's reference: their page is the person page
-        return HttpResponseRedirect(person_link(subject.reference))
-    decision = decide(request.user, Action.VIEW_CHILD, purpose_of(request), subject.ref)
+        return _unknown(request, reference, error)
+    purpose = purpose_of(request)
+    person = subject.person
+    if (
+        person is not None
+        and not is_a_child(person)
+        and bool(children_around_person(person.pk))
+    ):
+        # an adult's reference: their page is the person page, for a user who may see it; to
+        # anyone else it is refused as a child would be, so it does not tell an adult exists
+        if decide_person(request.user, purpose, person.pk).allowed:
+            return HttpResponseRedirect(person_link(subject.reference))
+        return _unknown(request, reference, NoSuchChild(f"no child {reference}"))
+    decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if not decision.allowed:
         _audit(
             request, "denied", "child", subject.reference, outcome="denied", reason=decision.reason
         )
-        return _refused(request, subject, decision)
+        return _refused(request, reference, decision)
     return _page(request, subject, decision)
+
+
+def _post_only(request: HttpRequest, reference: str) -> HttpResponse:
+    """A GET of a POST-only address leads back to the child's page, whether or not the child
+    exists (the page decides)."""
+    params = {"purpose": purpose_of(request)}
+    if params["purpose"] == Purpose.DIRECT_CARE:
+        params = {}
+    url = reverse("child", args=[reference])
+    return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url, status=303)
 
 
 @require_http_methods(["GET", "POST"])
@@ -234,19 +268,19 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     """Record the lawful basis for seeing the household (POST; a GET leads back to the page)."""
     if (early := _signed_in(request)) is not None:
         return early
+    if request.method != "POST":
+        return _post_only(request, reference)
     try:
         subject = resolve_child(reference)
     except NoSuchChild as error:
-        return _not_found(request, error)
+        return _unknown(request, reference, error, "share")
     purpose = purpose_of(request)
-    if request.method != "POST":
-        return HttpResponseRedirect(_here(subject, purpose), status=303)
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if not decision.allowed:
         _audit(
             request, "denied", "share", subject.reference, outcome="denied", reason=decision.reason
         )
-        return _refused(request, subject, decision)
+        return _refused(request, reference, decision)
     if not decision.needs_basis:
         return HttpResponseRedirect(_here(subject, purpose), status=303)
     basis = request.POST.get("basis", "")
@@ -271,6 +305,7 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
                 basis,
                 why,
                 pregnancy=subject.pregnancies[0].pk if subject.person is None else None,
+                about=subject.ref,
             )
         except AccessRefused as refused:
             errors["basis"] = str(refused)
@@ -288,42 +323,61 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
-    """Open time-limited access without a relationship, on a stated reason (POST)."""
+    """Open time-limited access without a relationship, on a stated reason (POST). Only a
+    refusal for want of a relationship is answered (seen.access.services.break_glass)."""
     if (early := _signed_in(request)) is not None:
         return early
+    if request.method != "POST":
+        return _post_only(request, reference)
+    purpose = purpose_of(request)
+    reason = request.POST.get("reason", "")
     try:
         subject = resolve_child(reference)
     except NoSuchChild as missing:
-        return _not_found(request, missing)
-    purpose = purpose_of(request)
-    if request.method != "POST":
-        return HttpResponseRedirect(_here(subject, purpose), status=303)
+        decision = refusal_for_unknown(request, reference, Action.VIEW_CHILD, purpose)
+        if decision is None:
+            return _not_found(request, missing)
+        if not decision.may_break_glass:  # refused as a real child's would be, glass or not
+            return _unknown(request, reference, missing, "break_glass")
+        # the reason is checked first, as for a real child; then break glass says there is
+        # no record to open (as for an adult's reference), where a real child's would open a
+        # session a safeguarding lead reviews
+        error = reason_problem(reason) or no_child_to_open(reference)
+        _audit(request, "denied", "break_glass", reference, outcome="denied", reason=error)
+        return _refused(
+            request, reference, decision, error=error, reason_text=reason[:2000], status=400
+        )
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if decision.allowed:  # nothing to open
         return HttpResponseRedirect(_here(subject, purpose), status=303)
-    reason = request.POST.get("reason", "")
-    error = ""
-    if "\x00" in reason:
-        error = "The reason contains a character Seen cannot store"
+    try:  # about the baby, or for an unborn child about its pregnancy
+        pregnancy = subject.pregnancies[0].pk if subject.person is None else None
+        session = break_glass(
+            request.user,
+            subject.person,
+            reason,
+            pregnancy=pregnancy,
+            purpose=purpose,
+            about=subject.ref,
+        )
+    except AccessRefused as refused:
+        error = str(refused)
     else:
-        try:  # about the baby, or for an unborn child about its pregnancy
-            pregnancy = subject.pregnancies[0].pk if subject.person is None else None
-            session = break_glass(request.user, subject.person, reason, pregnancy=pregnancy)
-        except AccessRefused as refused:
-            error = str(refused)
-        else:
-            _audit(
-                request,
-                "write",
-                "break_glass",
-                subject.reference,
-                disclosed={"break_glass": session.pk, "reason": session.reason},
-            )
-            return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
+        _audit(
+            request,
+            "write",
+            "break_glass",
+            subject.reference,
+            disclosed={"break_glass": session.pk, "reason": session.reason},
+        )
+        return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
     _audit(request, "denied", "break_glass", subject.reference, outcome="denied", reason=error)
-    profile = profile_of(request.user)
-    status = 400 if profile and profile.role in CASE_ROLES else 403
-    return _refused(request, subject, decision, error=error, reason_text=reason, status=status)
+    # a reason that is not one: 400, with the text kept (bounded) to mend; any other refusal
+    # (a role or purpose break glass cannot answer): 403
+    status = 400 if decision.may_break_glass else 403
+    return _refused(
+        request, reference, decision, error=error, reason_text=reason[:2000], status=status
+    )
 
 
 urlpatterns = [

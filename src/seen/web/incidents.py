@@ -1,21 +1,27 @@
 """Serious incident notifications and the chronology for their rapid review.
 
-- `/incidents/`: every notification with its statutory clock (notification to the national
+- `/incidents/`: the notifications with their statutory clock (notification to the national
   panel within 5 working days, rapid review within 15, from the day the local authority learned
   of the incident; each step's due day, working days left, overdue in words and in red).
 - `/incidents/new/` (the child's reference in the form) and `/children/<ref>/incidents/new/`
   (from the child's page): record a notification (GET form; POST saves, then 303).
-- `/incidents/<id>/`: one notification, its clock, and the forms to mark the notification sent
-  and the rapid review completed (POST `step`).
-- `/chronologies/`: the children with a notification, each with its chronology (where a
-  reviewer starts).
+- `/incidents/<id>/`: one notification, its clock, the forms to mark the notification sent and
+  the rapid review completed (POST `step`), and to share the rapid review with a reviewer
+  (POST `step=reviewer`).
+- `/chronologies/`: the children whose chronology the user may open (where a reviewer starts).
 - `/children/<ref>/chronology/` (`?format=csv|docx` to download): the chronology for the rapid
   review, for a child with a notification (otherwise 404 with a message).
 
-Recording and the list need `decide(Action.RECORD_INCIDENT)` (safeguarding leads); the
-chronology `decide(Action.VIEW_CHRONOLOGY)`, which the policy gives reviewers and safeguarding
-leads for the purpose "review" only: the page declares it. Every page is audited: a read for
-what it showed, a write for what it changed, an export for a download, denied for a refusal."""
+Every page about a notification or a chronology is decided about its child, as the child's
+own page is (docs/access.md): `decide(Action.RECORD_INCIDENT, child)` needs the safeguarding
+lead's relationship with the child at the household level, lawful basis recorded (or break
+glass), or the notification the lead recorded; `decide(Action.VIEW_CHRONOLOGY, child)` that
+relationship, or for a reviewer a rapid review a lead shared with them, for the purpose
+"review" only (the pages declare it). The lists show only the children their user may open
+(LIST_INCIDENTS, LIST_CHRONOLOGIES for the role); nothing is reachable by creating a record.
+A reference Seen holds no child under, or a notification it does not hold, is refused as a
+child without a relationship is. Every page is audited: a read for what it showed, a write for
+what it changed, an export for a download, denied for a refusal."""
 
 from __future__ import annotations
 
@@ -27,13 +33,22 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from seen.access.models import Purpose
-from seen.access.policy import Action, decide
-from seen.casefile.subjects import NoSuchChild, resolve_child
+from seen.access.policy import Action, ChildRef, decide, decide_unknown_child
+from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.incidents import services
 from seen.incidents.chronology import chronology
 from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
-from seen.web.triage import audit, confirmations, error_list, page_gate, refused, unstorable
+from seen.web.triage import (
+    audit,
+    confirmations,
+    error_list,
+    page_gate,
+    refusal_for_unknown,
+    refused,
+    select_items,
+    unstorable,
+)
 from seen.web.views import purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
@@ -66,10 +81,11 @@ def _missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
 
 def incidents_page(request: HttpRequest) -> HttpResponse:
     purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = page_gate(request, Action.RECORD_INCIDENT, "incidents", purpose)
+    gated = page_gate(request, Action.LIST_INCIDENTS, "incidents", purpose)
     if gated is not None:
         return gated
-    rows = [(incident, services.steps_of(incident)) for incident in services.incidents()]
+    shown = services.incidents_for(request.user, purpose, Action.RECORD_INCIDENT)
+    rows = [(incident, services.steps_of(incident)) for incident in shown]
     audit(
         request,
         purpose,
@@ -97,24 +113,42 @@ def child_new_incident_page(request: HttpRequest, reference: str) -> HttpRespons
     return _new(request, reference)
 
 
+def _child_decided(
+    request: HttpRequest, purpose: str, action: str, object_type: str, reference: str
+) -> Subject | HttpResponse:
+    """The child the address names, once the decision about that child allows `action`; else
+    the response: 403 audited (a reference Seen holds no child under refused alike), or 404 for
+    what is not a child reference."""
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as error:
+        unknown = refusal_for_unknown(request, reference, action, purpose)
+        if unknown is not None:
+            return refused(request, purpose, object_type, reference, unknown.reason)
+        return _missing(request, "Child not found", str(error))
+    decision = decide(request.user, action, purpose, subject.ref)
+    if not decision.allowed:
+        return refused(request, purpose, object_type, subject.reference, decision.reason)
+    return subject
+
+
 def _new(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = page_gate(request, Action.RECORD_INCIDENT, "incident", purpose, reference)
+    gated = page_gate(request, Action.LIST_INCIDENTS, "incident", purpose, reference)
     if gated is not None:
         return gated
     if reference:
-        try:
-            subject = resolve_child(reference)
-        except NoSuchChild as error:
-            return _missing(request, "Child not found", str(error))
-        if subject.unborn:
+        found = _child_decided(request, purpose, Action.RECORD_INCIDENT, "incident", reference)
+        if isinstance(found, HttpResponse):
+            return found
+        if found.unborn:
             return _missing(
                 request,
                 "No notification for an unborn child",
-                f"{subject.reference} is an unborn child: a serious incident notification is "
+                f"{found.reference} is an unborn child: a serious incident notification is "
                 "for a born child, under the baby's reference",
             )
-        reference = subject.reference
+        reference = found.reference
     if request.method != "POST":
         audit(request, purpose, "read", "incident_form", "", subject=reference)
         return _form(request, purpose, reference, {}, [])
@@ -137,7 +171,8 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
                 description=values["description"],
             )
         except services.Refused as error:
-            return refused(request, purpose, "incident", reference, str(error))
+            about = values["reference"].strip()
+            return refused(request, purpose, "incident", about, str(error))
         except services.Invalid as error:
             errors = error.errors
     if errors:
@@ -193,16 +228,25 @@ def _form(
 
 def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = page_gate(request, Action.RECORD_INCIDENT, "incident", purpose, str(incident_id))
+    gated = page_gate(request, Action.LIST_INCIDENTS, "incident", purpose, str(incident_id))
     if gated is not None:
         return gated
     incident = Incident.objects.select_related("child").filter(pk=incident_id).first()
-    if incident is None:
-        return _missing(request, "Notification not found", f"No notification {incident_id}")
+    # decided about the notification's child; one Seen does not hold is refused alike, so the
+    # refusal does not tell which notifications exist
+    decision = (
+        services.may_record(request.user, purpose, ChildRef(person=incident.child_id))
+        if incident is not None
+        else decide_unknown_child(request.user, Action.RECORD_INCIDENT, purpose)
+    )
+    if incident is None or not decision.allowed:
+        return refused(request, purpose, "incident", str(incident_id), decision.reason)
     if request.method != "POST":
         return _show(request, incident, purpose)
     form = request.POST
     step = form.get("step", "")
+    if step == "reviewer":
+        return _share(request, incident, purpose)
     field = f"{step}_on"
     values = {field: form.get(field, "")}
     errors = unstorable(form)
@@ -233,6 +277,31 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
 
 
+def _share(request: HttpRequest, incident: Incident, purpose: str) -> HttpResponse:
+    """Share the child's rapid review (its chronology) with a reviewer (POST step=reviewer)."""
+    values = {"reviewer": request.POST.get("reviewer", "")}
+    try:
+        share = services.share_with_reviewer(
+            request.user, purpose, incident, values["reviewer"]
+        )
+    except services.Refused as error:
+        return refused(request, purpose, "incident", str(incident.pk), str(error))
+    except services.Invalid as error:
+        return _show(request, incident, purpose, values=values, errors=error.errors, status=400)
+    reviewer = share.user.get_username()
+    audit(
+        request,
+        purpose,
+        "write",
+        "share",
+        str(share.pk),
+        subject=incident.child.reference,
+        disclosed={"incident": incident.pk, "reviewer": reviewer, "purpose": share.purpose},
+    )
+    messages.success(request, f"The rapid review is shared with {reviewer}")
+    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
+
+
 def _show(
     request: HttpRequest,
     incident: Incident,
@@ -243,6 +312,7 @@ def _show(
     status: int = 200,
 ) -> HttpResponse:
     steps = services.steps_of(incident)
+    shared_with = services.reviewers_of(incident)
     audit(
         request,
         purpose,
@@ -250,7 +320,11 @@ def _show(
         "incident",
         str(incident.pk),
         subject=incident.child.reference,
-        disclosed={"description": True, "steps": [s.name for s in steps]},
+        disclosed={
+            "description": True,
+            "steps": [s.name for s in steps],
+            "reviewers": shared_with,
+        },
     )
     return render(
         request,
@@ -265,6 +339,13 @@ def _show(
             "confirmations": confirmations(request),
             "done_labels": DONE_LABELS,
             "done_buttons": DONE_BUTTONS,
+            "shared_with": shared_with,
+            "select_items": select_items,
+            "reviewer_choices": [
+                (str(r.pk), r.get_username())
+                for r in services.reviewers()
+                if r.get_username() not in shared_with
+            ],
         },
         status=status,
     )
@@ -274,13 +355,14 @@ def _show(
 
 
 def chronologies_page(request: HttpRequest) -> HttpResponse:
-    """The children with a notification, each a link to its chronology: where a reviewer
+    """The children whose chronology this user may open, each a link to it: where a reviewer
     starts (the list of notifications itself is the lead's)."""
     purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
-    gated = page_gate(request, Action.VIEW_CHRONOLOGY, "chronologies", purpose)
+    gated = page_gate(request, Action.LIST_CHRONOLOGIES, "chronologies", purpose)
     if gated is not None:
         return gated
-    rows = [(incident, services.steps_of(incident)) for incident in services.incidents()]
+    shown = services.incidents_for(request.user, purpose, Action.VIEW_CHRONOLOGY)
+    rows = [(incident, services.steps_of(incident)) for incident in shown]
     audit(
         request,
         purpose,
@@ -293,16 +375,15 @@ def chronologies_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/chronology_list.html", {"rows": rows, "purpose": purpose})
 
 
-
 def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
-    gated = page_gate(request, Action.VIEW_CHRONOLOGY, "chronology", purpose, reference)
+    gated = page_gate(request, Action.LIST_CHRONOLOGIES, "chronology", purpose, reference)
     if gated is not None:
         return gated
-    try:
-        subject = resolve_child(reference)
-    except NoSuchChild as error:
-        return _missing(request, "Child not found", str(error))
+    decided = _child_decided(request, purpose, Action.VIEW_CHRONOLOGY, "chronology", reference)
+    if isinstance(decided, HttpResponse):
+        return decided
+    subject = decided
     if not services.notified(subject.person):
         return _missing(
             request,
@@ -318,7 +399,7 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
             {"message": f"{wanted!r} is not a format this chronology is offered in (csv, docx)"},
             status=404,
         )
-    decision = decide(request.user, Action.VIEW_CHRONOLOGY, purpose)
+    decision = decide(request.user, Action.VIEW_CHRONOLOGY, purpose, subject.ref)
     found = chronology(subject, decision, request.user)
     if wanted:
         content_type, extension = FORMATS[wanted]

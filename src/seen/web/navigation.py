@@ -17,12 +17,12 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("alerts", "Alerts", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("check-child", "Check a child", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("review-pair", "Review links", Action.VIEW_LINK_QUEUE, Purpose.DIRECT_CARE),
-    ("incidents", "Serious incidents", Action.RECORD_INCIDENT, Purpose.SAFEGUARDING),
-    ("chronologies", "Chronologies", Action.VIEW_CHRONOLOGY, Purpose.REVIEW),
+    ("incidents", "Serious incidents", Action.LIST_INCIDENTS, Purpose.SAFEGUARDING),
+    ("chronologies", "Chronologies", Action.LIST_CHRONOLOGIES, Purpose.REVIEW),
     ("thematic-reviews", "Reviews", Action.VIEW_REVIEW_DATA, Purpose.REVIEW),
     ("learning", "Partnership learning", Action.VIEW_AGGREGATES, Purpose.STRATEGIC),
     ("break-glass-reviews", "Break-glass reviews", Action.REVIEW_BREAK_GLASS, Purpose.DIRECT_CARE),
-    ("subject-access", "Subject access", Action.SUBJECT_ACCESS, Purpose.DIRECT_CARE),
+    ("subject-access", "Subject access", Action.SUBJECT_ACCESS, Purpose.AUDIT),
     ("loaded", "What is loaded", Action.ADMINISTER, Purpose.ADMINISTRATION),
 ]
 

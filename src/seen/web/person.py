@@ -18,8 +18,17 @@ from django.views.decorators.http import require_http_methods
 
 from seen.access import auditing
 from seen.access.models import Purpose
-from seen.access.policy import Action, Level, PersonDecision, decide, decide_person, profile_of
+from seen.access.policy import (
+    Action,
+    ChildRef,
+    Level,
+    PersonDecision,
+    decide,
+    decide_person,
+    profile_of,
+)
 from seen.casefile.personfile import (
+    PERSON_REFERENCE,
     NoSuchPerson,
     PersonFile,
     is_a_child,
@@ -46,7 +55,9 @@ def _audit(
     )
 
 
-def _start(request: HttpRequest, reference: str) -> HttpResponse | Person:
+def _start(request: HttpRequest, reference: str) -> HttpResponse | Person | None:
+    """The person, None for a well-formed reference Seen holds no one under (refused as a
+    person around no child is, docs/access.md "Refusals"), or the response to send."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if profile_of(request.user) is None:
@@ -54,20 +65,30 @@ def _start(request: HttpRequest, reference: str) -> HttpResponse | Person:
     try:
         return resolve_person(reference)
     except NoSuchPerson as error:
+        if PERSON_REFERENCE.match(reference):
+            return None
         return page(request, "web/person_not_found.html", {"message": str(error)}, status=404)
 
 
-def _refused(request: HttpRequest, person: Person, decision: PersonDecision) -> HttpResponse:
+def _refused(request: HttpRequest, reference: str, decision: PersonDecision) -> HttpResponse:
+    """The same refusal for every person this user may not see, whether or not Seen holds
+    them: it names only the reference as the address gave it."""
     _audit(
         request,
         "denied",
         "person",
-        person.reference,
-        subject=person.reference,
+        reference,
+        subject=reference,
         outcome="denied",
         reason=decision.reason,
     )
     return page(request, "web/person_refused.html", {"reason": decision.reason}, status=403)
+
+
+def _decision(request: HttpRequest, person: Person | None, purpose: str) -> PersonDecision:
+    """The decision about the person's page; for one Seen does not hold, the decision about a
+    person around no child (seen.access.policy.decide_person)."""
+    return decide_person(request.user, purpose, person.pk if person is not None else 0)
 
 
 def _may_decide(request: HttpRequest, decision: PersonDecision) -> bool:
@@ -116,11 +137,16 @@ def person_page(request: HttpRequest, person_reference: str) -> HttpResponse:
     if isinstance(started, HttpResponse):
         return started
     person = started
-    decision = decide_person(request.user, purpose_of(request), person.pk)
-    if not decision.allowed and not decision.children and is_a_child(person):
-        return HttpResponseRedirect(reverse("child", args=[person.reference]))
-    if not decision.allowed:
-        return _refused(request, person, decision)
+    purpose = purpose_of(request)
+    decision = _decision(request, person, purpose)
+    if person is not None and not decision.allowed and not decision.children:
+        # a child's reference: their page is the child's, for a user who may see it (to anyone
+        # else it is refused here as a person around no child is)
+        child = ChildRef(person=person.pk)
+        if is_a_child(person) and decide(request.user, Action.VIEW_CHILD, purpose, child).allowed:
+            return HttpResponseRedirect(reverse("child", args=[person.reference]))
+    if person is None or not decision.allowed:
+        return _refused(request, person_reference, decision)
     return _render(request, person, decision)
 
 
@@ -135,14 +161,15 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
     if isinstance(started, HttpResponse):
         return started
     person = started
-    here = reverse("person", args=[person.reference])
+    # the page's address as given, whether or not Seen holds the person (the page decides)
+    here = reverse("person", args=[person_reference])
     purpose = purpose_of(request)
     query = f"?{urlencode({'purpose': purpose})}" if purpose != Purpose.DIRECT_CARE else ""
     if request.method != "POST":
         return HttpResponseRedirect(here + query, status=303)
-    decision = decide_person(request.user, purpose, person.pk)
-    if not decision.allowed:
-        return _refused(request, person, decision)
+    decision = _decision(request, person, purpose)
+    if person is None or not decision.allowed:
+        return _refused(request, person_reference, decision)
     if not _may_decide(request, decision):
         reason = decide(request.user, Action.DECIDE_LINKS, purpose).reason
         if decision.level < Level.HOUSEHOLD:

@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
 from seen.access import auditing
-from seen.access.policy import Decision, Level
+from seen.access.policy import Action, Decision, Level
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.facts import recording
 from seen.facts.models import Appointment, Contact, Injury, Mobility, YesNo, YesNoNA
@@ -35,6 +35,7 @@ from seen.facts.recording import (
     WasNotBroughtDetails,
 )
 from seen.people.models import SourceRecord
+from seen.web.triage import refusal_for_unknown
 from seen.web.views import purpose_of
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
@@ -301,15 +302,15 @@ def _error_list(fields: list[dict[str, Any]], errors: dict[str, str]) -> list[di
 # --- the pages ------------------------------------------------------------------------------------
 
 
-def _refused(request: HttpRequest, reason: str, object_type: str, subject: Subject) -> HttpResponse:
+def _refused(request: HttpRequest, reason: str, object_type: str, reference: str) -> HttpResponse:
     auditing.audit(
         request.user,
         "page",
         purpose_of(request),
         "denied",
         object_type,
-        subject.reference,
-        subject=subject.reference,
+        reference,
+        subject=reference,
         outcome="denied",
         reason=reason,
     )
@@ -320,6 +321,16 @@ def _not_found(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "web/record_missing.html", {"message": message}, status=404)
 
 
+def _unknown(
+    request: HttpRequest, reference: str, error: NoSuchChild, object_type: str
+) -> HttpResponse:
+    """A reference Seen holds no child under: refused as a child without a relationship is."""
+    decision = refusal_for_unknown(request, reference, Action.RECORD_FACT, purpose_of(request))
+    if decision is None:
+        return _not_found(request, str(error))
+    return _refused(request, decision.reason, object_type, reference)
+
+
 def _form_page(form: Form) -> Callable[[HttpRequest, str], HttpResponse]:
     @require_http_methods(["GET", "POST"])
     def page(request: HttpRequest, reference: str) -> HttpResponse:
@@ -328,11 +339,11 @@ def _form_page(form: Form) -> Callable[[HttpRequest, str], HttpResponse]:
         try:
             subject = resolve_child(reference)
         except NoSuchChild as error:
-            return _not_found(request, str(error))
+            return _unknown(request, reference, error, form.object_type)
         purpose = purpose_of(request)
         decision = recording.may_record(request.user, purpose, subject)
         if not decision.allowed:
-            return _refused(request, decision.reason, form.object_type, subject)
+            return _refused(request, decision.reason, form.object_type, subject.reference)
         if request.method == "POST":
             return _save(request, form, subject, decision)
         return _show(request, form, subject, decision, QueryDict(), {}, 200)
@@ -384,7 +395,7 @@ def _save(request: HttpRequest, form: Form, subject: Subject, decision: Decision
         # comes back with its reason at once
         recorded = SAVE[form.kind](request.user, purpose, subject, details, errors)
     except RecordingRefused as refused:
-        return _refused(request, str(refused), form.object_type, subject)
+        return _refused(request, str(refused), form.object_type, subject.reference)
     except RecordingInvalid as invalid:
         return _show(request, form, subject, decision, request.POST, invalid.errors, 400)
     fact = recorded.fact
@@ -412,16 +423,16 @@ def recorded(request: HttpRequest, reference: str, kind: str, fact_id: int) -> H
     """What was recorded, and the prompts the procedures give."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    try:
-        subject = resolve_child(reference)
-    except NoSuchChild as error:
-        return _not_found(request, str(error))
     form = FORMS.get(kind)
     if form is None:
         return _not_found(request, f"Seen records no {kind!r}")
+    try:
+        subject = resolve_child(reference)
+    except NoSuchChild as error:
+        return _unknown(request, reference, error, form.object_type)
     decision = recording.may_record(request.user, purpose_of(request), subject)
     if not decision.allowed:
-        return _refused(request, decision.reason, form.object_type, subject)
+        return _refused(request, decision.reason, form.object_type, subject.reference)
     fact = recording.written_here(kind, fact_id, subject, request.user)
     if fact is None:
         return _not_found(request, f"your agency recorded no {kind} {fact_id} about this child")

@@ -11,6 +11,7 @@ basis recorded), and audited: the page as a read, each step as a write, a refusa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -24,13 +25,21 @@ from django.urls import path, reverse
 
 from seen.access import auditing
 from seen.access.models import Purpose
-from seen.access.policy import Action, Decision, Level, decide, profile_of
-from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
+from seen.access.policy import (
+    Action,
+    Decision,
+    Level,
+    decide,
+    decide_unknown_child,
+    profile_of,
+)
+from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, Subject, resolve_child
 from seen.triage import services
 from seen.triage.models import Triage
 from seen.web.views import purpose_of
 
 TRIAGE_PURPOSE = Purpose.MASH_TRIAGE.value
+CHILD_REFERENCE_PATTERN = re.compile(CHILD_REFERENCE)
 
 
 # ---- shared by the triage, plans and conference pages ---------------------------------------
@@ -71,6 +80,20 @@ def page_gate(
     return None
 
 
+def refusal_for_unknown(
+    request: HttpRequest, reference: str, action: str, purpose: str
+) -> Decision | None:
+    """For a reference Seen holds no child under: the refusal this user would get for a child
+    they have no relationship with (seen.access.policy.decide_unknown_child), which every page
+    sends, audits and words exactly as for a real child, so that no refusal tells whether a
+    child exists. None when the page may say "not found": the reference is not one at all, or
+    the user may see any child (an ED clinician, a child presenting now)."""
+    if not CHILD_REFERENCE_PATTERN.match(reference):
+        return None
+    decision = decide_unknown_child(request.user, action, purpose)
+    return None if decision.allowed else decision
+
+
 def gate(
     request: HttpRequest,
     reference: str,
@@ -81,7 +104,9 @@ def gate(
     level: Level = Level.HOUSEHOLD,
 ) -> tuple[Subject, Decision] | HttpResponse:
     """Signed in, a child Seen holds, and the decision for `action` at `level` at least: the
-    subject and the decision, or the response to send (sign-in, 404, or 403 audited)."""
+    subject and the decision, or the response to send (sign-in, 403 audited, or 404 for what
+    is not a child reference; a reference Seen holds no child under is refused as a child
+    without a relationship is: refusal_for_unknown)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if profile_of(request.user) is None:
@@ -91,6 +116,9 @@ def gate(
     try:
         subject = resolve_child(reference)
     except NoSuchChild as error:
+        unknown = refusal_for_unknown(request, reference, action, purpose)
+        if unknown is not None:
+            return refused(request, purpose, object_type, reference, unknown.reason)
         return render(request, "web/triage_not_found.html", {"message": str(error)}, status=404)
     decision = decide(request.user, action, purpose, subject.ref)
     if not decision.allowed:

@@ -1,8 +1,12 @@
-"""Who may use the serious incident routes (merged into tests/access/test_matrix.py): recording
-a notification, the list of notifications with their clocks and one notification with its
-steps are the safeguarding lead's (Action.RECORD_INCIDENT); a notified child's chronology is
-for reviewers and safeguarding leads, for the purpose of review, which the page declares
-(Action.VIEW_CHRONOLOGY). The world's child has a notification, so its chronology exists."""
+"""Who may use the serious incident routes (merged into tests/access/test_matrix.py): the list
+of notifications and the blank form are the safeguarding lead's (Action.LIST_INCIDENTS), the
+list of chronologies the reviewers' and leads' (Action.LIST_CHRONOLOGIES, for the purpose of
+review). Every route about one child or one notification is decided about the child
+(RECORD_INCIDENT, VIEW_CHRONOLOGY): in the matrix's world no user has a relationship with the
+child and no rapid review is shared, so they are refused to every role, the lead included (the
+side door of issue 13: recording a notification opened the chronology); tests/web/
+test_incident_pages.py opens them through a relationship and a shared review. The world's
+child has a notification, so its chronology exists."""
 
 from __future__ import annotations
 
@@ -28,13 +32,18 @@ def _reviewers(who: str) -> int:
 
 
 # (method, route) -> who -> the status the policy gives
+def _about_the_child(who: str) -> int:
+    """No relationship with the child in this world: refused to every role."""
+    return 302 if who == "anonymous" else 403
+
+
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
-    ("GET", "incidents/"): _lead_only,
+    ("GET", "incidents/"): _lead_only,  # listing only the notifications the lead may open
     ("GET", "incidents/new/"): _lead_only,
-    ("GET", "incidents/<int:incident_id>/"): _lead_only,
-    ("GET", "children/<str:reference>/incidents/new/"): _lead_only,
-    ("GET", "children/<str:reference>/chronology/"): _reviewers,
-    ("GET", "chronologies/"): _reviewers,
+    ("GET", "incidents/<int:incident_id>/"): _about_the_child,
+    ("GET", "children/<str:reference>/incidents/new/"): _about_the_child,
+    ("GET", "children/<str:reference>/chronology/"): _about_the_child,
+    ("GET", "chronologies/"): _reviewers,  # listing only the chronologies they may open
 }
 # route suffix -> the JSON body a POST is sent with
 BODIES: dict[str, dict[str, Any]] = {}

@@ -12,8 +12,9 @@ from seen.access import services
 from seen.access.cli import add_identity_arguments, audit, named_user, require
 from seen.access.models import BreakGlass, Share, Shield
 from seen.access.policy import Action
+from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.core import clock
-from seen.people.models import Person, SourceRecord
+from seen.people.models import SourceRecord
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         glass = actions.add_parser("break-glass", help="time-limited access to one child")
-        glass.add_argument("reference", help="the child's person reference")
+        glass.add_argument("reference", help="the child's reference (P… born, U… unborn)")
         glass.add_argument("--reason", required=True)
         reviews = actions.add_parser("break-glass-reviews", help="sessions awaiting review")
         reviews.add_argument("--json", action="store_true")
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         review.add_argument("session", type=int)
         review.add_argument("--outcome", required=True)
         basis = actions.add_parser("basis", help="record the lawful basis of a share")
-        basis.add_argument("reference", help="the child's person reference")
+        basis.add_argument("reference", help="the child's reference (P… born, U… unborn)")
         basis.add_argument("--basis", required=True, choices=Share.Basis.values)
         basis.add_argument("--why-no-consent", default="")
         shield = actions.add_parser("shield", help="shield a source record's address or whole")
@@ -52,24 +53,34 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["action"].replace("-", "_"))(options)
 
-    def _child(self, reference: str) -> Person:
-        person = Person.objects.filter(reference=reference).first()
-        if person is None:
-            raise CommandError(f"no person {reference!r}")
-        return person
+    def _child(self, reference: str) -> Subject:
+        """The child a reference names (P… born, U… unborn); an adult's reference, or one Seen
+        holds no one under, is answered alike."""
+        try:
+            return resolve_child(reference)
+        except NoSuchChild:
+            raise CommandError(f"Seen holds no child {reference!r}") from None
 
     def _break_glass(self, options: dict[str, Any]) -> None:
-        user, child = named_user(options), self._child(options["reference"])
+        user, subject = named_user(options), self._child(options["reference"])
+        purpose = options["purpose"] or ""
         try:
-            session = services.break_glass(user, child, options["reason"])
+            session = services.break_glass(
+                user,
+                subject.person,
+                options["reason"],
+                pregnancy=subject.pregnancies[0].pk if subject.person is None else None,
+                purpose=purpose,
+                about=subject.ref,
+            )
         except services.AccessRefused as error:
             audit(
                 user,
                 "denied",
-                options["purpose"],
+                purpose,
                 "break_glass",
-                child.reference,
-                subject=child.reference,
+                subject.reference,
+                subject=subject.reference,
                 outcome="denied",
                 reason=str(error),
             )
@@ -77,14 +88,14 @@ class Command(BaseCommand):
         audit(
             user,
             "break_glass",
-            options["purpose"],
+            purpose,
             "break_glass",
             str(session.pk),
-            subject=child.reference,
+            subject=subject.reference,
             disclosed={"reason": session.reason},
         )
         self.stdout.write(
-            f"break-glass session {session.pk} open on {child.reference} until "
+            f"break-glass session {session.pk} open on {subject.reference} until "
             f"{session.expires_at:%d %b %Y %H:%M}; it will be reviewed by a safeguarding lead"
         )
 
@@ -146,12 +157,28 @@ class Command(BaseCommand):
         self.stdout.write(f"break-glass session {session.pk} reviewed")
 
     def _basis(self, options: dict[str, Any]) -> None:
-        user, child = named_user(options), self._child(options["reference"])
+        user, subject = named_user(options), self._child(options["reference"])
         try:
             share = services.record_basis(
-                user, child, options["purpose"] or "", options["basis"], options["why_no_consent"]
+                user,
+                subject.person,
+                options["purpose"] or "",
+                options["basis"],
+                options["why_no_consent"],
+                pregnancy=subject.pregnancies[0].pk if subject.person is None else None,
+                about=subject.ref,
             )
         except services.AccessRefused as error:
+            audit(
+                user,
+                "denied",
+                options["purpose"] or "",
+                "share",
+                subject.reference,
+                subject=subject.reference,
+                outcome="denied",
+                reason=str(error),
+            )
             raise CommandError(f"refused: {error}") from None
         audit(
             user,
@@ -159,11 +186,11 @@ class Command(BaseCommand):
             options["purpose"],
             "share",
             str(share.pk),
-            subject=child.reference,
+            subject=subject.reference,
             disclosed={"basis": share.basis},
         )
         self.stdout.write(
-            f"lawful basis recorded for {child.reference}: {share.get_basis_display()}"
+            f"lawful basis recorded for {subject.reference}: {share.get_basis_display()}"
         )
 
     def _shield(self, options: dict[str, Any]) -> None:
