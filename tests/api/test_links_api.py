@@ -190,7 +190,9 @@ def test_writes_need_the_csrf_token(review_pair: CandidatePair) -> None:
 
 
 def test_the_openapi_document_describes_the_operations() -> None:
-    document = Client().get("/api/openapi.json").json()
+    client = Client()  # the document is for signed-in users (tests/web/test_headers.py)
+    client.force_login(get_user_model().objects.create_user("reader"))
+    document = client.get("/api/openapi.json").json()
     paths = document["paths"]
     assert "/api/links/review" in paths
     assert "post" in paths["/api/links/pairs/{pair_id}/decision"]
