@@ -188,9 +188,18 @@ def test_an_unknown_reference_is_refused_as_a_child_without_a_relationship(
     tried = client.post(f"/children/{unknown}/break-glass/", {"reason": reason})
     assert tried.status_code == 400 and "Seen holds no child" in tried.content.decode()
     bad = "aaaaaaaaaa"  # a bad reason is told the same way for both
+    answers = []
     for reference in (unknown, baby.reference):
         answer = client.post(f"/children/{reference}/break-glass/", {"reason": bad})
         assert answer.status_code == 400 and "at least a sentence" in answer.content.decode()
+        answers.append(_body(answer, reference))
+        # and a refusal break glass does not answer (a purpose the role may not declare)
+        wrong = client.post(
+            f"/children/{reference}/break-glass/?purpose=strategic", {"reason": reason}
+        )
+        assert wrong.status_code == 403
+        answers.append(_body(wrong, reference))
+    assert answers[0] == answers[2] and answers[1] == answers[3]
     # an ED clinician with a child presenting may see any child: told there is none
     doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
     told = doctor.get(f"/children/{unknown}/", {"purpose": "unscheduled_care"})

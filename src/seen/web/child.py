@@ -350,6 +350,16 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if decision.allowed:  # nothing to open
         return HttpResponseRedirect(_here(subject, purpose), status=303)
+    if not decision.may_break_glass:  # a refusal break glass does not answer: the same 403
+        _audit(
+            request,
+            "denied",
+            "break_glass",
+            subject.reference,
+            outcome="denied",
+            reason=decision.reason,
+        )
+        return _refused(request, reference, decision)
     try:  # about the baby, or for an unborn child about its pregnancy
         pregnancy = subject.pregnancies[0].pk if subject.person is None else None
         session = break_glass(
@@ -372,11 +382,9 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
     _audit(request, "denied", "break_glass", subject.reference, outcome="denied", reason=error)
-    # a reason that is not one: 400, with the text kept (bounded) to mend; any other refusal
-    # (a role or purpose break glass cannot answer): 403
-    status = 400 if decision.may_break_glass else 403
+    # a reason that is not one (or an adult's reference): 400, the text kept (bounded) to mend
     return _refused(
-        request, reference, decision, error=error, reason_text=reason[:2000], status=status
+        request, reference, decision, error=error, reason_text=reason[:2000], status=400
     )
 
 
