@@ -198,6 +198,17 @@ def test_a_success_clears_the_count(user: Any) -> None:
         assert sign_in(client, "tester", WRONG).status_code == 200
 
 
+def test_a_username_longer_than_any_account_s_is_refused_before_it_is_tried(user: Any) -> None:
+    """No username is longer than 150 characters; a longer one was tried and its failure stored
+    by django-axes, whose column holds 255: a 500 on PostgreSQL."""
+    client = Client(raise_request_exception=False)
+    response = sign_in(client, "a" * 300, WRONG)
+    assert response.status_code == 200
+    assert "Username: Ensure this value has at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # not tried, so not counted
+    assert sign_in(client, "tester", PASSWORD).status_code == 302
+
+
 def test_one_password_across_many_usernames_locks_the_address_out(user: Any) -> None:
     """Password spraying: one password tried for 20 usernames from one address (each username
     well under its own limit of 5) pauses signing in from that address."""

@@ -14,16 +14,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from seen.web.sign_in_throttle import address_locked
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before it is tried: Django
+    sets the field's max_length (150) without its validator, so a longer name reached
+    authenticate() and django-axes, which stores failures in a column of 255 characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(getattr(field, "max_length", None) or 150))
+
+
 class SignInView(LoginView):
     template_name = "web/sign_in.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
