@@ -131,6 +131,20 @@ def test_a_truncated_term_frequencies_file_stops_matching_not_the_ingest(linked:
     assert json.loads(out.getvalue())["matching"]["status"] == "linked"
 
 
+@DB
+def test_a_truncated_term_frequencies_file_makes_the_look_up_by_details_say_so(
+    linked: Path,
+) -> None:
+    """ED's "check a child" by details matches through the same files: with one cut short it
+    says the look-up is unavailable (a 400 on the page) rather than failing with a 500."""
+    from seen.casefile.lookup import Details, LookupError_, find_children
+
+    whole = tf_path().read_text()
+    tf_path().write_text(whole[: len(whole) // 2])
+    with pytest.raises(LookupError_, match="seen link"):
+        find_children(Details(surname="Anyone", dob=date(2025, 6, 1)))
+
+
 # --- link runs ----------------------------------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ def find_children(details: Details) -> list[Person]:
         return list(Person.objects.filter(pk__in=ids).order_by("reference"))
     if not (details.surname.strip() and details.dob):
         raise LookupError_("give an NHS number, or at least a surname and a date of birth")
-    from seen.linkage.incremental import matcher
+    from seen.linkage.incremental import MatchingUnavailable, matcher
     from seen.linkage.settings import model_path
 
     if not model_path().exists():
@@ -50,7 +50,14 @@ def find_children(details: Details) -> list[Person]:
         "dob": details.dob,
         "postcode": details.postcode.strip().upper() or None,
     }
-    result = matcher().match(record)
+    try:
+        result = matcher().match(record)
+    except MatchingUnavailable:
+        # a saved file unreadable (a disk filled mid-write, say): say so rather than fail
+        raise LookupError_(
+            "look-up by details is unavailable until `seen link` writes the linkage model again;"
+            " search by NHS number"
+        ) from None
     if result.person_id is None:
         return []
     return list(Person.objects.filter(pk=result.person_id))
