@@ -191,13 +191,7 @@ def approve(grant: AccessGrant, approver: Any, via: str = Via.PAGE) -> AccessGra
             )
         _check_practitioner(grant.user, grant.agency, grant.practitioner)
         _apply(grant, approver, via)
-        grant.state, grant.decided_by, grant.decided_at = (
-            AccessGrant.State.APPROVED,
-            approver,
-            clock.now(),
-        )
-        grant.save(update_fields=["state", "decided_by", "decided_at"])
-        _audit(grant, approver, via)
+        _close(grant, AccessGrant.State.APPROVED, approver, via)
     return grant
 
 
@@ -210,14 +204,15 @@ def refuse(grant: AccessGrant, decider: Any, via: str = Via.PAGE) -> AccessGrant
             raise GrantRefused(f"access grant {grant.pk} is {grant.state}, not pending")
         if decider.pk != grant.requested_by_id and not may_approve(decider):
             raise GrantRefused("only a system administrator refuses access")
-        grant.state, grant.decided_by, grant.decided_at = (
-            AccessGrant.State.REFUSED,
-            decider,
-            clock.now(),
-        )
-        grant.save(update_fields=["state", "decided_by", "decided_at"])
-        _audit(grant, decider, via)
+        _close(grant, AccessGrant.State.REFUSED, decider, via)
     return grant
+
+
+def _close(grant: AccessGrant, state: str, by: Any, via: str) -> None:
+    """A pending grant decided: its state, who decided and when, and the decision audited."""
+    grant.state, grant.decided_by, grant.decided_at = state, by, clock.now()
+    grant.save(update_fields=["state", "decided_by", "decided_at"])
+    _audit(grant, by, via)
 
 
 def _apply(grant: AccessGrant, by: Any, via: str) -> None:
