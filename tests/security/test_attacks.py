@@ -1031,8 +1031,10 @@ def test_finding_12_an_extract_id_in_seens_own_namespace_is_refused(
 
 
 def _deploy_check(server: Server, secret: str | None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SEEN_SECRET_KEY", "SEEN_INSECURE_HTTP", "SEEN_DEBUG")}
+    # as a deployment starts: without the test run's own switches (the end-to-end tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deployment check rightly refuses)
+    dropped = ("SEEN_SECRET_KEY", "SEEN_INSECURE_HTTP", "SEEN_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["SEEN_VAR_DIR"] = str(server.var)
     if secret is not None:
         env["SEEN_SECRET_KEY"] = secret
