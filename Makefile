@@ -30,11 +30,18 @@ $(NPM_INSTALLED): package-lock.json package.json
 	touch $(NPM_INSTALLED)
 
 # served at /assets/ (STATIC_URL), where govuk-frontend's CSS expects its fonts and images
-$(FRONTEND): $(NPM_INSTALLED)
+$(FRONTEND): $(NPM_INSTALLED) src/seen/web/brand/favicon.svg
 	rm -rf $(STATIC)
 	mkdir -p $(STATIC)
-	cp -R $(GOVUK)/assets/fonts $(GOVUK)/assets/images $(GOVUK)/assets/manifest.json $(STATIC)/
-	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.css.map $(STATIC)/
+	cp -R $(GOVUK)/assets/images $(GOVUK)/assets/manifest.json $(STATIC)/
+	@# the stylesheet without GDS Transport, which is GOV.UK's own font (its @font-face rules and
+	@# its name in each font stack go; Arial follows as govuk-frontend intends elsewhere)
+	sed -e 's/@font-face{font-family:GDS Transport;[^}]*}//g' -e 's/GDS Transport,//g' \
+		-e 's|/\*# sourceMappingURL=[^*]*\*/||' \
+		$(GOVUK)/govuk-frontend.min.css > $(STATIC)/govuk-frontend.min.css
+	@# the partnership's own icon, not GOV.UK's crown (src/seen/web/brand)
+	mkdir -p $(STATIC)/partnership
+	cp src/seen/web/brand/favicon.svg $(STATIC)/partnership/
 	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(STATIC)/
 	touch $(FRONTEND)
 

@@ -19,6 +19,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SEEN_VAR_DIR", Path.cwd() / "var")).resolve()
 
 DEBUG = os.environ.get("SEEN_DEBUG", "0") == "1"
+# Seen is the partnership's service: its name heads every page (not GOV.UK's crown or logotype)
+SEEN_PARTNERSHIP_NAME = os.environ.get(
+    "SEEN_PARTNERSHIP_NAME", "Local Safeguarding Children Partnership"
+)
 DEMO_SECRET_KEY = "insecure-demo-key-set-SEEN_SECRET_KEY-in-production"
 if "pytest" in sys.modules and not os.environ.get("SEEN_SECRET_KEY"):
     # the tests' own key, long enough for https mode, inherited by the processes they start

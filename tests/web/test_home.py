@@ -211,8 +211,23 @@ def test_the_govuk_assets_are_served() -> None:
     # what the stylesheet asks for is there too
     for url in set(re.findall(r"url\((/assets/[^)]+)\)", body)):
         assert Client().get(url).status_code == 200, url
-    assert Client().get("/assets/images/favicon.svg").status_code == 200
+    assert Client().get("/assets/partnership/favicon.svg").status_code == 200
     assert Client().get("/assets/govuk-frontend.min.js").status_code == 200
+
+
+def test_the_service_is_the_partnerships_not_govuks(agencies: dict[str, Agency]) -> None:
+    """govuk-frontend's patterns under the partnership's own name: no crown, no GOV.UK
+    logotype, no Crown copyright or licence, no GDS Transport font."""
+    css = b"".join(
+        Client().get("/assets/govuk-frontend.min.css").streaming_content  # type: ignore[attr-defined]
+    ).decode()
+    assert "GDS Transport" not in css and "/assets/fonts/" not in css
+    pages = {**_pages(agencies), "sign-in": Client().get("/sign-in/").content.decode()}
+    for name, html in pages.items():
+        assert "Local Safeguarding Children Partnership" in html, name
+        for govuk in ("crown", "Crown copyright", "govuk-logo", "Open Government Licence",
+                      "GOV.UK", "images/favicon"):
+            assert govuk not in html, (name, govuk)
 
 
 def test_each_alert_on_the_home_page_links_to_its_page(agencies: dict[str, Agency]) -> None:

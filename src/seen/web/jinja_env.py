@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -53,6 +54,7 @@ def environment(**options: Any) -> Environment:
             "maybe_url": maybe_url,
             "static": static,
             "service_name": "Seen",
+            "partnership_name": settings.SEEN_PARTNERSHIP_NAME,
             "navigation": navigation.items,
         }
     )
