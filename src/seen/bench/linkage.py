@@ -12,6 +12,9 @@ Datasets (ground truth included):
 - synthetic: a synthetic partnership (seen.synth) of --births births (7,000 by default: about
   100,000 source records), with bands, breakdowns by sex and age band, and the 100k speed
   figure.
+- independent: the independent evaluation set (seen.evalset, which shares nothing with
+  seen.synth) of --people people (9,000 by default: about 21,000 records), with breakdowns by
+  sex, hard case, naming tradition and role.
 - speed: a synthetic partnership of about --records source records (1,000,000 by default).
 """
 
@@ -36,8 +39,8 @@ from seen.linkage import evaluate
 from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import connect, prepare_table
 
-DATASETS = ("febrl3", "febrl4", "historical", "synthetic", "speed")
-DEFAULT_DATASETS = ("febrl3", "febrl4", "historical", "synthetic")
+DATASETS = ("febrl3", "febrl4", "historical", "synthetic", "independent", "speed")
+DEFAULT_DATASETS = ("febrl3", "febrl4", "historical", "synthetic", "independent")
 ROWS_PER_BIRTH = 14.4  # people.csv rows per birth in the synthetic partnership
 SCORE_THRESHOLD = 0.01  # pairs kept for the figures; bands are applied to these
 
@@ -190,6 +193,31 @@ def load_synthetic(folder: Path, start: date) -> Dataset:
     )
 
 
+def load_independent(people: int, seed: int = 1) -> Dataset:
+    from seen.evalset import generate
+    from seen.linkage.prepare import RAW_COLUMNS
+
+    evalset = generate(people=people, seed=seed)
+    columns = [c for c in RAW_COLUMNS if c in evalset.records[0]]
+    raw = pa.table(
+        {c: pa.array([row[c] or None for row in evalset.records], pa.string()) for c in columns}
+    )
+    persons = evalset.persons.items()
+    return Dataset(
+        "independent",
+        raw,
+        evalset.truth,
+        groups={
+            "sex": {pid: p.sex for pid, p in persons},
+            "hard case": {pid: p.group for pid, p in persons},
+            "naming": {pid: p.naming for pid, p in persons},
+            "role": {pid: p.role for pid, p in persons},
+        },
+        notes=f"{people:,} people (seen.evalset, seed {seed}); record_id = source:id; columns: "
+        "forename, surname, previous_surnames, dob, sex, nhs_number, postcode, phone",
+    )
+
+
 def generate_synthetic(folder: Path, births: int, seed: int = 1) -> date:
     import django
 
@@ -271,6 +299,7 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
         "probability_two_random_records_match": run.model.settings[
             "probability_two_random_records_match"
         ],
+        **_false_joins(dataset, run),
     }
     best = max(
         (
@@ -300,6 +329,52 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
             ),
         }
     return result
+
+
+def _false_joins(dataset: Dataset, run: Run) -> dict[str, int]:
+    """Automatically linked persons that hold records of two or more true people; and, where the
+    records have NHS numbers, those holding two different valid NHS numbers (a join the data
+    itself says is false) and those holding dates of birth that no slip explains."""
+    clusters = run.clusters
+    true_people: dict[str, set[str]] = {}
+    for record, entity in dataset.truth.items():
+        true_people.setdefault(clusters.get(record, record), set()).add(entity)
+    figures = {"auto_persons_joining_people": sum(1 for e in true_people.values() if len(e) > 1)}
+    ids = run.prepared.column("record_id").to_pylist()
+    if "nhs_number" in run.prepared.column_names:
+        nhs = dict(zip(ids, run.prepared.column("nhs_number").to_pylist(), strict=True))
+        if any(nhs.values()):
+            figures["auto_persons_two_nhs_numbers"] = evaluate.conflicting_clusters(clusters, nhs)
+    if "dob" in run.prepared.column_names:
+        dobs = dict(zip(ids, run.prepared.column("dob").to_pylist(), strict=True))
+        figures["auto_persons_dobs_apart"] = _dobs_apart(clusters, dobs)
+    return figures
+
+
+def _dobs_apart(clusters: dict[str, str], dobs: dict[str, date | None]) -> int:
+    """Persons holding two dates of birth more than a year apart that are not one slip of the
+    other (day and month transposed, or one digit different)."""
+    held: dict[str, set[date]] = {}
+    for record, dob in dobs.items():
+        if dob is not None:
+            held.setdefault(clusters.get(record, record), set()).add(dob)
+
+    def slip(a: date, b: date) -> bool:
+        if (a.year, a.month, a.day) == (b.year, b.day, b.month):
+            return True
+        x, y = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+        return sum(p != q for p, q in zip(x, y, strict=True)) == 1
+
+    count = 0
+    for found in held.values():
+        dates = sorted(found)
+        if len(dates) > 1 and any(
+            abs((a - b).days) > 366 and not slip(a, b)
+            for i, a in enumerate(dates)
+            for b in dates[i + 1 :]
+        ):
+            count += 1
+    return count
 
 
 # ---- the baseline ----------------------------------------------------------------------------
@@ -452,6 +527,10 @@ def _bench_one(name: str, options: dict[str, Any], log: Callable[[str], None]) -
             dataset = load_synthetic(Path(folder), start)
         dataset.name = name
         result = {"births": births}
+    elif name == "independent":
+        log(f"{name}: generating {options['people']:,} people")
+        dataset = load_independent(options["people"])
+        result = {"people": options["people"]}
     else:
         loader = {"febrl3": load_febrl3, "febrl4": load_febrl4, "historical": load_historical}
         dataset = loader[name](data)
@@ -526,6 +605,8 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
         head = f"== {name}: {r['records']:,} records"
         if "births" in r:
             head += f" ({r['births']:,} births)"
+        if "people" in r:
+            head += f" ({r['people']:,} people)"
         lines.append(head + f"; {r['true_pairs']:,} true pairs; {r['scored_pairs']:,} scored")
         lines.append(f"   {r['notes']}")
         lines.append(
@@ -543,6 +624,19 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
             best = r["best_clustered_f1"]
             lines.append(f"   clustered, best threshold {best['threshold']:<5} {_fmt(best)}")
         lines.append(f"   B-cubed, auto-link            {_fmt(r['bcubed_auto_link'])}")
+        if "auto_persons_joining_people" in r:
+            joins = (
+                f"   auto-linked persons joining two or more people: "
+                f"{r['auto_persons_joining_people']:,}"
+            )
+            if "auto_persons_two_nhs_numbers" in r:
+                joins += f"; holding two NHS numbers: {r['auto_persons_two_nhs_numbers']:,}"
+            if "auto_persons_dobs_apart" in r:
+                joins += (
+                    f"; dates of birth more than a year apart (not a slip): "
+                    f"{r['auto_persons_dobs_apart']:,}"
+                )
+            lines.append(joins)
         if "baseline" in r:
             b = r["baseline"]
             lines.append(f"   baseline ({b['model']}), {b['seconds']:.1f} s:")
@@ -558,14 +652,16 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
             lines.append(f"     B-cubed, auto-link         {_fmt(b['bcubed_auto_link'])}")
         for key in [k for k in r if k.startswith("by ")]:
             lines.append(
-                f"   {key} (pairwise recall auto+review | pairwise precision auto | "
+                f"   {key} (pairwise recall auto, auto+review | pairwise precision auto | "
                 "clustered F1 auto | B-cubed F1 auto):"
             )
+            width = max(10, *(len(g) for g in r[key]["auto_link"]))
             for group, entry in r[key]["auto_link"].items():
                 review = r[key]["auto_or_review"][group]
                 lines.append(
-                    f"     {group:<10} records {entry['records']:>8,}  "
-                    f"R {review['pairwise']['recall']:.4f} | P {entry['pairwise']['precision']:.4f}"
+                    f"     {group:<{width}} records {entry['records']:>8,}  "
+                    f"R {entry['pairwise']['recall']:.4f}, {review['pairwise']['recall']:.4f}"
+                    f" | P {entry['pairwise']['precision']:.4f}"
                     f" | cF1 {entry['clustered']['f1']:.4f} | b3F1 {entry['bcubed']['f1']:.4f}"
                 )
     return lines

@@ -15,6 +15,10 @@ tests and a notebook use the same arithmetic.
   records. Reported alongside; less dominated by the largest clusters.
 
 Breakdowns (`by_group`) give any of these per group of a record's true entity (sex, age band).
+
+`conflicting_clusters` counts the persons a clustering makes that hold two different values of
+an identifier (two different NHS numbers in one automatically linked person: a false join that
+no truth is needed to see).
 """
 
 from __future__ import annotations
@@ -135,6 +139,19 @@ def bcubed(
         precision += shared / cluster_size[cluster_of[r]]
         recall += shared / entity_size[truth[r]]
     return BCubed(precision / len(chosen), recall / len(chosen), len(chosen))
+
+
+def conflicting_clusters(
+    clusters: Mapping[str, str], values: Mapping[str, str | None]
+) -> int:
+    """How many clusters hold two or more different non-empty values among their records'
+    `values` (record id -> value, e.g. each record's valid NHS number). A record missing from
+    `clusters` is alone and cannot conflict."""
+    held: dict[str, set[str]] = defaultdict(set)
+    for record, value in values.items():
+        if value and record in clusters:
+            held[clusters[record]].add(value)
+    return sum(1 for found in held.values() if len(found) > 1)
 
 
 def by_group(

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.bench.runner import BenchmarkFailed, run_seen
 
+MIN_PEOPLE, MAX_PEOPLE = 10, 1_000_000  # the independent evaluation set
+
 
 class Command(BaseCommand):
     help = (
@@ -20,7 +22,8 @@ class Command(BaseCommand):
         "`seen ingest` into a fresh database (SQLite by default) and print rows per second. "
         "'linkage': train, score and cluster with Seen's linkage model on datasets with ground "
         "truth (FEBRL 3 and 4, historical figures with a Splink baseline, a synthetic "
-        "partnership) and print precision, recall, F1, wall time and peak memory."
+        "partnership, the independent evaluation set) and print precision, recall, F1, wall "
+        "time and peak memory. 'independent': write the independent evaluation set to a file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,6 +40,7 @@ class Command(BaseCommand):
         ingest.add_argument("--json", action="store_true", help="print the figures as JSON")
 
         from seen.bench.linkage import DATASETS, DEFAULT_DATASETS, default_data_dir
+        from seen.evalset import DEFAULT_PEOPLE
         from seen.linkage.model import Bands
 
         linkage = benches.add_parser(
@@ -65,6 +69,13 @@ class Command(BaseCommand):
             help="births in the synthetic partnership (default 7000: about 100,000 records)",
         )
         linkage.add_argument(
+            "--people",
+            type=int,
+            default=DEFAULT_PEOPLE,
+            help=f"people in the independent evaluation set (default {DEFAULT_PEOPLE}: about "
+            "21,000 records)",
+        )
+        linkage.add_argument(
             "--records",
             type=int,
             default=1_000_000,
@@ -87,6 +98,18 @@ class Command(BaseCommand):
             "--no-baseline", action="store_true", help="skip the baseline Splink model"
         )
         linkage.add_argument("--json", action="store_true", help="print the figures as JSON")
+        independent = benches.add_parser(
+            "independent",
+            help="write the independent evaluation set (English agencies' records of people, "
+            "made without seen.synth) to a CSV file for `seen link-file`, with its truth beside it",
+            description="Writes OUT (the columns `seen link-file` reads) and OUT's name with "
+            ".truth.csv (record_id, person_id, sex, group, naming, role). See docs/linkage.md.",
+        )
+        independent.add_argument(
+            "--people", type=int, default=DEFAULT_PEOPLE, help=f"people (default {DEFAULT_PEOPLE})"
+        )
+        independent.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+        independent.add_argument("--out", type=Path, required=True, help="the CSV file to write")
         incremental = benches.add_parser(
             "incremental",
             help="latency of matching one arriving record, on the current (linked) database "
@@ -180,6 +203,9 @@ class Command(BaseCommand):
             return
         if options["bench"] == "linkage":
             self._linkage(options)
+            return
+        if options["bench"] == "independent":
+            self._independent(options)
             return
         if options["births"] < 1 or options["areas"] < 1:
             raise CommandError("--births and --areas must be at least 1")
@@ -396,9 +422,12 @@ class Command(BaseCommand):
             raise CommandError(f"--data {data}: no such folder")
         if not 30 <= options["births"] <= 150_000:
             raise CommandError("--births must be between 30 and 150000")
+        if not MIN_PEOPLE <= options["people"] <= MAX_PEOPLE:
+            raise CommandError(f"--people must be between {MIN_PEOPLE} and {MAX_PEOPLE}")
         settings = {
             "data": str(data),
             "births": options["births"],
+            "people": options["people"],
             "records": options["records"],
             "auto_link": options["auto_link"],
             "review": options["review"],
@@ -419,3 +448,22 @@ class Command(BaseCommand):
         failed = [name for name, r in results.items() if "error" in r]
         if failed:
             raise CommandError(f"failed: {', '.join(failed)}")
+
+    def _independent(self, options: dict[str, Any]) -> None:
+        from collections import Counter
+
+        from seen.evalset import generate, write
+
+        if not MIN_PEOPLE <= options["people"] <= MAX_PEOPLE:
+            raise CommandError(f"--people must be between {MIN_PEOPLE} and {MAX_PEOPLE}")
+        out: Path = options["out"]
+        if not out.parent.is_dir():
+            raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+        evalset = generate(people=options["people"], seed=options["seed"])
+        records, truth = write(evalset, out)
+        groups = Counter(p.group for p in evalset.persons.values())
+        self.stdout.write(f"{len(evalset.records):,} records of {len(evalset.persons):,} people")
+        self.stdout.write(f"records: {records}")
+        self.stdout.write(f"truth:   {truth}")
+        for group, count in sorted(groups.items(), key=lambda item: -item[1]):
+            self.stdout.write(f"  {group:<20} {count:>7,} people")
