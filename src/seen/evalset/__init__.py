@@ -90,10 +90,10 @@ class EvalSet:
 
 
 # Planted hard cases, per 1,000 people (units for pairs; people for the others).
-SAME_NAME_PAIRS = 14
-FATHER_SON_UNITS = 10
+SAME_NAME_PAIRS = 5
+FATHER_SON_UNITS = 8
 ADULT_TWIN_PAIRS = 3
-FAMILY_TWINS = 0.05  # of families
+FAMILY_TWINS = 0.016  # of maternities (ONS: about 1 in 65 is a multiple birth)
 VARIANTS = 0.13  # of people not named in the British tradition
 SURNAME_CHANGES = 0.22  # of mothers
 MOVERS = 0.08  # of adults

@@ -71,7 +71,7 @@ nhs_man           0.9     0.45    0.995   0.82    0.3     0       0.02    0.01
 nhs_woman         0.99    0.97    0.995   0.85    0.35    0       0.02    0.01
 nhs_child         0.97    0.98    0.99    0.85    0.75    0       0       0
 nhs_style         spaced  plain   spaced  plain   plain   plain   plain   plain
-dob_held          1.0     0.99    1.0     0.98    0.9     0.97    1.0     0.85
+dob_held          1.0     0.99    1.0     0.98    0.9     0.97    1.0     0.92
 dob_format        iso     dmy     dmy     compact iso     dmy     iso     loose
 dob_mistake       0.004   0.008   0.004   0.03    0.02    0.04    0.01    0.03
 year_only         0       0       0       0.003   0.005   0.01    0       0.01
@@ -355,7 +355,11 @@ class Writer:
             if rng.random() < 0.002:
                 truth = "female" if truth == "male" else "male"
             sex = _sex_text(truth, habits.sex_style)
-        dob = self.dob(person, habits) if rng.random() < habits.dob_held else ""
+        dob_held = habits.dob_held
+        if habits.kind == "housing" and child:
+            # a tenancy lists the household's children by name and date of birth, no telephone
+            phone, dob_held = "", 0.97
+        dob = self.dob(person, habits) if rng.random() < dob_held else ""
         return {
             "forename": _case(forename, habits.case, False),
             "surname": _case(surname, habits.case, True),

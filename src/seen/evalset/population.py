@@ -399,6 +399,9 @@ class Population:
             babies[0].forenames = [father.forenames[0]]
             babies[0].call = father.call = 0
             father.suffix, babies[0].suffix = "Snr", "Jnr"
+        if not junior:
+            for baby in babies:
+                self._own_name(baby, [p for p in made if p is not baby])
         made += babies
         older = rng.choices([0, 1, 2, 3], weights=[40, 35, 17, 8])[0]
         gap = 0.0
@@ -417,9 +420,20 @@ class Population:
             )
             child.surname_parts = parts if child.surname is baby_surname else None
             child.mother = mother
+            self._own_name(child, made)
             made.append(child)
         self._family_contacts(mother, father, partner, made)
         return made
+
+    def _own_name(self, child: Person, family: list[Person]) -> None:
+        """Parents do not give a child the name of a brother or sister, or (but for the son
+        named after his father, planted on purpose) their own."""
+        taken = {p.forenames[p.call].main for p in family}
+        names = TRADITIONS[child.tradition].forenames(child.sex, child=True)
+        for _ in range(20):
+            if child.forenames[child.call].main not in taken:
+                return
+            child.forenames[child.call] = names.draw(self.rng)
 
     def _twin_names(self, sexes: list[str], tradition: str) -> list[Name | None]:
         rng = self.rng
