@@ -332,9 +332,10 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
 
 
 def _false_joins(dataset: Dataset, run: Run) -> dict[str, int]:
-    """Automatically linked persons that hold records of two or more true people; and, where the
+    """Automatically linked persons that hold records of two or more true people; where the
     records have NHS numbers, those holding two different valid NHS numbers (a join the data
-    itself says is false) and those holding dates of birth that no slip explains."""
+    itself says is false); where they have dates of birth, those holding two that no slip
+    explains."""
     clusters = run.clusters
     true_people: dict[str, set[str]] = {}
     for record, entity in dataset.truth.items():
