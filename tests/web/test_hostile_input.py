@@ -175,3 +175,28 @@ def test_the_area_service_refuses_an_over_long_name_before_looking_it_up(
     with pytest.raises(Invalid, match="100 characters or fewer"):
         reviews.add_area(user, "review", review, "a" * 200_000)
     assert ReviewArea.objects.count() == 1
+
+
+@pytest.mark.parametrize("depth", [950, 100_000])
+def test_json_nested_too_deeply_is_a_400_not_a_500(
+    baby: Person, depth: int  # noqa: F811
+) -> None:
+    """Thousands of nested arrays: Python's json parser (or the walk over what it parsed) runs
+    out of stack; that is the sender's fault, said as such."""
+    client = _client(_user(Role.MASH_PRACTITIONER, "MA1"))
+    response = client.post(
+        "/api/links/pairs/1/decision",
+        data="[" * depth + "]" * depth,
+        content_type="application/json",
+        HTTP_SEEN_PURPOSE="safeguarding",
+    )
+    assert response.status_code in (400, 422), response.content[:300]
+    if depth > 10_000:
+        assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_form_without_its_boundary_is_a_400_not_a_500(baby: Person) -> None:  # noqa: F811
+    client = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    response = client.post("/check/", data=b"garbage", content_type="multipart/form-data")
+    assert response.status_code == 400, response.content[:300]
+    assert "not a form Seen can read" in response.content.decode()

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from seen.access import auditing
@@ -74,10 +75,13 @@ def problem(request: HttpRequest) -> str:
     if NUL in request.path:
         return "The address holds a NUL character"
     limit = int(getattr(settings, "SEEN_MAX_FIELD_CHARS", 0) or 0)
-    for where, strings in (
-        ("query string", _pairs(request.GET)),
-        ("request body", _body_strings(request)),
-    ):
+    try:
+        body = list(_body_strings(request))
+    except RecursionError:  # JSON nested thousands deep: neither json nor a view can read it
+        return "The request body is nested too deeply to read"
+    except MultiPartParserError:  # a multipart form without its boundary, or cut short
+        return "The request body is not a form Seen can read"
+    for where, strings in (("query string", _pairs(request.GET)), ("request body", body)):
         for text in strings:
             if NUL in text:
                 return f"The {where} holds a NUL character"
