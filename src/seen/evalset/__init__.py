@@ -34,19 +34,10 @@ from seen.evalset.population import (
     Person,
     Population,
 )
+from seen.linkage.prepare import RAW_COLUMNS
 
-COLUMNS = (
-    "record_id",
-    "source",
-    "forename",
-    "surname",
-    "previous_surnames",
-    "dob",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "phone",
-)
+# the raw record's columns as linkage reads them; the set holds no address lines
+COLUMNS = tuple(column for column in RAW_COLUMNS if column != "address")
 TRUTH_COLUMNS = ("record_id", "person_id", "sex", "group", "naming", "role")
 DEFAULT_PEOPLE = 9000
 
