@@ -17,8 +17,6 @@ from seen.linkage.model import (
     SEEN_MODEL_VERSION,
     Bands,
     LinkageModel,
-    connected_components,
-    merge_by_mean_probability,
 )
 from seen.linkage.prepare import prepare_records
 
@@ -38,46 +36,28 @@ def test_bands() -> None:
         Bands(auto_link=0.5, review=0.9)
 
 
-def test_connected_components() -> None:
-    clusters = connected_components(["a", "b", "c", "d", "e"], [("b", "c"), ("d", "c")])
-    assert clusters == {"a": "a", "b": "b", "c": "b", "d": "b", "e": "e"}
-
-
-def test_clusters_join_on_the_mean_probability_of_their_pairs() -> None:
-    # a: records 1-3 (one person); b: records 4-6 (another); one wrong pair 3-4 between them
-    clusters = connected_components([str(i) for i in range(1, 8)], [("1", "2"), ("2", "3")])
-    clusters = connected_components(clusters, [("4", "5"), ("5", "6")]) | {
-        r: clusters[r] for r in ("1", "2", "3")
-    }
-    wrong = [("3", "4", 0.9)]
-    assert len(set(merge_by_mean_probability(clusters, wrong, 0.3).values())) == 3
-    # record 7 (no date of birth, say) is just short of auto-link with each of 1, 2 and 3
-    near = [("1", "7", 0.6), ("2", "7", 0.6), ("3", "7", 0.3)]
-    joined = merge_by_mean_probability(clusters, wrong + near, 0.3)
-    assert joined["7"] == joined["1"] == "1"
-    assert joined["4"] == "4"
-    # with one of those three pairs alone, the mean (0.2) is too low
-    assert merge_by_mean_probability(clusters, [("1", "7", 0.6)], 0.3)["7"] == "7"
-
-
-def test_cluster_joins_components_above_the_threshold_then_by_mean() -> None:
+def test_the_model_clusters_at_its_threshold_under_its_exclusions() -> None:
+    prepared = prepare_records(
+        [
+            {"record_id": "a", "forename": "Ann", "surname": "Lee", "nhs_number": "9990000026"},
+            {"record_id": "b", "forename": "Ann", "surname": "Lee"},
+            {"record_id": "c", "forename": "Ann", "surname": "Lee", "nhs_number": "9990000018"},
+            {"record_id": "d", "forename": "Bo", "surname": "Ng"},
+        ]
+    )
     pairs = pa.table(
         {
-            "record_id_l": ["a", "a", "b", "c"],
-            "record_id_r": ["b", "c", "c", "d"],
-            "match_probability": [0.999, 0.7, 0.6, 0.2],
+            "record_id_l": ["a", "b", "c"],
+            "record_id_r": ["b", "c", "d"],
+            "match_probability": [0.9999, 0.999, 0.2],
         }
     )
     model = LinkageModel({"comparisons": []})
-    ids = ["a", "b", "c", "d"]
-    assert model.cluster(ids, pairs, threshold=0.99, merge_mean=None) == {
-        "a": "a",
-        "b": "a",
-        "c": "c",
-        "d": "d",
-    }
-    # c's mean with {a, b} is 0.65: it joins; d's with {a, b, c} is 0.07: it does not
-    assert model.cluster(ids, pairs, threshold=0.99) == {"a": "a", "b": "a", "c": "a", "d": "d"}
+    clustering = model.cluster(prepared, pairs, threshold=0.99, merge_mean=None)
+    # b joins a (the stronger link); c holds another NHS number, so b-c is held back
+    assert clustering.persons == {"a": "a", "b": "a", "c": "c", "d": "d"}
+    assert [(h.left, h.right) for h in clustering.held] == [("b", "c")]
+    assert "NHS numbers" in clustering.held[0].reason
 
 
 def _level(comparison: str, left: dict[str, str], right: dict[str, str]) -> str:
@@ -239,6 +219,6 @@ def test_auto_links_are_precise_on_a_synthetic_partnership(
     scores = evaluate.pairwise(auto, partnership.truth)
     assert scores.precision >= 0.99
     assert scores.recall >= 0.9
-    clusters = trained.cluster(prepared, pairs, threshold=bands.auto_link)
+    clusters = trained.cluster(prepared, pairs, threshold=bands.auto_link).persons
     assert set(clusters) == set(prepared.column("record_id").to_pylist())
     assert evaluate.bcubed(clusters, partnership.truth).f1 >= 0.95

@@ -36,6 +36,7 @@ import duckdb
 import pyarrow as pa
 
 from seen.linkage import evaluate
+from seen.linkage.clustering import CLUSTER_MERGE_MEAN, cluster
 from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import connect, prepare_table
 
@@ -139,10 +140,10 @@ def load_historical(data: Path) -> Dataset:
     truth = dict(zip(ids, clusters, strict=True))
     # A figure's sex is what most of its records say (some records have it wrong or missing).
     votes: dict[str, dict[str, int]] = {}
-    for cluster, sex in zip(clusters, raw.column("sex").to_pylist(), strict=True):
+    for figure, sex in zip(clusters, raw.column("sex").to_pylist(), strict=True):
         if sex in ("male", "female"):
-            votes.setdefault(cluster, {}).setdefault(sex, 0)
-            votes[cluster][sex] += 1
+            votes.setdefault(figure, {}).setdefault(sex, 0)
+            votes[figure][sex] += 1
     sex_of = {c: max(sorted(v), key=lambda s: v[s]) for c, v in votes.items()}
     return Dataset(
         "historical",
@@ -236,7 +237,8 @@ class Run:
     prepared: pa.Table
     model: LinkageModel
     pairs: pa.Table
-    clusters: dict[str, str]
+    clusters: dict[str, str]  # the automatic persons (seen.linkage.clustering, as `seen link`)
+    held: int  # automatic links held back by an exclusion (to clerical review)
     seconds: dict[str, float]
     peak_rss_mb: float
 
@@ -253,10 +255,12 @@ def run_seen(raw: pa.Table, bands: Bands, *, seed: int = 1, log: Callable[[str],
     pairs = model.predict(prepared, threshold=SCORE_THRESHOLD)
     seconds["predict"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    clusters = model.cluster(prepared, pairs, threshold=bands.auto_link)
+    clustering = model.cluster(prepared, pairs, threshold=bands.auto_link, merge_mean=None)
     seconds["cluster"] = time.perf_counter() - mark
     seconds["end_to_end"] = time.perf_counter() - started
-    return Run(prepared, model, pairs, clusters, seconds, _peak_rss_mb())
+    return Run(
+        prepared, model, pairs, clustering.persons, len(clustering.held), seconds, _peak_rss_mb()
+    )
 
 
 def _pairs(
@@ -281,9 +285,19 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
         )
     )
     truth = dataset.truth
-    auto = _pairs(run.pairs, bands.auto_link, dataset.cross_source_only, source)
+    persons = run.clusters
+    # automatic links: pairs at or above the band whose records were put in one person (a link
+    # an exclusion held back went to review instead)
+    auto = [
+        (a, b)
+        for a, b in _pairs(run.pairs, bands.auto_link, dataset.cross_source_only, source)
+        if persons[a] == persons[b]
+    ]
     review = _pairs(run.pairs, bands.review, dataset.cross_source_only, source)
-    clusters_review = run.model.cluster(run.prepared, run.pairs, threshold=bands.review)
+    clusters_review = run.model.cluster(
+        run.prepared, run.pairs, threshold=bands.review, merge_mean=None
+    ).persons
+    merged = run.model.cluster(run.prepared, run.pairs, threshold=bands.auto_link).persons
     result: dict[str, Any] = {
         "records": run.prepared.num_rows,
         "true_pairs": evaluate.true_pair_count(truth),
@@ -293,6 +307,9 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
         "clustered_auto_link": evaluate.cluster_pairwise(run.clusters, truth).as_dict(),
         "clustered_auto_or_review": evaluate.cluster_pairwise(clusters_review, truth).as_dict(),
         "bcubed_auto_link": evaluate.bcubed(run.clusters, truth).as_dict(),
+        "clustered_merge_by_mean": evaluate.cluster_pairwise(merged, truth).as_dict(),
+        "held_back": run.held,
+        "review_queue": _queue_size(run.pairs, persons, bands.review),
         "seconds": {k: round(v, 2) for k, v in run.seconds.items()},
         "peak_rss_mb": round(run.peak_rss_mb),
         "model_version": run.model.version,
@@ -309,11 +326,15 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
         key=lambda item: item[0].f1,
     )
     result["best_pairwise_f1"] = {"threshold": best[1], **best[0].as_dict()}
-    ids = run.prepared.column("record_id").to_pylist()
     best_clustered = max(
         (
             (
-                evaluate.cluster_pairwise(run.model.cluster(ids, run.pairs, threshold=t), truth),
+                evaluate.cluster_pairwise(
+                    run.model.cluster(
+                        run.prepared, run.pairs, threshold=t, merge_mean=None
+                    ).persons,
+                    truth,
+                ),
                 t,
             )
             for t in (0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999)
@@ -329,6 +350,21 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
             ),
         }
     return result
+
+
+def _queue_size(pairs: pa.Table, persons: dict[str, str], review: float) -> int:
+    """The clerical review queue as a practitioner meets it: pairs of persons (not of records)
+    with a scored pair at or above the review band between them; one decision settles each."""
+    queued = set()
+    for a, b, p in zip(
+        pairs.column("record_id_l").to_pylist(),
+        pairs.column("record_id_r").to_pylist(),
+        pairs.column("match_probability").to_pylist(),
+        strict=True,
+    ):
+        if p >= review and persons[a] != persons[b]:
+            queued.add((min(persons[a], persons[b]), max(persons[a], persons[b])))
+    return len(queued)
 
 
 def _false_joins(dataset: Dataset, run: Run) -> dict[str, int]:
@@ -431,8 +467,6 @@ def run_baseline(raw: pa.Table, threshold: float, *, seed: int = 1) -> dict[str,
     finally:
         con.close()
     seconds = time.perf_counter() - started
-    from seen.linkage.model import connected_components
-
     strong = [
         (a, b)
         for a, b, p in zip(
@@ -443,13 +477,16 @@ def run_baseline(raw: pa.Table, threshold: float, *, seed: int = 1) -> dict[str,
         )
         if p >= threshold
     ]
-    clusters = connected_components(raw.column("record_id").to_pylist(), strong)
+    clusters = _components(raw.column("record_id").to_pylist(), strong)
     return {"pairs": pairs, "clusters": clusters, "seconds": seconds, "strong": strong}
 
 
-def evaluate_baseline(dataset: Dataset, bands: Bands) -> dict[str, Any]:
-    from seen.linkage.model import connected_components
+def _components(ids: list[str], links: list[tuple[str, str]]) -> dict[str, str]:
+    """The baseline's persons: connected components of its links, without Seen's exclusions."""
+    return cluster(ids, ((a, b, 1.0) for a, b in links), exclusions=()).persons
 
+
+def evaluate_baseline(dataset: Dataset, bands: Bands) -> dict[str, Any]:
     out = run_baseline(dataset.raw, bands.auto_link)
     truth = dataset.truth
     pairs = out["pairs"]
@@ -488,7 +525,7 @@ def evaluate_baseline(dataset: Dataset, bands: Bands) -> dict[str, Any]:
         (
             (
                 evaluate.cluster_pairwise(
-                    connected_components(ids, [(a, b) for a, b, p in edges if p >= t]), truth
+                    _components(ids, [(a, b) for a, b, p in edges if p >= t]), truth
                 ),
                 t,
             )
@@ -594,7 +631,7 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
     lines = [
         f"bands: auto-link >= {bands.auto_link}, review >= {bands.review} (match probability)",
         "pairwise: scored pairs vs every true pair; clustered: pairs inside clusters "
-        "(connected components, then joined by mean probability) vs every true pair; "
+        "(seen.linkage.clustering, as seen link makes persons) vs every true pair; "
         "B-cubed alongside",
     ]
     for name, r in results.items():
@@ -625,6 +662,15 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
             best = r["best_clustered_f1"]
             lines.append(f"   clustered, best threshold {best['threshold']:<5} {_fmt(best)}")
         lines.append(f"   B-cubed, auto-link            {_fmt(r['bcubed_auto_link'])}")
+        lines.append(
+            f"   clustered, auto-link then merged by mean probability {CLUSTER_MERGE_MEAN} "
+            f"(not used by seen link) {_fmt(r['clustered_merge_by_mean'])}"
+        )
+        queue = f"   held back by an exclusion: {r['held_back']:,} links; review queue: "
+        queue += f"{r['review_queue']:,} pairs of persons"
+        if "births" in r:
+            queue += f" ({1000 * r['review_queue'] / r['births']:.0f} per 1,000 births)"
+        lines.append(queue)
         if "auto_persons_joining_people" in r:
             joins = (
                 f"   auto-linked persons joining two or more people: "

@@ -17,7 +17,13 @@ from seen.api.access import audit, require
 from seen.api.errors import ErrorOut
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
-from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
+from seen.linkage.review import (
+    PRIORITY_TEXT,
+    ReviewItem,
+    held_back_because,
+    priority_of,
+    review_queue,
+)
 from seen.people.models import SourceRecord
 
 router = Router(tags=["identity"])
@@ -48,6 +54,11 @@ class PairOut(Schema):
     match_probability: float
     match_weight: float
     evidence: dict[str, float] = Field(description="each comparison's match weight (bits)")
+    held_back_because: str | None = Field(
+        None,
+        description="for a pair in the automatic-link band whose records were not linked: "
+        "what says they are different people (docs/linkage.md, exclusions)",
+    )
     left: RecordOut
     right: RecordOut
 
@@ -105,6 +116,7 @@ def pair_out(
         match_probability=round(pair.match_probability, 6),
         match_weight=round(pair.match_weight, 3),
         evidence=pair.evidence,
+        held_back_because=held_back_because(pair),
         left=_record(pair.record_l, shields.get(pair.record_l_id, set()), clearance),
         right=_record(pair.record_r, shields.get(pair.record_r_id, set()), clearance),
     )

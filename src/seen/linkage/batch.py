@@ -107,9 +107,7 @@ def run_batch(
         from seen.linkage.incremental import save_term_frequencies
 
         save_term_frequencies(prepared, tf_columns(model.settings))
-        LinkRun.objects.filter(pk=run.pk).update(
-            model_version=str(getattr(model, "version", ""))
-        )
+        LinkRun.objects.filter(pk=run.pk).update(model_version=str(getattr(model, "version", "")))
         step("scoring pairs")
         pairs = _score(model, prepared, bands, engine, master)
         step("storing evidence")

@@ -1,30 +1,75 @@
-"""Clustering records into persons under practitioners' decisions.
+"""Clustering records into persons: the one way Seen does it, for `seen link`, re-clustering
+after a clerical decision, `seen link-file` and the benchmark.
 
-Edges are added strongest first into a union-find. A practitioner's must-link joins records
-whatever the model says; a cannot-link keeps two records apart: an automatic edge that would
-put them in one person is skipped, so a rejected link can never come back through a third
-record. Pure Python, no database: the same function serves batch runs and re-clustering."""
+1. A practitioner's must-link joins records whatever the model says.
+2. Automatic links (pairs at or above the auto-link threshold) join clusters strongest first.
+   A link is held back for clerical review when it would put in one person two records a
+   practitioner said are different people (cannot-link), or two records the data itself says
+   are different people (seen.linkage.exclusions: two different NHS numbers, dates of birth
+   no slip explains). The check is made on the whole of both clusters, so a record that lacks
+   the identifier cannot chain two people who disagree on it; and since links are taken
+   strongest first, a conflicting cluster is split at its weakest links.
+3. Optionally, clusters then join by the mean probability of all their record pairs
+   (`merge_mean`, see `_merge_by_mean`), under the same checks.
+
+Pure Python over ids: no database, no model."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from seen.linkage.exclusions import EXCLUSIONS, Exclusion
+
+K = TypeVar("K", int, str)  # record ids: the database's, or a file's
+
+# Clusters join while the mean match probability over all their record pairs is at least this
+# (a pair not scored counts as 0). Chosen on the benchmark (docs/linkage.md).
+CLUSTER_MERGE_MEAN = 0.3
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.members: dict[int, set[int]] = {}
+@dataclass(frozen=True)
+class HeldLink(Generic[K]):
+    """An automatic link not made: the two records go to clerical review instead."""
 
-    def find(self, item: int) -> int:
-        parent = self.parent.setdefault(item, item)
-        if parent == item:
-            self.members.setdefault(item, {item})
+    left: K
+    right: K
+    probability: float
+    reason: str
+
+
+@dataclass
+class Clustering(Generic[K]):
+    persons: dict[K, K]  # record -> its person's key (the smallest record of the cluster)
+    held: list[HeldLink[K]] = field(default_factory=list)
+
+
+class _Forest(Generic[K]):
+    """Union-find that keeps, per cluster, its members and the identifiers they hold."""
+
+    def __init__(self, identifiers: Mapping[K, Mapping[str, str | None]]) -> None:
+        self.parent: dict[K, K] = {}
+        self.members: dict[K, set[K]] = {}
+        self.values: dict[K, dict[str, set[str]]] = {}
+        self.identifiers: Mapping[K, Mapping[str, str | None]] = identifiers
+
+    def find(self, item: K) -> K:
+        root = self.parent.setdefault(item, item)
+        if root == item:
+            if item not in self.members:
+                self.members[item] = {item}
+                held = self.identifiers.get(item) or {}
+                self.values[item] = {name: {value} for name, value in held.items() if value}
             return item
-        root = self.find(parent)
-        self.parent[item] = root
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:  # path compression
+            self.parent[item], item = root, self.parent[item]
         return root
 
-    def union(self, a: int, b: int) -> int:
+    def union(self, a: K, b: K) -> K:
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
             return root_a
@@ -32,38 +77,162 @@ class _UnionFind:
             root_a, root_b = root_b, root_a
         self.parent[root_b] = root_a
         self.members[root_a] |= self.members.pop(root_b)
+        for name, values in self.values.pop(root_b).items():
+            self.values[root_a].setdefault(name, set()).update(values)
         return root_a
 
 
-def cluster(
-    records: Iterable[int],
-    edges: Iterable[tuple[int, int, float]],
-    *,
-    must_link: Iterable[tuple[int, int]] = (),
-    cannot_link: Iterable[tuple[int, int]] = (),
-) -> dict[int, int]:
-    """Map each record to a cluster key (the smallest record id in its cluster)."""
-    forest = _UnionFind()
-    for record in records:
-        forest.find(record)
-    apart: dict[int, set[int]] = {}
-    for a, b in cannot_link:
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
+class _Checks(Generic[K]):
+    """Whether two clusters may become one person, and if not, why."""
 
-    def allowed(a: int, b: int) -> bool:
-        small, large = forest.members[forest.find(a)], forest.members[forest.find(b)]
+    def __init__(
+        self,
+        forest: _Forest[K],
+        cannot_link: Iterable[tuple[K, K]],
+        exclusions: Iterable[Exclusion],
+    ) -> None:
+        self.forest: _Forest[K] = forest
+        self.apart: dict[K, set[K]] = {}
+        for a, b in cannot_link:
+            self.apart.setdefault(a, set()).add(b)
+            self.apart.setdefault(b, set()).add(a)
+        self.exclusions = tuple(exclusions)
+        # values a practitioner put in one person (must-link) are one person's, not a conflict
+        self.accepted: set[tuple[str, frozenset[str]]] = set()
+
+    def accept_values_of(self, root: K) -> None:
+        for name, values in self.forest.values[root].items():
+            for x in values:
+                for y in values:
+                    if x != y:
+                        self.accepted.add((name, frozenset((x, y))))
+
+    def refusal(self, a: K, b: K) -> str | None:
+        forest = self.forest
+        root_a, root_b = forest.find(a), forest.find(b)
+        small, large = forest.members[root_a], forest.members[root_b]
         if len(small) > len(large):
             small, large = large, small
-        return not any(apart.get(item, set()) & large for item in small)
+        if self.apart and any(self.apart.get(item, set()) & large for item in small):
+            return "a practitioner decided these are different people"
+        return conflict(
+            forest.values[root_a], forest.values[root_b], self.exclusions, self.accepted
+        )
 
+
+def conflict(
+    values_a: Mapping[str, Iterable[str]],
+    values_b: Mapping[str, Iterable[str]],
+    exclusions: Iterable[Exclusion] = EXCLUSIONS,
+    accepted: set[tuple[str, frozenset[str]]] | None = None,
+) -> str | None:
+    """Why the records holding `values_a` and those holding `values_b` (column -> values) are
+    different people, or None. `accepted`: pairs of values a practitioner put in one person."""
+    for exclusion in exclusions:
+        for x in values_a.get(exclusion.column, ()):
+            for y in values_b.get(exclusion.column, ()):
+                if (
+                    x != y
+                    and exclusion.apart(x, y)
+                    and (exclusion.column, frozenset((x, y))) not in (accepted or set())
+                ):
+                    return exclusion.reason
+    return None
+
+
+def cluster(
+    records: Iterable[K],
+    edges: Iterable[tuple[K, K, float]],
+    *,
+    threshold: float = 0.0,
+    must_link: Iterable[tuple[K, K]] = (),
+    cannot_link: Iterable[tuple[K, K]] = (),
+    identifiers: Mapping[K, Mapping[str, str | None]] | None = None,
+    exclusions: Iterable[Exclusion] = EXCLUSIONS,
+    merge_mean: float | None = None,
+) -> Clustering[K]:
+    """Records into persons. `edges` are scored pairs (a, b, match probability); those at or
+    above `threshold` are automatic links, and all of them count towards the mean when
+    `merge_mean` is given. `identifiers` gives each record's values of the exclusions'
+    columns (record -> {column: value}); a record not in it holds none."""
+    forest: _Forest[K] = _Forest(identifiers or {})
+    for record in records:
+        forest.find(record)
+    checks = _Checks(forest, cannot_link, exclusions)
     for a, b in must_link:
-        forest.find(a)
-        forest.find(b)
-        forest.union(a, b)
-    for a, b, _probability in sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1])):
-        forest.find(a)
-        forest.find(b)
-        if forest.find(a) != forest.find(b) and allowed(a, b):
+        checks.accept_values_of(forest.union(a, b))
+    ordered = sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1]))
+    held: list[HeldLink[K]] = []
+    for a, b, probability in ordered:
+        if probability < threshold:
+            break
+        if forest.find(a) == forest.find(b):
+            continue
+        reason = checks.refusal(a, b)
+        if reason is None:
             forest.union(a, b)
-    return {record: min(forest.members[forest.find(record)]) for record in list(forest.parent)}
+        else:
+            held.append(HeldLink(a, b, probability, reason))
+    if merge_mean is not None:
+        _merge_by_mean(forest, checks, ordered, merge_mean)
+    persons = {record: min(forest.members[forest.find(record)]) for record in list(forest.parent)}
+    return Clustering(persons, held)
+
+
+def _merge_by_mean(
+    forest: _Forest[K], checks: _Checks[K], edges: list[tuple[K, K, float]], mean: float
+) -> None:
+    """Average-linkage agglomeration on top of the clusters: repeatedly join the two clusters
+    whose record pairs have the highest mean match probability (pairs without an edge count
+    as 0), while that mean is at least `mean` and the checks allow it.
+
+    Automatic links chain: one wrong link joins two people's records wholesale. A mean over
+    every pair of records needs most of the two clusters' records to look like one person, so
+    a single wrong pair between two clusters of ten records weighs a hundredth; yet a record
+    whose pairs with a person's records are each just short of the auto-link band (no date of
+    birth, a short form of the name) joins it."""
+    between: dict[K, dict[K, float]] = {}
+    for a, b, probability in edges:
+        ra, rb = forest.find(a), forest.find(b)
+        if ra != rb and probability > 0:
+            between.setdefault(ra, {})
+            between.setdefault(rb, {})
+            between[ra][rb] = between[ra].get(rb, 0.0) + probability
+            between[rb][ra] = between[ra][rb]
+    version: dict[K, int] = dict.fromkeys(between, 0)  # bumped on each join: skip stale entries
+
+    def entry(a: K, b: K) -> tuple[float, K, K, int, int]:
+        size = len(forest.members[a]) * len(forest.members[b])
+        return (-between[a][b] / size, a, b, version[a], version[b])
+
+    # both orders of each pair are queued: ties are then broken the same whatever the input order
+    heap = [entry(a, b) for a, others in between.items() for b in others]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b, version_a, version_b = heapq.heappop(heap)
+        if -negative < mean:
+            break
+        if (
+            a not in version
+            or b not in version
+            or (version_a, version_b)
+            != (
+                version[a],
+                version[b],
+            )
+        ):
+            continue
+        if checks.refusal(a, b) is not None:
+            continue
+        root = forest.union(a, b)
+        gone = b if root == a else a
+        version[root] += 1
+        del version[gone]
+        for other, total in between.pop(gone).items():
+            if other != root:
+                del between[other][gone]
+                between[root][other] = between[root].get(other, 0.0) + total
+                between[other][root] = between[root][other]
+        between[root].pop(gone, None)
+        for other in between[root]:
+            heapq.heappush(heap, entry(root, other))

@@ -141,9 +141,7 @@ def bcubed(
     return BCubed(precision / len(chosen), recall / len(chosen), len(chosen))
 
 
-def conflicting_clusters(
-    clusters: Mapping[str, str], values: Mapping[str, str | None]
-) -> int:
+def conflicting_clusters(clusters: Mapping[str, str], values: Mapping[str, str | None]) -> int:
     """How many clusters hold two or more different non-empty values among their records'
     `values` (record id -> value, e.g. each record's valid NHS number). A record missing from
     `clusters` is alone and cannot conflict."""

@@ -30,6 +30,7 @@ from seen.people.models import SourceRecord
 MAX_CANDIDATES = 200
 ARRIVALS_FOR_A_BATCH = 2_000
 
+
 class MatchingUnavailable(RuntimeError):
     """The saved model or term frequencies cannot be read: nothing can be matched on arrival
     until `seen link` writes them again. The message says which file and why."""
@@ -70,8 +71,9 @@ def load_term_frequencies() -> dict[str, dict[str, float]]:
     if not isinstance(frequencies, dict) or not all(
         isinstance(values, dict) for values in frequencies.values()
     ):
-        raise MatchingUnavailable(f"{path.name} is not a table of frequencies; `seen link` "
-                                  "writes it again")
+        raise MatchingUnavailable(
+            f"{path.name} is not a table of frequencies; `seen link` writes it again"
+        )
     return frequencies
 
 

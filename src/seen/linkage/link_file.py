@@ -2,8 +2,8 @@
 
 Reads CSV or Parquet with any of the columns of seen.linkage.prepare.RAW_COLUMNS (record_id
 required), trains Seen's model on the file itself (or loads a saved one), scores the candidate
-pairs, clusters at the auto-link threshold and writes `record_id,person_id` (person_id: the
-smallest record_id of the person's records)."""
+pairs, clusters them (seen.linkage.clustering) at the auto-link threshold and writes
+`record_id,person_id` (person_id: the smallest record_id of the person's records)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ class LinkFileResult:
     records: int
     persons: int
     pairs_scored: int
-    auto_links: int
+    auto_links: int  # pairs at or above the auto-link threshold whose records were joined
+    held_back: int  # pairs at or above it not joined: the records disagree on an identifier
     model_version: str
     seconds: float
 
@@ -92,7 +93,13 @@ def link_file(
     floor = min(auto_link, Bands().review)
     pairs = model.predict(prepared, threshold=floor)
     say(f"{pairs.num_rows:,} pairs at or above {floor}; clustering at {auto_link}")
-    clusters = model.cluster(prepared, pairs, threshold=auto_link)
+    clustering = model.cluster(prepared, pairs, threshold=auto_link)
+    clusters = clustering.persons
+    if clustering.held:
+        say(
+            f"{len(clustering.held):,} links at or above {auto_link} held back: the records "
+            "disagree on an NHS number or a date of birth (docs/linkage.md)"
+        )
     ids = prepared.column("record_id").to_pylist()
     temporary = out.with_name(out.name + ".tmp")
     with temporary.open("w", newline="", encoding="utf-8") as handle:
@@ -105,7 +112,17 @@ def link_file(
         records=len(ids),
         persons=len(set(clusters.values())),
         pairs_scored=pairs.num_rows,
-        auto_links=pairs.num_rows,
+        auto_links=sum(
+            1
+            for a, b, p in zip(
+                pairs.column("record_id_l").to_pylist(),
+                pairs.column("record_id_r").to_pylist(),
+                pairs.column("match_probability").to_pylist(),
+                strict=True,
+            )
+            if p >= auto_link and clusters[a] == clusters[b]
+        ),
+        held_back=len(clustering.held),
         model_version=model.version,
         seconds=time.perf_counter() - started,
     )

@@ -8,7 +8,7 @@ table `seen.linkage.prepare` makes. See docs/linkage.md for the why of each choi
     model = LinkageModel.train(prepared, seed=1)      # u by random sampling, m by EM
     model.save(path); model = LinkageModel.load(path)
     pairs = model.predict(prepared, threshold=0.5)    # scored pairs with per-comparison evidence
-    persons = model.cluster(prepared, pairs, threshold=0.99)
+    persons = model.cluster(prepared, pairs, threshold=0.99).persons
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import heapq
 import json
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from seen.linkage.clustering import CLUSTER_MERGE_MEAN, Clustering, cluster
+from seen.linkage.exclusions import EXCLUSION_COLUMNS, Exclusion, exclusions_for
 from seen.linkage.prepare import PREPARED_COLUMNS, connect
 
 SEEN_MODEL_VERSION = 1
@@ -411,11 +412,6 @@ EM_MAX_PAIRS = 3e6
 # matches, or never among random pairs) would give an infinite weight, and one wrong NHS number
 # would then forbid a link whatever else agrees. Each is kept at least this large.
 U_MATCH_CORRECTION_LIMIT = 0.05
-# Clustering: after the connected components at the auto-link threshold, clusters join while the
-# mean match probability over all their record pairs is at least this (merge_by_mean_probability).
-# Chosen on the benchmark (clustered F1 of FEBRL 3 and 4, historical figures and the synthetic
-# partnership all improve from 0.2 to 0.5; 0.3 is the best compromise measured).
-CLUSTER_MERGE_MEAN = 0.3
 M_FLOOR = 1e-3
 U_FLOOR = 1e-6
 
@@ -643,114 +639,48 @@ class LinkageModel:
 
     def cluster(
         self,
-        prepared: pa.Table | Iterable[str],
+        prepared: pa.Table,
         pairs: pa.Table,
         *,
         threshold: float,
         merge_mean: float | None = CLUSTER_MERGE_MEAN,
-    ) -> dict[str, str]:
-        """Records into persons: record_id -> cluster id (the smallest record_id in the
-        cluster). Every record of `prepared` appears, alone if it has no such pair.
-
-        First the connected components of the pairs at or above `threshold`; then two clusters
-        join while the mean match probability over all pairs of their records (a pair not in
-        `pairs` counts as 0) is at least `merge_mean` (see merge_by_mean_probability).
-        `merge_mean=None` gives the components alone. Pairs below `threshold` only count if
+    ) -> Clustering[str]:
+        """Records into persons (seen.linkage.clustering): automatic links are the pairs at or
+        above `threshold`, held back where the records disagree on an identifier
+        (seen.linkage.exclusions); then clusters join by the mean probability of their pairs
+        (`merge_mean`; None for the automatic links alone). Every record of `prepared` appears,
+        alone if it has no such pair. Pairs below `threshold` only count towards the mean if
         `pairs` holds them (predict with a lower threshold)."""
-        if isinstance(prepared, pa.Table):
-            ids: Iterable[str] = prepared.column("record_id").to_pylist()
-        else:
-            ids = prepared
-        edges = list(
-            zip(
-                pairs.column("record_id_l").to_pylist(),
-                pairs.column("record_id_r").to_pylist(),
-                pairs.column("match_probability").to_pylist(),
-                strict=True,
-            )
+        edges = zip(
+            pairs.column("record_id_l").to_pylist(),
+            pairs.column("record_id_r").to_pylist(),
+            pairs.column("match_probability").to_pylist(),
+            strict=True,
         )
-        components = connected_components(ids, ((a, b) for a, b, p in edges if p >= threshold))
-        if merge_mean is None:
-            return components
-        return merge_by_mean_probability(components, edges, merge_mean)
+        return cluster(
+            prepared.column("record_id").to_pylist(),
+            edges,
+            threshold=threshold,
+            identifiers=identifiers_of(prepared),
+            exclusions=self.exclusions,
+            merge_mean=merge_mean,
+        )
+
+    @property
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        """What no score overrides, for the records this model was trained on
+        (seen.linkage.exclusions)."""
+        return exclusions_for(self.settings)
 
 
-def merge_by_mean_probability(
-    clusters: dict[str, str], edges: Iterable[tuple[str, str, float]], mean: float
-) -> dict[str, str]:
-    """Average-linkage agglomeration on top of `clusters` (record -> cluster id): repeatedly
-    join the two clusters whose record pairs have the highest mean match probability (pairs
-    without an edge count as 0), while that mean is at least `mean`.
-
-    Connected components chain: one wrong link joins two people's records wholesale, and a
-    lower threshold brings more wrong links. A mean over every pair of records needs most of
-    the two clusters' records to look like one person, so a single wrong pair between two
-    clusters of ten records weighs a hundredth; yet a record whose pairs with a person's
-    records are each just short of the auto-link band (no date of birth, a short form of the
-    name) joins it. The joined cluster is named by the smaller id."""
-    size: dict[str, int] = {}
-    for cluster_id in clusters.values():
-        size[cluster_id] = size.get(cluster_id, 0) + 1
-    between: dict[str, dict[str, float]] = {c: {} for c in size}
-    for a, b, probability in edges:
-        ca, cb = clusters[a], clusters[b]
-        if ca != cb and probability > 0:
-            between[ca][cb] = between[ca].get(cb, 0.0) + probability
-            between[cb][ca] = between[ca][cb]
-    version = dict.fromkeys(size, 0)  # bumped on each join, to skip stale heap entries
-
-    def entry(a: str, b: str) -> tuple[float, str, str, int, int]:
-        a, b = min(a, b), max(a, b)
-        return (-between[a][b] / (size[a] * size[b]), a, b, version[a], version[b])
-
-    heap = [entry(a, b) for a, others in between.items() for b in others if a < b]
-    heapq.heapify(heap)
-    joined: dict[str, str] = {}
-    while heap:
-        negative, a, b, version_a, version_b = heapq.heappop(heap)
-        if -negative < mean:
-            break
-        if a in joined or b in joined or (version_a, version_b) != (version[a], version[b]):
-            continue
-        joined[b] = a  # a < b: the smaller id names the cluster
-        size[a] += size.pop(b)
-        version[a] += 1
-        for other, total in between.pop(b).items():
-            if other != a:
-                del between[other][b]
-                between[a][other] = between[a].get(other, 0.0) + total
-                between[other][a] = between[a][other]
-        between[a].pop(b, None)
-        for other in between[a]:
-            heapq.heappush(heap, entry(a, other))
-
-    def named(cluster_id: str) -> str:
-        while cluster_id in joined:
-            cluster_id = joined[cluster_id]
-        return cluster_id
-
-    return {record: named(cluster_id) for record, cluster_id in clusters.items()}
-
-
-def connected_components(ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """record -> smallest record id of its connected component (union-find)."""
-    parent: dict[str, str] = {i: i for i in ids}
-
-    def find(item: str) -> str:
-        root = item
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[item] != root:  # path compression
-            parent[item], item = root, parent[item]
-        return root
-
-    for a, b in edges:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            if root_b < root_a:
-                root_a, root_b = root_b, root_a
-            parent[root_b] = root_a  # the smaller id stays the root
-    return {item: find(item) for item in parent}
+def identifiers_of(prepared: pa.Table) -> dict[str, dict[str, str | None]]:
+    """Each record's values of the exclusions' columns (seen.linkage.exclusions)."""
+    columns = [c for c in EXCLUSION_COLUMNS if c in prepared.column_names]
+    values = [prepared.column(c).to_pylist() for c in columns]
+    return {
+        record: {c: column[i] for c, column in zip(columns, values, strict=True)}
+        for i, record in enumerate(prepared.column("record_id").to_pylist())
+    }
 
 
 def _condition(settings: dict[str, Any]) -> dict[str, Any]:

@@ -4,13 +4,17 @@ force. Batch runs call it after scoring; every clerical decision (and its undo) 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from seen.core import clock
 from seen.linkage.clustering import cluster
+from seen.linkage.exclusions import EXCLUSIONS, Exclusion
+from seen.linkage.model import LinkageModel
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.persons import Assignment, assign_persons
 from seen.linkage.runs import finish_run
+from seen.linkage.settings import model_path
 from seen.people.models import LinkDecision, SourceRecord
 
 
@@ -30,7 +34,38 @@ def decisions_in_force() -> tuple[list[tuple[int, int]], list[tuple[int, int]], 
     return must, cannot, binding
 
 
+def identifiers(records: Iterable[int]) -> dict[int, dict[str, str | None]]:
+    """What each record says about who it is, as the exclusions read it (seen.linkage.exclusions:
+    prepared columns; stored NHS numbers passed the check digit at ingest)."""
+    wanted = set(records)
+    found: dict[int, dict[str, str | None]] = {}
+    rows = SourceRecord.objects.values_list("pk", "nhs_number", "dob")
+    if len(wanted) <= 10_000:
+        rows = rows.filter(pk__in=wanted)
+    for pk, nhs_number, dob in rows.iterator(chunk_size=20_000):
+        if pk in wanted:
+            found[pk] = {
+                "nhs_number": nhs_number or None,
+                "dob_text": dob.strftime("%Y%m%d") if dob else None,
+            }
+    return found
+
+
+def exclusions_in_force() -> tuple[Exclusion, ...]:
+    """The exclusions for the partnership's records: as its trained model finds them
+    (seen.linkage.exclusions), all of them before a model is trained."""
+    path = model_path()
+    if not path.exists():
+        return EXCLUSIONS
+    try:
+        return LinkageModel.load(path).exclusions
+    except ValueError:  # an unreadable model: the strictest
+        return EXCLUSIONS
+
+
 def recluster(run: LinkRun) -> Assignment:
+    """Persons from the automatic links and the decisions in force (seen.linkage.clustering);
+    a link held back there stays a candidate pair, in the clerical review queue."""
     records = list(SourceRecord.objects.values_list("pk", flat=True))
     edges = list(
         CandidatePair.objects.filter(band=CandidatePair.Band.LINK).values_list(
@@ -38,7 +73,14 @@ def recluster(run: LinkRun) -> Assignment:
         )
     )
     must, cannot, binding = decisions_in_force()
-    clusters = cluster(records, edges, must_link=must, cannot_link=cannot)
+    clusters = cluster(
+        records,
+        edges,
+        must_link=must,
+        cannot_link=cannot,
+        identifiers=identifiers({r for a, b, _p in edges for r in (a, b)}),
+        exclusions=exclusions_in_force(),
+    ).persons
 
     strongest: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for a, b, probability in edges:

@@ -1,5 +1,7 @@
-"""The clerical review queue: pairs in the review band that no decision has settled, most
-important first: a man around a baby, then anyone around a baby or pregnancy, then the rest."""
+"""The clerical review queue: pairs in the review band, and automatic links an exclusion held
+back (seen.linkage.clustering), that no decision has settled and whose records are not already
+one person; most important first: a man around a baby, then anyone around a baby or pregnancy,
+then the rest."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ from django.db.models import (
     When,
 )
 
+from seen.linkage.clustering import conflict
 from seen.linkage.models import CandidatePair
-from seen.linkage.resolve import decisions_in_force
-from seen.people.models import Pregnancy, Relationship, Sex
+from seen.linkage.resolve import decisions_in_force, exclusions_in_force, identifiers
+from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,7 @@ def _with_priority(pairs: QuerySet[CandidatePair]) -> QuerySet[CandidatePair]:
 
 def _queue() -> QuerySet[CandidatePair]:
     return (
-        _with_priority(
-            CandidatePair.objects.filter(band=CandidatePair.Band.REVIEW).exclude(
-                record_l__person=F("record_r__person")
-            )
-        )
+        _with_priority(CandidatePair.objects.exclude(record_l__person=F("record_r__person")))
         .select_related("record_l", "record_r", "record_l__agency", "record_r__agency")
         .order_by("priority", "-match_probability", "pk")
     )
@@ -75,6 +74,29 @@ def priority_of(pair: CandidatePair) -> int:
         "priority", flat=True
     )
     return int(priorities.get())
+
+
+def held_back_because(pair: CandidatePair) -> str | None:
+    """Why a pair in the automatic-link band was not linked: what the records of the two
+    persons hold that says they are different people (seen.linkage.exclusions). None for a
+    pair in the review band, or one whose records are one person."""
+    if pair.band != CandidatePair.Band.LINK:
+        return None
+    left, right = pair.record_l.person_id, pair.record_r.person_id
+    if left is None or right is None or left == right:
+        return None
+    values: list[dict[str, set[str]]] = []
+    for person in (left, right):
+        records = SourceRecord.objects.filter(person_id=person).values_list("pk", flat=True)
+        held: dict[str, set[str]] = {}
+        for found in identifiers(records).values():
+            for column, value in found.items():
+                if value:
+                    held.setdefault(column, set()).add(value)
+        values.append(held)
+    return conflict(values[0], values[1], exclusions_in_force()) or (
+        "linking them would join records a practitioner decided are different people"
+    )
 
 
 def review_queue(limit: int | None = None) -> list[ReviewItem]:

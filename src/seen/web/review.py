@@ -109,11 +109,27 @@ def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[
     other_evidence = {k: v for k, v in out.evidence.items() if k not in shown_names}
     return {
         "out": out,
+        "summary_rows": _summary(out, f"{out.match_probability * 100:.1f}%"),
         "rows": rows,
         "other_evidence": other_evidence,
         "sides": [_side(record) for record, _ in sides],
         "percent": f"{out.match_probability * 100:.1f}%",
     }
+
+
+def _summary(out: PairOut, percent: str) -> list[dict[str, dict[str, str]]]:
+    band = "clerical review"
+    if out.band == CandidatePair.Band.LINK:
+        band = "automatic link, held back for review" if out.held_back_because else "automatic link"
+    rows = [
+        ("Pair", str(out.pair)),
+        ("Match probability", f"{percent} (match weight {out.match_weight})"),
+        ("Why it is reviewed now", out.why_first),
+        ("Band", band),
+    ]
+    if out.held_back_because:
+        rows.append(("Why Seen did not link them itself", out.held_back_because))
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
 
 def _side(record: SourceRecord) -> dict[str, str]:

@@ -69,4 +69,3 @@ class SeriousIncidentClock(Rule):
                     )
                 )
         return found
-

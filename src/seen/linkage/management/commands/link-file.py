@@ -68,6 +68,7 @@ class Command(BaseCommand):
             "records": result.records,
             "persons": result.persons,
             "auto_links": result.auto_links,
+            "held_back": result.held_back,
             "model_version": result.model_version,
             "seconds": round(result.seconds, 2),
             "out": str(options["out"]),
@@ -77,6 +78,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"linked {result.records:,} records into {result.persons:,} persons "
-                f"({result.auto_links:,} pairs at or above {options['auto_link']}) in "
+                f"({result.auto_links:,} pairs at or above {options['auto_link']} linked, "
+                f"{result.held_back:,} held back) in "
                 f"{result.seconds:.1f}s; wrote {options['out']}"
             )

@@ -1,0 +1,100 @@
+"""Evidence that two records are different people, which no score overrides.
+
+A model adds up evidence, and enough agreement elsewhere can outweigh any one disagreement.
+For two facts that is wrong in a safeguarding hub: two different valid NHS numbers (the
+modulus 11 check makes a typing slip that passes it rare, and the NHS issues one number per
+person), and two dates of birth that no slip explains. Records that disagree on either are
+never put in one person automatically (seen.linkage.clustering): the link is held back and the
+pair goes to clerical review, where a practitioner may still join them. docs/linkage.md lists
+these and why.
+
+Each exclusion is data: the prepared column it reads (seen.linkage.prepare), when two values
+of it are apart, and the reason shown to the practitioner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    column: str  # a column of the prepared table (seen.linkage.prepare.PREPARED_COLUMNS)
+    apart: Callable[[str, str], bool]  # two different values: do they name different people?
+    reason: str  # in words a practitioner reads on the review page
+    # Where set, the exclusion holds only for records in which the trained model finds such a
+    # disagreement rare within one person: the m probability of this level of this comparison
+    # (the share of one person's record pairs that disagree so) at most RARE_WITHIN_A_PERSON.
+    # Data keyed by hand or corrupted on purpose (FEBRL, the historical figures) is not such
+    # data: there a far date of birth is weak evidence, and the model weighs it as such.
+    comparison: str | None = None
+    level: str | None = None
+
+
+RARE_WITHIN_A_PERSON = 0.01
+
+
+def different(_a: str, _b: str) -> bool:
+    return True
+
+
+def dates_no_slip_explains(a: str, b: str) -> bool:
+    """Two dates of birth as YYYYMMDD (seen.linkage.prepare's dob_text) can be one person's
+    only within the date of birth comparison's near levels: day and month transposed, one
+    digit different, or within a year of each other (a date estimated, or recorded at a
+    birthday's approach). Further apart, they are two people: a father and the son named after
+    him, or two people of one name."""
+    if len(a) == len(b) == 8:
+        if a[:4] + a[6:8] + a[4:6] == b:  # day and month transposed
+            return False
+        if sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+            return False
+    first, second = _date(a), _date(b)
+    if first is None or second is None:  # not a real date: only a slip explains it
+        return True
+    return abs((first - second).days) > NEAR_DAYS
+
+
+NEAR_DAYS = 366
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+EXCLUSIONS: tuple[Exclusion, ...] = (
+    Exclusion(
+        "nhs_number",
+        different,
+        "the records hold two different NHS numbers (each passes the check digit)",
+    ),
+    Exclusion(
+        "dob_text",
+        dates_no_slip_explains,
+        "the records hold dates of birth more than a year apart that no typing slip explains",
+        comparison="dob",
+        level="all other",
+    ),
+)
+EXCLUSION_COLUMNS: tuple[str, ...] = tuple(exclusion.column for exclusion in EXCLUSIONS)
+
+
+def exclusions_for(settings: Mapping[str, Any]) -> tuple[Exclusion, ...]:
+    """The exclusions that hold for records a model (its Splink settings) was trained on."""
+    m_of: dict[tuple[str, str], float] = {}
+    for comparison in settings.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            if level.get("m_probability") is not None:
+                key = (comparison["output_column_name"], level.get("label_for_charts", ""))
+                m_of[key] = float(level["m_probability"])
+    return tuple(
+        exclusion
+        for exclusion in EXCLUSIONS
+        if exclusion.comparison is None
+        or m_of.get((exclusion.comparison, exclusion.level or ""), 0.0) <= RARE_WITHIN_A_PERSON
+    )
