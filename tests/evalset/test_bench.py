@@ -55,7 +55,7 @@ def _run(clusters: dict[str, str], nhs: list[str | None], dobs: list[date | None
             "dob": pa.array(dobs, pa.date32()),
         }
     )
-    return Run(prepared, None, None, clusters, {}, 0.0)  # type: ignore[arg-type]
+    return Run(prepared, None, None, clusters, 0, {}, 0.0)  # type: ignore[arg-type]
 
 
 def test_false_join_counts() -> None:
@@ -112,8 +112,11 @@ def test_report_prints_the_false_joins_and_the_groups() -> None:
                 "clustered_auto_link",
                 "clustered_auto_or_review",
                 "bcubed_auto_link",
+                "clustered_merge_by_mean",
             )
         },
+        "held_back": 7,
+        "review_queue": 12,
         "best_pairwise_f1": {"threshold": 0.5, **scores},
         "auto_persons_joining_people": 3,
         "auto_persons_two_nhs_numbers": 2,
@@ -126,6 +129,7 @@ def test_report_prints_the_false_joins_and_the_groups() -> None:
     lines = report_lines({"independent": result}, {"auto_link": 0.995, "review": 0.1})
     text = "\n".join(lines)
     assert "(40 people)" in text
+    assert "held back by an exclusion: 7 links; review queue: 12 pairs of persons" in text
     assert "joining two or more people: 3; holding two NHS numbers: 2" in text
     assert "     same name and dob records       10  R 0.9800, 0.9800 | P 0.9900" in text
 

@@ -15,7 +15,7 @@ from seen.linkage import decisions
 from seen.linkage.graph import adults_around, children_of
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.resolve import recluster
-from seen.linkage.review import review_queue
+from seen.linkage.review import held_back_because, review_queue
 from seen.people.models import LinkDecision, Person, SourceRecord
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,27 @@ def test_the_graph_query_follows_linkage_across_agencies_and_areas(loaded: None)
     ]
     around = {(a.kind, a.adult_person_id) for a in adults_around(_person("B1"))}
     assert around == {("birth_mother", _person("M1").pk), ("birth_father", father.pk)}
+
+
+def test_a_link_held_back_by_an_exclusion_waits_for_review_and_a_decision_binds(
+    loaded: None, officer: object
+) -> None:
+    """Two valid NHS numbers one digit apart, everything else agreeing: the link is not made
+    but queued with its reason; a practitioner's confirmation joins them, and holds."""
+    SourceRecord.objects.filter(local_id="F1").update(nhs_number="9990000026")
+    SourceRecord.objects.filter(local_id="P77").update(nhs_number="9990000018")
+    run = _run()
+    pair = _pair("F1", "P77", 0.99999, run)
+    recluster(run)
+    assert _person("F1") != _person("P77")
+    [item] = review_queue()
+    assert item.pair == pair and item.priority == 0
+    assert "two different NHS numbers" in (held_back_because(item.pair) or "")
+    decisions.confirm(
+        _record("F1"), _record("P77"), user=officer, reason="GP confirms one number mistyped"
+    )
+    assert _person("F1") == _person("P77")
+    assert held_back_because(CandidatePair.objects.get(pk=pair.pk)) is None
+    recluster(_run())  # a later run with the same evidence
+    assert _person("F1") == _person("P77")
+    assert review_queue() == []

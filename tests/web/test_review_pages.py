@@ -261,3 +261,16 @@ def test_the_matrix_entries_of_these_pages_hold(who: str, world: dict[str, Any])
         if status != policy(who):
             wrong.append((route, status, policy(who)))
     assert not wrong, f"{who}: (route, got, policy) {wrong}"
+
+
+def test_a_held_back_link_says_why_seen_did_not_link_it(pairs: list[CandidatePair]) -> None:
+    SourceRecord.objects.filter(local_id="F1").update(nhs_number="9990000026")
+    SourceRecord.objects.filter(local_id="P77").update(nhs_number="9990000018")
+    CandidatePair.objects.filter(pk=pairs[0].pk).update(band="link", match_probability=0.9999)
+    recluster(pairs[0].run)
+    response = _client().get(f"/review/pairs/{pairs[0].pk}/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "automatic link, held back for review" in text
+    assert "Why Seen did not link them itself" in text
+    assert "two different NHS numbers" in text
