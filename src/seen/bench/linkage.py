@@ -297,7 +297,9 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
     clusters_review = run.model.cluster(
         run.prepared, run.pairs, threshold=bands.review, merge_mean=None
     ).persons
-    merged = run.model.cluster(run.prepared, run.pairs, threshold=bands.auto_link).persons
+    merged = run.model.cluster(
+        run.prepared, run.pairs, threshold=bands.auto_link, merge_mean=CLUSTER_MERGE_MEAN
+    ).persons
     result: dict[str, Any] = {
         "records": run.prepared.num_rows,
         "true_pairs": evaluate.true_pair_count(truth),

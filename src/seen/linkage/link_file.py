@@ -88,8 +88,7 @@ def link_file(
             model.save(save_model)
             say(f"model saved to {save_model}")
     say("scoring candidate pairs")
-    # Pairs below the auto-link threshold still count when clusters join by their mean
-    # probability (LinkageModel.cluster), so score down to the review band's default.
+    # scored down to the review band's default: the pairs a person would review are counted
     floor = min(auto_link, Bands().review)
     pairs = model.predict(prepared, threshold=floor)
     say(f"{pairs.num_rows:,} pairs at or above {floor}; clustering at {auto_link}")

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from seen.linkage.clustering import CLUSTER_MERGE_MEAN, Clustering, cluster
+from seen.linkage.clustering import Clustering, cluster
 from seen.linkage.exclusions import EXCLUSION_COLUMNS, Exclusion, exclusions_for
 from seen.linkage.prepare import PREPARED_COLUMNS, connect
 
@@ -643,14 +643,15 @@ class LinkageModel:
         pairs: pa.Table,
         *,
         threshold: float,
-        merge_mean: float | None = CLUSTER_MERGE_MEAN,
+        merge_mean: float | None = None,
     ) -> Clustering[str]:
         """Records into persons (seen.linkage.clustering): automatic links are the pairs at or
         above `threshold`, held back where the records disagree on an identifier
-        (seen.linkage.exclusions); then clusters join by the mean probability of their pairs
-        (`merge_mean`; None for the automatic links alone). Every record of `prepared` appears,
-        alone if it has no such pair. Pairs below `threshold` only count towards the mean if
-        `pairs` holds them (predict with a lower threshold)."""
+        (seen.linkage.exclusions), as `seen link` makes persons. With `merge_mean` (such as
+        seen.linkage.clustering.CLUSTER_MERGE_MEAN), clusters then join by the mean probability
+        of their pairs: the benchmark reports that too, but no command uses it. Every record of
+        `prepared` appears, alone if it has no such pair. Pairs below `threshold` count towards
+        the mean only if `pairs` holds them (predict with a lower threshold)."""
         edges = zip(
             pairs.column("record_id_l").to_pylist(),
             pairs.column("record_id_r").to_pylist(),
