@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from seen.linkage import evaluate
 from seen.linkage.clustering import CLUSTER_MERGE_MEAN, cluster
+from seen.linkage.context import PARENT_KINDS, PREGNANCY_DAYS
 from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import connect, prepare_table
 
@@ -156,11 +157,39 @@ def load_historical(data: Path) -> Dataset:
 
 
 def load_synthetic(folder: Path, start: date) -> Dataset:
-    people = folder / "people.csv"
+    people = _quote(folder / "people.csv")
+    relationships = _quote(folder / "relationships.csv")
+    pregnancies = _quote(folder / "pregnancies.csv")
+    # the relationship context of seen.linkage.context, from the partnership's files
     raw = _sql_table(
-        f"""SELECT agency || ':' || id AS record_id, agency AS source, forename, surname,
-        previous_surnames, dob, sex, nhs_number, postcode, phone
-        FROM read_csv({_quote(people)}, all_varchar = true)"""
+        f"""WITH p AS (SELECT * FROM read_csv({people}, all_varchar = true)),
+        rel AS (SELECT * FROM read_csv({relationships}, all_varchar = true)
+                WHERE kind <> 'sibling'),
+        preg AS (SELECT * FROM read_csv({pregnancies}, all_varchar = true)),
+        around AS (
+            SELECT rel.agency, rel.person AS id,
+                coalesce(nullif(c.postcode, ''), nullif(m.postcode, '')) AS family_postcode,
+                coalesce(nullif(c.phone, ''), nullif(m.phone, '')) AS family_phone,
+                CASE WHEN rel.kind IN ({", ".join(f"'{k}'" for k in PARENT_KINDS)})
+                     THEN TRY_CAST(rel.asserted_on AS DATE) END AS parent_on
+            FROM rel
+            LEFT JOIN p AS c ON c.agency = rel.agency AND c.id = rel.child
+            LEFT JOIN preg AS g ON g.agency = rel.agency AND g.id = rel.pregnancy
+            LEFT JOIN p AS m ON m.agency = g.agency AND m.id = g.mother
+            UNION ALL
+            SELECT agency, mother, NULL, NULL, coalesce(TRY_CAST(booked_on AS DATE),
+                TRY_CAST(expected_date AS DATE) - INTERVAL {PREGNANCY_DAYS} DAY)
+            FROM preg
+        ),
+        context AS (
+            SELECT agency, id, min(family_postcode) AS family_postcode,
+                min(family_phone) AS family_phone, CAST(min(parent_on) AS VARCHAR) AS parent_on
+            FROM around GROUP BY agency, id
+        )
+        SELECT p.agency || ':' || p.id AS record_id, p.agency AS source, forename, surname,
+        previous_surnames, dob, sex, nhs_number, postcode, phone,
+        context.family_postcode, context.family_phone, context.parent_on
+        FROM p LEFT JOIN context ON context.agency = p.agency AND context.id = p.id"""
     )
     con = duckdb.connect()
     try:
@@ -190,7 +219,8 @@ def load_synthetic(folder: Path, start: date) -> Dataset:
         truth,
         groups={"sex": sex, "age band": age},
         notes="record_id = agency:id; columns: forename, surname, previous_surnames, dob, sex, "
-        "nhs_number, postcode, phone; age at the start of the partnership's year",
+        "nhs_number, postcode, phone, and the relationship context (family_postcode, "
+        "family_phone, parent_on); age at the start of the partnership's year",
     )
 
 
@@ -215,7 +245,8 @@ def load_independent(people: int, seed: int = 1) -> Dataset:
             "role": {pid: p.role for pid, p in persons},
         },
         notes=f"{people:,} people (seen.evalset, seed {seed}); record_id = source:id; columns: "
-        "forename, surname, previous_surnames, dob, sex, nhs_number, postcode, phone",
+        "forename, surname, previous_surnames, dob, sex, nhs_number, postcode, phone, and the "
+        "relationship context maternity records (family_postcode, family_phone, parent_on)",
     )
 
 

@@ -18,7 +18,10 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from seen.evalset.names import Name
-from seen.evalset.population import NAME_VARIANTS, SURNAME_CHANGE, Person
+from seen.evalset.population import NAME_VARIANTS, REFERENCE, SURNAME_CHANGE, Person
+
+# Pregnancies here ended in births in the year before REFERENCE: booked about a year before it.
+BOOKED = REFERENCE - timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -196,8 +199,12 @@ class Writer:
             copies = 2 if self.rng.random() < habits.duplicate else 1
             for _ in range(copies):
                 row = self.record(person, habits, home.area, contact.old)
+                row.update(family_postcode="", family_phone="", parent_on="")
                 if contact.as_partner:
                     row = self.as_partner(person, row, contact.as_partner)
+                    row = self.family(person.partner_of, row, habits)
+                elif contact.kind == "midwifery" and person.role == "mother":
+                    row["parent_on"] = BOOKED.isoformat()
                 if contact.as_newborn:
                     row = self.as_newborn(person, row)
                 out.append(
@@ -395,6 +402,18 @@ class Writer:
             row["nhs_number"] = row["nhs_number"] if rng.random() < 0.3 else ""
         if not person.lives_with_mother and rng.random() < 0.8:
             row["postcode"] = ""
+        return row
+
+    def family(self, mother: Person | None, row: dict[str, str], habits: Habits) -> dict[str, str]:
+        """What maternity holds around the man it names: the pregnancy he is named in (booked
+        some months before the birth) and the mother's address and telephone."""
+        row["parent_on"] = BOOKED.isoformat()
+        if mother is None:
+            return row
+        if self.rng.random() < 0.97:
+            row["family_postcode"] = _postcode_text(mother.household.postcode, habits, self.rng)
+        if mother.phone and self.rng.random() < 0.85:
+            row["family_phone"] = _phone_text(mother.phone, self.rng)
         return row
 
     def as_newborn(self, person: Person, row: dict[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from seen.ingest.inserts import insert_rows
+from seen.linkage.context import context_of
 from seen.linkage.models import CandidatePair, LinkRun
 from seen.linkage.prepare import RAW_COLUMNS
 from seen.linkage.resolve import recluster
@@ -25,17 +26,25 @@ _FIELD_FOR_COLUMN = {"record_id": "pk", "source": "agency__code"}
 
 
 def record_rows(queryset: Any = None, *, with_person: bool = False) -> Iterator[dict[str, Any]]:
-    """Source records as the model reads them (record_id is the database id, as text)."""
-    fields = [_FIELD_FOR_COLUMN.get(column, column) for column in RAW_COLUMNS]
+    """Source records as the model reads them (record_id is the database id, as text), with
+    the relationship context around each (seen.linkage.context)."""
+    own = [column for column in RAW_COLUMNS if column not in CONTEXT_COLUMNS]
+    fields = [_FIELD_FOR_COLUMN.get(column, column) for column in own]
     rows = (queryset if queryset is not None else SourceRecord.objects.all()).values_list(
         *fields, "person_id"
     )
+    context = context_of(None if queryset is None else queryset.values("pk"))
     for values in rows.iterator(chunk_size=20_000):
-        row = dict(zip(RAW_COLUMNS, values, strict=False))
+        row = dict(zip(own, values, strict=False))
+        row.update(context.get(row["record_id"], NO_CONTEXT))
         row["record_id"] = str(row["record_id"])
         if with_person:
             row["person_id"] = values[-1]
         yield row
+
+
+CONTEXT_COLUMNS = ("family_postcode", "family_phone", "parent_on")
+NO_CONTEXT = dict.fromkeys(CONTEXT_COLUMNS)
 
 
 def tf_columns(settings: dict[str, Any]) -> list[str]:

@@ -129,6 +129,13 @@ def conflict(
     """Why the records holding `values_a` and those holding `values_b` (column -> values) are
     different people, or None. `accepted`: pairs of values a practitioner put in one person."""
     for exclusion in exclusions:
+        if exclusion.against is not None:  # one record's column against the other's
+            for ours, theirs in ((values_a, values_b), (values_b, values_a)):
+                for x in ours.get(exclusion.column, ()):
+                    for y in theirs.get(exclusion.against, ()):
+                        if exclusion.apart(x, y):
+                            return exclusion.reason
+            continue
         for x in values_a.get(exclusion.column, ()):
             for y in values_b.get(exclusion.column, ()):
                 if (

@@ -31,6 +31,9 @@ class Exclusion:
     # data: there a far date of birth is weak evidence, and the model weighs it as such.
     comparison: str | None = None
     level: str | None = None
+    # Where set, `apart` compares this record's `column` with the other record's `against`
+    # (both ways round), not the two records' `column`.
+    against: str | None = None
 
 
 RARE_WITHIN_A_PERSON = 0.01
@@ -67,6 +70,18 @@ def _date(text: str) -> date | None:
         return None
 
 
+def born_after_parenthood(parent_on: str, dob: str) -> bool:
+    """A person named as a baby's parent or partner on `parent_on` (YYYYMMDD) was born at least
+    PARENT_MIN_AGE years before it: a baby named after his father is not that father."""
+    try:
+        return int(dob[:4]) > int(parent_on[:4]) - PARENT_MIN_AGE
+    except ValueError:
+        return False
+
+
+PARENT_MIN_AGE = 12
+
+
 EXCLUSIONS: tuple[Exclusion, ...] = (
     Exclusion(
         "nhs_number",
@@ -80,8 +95,22 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
         comparison="dob",
         level="all other",
     ),
+    Exclusion(
+        "parent_on",
+        born_after_parenthood,
+        "one record names a baby's parent or partner, and the other was born less than "
+        f"{PARENT_MIN_AGE} years before that",
+        against="dob_text",
+    ),
 )
-EXCLUSION_COLUMNS: tuple[str, ...] = tuple(exclusion.column for exclusion in EXCLUSIONS)
+EXCLUSION_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        column
+        for exclusion in EXCLUSIONS
+        for column in (exclusion.column, exclusion.against)
+        if column
+    )
+)
 
 
 def exclusions_for(settings: Mapping[str, Any]) -> tuple[Exclusion, ...]:

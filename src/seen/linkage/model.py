@@ -291,6 +291,29 @@ COMPARISONS: tuple[tuple[str, tuple[str, ...], list[dict[str, Any]]], ...] = (
             ELSE,
         ],
     ),
+    (
+        # Relationship context (seen.linkage.context): a record named as a baby's parent or
+        # partner without an address or phone of its own ("partner: Jon") carries the home of
+        # that family; another record of his at that home is evidence beyond the name.
+        "family_home",
+        ("family_postcode",),
+        [
+            _level(
+                '("family_postcode_l" IS NULL OR "postcode_r" IS NULL)'
+                ' AND ("family_postcode_r" IS NULL OR "postcode_l" IS NULL)'
+                ' AND ("family_phone_l" IS NULL OR "phone_r" IS NULL)'
+                ' AND ("family_phone_r" IS NULL OR "phone_l" IS NULL)',
+                "no family home to compare",
+                null=True,
+            ),
+            _level(
+                '"family_postcode_l" = "postcode_r" OR "family_postcode_r" = "postcode_l"'
+                ' OR "family_phone_l" = "phone_r" OR "family_phone_r" = "phone_l"',
+                "his postcode or phone is the home of the family the other record names him in",
+            ),
+            {"sql_condition": "ELSE", "label_for_charts": "the family's home is not his"},
+        ],
+    ),
 )
 
 
@@ -366,6 +389,11 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     # a pair is scored with the smaller record id on the left)
     BlockingRule(("dob_text", "forename"), ("dob_text", "surname")),
     BlockingRule(("dob_text", "surname"), ("dob_text", "forename")),
+    # a man named by a family, at the family's home (both ways round, as above)
+    BlockingRule(("family_postcode", "forename_canonical"), ("postcode", "forename_canonical")),
+    BlockingRule(("postcode", "forename_canonical"), ("family_postcode", "forename_canonical")),
+    BlockingRule(("family_phone", "forename_canonical"), ("phone", "forename_canonical")),
+    BlockingRule(("phone", "forename_canonical"), ("family_phone", "forename_canonical")),
 )
 LOOSE_BLOCKING_RULES: tuple[BlockingRule, ...] = (
     BlockingRule(("address",)),
@@ -675,9 +703,16 @@ class LinkageModel:
 
 
 def identifiers_of(prepared: pa.Table) -> dict[str, dict[str, str | None]]:
-    """Each record's values of the exclusions' columns (seen.linkage.exclusions)."""
+    """Each record's values of the exclusions' columns (seen.linkage.exclusions), as text
+    (dates as YYYYMMDD)."""
     columns = [c for c in EXCLUSION_COLUMNS if c in prepared.column_names]
-    values = [prepared.column(c).to_pylist() for c in columns]
+    values = [
+        [
+            v.strftime("%Y%m%d") if hasattr(v, "strftime") else v
+            for v in prepared.column(c).to_pylist()
+        ]
+        for c in columns
+    ]
     return {
         record: {c: column[i] for c, column in zip(columns, values, strict=True)}
         for i, record in enumerate(prepared.column("record_id").to_pylist())

@@ -27,6 +27,12 @@ of rows), with helper columns that let the comparisons see the usual mistakes:
 - phone: digits only, +44 written as 0, at least 7 digits, else null.
 - address, address_tokens: the address line (optional) in lower case, letters and digits
   only, and its distinct words.
+- family_postcode, family_phone: for a record named as the parent or partner of a baby or
+  pregnancy (an agency's "partner: Jon"), the postcode and phone of the home of that family
+  (its mother's), normalised as postcode and phone; kept only where the record holds no
+  postcode (phone) of its own, so the family's home is never counted twice.
+- parent_on: the first date the record is named as a baby's or pregnancy's parent or partner
+  (DATE): such a person was born years before it.
 """
 
 from __future__ import annotations
@@ -54,6 +60,10 @@ RAW_COLUMNS: tuple[str, ...] = (
     "postcode",
     "phone",
     "address",
+    # what the agency records around the person (seen.linkage.context): relationship evidence
+    "family_postcode",
+    "family_phone",
+    "parent_on",
 )
 
 PREPARED_COLUMNS: tuple[str, ...] = (
@@ -75,6 +85,9 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "phone",
     "address",
     "address_tokens",
+    "family_postcode",
+    "family_phone",
+    "parent_on",
 )
 
 SUPPORTED_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -270,7 +283,11 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> 
             upper(regexp_replace({col("postcode")}, '[^A-Za-z0-9]', '', 'g')) AS postcode_raw,
             regexp_replace({col("phone")}, '[^0-9]', '', 'g') AS phone_raw,
             nullif(trim(regexp_replace(lower(strip_accents({col("address")})), '[^a-z0-9]+',
-                ' ', 'g')), '') AS address
+                ' ', 'g')), '') AS address,
+            upper(regexp_replace({col("family_postcode")}, '[^A-Za-z0-9]', '', 'g'))
+                AS family_postcode_raw,
+            regexp_replace({col("family_phone")}, '[^0-9]', '', 'g') AS family_phone_raw,
+            TRY_CAST({col("parent_on")} AS DATE) AS parent_on
         FROM {table}
     ),
     parsed AS (
@@ -348,7 +365,14 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> 
                     THEN '0' || substr(phone_raw, 3)
                 WHEN length(phone_raw) >= 7 THEN phone_raw
             END AS phone,
-            address
+            address,
+            nullif(family_postcode_raw, '') AS family_postcode,
+            CASE
+                WHEN family_phone_raw LIKE '44%' AND length(family_phone_raw) IN (11, 12)
+                    THEN '0' || substr(family_phone_raw, 3)
+                WHEN length(family_phone_raw) >= 7 THEN family_phone_raw
+            END AS family_phone,
+            parent_on
         FROM dated
     )
     SELECT
@@ -380,7 +404,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> 
         n.phone,
         n.address,
         CASE WHEN n.address IS NOT NULL
-             THEN list_sort(list_distinct(string_split(n.address, ' '))) END AS address_tokens
+             THEN list_sort(list_distinct(string_split(n.address, ' '))) END AS address_tokens,
+        CASE WHEN n.postcode IS NULL THEN n.family_postcode END AS family_postcode,
+        CASE WHEN n.phone IS NULL THEN n.family_phone END AS family_phone,
+        n.parent_on
     FROM normal AS n
     LEFT JOIN seen_nicknames AS k ON k.form = n.forename
     ORDER BY n.record_id

@@ -9,6 +9,7 @@ from typing import Any
 
 from seen.core import clock
 from seen.linkage.clustering import cluster
+from seen.linkage.context import context_of
 from seen.linkage.exclusions import EXCLUSIONS, Exclusion
 from seen.linkage.model import LinkageModel
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
@@ -42,11 +43,14 @@ def identifiers(records: Iterable[int]) -> dict[int, dict[str, str | None]]:
     rows = SourceRecord.objects.values_list("pk", "nhs_number", "dob")
     if len(wanted) <= 10_000:
         rows = rows.filter(pk__in=wanted)
+    context = context_of(wanted if len(wanted) <= 10_000 else None)
     for pk, nhs_number, dob in rows.iterator(chunk_size=20_000):
         if pk in wanted:
+            parent_on = context.get(pk, {}).get("parent_on")
             found[pk] = {
                 "nhs_number": nhs_number or None,
                 "dob_text": dob.strftime("%Y%m%d") if dob else None,
+                "parent_on": parent_on.strftime("%Y%m%d") if parent_on else None,
             }
     return found
 
