@@ -106,6 +106,7 @@ class MatchResult:
     band: str  # "link" | "review" | "no_link"
     best: Candidate | None
     candidates: list[Candidate] = field(default_factory=list)
+    held_back_because: str | None = None  # a link-band best not linked (seen.linkage.exclusions)
 
     @property
     def person_id(self) -> int | None:
@@ -196,12 +197,46 @@ class IncrementalMatcher:
         scored = self.score(record, candidates)
         best = scored[0] if scored else None
         if best is None or best.match_probability < bands.review:
-            band = "no_link"
-        elif best.match_probability >= bands.auto_link:
-            band = "link"
-        else:
-            band = "review"
-        return MatchResult(band, best, scored)
+            return MatchResult("no_link", best, scored)
+        if best.match_probability < bands.auto_link:
+            return MatchResult("review", best, scored)
+        # the strongest link-band candidate whose person the exclusions allow, as in a batch run
+        held: str | None = None
+        for candidate in scored:
+            if candidate.match_probability < bands.auto_link:
+                break
+            reason = self.refusal(record, candidate.person_id)
+            if reason is None:
+                return MatchResult("link", candidate, scored, held_back_because=held)
+            held = held or reason
+        return MatchResult("review", best, scored, held_back_because=held)
+
+    def refusal(self, record: dict[str, Any], person_id: int | None) -> str | None:
+        """Why this record may not join that person's records automatically, or None."""
+        from seen.linkage.clustering import conflict
+        from seen.linkage.resolve import identifiers
+
+        if person_id is None:
+            return None
+        theirs: dict[str, set[str]] = {}
+        records = SourceRecord.objects.filter(person_id=person_id).values_list("pk", flat=True)
+        for values in identifiers(list(records)).values():
+            for column, value in values.items():
+                if value:
+                    theirs.setdefault(column, set()).add(value)
+        return conflict(_identifiers_of_row(record), theirs, self.model.exclusions)
+
+
+def _identifiers_of_row(record: dict[str, Any]) -> dict[str, set[str]]:
+    """A record as record_rows gives it, as the exclusions read it (stored NHS numbers passed
+    the check digit at ingest)."""
+    dob, parent_on = _as_date(record.get("dob")), _as_date(record.get("parent_on"))
+    values = {
+        "nhs_number": record.get("nhs_number") or None,
+        "dob_text": dob.strftime("%Y%m%d") if dob else None,
+        "parent_on": parent_on.strftime("%Y%m%d") if parent_on else None,
+    }
+    return {column: {value} for column, value in values.items() if value}
 
 
 def _as_date(value: Any) -> date | None:
@@ -252,6 +287,8 @@ def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> 
         keys |= Q(phone=phone, forename_lower=forename)
     if phone and surname:
         keys |= Q(phone=phone, surname_lower=surname)
+    if forename:
+        keys |= _family_keys(record, forename)
     records = (
         SourceRecord.objects.all() if exclude is None else SourceRecord.objects.exclude(pk=exclude)
     )
@@ -260,6 +297,24 @@ def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> 
         .filter(keys)
         .order_by("pk")[:MAX_CANDIDATES]
     )
+
+
+def _family_keys(record: dict[str, Any], forename: str) -> Q:
+    """The batch's family-home blocking rules (seen.linkage.model.BLOCKING_RULES): a man
+    named by a family against records of that name at its home, and the other way round."""
+    from seen.people.models import Relationship
+
+    keys = Q(pk__in=[])
+    for own, family in (("postcode", "family_postcode"), ("phone", "family_phone")):
+        if record.get(family):
+            keys |= Q(**{own: record[family]}, forename_lower=forename)
+        if record.get(own):
+            named = Relationship.objects.filter(
+                Q(**{f"child__{own}": record[own]})
+                | Q(**{f"pregnancy__mother__{own}": record[own]})
+            ).values("person_id")
+            keys |= Q(pk__in=named, forename_lower=forename)
+    return keys
 
 
 _matcher: IncrementalMatcher | None = None

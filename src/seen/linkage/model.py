@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from seen.linkage import reasoned
 from seen.linkage.clustering import Clustering, cluster
 from seen.linkage.exclusions import EXCLUSION_COLUMNS, Exclusion, exclusions_for
 from seen.linkage.prepare import PREPARED_COLUMNS, connect
@@ -306,12 +307,19 @@ COMPARISONS: tuple[tuple[str, tuple[str, ...], list[dict[str, Any]]], ...] = (
                 "no family home to compare",
                 null=True,
             ),
-            _level(
-                '"family_postcode_l" = "postcode_r" OR "family_postcode_r" = "postcode_l"'
-                ' OR "family_phone_l" = "phone_r" OR "family_phone_r" = "phone_l"',
-                "his postcode or phone is the home of the family the other record names him in",
+            # conditioned on the surnames as the postcode is: people of one surname at one home
+            # are often two people (a father and the son named after him)
+            *_conditioned(
+                SURNAMES_AGREE,
+                (GIVEN_SURNAMES_AGREE, GIVEN_SURNAMES_DO_NOT),
+                [
+                    (
+                        '"family_postcode_l" = "postcode_r" OR "family_postcode_r" = "postcode_l"'
+                        ' OR "family_phone_l" = "phone_r" OR "family_phone_r" = "phone_l"',
+                        "his postcode or phone is the home of the family the other names him in",
+                    )
+                ],
             ),
-            {"sql_condition": "ELSE", "label_for_charts": "the family's home is not his"},
         ],
     ),
 )
@@ -480,8 +488,10 @@ def _settings(present: set[str], blocking_rules: Sequence[BlockingRule] = ()) ->
 
 
 def _quiet_splink() -> None:
+    """Splink's warnings (a level it could not train, a sample it skipped) are what
+    seen.linkage.reasoned handles and summarises in one line; errors still show."""
     for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 class LinkageModel:
@@ -578,8 +588,10 @@ class LinkageModel:
             prior = float(trained.get("probability_two_random_records_match") or 0.0)
             if not 0 < prior < 1:  # no pair the rules could count: one in as many as records
                 trained["probability_two_random_records_match"] = 1 / max(prepared.num_rows, 2)
+            untrained = reasoned.untrained_levels(trained)
             trained = _condition(_floor_parameters(_u_without_matches(trained)))
-            trained = _rounded(trained)
+            trained = _rounded(reasoned.apply(trained, untrained))
+            step(reasoned.summary(untrained))
         finally:
             con.close()
         meta = {
@@ -588,6 +600,7 @@ class LinkageModel:
             "blocked_pairs_upper_bound": pair_count,
             "columns_used": sorted(present & set(PREPARED_COLUMNS)),
             "training_seconds": round(time.perf_counter() - started, 2),
+            "untrained_levels": [f"{name}: {label}" for name, label in untrained],
         }
         return cls(trained, meta=meta)
 

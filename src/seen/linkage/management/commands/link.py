@@ -9,6 +9,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.core.progress import progress_bar
 from seen.linkage.batch import EngineUnavailable, run_batch
+from seen.linkage.model import LinkageModel
+from seen.linkage.reasoned import summary
+from seen.linkage.settings import model_path
+
+
+def training_summary() -> str:
+    """One line on what the model could not learn from these records (seen.linkage.reasoned)."""
+    meta = LinkageModel.load(model_path()).meta
+    untrained = [tuple(item.split(": ", 1)) for item in meta.get("untrained_levels", [])]
+    return summary([(name, label) for name, label in untrained])
 
 
 class Command(BaseCommand):
@@ -41,7 +51,7 @@ class Command(BaseCommand):
                 )
         except EngineUnavailable as error:
             raise CommandError(str(error)) from None
-        figures = {
+        figures: dict[str, Any] = {
             "run": run.pk,
             "records": run.records,
             "pairs_kept": run.pairs,
@@ -50,6 +60,7 @@ class Command(BaseCommand):
             "auto_link_threshold": run.auto_link_threshold,
             "review_threshold": run.review_threshold,
         }
+        figures["training"] = training_summary()
         if options["json"]:
             self.stdout.write(json.dumps(figures, indent=2))
         else:
