@@ -274,3 +274,17 @@ def test_a_held_back_link_says_why_seen_did_not_link_it(pairs: list[CandidatePai
     assert "automatic link, held back for review" in text
     assert "Why Seen did not link them itself" in text
     assert "two different NHS numbers" in text
+
+
+def test_the_page_adds_up_in_words(pairs: list[CandidatePair]) -> None:
+    CandidatePair.objects.filter(pk=pairs[0].pk).update(
+        match_weight=1.26,
+        levels={"forename": "short form or other spelling of the same name (Bob / Robert)"},
+    )
+    text = _client().get(f"/review/pairs/{pairs[0].pk}/").content.decode()
+    assert "Before comparing anything" in text and "about one time in" in text
+    assert "a short form or another spelling of the same first name" in text
+    parts = [float(w) for w in re.findall(r"([+-]\d+\.\d) (?:for|against|neither)", text)]
+    [total] = re.findall(r"<strong>([+-]\d+\.\d)</strong>", text)
+    assert len(parts) == 5  # the prior and four comparisons
+    assert round(sum(parts), 1) == float(total) == 1.3

@@ -54,6 +54,12 @@ class PairOut(Schema):
     match_probability: float
     match_weight: float
     evidence: dict[str, float] = Field(description="each comparison's match weight (bits)")
+    levels: dict[str, str] = Field(
+        default_factory=dict, description="each comparison's level the pair met (its label)"
+    )
+    prior_weight: float = Field(
+        description="the prior's match weight: match_weight is it plus the evidence's weights"
+    )
     held_back_because: str | None = Field(
         None,
         description="for a pair in the automatic-link band whose records were not linked: "
@@ -116,6 +122,8 @@ def pair_out(
         match_probability=round(pair.match_probability, 6),
         match_weight=round(pair.match_weight, 3),
         evidence=pair.evidence,
+        levels=pair.levels,
+        prior_weight=round(pair.match_weight - sum(pair.evidence.values()), 3),
         held_back_because=held_back_because(pair),
         left=_record(pair.record_l, shields.get(pair.record_l_id, set()), clearance),
         right=_record(pair.record_r, shields.get(pair.record_r_id, set()), clearance),

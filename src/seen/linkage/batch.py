@@ -161,6 +161,7 @@ def store_pairs(pairs: Any, model: Any, bands: Bands, run: LinkRun) -> int:
                 "match_probability": probability,
                 "match_weight": float(columns["match_weight"][i]),
                 "evidence": _evidence(columns, comparisons, i),
+                "levels": _levels(columns, model, comparisons, i),
                 "band": CandidatePair.Band.LINK
                 if probability >= bands.auto_link
                 else CandidatePair.Band.REVIEW,
@@ -183,6 +184,19 @@ def _evidence(columns: dict[str, list[Any]], comparisons: list[str], i: int) -> 
         if value is not None and math.isfinite(value):
             evidence[name] = round(float(value), 3)
     return evidence
+
+
+def _levels(
+    columns: dict[str, list[Any]], model: Any, comparisons: list[str], i: int
+) -> dict[str, str]:
+    """The level of each comparison pair i met, by its label (gamma_<comparison>)."""
+    levels = {}
+    for name in comparisons:
+        column = columns.get(f"gamma_{name}")
+        label = model.level_label(name, column[i]) if column is not None else None
+        if label is not None:
+            levels[name] = label
+    return levels
 
 
 def _stepper(progress: Progress | None) -> Callable[[str], None]:

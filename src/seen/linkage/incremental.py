@@ -99,6 +99,7 @@ class Candidate:
     match_probability: float
     match_weight: float
     evidence: dict[str, float]
+    levels: dict[str, str] = field(default_factory=dict)  # comparison -> level label
 
 
 @dataclass
@@ -177,6 +178,11 @@ class IncrementalMatcher:
                     continue
                 adjustment = row.get(f"mw_tf_adj_{name}") or 0.0
                 evidence[name] = round(float(weight) + float(adjustment), 3)
+            levels = {
+                name: label
+                for name in self.comparisons
+                if (label := self.model.level_label(name, row.get(f"gamma_{name}"))) is not None
+            }
             results.append(
                 Candidate(
                     record_id=int(row["record_id_r"]),
@@ -184,6 +190,7 @@ class IncrementalMatcher:
                     match_probability=float(row["match_probability"]),
                     match_weight=float(row["match_weight"]),
                     evidence=evidence,
+                    levels=levels,
                 )
             )
         return sorted(results, key=lambda c: (-c.match_probability, c.record_id))
@@ -406,6 +413,7 @@ def _give_person(own_id: int, result: MatchResult, bands: Bands, run: Any) -> No
                     "match_probability": candidate.match_probability,
                     "match_weight": candidate.match_weight,
                     "evidence": candidate.evidence,
+                    "levels": candidate.levels,
                     "band": "link" if candidate.match_probability >= bands.auto_link else "review",
                     "run": run,
                 },

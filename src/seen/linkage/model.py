@@ -523,6 +523,19 @@ class LinkageModel:
         prior = float(self.settings["probability_two_random_records_match"])
         return math.log2(prior / (1 - prior))
 
+    def level_label(self, comparison: str, gamma: int | None) -> str | None:
+        """The label of the level a pair met (gamma as Splink gives it; -1 the null level)."""
+        if gamma is None:
+            return None
+        for c in self.settings["comparisons"]:
+            if c["output_column_name"] == comparison:
+                if gamma < 0:
+                    nulls = [lv for lv in c["comparison_levels"] if lv.get("is_null_level")]
+                    return nulls[0].get("label_for_charts", "") if nulls else None
+                labels = self.level_labels(comparison)
+                return labels[gamma] if gamma < len(labels) else None
+        return None
+
     def level_labels(self, comparison: str) -> list[str]:
         """Labels of a comparison's levels, indexed by the gamma value Splink gives them
         (gamma -1 is the null level, then the highest level down to 0 for "all other")."""
@@ -649,7 +662,7 @@ class LinkageModel:
 
         Columns: record_id_l, record_id_r (record_id_l < record_id_r), match_probability,
         match_weight, and for each comparison C in comparison_names: gamma_C (the level,
-        -1 when a value is missing; see level_labels) and mw_C (its match weight, log2 of the
+        -1 when a value is missing; see level_label) and mw_C (its match weight, log2 of the
         Bayes factor, term-frequency adjustment included). match_weight is the prior's
         weight plus the sum of the mw_ columns."""
         from splink import Linker
@@ -897,6 +910,7 @@ def _evidence_table(con: duckdb.DuckDBPyConnection, table: str, tf: dict[str, bo
         if has_tf:
             weight = f"mw_{name} + coalesce(mw_tf_adj_{name}, 0.0)"
         parts.append(f"CAST({weight} AS FLOAT) AS mw_{name}")
+        parts.append(f"CAST(gamma_{name} AS INTEGER) AS gamma_{name}")
     sql = f"SELECT {', '.join(parts)} FROM {table} ORDER BY record_id_l, record_id_r"
     return con.sql(sql).to_arrow_table()
 

@@ -59,6 +59,9 @@ class CandidatePair(models.Model):
     match_probability = models.FloatField()
     match_weight = models.FloatField()
     evidence = models.JSONField(default=dict, help_text="comparison name -> match weight")
+    levels = models.JSONField(
+        default=dict, help_text="comparison name -> the level the pair met (its label)"
+    )
     band = models.CharField(max_length=8, choices=Band.choices)
     run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="pairs_scored")
 

@@ -6,11 +6,15 @@ learnt so:
 
 1. **Levels never seen in training.** Expectation maximisation only sees the pairs its
    blocking rules give; a level none of them shows (no record here gives an initial for a
-   forename, no two dates are transposed) has no m at all. Such a level counts for nothing
-   (its m is set to its u: a weight of 0) until records that show it train the model again. A
-   level Seen could not learn is no evidence either way, rather than a guess that might outweigh
-   what was learnt. `seen link` says how many in one line; `training.untrained_levels` in the
-   model artefact names them.
+   forename, no two dates are transposed) has no m at all. Such a level takes, in this order:
+   - the value in `REASONED_M`, where one is written down with its reason;
+   - for a comparison's last level ("all other": the values disagree), the floor M_FLOOR: a
+     disagreement never seen within one person is strong evidence of two;
+   - otherwise its u (a weight of 0): a kind of agreement Seen could not learn counts for
+     nothing until records that show it train the model again, rather than a guess that might
+     outweigh what was learnt.
+   `seen link` says how many in one line; `training.untrained_levels` in the model artefact
+   names them.
 2. **Disagreements that depend on how mobile the training population is.** How often one
    person's records hold different postcodes or telephone numbers depends on how many people in
    the training records moved or changed number. Trained where few move, a different postcode
@@ -29,6 +33,16 @@ MOBILITY_LEVELS: dict[str, tuple[str, ...]] = {
     "phone": ("all other",),
 }
 MOVED_OR_CHANGED = 0.1
+M_FLOOR = 1e-3  # as seen.linkage.model's floor
+FAMILY_HOME = "his postcode or phone is the home of the family the other names him in"
+# Reasoned m for levels training rarely reaches. The family's home: a man named at maternity
+# has no number or date of birth there, so the pairs training uses seldom hold him. About two
+# in three fathers named at a birth live with the mother (the registration of births jointly
+# at one address); his record at that home agrees then, and not otherwise.
+REASONED_M: dict[tuple[str, str], float] = {
+    ("family_home", f"{FAMILY_HOME} (surnames agree)"): 0.6,
+    ("family_home", f"{FAMILY_HOME} (surnames differ or missing)"): 0.6,
+}
 
 
 def untrained_levels(settings: dict[str, Any]) -> list[tuple[str, str]]:
@@ -71,7 +85,12 @@ def apply(settings: dict[str, Any], untrained: list[tuple[str, str]]) -> dict[st
         for level in levels:
             label = level.get("label_for_charts", "")
             if (name, label) in wanted:
-                _set_m(levels, level, float(level["u_probability"]))
+                if (name, label) in REASONED_M:
+                    _set_m(levels, level, REASONED_M[(name, label)])
+                elif label.startswith("all other"):  # the values disagree
+                    _set_m(levels, level, M_FLOOR)
+                else:
+                    _set_m(levels, level, float(level["u_probability"]))
             elif (
                 label in MOBILITY_LEVELS.get(name, ())
                 and float(level["m_probability"]) < MOVED_OR_CHANGED
@@ -86,6 +105,6 @@ def summary(untrained: list[tuple[str, str]]) -> str:
         return "every comparison level was trained on these records"
     comparisons = sorted({name for name, _label in untrained})
     return (
-        f"{len(untrained)} comparison levels were not seen in these records and count for "
-        f"nothing until they are ({', '.join(comparisons)}; docs/linkage.md)"
+        f"{len(untrained)} comparison levels were not seen in these records and take "
+        f"documented values ({', '.join(comparisons)}; docs/linkage.md, Training)"
     )

@@ -523,6 +523,7 @@ def _evidence_columns(settings: dict[str, Any]) -> list[str]:
     for name, has_tf in _tf_comparisons(settings).items():
         weight = f"mw_{name} + coalesce(mw_tf_adj_{name}, 0.0D)" if has_tf else f"mw_{name}"
         columns.append(f"CAST({weight} AS FLOAT) AS mw_{name}")
+        columns.append(f"CAST(gamma_{name} AS INT) AS gamma_{name}")
     return columns
 
 
@@ -628,7 +629,14 @@ def _as_predict_table(table: pa.Table, settings: dict[str, Any], id_type: pa.Dat
         pa.field("record_id_r", id_type),
         pa.field("match_probability", pa.float64()),
         pa.field("match_weight", pa.float64()),
-        *(pa.field(f"mw_{name}", pa.float32()) for name in _tf_comparisons(settings)),
+        *(
+            field
+            for name in _tf_comparisons(settings)
+            for field in (
+                pa.field(f"mw_{name}", pa.float32()),
+                pa.field(f"gamma_{name}", pa.int32()),
+            )
+        ),
     ]
     schema = pa.schema(fields)
     table = table.select(schema.names).cast(schema)

@@ -30,8 +30,10 @@ from seen.linkage.api import (
     pair_out,
     subjects_of,
 )
+from seen.linkage.explain import explain
 from seen.linkage.models import CandidatePair
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
+from seen.linkage.settings import current_bands
 from seen.people.models import SourceRecord
 from seen.web.views import purpose_of
 
@@ -94,26 +96,39 @@ def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[
             clearance=clearance,
         )
         sides.append((record, {**shown.dict(), **extra}))
+    explanation = explain(out.match_weight, out.match_probability, out.evidence, out.levels)
     rows = []
-    for name, label in FIELDS:
-        weight = out.evidence.get(name)
+    for part in explanation.parts:
+        field = part.comparison if part.comparison in dict(FIELDS) else None
         rows.append(
             {
-                "label": label,
-                "left": _text(sides[0][1].get(name)),
-                "right": _text(sides[1][1].get(name)),
-                "weight": weight,
+                "label": part.name,
+                "left": _text(sides[0][1].get(field)) if field else "",
+                "right": _text(sides[1][1].get(field)) if field else "",
+                "words": part.words,
+                "weight": part.shown,
+                "direction": part.direction,
             }
         )
-    shown_names = {name for name, _ in FIELDS}
-    other_evidence = {k: v for k, v in out.evidence.items() if k not in shown_names}
+    compared = {part.comparison for part in explanation.parts}
+    not_compared = [
+        {
+            "label": label,
+            "left": _text(sides[0][1].get(name)),
+            "right": _text(sides[1][1].get(name)),
+        }
+        for name, label in FIELDS
+        if name not in compared
+    ]
     return {
         "out": out,
         "summary_rows": _summary(out, f"{out.match_probability * 100:.1f}%"),
         "rows": rows,
-        "other_evidence": other_evidence,
+        "not_compared": not_compared,
+        "explanation": explanation,
         "sides": [_side(record) for record, _ in sides],
         "percent": f"{out.match_probability * 100:.1f}%",
+        "auto_link_percent": f"{current_bands().auto_link * 100:g}%",
     }
 
 
@@ -123,7 +138,7 @@ def _summary(out: PairOut, percent: str) -> list[dict[str, dict[str, str]]]:
         band = "automatic link, held back for review" if out.held_back_because else "automatic link"
     rows = [
         ("Pair", str(out.pair)),
-        ("Match probability", f"{percent} (match weight {out.match_weight})"),
+        ("Match probability", f"{percent} (total weight of evidence {out.match_weight:+.1f})"),
         ("Why it is reviewed now", out.why_first),
         ("Band", band),
     ]
