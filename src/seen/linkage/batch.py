@@ -189,10 +189,10 @@ def _evidence(columns: dict[str, list[Any]], comparisons: list[str], i: int) -> 
 def _levels(
     columns: dict[str, list[Any]], model: Any, comparisons: list[str], i: int
 ) -> dict[str, str]:
-    """The level of each comparison pair i met, by its label (gamma_<comparison>)."""
+    """The level of each comparison pair i met, by its label (level_<comparison>)."""
     levels = {}
     for name in comparisons:
-        column = columns.get(f"gamma_{name}")
+        column = columns.get(f"level_{name}")
         label = model.level_label(name, column[i]) if column is not None else None
         if label is not None:
             levels[name] = label

@@ -17,6 +17,7 @@ Pure Python over ids: no database, no model."""
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -161,29 +162,107 @@ def cluster(
     """Records into persons. `edges` are scored pairs (a, b, match probability); those at or
     above `threshold` are automatic links, and all of them count towards the mean when
     `merge_mean` is given. `identifiers` gives each record's values of the exclusions'
-    columns (record -> {column: value}); a record not in it holds none."""
+    columns (record -> {column: value}); a record not in it holds none.
+
+    A record that fits two people the exclusions keep apart (a police record with a name and an
+    address but no date of birth, at the home of a father and the son named after him) is
+    joined to neither: its links go to clerical review (`ambiguous`)."""
+    records = list(records)
+    ordered = sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1]))
+    must, cannot = list(must_link), list(cannot_link)
+    exclusions = tuple(exclusions)
+    forest, checks, held = _link(records, ordered, threshold, must, cannot, identifiers, exclusions)
+    bound = {record for pair in must for record in pair}
+    torn = ambiguous(forest, ordered, held, threshold, bound, exclusions) if exclusions else set()
+    if torn:
+        forest, checks, held = _link(
+            records, ordered, threshold, must, cannot, identifiers, exclusions, alone=torn
+        )
+    if merge_mean is not None:
+        _merge_by_mean(forest, checks, ordered, merge_mean)
+    persons = {record: min(forest.members[forest.find(record)]) for record in list(forest.parent)}
+    return Clustering(persons, held)
+
+
+FITS_BOTH = "the record fits two people whom other records say are different"
+# A record is ambiguous when its strongest link into the person it was not joined to is within
+# this many bits (a factor of 2^4 = 16 in the odds) of its strongest link into its own.
+AMBIGUITY_BITS = 4.0
+
+
+def _link(
+    records: list[K],
+    ordered: list[tuple[K, K, float]],
+    threshold: float,
+    must: list[tuple[K, K]],
+    cannot: list[tuple[K, K]],
+    identifiers: Mapping[K, Mapping[str, str | None]] | None,
+    exclusions: tuple[Exclusion, ...],
+    alone: set[K] | None = None,
+) -> tuple[_Forest[K], _Checks[K], list[HeldLink[K]]]:
+    """Must-links, then automatic links strongest first under the checks; records in `alone`
+    join no one automatically (their links are held back as fitting two people)."""
     forest: _Forest[K] = _Forest(identifiers or {})
     for record in records:
         forest.find(record)
-    checks = _Checks(forest, cannot_link, exclusions)
-    for a, b in must_link:
+    checks = _Checks(forest, cannot, exclusions)
+    for a, b in must:
         checks.accept_values_of(forest.union(a, b))
-    ordered = sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1]))
     held: list[HeldLink[K]] = []
     for a, b, probability in ordered:
         if probability < threshold:
             break
         if forest.find(a) == forest.find(b):
             continue
-        reason = checks.refusal(a, b)
+        reason = FITS_BOTH if alone and (a in alone or b in alone) else checks.refusal(a, b)
         if reason is None:
             forest.union(a, b)
         else:
             held.append(HeldLink(a, b, probability, reason))
-    if merge_mean is not None:
-        _merge_by_mean(forest, checks, ordered, merge_mean)
-    persons = {record: min(forest.members[forest.find(record)]) for record in list(forest.parent)}
-    return Clustering(persons, held)
+    return forest, checks, held
+
+
+def _bits(probability: float) -> float:
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
+
+
+def ambiguous(
+    forest: _Forest[K],
+    ordered: list[tuple[K, K, float]],
+    held: list[HeldLink[K]],
+    threshold: float,
+    bound: set[K],
+    exclusions: tuple[Exclusion, ...],
+) -> set[K]:
+    """Records joined to one person while an automatic link, held back by an exclusion, ties
+    them almost as strongly to another (within AMBIGUITY_BITS). A practitioner's must-link
+    (`bound`) settles a record: it is never ambiguous."""
+    into: dict[K, dict[K, float]] = {}  # record -> cluster -> its strongest link there
+    for a, b, probability in ordered:
+        if probability < threshold:
+            break
+        for x, y in ((a, b), (b, a)):
+            cluster_of_y = forest.find(y)
+            best = into.setdefault(x, {})
+            best[cluster_of_y] = max(best.get(cluster_of_y, 0.0), probability)
+    found: set[K] = set()
+    for link in held:
+        if link.reason == FITS_BOTH:
+            continue
+        for x, y in ((link.left, link.right), (link.right, link.left)):
+            own, other = forest.find(x), forest.find(y)
+            if x in bound or len(forest.members[own]) == 1:
+                continue
+            # x itself must fit the other person: it lacks what its own person and that one
+            # disagree on
+            held_by_x = {c: {v} for c, v in (forest.identifiers.get(x) or {}).items() if v}
+            if conflict(held_by_x, forest.values[other], exclusions) is not None:
+                continue
+            inside = into.get(x, {}).get(own, 0.0)
+            if _bits(into[x][other]) >= _bits(inside) - AMBIGUITY_BITS:
+                found.add(x)
+    return found
 
 
 def _merge_by_mean(

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from seen.linkage.batch import record_rows
+from seen.linkage.model import level_index
 from seen.linkage.prepare import _text
 from seen.linkage.settings import Bands, current_bands, model_path
 from seen.people.models import SourceRecord
@@ -178,11 +179,11 @@ class IncrementalMatcher:
                     continue
                 adjustment = row.get(f"mw_tf_adj_{name}") or 0.0
                 evidence[name] = round(float(weight) + float(adjustment), 3)
-            levels = {
-                name: label
-                for name in self.comparisons
-                if (label := self.model.level_label(name, row.get(f"gamma_{name}"))) is not None
-            }
+            levels = {}
+            for name in self.comparisons:
+                index = level_index(self.settings, name, row.get(f"mw_{name}"))
+                if (label := self.model.level_label(name, index)) is not None:
+                    levels[name] = label
             results.append(
                 Candidate(
                     record_id=int(row["record_id_r"]),

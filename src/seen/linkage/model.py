@@ -523,17 +523,18 @@ class LinkageModel:
         prior = float(self.settings["probability_two_random_records_match"])
         return math.log2(prior / (1 - prior))
 
-    def level_label(self, comparison: str, gamma: int | None) -> str | None:
-        """The label of the level a pair met (gamma as Splink gives it; -1 the null level)."""
-        if gamma is None:
+    def level_label(self, comparison: str, index: int | None) -> str | None:
+        """The label of the level a pair met, by its `level_` index (see level_index_sql)."""
+        if index is None:
             return None
         for c in self.settings["comparisons"]:
             if c["output_column_name"] == comparison:
-                if gamma < 0:
-                    nulls = [lv for lv in c["comparison_levels"] if lv.get("is_null_level")]
+                levels = c["comparison_levels"]
+                if index < 0:
+                    nulls = [lv for lv in levels if lv.get("is_null_level")]
                     return nulls[0].get("label_for_charts", "") if nulls else None
-                labels = self.level_labels(comparison)
-                return labels[gamma] if gamma < len(labels) else None
+                others = [lv for lv in levels if not lv.get("is_null_level")]
+                return others[index].get("label_for_charts", "") if index < len(others) else None
         return None
 
     def level_labels(self, comparison: str) -> list[str]:
@@ -661,8 +662,8 @@ class LinkageModel:
         """Score the candidate pairs and keep those with match probability >= threshold.
 
         Columns: record_id_l, record_id_r (record_id_l < record_id_r), match_probability,
-        match_weight, and for each comparison C in comparison_names: gamma_C (the level,
-        -1 when a value is missing; see level_label) and mw_C (its match weight, log2 of the
+        match_weight, and for each comparison C in comparison_names: level_C (the level the
+        pair met; see level_label) and mw_C (its match weight, log2 of the
         Bayes factor, term-frequency adjustment included). match_weight is the prior's
         weight plus the sum of the mw_ columns."""
         from splink import Linker
@@ -678,7 +679,7 @@ class LinkageModel:
             scored = linker.inference.predict(
                 threshold_match_probability=threshold, warning_mode="never"
             )
-            return _evidence_table(con, scored.physical_name, self._tf_columns())
+            return _evidence_table(con, scored.physical_name, self._tf_columns(), self.settings)
         finally:
             con.close()
 
@@ -898,7 +899,47 @@ def _splink_version() -> str:
     return str(splink.__version__)
 
 
-def _evidence_table(con: duckdb.DuckDBPyConnection, table: str, tf: dict[str, bool]) -> pa.Table:
+def level_index_sql(settings: dict[str, Any], comparison: str, weight: str) -> str:
+    """SQL giving the level a pair met from its comparison's match weight before any
+    term-frequency adjustment (`weight`): Splink's prediction keeps the weights, not the
+    levels, and each level's weight is its own log2(m / u). The index is the level's position
+    among the non-null levels (0 the first); -1 for a weight of 0 (the null level, or a level
+    that counts for nothing) and for a weight no level has."""
+    cases = [
+        f"WHEN abs({weight} - ({bits!r})) < 1e-6 THEN {index}"
+        for index, bits in _level_weights(settings, comparison)
+    ]
+    return f"CASE {' '.join(cases)} ELSE -1 END" if cases else "-1"
+
+
+def level_index(settings: dict[str, Any], comparison: str, weight: float | None) -> int | None:
+    """level_index_sql for one weight in Python (the incremental match)."""
+    if weight is None:
+        return None
+    for index, bits in _level_weights(settings, comparison):
+        if abs(weight - bits) < 1e-6:
+            return index
+    return -1
+
+
+def _level_weights(settings: dict[str, Any], comparison: str) -> list[tuple[int, float]]:
+    """(index among the non-null levels, log2(m / u)) of each level with a weight other than 0."""
+    for c in settings["comparisons"]:
+        if c["output_column_name"] != comparison:
+            continue
+        out = []
+        levels = [lv for lv in c["comparison_levels"] if not lv.get("is_null_level")]
+        for index, level in enumerate(levels):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m and u and abs(bits := math.log2(float(m) / float(u))) > 1e-9:
+                out.append((index, bits))
+        return out
+    return []
+
+
+def _evidence_table(
+    con: duckdb.DuckDBPyConnection, table: str, tf: dict[str, bool], settings: dict[str, Any]
+) -> pa.Table:
     parts = [
         "record_id_l",
         "record_id_r",
@@ -906,12 +947,12 @@ def _evidence_table(con: duckdb.DuckDBPyConnection, table: str, tf: dict[str, bo
         "match_weight",
     ]
     for name, has_tf in tf.items():
-        weight = f"mw_{name}"
+        weight = f"t.mw_{name}"
         if has_tf:
-            weight = f"mw_{name} + coalesce(mw_tf_adj_{name}, 0.0)"
+            weight = f"t.mw_{name} + coalesce(t.mw_tf_adj_{name}, 0.0)"
         parts.append(f"CAST({weight} AS FLOAT) AS mw_{name}")
-        parts.append(f"CAST(gamma_{name} AS INTEGER) AS gamma_{name}")
-    sql = f"SELECT {', '.join(parts)} FROM {table} ORDER BY record_id_l, record_id_r"
+        parts.append(f"{level_index_sql(settings, name, f't.mw_{name}')} AS level_{name}")
+    sql = f"SELECT {', '.join(parts)} FROM {table} AS t ORDER BY record_id_l, record_id_r"
     return con.sql(sql).to_arrow_table()
 
 

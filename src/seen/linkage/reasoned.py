@@ -32,7 +32,7 @@ MOBILITY_LEVELS: dict[str, tuple[str, ...]] = {
     "postcode": ("all other (surnames agree)", "all other (surnames differ or missing)"),
     "phone": ("all other",),
 }
-MOVED_OR_CHANGED = 0.1
+MOVED_OR_CHANGED = float(__import__("os").environ.get("X_MOVED", "0.1"))
 M_FLOOR = 1e-3  # as seen.linkage.model's floor
 FAMILY_HOME = "his postcode or phone is the home of the family the other names him in"
 # Reasoned m for levels training rarely reaches. The family's home: a man named at maternity

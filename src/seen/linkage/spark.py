@@ -48,6 +48,8 @@ import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
 
+from seen.linkage.model import level_index_sql
+
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
@@ -523,7 +525,7 @@ def _evidence_columns(settings: dict[str, Any]) -> list[str]:
     for name, has_tf in _tf_comparisons(settings).items():
         weight = f"mw_{name} + coalesce(mw_tf_adj_{name}, 0.0D)" if has_tf else f"mw_{name}"
         columns.append(f"CAST({weight} AS FLOAT) AS mw_{name}")
-        columns.append(f"CAST(gamma_{name} AS INT) AS gamma_{name}")
+        columns.append(f"{level_index_sql(settings, name, f'mw_{name}')} AS level_{name}")
     return columns
 
 
@@ -634,7 +636,7 @@ def _as_predict_table(table: pa.Table, settings: dict[str, Any], id_type: pa.Dat
             for name in _tf_comparisons(settings)
             for field in (
                 pa.field(f"mw_{name}", pa.float32()),
-                pa.field(f"gamma_{name}", pa.int32()),
+                pa.field(f"level_{name}", pa.int32()),
             )
         ),
     ]
