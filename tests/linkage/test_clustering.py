@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from seen.linkage.clustering import cluster
+from seen.linkage.clustering import FITS_BOTH, cluster
 
 
 def groups(mapping: dict[int, int]) -> set[frozenset[int]]:
@@ -54,12 +54,35 @@ def test_two_different_nhs_numbers_are_never_one_automatic_person() -> None:
 
 
 def test_no_chain_through_a_record_without_the_identifier() -> None:
-    # 2 has no NHS number: it joins 1 (the stronger link), and 3 cannot come in through it
+    # 2 has no NHS number: it joins 1 (the far stronger link), and 3 cannot come in through it
     identifiers = {1: {"nhs_number": NHS_A}, 3: {"nhs_number": NHS_B}}
-    edges = [(1, 2, 0.9999), (2, 3, 0.999)]
+    edges = [(1, 2, 0.99999), (2, 3, 0.996)]
     result = cluster([1, 2, 3], edges, threshold=0.995, identifiers=identifiers)
     assert groups(result.persons) == {frozenset({1, 2}), frozenset({3})}
     assert [(h.left, h.right) for h in result.held] == [(2, 3)]
+
+
+def test_a_record_that_fits_two_people_kept_apart_joins_neither() -> None:
+    # a police record (2) with a name and an address, no date of birth, at the home of a father
+    # (1) and the son named after him (3): it fits both almost equally
+    identifiers = {1: {"dob_text": "19700101"}, 3: {"dob_text": "20000101"}}
+    edges = [(1, 2, 0.9999), (2, 3, 0.9995), (3, 4, 0.9999)]
+    result = cluster(range(1, 5), edges, threshold=0.995, identifiers=identifiers)
+    assert groups(result.persons) == {frozenset({1}), frozenset({2}), frozenset({3, 4})}
+    assert {(h.left, h.right, h.reason) for h in result.held} == {
+        (1, 2, FITS_BOTH),
+        (2, 3, FITS_BOTH),
+    }
+    # one link far stronger than the other (more than AMBIGUITY_BITS): it joins that one
+    edges = [(1, 2, 0.99999), (2, 3, 0.996), (3, 4, 0.9999)]
+    result = cluster(range(1, 5), edges, threshold=0.995, identifiers=identifiers)
+    assert groups(result.persons) == {frozenset({1, 2}), frozenset({3, 4})}
+    # a practitioner's must-link settles it
+    edges = [(1, 2, 0.9999), (2, 3, 0.9995), (3, 4, 0.9999)]
+    result = cluster(
+        range(1, 5), edges, threshold=0.995, identifiers=identifiers, must_link=[(2, 3)]
+    )
+    assert groups(result.persons) == {frozenset({1}), frozenset({2, 3, 4})}
 
 
 def test_a_conflicting_cluster_is_split_at_its_weakest_link() -> None:

@@ -49,7 +49,7 @@ def test_the_model_clusters_at_its_threshold_under_its_exclusions() -> None:
         {
             "record_id_l": ["a", "b", "c"],
             "record_id_r": ["b", "c", "d"],
-            "match_probability": [0.9999, 0.999, 0.2],
+            "match_probability": [0.9999, 0.995, 0.2],
         }
     )
     model = LinkageModel({"comparisons": []})

@@ -115,7 +115,7 @@ class _Checks(Generic[K]):
         if len(small) > len(large):
             small, large = large, small
         if self.apart and any(self.apart.get(item, set()) & large for item in small):
-            return "a practitioner decided these are different people"
+            return DECIDED_APART
         return conflict(
             forest.values[root_a], forest.values[root_b], self.exclusions, self.accepted
         )
@@ -185,6 +185,7 @@ def cluster(
 
 
 FITS_BOTH = "the record fits two people whom other records say are different"
+DECIDED_APART = "a practitioner decided these are different people"
 # A record is ambiguous when its strongest link into the person it was not joined to is within
 # this many bits (a factor of 2^4 = 16 in the odds) of its strongest link into its own.
 AMBIGUITY_BITS = 4.0
@@ -248,7 +249,7 @@ def ambiguous(
             best[cluster_of_y] = max(best.get(cluster_of_y, 0.0), probability)
     found: set[K] = set()
     for link in held:
-        if link.reason == FITS_BOTH:
+        if link.reason in (FITS_BOTH, DECIDED_APART):  # a decision settles which is which
             continue
         for x, y in ((link.left, link.right), (link.right, link.left)):
             own, other = forest.find(x), forest.find(y)
