@@ -32,7 +32,7 @@ MOBILITY_LEVELS: dict[str, tuple[str, ...]] = {
     "postcode": ("all other (surnames agree)", "all other (surnames differ or missing)"),
     "phone": ("all other",),
 }
-MOVED_OR_CHANGED = float(__import__("os").environ.get("X_MOVED", "0.1"))
+MOVED_OR_CHANGED = 0.1
 M_FLOOR = 1e-3  # as seen.linkage.model's floor
 FAMILY_HOME = "his postcode or phone is the home of the family the other names him in"
 # Reasoned m for levels training rarely reaches. The family's home: a man named at maternity
@@ -68,12 +68,12 @@ def _set_m(levels: list[dict[str, Any]], level: dict[str, Any], m: float) -> Non
         for lv in levels
         if _group_of(lv.get("label_for_charts", "")) == _group_of(level.get("label_for_charts", ""))
     ]
-    others = sum(float(lv["m_probability"]) for lv in group if lv is not level)
+    others = sum(float(lv.get("m_probability") or 0.0) for lv in group if lv is not level)
     if others <= 0:
         return
     scale = (1 - m) / others
     for lv in group:
-        lv["m_probability"] = m if lv is level else float(lv["m_probability"]) * scale
+        lv["m_probability"] = m if lv is level else float(lv.get("m_probability") or 0.0) * scale
 
 
 def apply(settings: dict[str, Any], untrained: list[tuple[str, str]]) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def apply(settings: dict[str, Any], untrained: list[tuple[str, str]]) -> dict[st
                     _set_m(levels, level, float(level["u_probability"]))
             elif (
                 label in MOBILITY_LEVELS.get(name, ())
-                and float(level["m_probability"]) < MOVED_OR_CHANGED
+                and float(level.get("m_probability") or 0.0) < MOVED_OR_CHANGED
             ):
                 _set_m(levels, level, MOVED_OR_CHANGED)
     return settings
