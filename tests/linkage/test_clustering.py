@@ -163,3 +163,19 @@ def test_merging_by_the_mean_keeps_the_exclusions() -> None:
         [1, 2], [(1, 2, 0.9)], threshold=0.995, identifiers=identifiers, merge_mean=0.3
     )
     assert result.persons[2] == 2
+
+
+def test_a_name_and_a_date_of_birth_alone_against_another_address_is_not_an_automatic_link() -> (
+    None
+):
+    from seen.linkage.exclusions import UNCORROBORATED, uncorroborated
+
+    # two men of one name and one date of birth, one known without an NHS number elsewhere
+    assert uncorroborated({"forename": 8.0, "surname": 7.7, "dob": 11.1, "postcode": -3.2})
+    # the same with a phone in common, or with nothing to disagree on: linked as scored
+    assert not uncorroborated({"forename": 8.0, "dob": 11.1, "postcode": -3.2, "phone": 12.3})
+    assert not uncorroborated({"forename": 8.0, "surname": 7.7, "dob": 11.1})
+    result = cluster([1, 2, 3], [(1, 2, 0.9991), (2, 3, 0.9999)], threshold=0.995,
+                     uncorroborated=[(2, 1)])  # fmt: skip
+    assert groups(result.persons) == {frozenset({1}), frozenset({2, 3})}
+    assert [(h.left, h.right, h.reason) for h in result.held] == [(1, 2, UNCORROBORATED)]

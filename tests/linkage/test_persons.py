@@ -208,3 +208,15 @@ def test_a_link_held_back_by_an_exclusion_waits_for_review_and_a_decision_binds(
     recluster(_run())  # a later run with the same evidence
     assert _person("F1") == _person("P77")
     assert review_queue() == []
+
+
+def test_a_link_on_name_and_date_of_birth_alone_waits_for_review(loaded: None) -> None:
+    run = _run()
+    pair = _pair("F1", "P77", 0.9995, run)
+    CandidatePair.objects.filter(pk=pair.pk).update(
+        evidence={"forename": 5.0, "surname": 6.0, "dob": 12.0, "postcode": -3.2}
+    )
+    recluster(run)
+    assert _person("F1") != _person("P77")
+    [item] = review_queue()
+    assert "only the name and date of birth agree" in (held_back_because(item.pair) or "")

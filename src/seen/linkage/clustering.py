@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from seen.linkage.exclusions import EXCLUSIONS, Exclusion
+from seen.linkage.exclusions import EXCLUSIONS, UNCORROBORATED, Exclusion
 
 K = TypeVar("K", int, str)  # record ids: the database's, or a file's
 
@@ -158,6 +158,7 @@ def cluster(
     identifiers: Mapping[K, Mapping[str, str | None]] | None = None,
     exclusions: Iterable[Exclusion] = EXCLUSIONS,
     merge_mean: float | None = None,
+    uncorroborated: Collection[tuple[K, K]] = (),
 ) -> Clustering[K]:
     """Records into persons. `edges` are scored pairs (a, b, match probability); those at or
     above `threshold` are automatic links, and all of them count towards the mean when
@@ -166,17 +167,21 @@ def cluster(
 
     A record that fits two people the exclusions keep apart (a police record with a name and an
     address but no date of birth, at the home of a father and the son named after him) is
-    joined to neither: its links go to clerical review (`ambiguous`)."""
+    joined to neither: its links go to clerical review (`ambiguous`). Pairs in
+    `uncorroborated` (seen.linkage.exclusions.uncorroborated) are never automatic links."""
     records = list(records)
     ordered = sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1]))
     must, cannot = list(must_link), list(cannot_link)
     exclusions = tuple(exclusions)
-    forest, checks, held = _link(records, ordered, threshold, must, cannot, identifiers, exclusions)
+    weak = {(min(a, b), max(a, b)) for a, b in uncorroborated}
+    forest, checks, held = _link(
+        records, ordered, threshold, must, cannot, identifiers, exclusions, weak=weak
+    )
     bound = {record for pair in must for record in pair}
     torn = ambiguous(forest, ordered, held, threshold, bound, exclusions) if exclusions else set()
     if torn:
         forest, checks, held = _link(
-            records, ordered, threshold, must, cannot, identifiers, exclusions, alone=torn
+            records, ordered, threshold, must, cannot, identifiers, exclusions, torn, weak
         )
     if merge_mean is not None:
         _merge_by_mean(forest, checks, ordered, merge_mean)
@@ -200,6 +205,7 @@ def _link(
     identifiers: Mapping[K, Mapping[str, str | None]] | None,
     exclusions: tuple[Exclusion, ...],
     alone: set[K] | None = None,
+    weak: set[tuple[K, K]] | None = None,
 ) -> tuple[_Forest[K], _Checks[K], list[HeldLink[K]]]:
     """Must-links, then automatic links strongest first under the checks; records in `alone`
     join no one automatically (their links are held back as fitting two people)."""
@@ -215,7 +221,12 @@ def _link(
             break
         if forest.find(a) == forest.find(b):
             continue
-        reason = FITS_BOTH if alone and (a in alone or b in alone) else checks.refusal(a, b)
+        if weak and (min(a, b), max(a, b)) in weak:
+            reason: str | None = UNCORROBORATED
+        elif alone and (a in alone or b in alone):
+            reason = FITS_BOTH
+        else:
+            reason = checks.refusal(a, b)
         if reason is None:
             forest.union(a, b)
         else:
@@ -249,7 +260,7 @@ def ambiguous(
             best[cluster_of_y] = max(best.get(cluster_of_y, 0.0), probability)
     found: set[K] = set()
     for link in held:
-        if link.reason in (FITS_BOTH, DECIDED_APART):  # a decision settles which is which
+        if link.reason in (FITS_BOTH, DECIDED_APART, UNCORROBORATED):  # not the data's exclusions
             continue
         for x, y in ((link.left, link.right), (link.right, link.left)):
             own, other = forest.find(x), forest.find(y)

@@ -127,3 +127,22 @@ def exclusions_for(settings: Mapping[str, Any]) -> tuple[Exclusion, ...]:
         if exclusion.comparison is None
         or m_of.get((exclusion.comparison, exclusion.level or ""), 0.0) <= RARE_WITHIN_A_PERSON
     )
+
+
+# An automatic link needs more than a name and a date of birth. Two people of one name and one
+# date of birth are rare, but among the men an agency knows without an NHS number they are the
+# false join that matters: one man's conviction on another baby's father. A pair whose evidence
+# agrees on none of these and disagrees on one of them (another address, another phone) is
+# therefore not linked automatically whatever its score: it goes to clerical review.
+CORROBORATING = ("nhs_number", "postcode", "phone", "address", "family_home")
+UNCORROBORATED = (
+    "only the name and date of birth agree, and an address or phone number disagrees: a name "
+    "and a date of birth alone are not enough to link automatically"
+)
+
+
+def uncorroborated(evidence: Mapping[str, float]) -> bool:
+    """Whether a scored pair (its comparisons' weights) rests on name and date of birth alone
+    against a disagreeing address or phone (see CORROBORATING)."""
+    weights = [evidence.get(name) or 0.0 for name in CORROBORATING]
+    return not any(w > 0 for w in weights) and any(w < 0 for w in weights)

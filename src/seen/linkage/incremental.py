@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from seen.linkage.batch import record_rows
+from seen.linkage.exclusions import UNCORROBORATED, uncorroborated
 from seen.linkage.model import level_index
 from seen.linkage.prepare import _text
 from seen.linkage.settings import Bands, current_bands, model_path
@@ -213,7 +214,11 @@ class IncrementalMatcher:
         for candidate in scored:
             if candidate.match_probability < bands.auto_link:
                 break
-            reason = self.refusal(record, candidate.person_id)
+            reason = (
+                UNCORROBORATED
+                if self.model.corroboration and uncorroborated(candidate.evidence)
+                else self.refusal(record, candidate.person_id)
+            )
             if reason is None:
                 return MatchResult("link", candidate, scored, held_back_because=held)
             held = held or reason

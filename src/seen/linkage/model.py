@@ -30,7 +30,13 @@ import pyarrow as pa
 
 from seen.linkage import reasoned
 from seen.linkage.clustering import Clustering, cluster
-from seen.linkage.exclusions import EXCLUSION_COLUMNS, Exclusion, exclusions_for
+from seen.linkage.exclusions import (
+    CORROBORATING,
+    EXCLUSION_COLUMNS,
+    Exclusion,
+    exclusions_for,
+    uncorroborated,
+)
 from seen.linkage.prepare import PREPARED_COLUMNS, connect
 
 SEEN_MODEL_VERSION = 1
@@ -707,12 +713,22 @@ class LinkageModel:
         of their pairs: the benchmark reports that too, but no command uses it. Every record of
         `prepared` appears, alone if it has no such pair. Pairs below `threshold` count towards
         the mean only if `pairs` holds them (predict with a lower threshold)."""
-        edges = zip(
-            pairs.column("record_id_l").to_pylist(),
-            pairs.column("record_id_r").to_pylist(),
-            pairs.column("match_probability").to_pylist(),
-            strict=True,
-        )
+        lefts = pairs.column("record_id_l").to_pylist()
+        rights = pairs.column("record_id_r").to_pylist()
+        probabilities = pairs.column("match_probability").to_pylist()
+        edges = list(zip(lefts, rights, probabilities, strict=True))
+        weights = {
+            name: pairs.column(f"mw_{name}").to_pylist()
+            for name in CORROBORATING
+            if f"mw_{name}" in pairs.column_names
+        }
+        weak = [
+            (a, b)
+            for i, (a, b, p) in enumerate(edges)
+            if self.corroboration
+            and p >= threshold
+            and uncorroborated({n: w[i] for n, w in weights.items()})
+        ]
         return cluster(
             prepared.column("record_id").to_pylist(),
             edges,
@@ -720,7 +736,16 @@ class LinkageModel:
             identifiers=identifiers_of(prepared),
             exclusions=self.exclusions,
             merge_mean=merge_mean,
+            uncorroborated=weak,
         )
+
+    @property
+    def corroboration(self) -> bool:
+        """Whether an automatic link needs more than a name and a date of birth
+        (seen.linkage.exclusions.uncorroborated): where the records carry NHS numbers, as a
+        partnership's do. In records without any (FEBRL, the historical figures) every link
+        rests on names and dates, and the rule would hold back most of them."""
+        return "nhs_number" in self.comparison_names
 
     @property
     def exclusions(self) -> tuple[Exclusion, ...]:

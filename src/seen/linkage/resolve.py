@@ -10,7 +10,7 @@ from typing import Any
 from seen.core import clock
 from seen.linkage.clustering import cluster
 from seen.linkage.context import context_of
-from seen.linkage.exclusions import EXCLUSIONS, Exclusion
+from seen.linkage.exclusions import EXCLUSIONS, Exclusion, uncorroborated
 from seen.linkage.model import LinkageModel
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.persons import Assignment, assign_persons
@@ -58,24 +58,40 @@ def identifiers(records: Iterable[int]) -> dict[int, dict[str, str | None]]:
 def exclusions_in_force() -> tuple[Exclusion, ...]:
     """The exclusions for the partnership's records: as its trained model finds them
     (seen.linkage.exclusions), all of them before a model is trained."""
+    model = _model()
+    return model.exclusions if model is not None else EXCLUSIONS
+
+
+def corroboration_in_force() -> bool:
+    """Whether an automatic link needs more than a name and a date of birth: as the trained
+    model says (LinkageModel.corroboration), and before a model is trained."""
+    model = _model()
+    return model.corroboration if model is not None else True
+
+
+def _model() -> LinkageModel | None:
     path = model_path()
     if not path.exists():
-        return EXCLUSIONS
+        return None
     try:
-        return LinkageModel.load(path).exclusions
-    except ValueError:  # an unreadable model: the strictest
-        return EXCLUSIONS
+        return LinkageModel.load(path)
+    except ValueError:  # an unreadable model: the strictest rules
+        return None
 
 
 def recluster(run: LinkRun) -> Assignment:
     """Persons from the automatic links and the decisions in force (seen.linkage.clustering);
     a link held back there stays a candidate pair, in the clerical review queue."""
     records = list(SourceRecord.objects.values_list("pk", flat=True))
-    edges = list(
-        CandidatePair.objects.filter(band=CandidatePair.Band.LINK).values_list(
-            "record_l_id", "record_r_id", "match_probability"
-        )
+    links = CandidatePair.objects.filter(band=CandidatePair.Band.LINK).values_list(
+        "record_l_id", "record_r_id", "match_probability", "evidence"
     )
+    edges, weak = [], []
+    corroboration = corroboration_in_force()
+    for a, b, probability, evidence in links.iterator(chunk_size=20_000):
+        edges.append((a, b, probability))
+        if corroboration and uncorroborated(evidence or {}):
+            weak.append((a, b))
     must, cannot, binding = decisions_in_force()
     clusters = cluster(
         records,
@@ -84,6 +100,7 @@ def recluster(run: LinkRun) -> Assignment:
         cannot_link=cannot,
         identifiers=identifiers({r for a, b, _p in edges for r in (a, b)}),
         exclusions=exclusions_in_force(),
+        uncorroborated=weak,
     ).persons
 
     strongest: dict[int, list[tuple[float, int]]] = defaultdict(list)

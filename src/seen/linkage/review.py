@@ -20,8 +20,14 @@ from django.db.models import (
 )
 
 from seen.linkage.clustering import conflict
+from seen.linkage.exclusions import UNCORROBORATED, uncorroborated
 from seen.linkage.models import CandidatePair
-from seen.linkage.resolve import decisions_in_force, exclusions_in_force, identifiers
+from seen.linkage.resolve import (
+    corroboration_in_force,
+    decisions_in_force,
+    exclusions_in_force,
+    identifiers,
+)
 from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
 
 
@@ -85,6 +91,8 @@ def held_back_because(pair: CandidatePair) -> str | None:
     left, right = pair.record_l.person_id, pair.record_r.person_id
     if left is None or right is None or left == right:
         return None
+    if corroboration_in_force() and uncorroborated(pair.evidence or {}):
+        return UNCORROBORATED
     values: list[dict[str, set[str]]] = []
     for person in (left, right):
         records = SourceRecord.objects.filter(person_id=person).values_list("pk", flat=True)
