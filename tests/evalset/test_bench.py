@@ -159,3 +159,20 @@ def test_bench_independent_refuses_bad_options(tmp_path: Path) -> None:
         call_command("bench", "independent", "--people", "3", "--out", str(tmp_path / "x.csv"))
     with pytest.raises(CommandError, match="does not exist"):
         call_command("bench", "independent", "--out", str(tmp_path / "none" / "x.csv"))
+
+
+def test_the_queue_counts_pairs_of_persons_not_outweighed() -> None:
+    from seen.bench.linkage import _queue_size
+    from seen.linkage.model import Bands
+
+    pairs = pa.table(
+        {
+            "record_id_l": ["a", "c", "a", "b", "e"],
+            "record_id_r": ["b", "d", "c", "d", "a"],
+            "match_probability": [0.99999, 0.99999, 0.3, 0.4, 0.5],
+        }
+    )
+    persons = {"a": "a", "b": "a", "c": "c", "d": "c", "e": "e"}
+    # a-c and b-d are between the same two persons, each record held far more strongly: not
+    # queued; e (alone) against a's person is
+    assert _queue_size(pairs, persons, Bands()) == 1

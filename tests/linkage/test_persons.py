@@ -220,3 +220,13 @@ def test_a_link_on_name_and_date_of_birth_alone_waits_for_review(loaded: None) -
     assert _person("F1") != _person("P77")
     [item] = review_queue()
     assert "only the name and date of birth agree" in (held_back_because(item.pair) or "")
+
+
+def test_a_pair_both_records_own_links_outweigh_is_not_queued() -> None:
+    from seen.linkage.review import outweighed
+
+    # each record is in its person at 0.99999 (16.6 bits); the pair between them is 0.3
+    assert outweighed(0.3, 0.99999, 0.99999)
+    # a record alone (no own link), or one held only a little more strongly: queued
+    assert not outweighed(0.3, 0.99999, None)
+    assert not outweighed(0.9, 0.995, 0.99999)

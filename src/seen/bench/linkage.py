@@ -40,6 +40,7 @@ from seen.linkage.clustering import CLUSTER_MERGE_MEAN, cluster
 from seen.linkage.context import PARENT_KINDS, PREGNANCY_DAYS
 from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import connect, prepare_table
+from seen.linkage.review import outweighed
 
 DATASETS = ("febrl3", "febrl4", "historical", "synthetic", "independent", "speed")
 DEFAULT_DATASETS = ("febrl3", "febrl4", "historical", "synthetic", "independent")
@@ -342,7 +343,7 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
         "bcubed_auto_link": evaluate.bcubed(run.clusters, truth).as_dict(),
         "clustered_merge_by_mean": evaluate.cluster_pairwise(merged, truth).as_dict(),
         "held_back": run.held,
-        "review_queue": _queue_size(run.pairs, persons, bands.review),
+        "review_queue": _queue_size(run.pairs, persons, bands),
         "seconds": {k: round(v, 2) for k, v in run.seconds.items()},
         "peak_rss_mb": round(run.peak_rss_mb),
         "model_version": run.model.version,
@@ -385,17 +386,29 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
     return result
 
 
-def _queue_size(pairs: pa.Table, persons: dict[str, str], review: float) -> int:
-    """The clerical review queue as a practitioner meets it: pairs of persons (not of records)
-    with a scored pair at or above the review band between them; one decision settles each."""
+def _queue_size(pairs: pa.Table, persons: dict[str, str], bands: Bands) -> int:
+    """The clerical review queue as a practitioner meets it (seen.linkage.review): pairs of
+    persons (not of records) with a scored pair at or above the review band between them that
+    the records' own links do not outweigh; one decision settles each."""
+    edges = list(
+        zip(
+            pairs.column("record_id_l").to_pylist(),
+            pairs.column("record_id_r").to_pylist(),
+            pairs.column("match_probability").to_pylist(),
+            strict=True,
+        )
+    )
+    own: dict[str, float] = {}
+    for a, b, p in edges:
+        if p >= bands.auto_link and persons[a] == persons[b]:
+            own[a], own[b] = max(own.get(a, 0.0), p), max(own.get(b, 0.0), p)
     queued = set()
-    for a, b, p in zip(
-        pairs.column("record_id_l").to_pylist(),
-        pairs.column("record_id_r").to_pylist(),
-        pairs.column("match_probability").to_pylist(),
-        strict=True,
-    ):
-        if p >= review and persons[a] != persons[b]:
+    for a, b, p in edges:
+        if (
+            p >= bands.review
+            and persons[a] != persons[b]
+            and not outweighed(p, own.get(a), own.get(b))
+        ):
             queued.add((min(persons[a], persons[b]), max(persons[a], persons[b])))
     return len(queued)
 
