@@ -48,27 +48,38 @@ class Clustering(Generic[K]):
 
 
 class _Forest(Generic[K]):
-    """Union-find that keeps, per cluster, its members and the identifiers they hold."""
+    """Union-find that keeps, per cluster, its members and the identifiers they hold. A
+    record's identifiers are read when first needed: most records never meet a check."""
 
     def __init__(self, identifiers: Mapping[K, Mapping[str, str | None]]) -> None:
         self.parent: dict[K, K] = {}
         self.members: dict[K, set[K]] = {}
-        self.values: dict[K, dict[str, set[str]]] = {}
+        self._values: dict[K, dict[str, set[str]]] = {}
         self.identifiers: Mapping[K, Mapping[str, str | None]] = identifiers
 
+    def add(self, item: K) -> None:
+        if item not in self.parent:
+            self.parent[item] = item
+            self.members[item] = {item}
+
     def find(self, item: K) -> K:
-        root = self.parent.setdefault(item, item)
+        parent = self.parent
+        root = parent[item]
         if root == item:
-            if item not in self.members:
-                self.members[item] = {item}
-                held = self.identifiers.get(item) or {}
-                self.values[item] = {name: {value} for name, value in held.items() if value}
             return item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:  # path compression
-            self.parent[item], item = root, self.parent[item]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:  # path compression
+            parent[item], item = root, parent[item]
         return root
+
+    def values(self, root: K) -> dict[str, set[str]]:
+        """The identifiers a cluster's records hold (column -> values)."""
+        found = self._values.get(root)
+        if found is None:  # a record alone, not yet read
+            held = self.identifiers.get(root) or {}
+            found = self._values[root] = {name: {value} for name, value in held.items() if value}
+        return found
 
     def union(self, a: K, b: K) -> K:
         root_a, root_b = self.find(a), self.find(b)
@@ -76,10 +87,12 @@ class _Forest(Generic[K]):
             return root_a
         if len(self.members[root_a]) < len(self.members[root_b]):
             root_a, root_b = root_b, root_a
+        values_a, values_b = self.values(root_a), self.values(root_b)
         self.parent[root_b] = root_a
         self.members[root_a] |= self.members.pop(root_b)
-        for name, values in self.values.pop(root_b).items():
-            self.values[root_a].setdefault(name, set()).update(values)
+        for name, values in values_b.items():
+            values_a.setdefault(name, set()).update(values)
+        del self._values[root_b]
         return root_a
 
 
@@ -102,7 +115,7 @@ class _Checks(Generic[K]):
         self.accepted: set[tuple[str, frozenset[str]]] = set()
 
     def accept_values_of(self, root: K) -> None:
-        for name, values in self.forest.values[root].items():
+        for name, values in self.forest.values(root).items():
             for x in values:
                 for y in values:
                     if x != y:
@@ -117,7 +130,7 @@ class _Checks(Generic[K]):
         if self.apart and any(self.apart.get(item, set()) & large for item in small):
             return DECIDED_APART
         return conflict(
-            forest.values[root_a], forest.values[root_b], self.exclusions, self.accepted
+            forest.values(root_a), forest.values(root_b), self.exclusions, self.accepted
         )
 
 
@@ -180,12 +193,11 @@ def cluster(
     bound = {record for pair in must for record in pair}
     torn = ambiguous(forest, ordered, held, threshold, bound, exclusions) if exclusions else set()
     if torn:
-        forest, checks, held = _link(
-            records, ordered, threshold, must, cannot, identifiers, exclusions, torn, weak
-        )
+        held = _relink(forest, held, torn, ordered, threshold, must, cannot, exclusions, weak)
     if merge_mean is not None:
         _merge_by_mean(forest, checks, ordered, merge_mean)
-    persons = {record: min(forest.members[forest.find(record)]) for record in list(forest.parent)}
+    key = {root: min(members) for root, members in forest.members.items()}
+    persons = {record: key[forest.find(record)] for record in forest.parent}
     return Clustering(persons, held)
 
 
@@ -211,14 +223,18 @@ def _link(
     join no one automatically (their links are held back as fitting two people)."""
     forest: _Forest[K] = _Forest(identifiers or {})
     for record in records:
-        forest.find(record)
+        forest.add(record)
     checks = _Checks(forest, cannot, exclusions)
     for a, b in must:
+        forest.add(a)
+        forest.add(b)
         checks.accept_values_of(forest.union(a, b))
     held: list[HeldLink[K]] = []
     for a, b, probability in ordered:
         if probability < threshold:
             break
+        forest.add(a)
+        forest.add(b)
         if forest.find(a) == forest.find(b):
             continue
         if weak and (min(a, b), max(a, b)) in weak:
@@ -232,6 +248,51 @@ def _link(
         else:
             held.append(HeldLink(a, b, probability, reason))
     return forest, checks, held
+
+
+def _relink(
+    forest: _Forest[K],
+    held: list[HeldLink[K]],
+    torn: set[K],
+    ordered: list[tuple[K, K, float]],
+    threshold: float,
+    must: list[tuple[K, K]],
+    cannot: list[tuple[K, K]],
+    exclusions: tuple[Exclusion, ...],
+    weak: set[tuple[K, K]],
+) -> list[HeldLink[K]]:
+    """Link again, with the ambiguous records alone, the part of the forest they touch: the
+    clusters holding them and the clusters a held link ties to those (only a cluster that
+    loses a record can change; what it may join was held back from it). The rest stands as
+    linked. Returns the held links of the whole."""
+    roots = {forest.find(record) for record in torn}
+    for link in held:
+        left, right = forest.find(link.left), forest.find(link.right)
+        if left in roots or right in roots:
+            roots |= {left, right}
+    affected = {record for root in roots for record in forest.members[root]}
+    part, _checks, part_held = _link(
+        sorted(affected),
+        [e for e in ordered if e[0] in affected and e[1] in affected],
+        threshold,
+        [m for m in must if m[0] in affected],
+        [c for c in cannot if c[0] in affected or c[1] in affected],
+        forest.identifiers,
+        exclusions,
+        torn,
+        weak,
+    )
+    for root in roots:  # graft the part's clusters in place of the old ones
+        del forest.members[root]
+        forest._values.pop(root, None)
+    for record in affected:
+        forest.parent[record] = part.find(record)
+    for root, members in part.members.items():
+        forest.members[root] = members
+        if root in part._values:
+            forest._values[root] = part._values[root]
+    kept = [h for h in held if h.left not in affected and h.right not in affected]
+    return kept + part_held
 
 
 def _bits(probability: float) -> float:
@@ -250,18 +311,20 @@ def ambiguous(
     """Records joined to one person while an automatic link, held back by an exclusion, ties
     them almost as strongly to another (within AMBIGUITY_BITS). A practitioner's must-link
     (`bound`) settles a record: it is never ambiguous."""
+    # links held back by the data's exclusions (not by a decision, nor for want of evidence)
+    excluded = [h for h in held if h.reason not in (FITS_BOTH, DECIDED_APART, UNCORROBORATED)]
+    ends = {record for h in excluded for record in (h.left, h.right)}
     into: dict[K, dict[K, float]] = {}  # record -> cluster -> its strongest link there
     for a, b, probability in ordered:
         if probability < threshold:
             break
         for x, y in ((a, b), (b, a)):
-            cluster_of_y = forest.find(y)
-            best = into.setdefault(x, {})
-            best[cluster_of_y] = max(best.get(cluster_of_y, 0.0), probability)
+            if x in ends:
+                cluster_of_y = forest.find(y)
+                best = into.setdefault(x, {})
+                best[cluster_of_y] = max(best.get(cluster_of_y, 0.0), probability)
     found: set[K] = set()
-    for link in held:
-        if link.reason in (FITS_BOTH, DECIDED_APART, UNCORROBORATED):  # not the data's exclusions
-            continue
+    for link in excluded:
         for x, y in ((link.left, link.right), (link.right, link.left)):
             own, other = forest.find(x), forest.find(y)
             if x in bound or len(forest.members[own]) == 1:
@@ -269,7 +332,7 @@ def ambiguous(
             # x itself must fit the other person: it lacks what its own person and that one
             # disagree on
             held_by_x = {c: {v} for c, v in (forest.identifiers.get(x) or {}).items() if v}
-            if conflict(held_by_x, forest.values[other], exclusions) is not None:
+            if conflict(held_by_x, forest.values(other), exclusions) is not None:
                 continue
             inside = into.get(x, {}).get(own, 0.0)
             if _bits(into[x][other]) >= _bits(inside) - AMBIGUITY_BITS:
@@ -291,6 +354,8 @@ def _merge_by_mean(
     birth, a short form of the name) joins it."""
     between: dict[K, dict[K, float]] = {}
     for a, b, probability in edges:
+        forest.add(a)
+        forest.add(b)
         ra, rb = forest.find(a), forest.find(b)
         if ra != rb and probability > 0:
             between.setdefault(ra, {})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -30,13 +31,7 @@ import pyarrow as pa
 
 from seen.linkage import reasoned
 from seen.linkage.clustering import Clustering, cluster
-from seen.linkage.exclusions import (
-    CORROBORATING,
-    EXCLUSION_COLUMNS,
-    Exclusion,
-    exclusions_for,
-    uncorroborated,
-)
+from seen.linkage.exclusions import CORROBORATING, EXCLUSION_COLUMNS, Exclusion, exclusions_for
 from seen.linkage.prepare import PREPARED_COLUMNS, connect
 
 SEEN_MODEL_VERSION = 1
@@ -717,18 +712,8 @@ class LinkageModel:
         rights = pairs.column("record_id_r").to_pylist()
         probabilities = pairs.column("match_probability").to_pylist()
         edges = list(zip(lefts, rights, probabilities, strict=True))
-        weights = {
-            name: pairs.column(f"mw_{name}").to_pylist()
-            for name in CORROBORATING
-            if f"mw_{name}" in pairs.column_names
-        }
-        weak = [
-            (a, b)
-            for i, (a, b, p) in enumerate(edges)
-            if self.corroboration
-            and p >= threshold
-            and uncorroborated({n: w[i] for n, w in weights.items()})
-        ]
+        rows = _uncorroborated_rows(pairs, threshold) if self.corroboration else []
+        weak = [(lefts[i], rights[i]) for i in rows]
         return cluster(
             prepared.column("record_id").to_pylist(),
             edges,
@@ -752,6 +737,28 @@ class LinkageModel:
         """What no score overrides, for the records this model was trained on
         (seen.linkage.exclusions)."""
         return exclusions_for(self.settings)
+
+
+def _uncorroborated_rows(pairs: pa.Table, threshold: float) -> list[int]:
+    """Rows at or above `threshold` that seen.linkage.exclusions.uncorroborated holds back,
+    computed over the columns at once (the same test: no corroborating weight above 0, one
+    below)."""
+    import pyarrow.compute as pc
+
+    weights = [
+        pc.fill_null(pairs.column(f"mw_{name}"), 0.0)
+        for name in CORROBORATING
+        if f"mw_{name}" in pairs.column_names
+    ]
+    if not weights:
+        return []
+    agree = functools.reduce(pc.or_, [pc.greater(w, 0.0) for w in weights])
+    disagree = functools.reduce(pc.or_, [pc.less(w, 0.0) for w in weights])
+    held = pc.and_(
+        pc.and_(pc.greater_equal(pairs.column("match_probability"), threshold), pc.invert(agree)),
+        disagree,
+    )
+    return pc.indices_nonzero(held).to_pylist()
 
 
 def identifiers_of(prepared: pa.Table) -> dict[str, dict[str, str | None]]:
