@@ -129,7 +129,7 @@ def test_report_prints_the_false_joins_and_the_groups() -> None:
     lines = report_lines({"independent": result}, {"auto_link": 0.995, "review": 0.1})
     text = "\n".join(lines)
     assert "(40 people)" in text
-    assert "held back by an exclusion: 7 links; review queue: 12 pairs of persons" in text
+    assert "automatic links held back for review: 7; review queue: 12 pairs of persons" in text
     assert "joining two or more people: 3; holding two NHS numbers: 2" in text
     assert "     same name and dob records       10  R 0.9800, 0.9800 | P 0.9900" in text
 

@@ -270,7 +270,7 @@ class Run:
     model: LinkageModel
     pairs: pa.Table
     clusters: dict[str, str]  # the automatic persons (seen.linkage.clustering, as `seen link`)
-    held: int  # automatic links held back by an exclusion (to clerical review)
+    held: int  # automatic links held back for clerical review (seen.linkage.clustering)
     seconds: dict[str, float]
     peak_rss_mb: float
 
@@ -712,7 +712,7 @@ def report_lines(results: dict[str, Any], options: dict[str, Any]) -> list[str]:
             f"   clustered, auto-link then merged by mean probability {CLUSTER_MERGE_MEAN} "
             f"(not used by seen link) {_fmt(r['clustered_merge_by_mean'])}"
         )
-        queue = f"   held back by an exclusion: {r['held_back']:,} links; review queue: "
+        queue = f"   automatic links held back for review: {r['held_back']:,}; review queue: "
         queue += f"{r['review_queue']:,} pairs of persons"
         if "births" in r:
             queue += f" ({1000 * r['review_queue'] / r['births']:.0f} per 1,000 births)"
