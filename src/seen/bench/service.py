@@ -114,7 +114,9 @@ def setup(sample: int, seed: int) -> dict[str, Any]:
         client.force_login(user, backend="seen.access.backends.ProfileModelBackend")
         cookies[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     references = dict(Person.objects.filter(pk__in=chosen).values_list("pk", "reference"))
-    every = list(Person.objects.filter(pk__in=babies).values_list("reference", flat=True))
+    every = list(
+        Person.objects.filter(pk__in=babies).values_list("reference", flat=True)
+    )
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "cookies": cookies,
@@ -164,16 +166,9 @@ class Server:
         }
         self.process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "seen.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
+                sys.executable, "-m", "gunicorn", "seen.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                "--log-level", "warning",
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -264,9 +259,7 @@ def flag_lookups(
             arguments += ["-H", f"{name}: {value}"]
         done = subprocess.run(
             [*arguments, "-s", script.name, server.base],
-            capture_output=True,
-            text=True,
-            check=False,
+            capture_output=True, text=True, check=False,
         )
     finally:
         Path(script.name).unlink()

@@ -183,7 +183,9 @@ class Shielding:
         return redact_text(value, self.addresses, clearance=self.clearance)
 
     def any_record_shielded(self, records: Iterable[int]) -> bool:
-        return not self.clearance and any("record" in self.shields.get(r, set()) for r in records)
+        return not self.clearance and any(
+            "record" in self.shields.get(r, set()) for r in records
+        )
 
 
 # ---- what the page and the API show -------------------------------------------------------
@@ -384,7 +386,9 @@ class _Household:
         adult_facts = [
             f
             for f in family.facts
-            if f.child_key is None and f.type in ADULT_HISTORY and adults & set(f.persons.values())
+            if f.child_key is None
+            and f.type in ADULT_HISTORY
+            and adults & set(f.persons.values())
         ]
         everything = [*child_facts, *adult_facts]
         self._load_practitioners(everything)
@@ -520,10 +524,8 @@ class _Household:
             if person is None or answer not in ("yes", "no"):
                 return
             agency = self.agencies[fact["agency"]].name
-            now = (
-                Seen("seen", fact.occurred_on, agency)
-                if answer == "yes"
-                else Seen("not seen", fact.occurred_on, agency, self.shielding.text(why))
+            now = Seen("seen", fact.occurred_on, agency) if answer == "yes" else Seen(
+                "not seen", fact.occurred_on, agency, self.shielding.text(why)
             )
             before = found.get(person)
             if (
@@ -793,10 +795,8 @@ class _Family:
         births = [f.occurred_on for f in facts if f.type == "birth" and f.child_key]
         dobs = [records[r]["dob"] for r in child_records if r in records and records[r]["dob"]]
         if person is not None:
-            child.dob = (
-                min(births)
-                if births
-                else (max(sorted(set(dobs)), key=dobs.count) if dobs else None)
+            child.dob = min(births) if births else (
+                max(sorted(set(dobs)), key=dobs.count) if dobs else None
             )
         return cls(child, agencies, person_of_record, records, facts)
 
@@ -1017,3 +1017,4 @@ def _engagement(statuses: list[str]) -> str:
         "referred": "referred, not started",
     }.get(last, "under way")
     return f"{state}: {attended} attended, {missed} missed"
+

@@ -44,9 +44,8 @@ def overdue_contacts(practitioner_id: int, today: date) -> list[ContactDue]:
         ).values_list("person_id", "person__reference", "dob")[:LIMIT]
     }
     done = set(
-        Contact.objects.filter(
-            child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS)
-        ).values_list("child__person_id", "kind")
+        Contact.objects.filter(child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS))
+        .values_list("child__person_id", "kind")
     )
     labels = dict(Contact.Kind.choices)
     owed = []

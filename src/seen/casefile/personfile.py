@@ -227,7 +227,9 @@ def _children(person: Person, decision: PersonDecision, viewer: Viewer) -> list[
         if ref is not None and "mother" not in relation[ref]:
             relation[ref].insert(0, "mother")
     persons = Person.objects.in_bulk([r.person for r in decision.children if r.person])
-    pregnancies = Pregnancy.objects.in_bulk([p for r in decision.children for p in r.pregnancies])
+    pregnancies = Pregnancy.objects.in_bulk(
+        [p for r in decision.children for p in r.pregnancies]
+    )
     out = []
     for ref, child_decision in decision.children.items():
         born = persons.get(ref.person) if ref.person else None
@@ -370,7 +372,9 @@ class _Adult:
                 )
                 if not (p.record_l_id in self.mine and p.record_r_id in self.mine)
             ]
-        others = {(p.record_r if p.record_l_id in self.mine else p.record_l) for p in pairs}
+        others = {
+            (p.record_r if p.record_l_id in self.mine else p.record_l) for p in pairs
+        }
         every = [*records, *others]
         values = {r.pk: {"postcode": r.postcode, "address": r.address} for r in every}
         residences: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -47,7 +47,9 @@ def resolve_child(reference: str) -> Subject:
             person = Person.objects.get(pk=person.merged_into_id)
         pregnancies = tuple(Pregnancy.objects.filter(child__person=person).order_by("pk"))
         return Subject(person.reference, ChildRef(person=person.pk), person, pregnancies)
-    pregnancy = Pregnancy.objects.select_related("mother").filter(pk=int(reference[1:])).first()
+    pregnancy = (
+        Pregnancy.objects.select_related("mother").filter(pk=int(reference[1:])).first()
+    )
     if pregnancy is None:
         raise NoSuchChild(f"no unborn child {reference}")
     window = timedelta(days=POSSIBLE_SAME_PREGNANCY_DAYS)

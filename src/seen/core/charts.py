@@ -106,7 +106,7 @@ def bar_svg(
                     for tick in axes.get_xticklabels():
                         tick.set_horizontalalignment("right")
             value_axis.set_label_text("Per cent" if percent else "Number")
-            limit = axes.set_xlim if horizontal else axes.set_ylim
+            limit = (axes.set_xlim if horizontal else axes.set_ylim)
             if percent:  # room for the label of a full bar, ticks up to 100 only
                 limit(0, 115)
                 value_axis.set_ticks([0, 25, 50, 75, 100])

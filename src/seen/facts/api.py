@@ -159,13 +159,8 @@ def _subject(request: HttpRequest, reference: str, object_type: str) -> Subject:
         refuse_unknown_child(
             request, reference, Action.RECORD_FACT, str(error), object_type=object_type
         )
-    require(
-        request,
-        Action.RECORD_FACT,
-        subject.ref,
-        object_type=object_type,
-        object_id=subject.reference,
-    )
+    require(request, Action.RECORD_FACT, subject.ref, object_type=object_type,
+            object_id=subject.reference)
     return subject
 
 
@@ -193,34 +188,28 @@ def _record(
             "raised": [a.pk for a in recorded.outcome.raised],
         },
     )
-    return Status(
-        201,
-        RecordedOut(
-            fact=fact.pk,
-            kind=kind,
-            local_id=fact.local_id,
-            child=subject.reference,
-            alerts=[
-                AlertOut(
-                    id=a.pk,
-                    rule=a.rule_id,
-                    severity=a.severity,
-                    deadline=a.deadline,
-                    explanation=a.explanation,
-                )
-                for a in recorded.alerts
-            ],
-            prompts=[
-                PromptOut(
-                    rule=p.rule,
-                    statement=p.statement,
-                    what_to_do=p.what_to_do,
-                    alerts=list(p.alerts),
-                )
-                for p in recorded.prompts
-            ],
-        ),
-    )
+    return Status(201, RecordedOut(
+        fact=fact.pk,
+        kind=kind,
+        local_id=fact.local_id,
+        child=subject.reference,
+        alerts=[
+            AlertOut(
+                id=a.pk,
+                rule=a.rule_id,
+                severity=a.severity,
+                deadline=a.deadline,
+                explanation=a.explanation,
+            )
+            for a in recorded.alerts
+        ],
+        prompts=[
+            PromptOut(
+                rule=p.rule, statement=p.statement, what_to_do=p.what_to_do, alerts=list(p.alerts)
+            )
+            for p in recorded.prompts
+        ],
+    ))
 
 
 @router.post("/contacts", response=RECORD, summary="Record a contact")
@@ -314,7 +303,9 @@ class ExtractOut(Schema):
     response={200: ExtractOut, **EXTRACT_ERRORS},
     summary="Submit an agency extract",
 )
-def submit_extract(request: HttpRequest, extract: File[UploadedFile | None] = None) -> Status[Any]:
+def submit_extract(
+    request: HttpRequest, extract: File[UploadedFile | None] = None
+) -> Status[Any]:
     """A zip of the extract format (manifest.json and the CSV files, at the top of the zip or in
     one folder), sent as multipart form data in the field `extract`. Bad rows are quarantined
     with their file, line and reason, the rest is loaded; new people are matched on arrival and

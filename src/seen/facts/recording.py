@@ -88,7 +88,8 @@ WHAT_TO_DO = {
         "missed appointments before, or is on a plan, refer."
     ),
     "non-mobile-injury": (
-        "Refer to children's social care and for a paediatric assessment today, and tell the MASH."
+        "Refer to children's social care and for a paediatric assessment today, and tell the "
+        "MASH."
     ),
 }
 
@@ -240,15 +241,8 @@ def _agency_of(user: User) -> int | None:
 # --- validation helpers ---------------------------------------------------------------------------
 
 
-def _date(
-    errors: dict[str, str],
-    name: str,
-    value: date | None,
-    what: str,
-    subject: Subject,
-    *,
-    required: bool = True,
-) -> None:
+def _date(errors: dict[str, str], name: str, value: date | None, what: str, subject: Subject,
+          *, required: bool = True) -> None:
     if value is None:
         if required:
             errors[name] = f"Enter the date of the {what}"
@@ -270,16 +264,14 @@ def _dob(subject: Subject) -> date | None:
     return min((d for d in dates if d is not None), default=None)
 
 
-def _choice(
-    errors: dict[str, str], name: str, value: str, allowed: Iterable[str], message: str
-) -> None:
+def _choice(errors: dict[str, str], name: str, value: str, allowed: Iterable[str],
+            message: str) -> None:
     if value not in {str(a) for a in allowed}:
         errors[name] = message
 
 
-def _text(
-    errors: dict[str, str], name: str, value: str, *, required: str = "", limit: int = MAX_TEXT
-) -> None:
+def _text(errors: dict[str, str], name: str, value: str, *, required: str = "",
+          limit: int = MAX_TEXT) -> None:
     text = value.strip()
     if "\x00" in value:
         errors[name] = "The text holds a character Seen cannot store"
@@ -320,21 +312,11 @@ def record_contact(
             errors["kind"] = "This child is not born yet: choose an antenatal contact"
         elif not subject.unborn and details.kind in UNBORN_CONTACTS:
             errors["kind"] = "This child is born: an antenatal contact is the mother's"
-    _choice(
-        errors,
-        "mother_seen",
-        details.mother_seen,
-        YES_NO_NOT_KNOWN,
-        "Say whether the mother was seen",
-    )
+    _choice(errors, "mother_seen", details.mother_seen, YES_NO_NOT_KNOWN,
+            "Say whether the mother was seen")
     man = _father(errors, "father", details.father, men_around(subject, user, decision))
-    _choice(
-        errors,
-        "father_seen",
-        details.father_seen,
-        YES_NO_NOT_KNOWN,
-        "Say whether the father or male carer was seen",
-    )
+    _choice(errors, "father_seen", details.father_seen, YES_NO_NOT_KNOWN,
+            "Say whether the father or male carer was seen")
     _text(errors, "father_not_seen_reason", details.father_not_seen_reason)
     if "father_seen" not in errors and _reason_needed(
         details.father_seen, details.father_not_seen_reason
@@ -374,13 +356,8 @@ def record_pre_birth_assessment(
     errors: dict[str, str] = {}
     _date(errors, "occurred_on", details.occurred_on, "assessment", subject)
     man = _father(errors, "father", details.father, men_around(subject, user, decision))
-    _choice(
-        errors,
-        "father_involved",
-        details.father_involved,
-        YES_NO_NOT_KNOWN,
-        "Say whether the father or male carer was involved in the assessment",
-    )
+    _choice(errors, "father_involved", details.father_involved, YES_NO_NOT_KNOWN,
+            "Say whether the father or male carer was involved in the assessment")
     _text(errors, "father_not_involved_reason", details.father_not_involved_reason)
     if "father_involved" not in errors and _reason_needed(
         details.father_involved, details.father_not_involved_reason
@@ -388,20 +365,10 @@ def record_pre_birth_assessment(
         errors["father_not_involved_reason"] = (
             "Say why the father or male carer was not involved (or why it is not known)"
         )
-    _choice(
-        errors,
-        "mother_checks_done",
-        details.mother_checks_done,
-        YES_NO,
-        "Say whether background checks were made on the mother",
-    )
-    _choice(
-        errors,
-        "father_checks_done",
-        details.father_checks_done,
-        YES_NO,
-        "Say whether background checks were made on the father or male carer",
-    )
+    _choice(errors, "mother_checks_done", details.mother_checks_done, YES_NO,
+            "Say whether background checks were made on the mother")
+    _choice(errors, "father_checks_done", details.father_checks_done, YES_NO,
+            "Say whether background checks were made on the father or male carer")
     _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
@@ -416,8 +383,7 @@ def record_pre_birth_assessment(
             kind=Assessment.Kind.PRE_BIRTH,
             father_involved=details.father_involved,
             father_not_involved_reason=(
-                ""
-                if details.father_involved == YesNoNA.YES
+                "" if details.father_involved == YesNoNA.YES
                 else details.father_not_involved_reason.strip()
             ),
             mother_checks_done=details.mother_checks_done,
@@ -435,13 +401,8 @@ def record_was_not_brought(
     errors: dict[str, str] = {}
     _born(errors, subject, "was not brought to an appointment")
     _date(errors, "occurred_on", details.occurred_on, "appointment", subject)
-    _choice(
-        errors,
-        "service",
-        details.service,
-        Appointment.Service.values,
-        "Choose the service the appointment was with",
-    )
+    _choice(errors, "service", details.service, Appointment.Service.values,
+            "Choose the service the appointment was with")
     _date(errors, "followed_up_on", details.followed_up_on, "follow-up", subject, required=False)
     if (
         "followed_up_on" not in errors
@@ -477,22 +438,12 @@ def record_injury(
     _born(errors, subject, "has an injury observed")
     _date(errors, "occurred_on", details.occurred_on, "injury", subject)
     _choice(errors, "kind", details.kind, Injury.Kind.values, "Choose the kind of injury")
-    _text(
-        errors, "body_site", details.body_site, required="Enter where on the body it is", limit=100
-    )
-    _choice(
-        errors,
-        "mobility",
-        details.mobility,
-        MOBILITIES,
-        "Choose the child's mobility (non-mobile, rolling, crawling, cruising or walking)",
-    )
-    _text(
-        errors,
-        "explanation",
-        details.explanation,
-        required="Enter the explanation given (if none was given, say so)",
-    )
+    _text(errors, "body_site", details.body_site, required="Enter where on the body it is",
+          limit=100)
+    _choice(errors, "mobility", details.mobility, MOBILITIES,
+            "Choose the child's mobility (non-mobile, rolling, crawling, cruising or walking)")
+    _text(errors, "explanation", details.explanation,
+          required="Enter the explanation given (if none was given, say so)")
     _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
@@ -595,12 +546,8 @@ def alerts_and_prompts(kind: str, fact: Any, subject: Subject) -> tuple[list[Ale
         if alert.rule_id not in {p.rule for p in prompts} and alert.rule_id in RULES_BY_ID:
             rule = RULES_BY_ID[alert.rule_id]
             prompts.append(
-                Prompt(
-                    alert.rule_id,
-                    rule.statement,
-                    WHAT_TO_DO.get(alert.rule_id, ""),
-                    (alert.explanation,),
-                )
+                Prompt(alert.rule_id, rule.statement, WHAT_TO_DO.get(alert.rule_id, ""),
+                       (alert.explanation,))
             )
     return alerts, prompts
 

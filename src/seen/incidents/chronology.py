@@ -107,10 +107,8 @@ def _reached(facts: list[Fact]) -> dict[tuple[str, int], datetime | None]:
         wanted[fact.type].append(fact.id)
     found: dict[tuple[str, int], datetime | None] = {}
     for kind, ids in wanted.items():
-        rows = (
-            FACT_TYPES[kind]
-            ._default_manager.filter(pk__in=ids)
-            .values_list("pk", "batch__finished_at", "batch__started_at")
+        rows = FACT_TYPES[kind]._default_manager.filter(pk__in=ids).values_list(
+            "pk", "batch__finished_at", "batch__started_at"
         )
         found.update({(kind, pk): finished or started for pk, finished, started in rows})
     return found

@@ -85,7 +85,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "was-not-brought",
-        '"Was not brought" followed up in time',
+        "\"Was not brought\" followed up in time",
         "Appointments a baby was not brought to (or the mother missed while pregnant with the "
         "baby), followed up by the named practitioner, or answered by a referral, within the "
         "was-not-brought procedure's follow-up window (the rule's follow_up_within_days, 7 days "

@@ -48,7 +48,9 @@ def counts() -> list[Count]:
         world,
         Placement.from_database(world),
         alerts=_alert_rows(),
-        parameters={rule.id: parameters_for(rule) for rule in (WasNotBrought(), NonMobileInjury())},
+        parameters={
+            rule.id: parameters_for(rule) for rule in (WasNotBrought(), NonMobileInjury())
+        },
         now=clock.now(),
     )
 
@@ -146,4 +148,6 @@ def latest_statement(
 
 
 def statements_for(measure: str) -> list[LeadershipStatement]:
-    return list(LeadershipStatement.objects.filter(measure=measure).select_related("area")[:200])
+    return list(
+        LeadershipStatement.objects.filter(measure=measure).select_related("area")[:200]
+    )

@@ -31,7 +31,9 @@ def child_rows(person: int | None, pregnancies: Iterable[int] = ()) -> ChildRows
     )
     carried = set(pregnancies)
     if records:
-        carried |= set(Pregnancy.objects.filter(child_id__in=records).values_list("pk", flat=True))
+        carried |= set(
+            Pregnancy.objects.filter(child_id__in=records).values_list("pk", flat=True)
+        )
     return ChildRows(records, tuple(sorted(carried)))
 
 

@@ -27,11 +27,7 @@ class Person(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="Set when all this person's records joined another person; the reference "
         "stays valid and leads there.",
     )

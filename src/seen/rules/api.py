@@ -245,7 +245,8 @@ def _out(request: HttpRequest, alert: Alert, reference: str) -> AlertOut:
         explanation=alert.explanation,
         routed_because=alert.routed_because,
         facts=[
-            FactOut(kind=g.kind, id=g.id, occurred_on=g.occurred_on, agency=g.agency) for g in facts
+            FactOut(kind=g.kind, id=g.id, occurred_on=g.occurred_on, agency=g.agency)
+            for g in facts
         ],
         people=[PersonOut(reference=p.reference, role=p.role) for p in people],
         events=[
@@ -322,7 +323,9 @@ def record_action(request: HttpRequest, alert_id: int, body: ActionIn) -> AlertO
     )
 
 
-@router.post("/{alert_id}/escalate", response=STEP, summary="Escalate to the safeguarding lead")
+@router.post(
+    "/{alert_id}/escalate", response=STEP, summary="Escalate to the safeguarding lead"
+)
 def escalate(request: HttpRequest, alert_id: int, body: EscalateIn) -> AlertOut:
     """Once: an alert already escalated stays with that lead (409)."""
     return _step(

@@ -119,7 +119,9 @@ def child_ref(alert: Alert) -> ChildRef:
     person = alert.child_id
     if person is None and alert.pregnancy is not None and alert.pregnancy.child is not None:
         person = alert.pregnancy.child.person_id
-    return ChildRef(person=person, pregnancies=(alert.pregnancy_id,) if alert.pregnancy_id else ())
+    return ChildRef(
+        person=person, pregnancies=(alert.pregnancy_id,) if alert.pregnancy_id else ()
+    )
 
 
 def owns(profile: StaffProfile, alert: Alert) -> bool:

@@ -301,17 +301,17 @@ class _Loader:
     def _incidents(self, child_of_person: dict[int, str]) -> dict[str, list[IncidentClock]]:
         from seen.incidents.models import Incident
 
-        rows = (
-            Incident.objects.all()
-            if self.scope is None
-            else Incident.objects.filter(child__in=list(child_of_person))
+        rows = Incident.objects.all() if self.scope is None else Incident.objects.filter(
+            child__in=list(child_of_person)
         )
         found: dict[str, list[IncidentClock]] = defaultdict(list)
         for pk, child, learned, notified, reviewed in rows.order_by("pk").values_list(
             "pk", "child_id", "learned_on", "notified_on", "rapid_review_on"
         ):
             if child in child_of_person:
-                found[child_of_person[child]].append(IncidentClock(pk, learned, notified, reviewed))
+                found[child_of_person[child]].append(
+                    IncidentClock(pk, learned, notified, reviewed)
+                )
         return dict(found)
 
     def _possible_matches(self) -> dict[int, list[tuple[int, float]]]:

@@ -28,10 +28,7 @@ def days(n: int) -> timedelta:
 
 
 FATHER_AWAY_SHARE = {
-    "antenatal": 0.2,
-    "new_birth": 0.25,
-    "six_to_eight_weeks": 0.33,
-    "one_year": 0.33,
+    "antenatal": 0.2, "new_birth": 0.25, "six_to_eight_weeks": 0.33, "one_year": 0.33
 }
 FATHER_AWAY_REASONS = (
     "At work at the time of the visit",
@@ -68,50 +65,26 @@ class FamilyWriter:
         return day is not None and day <= self.window.last
 
     def residence(
-        self,
-        person: Person,
-        agency: Agency,
-        home: Address,
-        start: date | None = None,
+        self, person: Person, agency: Agency, home: Address, start: date | None = None,
         end: date | None = None,
     ) -> None:
         self.out.add(
-            "residences",
-            agency=agency.code,
-            person=self.record(person, agency),
-            address=home.line,
-            postcode=home.postcode,
-            start=iso(start),
+            "residences", agency=agency.code, person=self.record(person, agency),
+            address=home.line, postcode=home.postcode, start=iso(start),
             end=iso(end) if self.within(end) else "",
         )
 
     def relate(
-        self,
-        agency: Agency,
-        person: Person,
-        kind: str,
-        on: date,
-        child: str = "",
+        self, agency: Agency, person: Person, kind: str, on: date, child: str = "",
         pregnancy: str = "",
     ) -> None:
         self.out.add(
-            "relationships",
-            agency=agency.code,
-            person=self.record(person, agency),
-            child=child,
-            pregnancy=pregnancy,
-            kind=kind,
-            asserted_on=iso(on),
-            start=iso(on),
+            "relationships", agency=agency.code, person=self.record(person, agency),
+            child=child, pregnancy=pregnancy, kind=kind, asserted_on=iso(on), start=iso(on),
         )
 
     def relate_household(
-        self,
-        h: Household,
-        agency: Agency,
-        on: date,
-        child: str = "",
-        pregnancy: str = "",
+        self, h: Household, agency: Agency, on: date, child: str = "", pregnancy: str = "",
         siblings: bool = True,
     ) -> None:
         """Everyone around the baby, as this agency knows them."""
@@ -127,16 +100,8 @@ class FamilyWriter:
                 self.relate(agency, sibling, "sibling", on, child, pregnancy)
 
     def contact(
-        self,
-        h: Household,
-        agency: Agency,
-        role: str,
-        kind: str,
-        on: date,
-        *,
-        child: str = "",
-        pregnancy: str = "",
-        father_seen: str | None = None,
+        self, h: Household, agency: Agency, role: str, kind: str, on: date, *,
+        child: str = "", pregnancy: str = "", father_seen: str | None = None,
         reason: str = "",
     ) -> None:
         """A contact that expects to see the mother and the man around the baby."""
@@ -148,38 +113,18 @@ class FamilyWriter:
                 father_seen, reason = self._father_away(kind)
             seen, father = father_seen or "yes", self.record(man, agency)
         self.out.add(
-            "contacts",
-            agency=agency.code,
-            date=iso(on),
-            child=child,
-            pregnancy=pregnancy,
-            kind=kind,
-            practitioner=agency.practitioner(self.rng, role),
-            mother_seen="yes",
-            father=father,
-            father_seen=seen,
-            father_not_seen_reason=reason,
+            "contacts", agency=agency.code, date=iso(on), child=child, pregnancy=pregnancy,
+            kind=kind, practitioner=agency.practitioner(self.rng, role), mother_seen="yes",
+            father=father, father_seen=seen, father_not_seen_reason=reason,
         )
 
     def appointment(
-        self,
-        agency: Agency,
-        subject: str,
-        service: str,
-        on: date,
-        *,
-        pregnancy: str = "",
-        outcome: str = "attended",
-        followed_up_on: date | None = None,
+        self, agency: Agency, subject: str, service: str, on: date, *, pregnancy: str = "",
+        outcome: str = "attended", followed_up_on: date | None = None,
     ) -> None:
         self.out.add(
-            "appointments",
-            agency=agency.code,
-            date=iso(on),
-            subject=subject,
-            pregnancy=pregnancy,
-            service=service,
-            outcome=outcome,
+            "appointments", agency=agency.code, date=iso(on), subject=subject,
+            pregnancy=pregnancy, service=service, outcome=outcome,
             followed_up_on=iso(followed_up_on) if self.within(followed_up_on) else "",
         )
 
@@ -211,84 +156,44 @@ class FamilyWriter:
         if h.baby is not None:
             child = self.record(h.baby, agency, unnamed_baby=rng.random() < 0.5)
         pregnancy = self.out.add(
-            "pregnancies",
-            agency=agency.code,
-            mother=mother,
-            expected_date=iso(plan.expected),
-            booked_on=iso(h.booked_on),
-            status="born" if h.baby else "ongoing",
-            child=child,
+            "pregnancies", agency=agency.code, mother=mother, expected_date=iso(plan.expected),
+            booked_on=iso(h.booked_on), status="born" if h.baby else "ongoing", child=child,
         )
         h.pregnancies[agency.code] = pregnancy
         self.relate_household(h, agency, h.booked_on, pregnancy=pregnancy, siblings=False)
         self.residence(h.mother, agency, h.home, h.mother.moved_on)
         delivered = plan.born_on or plan.expected
         self.out.add(
-            "responsibilities",
-            agency=agency.code,
-            pregnancy=pregnancy,
-            practitioner=agency.practitioner(rng, Role.MIDWIFE),
-            role="named_midwife",
+            "responsibilities", agency=agency.code, pregnancy=pregnancy,
+            practitioner=agency.practitioner(rng, Role.MIDWIFE), role="named_midwife",
             start=iso(h.booked_on),
             end=iso(delivered + days(10)) if self.within(delivered + days(10)) else "",
         )
-        self.contact(
-            h,
-            agency,
-            Role.MIDWIFE,
-            "antenatal_booking",
-            h.booked_on,
-            pregnancy=pregnancy,
-            **self._absent_father(h),
-        )
+        self.contact(h, agency, Role.MIDWIFE, "antenatal_booking", h.booked_on,
+                     pregnancy=pregnancy, **self._absent_father(h))
         for weeks, service in ((12, "screening"), (20, "hospital_outpatient"), (36, "antenatal")):
             on = plan.lmp + timedelta(weeks=weeks, days=rng.randint(0, 6))
             if on >= delivered or not self.within(on):
                 continue
             if plan.procedure is None and rng.random() < 0.015:  # a near miss: followed up
-                self.appointment(
-                    agency,
-                    mother,
-                    service,
-                    on,
-                    pregnancy=pregnancy,
-                    outcome="did_not_attend",
-                    followed_up_on=on + days(3),
-                )
+                self.appointment(agency, mother, service, on, pregnancy=pregnancy,
+                                 outcome="did_not_attend", followed_up_on=on + days(3))
             else:
                 self.appointment(agency, mother, service, on, pregnancy=pregnancy)
         antenatal = plan.lmp + timedelta(weeks=28)
         if antenatal < delivered and self.within(antenatal):
-            self.contact(
-                h,
-                agency,
-                Role.MIDWIFE,
-                "antenatal",
-                antenatal,
-                pregnancy=pregnancy,
-                **self._absent_father(h),
-            )
+            self.contact(h, agency, Role.MIDWIFE, "antenatal", antenatal, pregnancy=pregnancy,
+                         **self._absent_father(h))
         if h.baby is not None and plan.born_on is not None:
             self.out.add(
-                "births",
-                agency=agency.code,
-                born_on=iso(plan.born_on),
-                child=child,
-                pregnancy=pregnancy,
-                gestation_weeks=str(plan.gestation),
+                "births", agency=agency.code, born_on=iso(plan.born_on), child=child,
+                pregnancy=pregnancy, gestation_weeks=str(plan.gestation),
                 birth_weight_grams=str(h.birth_weight),
             )
             visit = plan.born_on + days(h.neonatal_days + rng.randint(1, 4))
             if self.within(visit):
-                self.contact(
-                    h,
-                    agency,
-                    Role.MIDWIFE,
-                    "home_visit",
-                    visit,
-                    child=child,
-                    **self._absent_father(h),
-                )
+                self.contact(h, agency, Role.MIDWIFE, "home_visit", visit, child=child,
+                             **self._absent_father(h))
 
     def _father_away(self, kind: str) -> tuple[str | None, str]:
         """Fathers are often not seen at health-visiting contacts (the national review): here
@@ -313,18 +218,10 @@ class FamilyWriter:
         child = self.record(h.baby, agency, unnamed_baby=self.rng.random() < 0.6)
         admitted = h.plan.born_on + days(0 if self.rng.random() < 0.85 else 1)
         discharged = admitted + days(h.neonatal_days)
-        level = (
-            "intensive care"
-            if h.plan.gestation < 30
-            else "high dependency"
-            if h.plan.gestation < 34
-            else "special care"
-        )
+        level = ("intensive care" if h.plan.gestation < 30 else
+                 "high dependency" if h.plan.gestation < 34 else "special care")
         self.out.add(
-            "neonatal_stays",
-            agency=agency.code,
-            admitted_on=iso(admitted),
-            child=child,
+            "neonatal_stays", agency=agency.code, admitted_on=iso(admitted), child=child,
             discharged_on=iso(discharged) if self.within(discharged) else "",
             level_of_care=level,
         )
@@ -343,21 +240,12 @@ class FamilyWriter:
             return
         child = self.record(h.baby, gp)
         self.out.add(
-            "responsibilities",
-            agency=gp.code,
-            child=child,
-            practitioner=gp.practitioner(rng, Role.GP),
-            role="gp",
-            start=iso(registered),
+            "responsibilities", agency=gp.code, child=child,
+            practitioner=gp.practitioner(rng, Role.GP), role="gp", start=iso(registered),
         )
-        missed_once = plan.procedure is None and not plan.support and rng.random() < 0.02
-        for when, service in (
-            (7, "gp"),
-            (8, "immunisation"),
-            (12, "immunisation"),
-            (16, "immunisation"),
-            (52, "immunisation"),
-        ):
+        missed_once = (plan.procedure is None and not plan.support and rng.random() < 0.02)
+        for when, service in ((7, "gp"), (8, "immunisation"), (12, "immunisation"),
+                              (16, "immunisation"), (52, "immunisation")):
             on = plan.born_on + timedelta(weeks=when, days=rng.randint(0, 6))
             if on < registered or not self.within(on):
                 continue
@@ -365,14 +253,8 @@ class FamilyWriter:
                 continue  # the scenario writes these
             if missed_once and service == "immunisation":
                 missed_once = False  # a near miss: one missed, followed up the same week
-                self.appointment(
-                    gp,
-                    child,
-                    service,
-                    on,
-                    outcome="was_not_brought",
-                    followed_up_on=on + days(rng.randint(1, 5)),
-                )
+                self.appointment(gp, child, service, on, outcome="was_not_brought",
+                                 followed_up_on=on + days(rng.randint(1, 5)))
             else:
                 self.appointment(gp, child, service, on)
 
@@ -403,18 +285,13 @@ class FamilyWriter:
         if new_birth is not None and self.within(new_birth) and h.baby is not None:
             child = self.record(h.baby, agency)
         pregnancy = self.out.add(
-            "pregnancies",
-            agency=agency.code,
-            mother=mother,
-            expected_date=iso(plan.expected),
-            status="born" if child else "ongoing",
-            child=child,
+            "pregnancies", agency=agency.code, mother=mother, expected_date=iso(plan.expected),
+            status="born" if child else "ongoing", child=child,
         )
         h.pregnancies[agency.code] = pregnancy
         if has_antenatal:
-            self.contact(
-                h, agency, Role.HEALTH_VISITOR, "antenatal", antenatal, pregnancy=pregnancy
-            )
+            self.contact(h, agency, Role.HEALTH_VISITOR, "antenatal", antenatal,
+                         pregnancy=pregnancy)
         if not child or new_birth is None or plan.born_on is None:
             if has_antenatal:
                 self.relate_household(h, agency, antenatal, pregnancy=pregnancy)
@@ -427,23 +304,13 @@ class FamilyWriter:
         for sibling in under_five:
             self.relate(agency, sibling, "sibling", new_birth, child=child)
         self.out.add(
-            "responsibilities",
-            agency=agency.code,
-            child=child,
-            practitioner=agency.practitioner(rng, Role.HEALTH_VISITOR),
-            role="health_visitor",
+            "responsibilities", agency=agency.code, child=child,
+            practitioner=agency.practitioner(rng, Role.HEALTH_VISITOR), role="health_visitor",
             start=iso(new_birth),
         )
         if plan.procedure == "father-seen-at-mandated-contact":
-            self.contact(
-                h,
-                agency,
-                Role.HEALTH_VISITOR,
-                "new_birth",
-                new_birth,
-                child=child,
-                father_seen="no",
-            )
+            self.contact(h, agency, Role.HEALTH_VISITOR, "new_birth", new_birth, child=child,
+                         father_seen="no")
         else:
             self.contact(h, agency, Role.HEALTH_VISITOR, "new_birth", new_birth, child=child)
         for kind, lo, hi in (("six_to_eight_weeks", 42, 56), ("one_year", 365, 380)):
@@ -464,12 +331,8 @@ class FamilyWriter:
             return
         concern = rng.choice(("excessive_crying", "colic", "feeding_difficulty"))
         self.out.add(
-            "crying_feeding_concerns",
-            agency=agency.code,
-            date=iso(on),
-            child=child,
-            concern=concern,
-            icon_advice_mother="yes",
+            "crying_feeding_concerns", agency=agency.code, date=iso(on), child=child,
+            concern=concern, icon_advice_mother="yes",
             icon_advice_father="yes" if h.male_carer else "not_applicable",
         )
 
@@ -482,11 +345,7 @@ class FamilyWriter:
         if not self.within(on):
             return
         self.out.add(
-            "injuries",
-            agency=agency.code,
-            date=iso(on),
-            child=child,
-            kind="bruise",
+            "injuries", agency=agency.code, date=iso(on), child=child, kind="bruise",
             body_site=rng.choice(("shin", "knee", "forehead")),
             mobility=rng.choice(("cruising", "walking")),
             explanation="Fell against the coffee table while cruising; seen at clinic.",
@@ -506,18 +365,12 @@ class FamilyWriter:
         agency = h.area.hospital_ed
         subject = self.record(h.baby, agency)
         injured = (on - plan.born_on).days >= 240 and rng.random() < 0.3
-        complaint = (
-            "Fall from standing while walking"
-            if injured
-            else rng.choice(("Fever", "Breathing difficulty", "Vomiting", "Rash", "Poor feeding"))
-        )
+        complaint = ("Fall from standing while walking" if injured else
+                     rng.choice(("Fever", "Breathing difficulty", "Vomiting", "Rash",
+                                 "Poor feeding")))
         self.out.add(
-            "ed_attendances",
-            agency=agency.code,
-            date=iso(on),
-            subject=subject,
-            arrived_at=self.arrival(on),
-            injury="yes" if injured else "no",
+            "ed_attendances", agency=agency.code, date=iso(on), subject=subject,
+            arrived_at=self.arrival(on), injury="yes" if injured else "no",
             presenting_complaint=complaint,
         )
 
@@ -529,9 +382,7 @@ class FamilyWriter:
             return
         agency = self.partnership.adult_mental_health
         self.out.add(
-            "mental_health",
-            agency=agency.code,
-            date=iso(on),
+            "mental_health", agency=agency.code, date=iso(on),
             subject=self.record(h.mother, agency),
             kind=rng.choice(("referral", "episode")),
             description=rng.choice(("Perinatal anxiety", "Perinatal depression")),

@@ -123,7 +123,8 @@ def generate(
     identifier = extract_id(seed, areas, births)
     write_manifest(out_dir, identifier, created)
     write_json(out_dir / TRUTH_DIR / "scenarios.json", scenarios)
-    return Summary(out_dir, identifier, rows, people.count, len(plans), len(scenarios), dict(facts))
+    return Summary(out_dir, identifier, rows, people.count, len(plans), len(scenarios),
+                   dict(facts))
 
 
 def _tally(facts: Counter[str], h: Household) -> None:

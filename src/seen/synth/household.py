@@ -21,17 +21,11 @@ from seen.synth.population import (
 )
 
 # Scenarios that need a named father living in the household.
-_NEEDS_RESIDENT_FATHER = frozenset(
-    {
-        "pre-birth-assessment-father",
-        "programme-engagement",
-        "father-seen-at-mandated-contact",
-        "coping-with-crying",
-        "conference-invitations",
-        "think-family-mental-health",
-        "domestic-abuse-checks",
-    }
-)
+_NEEDS_RESIDENT_FATHER = frozenset({
+    "pre-birth-assessment-father", "programme-engagement", "father-seen-at-mandated-contact",
+    "coping-with-crying", "conference-invitations", "think-family-mental-health",
+    "domestic-abuse-checks",
+})
 
 
 @dataclass
@@ -123,12 +117,8 @@ class HouseholdMaker:
         home = new_address(rng, area)
         reference_day = plan.born_on or plan.expected
         mother = self.people.new(
-            sex=FEMALE,
-            dob=birthday(rng, _mother_age(rng, plan), reference_day),
-            role="mother",
-            family_id=family,
-            heritage=heritage,
-            home=home,
+            sex=FEMALE, dob=birthday(rng, _mother_age(rng, plan), reference_day), role="mother",
+            family_id=family, heritage=heritage, home=home,
         )
         if rng.random() < 0.05:  # moved in during the year before booking, perhaps across a border
             elsewhere = rng.choice(self.partnership.areas) if rng.random() < 0.7 else None
@@ -140,9 +130,8 @@ class HouseholdMaker:
             father.previous_home, father.moved_on = mother.previous_home, mother.moved_on
         married = father is not None and resident and rng.random() < 0.55
         if married and father is not None:
-            mother.surname = (
-                father.surname[:-1] + "a" if father.surname.endswith("ski") else father.surname
-            )
+            mother.surname = (father.surname[:-1] + "a" if father.surname.endswith("ski")
+                              else father.surname)
         # A man with a past needs years for it: a conviction, then a move.
         youngest = 23 if plan.procedure == "man-with-relevant-history" else 17
         partner = None
@@ -151,21 +140,14 @@ class HouseholdMaker:
         adults = []
         if rng.random() < 0.06:
             grandparent = rng.random() < 0.6
-            adults.append(
-                self.people.new(
-                    sex=FEMALE if grandparent and rng.random() < 0.7 else MALE,
-                    dob=birthday(
-                        rng,
-                        mother.age_on(reference_day) + (rng.randint(20, 30) if grandparent else 1),
-                        reference_day,
-                    ),
-                    role="household_adult",
-                    family_id=family,
-                    heritage=heritage,
-                    home=home,
-                    surname=mother.birth_surname if grandparent else None,
-                )
-            )
+            adults.append(self.people.new(
+                sex=FEMALE if grandparent and rng.random() < 0.7 else MALE,
+                dob=birthday(rng, mother.age_on(reference_day) + (rng.randint(20, 30)
+                                                                   if grandparent else 1),
+                             reference_day),
+                role="household_adult", family_id=family, heritage=heritage, home=home,
+                surname=mother.birth_surname if grandparent else None,
+            ))
         siblings = self._siblings(plan, mother, father, resident, home)
         for child in siblings:  # the children moved with their mother
             child.previous_home, child.moved_on = mother.previous_home, mother.moved_on
@@ -177,32 +159,17 @@ class HouseholdMaker:
             if father is not None and not married and rng.random() < 0.05:
                 surname = f"{mother.surname}-{father.surname}"
             baby = self.people.new(
-                sex=MALE if rng.random() < 0.512 else FEMALE,
-                dob=plan.born_on,
-                role="baby",
-                family_id=family,
-                heritage=heritage,
-                home=home,
-                surname=surname,
+                sex=MALE if rng.random() < 0.512 else FEMALE, dob=plan.born_on, role="baby",
+                family_id=family, heritage=heritage, home=home, surname=surname,
             )
         booked_on = plan.lmp + timedelta(days=rng.randint(56, 90))
         neonatal_days = _neonatal_days(rng, plan.gestation) if baby else 0
         if plan.procedure:  # a short stay at most, so the scenario's facts fall in the year
             neonatal_days = min(neonatal_days, 5)
         return Household(
-            plan=plan,
-            area=area,
-            gp=rng.choice(area.gps),
-            home=home,
-            mother=mother,
-            father=father,
-            father_resident=resident,
-            partner=partner,
-            adults=adults,
-            siblings=siblings,
-            baby=baby,
-            booked_on=booked_on,
-            married=married,
+            plan=plan, area=area, gp=rng.choice(area.gps), home=home, mother=mother,
+            father=father, father_resident=resident, partner=partner, adults=adults,
+            siblings=siblings, baby=baby, booked_on=booked_on, married=married,
             neonatal_days=neonatal_days,
             birth_weight=_birth_weight(rng, plan.gestation),
         )
@@ -215,12 +182,8 @@ class HouseholdMaker:
         heritage = mother.heritage if rng.random() < 0.85 else pick_heritage(rng)
         age = max(youngest, round(mother.age_on(self.window.last) + rng.gauss(2.7, 4.5)))
         return self.people.new(
-            sex=MALE,
-            dob=birthday(rng, age, self.window.last),
-            role=role,
-            family_id=family,
-            heritage=heritage,
-            home=home,
+            sex=MALE, dob=birthday(rng, age, self.window.last), role=role, family_id=family,
+            heritage=heritage, home=home,
         )
 
     def _father(
@@ -265,15 +228,9 @@ class HouseholdMaker:
             if mother.age_on(dob) < 16:
                 break
             same_father = father is not None and resident and rng.random() < 0.7
-            children.append(
-                self.people.new(
-                    sex=MALE if rng.random() < 0.512 else FEMALE,
-                    dob=dob,
-                    role="sibling",
-                    family_id=plan.id,
-                    heritage=mother.heritage,
-                    home=home,
-                    surname=father.surname if same_father and father else mother.birth_surname,
-                )
-            )
+            children.append(self.people.new(
+                sex=MALE if rng.random() < 0.512 else FEMALE, dob=dob, role="sibling",
+                family_id=plan.id, heritage=mother.heritage, home=home,
+                surname=father.surname if same_father and father else mother.birth_surname,
+            ))
         return children

@@ -11,32 +11,10 @@ from seen.synth.names import FORENAME_VARIANTS, SURNAME_VARIANTS
 
 # Keys next to each other on a UK keyboard: the commonest substitution slip.
 _NEIGHBOURS = {
-    "a": "sqz",
-    "b": "vn",
-    "c": "xv",
-    "d": "sf",
-    "e": "wr",
-    "f": "dg",
-    "g": "fh",
-    "h": "gj",
-    "i": "uo",
-    "j": "hk",
-    "k": "jl",
-    "l": "k",
-    "m": "n",
-    "n": "bm",
-    "o": "ip",
-    "p": "o",
-    "q": "w",
-    "r": "et",
-    "s": "ad",
-    "t": "ry",
-    "u": "yi",
-    "v": "cb",
-    "w": "qe",
-    "x": "zc",
-    "y": "tu",
-    "z": "x",
+    "a": "sqz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj",
+    "i": "uo", "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o",
+    "q": "w", "r": "et", "s": "ad", "t": "ry", "u": "yi", "v": "cb", "w": "qe", "x": "zc",
+    "y": "tu", "z": "x",
 }
 
 

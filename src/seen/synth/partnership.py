@@ -69,14 +69,8 @@ class Area:
     @property
     def agencies(self) -> tuple[Agency, ...]:
         return (
-            self.midwifery,
-            self.health_visiting,
-            *self.gps,
-            self.hospital_ed,
-            self.neonatal_unit,
-            self.social_care,
-            self.early_help,
-            self.housing,
+            self.midwifery, self.health_visiting, *self.gps, self.hospital_ed,
+            self.neonatal_unit, self.social_care, self.early_help, self.housing,
             self.leaving_care,
         )
 
@@ -124,14 +118,13 @@ def _staff_sizes(kind: str, births: int) -> dict[str, int]:
 
     sizes = {
         Kind.MIDWIFERY: {Role.MIDWIFE: scaled(60, 4, 400), Role.SAFEGUARDING_LEAD: 1},
-        Kind.HEALTH_VISITING: {Role.HEALTH_VISITOR: scaled(150, 3, 200), Role.SAFEGUARDING_LEAD: 1},
+        Kind.HEALTH_VISITING: {Role.HEALTH_VISITOR: scaled(150, 3, 200),
+                               Role.SAFEGUARDING_LEAD: 1},
         Kind.GP: {Role.GP: scaled(600, 3, 60)},
         Kind.HOSPITAL_ED: {Role.ED_CLINICIAN: scaled(500, 3, 50), Role.SAFEGUARDING_LEAD: 1},
         Kind.NEONATAL_UNIT: {Role.NEONATAL_NURSE: scaled(500, 2, 40)},
-        Kind.CHILDRENS_SOCIAL_CARE: {
-            Role.SOCIAL_WORKER: scaled(100, 4, 250),
-            Role.MASH_PRACTITIONER: scaled(1000, 2, 30),
-        },
+        Kind.CHILDRENS_SOCIAL_CARE: {Role.SOCIAL_WORKER: scaled(100, 4, 250),
+                                     Role.MASH_PRACTITIONER: scaled(1000, 2, 30)},
         Kind.EARLY_HELP: {Role.EARLY_HELP_KEY_WORKER: scaled(150, 3, 150)},
         Kind.HOUSING: {Role.HOUSING_OFFICER: scaled(500, 2, 40)},
         Kind.LEAVING_CARE: {Role.PERSONAL_ADVISER: scaled(1000, 2, 20)},
@@ -143,18 +136,12 @@ def _staff_sizes(kind: str, births: int) -> dict[str, int]:
 
 
 _TEAMS = {
-    Role.MIDWIFE: "Community midwifery",
-    Role.HEALTH_VISITOR: "0-19 service",
-    Role.GP: "General practice",
-    Role.ED_CLINICIAN: "Emergency department",
-    Role.NEONATAL_NURSE: "Neonatal unit",
-    Role.SOCIAL_WORKER: "Assessment and intervention",
-    Role.MASH_PRACTITIONER: "MASH",
-    Role.EARLY_HELP_KEY_WORKER: "Family support",
-    Role.HOUSING_OFFICER: "Housing options",
-    Role.PERSONAL_ADVISER: "Leaving care",
-    Role.POLICE_OFFICER: "Public protection unit",
-    Role.PROBATION_OFFICER: "Probation",
+    Role.MIDWIFE: "Community midwifery", Role.HEALTH_VISITOR: "0-19 service",
+    Role.GP: "General practice", Role.ED_CLINICIAN: "Emergency department",
+    Role.NEONATAL_NURSE: "Neonatal unit", Role.SOCIAL_WORKER: "Assessment and intervention",
+    Role.MASH_PRACTITIONER: "MASH", Role.EARLY_HELP_KEY_WORKER: "Family support",
+    Role.HOUSING_OFFICER: "Housing options", Role.PERSONAL_ADVISER: "Leaving care",
+    Role.POLICE_OFFICER: "Public protection unit", Role.PROBATION_OFFICER: "Probation",
     Role.MENTAL_HEALTH_PRACTITIONER: "Community mental health team",
     Role.SAFEGUARDING_LEAD: "Safeguarding",
 }
@@ -172,14 +159,10 @@ def _staff(rng: random.Random, out: ExtractWriter, agency: Agency, births: int) 
             local_id = f"ST{serial:05d}"
             email = f"{forename}.{surname}".lower().replace("'", "") + f"@{agency.code}.example"
             out.add(
-                "practitioners",
-                agency=agency.code,
-                id=local_id,
-                name=f"{forename} {surname}",
-                role=role,
+                "practitioners", agency=agency.code, id=local_id,
+                name=f"{forename} {surname}", role=role,
                 team=f"{_TEAMS[PractitionerModel.Role(role)]} {n % 4 + 1}",
-                phone=landline(rng),
-                email=email.lower(),
+                phone=landline(rng), email=email.lower(),
             )
             ids.append(local_id)
         agency.staff[role] = ids
@@ -200,42 +183,32 @@ def build_partnership(
             return Agency(f"{code}-{suffix}", title, kind, code, prefix)
 
         localities = _localities(rng, used_localities)
-        built.append(
-            Area(
-                index=index,
-                code=code,
-                name=name,
-                districts=_districts(index),
-                localities=localities,
-                midwifery=agency("MAT", f"{name} Maternity Service", Kind.MIDWIFERY, "M"),
-                health_visiting=agency("HV", f"{name} Health Visiting", Kind.HEALTH_VISITING, "HV"),
-                gps=(
-                    agency("GP1", f"{localities[0]} Medical Practice", Kind.GP, "G"),
-                    agency("GP2", f"{localities[1]} Surgery", Kind.GP, "G"),
-                ),
-                hospital_ed=agency(
-                    "ED", f"{name} General Hospital Emergency Department", Kind.HOSPITAL_ED, "E"
-                ),
-                neonatal_unit=agency(
-                    "NNU", f"{name} General Hospital Neonatal Unit", Kind.NEONATAL_UNIT, "N"
-                ),
-                social_care=agency(
-                    "CSC", f"{name} Children's Social Care", Kind.CHILDRENS_SOCIAL_CARE, "C"
-                ),
-                early_help=agency("EH", f"{name} Early Help", Kind.EARLY_HELP, "EH"),
-                housing=agency("HSG", f"{name} Housing Service", Kind.HOUSING, "HS"),
-                leaving_care=agency("LC", f"{name} Leaving Care Service", Kind.LEAVING_CARE, "LC"),
-            )
-        )
+        built.append(Area(
+            index=index, code=code, name=name, districts=_districts(index),
+            localities=localities,
+            midwifery=agency("MAT", f"{name} Maternity Service", Kind.MIDWIFERY, "M"),
+            health_visiting=agency("HV", f"{name} Health Visiting", Kind.HEALTH_VISITING, "HV"),
+            gps=(
+                agency("GP1", f"{localities[0]} Medical Practice", Kind.GP, "G"),
+                agency("GP2", f"{localities[1]} Surgery", Kind.GP, "G"),
+            ),
+            hospital_ed=agency("ED", f"{name} General Hospital Emergency Department",
+                               Kind.HOSPITAL_ED, "E"),
+            neonatal_unit=agency("NNU", f"{name} General Hospital Neonatal Unit",
+                                 Kind.NEONATAL_UNIT, "N"),
+            social_care=agency("CSC", f"{name} Children's Social Care",
+                               Kind.CHILDRENS_SOCIAL_CARE, "C"),
+            early_help=agency("EH", f"{name} Early Help", Kind.EARLY_HELP, "EH"),
+            housing=agency("HSG", f"{name} Housing Service", Kind.HOUSING, "HS"),
+            leaving_care=agency("LC", f"{name} Leaving Care Service", Kind.LEAVING_CARE, "LC"),
+        ))
     partnership = Partnership(
         areas=built,
         police=Agency("POLICE", "Partnership Police", Kind.POLICE, "", "PN"),
-        probation=Agency(
-            "PROBATION", "Partnership Probation Delivery Unit", Kind.PROBATION, "", "PB"
-        ),
-        adult_mental_health=Agency(
-            "AMH", "Partnership Adult Mental Health Trust", Kind.ADULT_MENTAL_HEALTH, "", "AM"
-        ),
+        probation=Agency("PROBATION", "Partnership Probation Delivery Unit", Kind.PROBATION,
+                         "", "PB"),
+        adult_mental_health=Agency("AMH", "Partnership Adult Mental Health Trust",
+                                   Kind.ADULT_MENTAL_HEALTH, "", "AM"),
     )
     for area in built:
         out.add("areas", code=area.code, name=area.name)
@@ -243,14 +216,8 @@ def build_partnership(
         for district in area.districts:
             out.add("postcode_districts", district=district, area=area.code)
     for each in partnership.agencies:
-        out.add(
-            "agencies",
-            code=each.code,
-            name=each.name,
-            kind=each.kind,
-            area=each.area_code,
-            duty_phone=landline(rng),
-        )
+        out.add("agencies", code=each.code, name=each.name, kind=each.kind,
+                area=each.area_code, duty_phone=landline(rng))
     for each in partnership.agencies:
         _staff(rng, out, each, births if not each.area_code else per_area)
     return partnership

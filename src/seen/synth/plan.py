@@ -167,12 +167,8 @@ def _share_fathers(rng: random.Random, plans: list[FamilyPlan]) -> None:
     """About 2 in 100 ordinary fathers also father a baby in another household in another area."""
 
     def free(plan: FamilyPlan) -> bool:
-        return not (
-            plan.procedure
-            or plan.support
-            or plan.father_from is not None
-            or plan.father_to is not None
-        )
+        return not (plan.procedure or plan.support or plan.father_from is not None
+                    or plan.father_to is not None)
 
     for later in plans:
         if not free(later) or later.index < 50 or rng.random() >= 0.02:

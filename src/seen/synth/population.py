@@ -47,7 +47,9 @@ class NhsNumbers:
             check = nhs_check_digit(first_nine)
             if check is not None and check != 10:
                 return f"{first_nine}{check}"
-        raise RuntimeError("the 999 test range of NHS numbers is used up; generate fewer births")
+        raise RuntimeError(
+            "the 999 test range of NHS numbers is used up; generate fewer births"
+        )
 
 
 @dataclass(frozen=True)
@@ -154,22 +156,11 @@ class People:
         interpreter = heritage.languages[0] != "English" and rng.random() < 0.2
         language = rng.choice(heritage.languages)
         person = Person(
-            id=f"T{self.count:07d}",
-            sex=sex,
-            dob=dob,
-            role=role,
-            family_id=family_id,
-            heritage=heritage,
-            forename=forename,
-            middle_names=middle,
-            surname=surname,
-            birth_surname=surname,
-            nhs_number=self.nhs.next() if with_nhs else "",
-            ethnicity=rng.choice(heritage.ethnicities),
-            language=language,
-            interpreter=interpreter and language != "English",
-            phone=mobile(rng),
-            home=home,
+            id=f"T{self.count:07d}", sex=sex, dob=dob, role=role, family_id=family_id,
+            heritage=heritage, forename=forename, middle_names=middle, surname=surname,
+            birth_surname=surname, nhs_number=self.nhs.next() if with_nhs else "",
+            ethnicity=rng.choice(heritage.ethnicities), language=language,
+            interpreter=interpreter and language != "English", phone=mobile(rng), home=home,
         )
         self.out.persons.writerow((person.id, sex, iso(dob), role, family_id))
         return person

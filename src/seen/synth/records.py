@@ -45,29 +45,21 @@ P = Profile
 PROFILES: dict[str, Profile] = {
     #                    NHS: man woman child typo short swap near no_dob stale middle
     #                                                        birth_sn prev_sn ethnic phone
-    Kind.MIDWIFERY: P(90, 99, 97, 1, 3, 0.5, 0.5, 0, 10, 70, 5, 60, 95, 95),
-    Kind.GP: P(99.5, 99.5, 99, 1, 2, 0.5, 0.5, 0, 30, 90, 10, 50, 80, 80),
-    Kind.HEALTH_VISITING: P(50, 98, 98, 2, 10, 1, 1, 5, 10, 40, 5, 40, 90, 90),
-    Kind.NEONATAL_UNIT: P(50, 95, 95, 2, 0, 0.5, 0.5, 0, 0, 20, 0, 20, 70, 0),
-    Kind.HOSPITAL_ED: P(80, 85, 85, 4, 10, 2, 2, 1, 30, 10, 10, 10, 50, 60),
+    Kind.MIDWIFERY:             P(90, 99, 97, 1, 3, .5, .5, 0, 10, 70, 5, 60, 95, 95),
+    Kind.GP:                    P(99.5, 99.5, 99, 1, 2, .5, .5, 0, 30, 90, 10, 50, 80, 80),
+    Kind.HEALTH_VISITING:       P(50, 98, 98, 2, 10, 1, 1, 5, 10, 40, 5, 40, 90, 90),
+    Kind.NEONATAL_UNIT:         P(50, 95, 95, 2, 0, .5, .5, 0, 0, 20, 0, 20, 70, 0),
+    Kind.HOSPITAL_ED:           P(80, 85, 85, 4, 10, 2, 2, 1, 30, 10, 10, 10, 50, 60),
     Kind.CHILDRENS_SOCIAL_CARE: P(25, 60, 80, 3, 15, 2, 2, 5, 20, 30, 15, 50, 90, 70),
-    Kind.EARLY_HELP: P(15, 40, 60, 3, 20, 2, 2, 5, 20, 20, 10, 30, 80, 80),
-    Kind.HOUSING: P(2, 2, 2, 3, 10, 1, 2, 10, 0, 20, 10, 30, 60, 90),
-    Kind.POLICE: P(2, 5, 10, 5, 30, 4, 3, 2, 50, 30, 30, 20, 60, 50),
-    Kind.PROBATION: P(15, 20, 0, 3, 10, 2, 2, 0, 30, 50, 20, 30, 80, 70),
-    Kind.ADULT_MENTAL_HEALTH: P(97, 97, 90, 1, 5, 0.5, 0.5, 0, 20, 60, 5, 40, 90, 90),
-    Kind.LEAVING_CARE: P(50, 50, 50, 2, 10, 1, 1, 0, 20, 50, 5, 20, 90, 95),
+    Kind.EARLY_HELP:            P(15, 40, 60, 3, 20, 2, 2, 5, 20, 20, 10, 30, 80, 80),
+    Kind.HOUSING:               P(2, 2, 2, 3, 10, 1, 2, 10, 0, 20, 10, 30, 60, 90),
+    Kind.POLICE:                P(2, 5, 10, 5, 30, 4, 3, 2, 50, 30, 30, 20, 60, 50),
+    Kind.PROBATION:             P(15, 20, 0, 3, 10, 2, 2, 0, 30, 50, 20, 30, 80, 70),
+    Kind.ADULT_MENTAL_HEALTH:   P(97, 97, 90, 1, 5, .5, .5, 0, 20, 60, 5, 40, 90, 90),
+    Kind.LEAVING_CARE:          P(50, 50, 50, 2, 10, 1, 1, 0, 20, 50, 5, 20, 90, 95),
 }
-_HEALTH = frozenset(
-    {
-        Kind.MIDWIFERY,
-        Kind.GP,
-        Kind.HEALTH_VISITING,
-        Kind.NEONATAL_UNIT,
-        Kind.HOSPITAL_ED,
-        Kind.ADULT_MENTAL_HEALTH,
-    }
-)
+_HEALTH = frozenset({Kind.MIDWIFERY, Kind.GP, Kind.HEALTH_VISITING, Kind.NEONATAL_UNIT,
+                     Kind.HOSPITAL_ED, Kind.ADULT_MENTAL_HEALTH})
 
 
 class Recorder:
@@ -144,13 +136,8 @@ class Recorder:
                     surname = noise.typo(rng, surname)
         dob: date | None = person.dob
         if not exact:
-            dob = (
-                None
-                if chance(p.no_dob)
-                else noise.noisy_dob(
-                    rng, person.dob, p.transpose / 100, p.near_dob / 100, self.latest
-                )
-            )
+            dob = None if chance(p.no_dob) else noise.noisy_dob(
+                rng, person.dob, p.transpose / 100, p.near_dob / 100, self.latest)
 
         if person.role in CHILD_ROLES:
             nhs_chance = p.nhs_child
@@ -189,8 +176,10 @@ class Recorder:
             "nhs_number": nhs,
             "postcode": postcode,
             "address": line,
-            "phone": person.phone if chance(p.phone) and person.role not in CHILD_ROLES else "",
+            "phone": person.phone if chance(p.phone) and person.role not in CHILD_ROLES
+            else "",
             "ethnicity": person.ethnicity if chance(p.ethnicity) else "",
             "first_language": person.language if not english or rng.random() < 0.5 else "",
             "interpreter_needed": ("yes" if person.interpreter else "no") if not english else "",
         }
+

@@ -77,26 +77,15 @@ def non_mobile_injury(ctx: Context, h: Household) -> Planted:
     w, rng = ctx.writer, ctx.writer.rng
     assert h.baby is not None and h.plan.born_on is not None
     on = ctx.day_after_birth(h, 42, 150)
-    agency, role = (
-        (h.area.health_visiting, Role.HEALTH_VISITOR) if rng.random() < 0.7 else (h.gp, Role.GP)
-    )
+    agency, role = ((h.area.health_visiting, Role.HEALTH_VISITOR) if rng.random() < 0.7
+                    else (h.gp, Role.GP))
     site = rng.choice(("cheek", "ear", "upper arm", "chest", "forehead", "thigh"))
     w.out.add(
-        "injuries",
-        agency=agency.code,
-        date=iso(on),
-        child=w.record(h.baby, agency),
-        kind="bruise",
-        body_site=site,
-        mobility="non_mobile",
-        explanation=rng.choice(
-            (
-                "Parents unsure how it happened",
-                "Mother thinks an older child may have knocked the baby",
-                "Father says the baby rolled against the cot side",
-                "",
-            )
-        ),
+        "injuries", agency=agency.code, date=iso(on), child=w.record(h.baby, agency),
+        kind="bruise", body_site=site, mobility="non_mobile",
+        explanation=rng.choice(("Parents unsure how it happened",
+                                "Mother thinks an older child may have knocked the baby",
+                                "Father says the baby rolled against the cot side", "")),
         practitioner=agency.practitioner(rng, role),
     )
     weeks = (on - h.plan.born_on).days // 7
@@ -116,13 +105,13 @@ def was_not_brought(ctx: Context, h: Household) -> Planted:
         on = h.plan.born_on + timedelta(weeks=week, days=rng.randint(0, 6))
         if not w.within(on):
             continue
-        outcome = (
-            "attended" if week == 16 and missed >= 2 and rng.random() < 0.5 else ("was_not_brought")
-        )
+        outcome = "attended" if week == 16 and missed >= 2 and rng.random() < 0.5 else (
+            "was_not_brought")
         missed += outcome == "was_not_brought"
         w.appointment(h.gp, child, "immunisation", on, outcome=outcome)
     return Planted(
-        f"Baby not brought to {missed} immunisation appointments at {h.gp.name}, none followed up.",
+        f"Baby not brought to {missed} immunisation appointments at {h.gp.name}, none "
+        "followed up.",
         _parents(h),
     )
 
@@ -131,32 +120,22 @@ def pre_birth_assessment_father(ctx: Context, h: Household) -> Planted:
     w = ctx.writer
     on = care.pre_birth_day(w, h) or ctx.day_in_pregnancy(h)
     case = care.open_case(w, h, h.area.social_care, on)
-    care.assessment(
-        w,
-        h,
-        case,
-        "pre_birth",
-        on,
-        father_involved="no",
-        reason="",
-        father_checks="no",
-        factors=("4B",),
-    )
+    care.assessment(w, h, case, "pre_birth", on, father_involved="no", reason="",
+                    father_checks="no", factors=("4B",))
     return Planted(
         "A pre-birth assessment by children's social care that did not involve the father, "
         "recorded no reason and made no background checks on him.",
-        _parents(h),
-        (case.agency.code, case.pregnancy),
+        _parents(h), (case.agency.code, case.pregnancy),
     )
 
 
 def care_leaver_parent(ctx: Context, h: Household) -> Planted:
     w = ctx.writer
-    care.care_leaver_status(w, h, min(h.booked_on + days(w.rng.randint(7, 21)), w.window.last))
+    care.care_leaver_status(w, h, min(h.booked_on + days(w.rng.randint(7, 21)),
+                                      w.window.last))
     return Planted(
         "A pregnant care leaver with a personal adviser, and no pre-birth assessment offered.",
-        [(h.mother, "mother")],
-        _maternity_pregnancy(h),
+        [(h.mother, "mother")], _maternity_pregnancy(h),
     )
 
 
@@ -170,81 +149,49 @@ def man_with_relevant_history(ctx: Context, h: Household) -> Planted:
     police = w.partnership.police
     forename, surname = noise.differently_spelled(rng, man.forename, man.surname)
     dob = noise.noisy_dob(rng, man.dob, 0.3, 0.2)
-    w.record(
-        man,
-        police,
-        home=old_home,
-        override={
-            "forename": forename,
-            "surname": surname,
-            "middle_names": "",
-            "nhs_number": "",
-            "dob": iso(dob),
-        },
-    )
+    w.record(man, police, home=old_home, override={
+        "forename": forename, "surname": surname, "middle_names": "", "nhs_number": "",
+        "dob": iso(dob),
+    })
     ex = ctx.people.new(
         sex=FEMALE,
         dob=birthday(rng, max(18, man.age_on(moved_on) - rng.randint(0, 5)), moved_on),
-        role="ex_partner",
-        family_id=h.plan.id,
-        heritage=man.heritage,
-        home=old_home,
+        role="ex_partner", family_id=h.plan.id, heritage=man.heritage, home=old_home,
     )
     convicted = moved_on - days(rng.randint(60, 900))
     incident = convicted - days(rng.randint(30, 150))
-    w.out.add(
-        "police_incidents",
-        agency=police.code,
-        date=iso(incident),
-        kind="domestic_abuse",
-        perpetrator=man.by_agency[police.code],
-        victim=w.record(ex, police),
-        child_present="no",
-        dash_level=rng.choice(("medium", "high")),
-        postcode=old_home.postcode,
-    )
-    w.out.add(
-        "convictions",
-        agency=police.code,
-        date=iso(convicted),
-        subject=man.by_agency[police.code],
-        offence_category="domestic_abuse",
-        description="Assault by beating of a former partner",
-    )
+    w.out.add("police_incidents", agency=police.code, date=iso(incident),
+              kind="domestic_abuse", perpetrator=man.by_agency[police.code],
+              victim=w.record(ex, police), child_present="no",
+              dash_level=rng.choice(("medium", "high")), postcode=old_home.postcode)
+    w.out.add("convictions", agency=police.code, date=iso(convicted),
+              subject=man.by_agency[police.code], offence_category="domestic_abuse",
+              description="Assault by beating of a former partner")
     if rng.random() < 0.35:
         probation = w.partnership.probation
-        w.out.add(
-            "probation_supervisions",
-            agency=probation.code,
-            start=iso(convicted),
-            subject=w.record(man, probation, home=old_home),
-            end=iso(convicted + days(365)),
-            order="Community order",
-            risk_of_serious_harm="medium",
-            practitioner=probation.practitioner(rng, Role.PROBATION_OFFICER),
-        )
+        w.out.add("probation_supervisions", agency=probation.code, start=iso(convicted),
+                  subject=w.record(man, probation, home=old_home),
+                  end=iso(convicted + days(365)), order="Community order",
+                  risk_of_serious_harm="medium",
+                  practitioner=probation.practitioner(rng, Role.PROBATION_OFFICER))
     if before is not None:  # his old tenancy: a residence in the other area
         housing = before.housing
         w.record(man, housing, home=old_home)
         w.residence(man, housing, old_home, moved_on - days(rng.randint(200, 900)), moved_on)
         if rng.random() < 0.3:  # and a family court's finding about him, held there
             social_care = before.social_care
-            w.out.add(
-                "findings_of_fact",
-                agency=social_care.code,
-                date=iso(min(convicted + days(rng.randint(30, 200)), w.window.last)),
-                subject=w.record(man, social_care, home=old_home),
-                category_of_abuse="Physical Abuse",
-                summary="Found to have caused bruising to a former partner's child",
-            )
+            w.out.add("findings_of_fact", agency=social_care.code,
+                      date=iso(min(convicted + days(rng.randint(30, 200)), w.window.last)),
+                      subject=w.record(man, social_care, home=old_home),
+                      category_of_abuse="Physical Abuse",
+                      summary="Found to have caused bruising to a former partner's child")
     where = before.name if before else "outside the partnership"
     now = "a new baby" if h.baby is not None and w.within(h.plan.born_on) else "a pregnancy"
     return Planted(
         f"The {_role_of(h, man).replace('_', ' ')} has a domestic-abuse conviction held by the "
         f"police as {forename} {surname} with no NHS number, from when he lived in {where}; "
         f"he is now in a household with {now} in {h.area.name}.",
-        [*_parents(h), (ex, "ex_partner")],
-        _maternity_pregnancy(h),
+        [*_parents(h), (ex, "ex_partner")], _maternity_pregnancy(h),
     )
 
 
@@ -263,15 +210,9 @@ def plan_child_at_ed(ctx: Context, h: Household) -> Planted:
         care.child_protection(w, h, start)
     on = start + days(rng.randint(7, max(7, min(60, (w.window.last - start).days))))
     agency = h.area.hospital_ed
-    w.out.add(
-        "ed_attendances",
-        agency=agency.code,
-        date=iso(on),
-        subject=w.record(h.baby, agency),
-        arrived_at=w.arrival(on),
-        injury="no",
-        presenting_complaint=rng.choice(("Breathing difficulty", "Fever", "Rash")),
-    )
+    w.out.add("ed_attendances", agency=agency.code, date=iso(on),
+              subject=w.record(h.baby, agency), arrived_at=w.arrival(on), injury="no",
+              presenting_complaint=rng.choice(("Breathing difficulty", "Fever", "Rash")))
     return Planted(
         f"A baby on a {kind.replace('_', ' ')} plan attended {agency.name} during the plan.",
         _parents(h),
@@ -286,22 +227,15 @@ def domestic_abuse_checks(ctx: Context, h: Household) -> Planted:
     after_birth = born is not None and (w.window.last - born).days > 14 and rng.random() < 0.5
     on = ctx.day_after_birth(h, 14, 200) if after_birth else ctx.day_in_pregnancy(h)
     police = w.partnership.police
-    w.out.add(
-        "police_incidents",
-        agency=police.code,
-        date=iso(on),
-        kind="domestic_abuse",
-        perpetrator=w.record(man, police),
-        victim=w.record(h.mother, police),
-        child_present="yes" if after_birth else "no",
-        dash_level=rng.choice(("standard", "medium")),
-        postcode=h.home.postcode,
-    )
+    w.out.add("police_incidents", agency=police.code, date=iso(on), kind="domestic_abuse",
+              perpetrator=w.record(man, police), victim=w.record(h.mother, police),
+              child_present="yes" if after_birth else "no",
+              dash_level=rng.choice(("standard", "medium")), postcode=h.home.postcode)
     state = "with a baby at home" if after_birth else "while pregnant"
     return Planted(
-        f"A police domestic-abuse incident at the family's address, the mother the victim {state}.",
-        _parents(h),
-        None if after_birth else _maternity_pregnancy(h),
+        f"A police domestic-abuse incident at the family's address, the mother the victim "
+        f"{state}.",
+        _parents(h), None if after_birth else _maternity_pregnancy(h),
     )
 
 
@@ -312,22 +246,13 @@ def marac_baby(ctx: Context, h: Household) -> Planted:
     on = ctx.day_after_birth(h, 14, 200) if after_birth else ctx.day_in_pregnancy(h)
     ex_home = new_address(rng, h.area)
     ex = ctx.people.new(
-        sex=MALE,
-        dob=birthday(rng, h.mother.age_on(on) + rng.randint(0, 6), on),
-        role="ex_partner",
-        family_id=h.plan.id,
-        heritage=h.mother.heritage,
-        home=ex_home,
+        sex=MALE, dob=birthday(rng, h.mother.age_on(on) + rng.randint(0, 6), on),
+        role="ex_partner", family_id=h.plan.id, heritage=h.mother.heritage, home=ex_home,
     )
     police = w.partnership.police
-    w.out.add(
-        "marac_cases",
-        agency=police.code,
-        date=iso(on),
-        victim=w.record(h.mother, police),
-        perpetrator=w.record(ex, police),
-        safety_plan="no",
-    )
+    w.out.add("marac_cases", agency=police.code, date=iso(on),
+              victim=w.record(h.mother, police), perpetrator=w.record(ex, police),
+              safety_plan="no")
     state = "with a new baby" if after_birth else "while pregnant"
     return Planted(
         f"The mother was heard at MARAC {state}, the victim of a former partner; no safety "
@@ -343,17 +268,8 @@ def programme_engagement(ctx: Context, h: Household) -> Planted:
     start = h.plan.born_on + days(rng.randint(14, 40))
     plan_id = care.child_in_need(w, h, start, may_end=False)
     case = h.cases[f"{h.area.social_care.code}:child"]
-    care.programme(
-        w,
-        case.agency,
-        case.man,
-        plan_id,
-        "domestic_abuse_perpetrator",
-        start + days(7),
-        sessions=1,
-        missed=rng.randint(2, 3),
-        completes=False,
-    )
+    care.programme(w, case.agency, case.man, plan_id, "domestic_abuse_perpetrator",
+                   start + days(7), sessions=1, missed=rng.randint(2, 3), completes=False)
     return Planted(
         "The father, referred to a domestic-abuse perpetrator programme under the baby's child "
         "in need plan, missed sessions and has not completed it.",
@@ -393,15 +309,9 @@ def coping_with_crying(ctx: Context, h: Household) -> Planted:
     assert h.baby is not None
     agency = h.area.health_visiting
     on = ctx.day_after_birth(h, 21, 70)
-    w.out.add(
-        "crying_feeding_concerns",
-        agency=agency.code,
-        date=iso(on),
-        child=w.record(h.baby, agency),
-        concern="excessive_crying",
-        icon_advice_mother="yes",
-        icon_advice_father="no",
-    )
+    w.out.add("crying_feeding_concerns", agency=agency.code, date=iso(on),
+              child=w.record(h.baby, agency), concern="excessive_crying",
+              icon_advice_mother="yes", icon_advice_father="no")
     return Planted(
         "Excessive crying raised with the health visitor; coping-with-crying (ICON) advice "
         "given to the mother but not the father.",
@@ -413,9 +323,8 @@ def conference_invitations(ctx: Context, h: Household) -> Planted:
     w, rng = ctx.writer, ctx.writer.rng
     assert h.plan.born_on is not None
     start = h.plan.born_on + days(rng.randint(14, 40))
-    care.child_protection(
-        w, h, start, invited=("mother", "social_worker", "health_visitor", "police")
-    )
+    care.child_protection(w, h, start,
+                          invited=("mother", "social_worker", "health_visitor", "police"))
     return Planted(
         "An initial child protection conference that invited neither the father, the GP nor "
         "housing.",
@@ -428,26 +337,15 @@ def think_family_mental_health(ctx: Context, h: Household) -> Planted:
     assert h.father is not None and h.plan.born_on is not None
     agency = w.partnership.adult_mental_health
     subject = w.record(h.father, agency)
-    w.out.add(
-        "mental_health",
-        agency=agency.code,
-        date=iso(h.plan.born_on - days(rng.randint(900, 4000))),
-        subject=subject,
-        kind="adverse_childhood_experiences",
-        description="Childhood domestic abuse at home; periods in care",
-        current="no",
-    )
-    w.out.add(
-        "mental_health",
-        agency=agency.code,
-        date=iso(h.plan.born_on - days(rng.randint(30, 250))),
-        subject=subject,
-        kind="diagnosis",
-        description=rng.choice(
-            ("Depression", "Anxiety and depression", "Post-traumatic stress disorder")
-        ),
-        current="yes",
-    )
+    w.out.add("mental_health", agency=agency.code,
+              date=iso(h.plan.born_on - days(rng.randint(900, 4000))),
+              subject=subject, kind="adverse_childhood_experiences",
+              description="Childhood domestic abuse at home; periods in care", current="no")
+    w.out.add("mental_health", agency=agency.code,
+              date=iso(h.plan.born_on - days(rng.randint(30, 250))), subject=subject,
+              kind="diagnosis", description=rng.choice(("Depression", "Anxiety and depression",
+                                                        "Post-traumatic stress disorder")),
+              current="yes")
     return Planted(
         "The baby's father has adverse childhood experiences and a current mental-health "
         "diagnosis held by adult mental health; a new baby has been born.",

@@ -142,7 +142,9 @@ def compare(review: Review) -> Comparison:
         if c not in order.setdefault(e, []):
             order[e].append(c)
     both = [e for e in excerpts if len(order.get(e.pk, [])) >= CODERS]
-    resolved = {(r.excerpt_id, r.theme_id): r for r in Resolution.objects.filter(excerpt__in=both)}
+    resolved = {
+        (r.excerpt_id, r.theme_id): r for r in Resolution.objects.filter(excerpt__in=both)
+    }
     themes = codebook()
     per_theme: list[ThemeAgreement] = []
     disagreements: list[Disagreement] = []
@@ -174,7 +176,9 @@ def resolve(
     if not calls_shown(excerpt):
         errors.append(("applies", "Both reviewers must code the excerpt before it is resolved"))
     else:
-        theirs = set(excerpt.codings.filter(theme=theme).values_list("applies", flat=True))
+        theirs = set(
+            excerpt.codings.filter(theme=theme).values_list("applies", flat=True)
+        )
         if len(theirs) < 2:
             errors.append(("applies", "The reviewers agreed on this theme: nothing to resolve"))
     if applies not in ("yes", "no"):

@@ -219,11 +219,9 @@ def write_cases(rows: Iterable[CaseRow]) -> str:
 def _check_header(header: list[str]) -> str:
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        reason = (
-            "the header is missing the required column"
-            + ("s " if len(missing) > 1 else " ")
-            + ", ".join(missing)
-        )
+        reason = "the header is missing the required column" + (
+            "s " if len(missing) > 1 else " "
+        ) + ", ".join(missing)
         if any(name.lower() in missing for name in header):
             reason += " (column names are lower-case)"
         return reason
@@ -315,7 +313,9 @@ def _parse_row(values: Mapping[str, str]) -> tuple[CaseRow | None, list[str]]:
     return row, []
 
 
-def _parse_list(column: str, text: str, allowed: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+def _parse_list(
+    column: str, text: str, allowed: tuple[str, ...]
+) -> tuple[tuple[str, ...], str]:
     """A `;`-separated list of allowed values, each once; blank is the empty list."""
     if not text:
         return (), ""
@@ -324,7 +324,9 @@ def _parse_list(column: str, text: str, allowed: tuple[str, ...]) -> tuple[tuple
         return (), f'{column} "{text}" has an empty item: separate values with a single ";"'
     unknown = [item for item in items if item not in allowed]
     if unknown:
-        return (), (f'{column} "{text}": "{unknown[0]}" is not one of {_listed(allowed)}')
+        return (), (
+            f'{column} "{text}": "{unknown[0]}" is not one of {_listed(allowed)}'
+        )
     repeated = sorted({item for item in items if items.count(item) > 1})
     if repeated:
         return (), f'{column} "{text}" names {", ".join(repeated)} more than once'

@@ -92,7 +92,9 @@ def headline_tables(rows: Sequence[CaseRow]) -> dict[str, Any]:
             str(age): count
             for age, count in sorted(Counter(row.age_months for row in rows).items())
         },
-        "agency_involvement": _count((row.agency_involvement for row in rows), AGENCY_INVOLVEMENTS),
+        "agency_involvement": _count(
+            (row.agency_involvement for row in rows), AGENCY_INVOLVEMENTS
+        ),
         "criminal_proceedings": _count(
             (row.criminal_proceedings for row in rows), CRIMINAL_PROCEEDINGS
         ),

@@ -240,7 +240,9 @@ class Coding(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["excerpt", "theme", "coder"], name="thematic_call_once")
+            models.UniqueConstraint(
+                fields=["excerpt", "theme", "coder"], name="thematic_call_once"
+            )
         ]
 
     def __str__(self) -> str:

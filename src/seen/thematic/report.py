@@ -144,7 +144,9 @@ def report_html(rows: Sequence[CaseRow], *, suppress_below: int = 0, title: str 
                     "criminal_proceedings", "Criminal proceedings after the incident", "Status"
                 ),
                 builder.table("both_parents_charged", "Both parents charged", "Both charged"),
-                builder.table("care_findings", "Findings of fact in care proceedings", "Findings"),
+                builder.table(
+                    "care_findings", "Findings of fact in care proceedings", "Findings"
+                ),
             ],
         ),
         Section(
@@ -264,6 +266,5 @@ def _quiet(*loggers: str) -> Iterator[None]:
 
 
 def _environment() -> Environment:
-    return Environment(
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
+    return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                       lstrip_blocks=True)

@@ -63,7 +63,9 @@ def name_of(user: Any) -> str:
     return str(full or user.get_username())
 
 
-def text_field(value: str, field: str, what: str, most: int, errors: list[tuple[str, str]]) -> str:
+def text_field(
+    value: str, field: str, what: str, most: int, errors: list[tuple[str, str]]
+) -> str:
     text = (value or "").strip()
     if not text:
         errors.append((field, f"Enter {what}"))

@@ -46,11 +46,7 @@ class Triage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     agency = models.ForeignKey(
-        "areas.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        "areas.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="The MASH (agency) that holds the triage.",
     )
     opened_at = models.DateTimeField()
@@ -123,7 +119,9 @@ class TriageCheck(models.Model):
 class LeftOut(models.Model):
     """Why a conference did not invite someone it must invite (the father, the GP, housing)."""
 
-    conference = models.ForeignKey("facts.Conference", on_delete=models.PROTECT, related_name="+")
+    conference = models.ForeignKey(
+        "facts.Conference", on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField(max_length=24, choices=ConferenceRole.choices)
     reason = models.TextField()
     recorded_by = models.ForeignKey(

@@ -110,9 +110,9 @@ def adults_around(subject: Subject) -> dict[int, str]:
         )
     )
     who_of_person = {persons[r]: who for r, who in named.items() if r in persons}
-    for record, person in SourceRecord.objects.filter(person_id__in=who_of_person).values_list(
-        "pk", "person_id"
-    ):
+    for record, person in SourceRecord.objects.filter(
+        person_id__in=who_of_person
+    ).values_list("pk", "person_id"):
         named.setdefault(record, who_of_person[person])
     return named
 
@@ -214,7 +214,9 @@ def _triage_about(subject: Subject) -> Q:
 
 
 def open_triage_of(subject: Subject) -> Triage | None:
-    return Triage.objects.filter(_triage_about(subject), decision="").order_by("-opened_at").first()
+    return (
+        Triage.objects.filter(_triage_about(subject), decision="").order_by("-opened_at").first()
+    )
 
 
 def open_triage(user: User, subject: Subject) -> Triage:

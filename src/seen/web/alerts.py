@@ -196,7 +196,9 @@ def _show(
     facts = grounds(alert)
     people = people_named(alert)
     events = list(alert.events.all())
-    can_act = alert.open and alert_access(request.user, alert, Action.ACT_ON_ALERT, purpose).allowed
+    can_act = (
+        alert.open and alert_access(request.user, alert, Action.ACT_ON_ALERT, purpose).allowed
+    )
     values = {k: request.POST.get(k, "") for k in ("note", "action", "reason", "outcome")}
     context = {
         "alert": alert,

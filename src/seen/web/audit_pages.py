@@ -280,9 +280,9 @@ def _sessions_page(
         }
         for s in sessions
     ]
-    summary = [{"text": text, "href": f"#outcome-{pk}"} for pk, text in errors.items() if pk] + [
-        {"text": text} for pk, text in errors.items() if not pk
-    ]
+    summary = [
+        {"text": text, "href": f"#outcome-{pk}"} for pk, text in errors.items() if pk
+    ] + [{"text": text} for pk, text in errors.items() if not pk]
     return render(
         request,
         "web/audit_break_glass.html",

@@ -234,7 +234,11 @@ def child_page(request: HttpRequest, reference: str) -> HttpResponse:
         return _unknown(request, reference, error)
     purpose = purpose_of(request)
     person = subject.person
-    if person is not None and not is_a_child(person) and bool(children_around_person(person.pk)):
+    if (
+        person is not None
+        and not is_a_child(person)
+        and bool(children_around_person(person.pk))
+    ):
         # an adult's reference: their page is the person page, for a user who may see it; to
         # anyone else it is refused as a child would be, so it does not tell an adult exists
         if decide_person(request.user, purpose, person.pk).allowed:
@@ -289,7 +293,8 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
         errors["why_no_consent"] = "The reason contains a character Seen cannot store"
     elif basis == Share.Basis.SAFEGUARDING and len(why.strip()) < 10:
         errors["why_no_consent"] = (
-            "Say why consent was not sought (for example, seeking it would place the child at risk)"
+            "Say why consent was not sought (for example, seeking it would place the child at "
+            "risk)"
         )
     if not errors:
         try:  # about the baby, or for an unborn child about its pregnancy

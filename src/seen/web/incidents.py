@@ -194,7 +194,9 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
     messages.success(
         request, f"Notification {incident.pk} recorded for {child}: the national panel by {due}"
     )
-    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
+    return HttpResponse(
+        status=303, headers={"Location": reverse("incident", args=[incident.pk])}
+    )
 
 
 def _form(
@@ -250,7 +252,9 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     errors = unstorable(form)
     if not errors:
         try:
-            incident = services.mark_done(request.user, purpose, incident, step, values[field])
+            incident = services.mark_done(
+                request.user, purpose, incident, step, values[field]
+            )
         except services.Refused as error:
             return refused(request, purpose, "incident", str(incident.pk), str(error))
         except services.Invalid as error:
@@ -277,7 +281,9 @@ def _share(request: HttpRequest, incident: Incident, purpose: str) -> HttpRespon
     """Share the child's rapid review (its chronology) with a reviewer (POST step=reviewer)."""
     values = {"reviewer": request.POST.get("reviewer", "")}
     try:
-        share = services.share_with_reviewer(request.user, purpose, incident, values["reviewer"])
+        share = services.share_with_reviewer(
+            request.user, purpose, incident, values["reviewer"]
+        )
     except services.Refused as error:
         return refused(request, purpose, "incident", str(incident.pk), str(error))
     except services.Invalid as error:

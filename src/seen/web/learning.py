@@ -100,10 +100,8 @@ def _filter(request: HttpRequest, areas: dict[str, str]) -> tuple[Filter, dict[s
         if given:
             parsed = parse_quarter(given)
             if parsed is None:
-                errors[name] = (
-                    f"Enter the {'first' if name == 'from' else 'last'} quarter as a "
+                errors[name] = f"Enter the {'first' if name == 'from' else 'last'} quarter as a " \
                     "year and quarter, like 2025-Q3"
-                )
             else:
                 bounds[name] = parsed
     if not errors and bounds["from"] > bounds["to"]:
@@ -177,10 +175,8 @@ def _measure_block(
             if percent is not None and (chosen.area is not None or f.area == PARTNERSHIP):
                 chart[part.label[:1].upper() + part.label[1:]] = percent
         groups.append({"part": part, "rows": rows})
-    title = (
-        f"{measure.title}: per cent, {_area_name(chosen.area or PARTNERSHIP, areas)}, "
+    title = f"{measure.title}: per cent, {_area_name(chosen.area or PARTNERSHIP, areas)}, " \
         f"{chosen.label}"
-    )
     statement = services.latest_statement(measure.slug, chosen.area, chosen.start, chosen.end)
     return {
         "measure": measure,
@@ -290,7 +286,9 @@ def statement_new(request: HttpRequest) -> HttpResponse:
         ),
         "area_items": select_items(list(areas.items()), values["area"], "Whole partnership"),
     }
-    return render(request, "web/learning_statement.html", context, status=400 if errors else 200)
+    return render(
+        request, "web/learning_statement.html", context, status=400 if errors else 200
+    )
 
 
 def _dashboard_showing(saved: LeadershipStatement) -> str:

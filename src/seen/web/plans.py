@@ -169,7 +169,9 @@ def _show_plans(
             for p in plans
             if p.kind in planning.STEP_DOWN_TO and planning.current(p)
         ],
-        "participant_choices": [(str(pk), name) for pk, name in participants] if can_manage else [],
+        "participant_choices": [(str(pk), name) for pk, name in participants]
+        if can_manage
+        else [],
         "plan_choices": [
             (str(p.pk), f"{_label(planning.PLAN_NAMES.get(p.kind, 'plan'))} from {p.occurred_on}")
             for p in plans

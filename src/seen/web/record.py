@@ -66,7 +66,9 @@ class Form:
     done: str  # the confirmation's heading
 
 
-CONTACT_FORM = Form(recording.CONTACT, "Record a contact", "contact", "contact", "Contact recorded")
+CONTACT_FORM = Form(
+    recording.CONTACT, "Record a contact", "contact", "contact", "Contact recorded"
+)
 ASSESSMENT_FORM = Form(
     recording.ASSESSMENT,
     "Record a pre-birth assessment",
@@ -158,26 +160,17 @@ SAVE: dict[str, Callable[..., recording.Recorded]] = {
 # --- the fields each form shows -------------------------------------------------------------------
 
 
-def _radios(
-    name: str,
-    legend: str,
-    items: Sequence[tuple[Any, str]],
-    data: QueryDict,
-    errors: dict[str, str],
-    hint: str = "",
-    hints: dict[str, str] | None = None,
-) -> dict[str, Any]:
+def _radios(name: str, legend: str, items: Sequence[tuple[Any, str]], data: QueryDict,
+            errors: dict[str, str], hint: str = "",
+            hints: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "type": "radios",
         "name": name,
         "legend": legend,
         "hint": hint,
         "items": [
-            {
-                "value": str(v),
-                "text": t,
-                **({"hint": {"text": hints[v]}} if hints and v in hints else {}),
-            }
+            {"value": str(v), "text": t, **({"hint": {"text": hints[v]}} if hints and v in hints
+                                            else {})}
             for v, t in items
         ],
         "value": data.get(name, ""),
@@ -185,13 +178,8 @@ def _radios(
     }
 
 
-def _dates(
-    name: str,
-    legend: str,
-    data: QueryDict,
-    errors: dict[str, str],
-    hint: str = "For example, 27 3 2025",
-) -> dict[str, Any]:
+def _dates(name: str, legend: str, data: QueryDict, errors: dict[str, str],
+           hint: str = "For example, 27 3 2025") -> dict[str, Any]:
     return {
         "type": "date",
         "name": name,
@@ -202,9 +190,8 @@ def _dates(
     }
 
 
-def _textarea(
-    name: str, label: str, data: QueryDict, errors: dict[str, str], hint: str = ""
-) -> dict[str, Any]:
+def _textarea(name: str, label: str, data: QueryDict, errors: dict[str, str],
+              hint: str = "") -> dict[str, Any]:
     return {
         "type": "textarea",
         "name": name,
@@ -215,9 +202,8 @@ def _textarea(
     }
 
 
-def _input(
-    name: str, label: str, data: QueryDict, errors: dict[str, str], hint: str = ""
-) -> dict[str, Any]:
+def _input(name: str, label: str, data: QueryDict, errors: dict[str, str],
+           hint: str = "") -> dict[str, Any]:
     return {
         "type": "input",
         "name": name,
@@ -228,14 +214,8 @@ def _input(
     }
 
 
-def _fields(
-    form: Form,
-    subject: Subject,
-    men: list[recording.Man],
-    data: QueryDict,
-    errors: dict[str, str],
-    household: bool,
-) -> list[dict[str, Any]]:
+def _fields(form: Form, subject: Subject, men: list[recording.Man], data: QueryDict,
+            errors: dict[str, str], household: bool) -> list[dict[str, Any]]:
     father_items = [(m.reference, m.label) for m in men] + [(recording.NOT_KNOWN, "Not known")]
     who = _radios(
         "father",
@@ -262,9 +242,8 @@ def _fields(
             _radios("kind", "Kind of contact", kinds, data, errors),
             _radios("mother_seen", "Was the mother seen?", YES_NO_NOT_KNOWN, data, errors),
             who,
-            _radios(
-                "father_seen", "Was the father or male carer seen?", YES_NO_NOT_KNOWN, data, errors
-            ),
+            _radios("father_seen", "Was the father or male carer seen?", YES_NO_NOT_KNOWN, data,
+                    errors),
             _textarea(
                 "father_not_seen_reason",
                 "If he was not seen, why not?",
@@ -278,67 +257,31 @@ def _fields(
         return [
             _dates("occurred_on", "Date the assessment began", data, errors),
             who,
-            _radios(
-                "father_involved",
-                "Was the father or male carer involved in the assessment?",
-                YES_NO_NOT_KNOWN,
-                data,
-                errors,
-            ),
-            _textarea(
-                "father_not_involved_reason",
-                "If he was not involved, why not?",
-                data,
-                errors,
-                hint="Needed unless he was involved.",
-            ),
-            _radios(
-                "mother_checks_done",
-                "Were background checks made on the mother?",
-                YES_NO,
-                data,
-                errors,
-            ),
-            _radios(
-                "father_checks_done",
-                "Were background checks made on the father or male carer?",
-                YES_NO,
-                data,
-                errors,
-                hint="Police, children's social care in every area, probation.",
-            ),
+            _radios("father_involved", "Was the father or male carer involved in the "
+                    "assessment?", YES_NO_NOT_KNOWN, data, errors),
+            _textarea("father_not_involved_reason", "If he was not involved, why not?", data,
+                      errors, hint="Needed unless he was involved."),
+            _radios("mother_checks_done", "Were background checks made on the mother?", YES_NO,
+                    data, errors),
+            _radios("father_checks_done", "Were background checks made on the father or male "
+                    "carer?", YES_NO, data, errors,
+                    hint="Police, children's social care in every area, probation."),
         ]
     if form is WNB_FORM:
         return [
             _dates("occurred_on", "Date of the appointment", data, errors),
             _radios("service", "Which service was the appointment with?", SERVICES, data, errors),
-            _dates(
-                "followed_up_on",
-                "Date it was followed up (optional)",
-                data,
-                errors,
-                hint="Leave blank if it has not been followed up yet. For example, 27 3 2025",
-            ),
+            _dates("followed_up_on", "Date it was followed up (optional)", data, errors,
+                   hint="Leave blank if it has not been followed up yet. For example, 27 3 2025"),
         ]
     return [
         _dates("occurred_on", "Date the injury was seen", data, errors),
         _radios("kind", "Kind of injury", INJURIES, data, errors),
         _input("body_site", "Where on the body is it?", data, errors),
-        _radios(
-            "mobility",
-            "The child's mobility",
-            MOBILITY,
-            data,
-            errors,
-            hints={str(k): v for k, v in MOBILITY_HINTS.items()},
-        ),
-        _textarea(
-            "explanation",
-            "The explanation given",
-            data,
-            errors,
-            hint="If no explanation was given, say so.",
-        ),
+        _radios("mobility", "The child's mobility", MOBILITY, data, errors,
+                hints={str(k): v for k, v in MOBILITY_HINTS.items()}),
+        _textarea("explanation", "The explanation given", data, errors,
+                  hint="If no explanation was given, say so."),
     ]
 
 
@@ -409,15 +352,8 @@ def _form_page(form: Form) -> Callable[[HttpRequest, str], HttpResponse]:
     return page
 
 
-def _show(
-    request: HttpRequest,
-    form: Form,
-    subject: Subject,
-    decision: Decision,
-    data: QueryDict,
-    errors: dict[str, str],
-    status: int,
-) -> HttpResponse:
+def _show(request: HttpRequest, form: Form, subject: Subject, decision: Decision,
+          data: QueryDict, errors: dict[str, str], status: int) -> HttpResponse:
     men = (
         recording.men_around(subject, request.user, decision)
         if form in (CONTACT_FORM, ASSESSMENT_FORM)
@@ -426,7 +362,9 @@ def _show(
     born_only = form in (WNB_FORM, INJURY_FORM)
     household = decision.level >= Level.HOUSEHOLD
     fields = (
-        [] if born_only and subject.unborn else _fields(form, subject, men, data, errors, household)
+        []
+        if born_only and subject.unborn
+        else _fields(form, subject, men, data, errors, household)
     )
     auditing.audit(
         request.user,
@@ -564,10 +502,8 @@ def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
             rows.append(("Why he was not involved", fact.father_not_involved_reason))
         rows += [
             ("Background checks on the mother", _label(YES_NO, fact.mother_checks_done)),
-            (
-                "Background checks on the father or male carer",
-                _label(YES_NO, fact.father_checks_done),
-            ),
+            ("Background checks on the father or male carer",
+             _label(YES_NO, fact.father_checks_done)),
         ]
         return rows
     if form is WNB_FORM:
@@ -587,17 +523,14 @@ def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
 
 
 urlpatterns: list[URLPattern] = [
-    path("children/<str:reference>/contacts/new/", _form_page(CONTACT_FORM), name="record-contact"),
-    path(
-        "children/<str:reference>/assessments/new/",
-        _form_page(ASSESSMENT_FORM),
-        name="record-assessment",
-    ),
-    path(
-        "children/<str:reference>/was-not-brought/new/",
-        _form_page(WNB_FORM),
-        name="record-was-not-brought",
-    ),
-    path("children/<str:reference>/injuries/new/", _form_page(INJURY_FORM), name="record-injury"),
-    path("children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/", recorded, name="recorded"),
+    path("children/<str:reference>/contacts/new/", _form_page(CONTACT_FORM),
+         name="record-contact"),
+    path("children/<str:reference>/assessments/new/", _form_page(ASSESSMENT_FORM),
+         name="record-assessment"),
+    path("children/<str:reference>/was-not-brought/new/", _form_page(WNB_FORM),
+         name="record-was-not-brought"),
+    path("children/<str:reference>/injuries/new/", _form_page(INJURY_FORM),
+         name="record-injury"),
+    path("children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/", recorded,
+         name="recorded"),
 ]

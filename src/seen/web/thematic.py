@@ -681,7 +681,9 @@ def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpR
         return opened
     review, purpose = opened
     excerpt = (
-        Excerpt.objects.select_related("case").filter(pk=excerpt_id, case__review=review).first()
+        Excerpt.objects.select_related("case")
+        .filter(pk=excerpt_id, case__review=review)
+        .first()
     )
     if excerpt is None:
         return _missing(
@@ -764,7 +766,9 @@ def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
             str(review.pk),
             disclosed={
                 "compared": compared.compared,
-                "disagreements": [[d.excerpt.pk, d.theme.code] for d in compared.disagreements],
+                "disagreements": [
+                    [d.excerpt.pk, d.theme.code] for d in compared.disagreements
+                ],
             },
         )
         return _page(

@@ -220,7 +220,9 @@ def _show(
 ) -> HttpResponse:
     triages = services.triages_of(subject)
     triage = next((t for t in triages if not t.decided), triages[0] if triages else None)
-    checks = services.ensure_checks(triage, subject) if triage is not None else []
+    checks = (
+        services.ensure_checks(triage, subject) if triage is not None else []
+    )
     waiting = services.outstanding(checks)
     context = {
         "subject": subject,
@@ -312,7 +314,9 @@ def _post(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
         else:
             raise services.TriageRefused([("step", "Choose what to do: open, check or decide")])
     except services.TriageRefused as refusal:
-        return _show(request, subject, purpose, errors=refusal.errors, values=form, status=400)
+        return _show(
+            request, subject, purpose, errors=refusal.errors, values=form, status=400
+        )
     return see_other("triage", subject.reference, purpose, TRIAGE_PURPOSE)
 
 

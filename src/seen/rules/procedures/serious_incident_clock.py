@@ -69,3 +69,4 @@ class SeriousIncidentClock(Rule):
                     )
                 )
         return found
+

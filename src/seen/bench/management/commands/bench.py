@@ -338,12 +338,8 @@ class Command(BaseCommand):
             prepared = json.loads(
                 run_seen(
                     [
-                        "bench",
-                        "service-setup",
-                        "--sample",
-                        str(options["sample"]),
-                        "--seed",
-                        str(options["seed"]),
+                        "bench", "service-setup", "--sample", str(options["sample"]),
+                        "--seed", str(options["seed"]),
                     ],
                     database_url=url,
                 ).stdout
@@ -389,20 +385,8 @@ class Command(BaseCommand):
             extract = Path(temporary) / "extract"
             births = str(options["births"])
             for label, command in (
-                (
-                    "synth",
-                    [
-                        "synth",
-                        "--areas",
-                        "3",
-                        "--births",
-                        births,
-                        "--seed",
-                        str(options["seed"]),
-                        "--out",
-                        str(extract),
-                    ],
-                ),
+                ("synth", ["synth", "--areas", "3", "--births", births,
+                           "--seed", str(options["seed"]), "--out", str(extract)]),
                 ("migrate", ["migrate", "--noinput"]),
                 ("ingest", ["ingest", str(extract), "--no-link", "--json"]),
                 ("link", ["link", "--json"]),

@@ -33,41 +33,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--areas",
-            type=int,
-            default=3,
+            "--areas", type=int, default=3,
             help=f"number of neighbouring local authorities, 1-{MAX_AREAS} (default 3)",
         )
         parser.add_argument(
-            "--births",
-            type=int,
-            default=1000,
+            "--births", type=int, default=1000,
             help=f"babies born in the year, {MIN_BIRTHS}-{MAX_BIRTHS} (default 1000); about "
             "14 people.csv rows each, so 70000 gives about a million",
         )
         parser.add_argument(
-            "--seed",
-            type=int,
-            default=1,
+            "--seed", type=int, default=1,
             help="random seed; the same seed and options give the same files (default 1)",
         )
         parser.add_argument(
-            "--start-date",
-            type=str,
-            default=DEFAULT_START.isoformat(),
-            metavar="YYYY-MM-DD",
+            "--start-date", type=str, default=DEFAULT_START.isoformat(), metavar="YYYY-MM-DD",
             help=f"first day of the one-year window (default {DEFAULT_START.isoformat()})",
         )
         parser.add_argument(
-            "--out",
-            type=Path,
-            required=True,
-            metavar="DIR",
+            "--out", type=Path, required=True, metavar="DIR",
             help="folder to write; created if missing, and must be empty unless --force",
         )
         parser.add_argument(
-            "--force",
-            action="store_true",
+            "--force", action="store_true",
             help="write into DIR even if it is not empty (files of the same name are replaced)",
         )
 
@@ -89,12 +76,8 @@ class Command(BaseCommand):
                     bar.update(task, completed=done, total=total)
 
                 summary = generate(
-                    out,
-                    areas=options["areas"],
-                    births=options["births"],
-                    seed=options["seed"],
-                    start=start,
-                    progress=report,
+                    out, areas=options["areas"], births=options["births"],
+                    seed=options["seed"], start=start, progress=report,
                 )
         except ValueError as error:
             raise CommandError(str(error)) from None
@@ -102,11 +85,8 @@ class Command(BaseCommand):
 
     def _progress(self) -> Progress:
         return Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            transient=True,
+            TextColumn("[progress.description]{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
         )
 
     def _print(self, summary: Summary, seconds: float) -> None:
