@@ -33,14 +33,31 @@ def record_rows(queryset: Any = None, *, with_person: bool = False) -> Iterator[
     rows = (queryset if queryset is not None else SourceRecord.objects.all()).values_list(
         *fields, "person_id"
     )
-    context = context_of(None if queryset is None else queryset.values("pk"))
-    for values in rows.iterator(chunk_size=20_000):
-        row = dict(zip(own, values, strict=False))
-        row.update(context.get(row["record_id"], NO_CONTEXT))
-        row["record_id"] = str(row["record_id"])
-        if with_person:
-            row["person_id"] = values[-1]
-        yield row
+    # every record: the context of every record, in one pass; some records (the incremental
+    # match's candidates): the context of those, by id
+    everyone = queryset is None
+    context = context_of() if everyone else {}
+    for batch in _batches(rows.iterator(chunk_size=20_000), 5_000):
+        if not everyone:
+            context = context_of([values[0] for values in batch])
+        for values in batch:
+            row = dict(zip(own, values, strict=False))
+            row.update(context.get(row["record_id"], NO_CONTEXT))
+            row["record_id"] = str(row["record_id"])
+            if with_person:
+                row["person_id"] = values[-1]
+            yield row
+
+
+def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 CONTEXT_COLUMNS = ("family_postcode", "family_phone", "parent_on")
