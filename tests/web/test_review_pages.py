@@ -272,6 +272,7 @@ def test_a_held_back_link_says_why_seen_did_not_link_it(pairs: list[CandidatePai
     text = response.content.decode()
     assert response.status_code == 200
     assert "automatic link, held back for review" in text
+    assert "99.990% (total weight" in text  # never rounded up to a certainty
     assert "Why Seen did not link them itself" in text
     assert "two different NHS numbers" in text
 

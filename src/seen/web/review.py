@@ -10,6 +10,7 @@ write and refusal is audited."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -122,14 +123,21 @@ def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[
     ]
     return {
         "out": out,
-        "summary_rows": _summary(out, f"{out.match_probability * 100:.1f}%"),
+        "summary_rows": _summary(out, _percent(out.match_probability)),
         "rows": rows,
         "not_compared": not_compared,
         "explanation": explanation,
         "sides": [_side(record) for record, _ in sides],
-        "percent": f"{out.match_probability * 100:.1f}%",
+        "percent": _percent(out.match_probability),
         "auto_link_percent": f"{current_bands().auto_link * 100:g}%",
     }
+
+
+def _percent(probability: float) -> str:
+    """A probability as a percentage that never rounds up to a certainty it is not."""
+    if probability >= 0.999 and probability < 1:
+        return f"{math.floor(probability * 100_000) / 1000:.3f}%"
+    return f"{probability * 100:.1f}%"
 
 
 def _summary(out: PairOut, percent: str) -> list[dict[str, dict[str, str]]]:
