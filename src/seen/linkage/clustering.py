@@ -6,11 +6,15 @@ after a clerical decision, `seen link-file` and the benchmark.
    A link is held back for clerical review when it would put in one person two records a
    practitioner said are different people (cannot-link), or two records the data itself says
    are different people (seen.linkage.exclusions: two different NHS numbers, dates of birth
-   no slip explains). The check is made on the whole of both clusters, so a record that lacks
-   the identifier cannot chain two people who disagree on it; and since links are taken
-   strongest first, a conflicting cluster is split at its weakest links.
-3. Optionally, clusters then join by the mean probability of all their record pairs
-   (`merge_mean`, see `_merge_by_mean`), under the same checks.
+   no slip explains, a father's record against his son's). The check is made on the whole of
+   both clusters, so a record that lacks the identifier cannot chain two people who disagree
+   on it; and since links are taken strongest first, a conflicting cluster is split at its
+   weakest links. A pair resting on a name and a date of birth alone (`uncorroborated`) is
+   never an automatic link.
+3. A record that fits two people the exclusions keep apart joins neither (`ambiguous`): the
+   part of the forest it touches is linked again without it (`_relink`).
+4. Optionally, clusters then join by the mean probability of all their record pairs
+   (`merge_mean`, see `_merge_by_mean`), under the same checks. No command uses it.
 
 Pure Python over ids: no database, no model."""
 
