@@ -386,11 +386,9 @@ def evaluate_run(dataset: Dataset, run: Run, bands: Bands) -> dict[str, Any]:
     return result
 
 
-def _queue_size(pairs: pa.Table, persons: dict[str, str], bands: Bands) -> int:
-    """The clerical review queue as a practitioner meets it (seen.linkage.review): pairs of
-    persons (not of records) with a scored pair at or above the review band between them that
-    the records' own links do not outweigh; one decision settles each."""
-    edges = list(
+def _edges(pairs: pa.Table) -> list[tuple[str, str, float]]:
+    """Scored pairs as (record, record, match probability)."""
+    return list(
         zip(
             pairs.column("record_id_l").to_pylist(),
             pairs.column("record_id_r").to_pylist(),
@@ -398,6 +396,13 @@ def _queue_size(pairs: pa.Table, persons: dict[str, str], bands: Bands) -> int:
             strict=True,
         )
     )
+
+
+def _queue_size(pairs: pa.Table, persons: dict[str, str], bands: Bands) -> int:
+    """The clerical review queue as a practitioner meets it (seen.linkage.review): pairs of
+    persons (not of records) with a scored pair at or above the review band between them that
+    the records' own links do not outweigh; one decision settles each."""
+    edges = _edges(pairs)
     own: dict[str, float] = {}
     for a, b, p in edges:
         if p >= bands.auto_link and persons[a] == persons[b]:
@@ -559,14 +564,7 @@ def evaluate_baseline(dataset: Dataset, bands: Bands) -> dict[str, Any]:
         key=lambda item: item[0].f1,
     )
     ids = dataset.raw.column("record_id").to_pylist()
-    edges = list(
-        zip(
-            pairs.column("record_id_l").to_pylist(),
-            pairs.column("record_id_r").to_pylist(),
-            pairs.column("match_probability").to_pylist(),
-            strict=True,
-        )
-    )
+    edges = _edges(pairs)
     best_clustered = max(
         (
             (

@@ -251,6 +251,15 @@ def _lit_list(words: Iterable[str]) -> str:
     return "[" + ", ".join("'" + w.replace("'", "''") + "'" for w in sorted(words)) + "]"
 
 
+def _phone(digits: str) -> str:
+    """SQL: a phone number's digits (`digits`, a column) as Seen compares them: +44 written as
+    0, at least 7 digits, else null."""
+    return (
+        f"CASE WHEN {digits} LIKE '44%' AND length({digits}) IN (11, 12)"
+        f" THEN '0' || substr({digits}, 3) WHEN length({digits}) >= 7 THEN {digits} END"
+    )
+
+
 def _prepare(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> pa.Table:
     _check_ids(con, table, columns)
     _register_lookups(con)
@@ -360,18 +369,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> 
                           = CAST(substr(nhs_raw, 10, 1) AS INTEGER)
                  THEN nhs_raw END AS nhs_number,
             nullif(postcode_raw, '') AS postcode,
-            CASE
-                WHEN phone_raw LIKE '44%' AND length(phone_raw) IN (11, 12)
-                    THEN '0' || substr(phone_raw, 3)
-                WHEN length(phone_raw) >= 7 THEN phone_raw
-            END AS phone,
+            {_phone("phone_raw")} AS phone,
             address,
             nullif(family_postcode_raw, '') AS family_postcode,
-            CASE
-                WHEN family_phone_raw LIKE '44%' AND length(family_phone_raw) IN (11, 12)
-                    THEN '0' || substr(family_phone_raw, 3)
-                WHEN length(family_phone_raw) >= 7 THEN family_phone_raw
-            END AS family_phone,
+            {_phone("family_phone_raw")} AS family_phone,
             parent_on
         FROM dated
     )
