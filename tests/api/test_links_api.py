@@ -303,6 +303,7 @@ def test_the_review_links_command_passes_the_same_access_check(
     )
     [item] = json.loads(out.getvalue())
     assert item["pair"] == review_pair.pk and "Taner" not in out.getvalue()
+    assert item["held_back_because"] is None  # a pair of the review band, not a held link
     assert AuditEvent.objects.filter(via="command", action="read").count() == 1
     _client_as("leader", Role.STRATEGIC_LEADER)
     with pytest.raises(CommandError, match="refused"):

@@ -12,7 +12,7 @@ from seen.access.policy import Action
 from seen.access.shielding import cleared, redact, shields_of
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair
-from seen.linkage.review import ReviewItem, review_queue
+from seen.linkage.review import ReviewItem, held_back_because, review_queue
 from seen.people.models import SourceRecord
 
 
@@ -37,6 +37,7 @@ def _item(item: ReviewItem, shields: dict[int, set[str]], clearance: bool) -> di
         "match_probability": round(pair.match_probability, 4),
         "match_weight": round(pair.match_weight, 2),
         "evidence": pair.evidence,
+        "held_back_because": held_back_because(pair),
         "left": _describe(pair.record_l, shields.get(pair.record_l_id, set()), clearance),
         "right": _describe(pair.record_r, shields.get(pair.record_r_id, set()), clearance),
     }
@@ -44,9 +45,10 @@ def _item(item: ReviewItem, shields: dict[int, set[str]], clearance: bool) -> di
 
 class Command(BaseCommand):
     help = (
-        "List record pairs in the clerical review band, most important first (a man linked to "
-        "a baby first), or decide one: `seen review-links decide PAIR confirm|reject --reason R "
-        "--user NAME --purpose P`. Decisions bind every later linkage run until undone."
+        "List record pairs awaiting review (the review band, and automatic links held back, "
+        "with the reason), most important first (a man linked to a baby first), or decide "
+        "one: `seen review-links decide PAIR confirm|reject --reason R --user NAME --purpose P`. "
+        "Decisions bind every later linkage run until undone."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -80,10 +82,13 @@ class Command(BaseCommand):
             self.stdout.write("no pairs awaiting review")
         for item in items:
             left, right = item["left"], item["right"]
+            reason = item["held_back_because"]
+            held = f"\n    held back: {reason}" if reason else ""
             self.stdout.write(
-                f"pair {item['pair']}  p={item['match_probability']:.3f}  ({item['priority']})\n"
+                f"pair {item['pair']}  p={item['match_probability']:.4f}  ({item['priority']})\n"
                 f"    {left['agency']}:{left['local_id']} {left['name']} {left['dob'] or ''}\n"
                 f"    {right['agency']}:{right['local_id']} {right['name']} {right['dob'] or ''}"
+                f"{held}"
             )
 
     def _decide(self, options: dict[str, Any]) -> None:
