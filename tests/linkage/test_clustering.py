@@ -179,3 +179,39 @@ def test_a_name_and_a_date_of_birth_alone_against_another_address_is_not_an_auto
                      uncorroborated=[(2, 1)])  # fmt: skip
     assert groups(result.persons) == {frozenset({1}), frozenset({2, 3})}
     assert [(h.left, h.right, h.reason) for h in result.held] == [(1, 2, UNCORROBORATED)]
+
+
+def test_the_batch_and_the_service_hold_back_the_same_uncorroborated_pairs() -> None:
+    # The batch reads the rule over pyarrow columns (model._uncorroborated_rows); the service
+    # and the review page read it pair by pair (exclusions.uncorroborated). Every mix of signs
+    # over the corroborating comparisons, with a missing weight, must get one answer from both.
+    import itertools
+
+    import pyarrow as pa
+
+    from seen.linkage.exclusions import CORROBORATING, uncorroborated
+    from seen.linkage.model import _uncorroborated_rows
+
+    signs = (None, -2.5, 0.0, 3.0)
+    evidences = [
+        dict(zip(CORROBORATING, combination, strict=True))
+        for combination in itertools.product(signs, repeat=len(CORROBORATING))
+    ]
+    probabilities = [0.999 if i % 3 else 0.5 for i in range(len(evidences))]
+    table = pa.table(
+        {
+            "match_probability": probabilities,
+            **{
+                f"mw_{name}": pa.array([e[name] for e in evidences], type=pa.float64())
+                for name in CORROBORATING
+            },
+        }
+    )
+    held_by_batch = set(_uncorroborated_rows(table, 0.995))
+    held_by_service = {
+        i
+        for i, (evidence, p) in enumerate(zip(evidences, probabilities, strict=True))
+        if p >= 0.995 and uncorroborated(evidence)
+    }
+    assert held_by_batch == held_by_service
+    assert 0 < len(held_by_service) < len(evidences)

@@ -299,7 +299,8 @@ def _relink(
     return kept + part_held
 
 
-def _bits(probability: float) -> float:
+def bits(probability: float) -> float:
+    """A probability as a match weight: log2 of its odds (bounded away from 0 and 1)."""
     probability = min(max(probability, 1e-12), 1 - 1e-12)
     return math.log2(probability / (1 - probability))
 
@@ -339,7 +340,7 @@ def ambiguous(
             if conflict(held_by_x, forest.values(other), exclusions) is not None:
                 continue
             inside = into.get(x, {}).get(own, 0.0)
-            if _bits(into[x][other]) >= _bits(inside) - AMBIGUITY_BITS:
+            if bits(into[x][other]) >= bits(inside) - AMBIGUITY_BITS:
                 found.add(x)
     return found
 

@@ -227,17 +227,13 @@ class IncrementalMatcher:
     def refusal(self, record: dict[str, Any], person_id: int | None) -> str | None:
         """Why this record may not join that person's records automatically, or None."""
         from seen.linkage.clustering import conflict
-        from seen.linkage.resolve import identifiers
+        from seen.linkage.resolve import identifiers_of_person
 
         if person_id is None:
             return None
-        theirs: dict[str, set[str]] = {}
-        records = SourceRecord.objects.filter(person_id=person_id).values_list("pk", flat=True)
-        for values in identifiers(list(records)).values():
-            for column, value in values.items():
-                if value:
-                    theirs.setdefault(column, set()).add(value)
-        return conflict(_identifiers_of_row(record), theirs, self.model.exclusions)
+        return conflict(
+            _identifiers_of_row(record), identifiers_of_person(person_id), self.model.exclusions
+        )
 
 
 def _identifiers_of_row(record: dict[str, Any]) -> dict[str, set[str]]:

@@ -55,6 +55,17 @@ def identifiers(records: Iterable[int]) -> dict[int, dict[str, str | None]]:
     return found
 
 
+def identifiers_of_person(person_id: int) -> dict[str, set[str]]:
+    """Every value a person's records hold for each identifier the exclusions read."""
+    held: dict[str, set[str]] = {}
+    records = SourceRecord.objects.filter(person_id=person_id).values_list("pk", flat=True)
+    for values in identifiers(list(records)).values():
+        for column, value in values.items():
+            if value:
+                held.setdefault(column, set()).add(value)
+    return held
+
+
 def exclusions_in_force() -> tuple[Exclusion, ...]:
     """The exclusions for the partnership's records: as its trained model finds them
     (seen.linkage.exclusions), all of them before a model is trained."""
@@ -70,13 +81,25 @@ def corroboration_in_force() -> bool:
 
 
 def _model() -> LinkageModel | None:
+    """The partnership's trained model, read again only when its file changes: the review
+    queue asks for it once a pair."""
     path = model_path()
-    if not path.exists():
-        return None
     try:
-        return LinkageModel.load(path)
-    except ValueError:  # an unreadable model: the strictest rules
+        stamp = path.stat()
+    except OSError:
         return None
+    key = (str(path), stamp.st_mtime_ns, stamp.st_size)
+    if _loaded.get("key") != key:
+        try:
+            model: LinkageModel | None = LinkageModel.load(path)
+        except ValueError:  # an unreadable model: the strictest rules
+            model = None
+        _loaded.clear()
+        _loaded.update(key=key, model=model)
+    return _loaded["model"]
+
+
+_loaded: dict[str, Any] = {}
 
 
 def recluster(run: LinkRun) -> Assignment:

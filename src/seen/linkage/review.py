@@ -5,7 +5,6 @@ then the rest. A pair outweighed by both records' own links is not queued (`outw
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -20,16 +19,16 @@ from django.db.models import (
     When,
 )
 
-from seen.linkage.clustering import conflict
+from seen.linkage.clustering import bits, conflict
 from seen.linkage.exclusions import UNCORROBORATED, uncorroborated
 from seen.linkage.models import CandidatePair
 from seen.linkage.resolve import (
     corroboration_in_force,
     decisions_in_force,
     exclusions_in_force,
-    identifiers,
+    identifiers_of_person,
 )
-from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
+from seen.people.models import Pregnancy, Relationship, Sex
 
 
 @dataclass(frozen=True)
@@ -94,18 +93,9 @@ def held_back_because(pair: CandidatePair) -> str | None:
         return None
     if corroboration_in_force() and uncorroborated(pair.evidence or {}):
         return UNCORROBORATED
-    values: list[dict[str, set[str]]] = []
-    for person in (left, right):
-        records = SourceRecord.objects.filter(person_id=person).values_list("pk", flat=True)
-        held: dict[str, set[str]] = {}
-        for found in identifiers(records).values():
-            for column, value in found.items():
-                if value:
-                    held.setdefault(column, set()).add(value)
-        values.append(held)
-    return conflict(values[0], values[1], exclusions_in_force()) or (
-        "linking them would join records a practitioner decided are different people"
-    )
+    return conflict(
+        identifiers_of_person(left), identifiers_of_person(right), exclusions_in_force()
+    ) or ("linking them would join records a practitioner decided are different people")
 
 
 # A pair whose two records are each linked to their own person far more strongly than to each
@@ -116,16 +106,11 @@ def held_back_because(pair: CandidatePair) -> str | None:
 OUTWEIGHED_BITS = 10.0
 
 
-def _bits(probability: float) -> float:
-    probability = min(max(probability, 1e-12), 1 - 1e-12)
-    return math.log2(probability / (1 - probability))
-
-
 def outweighed(probability: float, own_left: float | None, own_right: float | None) -> bool:
     """Whether a pair is outweighed: each record's strongest automatic link within its own
     person (None for a record alone) is OUTWEIGHED_BITS stronger than the pair."""
     return all(
-        own is not None and _bits(own) - _bits(probability) >= OUTWEIGHED_BITS
+        own is not None and bits(own) - bits(probability) >= OUTWEIGHED_BITS
         for own in (own_left, own_right)
     )
 
