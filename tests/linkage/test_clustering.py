@@ -182,7 +182,7 @@ def test_a_name_and_a_date_of_birth_alone_against_another_address_is_not_an_auto
 
 
 def test_the_batch_and_the_service_hold_back_the_same_uncorroborated_pairs() -> None:
-    # The batch reads the rule over pyarrow columns (model._uncorroborated_rows); the service
+    # The batch reads the rule over pyarrow columns (model.uncorroborated_rows); the service
     # and the review page read it pair by pair (exclusions.uncorroborated). Every mix of signs
     # over the corroborating comparisons, with a missing weight, must get one answer from both.
     import itertools
@@ -190,7 +190,7 @@ def test_the_batch_and_the_service_hold_back_the_same_uncorroborated_pairs() -> 
     import pyarrow as pa
 
     from seen.linkage.exclusions import CORROBORATING, uncorroborated
-    from seen.linkage.model import _uncorroborated_rows
+    from seen.linkage.model import uncorroborated_rows
 
     signs = (None, -2.5, 0.0, 3.0)
     evidences = [
@@ -207,7 +207,7 @@ def test_the_batch_and_the_service_hold_back_the_same_uncorroborated_pairs() -> 
             },
         }
     )
-    held_by_batch = set(_uncorroborated_rows(table, 0.995))
+    held_by_batch = set(uncorroborated_rows(table, 0.995))
     held_by_service = {
         i
         for i, (evidence, p) in enumerate(zip(evidences, probabilities, strict=True))

@@ -37,7 +37,7 @@ def test_incremental_scores_agree_with_the_batch(linked: Path) -> None:
         result = engine.match(row, exclude=pair.record_l_id)
         scored = {c.record_id: c for c in result.candidates}
         # the incremental candidates mirror the batch's always-used blocking rules, not the
-        # loose ones a small partnership also affords (seen.linkage.model.LOOSE_BLOCKING_RULES)
+        # loose ones a small partnership also affords (seen.linkage.blocking.LOOSE_BLOCKING_RULES)
         if pair.record_r_id not in scored:
             assert pair.match_probability < 0.995, (row, pair)
             continue

@@ -10,10 +10,10 @@ import pyarrow as pa
 import pytest
 
 from seen.linkage import evaluate
+from seen.linkage.blocking import BLOCKING_RULES
+from seen.linkage.comparisons import COMPARISONS
 from seen.linkage.model import (
     ARTEFACT_FORMAT,
-    BLOCKING_RULES,
-    COMPARISONS,
     SEEN_MODEL_VERSION,
     Bands,
     LinkageModel,

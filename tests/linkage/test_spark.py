@@ -17,13 +17,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from seen.linkage.model import (
-    BLOCKING_RULES,
-    COMPARISONS,
-    LOOSE_BLOCKING_RULES,
-    Bands,
-    LinkageModel,
-)
+from seen.linkage.blocking import BLOCKING_RULES, LOOSE_BLOCKING_RULES
+from seen.linkage.comparisons import COMPARISONS
+from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import prepare_records
 from seen.linkage.spark import (
     UnsupportedSQL,

@@ -475,9 +475,9 @@ def run_baseline(raw: pa.Table, threshold: float, *, seed: int = 1) -> dict[str,
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from seen.linkage.model import _quiet_splink
+    from seen.linkage.splink_duckdb import quiet_splink
 
-    _quiet_splink()
+    quiet_splink()
     started = time.perf_counter()
     con = connect()
     try:

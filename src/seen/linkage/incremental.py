@@ -23,8 +23,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from seen.linkage.batch import record_rows
+from seen.linkage.evidence import level_index
 from seen.linkage.exclusions import UNCORROBORATED, uncorroborated
-from seen.linkage.model import level_index
 from seen.linkage.prepare import _text
 from seen.linkage.settings import Bands, current_bands, model_path
 from seen.people.models import SourceRecord
@@ -120,8 +120,9 @@ class IncrementalMatcher:
     """Holds the model, term frequencies and a DuckDB connection; reuse one per process."""
 
     def __init__(self) -> None:
-        from seen.linkage.model import LinkageModel, _db_api
+        from seen.linkage.model import LinkageModel
         from seen.linkage.prepare import connect
+        from seen.linkage.splink_duckdb import db_api
 
         try:
             self.model = LinkageModel.load(model_path())
@@ -133,7 +134,7 @@ class IncrementalMatcher:
         self.settings = copy.deepcopy(self.model.settings)
         self.frequencies = load_term_frequencies()
         self.connection = connect(threads=1)
-        self.db_api = _db_api(self.connection)
+        self.db_api = db_api(self.connection)
         self.comparisons = self.model.comparison_names
 
     def _prepared(self, rows: list[dict[str, Any]]) -> pa.Table:
@@ -309,7 +310,7 @@ def candidate_records(record: dict[str, Any], *, exclude: int | None = None) -> 
 
 
 def _family_keys(record: dict[str, Any], forename: str) -> Q:
-    """The batch's family-home blocking rules (seen.linkage.model.BLOCKING_RULES): a man
+    """The batch's family-home blocking rules (seen.linkage.blocking.BLOCKING_RULES): a man
     named by a family against records of that name at its home, and the other way round."""
     from seen.people.models import Relationship
 

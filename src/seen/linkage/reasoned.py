@@ -1,6 +1,6 @@
 """Values the records cannot be trusted to teach: documented, reasoned, and said once.
 
-Training (seen.linkage.model) learns each comparison level's m probability (how often one
+Training (seen.linkage.training) learns each comparison level's m probability (how often one
 person's two records show it) from the records themselves. Two kinds of level cannot be
 learnt so:
 
@@ -33,7 +33,7 @@ MOBILITY_LEVELS: dict[str, tuple[str, ...]] = {
     "phone": ("all other",),
 }
 MOVED_OR_CHANGED = 0.1
-M_FLOOR = 1e-3  # as seen.linkage.model's floor
+M_FLOOR = 1e-3  # as seen.linkage.training's floor
 FAMILY_HOME = "his postcode or phone is the home of the family the other names him in"
 # Reasoned m for levels training rarely reaches. The family's home: a man named at maternity
 # has no number or date of birth there, so the pairs training uses seldom hold him. About two
@@ -57,7 +57,7 @@ def untrained_levels(settings: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _group_of(label: str) -> str:
     """Conditioned levels come in groups by their state, "(surnames agree)": each group's m
-    sums to 1 (seen.linkage.model._condition); an unconditioned comparison is one group."""
+    sums to 1 (seen.linkage.training._condition); an unconditioned comparison is one group."""
     return label[label.rfind("(") :] if label.endswith(")") and " (" in label else ""
 
 

@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
 
-from seen.linkage.model import level_index_sql
+from seen.linkage.evidence import level_index_sql
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
