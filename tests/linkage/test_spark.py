@@ -21,15 +21,10 @@ from seen.linkage.blocking import BLOCKING_RULES, LOOSE_BLOCKING_RULES
 from seen.linkage.comparisons import COMPARISONS
 from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import prepare_records
-from seen.linkage.spark import (
-    UnsupportedSQL,
-    predict_with_spark,
-    register_functions,
-    spark_session,
-    spark_settings,
-    stop_spark,
-    to_spark_sql,
-)
+from seen.linkage.spark.scoring import predict_with_spark
+from seen.linkage.spark.session import spark_session, stop_spark
+from seen.linkage.spark.similarity import register_functions
+from seen.linkage.spark.translate import UnsupportedSQL, spark_settings, to_spark_sql
 
 PEOPLE_COLUMNS = (
     "forename",

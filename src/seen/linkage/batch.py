@@ -149,7 +149,8 @@ def run_batch(
 def _score(model: Any, prepared: Any, bands: Bands, engine: str, master: str) -> Any:
     if engine != "spark":
         return model.predict(prepared, threshold=bands.review)
-    from seen.linkage.spark import predict_with_spark, spark_session, stop_spark
+    from seen.linkage.spark.scoring import predict_with_spark
+    from seen.linkage.spark.session import spark_session, stop_spark
 
     try:
         session = spark_session(master=master)

@@ -1,0 +1,127 @@
+"""The Spark session linkage scores in: started locally (two cores, bounded memory, nothing
+listening beyond 127.0.0.1, its scratch in one temporary folder) or under a cluster's own
+configuration, with Splink's similarity jar on the classpath; and stopped with the JVM PySpark
+started for it and its temporary folder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+TMPDIR_CONF = "spark.seen.tmpdir"  # the session's temporary folder, removed by stop_spark
+
+LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
+def _local_cores(master: str) -> int | None:
+    """Cores of a local master ("local", "local[2]", "local[*]"); None for a cluster."""
+    if master == "local":
+        return 1
+    if master.startswith("local[") and master.endswith("]"):
+        inner = master[len("local[") : -1].split(",")[0]
+        return (os.cpu_count() or 2) if inner == "*" else max(int(inner), 1)
+    return None
+
+
+def spark_session(
+    app_name: str = "seen-linkage", *, master: str | None = "local[2]"
+) -> SparkSession:
+    """A Spark session for scoring. Locally (master "local[N]", the default two cores of this
+    machine): driver memory SEEN_SPARK_DRIVER_MEMORY (default 8g of the 24 GB, leaving DuckDB
+    and Django theirs), 2N shuffle partitions, bound to 127.0.0.1, no UI, no downloads, errors
+    only in the log, and its scratch, warehouse and checkpoint folders in one temporary folder
+    that stop_spark (or the end of the process) removes. With a cluster master, or None when
+    spark-submit has set one, only what the cluster's own configuration leaves open is set;
+    SEEN_SPARK_CHECKPOINT_DIR then names shared storage for Splink's intermediate tables.
+
+    Splink's similarity jar is on the classpath (`spark.jars`, as Splink's docs say for
+    SparkAPI; SparkAPI registers its functions). If a session is already running in this
+    process, Spark returns it with its own configuration."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    folder = Path(tempfile.mkdtemp(prefix="seen-spark-"))
+    atexit.register(shutil.rmtree, folder, True)
+    (folder / "log4j2.properties").write_text(LOG4J2)
+    builder = SparkSession.builder.appName(app_name)
+    conf: dict[str, str] = {
+        "spark.jars": similarity_jar_location(),
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.log.structuredLogging.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.catalogImplementation": "in-memory",
+        "spark.sql.warehouse.dir": str(folder / "warehouse"),
+        TMPDIR_CONF: str(folder),
+    }
+    cores = _local_cores(master) if master else None
+    if master:
+        builder = builder.master(master)
+    if cores is not None:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        partitions = str(2 * cores)
+        conf |= {
+            "spark.driver.memory": os.environ.get("SEEN_SPARK_DRIVER_MEMORY", "8g"),
+            "spark.driver.host": "127.0.0.1",
+            "spark.driver.bindAddress": "127.0.0.1",
+            "spark.sql.shuffle.partitions": partitions,
+            "spark.default.parallelism": partitions,
+            "spark.local.dir": str(folder / "local"),
+            "spark.driver.extraJavaOptions": (
+                f"-Djava.io.tmpdir={folder} "
+                f"-Dlog4j2.configurationFile={(folder / 'log4j2.properties').as_uri()}"
+            ),
+        }
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    checkpoints = os.environ.get("SEEN_SPARK_CHECKPOINT_DIR") or str(folder / "checkpoints")
+    spark.sparkContext.setCheckpointDir(checkpoints)
+    return spark
+
+
+def stop_spark(spark: SparkSession) -> None:
+    """Stop the session, then the JVM PySpark started for it (spark.stop() alone leaves it
+    running until Python exits), and remove the session's temporary folder."""
+    from pyspark import SparkContext
+
+    folder = None
+    with contextlib.suppress(Exception):
+        folder = spark.conf.get(TMPDIR_CONF, None)
+    spark.stop()
+    gateway = SparkContext._gateway
+    if gateway is not None:
+        process = getattr(gateway, "proc", None)
+        with contextlib.suppress(Exception):
+            gateway.shutdown()
+        if process is not None:  # the JVM exits when its stdin closes
+            with contextlib.suppress(Exception):
+                process.stdin.close()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
