@@ -12,15 +12,10 @@ import pyarrow as pa
 import pytest
 from django.core.management import CommandError, call_command
 
-from seen.bench.linkage import (
-    DATASETS,
-    DEFAULT_DATASETS,
-    Dataset,
-    Run,
-    _false_joins,
-    load_independent,
-    report_lines,
-)
+from seen.bench.linkage import DATASETS, DEFAULT_DATASETS
+from seen.bench.linkage_datasets import Dataset, load_independent
+from seen.bench.linkage_evaluation import Run, false_joins
+from seen.bench.linkage_report import report_lines
 from seen.linkage import evaluate
 from seen.linkage.prepare import prepare_file
 
@@ -78,7 +73,7 @@ def test_false_join_counts() -> None:
         ],
     )
     dataset = Dataset("x", pa.table({"record_id": list(clusters)}), truth)
-    figures = _false_joins(dataset, run)
+    figures = false_joins(dataset, run)
     assert figures == {
         "auto_persons_joining_people": 2,
         "auto_persons_two_nhs_numbers": 1,
@@ -90,7 +85,7 @@ def test_no_nhs_count_without_nhs_numbers() -> None:
     clusters = {"a": "1", "b": "1"}
     run = _run(clusters, [None, None], [None, None])
     dataset = Dataset("x", pa.table({"record_id": ["a", "b"]}), {"a": "X", "b": "X"})
-    assert "auto_persons_two_nhs_numbers" not in _false_joins(dataset, run)
+    assert "auto_persons_two_nhs_numbers" not in false_joins(dataset, run)
 
 
 def test_report_prints_the_false_joins_and_the_groups() -> None:
@@ -162,7 +157,7 @@ def test_bench_independent_refuses_bad_options(tmp_path: Path) -> None:
 
 
 def test_the_queue_counts_pairs_of_persons_not_outweighed() -> None:
-    from seen.bench.linkage import _queue_size
+    from seen.bench.linkage_evaluation import queue_size
     from seen.linkage.model import Bands
 
     pairs = pa.table(
@@ -175,4 +170,4 @@ def test_the_queue_counts_pairs_of_persons_not_outweighed() -> None:
     persons = {"a": "a", "b": "a", "c": "c", "d": "c", "e": "e"}
     # a-c and b-d are between the same two persons, each record held far more strongly: not
     # queued; e (alone) against a's person is
-    assert _queue_size(pairs, persons, Bands()) == 1
+    assert queue_size(pairs, persons, Bands()) == 1

@@ -14,8 +14,8 @@ record is evidence his name alone is not:
   (seen.linkage.exclusions): a baby named after his father is not the father.
 
 The rule is applied to stored records here (`seen link`, the incremental match); the benchmark
-applies the same rule to the synthetic partnership's files (seen.bench.linkage), and the
-independent evaluation set writes it as an agency would (seen.evalset).
+applies the same rule to the synthetic partnership's files (seen.bench.linkage_datasets), and
+the independent evaluation set writes it as an agency would (seen.evalset).
 """
 
 from __future__ import annotations

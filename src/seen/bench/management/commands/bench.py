@@ -39,7 +39,8 @@ class Command(BaseCommand):
         )
         ingest.add_argument("--json", action="store_true", help="print the figures as JSON")
 
-        from seen.bench.linkage import DATASETS, DEFAULT_DATASETS, default_data_dir
+        from seen.bench.linkage import DATASETS, DEFAULT_DATASETS
+        from seen.bench.linkage_datasets import default_data_dir
         from seen.evalset import DEFAULT_PEOPLE
         from seen.linkage.model import Bands
 
@@ -403,7 +404,8 @@ class Command(BaseCommand):
         return created
 
     def _linkage(self, options: dict[str, Any]) -> None:
-        from seen.bench.linkage import DATASETS, bench, report_lines
+        from seen.bench.linkage import DATASETS, bench
+        from seen.bench.linkage_report import report_lines
         from seen.linkage.model import Bands
 
         names = [n.strip() for n in options["only"].split(",") if n.strip()]
