@@ -20,8 +20,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from seen.evalset import hard_cases
 from seen.evalset.agencies import Writer
-from seen.evalset.population import (
+from seen.evalset.people import (
     FATHER_AND_SON,
     GROUPS,
     MOVED,
@@ -32,8 +33,8 @@ from seen.evalset.population import (
     SURNAME_CHANGE,
     TWINS,
     Person,
-    Population,
 )
+from seen.evalset.population import Population
 from seen.linkage.prepare import RAW_COLUMNS
 
 # the raw record's columns as linkage reads them; the set holds no address lines
@@ -63,7 +64,7 @@ __all__ = [
 @dataclass(frozen=True)
 class PersonTruth:
     sex: str
-    group: str  # the hard case the person was made for (population.GROUPS)
+    group: str  # the hard case the person was made for (people.GROUPS)
     naming: str  # naming tradition: british, south asian, polish, romanian, irish, caribbean
     role: str  # mother, father, partner, baby, child, adult
     nhs_number: str | None
@@ -109,11 +110,11 @@ def generate(people: int = DEFAULT_PEOPLE, seed: int = 1) -> EvalSet:
         # a unit makes at most 9 people: near the end, single adults make the count exact
         unit = next(units, None) if people - len(population.people) >= 10 else "adult"
         if unit == "same name":
-            population.same_name_and_dob()
+            hard_cases.same_name_and_dob(population)
         elif unit == "father and son":
-            population.father_and_son()
+            hard_cases.father_and_son(population)
         elif unit == "adult twins":
-            population.adult_twins()
+            hard_cases.adult_twins(population)
         elif unit == "adult" or rng.random() < 0.72:
             population.background_adult()
         else:
@@ -152,11 +153,11 @@ def _plant(population: Population, everyone: list[Person], rng: random.Random) -
             continue
         adult = person.role not in ("baby", "child")
         if person.tradition != "british" and rng.random() < VARIANTS:
-            population.plant_variants(person)
+            hard_cases.plant_variants(population, person)
         elif person.role == "mother" and rng.random() < SURNAME_CHANGES:
-            population.plant_surname_change(person)
+            hard_cases.plant_surname_change(population, person)
         elif adult and rng.random() < MOVERS * (1.4 if person.sex == "male" else 0.6):
-            population.plant_move(person)
+            hard_cases.plant_move(population, person)
 
 
 def write(evalset: EvalSet, path: Path) -> tuple[Path, Path]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from seen.evalset.names import Name
-from seen.evalset.population import NAME_VARIANTS, REFERENCE, SURNAME_CHANGE, Person
+from seen.evalset.people import NAME_VARIANTS, REFERENCE, SURNAME_CHANGE, Person
 
 # Pregnancies here ended in births in the year before REFERENCE: booked about a year before it.
 BOOKED = REFERENCE - timedelta(days=365)

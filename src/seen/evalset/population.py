@@ -1,20 +1,19 @@
-"""The true people of the independent evaluation set: households around a baby, adults known to
-the police, probation and housing, and the hard cases planted among them.
+"""The true people of the independent evaluation set: households around a baby and adults known
+to the police, probation and housing, built unit by unit (`Population`), with the agencies that
+know each of them.
 
 Every person is made here once, with the truth (their real names, date of birth, NHS number,
-address); `agencies` then writes each agency's record of them. Chances are written as numbers in
+address; seen.evalset.people); seen.evalset.hard_cases plants the hard cases among them and
+seen.evalset.agencies then writes each agency's record of them. Chances are written as numbers in
 the code beside what they stand for; they are rounded and plausible for England, not measured.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import nhs_number
-from nhs_number.validate import calculate_checksum
-
+from seen.evalset.identifiers import Identifiers
 from seen.evalset.names import (
     MUSLIM_WOMEN_NAMES,
     SIKH_NAMES,
@@ -23,202 +22,29 @@ from seen.evalset.names import (
     TWIN_NAMES,
     Name,
 )
-
-# The day the agencies' records are taken.
-REFERENCE = date(2025, 3, 31)
-
-# The hard cases, as reported in the breakdown "hard case".
-ORDINARY = "ordinary"
-SAME_NAME_AND_DOB = "same name and dob"
-TWINS = "twins"
-FATHER_AND_SON = "father and son"
-NAME_VARIANTS = "name variants"
-SURNAME_CHANGE = "surname change"
-MOVED = "moved"
-NAME_ONLY_PARTNER = "name-only partner"
-GROUPS = (
-    ORDINARY,
-    SAME_NAME_AND_DOB,
-    TWINS,
+from seen.evalset.people import (
     FATHER_AND_SON,
-    NAME_VARIANTS,
-    SURNAME_CHANGE,
-    MOVED,
     NAME_ONLY_PARTNER,
+    ORDINARY,
+    REFERENCE,
+    TWINS,
+    Household,
+    Person,
 )
 
-# Three local authorities. Postcode districts are outward codes of real districts (public
-# geography); every inward code is made up. Police: one force covers areas a and b, another c;
-# probation covers all three.
-AREAS: dict[str, tuple[str, ...]] = {
-    "a": ("LS6", "LS7", "LS8", "LS9", "LS11", "LS12"),
-    "b": ("BD3", "BD4", "BD5", "BD7", "BD8", "BD9"),
-    "c": ("LE1", "LE2", "LE3", "LE4", "LE5", "LE8"),
-}
-AREA_WEIGHTS = {"a": 40, "b": 35, "c": 25}
 # Not every GP practice in an area shares its records with the hub.
 GP_SHARES = 0.85
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters an inward code may use
-
-# Numbers Ofcom keeps for drama, so that no real telephone is ever written: 07700 900xxx and a
-# thousand numbers in each of these geographic ranges.
-PHONE_RANGES = (
-    "07700900",
-    "01134960",
-    "01144960",
-    "01154960",
-    "01164960",
-    "01174960",
-    "01184960",
-    "01214960",
-    "01314960",
-    "01414960",
-    "01514960",
-    "01614960",
-    "02079460",
-    "01914980",
-    "02920180",
-    "01632960",
-)
-
-
-@dataclass
-class Household:
-    area: str
-    postcode: str  # "LS6 4QT"
-    previous_postcode: str | None = None  # moved within the area in the last few years
-    landline: str | None = None
-
-
-@dataclass
-class Contact:
-    """An agency that knows the person: `kind` (midwifery, gp, ...), whether it holds the
-    address the person has left (`old`), and how it came to know them (`as_partner`: named by
-    the mother at maternity; `as_newborn`: a baby in maternity's records)."""
-
-    kind: str
-    old: bool = False
-    as_partner: str = ""  # "", "name only" or "details"
-    as_newborn: bool = False
-
-
-@dataclass
-class Person:
-    person_id: str
-    sex: str  # "male" or "female"
-    tradition: str  # a key of names.TRADITIONS
-    role: str  # mother, father, partner, baby, child, adult
-    dob: date
-    forenames: list[Name]
-    surname: Name
-    household: Household
-    call: int = 0  # which given name the person goes by
-    group: str = ORDINARY
-    surname_parts: tuple[Name, Name] | None = None  # a double-barrelled surname
-    birth_surname: Name | None = None  # before marriage
-    family_name_optional: str | None = None  # Singh, Kaur, Begum, Bibi: written or not
-    suffix: str | None = None  # "Jnr" or "Snr"
-    nhs: str | None = None
-    phone: str | None = None
-    moved_from: Household | None = None  # another area's address some agencies still hold
-    lives_with_mother: bool = True  # for men named at maternity
-    mother: Person | None = None  # a child's mother (her phone is written on its records)
-    partner_of: Person | None = None  # the mother who names this man at maternity
-    contacts: list[Contact] = field(default_factory=list)
-
-    @property
-    def naming(self) -> str:
-        return TRADITIONS[self.tradition].label
-
-    def age(self) -> float:
-        return (REFERENCE - self.dob).days / 365.25
-
-    def knows(self, kind: str, **how: object) -> None:
-        self.contacts.append(Contact(kind, **how))  # type: ignore[arg-type]
-
-
-def _ascii(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 class Population:
-    """Builds the people, unit by unit (a family, an adult, a planted hard case)."""
+    """Builds the people, unit by unit (a family, an adult); seen.evalset.hard_cases plants
+    the hard cases through it."""
 
     def __init__(self, rng: random.Random, size: int) -> None:
         self.rng = rng
         self.size = size
         self.people: list[Person] = []
-        self._nhs_used: set[str] = set()
-        phones = [prefix + f"{n:03d}" for prefix in PHONE_RANGES for n in range(1000)]
-        rng.shuffle(phones)
-        self._phones = phones
-        # about three households of ours per postcode unit: the rest of a street is not in
-        # these agencies' records about babies and offenders
-        units = max(40, size // 150)
-        self._postcodes: dict[str, list[str]] = {}
-        for area, districts in AREAS.items():
-            pool = []
-            for district in districts:
-                sectors = rng.sample(range(1, 10), 4)
-                for n in range(units):
-                    sector = sectors[n % 4]
-                    pool.append(
-                        f"{district} {sector}{rng.choice(INWARD_LETTERS)}"
-                        f"{rng.choice(INWARD_LETTERS)}"
-                    )
-            self._postcodes[area] = pool
-
-    # ---- identifiers and addresses -------------------------------------------------------
-
-    def new_nhs(self) -> str:
-        """A number in the 999 test range with a valid modulus 11 check digit, not used yet."""
-        while True:
-            stem = f"999{self.rng.randrange(1_000_000):06d}"
-            number = self._valid(stem)
-            if number and number not in self._nhs_used:
-                self._nhs_used.add(number)
-                return number
-
-    def next_nhs(self, after: str) -> str:
-        """The next valid number after `after` that is not in use."""
-        stem = int(after[:9])
-        while True:
-            stem += 1
-            number = self._valid(f"{stem:09d}")
-            if number and number not in self._nhs_used:
-                self._nhs_used.add(number)
-                return number
-
-    def twin_nhs(self, first: Person, second: Person) -> None:
-        """Twins' numbers are often given out one after the other at the hospital of birth (7
-        in 10 here), so that they differ only in the last digits."""
-        if first.nhs and self.rng.random() < 0.7:
-            self._nhs_used.discard(second.nhs or "")
-            second.nhs = self.next_nhs(first.nhs)
-
-    @staticmethod
-    def _valid(stem: str) -> str | None:
-        check = calculate_checksum(stem)
-        if check is None or not 0 <= check <= 9:
-            return None
-        number = stem + str(check)
-        return number if nhs_number.is_valid(number) else None
-
-    def new_phone(self) -> str | None:
-        return self._phones.pop() if self._phones else None
-
-    def household(self, area: str | None = None) -> Household:
-        rng = self.rng
-        area = area or rng.choices(list(AREA_WEIGHTS), weights=list(AREA_WEIGHTS.values()))[0]
-        home = Household(area, rng.choice(self._postcodes[area]))
-        if rng.random() < 0.12:  # moved within the area in the last few years
-            home.previous_postcode = rng.choice(self._postcodes[area])
-        if rng.random() < 0.2:
-            home.landline = self.new_phone()
-        return home
-
-    def other_area(self, area: str) -> str:
-        return self.rng.choice([a for a in AREAS if a != area])
+        self.identifiers = Identifiers(rng, size)
 
     # ---- people --------------------------------------------------------------------------
 
@@ -281,9 +107,9 @@ class Population:
         # everyone born or settled in England has an NHS number; a few recent arrivals have
         # never registered with a GP and have none
         if tradition == "british" or child or rng.random() > 0.03:
-            person.nhs = self.new_nhs()
+            person.nhs = self.identifiers.new_nhs()
         if not child and rng.random() < (0.92 if sex == "female" else 0.85):
-            person.phone = self.new_phone()
+            person.phone = self.identifiers.new_phone()
         self.people.append(person)
         return person
 
@@ -310,7 +136,7 @@ class Population:
     def family(self, *, twins: bool = False, junior: bool = False) -> list[Person]:
         """A pregnancy that ended in a birth in the last year, and the household around it."""
         rng = self.rng
-        home = self.household()
+        home = self.identifiers.household()
         tradition = self.tradition()
         baby_dob = REFERENCE - timedelta(days=rng.randrange(7, 365))
         mother_age = min(max(rng.gauss(30.5, 5.5), 16.5), 46)
@@ -333,7 +159,9 @@ class Population:
             father_home = (
                 home
                 if situation == "with"
-                else self.household(home.area if rng.random() < 0.7 else self.other_area(home.area))
+                else self.identifiers.household(
+                    home.area if rng.random() < 0.7 else self.identifiers.other_area(home.area)
+                )
             )
             father = self.person(
                 sex="male",
@@ -374,7 +202,7 @@ class Population:
         if twins:
             sexes.append(rng.choice(["male", "female"]))
             sexes.sort(reverse=True)
-        names = self._twin_names(sexes, mother.tradition) if twins else [None]
+        names = self.twin_names(sexes, mother.tradition) if twins else [None]
         if junior and father:
             sexes, names = ["male"], [father.forenames[0]]
         for sex, forename in zip(sexes, names, strict=True):
@@ -391,7 +219,7 @@ class Population:
             baby.mother = mother
             babies.append(baby)
         if twins:
-            self.twin_nhs(babies[0], babies[1])
+            self.identifiers.twin_nhs(babies[0], babies[1])
             for baby in babies:
                 baby.group = TWINS
         if junior and father:
@@ -435,7 +263,9 @@ class Population:
                 return
             child.forenames[child.call] = names.draw(self.rng)
 
-    def _twin_names(self, sexes: list[str], tradition: str) -> list[Name | None]:
+    def twin_names(self, sexes: list[str], tradition: str) -> list[Name | None]:
+        """Forenames for twins of these sexes: a pair often given together (4 in 10), else
+        two different names of the tradition."""
         rng = self.rng
         pairs = TWIN_NAMES[(sexes[0], sexes[1])]
         if rng.random() < 0.4:
@@ -524,7 +354,12 @@ class Population:
         rng = self.rng
         sex = sex or ("male" if rng.random() < 0.6 else "female")
         person = self.adult(
-            sex, tradition or self.tradition(), role, age, home or self.household(), surname
+            sex,
+            tradition or self.tradition(),
+            role,
+            age,
+            home or self.identifiers.household(),
+            surname,
         )
         man = sex == "male"
         for kind, chance in (
@@ -540,152 +375,3 @@ class Population:
         if not person.contacts:
             person.knows("gp")
         return person
-
-    # ---- the planted hard cases ------------------------------------------------------------
-
-    def same_name_and_dob(self) -> list[Person]:
-        """Two different people with one forename, surname and date of birth: a father (or a
-        mother) in a family, and an adult known to the police elsewhere."""
-        rng = self.rng
-        sex = "male" if rng.random() < 0.65 else "female"
-        if rng.random() < 0.5:
-            family = self.family()
-            role = "father" if sex == "male" else "mother"
-            first = next((p for p in family if p.role == role), family[0])
-            sex = first.sex
-            made: list[Person] = family
-        else:
-            family = []
-            first = self.background_adult(sex)
-            made = [first]
-        tradition = first.tradition
-        names = TRADITIONS[tradition]
-        # common names: that is where people share a name
-        first.forenames = [names.forenames(sex).draw(rng, top=5)]
-        first.call = 0
-        if made is not family:  # (a family's surnames are already its children's)
-            first.surname = names.surnames.draw(rng, top=5)
-            while first.surname.main in (*SIKH_NAMES.values(), *MUSLIM_WOMEN_NAMES):
-                first.surname = names.surnames.draw(rng, top=8)
-        if tradition != "british" and rng.random() < 0.2:
-            # a date of birth recorded as 1 January of the year (not known on arrival)
-            first.dob = date(first.dob.year, 1, 1)
-        area = first.household.area if rng.random() < 0.5 else self.other_area(first.household.area)
-        second = self.background_adult(
-            sex, tradition=tradition, home=self.household(area), surname=first.surname
-        )
-        second.forenames, second.call = list(first.forenames), first.call
-        second.dob = first.dob
-        second.family_name_optional = first.family_name_optional
-        if sex == "male" and not any(c.kind == "police" for c in second.contacts):
-            second.knows("police")
-        first.group = second.group = SAME_NAME_AND_DOB
-        return [*made, second]
-
-    def father_and_son(self) -> list[Person]:
-        """A father and the son named after him at one address, decades apart in age."""
-        rng = self.rng
-        if rng.random() < 0.3:
-            return self.family(junior=True)
-        home = self.household()
-        tradition = self.tradition()
-        father = self.background_adult("male", tradition=tradition, home=home, age=(42, 66))
-        son = self.background_adult(
-            "male",
-            tradition=tradition,
-            home=home,
-            surname=father.surname,
-            age=(17, min(father.age() - 18, 36)),
-        )
-        son.forenames = [father.forenames[0], *son.forenames[1:]]
-        son.call = 0
-        father.call = 0
-        father.suffix, son.suffix = "Snr", "Jnr"
-        father.group = son.group = FATHER_AND_SON
-        made = [father, son]
-        for person in made:
-            if not any(c.kind == "police" for c in person.contacts) and rng.random() < 0.4:
-                person.knows("police")
-        if rng.random() < 0.5:  # the household's tenancy: both named on it
-            for person in made:
-                if not any(c.kind == "housing" for c in person.contacts):
-                    person.knows("housing")
-        if rng.random() < 0.5:
-            mother = self.background_adult(
-                "female",
-                tradition=tradition,
-                home=home,
-                age=(father.age() - 8, father.age() + 2),
-                surname=father.surname,
-            )
-            made.append(mother)
-        return made
-
-    def adult_twins(self) -> list[Person]:
-        """Grown twins still at one address (babies' twins come with their family)."""
-        rng = self.rng
-        home = self.household()
-        tradition = self.tradition()
-        sexes = sorted(
-            [rng.choice(["male", "female"]), rng.choice(["male", "female"])], reverse=True
-        )
-        names = self._twin_names(sexes, tradition)
-        first = self.background_adult(sexes[0], tradition=tradition, home=home, age=(18, 40))
-        second = self.background_adult(
-            sexes[1], tradition=tradition, home=home, surname=first.surname
-        )
-        second.dob = first.dob
-        for person, forename in zip((first, second), names, strict=True):
-            if forename is not None:
-                person.forenames = [forename]
-                person.call = 0
-            person.group = TWINS
-        self.twin_nhs(first, second)
-        return [first, second]
-
-    def plant_variants(self, person: Person) -> None:
-        """A person whose names agencies spell several ways (transliterations, anglicised
-        forms, Singh or Kaur with or without the family name)."""
-        names = TRADITIONS[person.tradition]
-        child = person.role in ("baby", "child")
-        forename = person.forenames[person.call]
-        if not (forename.variants or forename.short):
-            pool = [n for n in names.forenames(person.sex, child).entries if n.variants or n.short]
-            if pool:
-                person.forenames[person.call] = self.rng.choice(pool)
-        person.group = NAME_VARIANTS
-
-    def plant_surname_change(self, person: Person) -> None:
-        """A woman held under her maiden name by some agencies and her married name by others;
-        or with a double-barrelled surname that agencies write whole, in part or run
-        together."""
-        rng = self.rng
-        if person.birth_surname is None and person.surname_parts is None:
-            names = TRADITIONS[person.tradition]
-            other = names.surnames.draw(rng)
-            if other.main == person.surname.main:
-                return
-            if rng.random() < 0.5:  # her own surname joined to her husband's, or her family's
-                person.surname_parts = (person.surname, other)
-                person.surname = Name(f"{person.surname.main}-{other.main}")
-            else:
-                person.birth_surname = person.surname
-                person.surname = other
-        person.group = SURNAME_CHANGE
-
-    def plant_move(self, person: Person) -> None:
-        """An adult who came from another of the areas; the agencies there still hold the old
-        address (the GP not yet changed, police and housing records of the time)."""
-        rng = self.rng
-        old = self.household(self.other_area(person.household.area))
-        person.moved_from = old
-        kinds = [c.kind for c in person.contacts]
-        moved_ones = [c for c in person.contacts if c.kind in ("gp", "police", "housing", "ed")]
-        for contact in moved_ones:
-            if rng.random() < 0.6:
-                contact.old = True
-        if not any(c.old for c in person.contacts):
-            person.contacts.append(Contact("police" if person.sex == "male" else "gp", old=True))
-        if all(c.old for c in person.contacts):
-            person.contacts.append(Contact("gp" if "gp" not in kinds else "ed"))
-        person.group = MOVED
