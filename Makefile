@@ -62,6 +62,8 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/python tools/architecture.py
 
 test: lint test-sqlite test-postgres
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from seen.core import clock
 from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, TABLES_BY_NAME
 
 Rows = dict[str, list[dict[str, str]]]
@@ -86,6 +87,13 @@ def small_partnership() -> Rows:
              "offence_category": "domestic_abuse"},
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def clock_back_to_real_time() -> Iterator[None]:
+    """A test may set Seen's clock (seen.core.clock.set_now); the next test starts on real time."""
+    yield
+    clock.set_now(None)
 
 
 @pytest.fixture(autouse=True)

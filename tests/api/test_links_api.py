@@ -258,7 +258,7 @@ def test_every_read_write_and_refusal_is_audited(review_pair: CandidatePair) -> 
     assert read.username == "reviewer" and read.role == Role.MASH_PRACTITIONER
     assert read.purpose == "safeguarding" and len(read.disclosed["subjects"]) == 2
     # a look at two persons is found by who-looked for either
-    from seen.audit.reports import who_looked
+    from seen.casefile.disclosure import who_looked
     from seen.people.models import Person
 
     for reference in read.disclosed["subjects"]:

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from seen.audit import reports
 from seen.audit.log import record, verify
 from seen.audit.models import AuditEvent
+from seen.casefile import disclosure
 from seen.core import clock
 from seen.ingest.loader import ingest_extract
 from seen.linkage import decisions
@@ -96,7 +96,7 @@ def test_who_looked_lists_every_look_at_the_person_only(
         _look(midwife, baby)
         _look(midwife, father, purpose="safeguarding_enquiry")
         _look(None, baby, action="notify", via="command", disclosed=["flag"])
-    looks = reports.who_looked(baby)
+    looks = disclosure.who_looked(baby)
     assert [(row["user"], row["role"], row["agency"], row["action"]) for row in looks] == [
         ("ann.midwife", "midwife", "QAV-MAT", "read"),
         ("", "system", "", "notify"),
@@ -125,9 +125,11 @@ def test_who_looked_follows_a_reference_merged_into_the_person(
         _look(None, person)
     decisions.confirm(f1, p77, user=None, reason="same man (test)")
     (merged,) = Person.objects.filter(merged_into__isnull=False)
-    survivor = reports.current(merged.reference)
+    survivor = disclosure.current(merged.reference)
     assert survivor != merged and survivor in before
-    assert {row["subject"] for row in reports.who_looked(survivor)} == {p.reference for p in before}
+    assert {row["subject"] for row in disclosure.who_looked(survivor)} == {
+        p.reference for p in before
+    }
 
 
 def test_subject_access_holds_records_facts_alerts_and_viewers(
@@ -137,7 +139,7 @@ def test_subject_access_holds_records_facts_alerts_and_viewers(
     _alert(baby, [[father.pk, "father"], [family["M1"].pk, "mother"]])
     with clock.frozen_at(MORNING):
         _look(midwife, father, purpose="safeguarding_enquiry")
-    report = reports.subject_access(father)
+    report = disclosure.subject_access(father)
 
     assert report["person"] == father.reference
     assert {(r["agency"], r["local_id"]) for r in report["records"]} == {
@@ -169,7 +171,7 @@ def test_subject_access_holds_records_facts_alerts_and_viewers(
     text = json.dumps(report)
     assert "Jade" not in text and "Hollis" not in text
 
-    markdown = reports.as_markdown(report)
+    markdown = disclosure.as_markdown(report)
     assert "Partnership Police (POL) record P77" in markdown
     assert "conviction POL:CV1" in markdown and "ann.midwife (midwife, QAV-MAT)" in markdown
 
@@ -179,7 +181,7 @@ def test_subject_access_for_a_baby_reaches_through_the_pregnancy(
 ) -> None:
     baby = family["B1"]
     _alert(baby, [])
-    report = reports.subject_access(baby)
+    report = disclosure.subject_access(baby)
     assert [(p["local_id"], p["as"]) for p in report["pregnancies"]] == [("PR1", ["child"])]
     assert {(r["local_id"], tuple(r["as"])) for r in report["relationships"]} == {
         ("R1", ("child",)),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from seen.audit import reports
+from seen.casefile import disclosure
 from seen.ingest.loader import ingest_extract
 from seen.linkage import decisions
 from seen.people.models import SourceRecord
@@ -43,7 +43,7 @@ def baby(extract: Callable[..., Path]) -> Any:
 
 
 def test_the_markdown_renders_as_text_only(baby: Any) -> None:
-    text = reports.as_markdown(reports.subject_access(baby))
+    text = disclosure.as_markdown(disclosure.subject_access(baby))
     html = MarkdownIt("commonmark").render(text)  # raw HTML allowed, as many viewers do
     for tag in ("<img", "<script", "<a ", "<em>", "<ol"):
         assert tag not in html, tag
@@ -58,4 +58,4 @@ def test_the_markdown_renders_as_text_only(baby: Any) -> None:
 
 def test_ordinary_values_read_as_they_are() -> None:
     for value in ("2025-06-01", "Quarry Vale Maternity", "father_not_seen_reason", "QA1 2BC"):
-        assert reports.markdown_text(value) == value
+        assert disclosure.markdown_text(value) == value

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from seen.rules.loading import load_world
 from seen.rules.procedures.man_with_relevant_history import ManWithRelevantHistory
 from tests.rules.builder import WorldBuilder
 
@@ -219,7 +220,6 @@ def test_a_shielded_address_never_reaches_the_alert(extract: Any) -> None:
     from seen.ingest.loader import ingest_extract
     from seen.linkage import decisions
     from seen.people.models import SourceRecord
-    from seen.rules.world import World
 
     ingest_extract(extract())
     records = SourceRecord.objects.order_by("pk")
@@ -227,12 +227,12 @@ def test_a_shielded_address_never_reaches_the_alert(extract: Any) -> None:
     police = records.get(local_id="P77")
     clock.set_now(timezone.make_aware(datetime(2025, 7, 1, 9, 0)))
     try:
-        before = World.load(clock.today())
+        before = load_world(clock.today())
         assert before.residence_areas[police.person_id] == {"QBM"}
         Shield.objects.create(
             record=police, scope="address", reason="domestic_abuse_risk", created_at=clock.now()
         )
-        after = World.load(clock.today())
+        after = load_world(clock.today())
         assert police.person_id not in after.residence_areas
     finally:
         clock.set_now(None)

@@ -1,4 +1,4 @@
-"""Plans, programmes and conferences written in Seen (seen.facts.planning): the step-down
+"""Plans, programmes and conferences written in Seen (seen.recording.plans): the step-down
 checklist, the conference's required invitations (or the reason), programme engagement, and
 the rules run for the child after each write."""
 
@@ -11,9 +11,9 @@ import pytest
 
 from seen.areas.models import Practitioner
 from seen.casefile.subjects import Subject, resolve_child
-from seen.facts import planning
 from seen.facts.models import Conference, Plan, ProgrammeEvent
 from seen.people.models import Pregnancy, SourceRecord
+from seen.recording import plans as planning
 from seen.rules.models import Alert
 from seen.triage.models import LeftOut
 

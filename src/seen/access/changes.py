@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from seen.access.models import PROFILE_ACCESS_FIELDS, StaffProfile
+from seen.access.models import PROFILE_ACCESS_FIELDS, StaffProfile, profiles_updated
 from seen.areas.models import Agency, Practitioner
 from seen.audit.log import record
 from seen.audit.models import Via
@@ -192,7 +192,9 @@ def _user_after(sender: Any, instance: Any, created: bool = False, **_: Any) -> 
     audit_change("user", instance.pk, instance.get_username(), changed(before, after))
 
 
-def audit_profile_update(before: dict[Any, dict[str, Any]], users: dict[Any, Any]) -> None:
+def audit_profile_update(
+    before: dict[Any, dict[str, Any]], users: dict[Any, Any], **_signal: Any
+) -> None:
     """After StaffProfile.objects.update(): one entry per profile whose access fields changed
     (`before`: their values by primary key, read before the update; `users`: their user ids)."""
     after = stored_profiles(list(before))
@@ -207,5 +209,8 @@ def connect() -> None:
     pre_save.connect(_profile_before, sender=StaffProfile, dispatch_uid=f"{uid}.profile.pre")
     post_save.connect(_profile_after, sender=StaffProfile, dispatch_uid=f"{uid}.profile.post")
     post_delete.connect(_profile_removed, sender=StaffProfile, dispatch_uid=f"{uid}.profile.del")
+    profiles_updated.connect(
+        audit_profile_update, sender=StaffProfile, dispatch_uid=f"{uid}.profile.update"
+    )
     pre_save.connect(_user_before, sender=user_model, dispatch_uid=f"{uid}.user.pre")
     post_save.connect(_user_after, sender=user_model, dispatch_uid=f"{uid}.user.post")

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models, transaction
+from django.dispatch import Signal
 
 
 class Role(models.TextChoices):
@@ -44,6 +45,12 @@ class AccessFieldsChangedInBulk(Exception):
     """A bulk path would change profiles' access fields without an audit event."""
 
 
+# Sent after StaffProfile.objects.update() changed access fields, with `before` (their values by
+# primary key, read before the update) and `users` (their user ids): seen.access.changes audits
+# it, as it audits save() through Django's own signals.
+profiles_updated = Signal()
+
+
 class StaffProfileQuerySet(models.QuerySet["StaffProfile"]):
     """update() of access fields records each profile changed, as save() does through the
     signals; the bulk paths that would skip both are refused for them."""
@@ -52,9 +59,6 @@ class StaffProfileQuerySet(models.QuerySet["StaffProfile"]):
         touched = {name.removesuffix("_id") for name in kwargs} & set(PROFILE_ACCESS_FIELDS)
         if not touched:
             return super().update(**kwargs)
-        # seen.audit.log imports this module: the auditing is imported when first needed
-        from seen.access import changes
-
         with transaction.atomic(using=self.db):
             rows = list(self.values("pk", "user_id", *PROFILE_ACCESS_FIELDS))
             count = super().update(**kwargs)
@@ -62,7 +66,7 @@ class StaffProfileQuerySet(models.QuerySet["StaffProfile"]):
             before = {
                 row["pk"]: {name: row[name] for name in PROFILE_ACCESS_FIELDS} for row in rows
             }
-            changes.audit_profile_update(before, users)
+            profiles_updated.send(sender=StaffProfile, before=before, users=users)
         return count
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:

@@ -20,12 +20,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from seen.casefile.api import aggregates_router
-from seen.casefile.api import router as children_router
-from seen.facts.api import router as facts_router
-from seen.linkage.api import router as linkage_router
+from seen.api.casefile import aggregates_router
+from seen.api.casefile import router as children_router
+from seen.api.facts import router as facts_router
+from seen.api.linkage import router as linkage_router
+from seen.api.rules import router as alerts_router
 from seen.linkage.decisions import DecisionRefused
-from seen.rules.api import router as alerts_router
 
 # The errors every operation can answer, whatever it declares itself: input refused before any
 # operation runs, not signed in, refused by the access policy, a body or parameter that is not

@@ -24,18 +24,12 @@ from django.db.models import Q
 from seen.access.policy import ChildRef, Level, PersonDecision
 from seen.access.shielding import SHIELDED
 from seen.areas.models import Agency, Practitioner
-from seen.casefile.childfile import (
-    FACT_NAMES,
-    Entry,
-    Shielding,
-    Viewer,
-    _address,
-    _distinct,
-    describe,
-    flags_of,
-)
+from seen.casefile.childfile import flags_of
+from seen.casefile.describe import FACT_NAMES, address_of, describe, distinct
 from seen.casefile.flags import Contact
+from seen.casefile.shielding import Shielding, Viewer
 from seen.casefile.subjects import Subject
+from seen.casefile.views import Entry
 from seen.core import clock
 from seen.facts import models as facts
 from seen.linkage.models import CandidatePair
@@ -312,7 +306,7 @@ def _child_details(around: ChildAround, ref: ChildRef, viewer: Viewer) -> None:
     }
     shielding = Shielding.load(viewer, rows)
     shown = [shielding.record(pk, row) for pk, row in rows.items()]
-    around.names = _distinct(
+    around.names = distinct(
         SHIELDED
         if SHIELDED in (r["forename"], r["surname"])
         else f"{r['forename']} {r['surname']}".strip()
@@ -395,7 +389,7 @@ class _Adult:
         }
         views = [self._record(r, residences[r.pk], links.get(r.pk)) for r in records]
         self.file.records = views
-        self.file.names = _distinct(v.names for v in views if v.names != SHIELDED)
+        self.file.names = distinct(v.names for v in views if v.names != SHIELDED)
         self.file.areas = sorted({v.area for v in views if v.area} | self.residence_areas)
         self.file.pairs = [
             PairView(
@@ -430,12 +424,12 @@ class _Adult:
         shown = self.shielding.record(record.pk, values)
         names = [shown["forename"], shown["middle_names"], shown["surname"]]
         name = SHIELDED if SHIELDED in names else " ".join(n for n in names if n) or "not recorded"
-        addresses = [_address(shown)]
+        addresses = [address_of(shown)]
         for residence in residences:
             if residence["end"] is not None and residence["end"] < self.today:
                 continue
             visible = self.shielding.record(record.pk, residence)
-            addresses.append(_address(visible))
+            addresses.append(address_of(visible))
             if (
                 record.pk in self.mine
                 and residence["area__name"]
@@ -452,7 +446,7 @@ class _Adult:
             names=name,
             dob=str(shown["dob"]) if shown["dob"] else "not recorded",
             sex=str(shown["sex"]).replace("_", " "),
-            addresses=_distinct(a for a in addresses if a),
+            addresses=distinct(a for a in addresses if a),
             shielded=hidden or SHIELDED in addresses,
             person=record.person.reference if record.person else None,
             link=LinkView(
@@ -503,6 +497,8 @@ class _Adult:
                     about="this person",
                     agency=agency.name,
                     area=agency.area.name if agency.area else "",
+                    fact=(kind, row["id"]),
+                    local_id=str(row.get("local_id") or ""),
                 )
             )
         self.file.history = sorted(entries, key=lambda e: (e.on, e.type), reverse=True)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 
+# The prefix of the local ids of facts written in Seen itself (seen.recording.authoring); an
+# agency's extract never uses it (docs/extract-format.md).
+LOCAL_ID_PREFIX = "seen-"
+
 
 class Versioned(models.Model):
     """A row loaded from an extract: which ingest batch last wrote it, its version, and a hash of

@@ -7,7 +7,7 @@ viewer's own clearance), taken in date order with each fact's source (the agency
 its own identifier for the row) and when it reached Seen (the ingest batch that brought it; a
 fact written in Seen itself says so). What each agency knew is what it recorded and when it
 reached Seen, with when its practitioners looked at the child in Seen, from the audit log
-(seen.audit.reports.who_looked): refusals, and looks for a review or an audit or at the
+(seen.casefile.disclosure.who_looked): refusals, and looks for a review or an audit or at the
 notification itself, are not an agency knowing the child and are left out."""
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from typing import Any
 
 from seen.access.policy import Decision
 from seen.areas.models import Agency
-from seen.audit.reports import who_looked
-from seen.casefile.childfile import CaseFile, Entry, _Household, flags_of
+from seen.casefile.childfile import case_file
+from seen.casefile.disclosure import who_looked
 from seen.casefile.subjects import Subject
+from seen.casefile.views import Entry
+from seen.core.models import LOCAL_ID_PREFIX
 from seen.incidents.models import Incident
-from seen.rules.world import FACT_TYPES, Fact
+from seen.rules.world import FACT_TYPES
 
 
 @dataclass(frozen=True)
@@ -87,24 +89,11 @@ class Chronology:
         }
 
 
-class _Keeping(_Household):
-    """The case file's household assembly, keeping each timeline entry's fact (its source)."""
-
-    def __init__(self, subject: Subject, viewer: Any, file: CaseFile) -> None:
-        super().__init__(subject, viewer, file)
-        self.kept: list[tuple[Fact, Entry]] = []
-
-    def _entry(self, fact: Fact) -> Entry:
-        entry = super()._entry(fact)
-        self.kept.append((fact, entry))
-        return entry
-
-
-def _reached(facts: list[Fact]) -> dict[tuple[str, int], datetime | None]:
+def _reached(facts: list[tuple[str, int]]) -> dict[tuple[str, int], datetime | None]:
     """When each fact reached Seen: its ingest batch's end (else start); one query per type."""
     wanted: dict[str, list[int]] = defaultdict(list)
-    for fact in facts:
-        wanted[fact.type].append(fact.id)
+    for kind, pk in facts:
+        wanted[kind].append(pk)
     found: dict[tuple[str, int], datetime | None] = {}
     for kind, ids in wanted.items():
         rows = FACT_TYPES[kind]._default_manager.filter(pk__in=ids).values_list(
@@ -119,17 +108,8 @@ def chronology(subject: Subject, decision: Decision, viewer: Any) -> Chronology:
     if not decision.allowed:
         raise PermissionError(decision.reason)
     assert subject.person is not None
-    file = CaseFile(
-        reference=subject.reference,
-        unborn=False,
-        level=decision.level,
-        reason=decision.reason,
-        flags=flags_of(subject),
-    )
-    household = _Keeping(subject, viewer, file)
-    household.assemble()
-    facts = [fact for fact, _ in household.kept]
-    reached = _reached(facts)
+    file = case_file(subject, decision, viewer)
+    reached = _reached([entry.fact for entry in file.timeline])
     rows = sorted(
         (
             Row(
@@ -139,10 +119,10 @@ def chronology(subject: Subject, decision: Decision, viewer: Any) -> Chronology:
                 what=entry.what,
                 detail=entry.detail,
                 about=entry.about,
-                source=_source(fact, entry),
-                reached=reached.get(fact.ref),
+                source=_source(entry),
+                reached=reached.get(entry.fact),
             )
-            for fact, entry in household.kept
+            for entry in file.timeline
         ),
         key=lambda r: (r.on, r.agency, r.what, r.source),
     )
@@ -156,9 +136,9 @@ def chronology(subject: Subject, decision: Decision, viewer: Any) -> Chronology:
     )
 
 
-def _source(fact: Fact, entry: Entry) -> str:
-    local = str(fact.get("local_id") or "")
-    if local.startswith("seen-"):
+def _source(entry: Entry) -> str:
+    local = entry.local_id
+    if local.startswith(LOCAL_ID_PREFIX):
         return f"written in Seen by {entry.agency}"
     return f"{entry.agency}, their record {local}" if local else entry.agency
 

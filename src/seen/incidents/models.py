@@ -1,7 +1,7 @@
 """A serious incident notification about a child, and the two statutory steps that follow it:
 the notification to the national Child Safeguarding Practice Review Panel within 5 working
 days, and the rapid review within 15 working days, each counted from the day the local
-authority learned of the incident (seen.incidents.working_days).
+authority learned of the incident (seen.core.working_days).
 
 A notification is about a born child (a `Person`): a serious incident is a child's death or
 serious harm, so a pregnancy is not notified; an incident that harmed a baby is notified under
@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
-from seen.incidents.working_days import add_working_days
+from seen.core.working_days import add_working_days
 
 NOTIFY_WITHIN_WORKING_DAYS = 5
 RAPID_REVIEW_WITHIN_WORKING_DAYS = 15

@@ -23,13 +23,13 @@ from seen.access.models import Purpose, Role, Share
 from seen.access.policy import Action, ChildRef, Decision, decide, decide_unknown_child
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, resolve_child
 from seen.core import clock
+from seen.core.working_days import working_days_between
 from seen.incidents.models import (
     DESCRIPTION_MAX,
     NOTIFY_WITHIN_WORKING_DAYS,
     RAPID_REVIEW_WITHIN_WORKING_DAYS,
     Incident,
 )
-from seen.incidents.working_days import working_days_between
 from seen.people.models import SourceRecord
 from seen.rules.arrivals import evaluate_after_write
 from seen.rules.world import Scope

@@ -31,11 +31,11 @@ from django.db.models import F
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core import clock
+from seen.core.inserts import insert_rows
 from seen.core.processes import still_running, this_host
 from seen.core.validators import parse_postcode
 from seen.facts.models import Plan
 from seen.ingest.errors import ExtractError, TooLarge
-from seen.ingest.inserts import insert_rows
 from seen.ingest.limits import Deadline, Limits
 from seen.ingest.manifest import read_manifest
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from seen.facts.authoring import LOCAL_ID_PREFIX
+from seen.core.models import LOCAL_ID_PREFIX
 from seen.ingest.errors import ExtractError
 from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE
 

@@ -16,8 +16,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from seen.core.models import LOCAL_ID_PREFIX
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
-from seen.facts.authoring import LOCAL_ID_PREFIX
 from seen.ingest.schema import LIST_SEPARATOR, Column, Table
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")

@@ -14,11 +14,11 @@ from seen.areas.models import Area
 from seen.core import clock
 from seen.learning.measures import MEASURES_BY_SLUG, Count, Placement, compute, parse_quarter
 from seen.learning.models import LeadershipStatement
+from seen.rules.loading import load_world
 from seen.rules.models import Alert, AlertEvent
 from seen.rules.parameters import parameters_for
 from seen.rules.procedures.non_mobile_injury import NonMobileInjury
 from seen.rules.procedures.was_not_brought import WasNotBrought
-from seen.rules.world import World
 
 STATEMENT_MAX = 2000
 ANSWERS = (
@@ -43,7 +43,7 @@ class BadStatement(ValueError):
 
 def counts() -> list[Count]:
     """Every measure's counts per area and quarter, from the whole partnership as of now."""
-    world = World.load(clock.today())
+    world = load_world(clock.today())
     return compute(
         world,
         Placement.from_database(world),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from seen.ingest.inserts import insert_rows
+from seen.core.inserts import insert_rows
 from seen.linkage.context import context_of
 from seen.linkage.models import CandidatePair, LinkRun
 from seen.linkage.prepare import RAW_COLUMNS

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from seen.ingest.inserts import insert_rows
+from seen.core.inserts import insert_rows
 from seen.people.models import LinkDecision, Person, SourceRecord
 
 _IN_BATCH = 10_000  # ids per IN (...) query: SQLite allows at most 32,766 variables

@@ -17,6 +17,7 @@ from seen.core import clock
 from seen.core.progress import ProgressCallback
 from seen.people.models import Person, Pregnancy
 from seen.rules.base import Finding, Rule
+from seen.rules.loading import load_world
 from seen.rules.models import Alert, AlertEvent, RuleParameter
 from seen.rules.parameters import parameters_for
 from seen.rules.registry import RULES
@@ -58,7 +59,7 @@ def evaluate(
 ) -> Outcome:
     """Evaluate the rules over the partnership (or the families in `scope`) at clock.now()."""
     now = clock.now()
-    world = World.load(clock.today(), scope)
+    world = load_world(clock.today(), scope)
     # a scoped World also holds people outside the families (possible matches): only the
     # children whose whole family it read are evaluated and reconciled
     in_scope = None if scope is None else set(world.complete or ())

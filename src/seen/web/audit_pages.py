@@ -4,7 +4,7 @@ data-protection officer: what Seen holds about a person and who has seen it, to 
 download as Markdown or HTML), and the break-glass sessions awaiting a safeguarding lead's
 review.
 
-The reports are seen.audit.reports, as `seen audit who-looked` and `seen audit subject-access`
+The reports are seen.casefile.disclosure, as `seen audit who-looked` and `seen audit subject-access`
 make them; break glass is seen.access.services, as `seen access break-glass-reviews` and
 `seen access review`. Each page asks seen.access.policy.decide first, and each read (and each
 write and refusal) is itself audited. The purpose declared is "audit" unless the address
@@ -28,7 +28,7 @@ from seen.access.models import BreakGlass, Purpose
 from seen.access.policy import Action, decide, profile_of
 from seen.access.services import AccessRefused, break_glass_to_review, review_break_glass
 from seen.access.shielding import cleared
-from seen.audit import reports
+from seen.casefile import disclosure
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
@@ -103,7 +103,7 @@ def who_looked(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(
             request, "person", decision.reason, object_id=child.reference, subject=child.reference
         )
-    looks = reports.who_looked(_person_of(child.person, child.reference))
+    looks = disclosure.who_looked(_person_of(child.person, child.reference))
     _audit(
         request,
         "read",
@@ -175,12 +175,12 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         context["error"] = "Choose Markdown or HTML to download"
         return render(request, "web/audit_subject_access.html", context, status=400)
     try:
-        person = reports.current(reference)
+        person = disclosure.current(reference)
     except Person.DoesNotExist:
         context["error"] = f"Seen holds no person {reference}"
         return render(request, "web/audit_subject_access.html", context, status=404)
-    report = reports.redacted(reports.subject_access(person), clearance=cleared(request.user))
-    summary = reports.summary(report)
+    report = disclosure.redacted(disclosure.subject_access(person), clearance=cleared(request.user))
+    summary = disclosure.summary(report)
     if wanted:
         _audit(
             request,
@@ -223,13 +223,13 @@ def _sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
         "responsibilities": "Practitioners responsible",
         "facts": "Facts",
     }
-    return [(titles[name], report[name]) for name in reports.REPORT_SECTIONS]
+    return [(titles[name], report[name]) for name in disclosure.REPORT_SECTIONS]
 
 
 def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> HttpResponse:
     content_type, suffix = FORMATS[wanted]
     if wanted == "markdown":
-        text = reports.as_markdown(report)
+        text = disclosure.as_markdown(report)
     else:
         text = render_to_string(
             "web/audit_subject_access_download.html",

@@ -6,7 +6,7 @@ invitations and attendance by role: the father, the GP and housing invited, or a
 Seeing the plans needs the household level of `decide(Action.VIEW_CHILD)`; every write needs
 `decide(Action.MANAGE_PLAN)` (the lead practitioner or key worker with the lawful basis
 recorded; a safeguarding lead the child's alert was escalated to). Writes go through
-seen.facts.planning, which runs the rules for the child afterwards. Every page is audited."""
+seen.recording.plans, which runs the rules for the child afterwards. Every page is audited."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from seen.access.policy import Action, Level, decide
 from seen.access.shielding import cleared, redact, shields_of
 from seen.areas.models import Practitioner
 from seen.casefile.subjects import Subject
-from seen.facts import planning
-from seen.facts.authoring import AuthoringRefused
 from seen.facts.models import Conference, ConferenceRole, Plan, ProgrammeEvent, YesNo
 from seen.people.models import SourceRecord
+from seen.recording import plans as planning
+from seen.recording.authoring import AuthoringRefused
 from seen.web.triage import (
     FORM_HELPERS,
     as_id,

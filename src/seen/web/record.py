@@ -1,6 +1,6 @@
 """Recording facts on a page: a contact (the father or male carer seen, or why not), a pre-birth
 assessment, a 'was not brought', an injury observation. GET shows the form, POST saves through
-seen.facts.recording and redirects (303) to a confirmation that shows what was recorded and the
+seen.recording.facts and redirects (303) to a confirmation that shows what was recorded and the
 prompts the procedures give (the alerts the rules raised on it, with what to do). A form with a
 mistake comes back with status 400 and an error summary naming each field.
 
@@ -24,9 +24,10 @@ from django.views.decorators.http import require_http_methods
 from seen.access import auditing
 from seen.access.policy import Action, Decision, Level
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
-from seen.facts import recording
 from seen.facts.models import Appointment, Contact, Injury, Mobility, YesNo, YesNoNA
-from seen.facts.recording import (
+from seen.people.models import SourceRecord
+from seen.recording import facts as recording
+from seen.recording.facts import (
     AssessmentDetails,
     ContactDetails,
     InjuryDetails,
@@ -34,7 +35,6 @@ from seen.facts.recording import (
     RecordingRefused,
     WasNotBroughtDetails,
 )
-from seen.people.models import SourceRecord
 from seen.web.triage import refusal_for_unknown
 from seen.web.views import purpose_of
 
@@ -59,7 +59,7 @@ MOBILITY_HINTS = {Mobility.NON_MOBILE: "Not yet rolling over, crawling or walkin
 
 @dataclass(frozen=True)
 class Form:
-    kind: str  # seen.facts.recording's name for it
+    kind: str  # seen.recording.facts's name for it
     title: str
     object_type: str  # what the audit calls it
     date_what: str  # "the date of the …"

@@ -3,7 +3,7 @@
 evidence of each comparison and the overall match probability, and a form to decide — the same
 person (confirm), different people (reject) or skip — with the reason every decision needs.
 
-The same services as the identity API (seen.linkage.api) and `seen review-links`: the queue is
+The same services as the identity API (seen.api.linkage) and `seen review-links`: the queue is
 seen.linkage.review.review_queue, the decisions seen.linkage.decisions. Seeing the queue is
 VIEW_LINK_QUEUE, deciding DECIDE_LINKS (MASH practitioners, safeguarding leads); every read,
 write and refusal is audited."""
@@ -22,8 +22,7 @@ from django.urls import path, reverse
 from seen.access import auditing
 from seen.access.policy import Action, decide, profile_of
 from seen.access.shielding import cleared, redact, shields_of
-from seen.linkage import decisions
-from seen.linkage.api import (
+from seen.casefile.pairs import (
     DISCLOSED_FIELDS,
     PairOut,
     decision_out,
@@ -31,6 +30,7 @@ from seen.linkage.api import (
     pair_out,
     subjects_of,
 )
+from seen.linkage import decisions
 from seen.linkage.explain import explain
 from seen.linkage.models import CandidatePair
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue

@@ -2,7 +2,7 @@
 Children): the local authority notifies the national Child Safeguarding Practice Review Panel
 within 5 working days of learning of the incident, and the safeguarding partners complete a
 rapid review within 15 working days. Working days leave out weekends and England's bank
-holidays, substitute and one-off days included (seen.incidents.working_days).
+holidays, substitute and one-off days included (seen.core.working_days).
 
 One alert per incident and step still to do, once the step is due within `due_within_working_days`
 working days, or overdue (the alert is updated to say so, with the working days it is late), to
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from seen.core.working_days import add_working_days, working_days_between
 from seen.incidents.models import NOTIFY_WITHIN_WORKING_DAYS, RAPID_REVIEW_WITHIN_WORKING_DAYS
-from seen.incidents.working_days import add_working_days, working_days_between
 from seen.rules.base import Finding, RouteSpec, Rule, describe_date
 from seen.rules.world import Child, World
 

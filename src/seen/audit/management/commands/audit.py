@@ -16,9 +16,9 @@ from django.db import transaction
 from seen.access.cli import add_identity_arguments, require
 from seen.access.policy import Action, ChildRef
 from seen.access.shielding import cleared
-from seen.audit import reports
 from seen.audit.log import record, verify
 from seen.audit.models import Via
+from seen.casefile import disclosure
 from seen.people.models import Person
 
 
@@ -95,7 +95,7 @@ class Command(BaseCommand):
 
     def _person(self, reference: str) -> Person:
         try:
-            return reports.current(reference)
+            return disclosure.current(reference)
         except Person.DoesNotExist as error:
             raise CommandError(f"no person {reference!r}") from error
 
@@ -141,7 +141,7 @@ class Command(BaseCommand):
 
     def _who_looked(self, user: AbstractBaseUser | None, reference: str, *, as_json: bool) -> None:
         person = self._person(reference)
-        looks = reports.who_looked(person)
+        looks = disclosure.who_looked(person)
         record(
             user=user,
             action="read",
@@ -158,7 +158,7 @@ class Command(BaseCommand):
         count = "1 audit entry" if len(looks) == 1 else f"{len(looks)} audit entries"
         self.stdout.write(f"{count} about {person.reference}")
         for row in looks:
-            self.stdout.write(reports.look_line(row))
+            self.stdout.write(disclosure.look_line(row))
 
     def _subject_access(
         self,
@@ -171,11 +171,11 @@ class Command(BaseCommand):
     ) -> None:
         person = self._person(reference)
         # shielded values stay hidden unless the officer holds shielding clearance, as on the page
-        report = reports.redacted(reports.subject_access(person), clearance=cleared(user))
+        report = disclosure.redacted(disclosure.subject_access(person), clearance=cleared(user))
         text = (
             json.dumps(report, indent=2, ensure_ascii=False) + "\n"
             if as_json
-            else reports.as_markdown(report)
+            else disclosure.as_markdown(report)
         )
         # Recorded first, kept only if the file is written: an export is never unrecorded.
         with transaction.atomic():
@@ -187,7 +187,10 @@ class Command(BaseCommand):
                 object_type="person",
                 object_id=person.reference,
                 subject=person.reference,
-                disclosed={**reports.summary(report), "format": "json" if as_json else "markdown"},
+                disclosed={
+                    **disclosure.summary(report),
+                    "format": "json" if as_json else "markdown",
+                },
             )
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")

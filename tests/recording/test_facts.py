@@ -1,4 +1,4 @@
-"""Recording facts in Seen (seen.facts.recording): each kind validated field by field, written
+"""Recording facts in Seen (seen.recording.facts): each kind validated field by field, written
 with the author's agency, the child's record and a local id of Seen's own, and the rules run for
 the child at once, so that the procedure's alert and prompt follow the fact."""
 
@@ -12,9 +12,10 @@ from seen.access.models import Role
 from seen.access.policy import Decision, Level
 from seen.areas.models import Practitioner
 from seen.casefile.subjects import Subject, resolve_child
-from seen.facts import recording
 from seen.facts.models import Appointment, Assessment, Contact, Injury
-from seen.facts.recording import (
+from seen.people.models import Person, Pregnancy, Responsibility, SourceRecord
+from seen.recording import facts as recording
+from seen.recording.facts import (
     AssessmentDetails,
     ContactDetails,
     InjuryDetails,
@@ -22,7 +23,6 @@ from seen.facts.recording import (
     RecordingRefused,
     WasNotBroughtDetails,
 )
-from seen.people.models import Person, Pregnancy, Responsibility, SourceRecord
 from seen.rules.models import Alert, RuleParameter
 from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
 

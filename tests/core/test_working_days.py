@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from seen.incidents.working_days import (
+from seen.core.working_days import (
     add_working_days,
     bank_holiday_name,
     is_working_day,

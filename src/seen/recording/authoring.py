@@ -11,9 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from seen.access.policy import profile_of
 from seen.areas.models import Agency, Practitioner
+from seen.core.models import LOCAL_ID_PREFIX
 from seen.people.models import Person, SourceRecord
-
-LOCAL_ID_PREFIX = "seen-"  # an agency's extract never uses it (docs/extract-format.md)
 
 
 class AuthoringRefused(ValueError):

@@ -1,4 +1,4 @@
-"""Plans, programmes and conferences written in Seen by a practitioner (seen.facts.authoring):
+"""Plans, programmes and conferences written in Seen by a practitioner (seen.recording.authoring):
 start a plan, record a programme event (referred, a session attended or missed, completed,
 withdrawn), step a plan down (child protection to child in need, child in need to Early Help)
 with its checklist, and record a conference with who was invited and who came.
@@ -27,9 +27,9 @@ from django.db.models import Q
 from seen.access.policy import profile_of
 from seen.areas.models import Practitioner
 from seen.core import clock
-from seen.facts.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
 from seen.facts.models import Conference, ConferenceRole, Plan, ProgrammeEvent, YesNo
 from seen.people.models import Person, Pregnancy, Relationship, SourceRecord
+from seen.recording.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
 
 User = AbstractBaseUser | AnonymousUser | None
 

@@ -1,5 +1,5 @@
 """The facts API: record a contact, a pre-birth assessment, a 'was not brought' or an injury
-observation about a child (the same service as the pages, seen.facts.recording: validated, written
+observation about a child (the same service as the pages, seen.recording.facts: validated, written
 with the author's agency, and the rules run for the child at once), and submit an agency extract
 (a zip of the extract format: loaded with quarantine for bad rows, new people matched on arrival,
 the rules run for what arrived).
@@ -25,7 +25,6 @@ from seen.access.policy import Action, profile_of
 from seen.api.access import audit, purpose_of, refuse_unknown_child, require
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, Subject, resolve_child
 from seen.core import scratch
-from seen.facts import recording
 from seen.facts.models import Appointment, Contact, Injury
 from seen.ingest import uploads
 from seen.ingest.arrivals import match_arrivals
@@ -33,6 +32,7 @@ from seen.ingest.errors import ExtractError, TooLarge
 from seen.ingest.limits import Deadline, Limits
 from seen.ingest.loader import ingest_extract
 from seen.ingest.models import QuarantinedRow
+from seen.recording import facts as recording
 
 router = Router(tags=["facts"])
 

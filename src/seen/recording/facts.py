@@ -6,7 +6,7 @@ One function per kind. Each checks the access decision (RECORD_FACT, allowed at 
 through a relationship with the child), validates every field at once (RecordingInvalid carries
 {field: message} for the form's error summary or the API's 400; `known` adds what the face found
 wrong already, such as a date it could not read), writes the fact with the author's agency, the
-child's record and a local id of Seen's own (seen.facts.authoring), and then runs the rules over
+child's record and a local id of Seen's own (seen.recording.authoring), and then runs the rules over
 the child's family at once (seen.rules.engine with a scoped World, as the ingest path does after
 a batch), so that an alert follows its fact without waiting for a run.
 
@@ -28,9 +28,9 @@ from seen.access.policy import Action, Decision, Level, decide
 from seen.access.shielding import cleared, redact, shields_of
 from seen.casefile.subjects import Subject
 from seen.core import clock
-from seen.facts.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
 from seen.facts.models import Appointment, Assessment, Contact, Injury, Mobility, YesNo, YesNoNA
 from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
+from seen.recording.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
 from seen.rules.arrivals import evaluate_after_write
 from seen.rules.engine import Outcome
 from seen.rules.models import Alert

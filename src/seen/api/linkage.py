@@ -3,7 +3,6 @@ deciding or undoing. The same services as `seen review-links` (seen.linkage.deci
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -12,19 +11,26 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from seen.access.policy import Action
-from seen.access.shielding import cleared, redact, shields_of
+from seen.access.shielding import cleared, shields_of
 from seen.api.access import audit, require
 from seen.api.errors import ErrorOut
+from seen.casefile.pairs import (
+    DISCLOSED_FIELDS,
+    DecisionOut,
+    PairOut,
+    decision_out,
+    load_pair,
+    pair_out,
+    subjects_of,
+)
 from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.review import (
     PRIORITY_TEXT,
     ReviewItem,
-    held_back_because,
     priority_of,
     review_queue,
 )
-from seen.people.models import SourceRecord
 
 router = Router(tags=["identity"])
 
@@ -36,39 +42,6 @@ Reason = Annotated[
 ]
 
 
-class RecordOut(Schema):
-    record: int
-    agency: str
-    local_id: str
-    forename: str | None
-    surname: str | None
-    dob: date | str | None = Field(description="a date, or [shielded]")
-    sex: str | None
-    person: str | None
-
-
-class PairOut(Schema):
-    pair: int
-    band: str
-    why_first: str
-    match_probability: float
-    match_weight: float
-    evidence: dict[str, float] = Field(description="each comparison's match weight (bits)")
-    levels: dict[str, str] = Field(
-        default_factory=dict, description="each comparison's level the pair met (its label)"
-    )
-    prior_weight: float = Field(
-        description="the prior's match weight: match_weight is it plus the evidence's weights"
-    )
-    held_back_because: str | None = Field(
-        None,
-        description="for a pair in the automatic-link band whose records were not linked: "
-        "what says they are different people (docs/linkage.md, exclusions)",
-    )
-    left: RecordOut
-    right: RecordOut
-
-
 class DecisionIn(Schema):
     decision: Literal["confirm", "reject"]
     reason: Reason
@@ -78,31 +51,8 @@ class UndoIn(Schema):
     reason: Reason
 
 
-class DecisionOut(Schema):
-    decision: int
-    kind: str
-    decided_by: str | None
-    reason: str
-    in_force: bool
-    persons: list[str] = Field(description="the persons the pair's records now belong to")
-
-
 class QueueFilter(Schema):
     limit: int = Field(50, ge=1, le=500)
-
-
-def _record(record: SourceRecord, shields: set[str], clearance: bool) -> RecordOut:
-    values = {
-        "record": record.pk,
-        "agency": record.agency.code,
-        "local_id": record.local_id,
-        "forename": record.forename or None,
-        "surname": record.surname or None,
-        "dob": record.dob,
-        "sex": record.sex or None,
-        "person": record.person.reference if record.person else None,
-    }
-    return RecordOut(**redact(values, shields, clearance=clearance))
 
 
 def _pairs(request: HttpRequest, items: list[tuple[CandidatePair, str]]) -> list[PairOut]:
@@ -110,58 +60,6 @@ def _pairs(request: HttpRequest, items: list[tuple[CandidatePair, str]]) -> list
     shields = shields_of(r for pair, _ in items for r in (pair.record_l_id, pair.record_r_id))
     clearance = cleared(request.user)
     return [pair_out(pair, why, shields, clearance) for pair, why in items]
-
-
-def pair_out(
-    pair: CandidatePair, why_first: str, shields: dict[int, set[str]], clearance: bool
-) -> PairOut:
-    return PairOut(
-        pair=pair.pk,
-        band=pair.band,
-        why_first=why_first,
-        match_probability=round(pair.match_probability, 6),
-        match_weight=round(pair.match_weight, 3),
-        evidence=pair.evidence,
-        levels=pair.levels,
-        prior_weight=round(pair.match_weight - sum(pair.evidence.values()), 3),
-        held_back_because=held_back_because(pair),
-        left=_record(pair.record_l, shields.get(pair.record_l_id, set()), clearance),
-        right=_record(pair.record_r, shields.get(pair.record_r_id, set()), clearance),
-    )
-
-
-def decision_out(decision: ClericalDecision) -> DecisionOut:
-    records = {r for pair in decision.must_link + decision.cannot_link for r in pair}
-    persons = (
-        SourceRecord.objects.filter(pk__in=records, person__isnull=False)
-        .values_list("person__reference", flat=True)
-        .distinct()
-    )
-    return DecisionOut(
-        decision=decision.pk,
-        kind=decision.kind,
-        decided_by=decision.decided_by.get_username() if decision.decided_by else None,
-        reason=decision.reason,
-        in_force=decision.in_force,
-        persons=sorted(persons),
-    )
-
-
-# what a pair discloses of each record (shielded values excepted)
-DISCLOSED_FIELDS = ["forename", "surname", "dob", "sex", "person", "evidence"]
-
-
-def subjects_of(out: PairOut) -> list[str]:
-    return sorted({r.person for r in (out.left, out.right) if r.person})
-
-
-def load_pair(pair_id: int) -> CandidatePair:
-    return get_object_or_404(
-        CandidatePair.objects.select_related(
-            "record_l__agency", "record_r__agency", "record_l__person", "record_r__person"
-        ),
-        pk=pair_id,
-    )
 
 
 @router.get("/review", response=list[PairOut], summary="Pairs awaiting a decision")
