@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.db import models
 
+from seen.ingest.columns import Table
 from seen.ingest.json_schema import json_schema, markdown_reference
-from seen.ingest.schema import TABLES, Table
+from seen.ingest.schema import TABLES
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "extract-format" / "v1"
 BOOKKEEPING = {"id", "version", "row_hash", "batch"}

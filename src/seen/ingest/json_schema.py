@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from seen.ingest.schema import FORMAT_VERSION, LIST_SEPARATOR, Column, Table
+from seen.ingest.columns import Column, Table
+from seen.ingest.schema import FORMAT_VERSION, LIST_SEPARATOR
 
 _PATTERNS = {
     "date": r"^\d{4}-\d{2}-\d{2}$",

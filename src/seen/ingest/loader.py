@@ -35,11 +35,12 @@ from seen.core.inserts import insert_rows
 from seen.core.processes import still_running, this_host
 from seen.core.validators import parse_postcode
 from seen.facts.models import Plan
+from seen.ingest.columns import Column, Table
 from seen.ingest.errors import ExtractError, TooLarge
 from seen.ingest.limits import Deadline, Limits
 from seen.ingest.manifest import read_manifest
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
-from seen.ingest.schema import FORMAT_VERSION, TABLES, TABLES_BY_NAME, Column, Table
+from seen.ingest.schema import FORMAT_VERSION, TABLES, TABLES_BY_NAME
 from seen.ingest.validation import RowProblem, RowValidator, header_problems
 from seen.people.models import Pregnancy, Residence, SourceRecord
 

@@ -1,21 +1,30 @@
 """The agency extract format, version 1: one CSV file per table, each column typed.
 
-This module is the single source of truth for the format. `seen extract-schema` writes it out
-as JSON Schema (one document per file, describing a row), `docs/extract-format.md` explains it,
-and seen.ingest.validation builds its row validators from it.
+This module is the single source of truth for the format: its name and version, and every table
+with its columns, key and cross-column checks (written in the terms of seen.ingest.columns).
+`seen extract_schema` writes it out as JSON Schema (seen.ingest.json_schema: one document per
+file, describing a row), `docs/extract-format.md` explains it, and seen.ingest.validation builds
+its row validators from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
-
-from django.db import models
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core.codes import code_values
 from seen.facts import models as facts
+from seen.ingest.columns import (
+    Column,
+    Table,
+    a_date,
+    end_not_before_start,
+    enum,
+    enum_list,
+    ref,
+    text,
+    yes_no,
+)
 from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, Sex, SourceRecord
 
 FORMAT_NAME = "seen-extract"
@@ -23,103 +32,7 @@ FORMAT_VERSION = "1"
 MANIFEST_FILE = "manifest.json"
 LIST_SEPARATOR = ";"
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # text | enum | enum_list | code | code_list | boolean | date | datetime | integer
-    #            | nhs_number | postcode | phone | ref
-    required: bool = False
-    description: str = ""
-    field: str | None = None  # model field; defaults to the column name
-    values: tuple[str, ...] = ()  # enum, enum_list, code, code_list
-    target: str | None = None  # ref: agency | area | record | pregnancy | practitioner | plan
-    max_length: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-
-    @property
-    def model_field(self) -> str:
-        return self.field or self.name
-
-
-# A cross-column check: returns (column, reason) when the row is not acceptable.
-RowCheck = Callable[[dict[str, Any]], tuple[str, str] | None]
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str  # the file is NAME.csv
-    model: type[models.Model]
-    description: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...] = ("agency", "id")
-    checks: tuple[RowCheck, ...] = field(default_factory=tuple)
-
-    @property
-    def filename(self) -> str:
-        return f"{self.name}.csv"
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
-
-    @property
-    def required_columns(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if c.required)
-
-    def columns_by_name(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-
-# --- column helpers -------------------------------------------------------------------------
-
-
-def text(
-    name: str,
-    description: str = "",
-    *,
-    required: bool = False,
-    max_length: int = 200,
-    field: str | None = None,
-) -> Column:
-    return Column(name, "text", required, description, field, max_length=max_length)
-
-
-def enum(
-    name: str,
-    choices: type[models.TextChoices],
-    description: str = "",
-    *,
-    required: bool = True,
-    field: str | None = None,
-) -> Column:
-    return Column(name, "enum", required, description, field, values=tuple(choices.values))
-
-
-def enum_list(name: str, choices: type[models.TextChoices], description: str = "") -> Column:
-    return Column(name, "enum_list", False, description, values=tuple(choices.values))
-
-
-def a_date(
-    name: str, description: str = "", *, required: bool = False, field: str | None = None
-) -> Column:
-    return Column(name, "date", required, description, field)
-
-
-def ref(name: str, target: str, description: str = "", *, required: bool = False) -> Column:
-    return Column(name, "ref", required, description, target=target)
-
-
-def yes_no(
-    name: str,
-    choices: type[models.TextChoices] = facts.YesNo,
-    description: str = "",
-    *,
-    required: bool = True,
-) -> Column:
-    return enum(name, choices, description, required=required)
-
+# --- the columns many tables share ------------------------------------------------------------
 
 AGENCY = ref("agency", "agency", "Code of the agency that holds the row.", required=True)
 ID = text(
@@ -156,15 +69,6 @@ def needs_category_for_protection(row: dict[str, Any]) -> tuple[str, str] | None
     if row.get("kind") == facts.Plan.Kind.CHILD_PROTECTION and not row.get("category_of_abuse"):
         return ("category_of_abuse", "a child protection plan needs its category of abuse")
     return None
-
-
-def end_not_before_start(start: str, end: str) -> RowCheck:
-    def check(row: dict[str, Any]) -> tuple[str, str] | None:
-        if row.get(start) and row.get(end) and row[end] < row[start]:
-            return (end, f"{end} ({row[end]}) is before {start} ({row[start]})")
-        return None
-
-    return check
 
 
 CATEGORY_OF_ABUSE = Column(

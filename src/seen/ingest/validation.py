@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from seen.core.models import LOCAL_ID_PREFIX
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
-from seen.ingest.schema import LIST_SEPARATOR, Column, Table
+from seen.ingest.columns import Column, Table
+from seen.ingest.schema import LIST_SEPARATOR
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
