@@ -13,10 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from seen.ingest.errors import ExtractError, TooLarge
 from seen.ingest.limits import Limits
-from seen.ingest.loader import ExtractError, SourceRow, TableLoader, TooLarge, ingest_extract
+from seen.ingest.loader import ingest_extract
 from seen.ingest.models import IngestBatch, QuarantinedRow
+from seen.ingest.reading import SourceRow
 from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE
+from seen.ingest.table_loader import TableLoader
 from seen.people.models import SourceRecord
 from tests.conftest import small_partnership
 

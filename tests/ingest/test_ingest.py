@@ -17,7 +17,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from seen.facts.models import Contact, Conviction
-from seen.ingest.loader import ExtractError, ingest_extract, retry_quarantined
+from seen.ingest.errors import ExtractError
+from seen.ingest.loader import ingest_extract, retry_quarantined
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
 from seen.ingest.schema import TABLES
 from seen.people.models import Residence, SourceRecord
@@ -343,7 +344,7 @@ def test_a_value_longer_than_the_column_allows_is_quarantined_for_its_length(
 def test_a_row_the_csv_reader_cannot_read_is_quarantined_and_the_next_loads(
     extract: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("seen.ingest.loader.CSV_FIELD_LIMIT", 1000)
+    monkeypatch.setattr("seen.ingest.reading.CSV_FIELD_LIMIT", 1000)
     directory = extract()
     path = directory / "convictions.csv"
     text = path.read_text()
@@ -393,7 +394,7 @@ def test_a_batch_that_fails_part_way_says_so_at_once(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the disk went away")
 
-    monkeypatch.setattr("seen.ingest.loader.TableLoader.load_chunk", broken)
+    monkeypatch.setattr("seen.ingest.table_loader.TableLoader.load_chunk", broken)
     with pytest.raises(RuntimeError, match="disk went away"):
         ingest_extract(extract())
     batch = IngestBatch.objects.get()

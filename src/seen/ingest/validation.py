@@ -2,7 +2,7 @@
 the text an agency sent into a typed value, or says in plain words what is wrong with it.
 
 References (a child's record id, a practitioner, a plan) are only checked for shape here; whether
-they exist is seen.ingest.loader's job, because it needs the database.
+they exist is seen.ingest.table_loader's job, because it needs the database.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from seen.core.progress import progress_bar
 from seen.ingest.arrivals import Matching, match_arrivals
+from seen.ingest.batches import IngestSummary
+from seen.ingest.errors import ExtractError
 from seen.ingest.limits import Limits
-from seen.ingest.loader import CHUNK_SIZE, ExtractError, IngestSummary, ingest_extract
+from seen.ingest.loader import CHUNK_SIZE, ingest_extract
 
 
 class Command(BaseCommand):

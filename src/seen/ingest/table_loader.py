@@ -1,0 +1,345 @@
+"""One table's rows loaded, chunk by chunk (TableLoader). For each chunk, outside any
+transaction: every row validated, its references resolved with one query per referenced kind,
+a residence's area derived from its postcode, the typed row hashed and compared with what is held
+under the same key (and with what came earlier in the same file). Then, in one transaction: new
+rows inserted, changed rows versioned (the previous version kept as a RowVersion), bad rows
+quarantined once each, quarantine entries a good row now replaces resolved, and the batch's
+counters moved."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import F
+
+from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
+from seen.core import clock
+from seen.core.inserts import insert_rows
+from seen.core.validators import parse_postcode
+from seen.facts.models import Plan
+from seen.ingest.batches import TableCounts
+from seen.ingest.columns import Column, Table
+from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
+from seen.ingest.reading import SourceRow
+from seen.ingest.validation import RowProblem, RowValidator
+from seen.people.models import Pregnancy, Residence, SourceRecord
+
+
+def _row_hash(values: dict[str, Any]) -> str:
+    encoded = json.dumps(values, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _raw_hash(raw: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+
+
+_REF_MODELS: dict[str, type[models.Model]] = {
+    "record": SourceRecord,
+    "pregnancy": Pregnancy,
+    "plan": Plan,
+    "practitioner": Practitioner,
+}
+_REF_FILES = {
+    "record": "people.csv",
+    "pregnancy": "pregnancies.csv",
+    "plan": "plans.csv",
+    "practitioner": "practitioners.csv",
+}
+
+
+class TableLoader:
+    """Loads the rows of one table, chunk by chunk, remembering ids already seen in this file."""
+
+    def __init__(self, table: Table, batch: IngestBatch, only_agency: str | None = None) -> None:
+        self.table = table
+        self.only_agency = only_agency
+        self.batch = batch
+        self.validator = RowValidator.for_table(table)
+        self.counts = TableCounts()
+        self.refs = [c for c in table.columns if c.kind == "ref"]
+        self.sourced = table.key == ("agency", "id")
+        self.seen_in_file: dict[str, tuple[int, str]] = {}
+        self._codes: dict[str, dict[str, int]] = {}
+
+    # Each chunk: validate and resolve outside the transaction, write inside it.
+    def load_chunk(self, rows: list[SourceRow]) -> None:
+        agencies = dict(Agency.objects.values_list("code", "id"))
+        self._codes = {"agency": agencies, "area": dict(Area.objects.values_list("code", "id"))}
+        good: list[tuple[SourceRow, dict[str, Any], str]] = []
+        bad: list[tuple[SourceRow, RowProblem]] = []
+        for row in rows:
+            if row.problem:
+                bad.append((row, row.problem))
+                continue
+            values, problem = self.validator.validate(row.raw)
+            mine = self.only_agency is None or values.get("agency") == self.only_agency
+            if not problem and not mine:
+                problem = RowProblem(
+                    "agency", f"this system sends rows of agency {self.only_agency} only"
+                )
+            if problem:
+                bad.append((row, problem))
+            else:
+                good.append((row, values, _row_hash(values)))
+
+        resolved, unresolved = self._resolve_references(good, agencies)
+        bad.extend(unresolved)
+        plan = self._classify(resolved, bad)
+        self._write(plan, bad)
+
+    def _resolve_references(
+        self, rows: list[tuple[SourceRow, dict[str, Any], str]], agencies: dict[str, int]
+    ) -> tuple[list[tuple[SourceRow, dict[str, Any], str]], list[tuple[SourceRow, RowProblem]]]:
+        lookups = self._lookup_tables(rows, agencies)
+        districts: dict[str, int] | None = None
+        if self.table.model is Residence:
+            districts = dict(PostcodeDistrict.objects.values_list("district", "area_id"))
+        resolved = []
+        problems = []
+        for row, values, row_hash in rows:
+            problem = None
+            row_agency = agencies.get(values.get("agency", "")) if self.sourced else None
+            for column in self.refs:
+                value = values.pop(column.model_field)
+                if value is None or value == "":
+                    values[f"{column.model_field}_id"] = None
+                    continue
+                target_id, reason = self._resolve(column, value, row_agency, agencies, lookups)
+                if target_id is None:
+                    problem = RowProblem(column.name, reason)
+                    break
+                values[f"{column.model_field}_id"] = target_id
+            if problem:
+                problems.append((row, problem))
+                continue
+            if districts is not None:
+                values["area_id"] = districts.get(parse_postcode(values["postcode"]).district)
+            resolved.append((row, values, row_hash))
+        return resolved, problems
+
+    def _lookup_tables(
+        self, rows: list[tuple[SourceRow, dict[str, Any], str]], agencies: dict[str, int]
+    ) -> dict[str, dict[tuple[int, str], int]]:
+        """One query per referenced kind: the ids of every record this chunk points at."""
+        wanted: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for _row, values, _hash in rows:
+            row_agency = agencies.get(values.get("agency", "")) if self.sourced else None
+            for column in self.refs:
+                value = values.get(column.model_field)
+                if not value or column.target not in _REF_MODELS:
+                    continue
+                agency_id, local_id = self._split_ref(column, value, row_agency, agencies)
+                if agency_id is not None:
+                    wanted[column.target or ""][agency_id].add(local_id)
+        found: dict[str, dict[tuple[int, str], int]] = {}
+        for target, by_agency in wanted.items():
+            model = _REF_MODELS[target]
+            table: dict[tuple[int, str], int] = {}
+            for agency_id, local_ids in by_agency.items():
+                for local_id, pk in model._default_manager.filter(
+                    agency_id=agency_id, local_id__in=local_ids
+                ).values_list("local_id", "pk"):
+                    table[(agency_id, local_id)] = pk
+            found[target] = table
+        return found
+
+    @staticmethod
+    def _split_ref(
+        column: Column, value: str, row_agency: int | None, agencies: dict[str, int]
+    ) -> tuple[int | None, str]:
+        if column.target == "practitioner" and ":" in value:
+            code, _, local_id = value.partition(":")
+            if code in agencies:
+                return agencies[code], local_id
+        return row_agency, value
+
+    def _resolve(
+        self,
+        column: Column,
+        value: str,
+        row_agency: int | None,
+        agencies: dict[str, int],
+        lookups: dict[str, dict[tuple[int, str], int]],
+    ) -> tuple[int | None, str]:
+        if column.target in ("agency", "area"):
+            where = "agencies.csv" if column.target == "agency" else "areas.csv"
+            return self._codes[column.target].get(value), (
+                f"no {column.target} with code {value!r} (see {where})"
+            )
+        agency_id, local_id = self._split_ref(column, value, row_agency, agencies)
+        pk = lookups.get(column.target or "", {}).get((agency_id, local_id)) if agency_id else None
+        where = _REF_FILES[column.target or ""]
+        return pk, (
+            f"no row with id {local_id!r} in {where} of this agency, in this or an earlier extract"
+        )
+
+    def _key(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        if self.sourced:
+            return (values["agency_id"], values["local_id"])
+        return tuple(
+            values[self.table.columns_by_name(name).model_field] for name in self.table.key
+        )
+
+    def _classify(
+        self,
+        rows: list[tuple[SourceRow, dict[str, Any], str]],
+        bad: list[tuple[SourceRow, RowProblem]],
+    ) -> _ChunkPlan:
+        plan = _ChunkPlan()
+        keys = [self._key(values) for _row, values, _hash in rows]
+        existing = self._existing(keys)
+        for (row, values, row_hash), key in zip(rows, keys, strict=True):
+            key_text = "/".join(str(part) for part in key)
+            earlier = self.seen_in_file.get(key_text)
+            if earlier is not None:
+                if earlier[1] == row_hash:
+                    plan.unchanged.append(key_text)
+                else:
+                    bad.append(
+                        (
+                            row,
+                            RowProblem(
+                                self.table.key[-1],
+                                f"id {key[-1]!r} appears again in this file (first at line "
+                                f"{earlier[0]}) with different values",
+                            ),
+                        )
+                    )
+                continue
+            self.seen_in_file[key_text] = (row.line, row_hash)
+            current = existing.get(key)
+            if current is None:
+                plan.new.append({**values, "row_hash": row_hash, "batch_id": self.batch.pk})
+                plan.accepted_keys.append(key_text)
+            elif current[1] == row_hash:
+                plan.unchanged.append(key_text)
+                plan.accepted_keys.append(key_text)
+            else:
+                plan.changed.append((current[0], current[2], values, row_hash, key_text))
+                plan.accepted_keys.append(key_text)
+        return plan
+
+    def _existing(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int, str, int]]:
+        """(pk, row_hash, version) of the rows already held under these keys."""
+        manager = self.table.model._default_manager
+        fields = ["pk", "row_hash", "version"]
+        found: dict[tuple[Any, ...], tuple[int, str, int]] = {}
+        if self.sourced:
+            by_agency: dict[int, list[str]] = defaultdict(list)
+            for agency_id, local_id in keys:
+                by_agency[agency_id].append(local_id)
+            for agency_id, local_ids in by_agency.items():
+                for local_id, pk, row_hash, version in manager.filter(
+                    agency_id=agency_id, local_id__in=local_ids
+                ).values_list("local_id", *fields):
+                    found[(agency_id, local_id)] = (pk, row_hash, version)
+        else:
+            key_field = self.table.columns_by_name(self.table.key[0]).model_field
+            for key_value, pk, row_hash, version in manager.filter(
+                **{f"{key_field}__in": [k[0] for k in keys]}
+            ).values_list(key_field, *fields):
+                found[(key_value,)] = (pk, row_hash, version)
+        return found
+
+    def _write(self, plan: _ChunkPlan, bad: list[tuple[SourceRow, RowProblem]]) -> None:
+        model = self.table.model
+        now = clock.now()
+        quarantine = self._new_quarantine_rows(bad)
+        with transaction.atomic():
+            insert_rows(model, plan.new)
+            for pk, version, values, row_hash, key_text in plan.changed:
+                instance = model._default_manager.get(pk=pk)
+                RowVersion.objects.create(
+                    table=self.table.name,
+                    row_key=key_text,
+                    version=version,
+                    row=json.loads(json.dumps(_field_values(instance), cls=DjangoJSONEncoder)),
+                    batch_id=getattr(instance, "batch_id", None),
+                    replaced_by_batch=self.batch,
+                    replaced_at=now,
+                )
+                for name, value in values.items():
+                    setattr(instance, name, value)
+                instance.row_hash = row_hash  # type: ignore[attr-defined]
+                instance.version = version + 1  # type: ignore[attr-defined]
+                instance.batch_id = self.batch.pk  # type: ignore[attr-defined]
+                instance.save()
+            if quarantine:
+                QuarantinedRow.objects.bulk_create(quarantine)
+            if plan.accepted_keys:
+                QuarantinedRow.objects.filter(
+                    file=self.table.filename,
+                    status=QuarantinedRow.Status.OPEN,
+                    row_key__in=plan.accepted_keys,
+                ).update(status=QuarantinedRow.Status.RESOLVED, resolved_at=now)
+            counts = TableCounts(
+                accepted=len(plan.new) + len(plan.changed),
+                updated=len(plan.changed),
+                unchanged=len(plan.unchanged),
+                quarantined=len(bad),
+            )
+            IngestBatch.objects.filter(pk=self.batch.pk).update(
+                accepted=F("accepted") + counts.accepted,
+                updated=F("updated") + counts.updated,
+                unchanged=F("unchanged") + counts.unchanged,
+                quarantined=F("quarantined") + counts.quarantined,
+            )
+        self.counts.add(counts)
+
+    def _new_quarantine_rows(self, bad: list[tuple[SourceRow, RowProblem]]) -> list[QuarantinedRow]:
+        """Quarantine rows not already held open: the same bad row sent twice is kept once."""
+        if not bad:
+            return []
+        hashes = {_raw_hash(row.raw) for row, _problem in bad}
+        already = set(
+            QuarantinedRow.objects.filter(
+                file=self.table.filename,
+                status=QuarantinedRow.Status.OPEN,
+                row_hash__in=hashes,
+            ).values_list("row_hash", flat=True)
+        )
+        rows = []
+        for row, problem in bad:
+            raw_hash = _raw_hash(row.raw)
+            if raw_hash in already:
+                continue
+            already.add(raw_hash)
+            rows.append(
+                QuarantinedRow(
+                    batch=self.batch,
+                    file=self.table.filename,
+                    line=row.line,
+                    field=problem.field,
+                    reason=problem.reason,
+                    row=row.raw,
+                    row_key=self._raw_key(row.raw),
+                    row_hash=raw_hash,
+                )
+            )
+        return rows
+
+    def _raw_key(self, raw: dict[str, str]) -> str:
+        """The key as the agency wrote it, so a corrected row can resolve its quarantine entry."""
+        if self.sourced:
+            agency_id = self._codes["agency"].get(raw.get("agency", "").strip())
+            return f"{agency_id}/{raw.get('id', '').strip()}"
+        return "/".join(raw.get(name, "").strip() for name in self.table.key)
+
+
+@dataclass
+class _ChunkPlan:
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[tuple[int, int, dict[str, Any], str, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    accepted_keys: list[str] = field(default_factory=list)
+
+
+def _field_values(instance: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
