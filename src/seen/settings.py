@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "seen.web.hostile_input.RefuseHostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # an error of Seen's vocabulary that no page caught: its 4xx page (seen.web.errors)
+    "seen.web.errors.TranslateSeenErrors",
     # last: turns a sign-in refused for too many failures into its page (HTTP 429)
     "axes.middleware.AxesMiddleware",
 ]

@@ -50,14 +50,15 @@ def _identity(ok: int) -> Callable[[str], int]:
 # (method, route) -> who -> the status the policy gives
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     # the home page, "what you owe": signed out to sign in; a page for every signed-in user
-    # (alerts for case roles, a plain message for the others and for an account with no role)
-    ("GET", ""): lambda who: 302 if who == ANONYMOUS else 200,
+    # with a role (alerts for case roles, a plain message for the others); an account with no
+    # role is refused by the one gate, as on every page
+    ("GET", ""): lambda who: 302 if who == ANONYMOUS else 403 if who == NO_PROFILE else 200,
     # what the demo loaded (counts only): the system administrator's
     ("GET", "loaded/"): lambda who: (
         302 if who == ANONYMOUS else 200 if who == Role.SYSTEM_ADMINISTRATOR else 403
     ),
     # the look-up form (no child until a search; each result passes the decision: test_check)
-    ("GET", "check/"): lambda who: 302 if who == ANONYMOUS else 200,
+    ("GET", "check/"): lambda who: 302 if who == ANONYMOUS else 403 if who == NO_PROFILE else 200,
     ("GET", "sign-in/"): lambda who: 200 if who == ANONYMOUS else 302,  # signed in: onwards
     ("POST", "sign-out/"): lambda who: 200,  # the "you have signed out" page
     ("GET", "admin/"): lambda who: 302,  # no role is staff: the admin sends everyone to sign in

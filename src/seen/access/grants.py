@@ -25,12 +25,13 @@ from seen.areas.models import Agency, Practitioner
 from seen.audit.log import record
 from seen.audit.models import Via
 from seen.core import clock
+from seen.core.errors import Refused
 
 # who approves: a system administrator other than the requester and the user concerned
 APPROVER_ROLE = Role.SYSTEM_ADMINISTRATOR
 
 
-class GrantRefused(Exception):
+class GrantRefused(Refused):
     """The request or the decision is not allowed; the message says why."""
 
 

@@ -20,12 +20,13 @@ from seen.access.policy import (
     profile_of,
 )
 from seen.core import clock
+from seen.core.errors import Refused
 from seen.people.models import Person, Pregnancy, Relationship
 
 User = AbstractBaseUser | AnonymousUser | None
 
 
-class AccessRefused(ValueError):
+class AccessRefused(Refused):
     """The request cannot be granted; the message says why (and shows nothing shielded)."""
 
 

@@ -25,7 +25,7 @@ from seen.api.casefile import router as children_router
 from seen.api.facts import router as facts_router
 from seen.api.linkage import router as linkage_router
 from seen.api.rules import router as alerts_router
-from seen.linkage.decisions import DecisionRefused
+from seen.core.errors import SeenError
 
 # The errors every operation can answer, whatever it declares itself: input refused before any
 # operation runs, not signed in, refused by the access policy, a body or parameter that is not
@@ -101,6 +101,8 @@ api.add_router("/alerts/", alerts_router)
 api.add_router("/facts/", facts_router)
 
 
-@api.exception_handler(DecisionRefused)
-def decision_refused(request: HttpRequest, error: DecisionRefused) -> HttpResponse:
-    return api.create_response(request, {"detail": str(error)}, status=409)
+@api.exception_handler(SeenError)
+def seen_error(request: HttpRequest, error: SeenError) -> HttpResponse:
+    """Seen's error vocabulary (seen.core.errors) as the API answers it: refused 403, invalid
+    400, not found 404, conflict 409, each with its reason as the detail."""
+    return api.create_response(request, {"detail": str(error)}, status=error.status)

@@ -41,6 +41,7 @@ from seen.casefile.views import (
     Seen,
 )
 from seen.core import clock
+from seen.core.errors import Refused
 from seen.facts import models as facts
 from seen.people.models import Relationship, Residence, SourceRecord
 from seen.rules.loading import load_world
@@ -138,7 +139,7 @@ def _add(contacts: list[Contact], contact: Contact) -> None:
 def case_file(subject: Subject, decision: Decision, viewer: Viewer) -> CaseFile:
     """The child's case file at the level `decision` allows (nothing when it allows nothing)."""
     if not decision.allowed:
-        raise PermissionError(decision.reason)
+        raise Refused(decision.reason)
     file = CaseFile(
         reference=subject.reference,
         unborn=subject.unborn,

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from seen.core.errors import Invalid
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number
 from seen.people.models import Person, SourceRecord
 
 
-class LookupError_(ValueError):
+class LookupError_(Invalid):
     """The details cannot be looked up; the message says why (it repeats no value)."""
 
 

@@ -31,6 +31,7 @@ from seen.casefile.shielding import Shielding, Viewer
 from seen.casefile.subjects import Subject
 from seen.casefile.views import Entry
 from seen.core import clock
+from seen.core.errors import NotFound
 from seen.facts import models as facts
 from seen.linkage.models import CandidatePair
 from seen.people.about import child_rows
@@ -66,7 +67,7 @@ RELATION_LABELS: dict[str, str] = {
 }
 
 
-class NoSuchPerson(LookupError):
+class NoSuchPerson(NotFound):
     """The reference names no person Seen holds (the message says so, for a 404)."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from seen.access.policy import ChildRef
+from seen.core.errors import NotFound
 from seen.people.models import Person, Pregnancy
 from seen.rules.world import POSSIBLE_SAME_PREGNANCY_DAYS
 
@@ -20,7 +21,7 @@ CHILD_REFERENCE = r"^(P[0-9]{1,19}|U[0-9]{1,18})$"
 _PATTERN = re.compile(CHILD_REFERENCE)
 
 
-class NoSuchChild(LookupError):
+class NoSuchChild(NotFound):
     """The reference names no child Seen holds (the message says so, for a 404)."""
 
 

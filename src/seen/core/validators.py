@@ -13,11 +13,13 @@ from functools import cache
 import nhs_number
 import postcode
 
+from seen.core.errors import Invalid
+
 _NHS_SEPARATORS = re.compile(r"[\s-]")
 TEST_RANGE_PREFIX = "999"
 
 
-class InvalidIdentifier(ValueError):
+class InvalidIdentifier(Invalid):
     """A value that is not a valid identifier; the message says why in plain words."""
 
 

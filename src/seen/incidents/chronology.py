@@ -23,6 +23,7 @@ from seen.casefile.childfile import case_file
 from seen.casefile.disclosure import who_looked
 from seen.casefile.subjects import Subject
 from seen.casefile.views import Entry
+from seen.core.errors import Refused
 from seen.core.models import LOCAL_ID_PREFIX
 from seen.incidents.models import Incident
 from seen.rules.world import FACT_TYPES
@@ -106,7 +107,7 @@ def _reached(facts: list[tuple[str, int]]) -> dict[tuple[str, int], datetime | N
 def chronology(subject: Subject, decision: Decision, viewer: Any) -> Chronology:
     """The chronology of a born child with a notification, at the decision's level."""
     if not decision.allowed:
-        raise PermissionError(decision.reason)
+        raise Refused(decision.reason)
     assert subject.person is not None
     file = case_file(subject, decision, viewer)
     reached = _reached([entry.fact for entry in file.timeline])

@@ -22,7 +22,7 @@ from django.db import transaction
 from seen.access.models import Purpose, Role, Share
 from seen.access.policy import Action, ChildRef, Decision, decide, decide_unknown_child
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, resolve_child
-from seen.core import clock
+from seen.core import clock, errors
 from seen.core.working_days import working_days_between
 from seen.incidents.models import (
     DESCRIPTION_MAX,
@@ -51,11 +51,11 @@ OLDEST_YEARS = 18
 CHILD_REFERENCE_PATTERN = re.compile(CHILD_REFERENCE)
 
 
-class Refused(PermissionError):
+class Refused(errors.Refused):
     """The access decision refused the write (its reason is the message)."""
 
 
-class Invalid(ValueError):
+class Invalid(errors.Invalid):
     """What was sent cannot be recorded: (field, message) for each problem."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from seen.core.errors import Invalid
 
-class ExtractError(Exception):
+
+class ExtractError(Invalid):
     """The extract as a whole cannot be read (no manifest, wrong format version, not a folder)."""
 
 

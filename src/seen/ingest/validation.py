@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from seen.core.errors import Invalid
 from seen.core.models import LOCAL_ID_PREFIX
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
 from seen.ingest.columns import Column, Table
@@ -24,7 +25,7 @@ from seen.ingest.schema import LIST_SEPARATOR
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
-class CellError(ValueError):
+class CellError(Invalid):
     """A value that does not fit its column; the message is for the person correcting it."""
 
 

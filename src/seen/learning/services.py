@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from seen.access.policy import Action, decide, profile_of
 from seen.areas.models import Area
-from seen.core import clock
+from seen.core import clock, errors
 from seen.learning.measures import MEASURES_BY_SLUG, Count, Placement, compute, parse_quarter
 from seen.learning.models import LeadershipStatement
 from seen.rules.loading import load_world
@@ -29,11 +29,11 @@ ANSWERS = (
 )
 
 
-class Refused(PermissionError):
+class Refused(errors.Refused):
     """The policy refused; the message is its reason."""
 
 
-class BadStatement(ValueError):
+class BadStatement(errors.Invalid):
     """A statement that cannot be recorded: `errors` maps each field to what is wrong."""
 
     def __init__(self, errors: dict[str, str]) -> None:

@@ -8,12 +8,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from seen.core import clock
+from seen.core.errors import Conflict
 from seen.linkage.models import ClericalDecision, LinkRun
 from seen.linkage.resolve import decisions_in_force, recluster
 from seen.people.models import Person, SourceRecord
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(Conflict):
     """The decision cannot be recorded as asked; the message says why."""
 
 

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from seen.core.errors import Invalid
 from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.prepare import SUPPORTED_SUFFIXES, PrepareError, prepare_file
 
 Log = Callable[[str], None]
 
 
-class LinkFileError(ValueError):
+class LinkFileError(Invalid):
     """What is wrong with the input, the model or the output, in words a person can act on."""
 
 

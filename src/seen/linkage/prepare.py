@@ -45,6 +45,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from seen.core.errors import Invalid
 from seen.linkage import nicknames
 
 # The columns a raw person record may have; every one but record_id is optional.
@@ -93,7 +94,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
 SUPPORTED_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
-class PrepareError(ValueError):
+class PrepareError(Invalid):
     """Input that cannot be linked as it stands; the message says what to fix."""
 
 

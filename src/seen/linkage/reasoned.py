@@ -33,7 +33,7 @@ MOBILITY_LEVELS: dict[str, tuple[str, ...]] = {
     "phone": ("all other",),
 }
 MOVED_OR_CHANGED = 0.1
-M_FLOOR = 1e-3  # as seen.linkage.training's floor
+M_FLOOR = 1e-3  # no level is ever certain: training keeps every m at least this (training)
 FAMILY_HOME = "his postcode or phone is the home of the family the other names him in"
 # Reasoned m for levels training rarely reaches. The family's home: a man named at maternity
 # has no number or date of birth there, so the pairs training uses seldom hold him. About two

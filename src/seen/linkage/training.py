@@ -62,7 +62,7 @@ EM_MAX_PAIRS = 3e6
 # matches, or never among random pairs) would give an infinite weight, and one wrong NHS number
 # would then forbid a link whatever else agrees. Each is kept at least this large.
 U_MATCH_CORRECTION_LIMIT = 0.05
-M_FLOOR = 1e-3
+M_FLOOR = reasoned.M_FLOOR
 U_FLOOR = 1e-6
 
 

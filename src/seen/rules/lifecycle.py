@@ -13,6 +13,7 @@ from django.db import transaction
 
 from seen.areas.models import Practitioner
 from seen.core import clock
+from seen.core.errors import Conflict
 from seen.rules.models import Alert, AlertEvent
 from seen.rules.routing import safeguarding_lead
 
@@ -31,7 +32,7 @@ OUTCOME_MAX = 200  # Alert.outcome
 NOTE_MAX = 5000
 
 
-class StepRefused(ValueError):
+class StepRefused(Conflict):
     """The step cannot be taken on this alert; the message says why."""
 
 

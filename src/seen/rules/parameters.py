@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from seen.core.errors import Invalid
 from seen.rules.base import Rule
 from seen.rules.models import RuleParameter
 
 
-class BadParameter(ValueError):
+class BadParameter(Invalid):
     pass
 
 

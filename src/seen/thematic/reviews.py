@@ -14,7 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from seen.access.policy import Action, decide
-from seen.core import clock
+from seen.core import clock, errors
 from seen.thematic.models import (
     CASE_ID_MAX,
     REASON_MAX,
@@ -40,11 +40,11 @@ MOVES: dict[str, tuple[str, ...]] = {
 }
 
 
-class Refused(PermissionError):
+class Refused(errors.Refused):
     """The access decision refused the write (its reason is the message)."""
 
 
-class Invalid(ValueError):
+class Invalid(errors.Invalid):
     """What was sent cannot be recorded: (field, message) for each problem."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:

@@ -22,6 +22,7 @@ from seen.access.policy import profile_of
 from seen.areas.models import Agency, Area
 from seen.casefile.subjects import Subject
 from seen.core import clock
+from seen.core.errors import Invalid
 from seen.people.models import Relationship, Residence, SourceRecord
 from seen.rules.models import Alert
 from seen.triage.models import Triage, TriageCheck
@@ -59,7 +60,7 @@ WHO: dict[str, str] = {
 WHY_LENGTH = 300
 
 
-class TriageRefused(ValueError):
+class TriageRefused(Invalid):
     """The step cannot be taken; `errors` are (field, message) for the page's error summary."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:

@@ -13,13 +13,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 
-from seen.access import auditing
-from seen.access.models import Purpose
 from seen.access.policy import Action, decide, profile_of
 from seen.core import clock
 from seen.rules import lifecycle
@@ -37,9 +34,8 @@ from seen.rules.inbox import (
     summary,
 )
 from seen.rules.models import Alert, AlertEvent
-from seen.web.views import purpose_of
-
-DEFAULT_PURPOSE = Purpose.DIRECT_CARE.value
+from seen.web import gate
+from seen.web.gate import DEFAULT_PURPOSE, page, purpose_of
 
 # each step: the field its error summary points at, and the banner after it is taken
 STEPS: dict[str, tuple[str, str]] = {
@@ -48,17 +44,6 @@ STEPS: dict[str, tuple[str, str]] = {
     "escalate": ("escalate-reason", "The alert is escalated to the safeguarding lead"),
     "close": ("close-outcome", "The alert is closed with its outcome"),
 }
-
-
-def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
-    object_id = fields.pop("object_id", "")
-    auditing.audit(
-        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
-    )
-
-
-def _refused(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "web/refused.html", {"reason": reason}, status=403)
 
 
 def link_to(name: str, reference: str, fallback: str) -> str:
@@ -78,16 +63,14 @@ def person_url(reference: str) -> str:
     return link_to("person", reference, "/people/{reference}/")
 
 
+@page()
 def inbox(request: HttpRequest) -> HttpResponse:
     """The alerts the user answers for: open (overdue first), overdue, or closed."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     purpose = purpose_of(request)
     decision = decide(request.user, Action.VIEW_OWN_ALERTS, purpose)
     profile = profile_of(request.user)
     if not decision.allowed or profile is None:
-        _audit(request, "denied", "alerts", outcome="denied", reason=decision.reason)
-        return _refused(request, decision.reason)
+        return gate.refused(request, "alerts", "", decision.reason)
     show = request.GET.get("show", "open")
     context: dict[str, Any] = {
         "profile": profile,
@@ -114,7 +97,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             }
         )
     children = sorted({row["child"] for row in context["rows"]} - {""})
-    _audit(
+    gate.audit(
         request,
         "read",
         "alerts",
@@ -137,11 +120,10 @@ def _alert_link(alert_id: int, purpose: str, **more: str) -> str:
     return reverse("alert", args=[alert_id]) + _query(purpose, **more)
 
 
+@page()
 def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     """One alert; a POST takes a step on it (its `step` field: acknowledge, action, escalate,
     close)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     alert = Alert.objects.select_related(*RELATED).filter(pk=alert_id).first()
     if alert is None:
         return render(request, "web/alert_missing.html", {"alert_id": alert_id}, status=404)
@@ -150,23 +132,14 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     action = Action.ACT_ON_ALERT if request.method == "POST" else Action.VIEW_CHILD
     access = alert_access(request.user, alert, action, purpose)
     if not access.allowed:
-        _audit(
-            request,
-            "denied",
-            "alert",
-            object_id=str(alert.pk),
-            subject=reference,
-            outcome="denied",
-            reason=access.reason,
-        )
-        return _refused(request, access.reason)
+        return gate.refused(request, "alert", str(alert.pk), access.reason, subject=reference)
     if request.method == "POST":
         return _take_step(request, alert, reference, purpose, access.reason)
     profile = profile_of(request.user)
     if profile is not None and alert.status in UNANSWERED and owns(profile, alert):
         seen = lifecycle.mark_seen(alert, request.user)
         if seen is not None:
-            _audit(
+            gate.audit(
                 request,
                 "write",
                 "alert",
@@ -196,9 +169,7 @@ def _show(
     facts = grounds(alert)
     people = people_named(alert)
     events = list(alert.events.all())
-    can_act = (
-        alert.open and alert_access(request.user, alert, Action.ACT_ON_ALERT, purpose).allowed
-    )
+    can_act = alert.open and alert_access(request.user, alert, Action.ACT_ON_ALERT, purpose).allowed
     values = {k: request.POST.get(k, "") for k in ("note", "action", "reason", "outcome")}
     context = {
         "alert": alert,
@@ -219,7 +190,7 @@ def _show(
         "values": values if error else {},
         "banner": banner,
     }
-    _audit(
+    gate.audit(
         request,
         "read",
         "alert",
@@ -284,7 +255,7 @@ def _take_step(
             step=step,
             access_reason=access_reason,
         )
-    _audit(
+    gate.audit(
         request,
         "write",
         "alert",

@@ -17,23 +17,21 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
-from seen.access import auditing
 from seen.access.models import BreakGlass, Purpose
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import Action, decide
 from seen.access.services import AccessRefused, break_glass_to_review, review_break_glass
 from seen.access.shielding import cleared
 from seen.casefile import disclosure
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
-from seen.web.triage import refusal_for_unknown
-from seen.web.views import purpose_of as pages_purpose_of
+from seen.web import gate
+from seen.web.gate import purpose_of
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
 PERSON_REFERENCE = re.compile(r"^P[0-9]{1,19}$")
@@ -42,30 +40,6 @@ FORMATS = {
     "markdown": ("text/markdown; charset=utf-8", "md"),
     "html": ("text/html; charset=utf-8", "html"),
 }
-
-
-def purpose_of(request: HttpRequest) -> str:
-    return pages_purpose_of(request, DEFAULT_PURPOSE)
-
-
-def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
-    object_id = fields.pop("object_id", "")
-    auditing.audit(
-        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
-    )
-
-
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return render(request, "web/no_role.html", status=403)
-    return None
-
-
-def _refused(request: HttpRequest, object_type: str, reason: str, **fields: Any) -> HttpResponse:
-    _audit(request, "denied", object_type, outcome="denied", reason=reason, **fields)
-    return render(request, "web/refused.html", {"reason": reason}, status=403)
 
 
 def _problem(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -81,30 +55,26 @@ def _banner(request: HttpRequest) -> list[str]:
 # -- who looked at a child --------------------------------------------------------------------
 
 
+@gate.page(purpose=DEFAULT_PURPOSE)
 def who_looked(request: HttpRequest, reference: str) -> HttpResponse:
     """Every audit entry about the child (under any reference merged into theirs), oldest
     first: who, in which role and agency, for what purpose, when, and what they were shown."""
-    gate = _signed_in(request)
-    if gate is not None:
-        return gate
     try:
         child = resolve_child(reference)
     except NoSuchChild as error:
         # refused as a real child would be, so the refusal does not tell the child exists
-        unknown = refusal_for_unknown(request, reference, Action.WHO_LOOKED, purpose_of(request))
+        unknown = gate.refusal_for_unknown(request, reference, Action.WHO_LOOKED)
         if unknown is not None:
-            return _refused(
-                request, "person", unknown.reason, object_id=reference, subject=reference
-            )
+            return gate.refused(request, "person", reference, unknown.reason, subject=reference)
         message = str(error)
         return _problem(request, "Child not found", f"{message[:1].upper()}{message[1:]}.", 404)
     decision = decide(request.user, Action.WHO_LOOKED, purpose_of(request), child.ref)
     if not decision.allowed:
-        return _refused(
-            request, "person", decision.reason, object_id=child.reference, subject=child.reference
+        return gate.refused(
+            request, "person", child.reference, decision.reason, subject=child.reference
         )
     looks = disclosure.who_looked(_person_of(child.person, child.reference))
-    _audit(
+    gate.audit(
         request,
         "read",
         "person",
@@ -152,18 +122,16 @@ def _shown(disclosed: Any) -> str:
 # -- subject access ---------------------------------------------------------------------------
 
 
+@gate.page(purpose=DEFAULT_PURPOSE)
 def subject_access(request: HttpRequest) -> HttpResponse:
     """The data-protection officer enters a person reference and sees what Seen holds about
     the person and who has seen it; `format=markdown|html` downloads it. Shielded values are
     replaced unless the officer holds shielding clearance."""
-    gate = _signed_in(request)
-    if gate is not None:
-        return gate
     decision = decide(request.user, Action.SUBJECT_ACCESS, purpose_of(request))
     reference = request.GET.get("reference", "").strip().upper()
     if not decision.allowed:
         named = reference if PERSON_REFERENCE.match(reference) else ""  # never raw input
-        return _refused(request, "person", decision.reason, object_id=named)
+        return gate.refused(request, "person", named, decision.reason)
     context: dict[str, Any] = {"reference": reference, "error": "", "report": None}
     if "reference" not in request.GET:
         return render(request, "web/audit_subject_access.html", context)
@@ -182,7 +150,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     report = disclosure.redacted(disclosure.subject_access(person), clearance=cleared(request.user))
     summary = disclosure.summary(report)
     if wanted:
-        _audit(
+        gate.audit(
             request,
             "export",
             "person",
@@ -191,7 +159,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
             disclosed={**summary, "format": wanted},
         )
         return _download(request, report, wanted)
-    _audit(
+    gate.audit(
         request,
         "read",
         "person",
@@ -245,15 +213,13 @@ def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> Http
 # -- break-glass reviews ----------------------------------------------------------------------
 
 
+@gate.page(purpose=DEFAULT_PURPOSE)
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     """The break-glass sessions awaiting review (GET), and a review recorded with its outcome
     (POST: session, outcome) by a safeguarding lead other than the user who broke glass."""
-    gate = _signed_in(request)
-    if gate is not None:
-        return gate
     decision = decide(request.user, Action.REVIEW_BREAK_GLASS, purpose_of(request))
     if not decision.allowed:
-        return _refused(request, "break_glass", decision.reason)
+        return gate.refused(request, "break_glass", "", decision.reason)
     if request.method == "POST":
         return _review(request)
     return _sessions_page(request, {})
@@ -263,7 +229,7 @@ def _sessions_page(
     request: HttpRequest, errors: dict[int, str], values: dict[int, str] | None = None
 ) -> HttpResponse:
     sessions = break_glass_to_review()
-    _audit(
+    gate.audit(
         request,
         "read",
         "break_glass",
@@ -323,7 +289,7 @@ def _review(request: HttpRequest) -> HttpResponse:
     except AccessRefused as error:
         message = str(error)
         return _sessions_page(request, {session.pk: message[:1].upper() + message[1:]})
-    _audit(
+    gate.audit(
         request,
         "write",
         "break_glass",

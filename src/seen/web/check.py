@@ -8,29 +8,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from seen.access import auditing
 from seen.access.models import Purpose, Role
 from seen.access.policy import Action, ChildRef, decide, profile_of
 from seen.casefile.flags import flags_for
 from seen.casefile.lookup import Details, LookupError_, find_children
+from seen.web import gate
+from seen.web.gate import page, purpose_of
 
 PURPOSES = [Purpose.UNSCHEDULED_CARE, Purpose.DIRECT_CARE]
 
 
-def check_child(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _default_purpose(request: HttpRequest) -> str:
+    """An ED clinician looks a child up for unscheduled care; everyone else for direct care."""
     profile = profile_of(request.user)
-    if profile is None:
-        return render(request, "web/no_role.html")
+    role = profile.role if profile is not None else ""
+    return Purpose.UNSCHEDULED_CARE if role == Role.ED_CLINICIAN else Purpose.DIRECT_CARE
+
+
+@page(purpose=_default_purpose)
+def check_child(request: HttpRequest) -> HttpResponse:
     query = request.GET
-    purpose = query.get("purpose") or (
-        Purpose.UNSCHEDULED_CARE if profile.role == Role.ED_CLINICIAN else Purpose.DIRECT_CARE
-    )
+    purpose = purpose_of(request)
     context: dict[str, Any] = {
         "purposes": [(p.value, p.label) for p in PURPOSES],
         "purpose": purpose,
@@ -51,14 +52,11 @@ def check_child(request: HttpRequest) -> HttpResponse:
     for child in children:
         decision = decide(request.user, Action.CHECK_CHILD, purpose, ChildRef(person=child.pk))
         if not decision.allowed:
-            auditing.audit(
-                request.user,
-                "page",
-                purpose,
+            gate.audit(
+                request,
                 "denied",
                 "child_flags",
                 child.reference,
-                subject=child.reference,
                 outcome="denied",
                 reason=decision.reason,
             )
@@ -66,14 +64,11 @@ def check_child(request: HttpRequest) -> HttpResponse:
             continue
         flags = flags_for(child, request.user)  # an ED look tells the lead (casefile.flags)
         told = flags.lead_told
-        auditing.audit(
-            request.user,
-            "page",
-            purpose,
+        gate.audit(
+            request,
             "read",
             "child_flags",
             child.reference,
-            subject=child.reference,
             disclosed={"flags": flags.kinds, "contacts": len(flags.call), "lead_told": told},
         )
         context["results"].append({"reference": child.reference, "flags": flags, "told": told})

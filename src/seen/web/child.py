@@ -16,13 +16,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_http_methods
 
-from seen.access import auditing
 from seen.access.models import Purpose, Role, Share
 from seen.access.policy import (
     CHILD_ACTION_ROLES,
@@ -46,8 +44,9 @@ from seen.casefile.childfile import case_file
 from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.incidents import services as incident_services
-from seen.web.triage import refusal_for_unknown
-from seen.web.views import purpose_of
+from seen.web import gate
+from seen.web.gate import page as gated_page
+from seen.web.gate import purpose_of
 
 # the other page families' child pages, linked only once their URL names exist, and only for
 # the roles (and at the level) whose action the page is for; each page decides again
@@ -114,21 +113,6 @@ def person_link(reference: str) -> str:
     return link_to("person", reference) or f"/people/{reference}/"
 
 
-def _audit(
-    request: HttpRequest, action: str, object_type: str, reference: str, **fields: Any
-) -> None:
-    auditing.audit(
-        request.user,
-        "page",
-        purpose_of(request),
-        action,
-        object_type,
-        reference,
-        subject=reference if reference.startswith("P") else "",
-        **fields,
-    )
-
-
 def _here(subject: Subject, purpose: str, **query: str) -> str:
     params = {k: v for k, v in {"purpose": purpose, **query}.items() if v}
     if params.get("purpose") == Purpose.DIRECT_CARE:
@@ -137,51 +121,50 @@ def _here(subject: Subject, purpose: str, **query: str) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return render(request, "web/no_role.html", status=403)
-    return None
-
-
-def _not_found(request: HttpRequest, error: NoSuchChild) -> HttpResponse:
-    return page(request, "web/child_not_found.html", {"message": str(error)}, status=404)
-
-
 def _unknown(
     request: HttpRequest, reference: str, error: NoSuchChild, object_type: str = "child"
 ) -> HttpResponse:
     """A reference Seen holds no child under: refused, audited and worded as a child this user
     has no relationship with would be (docs/access.md, "Refusals"); not found only for a
     reference that is not one, or for a user who may see any child."""
-    decision = refusal_for_unknown(request, reference, Action.VIEW_CHILD, purpose_of(request))
+    decision = gate.refusal_for_unknown(request, reference, Action.VIEW_CHILD)
     if decision is None:
-        return _not_found(request, error)
-    _audit(request, "denied", object_type, reference, outcome="denied", reason=decision.reason)
-    return _refused(request, reference, decision)
+        return gate.not_a_child(request, error)
+    return _refused(request, object_type, reference, decision)
 
 
 def _refused(
     request: HttpRequest,
+    object_type: str,
     reference: str,
     decision: Decision,
     *,
+    subject: Subject | None = None,
     error: str = "",
     reason_text: str = "",
     status: int = 403,
 ) -> HttpResponse:
     """The refusal, the same for every child the user may not see: it names only the reference
-    as the address gave it, and offers break glass only where break glass answers the refusal."""
+    as the address gave it, and offers break glass only where break glass answers the refusal.
+    Audited under the child's own reference (`subject`, where Seen holds the child), with the
+    break-glass error where there is one, else the decision's reason."""
     context = {
         "reference": reference,
-        "reason": decision.reason,
         "purpose": purpose_of(request),
         "may_break_glass": decision.may_break_glass,
         "error": error,
         "reason_text": reason_text,
+        "sentence": sentence,
     }
-    return page(request, "web/child_refused.html", context, status=status)
+    return gate.refused(
+        request,
+        object_type,
+        subject.reference if subject is not None else reference,
+        error or decision.reason,
+        template="web/child_refused.html",
+        context={**context, "reason": decision.reason},
+        status=status,
+    )
 
 
 def _page(
@@ -195,7 +178,7 @@ def _page(
 ) -> HttpResponse:
     file = case_file(subject, decision, request.user)
     purpose = purpose_of(request)
-    _audit(request, "read", "child", subject.reference, disclosed=file.disclosed())
+    gate.audit(request, "read", "child", subject.reference, disclosed=file.disclosed())
     profile = profile_of(request.user)
     role = profile.role if profile is not None else ""
     links = record_links(role, decision.level, subject.reference)
@@ -225,20 +208,15 @@ def _page(
 _NOT_CASE_PURPOSES = {Purpose.STRATEGIC, Purpose.ADMINISTRATION, Purpose.AUDIT}
 
 
+@gated_page()
 def child_page(request: HttpRequest, reference: str) -> HttpResponse:
-    if (early := _signed_in(request)) is not None:
-        return early
     try:
         subject = resolve_child(reference)
     except NoSuchChild as error:
         return _unknown(request, reference, error)
     purpose = purpose_of(request)
     person = subject.person
-    if (
-        person is not None
-        and not is_a_child(person)
-        and bool(children_around_person(person.pk))
-    ):
+    if person is not None and not is_a_child(person) and bool(children_around_person(person.pk)):
         # an adult's reference: their page is the person page, for a user who may see it; to
         # anyone else it is refused as a child would be, so it does not tell an adult exists
         if decide_person(request.user, purpose, person.pk).allowed:
@@ -246,10 +224,7 @@ def child_page(request: HttpRequest, reference: str) -> HttpResponse:
         return _unknown(request, reference, NoSuchChild(f"no child {reference}"))
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if not decision.allowed:
-        _audit(
-            request, "denied", "child", subject.reference, outcome="denied", reason=decision.reason
-        )
-        return _refused(request, reference, decision)
+        return _refused(request, "child", reference, decision, subject=subject)
     return _page(request, subject, decision)
 
 
@@ -263,11 +238,10 @@ def _post_only(request: HttpRequest, reference: str) -> HttpResponse:
     return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url, status=303)
 
 
+@gated_page()
 @require_http_methods(["GET", "POST"])
 def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     """Record the lawful basis for seeing the household (POST; a GET leads back to the page)."""
-    if (early := _signed_in(request)) is not None:
-        return early
     if request.method != "POST":
         return _post_only(request, reference)
     try:
@@ -277,10 +251,7 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request)
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if not decision.allowed:
-        _audit(
-            request, "denied", "share", subject.reference, outcome="denied", reason=decision.reason
-        )
-        return _refused(request, reference, decision)
+        return _refused(request, "share", reference, decision, subject=subject)
     if not decision.needs_basis:
         return HttpResponseRedirect(_here(subject, purpose), status=303)
     basis = request.POST.get("basis", "")
@@ -293,8 +264,7 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
         errors["why_no_consent"] = "The reason contains a character Seen cannot store"
     elif basis == Share.Basis.SAFEGUARDING and len(why.strip()) < 10:
         errors["why_no_consent"] = (
-            "Say why consent was not sought (for example, seeking it would place the child at "
-            "risk)"
+            "Say why consent was not sought (for example, seeking it would place the child at risk)"
         )
     if not errors:
         try:  # about the baby, or for an unborn child about its pregnancy
@@ -310,7 +280,7 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
         except AccessRefused as refused:
             errors["basis"] = str(refused)
         else:
-            _audit(
+            gate.audit(
                 request,
                 "write",
                 "share",
@@ -321,12 +291,11 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, subject, decision, errors=errors, values=values, status=400)
 
 
+@gated_page()
 @require_http_methods(["GET", "POST"])
 def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
     """Open time-limited access without a relationship, on a stated reason (POST). Only a
     refusal for want of a relationship is answered (seen.access.services.break_glass)."""
-    if (early := _signed_in(request)) is not None:
-        return early
     if request.method != "POST":
         return _post_only(request, reference)
     purpose = purpose_of(request)
@@ -334,32 +303,29 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         subject = resolve_child(reference)
     except NoSuchChild as missing:
-        decision = refusal_for_unknown(request, reference, Action.VIEW_CHILD, purpose)
+        decision = gate.refusal_for_unknown(request, reference, Action.VIEW_CHILD)
         if decision is None:
-            return _not_found(request, missing)
+            return gate.not_a_child(request, missing)
         if not decision.may_break_glass:  # refused as a real child's would be, glass or not
             return _unknown(request, reference, missing, "break_glass")
         # the reason is checked first, as for a real child; then break glass says there is
         # no record to open (as for an adult's reference), where a real child's would open a
         # session a safeguarding lead reviews
         error = reason_problem(reason) or no_child_to_open(reference)
-        _audit(request, "denied", "break_glass", reference, outcome="denied", reason=error)
         return _refused(
-            request, reference, decision, error=error, reason_text=reason[:2000], status=400
+            request,
+            "break_glass",
+            reference,
+            decision,
+            error=error,
+            reason_text=reason[:2000],
+            status=400,
         )
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if decision.allowed:  # nothing to open
         return HttpResponseRedirect(_here(subject, purpose), status=303)
     if not decision.may_break_glass:  # a refusal break glass does not answer: the same 403
-        _audit(
-            request,
-            "denied",
-            "break_glass",
-            subject.reference,
-            outcome="denied",
-            reason=decision.reason,
-        )
-        return _refused(request, reference, decision)
+        return _refused(request, "break_glass", reference, decision, subject=subject)
     try:  # about the baby, or for an unborn child about its pregnancy
         pregnancy = subject.pregnancies[0].pk if subject.person is None else None
         session = break_glass(
@@ -373,7 +339,7 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
     except AccessRefused as refused:
         error = str(refused)
     else:
-        _audit(
+        gate.audit(
             request,
             "write",
             "break_glass",
@@ -381,10 +347,16 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
             disclosed={"break_glass": session.pk, "reason": session.reason},
         )
         return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
-    _audit(request, "denied", "break_glass", subject.reference, outcome="denied", reason=error)
     # a reason that is not one (or an adult's reference): 400, the text kept (bounded) to mend
     return _refused(
-        request, reference, decision, error=error, reason_text=reason[:2000], status=400
+        request,
+        "break_glass",
+        reference,
+        decision,
+        subject=subject,
+        error=error,
+        reason_text=reason[:2000],
+        status=400,
     )
 
 

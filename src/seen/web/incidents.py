@@ -34,22 +34,13 @@ from django.urls import path, reverse
 
 from seen.access.models import Purpose
 from seen.access.policy import Action, ChildRef, decide, decide_unknown_child
-from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.incidents import services
 from seen.incidents.chronology import chronology
 from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
-from seen.web.triage import (
-    audit,
-    confirmations,
-    error_list,
-    page_gate,
-    refusal_for_unknown,
-    refused,
-    select_items,
-    unstorable,
-)
-from seen.web.views import purpose_of
+from seen.web import gate
+from seen.web.forms import confirmations, error_list, select_items, unstorable
+from seen.web.gate import page, purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
 CHRONOLOGY_PURPOSE = Purpose.REVIEW.value
@@ -79,16 +70,16 @@ def _missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
 # ---- the list ---------------------------------------------------------------------------------
 
 
+@page(purpose=INCIDENT_PURPOSE)
 def incidents_page(request: HttpRequest) -> HttpResponse:
-    purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = page_gate(request, Action.LIST_INCIDENTS, "incidents", purpose)
+    purpose = purpose_of(request)
+    gated = gate.allow(request, Action.LIST_INCIDENTS, "incidents")
     if gated is not None:
         return gated
     shown = services.incidents_for(request.user, purpose, Action.RECORD_INCIDENT)
     rows = [(incident, services.steps_of(incident)) for incident in shown]
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "incidents",
         "",
@@ -105,52 +96,36 @@ def incidents_page(request: HttpRequest) -> HttpResponse:
 # ---- recording a notification -----------------------------------------------------------------
 
 
+@page(purpose=INCIDENT_PURPOSE)
 def new_incident_page(request: HttpRequest) -> HttpResponse:
     return _new(request, "")
 
 
+@page(purpose=INCIDENT_PURPOSE)
 def child_new_incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     return _new(request, reference)
 
 
-def _child_decided(
-    request: HttpRequest, purpose: str, action: str, object_type: str, reference: str
-) -> Subject | HttpResponse:
-    """The child the address names, once the decision about that child allows `action`; else
-    the response: 403 audited (a reference Seen holds no child under refused alike), or 404 for
-    what is not a child reference."""
-    try:
-        subject = resolve_child(reference)
-    except NoSuchChild as error:
-        unknown = refusal_for_unknown(request, reference, action, purpose)
-        if unknown is not None:
-            return refused(request, purpose, object_type, reference, unknown.reason)
-        return _missing(request, "Child not found", str(error))
-    decision = decide(request.user, action, purpose, subject.ref)
-    if not decision.allowed:
-        return refused(request, purpose, object_type, subject.reference, decision.reason)
-    return subject
-
-
 def _new(request: HttpRequest, reference: str) -> HttpResponse:
-    purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = page_gate(request, Action.LIST_INCIDENTS, "incident", purpose, reference)
+    purpose = purpose_of(request)
+    gated = gate.allow(request, Action.LIST_INCIDENTS, "incident", reference)
     if gated is not None:
         return gated
     if reference:
-        found = _child_decided(request, purpose, Action.RECORD_INCIDENT, "incident", reference)
-        if isinstance(found, HttpResponse):
-            return found
-        if found.unborn:
+        decided = gate.child(request, reference, Action.RECORD_INCIDENT, "incident", level=None)
+        if isinstance(decided, HttpResponse):
+            return decided
+        subject, _ = decided
+        if subject.unborn:
             return _missing(
                 request,
                 "No notification for an unborn child",
-                f"{found.reference} is an unborn child: a serious incident notification is "
+                f"{subject.reference} is an unborn child: a serious incident notification is "
                 "for a born child, under the baby's reference",
             )
-        reference = found.reference
+        reference = subject.reference
     if request.method != "POST":
-        audit(request, purpose, "read", "incident_form", "", subject=reference)
+        gate.audit(request, "read", "incident_form", "", subject=reference)
         return _form(request, purpose, reference, {}, [])
     form = request.POST
     values = {
@@ -172,15 +147,14 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except services.Refused as error:
             about = values["reference"].strip()
-            return refused(request, purpose, "incident", about, str(error))
+            return gate.refused(request, "incident", about, str(error))
         except services.Invalid as error:
             errors = error.errors
     if errors:
         return _form(request, purpose, reference, values, errors, status=400)
     child = incident.child.reference
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "incident",
         str(incident.pk),
@@ -194,9 +168,7 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
     messages.success(
         request, f"Notification {incident.pk} recorded for {child}: the national panel by {due}"
     )
-    return HttpResponse(
-        status=303, headers={"Location": reverse("incident", args=[incident.pk])}
-    )
+    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
 
 
 def _form(
@@ -226,9 +198,10 @@ def _form(
 # ---- one notification -------------------------------------------------------------------------
 
 
+@page(purpose=INCIDENT_PURPOSE)
 def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
-    purpose = purpose_of(request, INCIDENT_PURPOSE)
-    gated = page_gate(request, Action.LIST_INCIDENTS, "incident", purpose, str(incident_id))
+    purpose = purpose_of(request)
+    gated = gate.allow(request, Action.LIST_INCIDENTS, "incident", str(incident_id))
     if gated is not None:
         return gated
     incident = Incident.objects.select_related("child").filter(pk=incident_id).first()
@@ -240,7 +213,7 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         else decide_unknown_child(request.user, Action.RECORD_INCIDENT, purpose)
     )
     if incident is None or not decision.allowed:
-        return refused(request, purpose, "incident", str(incident_id), decision.reason)
+        return gate.refused(request, "incident", str(incident_id), decision.reason)
     if request.method != "POST":
         return _show(request, incident, purpose)
     form = request.POST
@@ -252,11 +225,9 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     errors = unstorable(form)
     if not errors:
         try:
-            incident = services.mark_done(
-                request.user, purpose, incident, step, values[field]
-            )
+            incident = services.mark_done(request.user, purpose, incident, step, values[field])
         except services.Refused as error:
-            return refused(request, purpose, "incident", str(incident.pk), str(error))
+            return gate.refused(request, "incident", str(incident.pk), str(error))
         except services.Invalid as error:
             errors = error.errors
     if errors:
@@ -264,9 +235,8 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     label = services.STEP_LABELS[step]
     done_on = incident.notified_on if step == services.NOTIFICATION else incident.rapid_review_on
     assert done_on is not None
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "incident",
         str(incident.pk),
@@ -281,17 +251,14 @@ def _share(request: HttpRequest, incident: Incident, purpose: str) -> HttpRespon
     """Share the child's rapid review (its chronology) with a reviewer (POST step=reviewer)."""
     values = {"reviewer": request.POST.get("reviewer", "")}
     try:
-        share = services.share_with_reviewer(
-            request.user, purpose, incident, values["reviewer"]
-        )
+        share = services.share_with_reviewer(request.user, purpose, incident, values["reviewer"])
     except services.Refused as error:
-        return refused(request, purpose, "incident", str(incident.pk), str(error))
+        return gate.refused(request, "incident", str(incident.pk), str(error))
     except services.Invalid as error:
         return _show(request, incident, purpose, values=values, errors=error.errors, status=400)
     reviewer = share.user.get_username()
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "share",
         str(share.pk),
@@ -313,9 +280,8 @@ def _show(
 ) -> HttpResponse:
     steps = services.steps_of(incident)
     shared_with = services.reviewers_of(incident)
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "incident",
         str(incident.pk),
@@ -354,18 +320,18 @@ def _show(
 # ---- the chronology ---------------------------------------------------------------------------
 
 
+@page(purpose=CHRONOLOGY_PURPOSE)
 def chronologies_page(request: HttpRequest) -> HttpResponse:
     """The children whose chronology this user may open, each a link to it: where a reviewer
     starts (the list of notifications itself is the lead's)."""
-    purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
-    gated = page_gate(request, Action.LIST_CHRONOLOGIES, "chronologies", purpose)
+    purpose = purpose_of(request)
+    gated = gate.allow(request, Action.LIST_CHRONOLOGIES, "chronologies")
     if gated is not None:
         return gated
     shown = services.incidents_for(request.user, purpose, Action.VIEW_CHRONOLOGY)
     rows = [(incident, services.steps_of(incident)) for incident in shown]
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "chronologies",
         "",
@@ -375,15 +341,16 @@ def chronologies_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/chronology_list.html", {"rows": rows, "purpose": purpose})
 
 
+@page(purpose=CHRONOLOGY_PURPOSE)
 def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
-    purpose = purpose_of(request, CHRONOLOGY_PURPOSE)
-    gated = page_gate(request, Action.LIST_CHRONOLOGIES, "chronology", purpose, reference)
+    purpose = purpose_of(request)
+    gated = gate.allow(request, Action.LIST_CHRONOLOGIES, "chronology", reference)
     if gated is not None:
         return gated
-    decided = _child_decided(request, purpose, Action.VIEW_CHRONOLOGY, "chronology", reference)
+    decided = gate.child(request, reference, Action.VIEW_CHRONOLOGY, "chronology", level=None)
     if isinstance(decided, HttpResponse):
         return decided
-    subject = decided
+    subject, _ = decided
     if not services.notified(subject.person):
         return _missing(
             request,
@@ -404,9 +371,8 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
     if wanted:
         content_type, extension = FORMATS[wanted]
         body: str | bytes = as_csv(found) if wanted == "csv" else as_docx(found)
-        audit(
+        gate.audit(
             request,
-            purpose,
             "export",
             "chronology",
             subject.reference,
@@ -419,9 +385,8 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
             content_type=content_type,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "chronology",
         subject.reference,

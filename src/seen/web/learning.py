@@ -26,7 +26,6 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from markupsafe import Markup
 
-from seen.access import auditing
 from seen.access.models import Purpose
 from seen.access.policy import Action
 from seen.core import clock
@@ -44,26 +43,13 @@ from seen.learning.measures import (
     quarter_of,
 )
 from seen.learning.models import LeadershipStatement
+from seen.web import gate
+from seen.web.forms import confirmations, select_items
+from seen.web.gate import page, purpose_of
 from seen.web.inline_svg import without_inline_style
-from seen.web.triage import confirmations, page_gate, select_items
-from seen.web.views import purpose_of as pages_purpose_of
 
 DEFAULT_PURPOSE = Purpose.STRATEGIC.value
 DEFAULT_QUARTERS = 4
-
-
-def purpose_of(request: HttpRequest) -> str:
-    return pages_purpose_of(request, DEFAULT_PURPOSE)
-
-
-def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
-    object_id = fields.pop("object_id", "")
-    auditing.audit(
-        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
-    )
-
-
-# -- the filter -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -100,8 +86,10 @@ def _filter(request: HttpRequest, areas: dict[str, str]) -> tuple[Filter, dict[s
         if given:
             parsed = parse_quarter(given)
             if parsed is None:
-                errors[name] = f"Enter the {'first' if name == 'from' else 'last'} quarter as a " \
+                errors[name] = (
+                    f"Enter the {'first' if name == 'from' else 'last'} quarter as a "
                     "year and quarter, like 2025-Q3"
+                )
             else:
                 bounds[name] = parsed
     if not errors and bounds["from"] > bounds["to"]:
@@ -129,10 +117,11 @@ def _area_name(code: str, areas: dict[str, str]) -> str:
 # -- the dashboard ----------------------------------------------------------------------------
 
 
+@page(purpose=DEFAULT_PURPOSE)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    gate = page_gate(request, Action.VIEW_AGGREGATES, "learning_dashboard", purpose_of(request))
-    if gate is not None:
-        return gate
+    refusal = gate.allow(request, Action.VIEW_AGGREGATES, "learning_dashboard")
+    if refusal is not None:
+        return refusal
     areas = services.areas()
     chosen, errors = _filter(request, areas)
     context: dict[str, Any] = {
@@ -144,11 +133,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "confirmations": confirmations(request),
     }
     if errors:
-        _audit(request, "read", "learning_dashboard", disclosed={"refused_filter": list(errors)})
+        gate.audit(
+            request, "read", "learning_dashboard", disclosed={"refused_filter": list(errors)}
+        )
         return render(request, "web/learning.html", {**context, "measures": []}, status=400)
     counts = figures.in_range(services.counts(), chosen.start, chosen.end)
     shown = [_measure_block(m, counts, chosen, areas) for m in MEASURES]
-    _audit(
+    gate.audit(
         request,
         "read",
         "learning_dashboard",
@@ -175,8 +166,10 @@ def _measure_block(
             if percent is not None and (chosen.area is not None or f.area == PARTNERSHIP):
                 chart[part.label[:1].upper() + part.label[1:]] = percent
         groups.append({"part": part, "rows": rows})
-    title = f"{measure.title}: per cent, {_area_name(chosen.area or PARTNERSHIP, areas)}, " \
+    title = (
+        f"{measure.title}: per cent, {_area_name(chosen.area or PARTNERSHIP, areas)}, "
         f"{chosen.label}"
+    )
     statement = services.latest_statement(measure.slug, chosen.area, chosen.start, chosen.end)
     return {
         "measure": measure,
@@ -191,10 +184,11 @@ def _measure_block(
 # -- one measure over time --------------------------------------------------------------------
 
 
+@page(purpose=DEFAULT_PURPOSE)
 def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
-    gate = page_gate(request, Action.VIEW_AGGREGATES, "learning_measure", purpose_of(request))
-    if gate is not None:
-        return gate
+    refusal = gate.allow(request, Action.VIEW_AGGREGATES, "learning_measure")
+    if refusal is not None:
+        return refusal
     found = MEASURES_BY_SLUG.get(measure)
     if found is None:
         return render(
@@ -226,7 +220,7 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
         {"statement": s, "area": _area_name(s.area.code if s.area else PARTNERSHIP, areas)}
         for s in services.statements_for(found.slug)
     ]
-    _audit(
+    gate.audit(
         request,
         "read",
         "learning_measure",
@@ -243,11 +237,11 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
 # -- recording what leaders say ---------------------------------------------------------------
 
 
+@page(purpose=DEFAULT_PURPOSE)
 def statement_new(request: HttpRequest) -> HttpResponse:
-    purpose = purpose_of(request)
-    gate = page_gate(request, Action.STATE_PARTNERSHIP_VIEW, "leadership_statement", purpose)
-    if gate is not None:
-        return gate
+    refusal = gate.allow(request, Action.STATE_PARTNERSHIP_VIEW, "leadership_statement")
+    if refusal is not None:
+        return refusal
     areas = services.areas()
     source = request.POST if request.method == "POST" else request.GET
     values = {k: source.get(k, "") for k in ("measure", "area", "period", "statement")}
@@ -257,11 +251,11 @@ def statement_new(request: HttpRequest) -> HttpResponse:
         try:
             saved = services.record_statement(request.user, purpose_of(request), given)
         except services.Refused as refused:  # the gate allowed it; kept for safety
-            return render(request, "web/refused.html", {"reason": str(refused)}, status=403)
+            return gate.refused(request, "leadership_statement", "", str(refused))
         except services.BadStatement as bad:
             errors = bad.errors
         else:
-            _audit(
+            gate.audit(
                 request,
                 "write",
                 "leadership_statement",
@@ -275,7 +269,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your statement is recorded and shown beside the figures.")
             return HttpResponseRedirect(_dashboard_showing(saved), status=303)
     else:
-        _audit(request, "read", "leadership_statement_form")
+        gate.audit(request, "read", "leadership_statement_form")
     context = {
         "values": values,
         "errors": _error_list(errors),
@@ -286,9 +280,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
         ),
         "area_items": select_items(list(areas.items()), values["area"], "Whole partnership"),
     }
-    return render(
-        request, "web/learning_statement.html", context, status=400 if errors else 200
-    )
+    return render(request, "web/learning_statement.html", context, status=400 if errors else 200)
 
 
 def _dashboard_showing(saved: LeadershipStatement) -> str:
@@ -305,10 +297,11 @@ def _dashboard_showing(saved: LeadershipStatement) -> str:
 # -- CSV --------------------------------------------------------------------------------------
 
 
+@page(purpose=DEFAULT_PURPOSE)
 def export_csv(request: HttpRequest) -> HttpResponse:
-    gate = page_gate(request, Action.VIEW_AGGREGATES, "learning_export", purpose_of(request))
-    if gate is not None:
-        return gate
+    refusal = gate.allow(request, Action.VIEW_AGGREGATES, "learning_export")
+    if refusal is not None:
+        return refusal
     counts = services.counts()
     rows = [
         f
@@ -316,7 +309,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         for part in measure.parts
         for f in figures.by_quarter(counts, measure.slug, part.key)
     ]
-    _audit(
+    gate.audit(
         request,
         "export",
         "learning_export",

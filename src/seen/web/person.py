@@ -7,16 +7,12 @@ links/. Every read, write and refusal is audited."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from seen.access import auditing
 from seen.access.models import Purpose
 from seen.access.policy import (
     Action,
@@ -25,7 +21,6 @@ from seen.access.policy import (
     PersonDecision,
     decide,
     decide_person,
-    profile_of,
 )
 from seen.casefile.personfile import (
     PERSON_REFERENCE,
@@ -37,8 +32,10 @@ from seen.casefile.personfile import (
 )
 from seen.linkage import decisions
 from seen.people.models import Person
-from seen.web.child import alert_link, link_to, page
-from seen.web.views import purpose_of
+from seen.web import gate
+from seen.web.child import alert_link, link_to, page, sentence
+from seen.web.gate import page as gated_page
+from seen.web.gate import purpose_of
 
 DECISIONS = {
     "confirm": "Confirm: the same person",
@@ -47,21 +44,9 @@ DECISIONS = {
 }
 
 
-def _audit(
-    request: HttpRequest, action: str, object_type: str, object_id: str, **fields: Any
-) -> None:
-    auditing.audit(
-        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
-    )
-
-
 def _start(request: HttpRequest, reference: str) -> HttpResponse | Person | None:
     """The person, None for a well-formed reference Seen holds no one under (refused as a
     person around no child is, docs/access.md "Refusals"), or the response to send."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return render(request, "web/no_role.html", status=403)
     try:
         return resolve_person(reference)
     except NoSuchPerson as error:
@@ -73,16 +58,15 @@ def _start(request: HttpRequest, reference: str) -> HttpResponse | Person | None
 def _refused(request: HttpRequest, reference: str, decision: PersonDecision) -> HttpResponse:
     """The same refusal for every person this user may not see, whether or not Seen holds
     them: it names only the reference as the address gave it."""
-    _audit(
+    return gate.refused(
         request,
-        "denied",
         "person",
         reference,
+        decision.reason,
         subject=reference,
-        outcome="denied",
-        reason=decision.reason,
+        template="web/person_refused.html",
+        context={"sentence": sentence},
     )
-    return page(request, "web/person_refused.html", {"reason": decision.reason}, status=403)
 
 
 def _decision(request: HttpRequest, person: Person | None, purpose: str) -> PersonDecision:
@@ -109,7 +93,7 @@ def _render(
 ) -> HttpResponse:
     can_decide = _may_decide(request, decision)
     file: PersonFile = person_file(person, decision, request.user, with_pairs=can_decide)
-    _audit(
+    gate.audit(
         request,
         "read",
         "person",
@@ -132,6 +116,7 @@ def _render(
     return page(request, "web/person.html", context, status=status)
 
 
+@gated_page()
 def person_page(request: HttpRequest, person_reference: str) -> HttpResponse:
     started = _start(request, person_reference)
     if isinstance(started, HttpResponse):
@@ -154,6 +139,7 @@ def _parse_record(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) < 19 else None
 
 
+@gated_page()
 @require_http_methods(["GET", "POST"])
 def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
     """Confirm, reject or split a link of this person's records, with a reason (POST)."""
@@ -174,7 +160,7 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
         reason = decide(request.user, Action.DECIDE_LINKS, purpose).reason
         if decision.level < Level.HOUSEHOLD:
             reason = "identity decisions need the household level of this person's children"
-        _audit(
+        gate.audit(
             request,
             "denied",
             "clerical_decision",
@@ -221,7 +207,7 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
         except decisions.DecisionRefused as refused:
             errors["decision"] = str(refused)
         else:
-            _audit(
+            gate.audit(
                 request,
                 "write",
                 "clerical_decision",

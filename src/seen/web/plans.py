@@ -27,18 +27,17 @@ from seen.facts.models import Conference, ConferenceRole, Plan, ProgrammeEvent, 
 from seen.people.models import SourceRecord
 from seen.recording import plans as planning
 from seen.recording.authoring import AuthoringRefused
-from seen.web.triage import (
+from seen.web import gate
+from seen.web.forms import (
     FORM_HELPERS,
     as_id,
-    audit,
     confirmations,
     error_list,
-    gate,
     parse_date,
     see_other,
     unstorable,
 )
-from seen.web.views import purpose_of
+from seen.web.gate import page, purpose_of
 
 PLANS_PURPOSE = Purpose.SAFEGUARDING.value  # "safeguarding enquiry or plan"
 FORMS = ("start", "programme", "step_down", "attendance")  # the plans page's forms (POST `step`)
@@ -95,10 +94,11 @@ def _practitioner(value: str) -> Practitioner | None:
 # ---- the plans page ---------------------------------------------------------------------------
 
 
+@page(purpose=PLANS_PURPOSE)
 def plans_page(request: HttpRequest, reference: str) -> HttpResponse:
-    purpose = purpose_of(request, PLANS_PURPOSE)
+    purpose = purpose_of(request)
     action = Action.MANAGE_PLAN if request.method == "POST" else Action.VIEW_CHILD
-    gated = gate(request, reference, action, "plans", purpose)
+    gated = gate.child(request, reference, action, "plans")
     if isinstance(gated, HttpResponse):
         return gated
     subject, _ = gated
@@ -169,9 +169,7 @@ def _show_plans(
             for p in plans
             if p.kind in planning.STEP_DOWN_TO and planning.current(p)
         ],
-        "participant_choices": [(str(pk), name) for pk, name in participants]
-        if can_manage
-        else [],
+        "participant_choices": [(str(pk), name) for pk, name in participants] if can_manage else [],
         "plan_choices": [
             (str(p.pk), f"{_label(planning.PLAN_NAMES.get(p.kind, 'plan'))} from {p.occurred_on}")
             for p in plans
@@ -196,9 +194,8 @@ def _show_plans(
         **FORM_HELPERS,
         "confirmations": confirmations(request),
     }
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "plans",
         subject.reference,
@@ -285,9 +282,8 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
         return _show_plans(
             request, subject, purpose, errors=[("step", str(refusal))], values=form, status=400
         )
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         _object_type(written),
         str(written.pk),
@@ -319,9 +315,10 @@ def _dates(form: Mapping[str, str], *names: str) -> None:
 # ---- the conference page ---------------------------------------------------------------------
 
 
+@page(purpose=PLANS_PURPOSE)
 def conference_page(request: HttpRequest, reference: str) -> HttpResponse:
-    purpose = purpose_of(request, PLANS_PURPOSE)
-    gated = gate(request, reference, Action.MANAGE_PLAN, "conference", purpose)
+    purpose = purpose_of(request)
+    gated = gate.child(request, reference, Action.MANAGE_PLAN, "conference")
     if isinstance(gated, HttpResponse):
         return gated
     subject, _ = gated
@@ -347,9 +344,8 @@ def conference_page(request: HttpRequest, reference: str) -> HttpResponse:
     except AuthoringRefused as refusal:
         errors = [("kind", str(refusal))]
         return _show_conference(request, subject, purpose, errors=errors, status=400)
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "conference",
         str(conference.pk),
@@ -393,9 +389,8 @@ def _show_conference(
         "field_errors": dict(errors or []),
         **FORM_HELPERS,
     }
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "conference",
         subject.reference,

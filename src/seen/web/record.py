@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
-from seen.access import auditing
 from seen.access.policy import Action, Decision, Level
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.facts.models import Appointment, Contact, Injury, Mobility, YesNo, YesNoNA
@@ -35,8 +33,8 @@ from seen.recording.facts import (
     RecordingRefused,
     WasNotBroughtDetails,
 )
-from seen.web.triage import refusal_for_unknown
-from seen.web.views import purpose_of
+from seen.web import gate
+from seen.web.gate import purpose_of
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
 YES_NO = [(YesNo.YES, "Yes"), (YesNo.NO, "No")]
@@ -303,18 +301,7 @@ def _error_list(fields: list[dict[str, Any]], errors: dict[str, str]) -> list[di
 
 
 def _refused(request: HttpRequest, reason: str, object_type: str, reference: str) -> HttpResponse:
-    auditing.audit(
-        request.user,
-        "page",
-        purpose_of(request),
-        "denied",
-        object_type,
-        reference,
-        subject=reference,
-        outcome="denied",
-        reason=reason,
-    )
-    return render(request, "web/refused.html", {"reason": reason}, status=403)
+    return gate.refused(request, object_type, reference, reason, subject=reference)
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
@@ -325,17 +312,16 @@ def _unknown(
     request: HttpRequest, reference: str, error: NoSuchChild, object_type: str
 ) -> HttpResponse:
     """A reference Seen holds no child under: refused as a child without a relationship is."""
-    decision = refusal_for_unknown(request, reference, Action.RECORD_FACT, purpose_of(request))
+    decision = gate.refusal_for_unknown(request, reference, Action.RECORD_FACT)
     if decision is None:
         return _not_found(request, str(error))
     return _refused(request, decision.reason, object_type, reference)
 
 
 def _form_page(form: Form) -> Callable[[HttpRequest, str], HttpResponse]:
+    @gate.page()
     @require_http_methods(["GET", "POST"])
     def page(request: HttpRequest, reference: str) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
         try:
             subject = resolve_child(reference)
         except NoSuchChild as error:
@@ -366,10 +352,8 @@ def _show(request: HttpRequest, form: Form, subject: Subject, decision: Decision
         if born_only and subject.unborn
         else _fields(form, subject, men, data, errors, household)
     )
-    auditing.audit(
-        request.user,
-        "page",
-        purpose_of(request),
+    gate.audit(
+        request,
         "read",
         f"{form.object_type}_form",
         subject.reference,
@@ -399,10 +383,8 @@ def _save(request: HttpRequest, form: Form, subject: Subject, decision: Decision
     except RecordingInvalid as invalid:
         return _show(request, form, subject, decision, request.POST, invalid.errors, 400)
     fact = recorded.fact
-    auditing.audit(
-        request.user,
-        "page",
-        purpose,
+    gate.audit(
+        request,
         "write",
         form.object_type,
         str(fact.pk),
@@ -419,10 +401,9 @@ def _save(request: HttpRequest, form: Form, subject: Subject, decision: Decision
     return HttpResponseRedirect(url, status=303)
 
 
+@gate.page()
 def recorded(request: HttpRequest, reference: str, kind: str, fact_id: int) -> HttpResponse:
     """What was recorded, and the prompts the procedures give."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     form = FORMS.get(kind)
     if form is None:
         return _not_found(request, f"Seen records no {kind!r}")
@@ -437,10 +418,8 @@ def recorded(request: HttpRequest, reference: str, kind: str, fact_id: int) -> H
     if fact is None:
         return _not_found(request, f"your agency recorded no {kind} {fact_id} about this child")
     alerts, prompts = recording.alerts_and_prompts(kind, fact, subject)
-    auditing.audit(
-        request.user,
-        "page",
-        purpose_of(request),
+    gate.audit(
+        request,
         "read",
         form.object_type,
         str(fact.pk),

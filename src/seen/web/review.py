@@ -14,13 +14,11 @@ import math
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 
-from seen.access import auditing
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import Action
 from seen.access.shielding import cleared, redact, shields_of
 from seen.casefile.pairs import (
     DISCLOSED_FIELDS,
@@ -36,7 +34,7 @@ from seen.linkage.models import CandidatePair
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
 from seen.linkage.settings import current_bands
 from seen.people.models import SourceRecord
-from seen.web.views import purpose_of
+from seen.web import gate
 
 SKIPPED = "review_skipped"  # the session's list of pairs skipped, shown again when none is left
 REASON_MAX = 2000  # as the API's reason
@@ -59,30 +57,6 @@ FIELDS = [
     ("person", "Person in Seen now"),
 ]
 PAGE_FIELDS = [*DISCLOSED_FIELDS, *EXTRA_FIELDS]
-
-
-def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
-    object_id = fields.pop("object_id", "")
-    auditing.audit(
-        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
-    )
-
-
-def _refused(request: HttpRequest, object_type: str, object_id: str, reason: str) -> HttpResponse:
-    _audit(request, "denied", object_type, object_id=object_id, outcome="denied", reason=reason)
-    return render(request, "web/refused.html", {"reason": reason}, status=403)
-
-
-def _gate(request: HttpRequest, action: str, object_type: str, object_id: str = "") -> Any:
-    """None if the user may go on; else the response (sign in, no role, refused)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if profile_of(request.user) is None:
-        return render(request, "web/no_role.html", status=403)
-    decision = decide(request.user, action, purpose_of(request))
-    if not decision.allowed:
-        return _refused(request, object_type, object_id, decision.reason)
-    return None
 
 
 def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[str, Any]:
@@ -193,7 +167,7 @@ def _here(request: HttpRequest, url: str) -> str:
 
 
 def _audit_read(request: HttpRequest, out: PairOut, **disclosed: Any) -> None:
-    _audit(
+    gate.audit(
         request,
         "read",
         "candidate_pair",
@@ -203,9 +177,10 @@ def _audit_read(request: HttpRequest, out: PairOut, **disclosed: Any) -> None:
     )
 
 
+@gate.page()
 def review_next(request: HttpRequest) -> HttpResponse:
     """The next pair in the queue (most important first), less those skipped this session."""
-    refused = _gate(request, Action.VIEW_LINK_QUEUE, "review_queue")
+    refused = gate.allow(request, Action.VIEW_LINK_QUEUE, "review_queue")
     if refused is not None:
         return refused
     if request.GET.get("again"):
@@ -214,7 +189,7 @@ def review_next(request: HttpRequest) -> HttpResponse:
     queue: list[ReviewItem] = review_queue()
     waiting = [item for item in queue if item.pair.pk not in skipped]
     if not waiting:
-        _audit(request, "read", "review_queue", disclosed={"pairs": [], "waiting": len(queue)})
+        gate.audit(request, "read", "review_queue", disclosed={"pairs": [], "waiting": len(queue)})
         return render(
             request,
             "web/review_empty.html",
@@ -229,11 +204,12 @@ def review_next(request: HttpRequest) -> HttpResponse:
     return render(request, "web/review.html", context)
 
 
+@gate.page()
 def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     """One pair: GET shows it; POST decides it (confirm or reject with a reason, or skip)."""
     deciding = request.method == "POST"
     action = Action.DECIDE_LINKS if deciding else Action.VIEW_LINK_QUEUE
-    refused = _gate(request, action, "candidate_pair", str(pair_id))
+    refused = gate.allow(request, action, "candidate_pair", str(pair_id))
     if refused is not None:
         return refused
     try:
@@ -279,7 +255,7 @@ def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpRe
     except decisions.DecisionRefused as error:
         return _again(request, pair, why_first, choice, reason, [{"text": str(error)}])
     out = decision_out(decision)
-    _audit(
+    gate.audit(
         request,
         "write",
         "clerical_decision",

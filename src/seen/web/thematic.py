@@ -45,17 +45,9 @@ from seen.thematic.models import (
     Stage,
     Theme,
 )
-from seen.web.triage import (
-    FORM_HELPERS,
-    as_id,
-    audit,
-    confirmations,
-    error_list,
-    page_gate,
-    refused,
-    unstorable,
-)
-from seen.web.views import purpose_of
+from seen.web import gate
+from seen.web.forms import FORM_HELPERS, as_id, confirmations, error_list, unstorable
+from seen.web.gate import page, purpose_of
 
 REVIEW_PURPOSE = Purpose.REVIEW.value
 ATTENDANCE_ROWS = 8
@@ -80,8 +72,8 @@ def _opened(
     request: HttpRequest, review_id: int, object_type: str, action: str | None = None
 ) -> tuple[Review, str] | HttpResponse:
     """The gate, then the review (404 when there is none)."""
-    purpose = purpose_of(request, REVIEW_PURPOSE)
-    gated = page_gate(request, action or _action_for(request), object_type, purpose, str(review_id))
+    purpose = purpose_of(request)
+    gated = gate.allow(request, action or _action_for(request), object_type, str(review_id))
     if gated is not None:
         return gated
     review = Review.objects.filter(pk=review_id).first()
@@ -124,7 +116,7 @@ def _write(
     try:
         return do()
     except reviews.Refused as error:
-        return refused(request, purpose, object_type, object_id, str(error))
+        return gate.refused(request, object_type, object_id, str(error))
     except Invalid as error:
         return again(error.errors)
 
@@ -132,15 +124,16 @@ def _write(
 # ---- the reviews --------------------------------------------------------------------------
 
 
+@page(purpose=REVIEW_PURPOSE)
 def reviews_page(request: HttpRequest) -> HttpResponse:
-    purpose = purpose_of(request, REVIEW_PURPOSE)
-    gated = page_gate(request, _action_for(request), "reviews", purpose)
+    purpose = purpose_of(request)
+    gated = gate.allow(request, _action_for(request), "reviews")
     if gated is not None:
         return gated
 
     def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
         found = list(Review.objects.all())
-        audit(request, purpose, "read", "reviews", "", disclosed={"reviews": [r.pk for r in found]})
+        gate.audit(request, "read", "reviews", "", disclosed={"reviews": [r.pk for r in found]})
         return _page(
             request,
             "web/thematic_reviews.html",
@@ -169,9 +162,8 @@ def reviews_page(request: HttpRequest) -> HttpResponse:
     )
     if isinstance(made, HttpResponse):
         return made
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "review",
         str(made.pk),
@@ -181,6 +173,7 @@ def reviews_page(request: HttpRequest) -> HttpResponse:
     return _see_other("thematic-review", made.pk)
 
 
+@page(purpose=REVIEW_PURPOSE)
 def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review")
     if isinstance(opened, HttpResponse):
@@ -190,9 +183,8 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
     def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
         cases = list(review.cases.select_related("area"))
         meetings = list(review.meetings.select_related("area").prefetch_related("attendance"))
-        audit(
+        gate.audit(
             request,
-            purpose,
             "read",
             "review",
             str(review.pk),
@@ -234,7 +226,7 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
     )
     if isinstance(area, HttpResponse):
         return area
-    audit(request, purpose, "write", "review_area", str(area.pk), disclosed={"area": area.name})
+    gate.audit(request, "write", "review_area", str(area.pk), disclosed={"area": area.name})
     messages.success(request, f"Area added: {area.name}")
     return _see_other("thematic-review", review.pk)
 
@@ -242,6 +234,7 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
 # ---- candidate cases ----------------------------------------------------------------------
 
 
+@page(purpose=REVIEW_PURPOSE)
 def case_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_case", Action.MANAGE_REVIEW)
     if isinstance(opened, HttpResponse):
@@ -282,9 +275,8 @@ def case_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     )
     if isinstance(case, HttpResponse):
         return case
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "review_case",
         str(case.pk),
@@ -294,6 +286,7 @@ def case_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     return _see_other("thematic-case", review.pk, case.pk)
 
 
+@page(purpose=REVIEW_PURPOSE)
 def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_case")
     if isinstance(opened, HttpResponse):
@@ -306,9 +299,8 @@ def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpRespons
     def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
         changes = list(case.changes.all())
         excerpts = list(case.excerpts.all())
-        audit(
+        gate.audit(
             request,
-            purpose,
             "read",
             "review_case",
             str(case.pk),
@@ -356,9 +348,8 @@ def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpRespons
         )
         if isinstance(done, HttpResponse):
             return done
-        audit(
+        gate.audit(
             request,
-            purpose,
             "write",
             "review_case",
             str(case.pk),
@@ -376,9 +367,8 @@ def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpRespons
         )
         if isinstance(excerpt, HttpResponse):
             return excerpt
-        audit(
+        gate.audit(
             request,
-            purpose,
             "write",
             "review_excerpt",
             str(excerpt.pk),
@@ -393,6 +383,7 @@ def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpRespons
 # ---- meetings -----------------------------------------------------------------------------
 
 
+@page(purpose=REVIEW_PURPOSE)
 def meeting_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_meeting", Action.MANAGE_REVIEW)
     if isinstance(opened, HttpResponse):
@@ -440,9 +431,8 @@ def meeting_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     if isinstance(meeting, HttpResponse):
         return meeting
     people = sum(a.count for a in meeting.attendance.all())
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "review_meeting",
         str(meeting.pk),
@@ -459,6 +449,7 @@ def meeting_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
 # ---- the case dataset ---------------------------------------------------------------------
 
 
+@page(purpose=REVIEW_PURPOSE)
 def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_dataset")
     if isinstance(opened, HttpResponse):
@@ -468,9 +459,8 @@ def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
     def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
         rows = casedata.rows_of(review)
         imports = list(review.imports.prefetch_related("refused_rows"))
-        audit(
+        gate.audit(
             request,
-            purpose,
             "read",
             "review_dataset",
             str(review.pk),
@@ -510,9 +500,8 @@ def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
     )
     if isinstance(done, HttpResponse):
         return done
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "review_dataset",
         str(review.pk),
@@ -534,15 +523,15 @@ def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
     return _see_other("thematic-dataset", review.pk)
 
 
+@page(purpose=REVIEW_PURPOSE)
 def dataset_csv(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_dataset", Action.VIEW_REVIEW_DATA)
     if isinstance(opened, HttpResponse):
         return opened
-    review, purpose = opened
+    review, _ = opened
     rows = casedata.rows_of(review)
-    audit(
+    gate.audit(
         request,
-        purpose,
         "export",
         "review_dataset",
         str(review.pk),
@@ -555,6 +544,7 @@ def dataset_csv(request: HttpRequest, review_id: int) -> HttpResponse:
     )
 
 
+@page(purpose=REVIEW_PURPOSE)
 def headline_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_headline", Action.VIEW_REVIEW_DATA)
     if isinstance(opened, HttpResponse):
@@ -632,9 +622,8 @@ def _headline(
             rows, suppress_below=below, title=f"{review.title}: headline data"
         )
         body: str | bytes = report.report_pdf(html) if wanted == "pdf" else html
-        audit(
+        gate.audit(
             request,
-            purpose,
             "export",
             "review_headline",
             str(review.pk),
@@ -650,9 +639,8 @@ def _headline(
             },
         )
     tables = _tables(rows, below, report.LABELS)
-    audit(
+    gate.audit(
         request,
-        purpose,
         "read",
         "review_headline",
         str(review.pk),
@@ -675,15 +663,14 @@ def _headline(
 # ---- theme coding -------------------------------------------------------------------------
 
 
+@page(purpose=REVIEW_PURPOSE)
 def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_coding")
     if isinstance(opened, HttpResponse):
         return opened
     review, purpose = opened
     excerpt = (
-        Excerpt.objects.select_related("case")
-        .filter(pk=excerpt_id, case__review=review)
-        .first()
+        Excerpt.objects.select_related("case").filter(pk=excerpt_id, case__review=review).first()
     )
     if excerpt is None:
         return _missing(
@@ -694,9 +681,8 @@ def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpR
     def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
         mine = coding.own_calls(excerpt, request.user)
         coders = coding.coders_of(excerpt)
-        audit(
+        gate.audit(
             request,
-            purpose,
             "read",
             "review_coding",
             str(excerpt.pk),
@@ -735,9 +721,8 @@ def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpR
     )
     if isinstance(calls, HttpResponse):
         return calls
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "review_coding",
         str(excerpt.pk),
@@ -750,6 +735,7 @@ def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpR
     return _see_other("thematic-excerpt", review.pk, excerpt.pk)
 
 
+@page(purpose=REVIEW_PURPOSE)
 def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = _opened(request, review_id, "review_agreement")
     if isinstance(opened, HttpResponse):
@@ -758,17 +744,14 @@ def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
 
     def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
         compared = coding.compare(review)
-        audit(
+        gate.audit(
             request,
-            purpose,
             "read",
             "review_agreement",
             str(review.pk),
             disclosed={
                 "compared": compared.compared,
-                "disagreements": [
-                    [d.excerpt.pk, d.theme.code] for d in compared.disagreements
-                ],
+                "disagreements": [[d.excerpt.pk, d.theme.code] for d in compared.disagreements],
             },
         )
         return _page(
@@ -812,9 +795,8 @@ def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
     )
     if isinstance(done, HttpResponse):
         return done
-    audit(
+    gate.audit(
         request,
-        purpose,
         "write",
         "review_resolution",
         str(done.pk),

@@ -1,19 +1,14 @@
-"""The practitioners' pages (Jinja2, GOV.UK Design System; templates in seen/web/jinja2/).
-
-Every page that shows personal data asks `seen.access.policy.decide` first and records what it
-showed with `seen.audit.log.record(via="page")`. The purpose a page declares is "direct_care"
-unless the address says another (`?purpose=safeguarding`); a purpose Seen does not know is
-refused like any other denial. Signed-out visitors are sent to the sign-in page."""
+"""The home page ("what you owe") and what the demo loaded. Every page passes the one gate
+(seen.web.gate): signed in with a role, the purpose it declares, the one access decision, the
+audit entry and the refusal."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from seen.access import auditing
 from seen.access.models import Purpose, Role
 from seen.access.policy import Action, decide, profile_of
 from seen.access.services import break_glass_to_review
@@ -22,33 +17,18 @@ from seen.core import clock
 from seen.ingest.summary import loaded_counts, recent_batches
 from seen.linkage.review import review_queue
 from seen.rules.inbox import audit_subject, open_owed_by, overdue
-
-DEFAULT_PURPOSE = Purpose.DIRECT_CARE.value
-
-
-def purpose_of(request: HttpRequest, default: str = DEFAULT_PURPOSE) -> str:
-    """The purpose a page's request declares: a form's field, else the address's, else the
-    page's default. Every page asks this one function."""
-    return request.POST.get("purpose") or request.GET.get("purpose") or default
+from seen.web import gate
+from seen.web.gate import page, purpose_of
 
 
-def _audit(request: HttpRequest, action: str, object_type: str, **fields: Any) -> None:
-    object_id = fields.pop("object_id", "")
-    auditing.audit(
-        request.user, "page", purpose_of(request), action, object_type, object_id, **fields
-    )
-
-
+@page()
 def home(request: HttpRequest) -> HttpResponse:
     """What you owe: the open alerts you answer for (overdue first, each with its deadline and
     explanation); for a health visitor, the mandated contacts overdue; for a safeguarding lead,
     break-glass sessions awaiting review; for MASH and safeguarding leads, the identity pairs
     awaiting clerical review."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     profile = profile_of(request.user)
-    if profile is None:
-        return render(request, "web/no_role.html")
+    assert profile is not None  # the gate sends an account without a role away
     purpose = purpose_of(request)
     decision = decide(request.user, Action.VIEW_OWN_ALERTS, purpose)
     context: dict[str, Any] = {
@@ -58,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_admin": profile.role == Role.SYSTEM_ADMINISTRATOR,
     }
     if not decision.allowed:
-        _audit(request, "denied", "alerts", outcome="denied", reason=decision.reason)
+        gate.audit(request, "denied", "alerts", outcome="denied", reason=decision.reason)
         return render(request, "web/home.html", context)
     now = clock.now()
     alerts = open_owed_by(profile)
@@ -77,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if decide(request.user, Action.VIEW_LINK_QUEUE, purpose).allowed:
         context["pairs_to_review"] = len(review_queue())
         disclosed["pairs_to_review"] = context["pairs_to_review"]
-    _audit(
+    gate.audit(
         request,
         "read",
         "alerts",
@@ -87,13 +67,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
+@page(purpose=Purpose.ADMINISTRATION)
 def loaded(request: HttpRequest) -> HttpResponse:
     """What the demo loaded, counts only: for system administrators (who see no case data)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    decision = decide(request.user, Action.ADMINISTER, "administration")
-    if not decision.allowed:
-        return render(request, "web/refused.html", {"reason": decision.reason}, status=403)
+    refusal = gate.allow(request, Action.ADMINISTER, "loaded")
+    if refusal is not None:
+        return refusal
     return render(
         request,
         "web/loaded.html",
