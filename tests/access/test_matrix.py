@@ -301,13 +301,14 @@ def test_break_glass_opens_the_child_level_routes_to_case_roles_only(
 
 # every write about one child a user can send: (address, form fields); each is decided about
 # that child before anything is written
+INCIDENT_DATES = {
+    "occurred_on-day": "5", "occurred_on-month": "7", "occurred_on-year": "2025",
+    "learned_on-day": "7", "learned_on-month": "7", "learned_on-year": "2025",
+}
 CHILD_WRITES: list[tuple[str, dict[str, str]]] = [
-    ("children/{reference}/incidents/new/", {
-        "occurred_on": "2025-07-05", "learned_on": "2025-07-07", "description": "an incident",
-    }),
+    ("children/{reference}/incidents/new/", {**INCIDENT_DATES, "description": "an incident"}),
     ("incidents/new/", {
-        "reference": "{reference}", "occurred_on": "2025-07-05", "learned_on": "2025-07-07",
-        "description": "an incident",
+        "reference": "{reference}", **INCIDENT_DATES, "description": "an incident",
     }),
     ("children/{reference}/contacts/new/", {"kind": "home_visit", "mother_seen": "yes"}),
     ("children/{reference}/assessments/new/", {"father_involved": "yes"}),

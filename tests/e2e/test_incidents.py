@@ -52,8 +52,10 @@ def test_the_lead_records_a_notification_and_the_reviewer_downloads_the_chronolo
     expect(page.get_by_label("Child's reference")).to_have_value(baby.reference)
     accessible(page)
 
-    page.get_by_label("Date of the incident").fill("2025-07-05")
-    page.get_by_label("Date the local authority learned of it").fill("2025-07-07")
+    for field, (day, month, year) in (("occurred_on", (5, 7, 2025)), ("learned_on", (7, 7, 2025))):
+        page.locator(f'input[name="{field}-day"]').fill(str(day))
+        page.locator(f'input[name="{field}-month"]').fill(str(month))
+        page.locator(f'input[name="{field}-year"]').fill(str(year))
     page.get_by_role("button", name="Record the notification").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "the national panel by 2025-07-14"

@@ -265,8 +265,9 @@ def test_finding_03_a_lead_refused_the_child_cannot_reach_its_chronology(
     assert front.status_code == 403, described(front)
     lead.post(
         f"/children/{world.baby}/incidents/new/",
-        {"purpose": "safeguarding", "occurred_on": "2025-07-08", "learned_on": "2025-07-09",
-         "description": "Made up to open the chronology."},
+        {"purpose": "safeguarding", "occurred_on-day": "8", "occurred_on-month": "7",
+         "occurred_on-year": "2025", "learned_on-day": "9", "learned_on-month": "7",
+         "learned_on-year": "2025", "description": "Made up to open the chronology."},
         unauthorised=True,
     )
     for purpose in ("review", "safeguarding"):

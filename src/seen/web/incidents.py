@@ -27,19 +27,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django import forms
 from django.contrib import messages
+from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 
 from seen.access.models import Purpose
 from seen.access.policy import Action, ChildRef, decide, decide_unknown_child
+from seen.casefile.subjects import CHILD_REFERENCE
 from seen.incidents import services
 from seen.incidents.chronology import chronology
 from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
 from seen.web import gate
-from seen.web.forms import confirmations, error_list, select_items, unstorable
+from seen.web.forms import (
+    GovDateField,
+    SeenForm,
+    confirmations,
+    error_list,
+    select_items,
+    unstorable,
+)
 from seen.web.gate import page, purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
@@ -126,32 +136,26 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
         reference = subject.reference
     if request.method != "POST":
         gate.audit(request, "read", "incident_form", "", subject=reference)
-        return _form(request, purpose, reference, {}, [])
-    form = request.POST
-    values = {
-        name: form.get(name, "")
-        for name in ("reference", "occurred_on", "learned_on", "description")
-    }
-    if reference:
-        values["reference"] = reference
-    errors = unstorable(form)
-    if not errors:
+        return _form(request, purpose, reference, IncidentForm())
+    form = IncidentForm(request.POST)
+    incident = None
+    if form.is_valid():
+        about = reference or form.cleaned_data["reference"]
         try:
             incident = services.record(
                 request.user,
                 purpose,
-                reference=values["reference"],
-                occurred_on=values["occurred_on"],
-                learned_on=values["learned_on"],
-                description=values["description"],
+                reference=about,
+                occurred_on=form.cleaned_data["occurred_on"].isoformat(),
+                learned_on=form.cleaned_data["learned_on"].isoformat(),
+                description=form.cleaned_data["description"],
             )
         except services.Refused as error:
-            about = values["reference"].strip()
-            return gate.refused(request, "incident", about, str(error))
+            return gate.refused(request, "incident", about.strip(), str(error))
         except services.Invalid as error:
-            errors = error.errors
-    if errors:
-        return _form(request, purpose, reference, values, errors, status=400)
+            form.add_errors(error.errors)
+    if incident is None:
+        return _form(request, purpose, reference, form, status=400)
     child = incident.child.reference
     gate.audit(
         request,
@@ -171,12 +175,30 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
     return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
 
 
+class IncidentForm(SeenForm):
+    """A serious incident notification as the lead records it."""
+
+    reference = forms.CharField(
+        required=False,
+        max_length=20,
+        validators=[
+            RegexValidator(CHILD_REFERENCE, "Enter a child's reference, for example P00000042")
+        ],
+        error_messages={"max_length": "A child's reference is P and up to 19 digits"},
+    )
+    occurred_on = GovDateField(what="the date of the incident", past=True)
+    learned_on = GovDateField(what="the date the local authority learned of it", past=True)
+    description = forms.CharField(
+        max_length=DESCRIPTION_MAX,
+        error_messages={"required": "Describe what happened"},
+    )
+
+
 def _form(
     request: HttpRequest,
     purpose: str,
     reference: str,
-    values: Mapping[str, str],
-    errors: list[tuple[str, str]],
+    form: IncidentForm,
     *,
     status: int = 200,
 ) -> HttpResponse:
@@ -186,9 +208,9 @@ def _form(
         {
             "purpose": purpose,
             "reference": reference,
-            "values": values,
-            "errors": error_list(errors),
-            "field_errors": dict(errors),
+            "form": form,
+            "values": form.data if form.is_bound else {},
+            "errors": form.error_summary(),
             "description_max": DESCRIPTION_MAX,
         },
         status=status,

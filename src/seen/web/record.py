@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -34,6 +35,7 @@ from seen.recording.facts import (
     WasNotBroughtDetails,
 )
 from seen.web import gate
+from seen.web.forms import GovDateField, GovDateWidget
 from seen.web.gate import purpose_of
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
@@ -89,20 +91,12 @@ FORMS = {f.kind: f for f in (CONTACT_FORM, ASSESSMENT_FORM, WNB_FORM, INJURY_FOR
 
 
 def _date(data: QueryDict, name: str, what: str, errors: dict[str, str]) -> date | None:
-    parts = [data.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None
-    if not all(parts):
-        missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-        errors[name] = f"The date of the {what} must include a {missing[0]}"
-        return None
+    """The GOV.UK date (day, month, year) read by the one date field (seen.web.forms)."""
+    field = GovDateField(what=f"the date of the {what}", required=False)
     try:
-        day, month, year = (int(p) for p in parts)
-        if year < 1900:
-            raise ValueError
-        return date(year, month, day)
-    except ValueError:
-        errors[name] = f"The date of the {what} must be a real date, like 27 3 2025"
+        return field.clean(GovDateWidget().value_from_datadict(data, {}, name))
+    except forms.ValidationError as error:
+        errors[name] = error.messages[0]
         return None
 
 
