@@ -1,0 +1,390 @@
+"""The thematic review's findings pages: its case dataset (CSV import and export), the headline
+tables and their report, theme coding of excerpts and the coders' agreement (the routes are in
+seen.web.thematic's urlpatterns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+
+from seen.access.policy import Action
+from seen.thematic import casedata, coding
+from seen.thematic.dataset import CaseRow
+from seen.thematic.headline import headline_tables, suppress
+from seen.thematic.models import (
+    Excerpt,
+    Review,
+    Theme,
+)
+from seen.web import gate
+from seen.web.forms import as_id
+from seen.web.gate import page
+from seen.web.thematic_common import (
+    REVIEW_PURPOSE,
+    missing,
+    open_review,
+    review_page_response,
+    see_other_review,
+    write,
+)
+
+# ---- the case dataset ---------------------------------------------------------------------
+
+
+@page(purpose=REVIEW_PURPOSE)
+def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    opened = open_review(request, review_id, "review_dataset")
+    if isinstance(opened, HttpResponse):
+        return opened
+    review, purpose = opened
+
+    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+        rows = casedata.rows_of(review)
+        imports = list(review.imports.prefetch_related("refused_rows"))
+        gate.audit(
+            request,
+            "read",
+            "review_dataset",
+            str(review.pk),
+            disclosed={"rows": [r.case_id for r in rows], "imports": [i.pk for i in imports]},
+        )
+        return review_page_response(
+            request,
+            "web/thematic_dataset.html",
+            {
+                "review": review,
+                "purpose": purpose,
+                "rows": rows,
+                "latest": imports[0] if imports else None,
+                "imports": imports,
+                "error_pairs": errors,
+            },
+            status,
+        )
+
+    if request.method != "POST":
+        return show([])
+    upload = request.FILES.get("dataset")
+    if upload is None:
+        return show([("dataset", "Choose the case dataset CSV file to upload")], 400)
+    if upload.size is not None and upload.size > casedata.UPLOAD_MAX_BYTES:
+        return show([("dataset", "The file must be 5 MB or smaller")], 400)
+    content = upload.read()
+    done = write(
+        request,
+        purpose,
+        "review_dataset",
+        str(review.pk),
+        lambda: casedata.import_dataset(
+            request.user, purpose, review, upload.name or "upload.csv", content
+        ),
+        lambda errors: show(errors, 400),
+    )
+    if isinstance(done, HttpResponse):
+        return done
+    gate.audit(
+        request,
+        "write",
+        "review_dataset",
+        str(review.pk),
+        disclosed={
+            "import": done.pk,
+            "stored": done.stored,
+            "replaced": done.replaced,
+            "refused": done.refused,
+        },
+    )
+    refused_text = (
+        f"; {done.refused} refused (listed below with line and reason)" if done.refused else ""
+    )
+    messages.success(
+        request,
+        f"{done.stored} {'row' if done.stored == 1 else 'rows'} stored "
+        f"({done.replaced} replacing rows with the same case_id){refused_text}",
+    )
+    return see_other_review("thematic-dataset", review.pk)
+
+
+@page(purpose=REVIEW_PURPOSE)
+def dataset_csv(request: HttpRequest, review_id: int) -> HttpResponse:
+    opened = open_review(request, review_id, "review_dataset", Action.VIEW_REVIEW_DATA)
+    if isinstance(opened, HttpResponse):
+        return opened
+    review, _ = opened
+    rows = casedata.rows_of(review)
+    gate.audit(
+        request,
+        "export",
+        "review_dataset",
+        str(review.pk),
+        disclosed={"rows": [r.case_id for r in rows], "format": "csv"},
+    )
+    return HttpResponse(
+        casedata.export_csv(review),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="review-{review.pk}-dataset.csv"'},
+    )
+
+
+@page(purpose=REVIEW_PURPOSE)
+def headline_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    opened = open_review(request, review_id, "review_headline", Action.VIEW_REVIEW_DATA)
+    if isinstance(opened, HttpResponse):
+        return opened
+    review, purpose = opened
+    return _headline(request, review, purpose, casedata.rows_of(review))
+
+
+SUPPRESS_BELOW = 5
+
+
+@dataclass(frozen=True)
+class HeadlineTable:
+    name: str
+    title: str
+    rows: list[tuple[str, int | None]]  # (category, cases); None: suppressed
+    total: int | None
+
+
+Labels = dict[str, dict[str, str]]
+
+
+def _words(key: str, table: str = "", labels: Labels | None = None) -> str:
+    """A category as the report names it, else as written without underscores."""
+    return (labels or {}).get(table, {}).get(key, key.replace("_", " "))
+
+
+def _tables(rows: list[CaseRow], below: int, labels: Labels) -> list[HeadlineTable]:
+    """The headline tables as the page shows them; a nested table (injury pattern by outcome)
+    becomes one table per outcome."""
+    tables = headline_tables(rows)
+    shown = suppress(tables, below) if below > 1 else tables
+    found: list[HeadlineTable] = []
+    for name, table in shown.items():
+        parts = (
+            [
+                (
+                    f"{name}-{outer}",
+                    f"{_words(name)}: {_words(outer, 'outcome', labels).lower()}",
+                    inner,
+                    tables[name][outer],
+                )
+                for outer, inner in table.items()
+            ]
+            if any(isinstance(v, dict) for v in table.values())
+            else [(name, _words(name), table, tables[name])]
+        )
+        for key, title, counts, exact in parts:
+            total = sum(exact.values())
+            found.append(
+                HeadlineTable(
+                    key,
+                    title[:1].upper() + title[1:],
+                    [(_words(k, name, labels), v) for k, v in counts.items()],
+                    # a total beside a suppressed count would give it away
+                    None if any(v is None for v in counts.values()) else total,
+                )
+            )
+    return found
+
+
+def _headline(
+    request: HttpRequest, review: Review, purpose: str, rows: list[CaseRow]
+) -> HttpResponse:
+    from seen.thematic import report  # with matplotlib: loaded when first asked for
+
+    wanted = request.GET.get("format", "")
+    if wanted and wanted not in ("html", "pdf"):
+        return missing(
+            request, "Format not offered", f"{wanted!r} is not a format the report is offered in"
+        )
+    below = SUPPRESS_BELOW if request.GET.get("published") == "yes" else 1
+    if wanted:
+        html = report.report_html(
+            rows, suppress_below=below, title=f"{review.title}: headline data"
+        )
+        body: str | bytes = report.report_pdf(html) if wanted == "pdf" else html
+        gate.audit(
+            request,
+            "export",
+            "review_headline",
+            str(review.pk),
+            disclosed={"rows": len(rows), "format": wanted, "suppressed": below > 1},
+        )
+        return HttpResponse(
+            body,
+            content_type="application/pdf" if wanted == "pdf" else "text/html; charset=utf-8",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="review-{review.pk}-headline.{wanted}"'
+                )
+            },
+        )
+    tables = _tables(rows, below, report.LABELS)
+    gate.audit(
+        request,
+        "read",
+        "review_headline",
+        str(review.pk),
+        disclosed={"rows": len(rows), "tables": [t.name for t in tables], "suppressed": below > 1},
+    )
+    return review_page_response(
+        request,
+        "web/thematic_headline.html",
+        {
+            "review": review,
+            "purpose": purpose,
+            "cases": len(rows),
+            "tables": tables,
+            "published": below > 1,
+            "below": SUPPRESS_BELOW,
+        },
+    )
+
+
+# ---- theme coding -------------------------------------------------------------------------
+
+
+@page(purpose=REVIEW_PURPOSE)
+def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpResponse:
+    opened = open_review(request, review_id, "review_coding")
+    if isinstance(opened, HttpResponse):
+        return opened
+    review, purpose = opened
+    excerpt = (
+        Excerpt.objects.select_related("case").filter(pk=excerpt_id, case__review=review).first()
+    )
+    if excerpt is None:
+        return missing(
+            request, "Excerpt not found", f"No excerpt {excerpt_id} in review {review.pk}"
+        )
+    themes = coding.codebook()
+
+    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+        mine = coding.own_calls(excerpt, request.user)
+        coders = coding.coders_of(excerpt)
+        gate.audit(
+            request,
+            "read",
+            "review_coding",
+            str(excerpt.pk),
+            # blind coding: the page shows the user's own calls only
+            disclosed={"excerpt": excerpt.pk, "own_calls": len(mine), "coders": len(coders)},
+        )
+        return review_page_response(
+            request,
+            "web/thematic_excerpt.html",
+            {
+                "review": review,
+                "excerpt": excerpt,
+                "purpose": purpose,
+                "themes": themes,
+                "mine": mine,
+                "coders": len(coders),
+                "both": coding.calls_shown(excerpt),
+                "values": request.POST,
+                "error_pairs": errors,
+            },
+            status,
+        )
+
+    if request.method != "POST":
+        return show([])
+    form = request.POST
+    calls = write(
+        request,
+        purpose,
+        "review_coding",
+        str(excerpt.pk),
+        lambda: coding.code_excerpt(
+            request.user, purpose, excerpt, {t.pk: form.get(f"theme-{t.pk}", "") for t in themes}
+        ),
+        lambda errors: show(errors, 400),
+    )
+    if isinstance(calls, HttpResponse):
+        return calls
+    gate.audit(
+        request,
+        "write",
+        "review_coding",
+        str(excerpt.pk),
+        disclosed={
+            "excerpt": excerpt.pk,
+            "applies": sorted(c.theme.code for c in calls if c.applies),
+        },
+    )
+    messages.success(request, f"Your coding of excerpt {excerpt.pk} is recorded")
+    return see_other_review("thematic-excerpt", review.pk, excerpt.pk)
+
+
+@page(purpose=REVIEW_PURPOSE)
+def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    opened = open_review(request, review_id, "review_agreement")
+    if isinstance(opened, HttpResponse):
+        return opened
+    review, purpose = opened
+
+    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+        compared = coding.compare(review)
+        gate.audit(
+            request,
+            "read",
+            "review_agreement",
+            str(review.pk),
+            disclosed={
+                "compared": compared.compared,
+                "disagreements": [[d.excerpt.pk, d.theme.code] for d in compared.disagreements],
+            },
+        )
+        return review_page_response(
+            request,
+            "web/thematic_agreement.html",
+            {
+                "review": review,
+                "purpose": purpose,
+                "comparison": compared,
+                "values": request.POST,
+                "error_pairs": errors,
+            },
+            status,
+        )
+
+    if request.method != "POST":
+        return show([])
+    form = request.POST
+    excerpt_id, theme_id = as_id(form.get("excerpt", "")), as_id(form.get("theme", ""))
+    excerpt = (
+        Excerpt.objects.filter(pk=excerpt_id, case__review=review).first() if excerpt_id else None
+    )
+    theme = Theme.objects.filter(pk=theme_id).first() if theme_id else None
+    if excerpt is None or theme is None:
+        return show([("applies", "Choose a disagreement of this review to resolve")], 400)
+    prefix = f"{excerpt.pk}-{theme.pk}-"
+    done = write(
+        request,
+        purpose,
+        "review_resolution",
+        str(excerpt.pk),
+        lambda: coding.resolve(
+            request.user,
+            purpose,
+            excerpt,
+            theme,
+            applies=form.get("applies", ""),
+            reason=form.get("reason", ""),
+        ),
+        lambda errors: show([(prefix + f, m) for f, m in errors], 400),
+    )
+    if isinstance(done, HttpResponse):
+        return done
+    gate.audit(
+        request,
+        "write",
+        "review_resolution",
+        str(done.pk),
+        disclosed={"excerpt": excerpt.pk, "theme": theme.code, "applies": done.applies},
+    )
+    messages.success(request, f"Agreed call recorded for excerpt {excerpt.pk}: {theme.name}")
+    return see_other_review("thematic-agreement", review.pk)
