@@ -33,17 +33,18 @@ from seen.ingest.limits import Deadline, Limits
 from seen.ingest.loader import ingest_extract
 from seen.ingest.models import QuarantinedRow
 from seen.recording import facts as recording
+from seen.recording.validation import MAX_TEXT
 
 router = Router(tags=["facts"])
 
 ChildReference = Annotated[str, StringConstraints(pattern=CHILD_REFERENCE)]
 PersonReference = Annotated[str, StringConstraints(pattern=r"^P[0-9]{1,19}$")]
 _NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, StringConstraints(max_length=recording.MAX_TEXT, pattern=_NO_NUL)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=_NO_NUL)]
 Needed = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=recording.MAX_TEXT, pattern=_NO_NUL
+        strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=_NO_NUL
     ),
 ]
 BodySite = Annotated[

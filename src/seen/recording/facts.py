@@ -11,7 +11,8 @@ the child's family at once (seen.rules.engine with a scoped World, as the ingest
 a batch), so that an alert follows its fact without waiting for a run.
 
 What comes back names the alerts that rest on the new fact and the procedure's prompt: the
-partnership procedure the fact touches, in its own wording, with what to do next."""
+partnership procedure the fact touches, in its own wording, with what to do next
+(seen.recording.prompts). The field checks themselves are seen.recording.validation's."""
 
 from __future__ import annotations
 
@@ -31,12 +32,21 @@ from seen.core import clock
 from seen.facts.models import Appointment, Assessment, Contact, Injury, Mobility, YesNo, YesNoNA
 from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
 from seen.recording.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
+from seen.recording.prompts import Prompt, prompts_for, resting_on
+from seen.recording.validation import (
+    check_born,
+    check_choice,
+    check_date,
+    check_text,
+    date_of_birth,
+    reason_needed,
+)
 from seen.rules.arrivals import evaluate_after_write
 from seen.rules.engine import Outcome
 from seen.rules.models import Alert
 from seen.rules.parameters import parameters_for
 from seen.rules.registry import RULES_BY_ID
-from seen.rules.world import Scope, fact_type
+from seen.rules.world import Scope
 
 User = AbstractBaseUser | AnonymousUser | None
 Errors = Mapping[str, str] | None
@@ -70,28 +80,6 @@ MEN = (
     Relationship.Kind.HOUSEHOLD_ADULT,
 )
 NOT_KNOWN = "not_known"  # the father or male carer: not known (no record named)
-MAX_TEXT = 2000
-
-# What to do, for each procedure a recorded fact can touch (the procedure's statement comes from
-# the catalogue, seen.core.procedures, through the rule).
-WHAT_TO_DO = {
-    "father-seen-at-mandated-contact": (
-        "See the father or male carer at the next contact (offer a time out of hours if he "
-        "works) and record who he is."
-    ),
-    "pre-birth-assessment-father": (
-        "Involve the father or male carer in the assessment and make background checks on both "
-        "parents (police, children's social care in every area, probation), or record why not."
-    ),
-    "was-not-brought": (
-        "Follow the missed appointment up within {follow_up_within_days} days; if the baby has "
-        "missed appointments before, or is on a plan, refer."
-    ),
-    "non-mobile-injury": (
-        "Refer to children's social care and for a paediatric assessment today, and tell the "
-        "MASH."
-    ),
-}
 
 
 class RecordingInvalid(ValueError):
@@ -113,14 +101,6 @@ class Man:
     reference: str  # his person reference
     record: int  # the record a fact points at
     label: str
-
-
-@dataclass(frozen=True)
-class Prompt:
-    rule: str
-    statement: str  # the procedure, in its own wording
-    what_to_do: str
-    alerts: tuple[str, ...] = ()  # the explanations of the open alerts it raised on this fact
 
 
 @dataclass
@@ -241,46 +221,6 @@ def _agency_of(user: User) -> int | None:
 # --- validation helpers ---------------------------------------------------------------------------
 
 
-def _date(errors: dict[str, str], name: str, value: date | None, what: str, subject: Subject,
-          *, required: bool = True) -> None:
-    if value is None:
-        if required:
-            errors[name] = f"Enter the date of the {what}"
-        return
-    if value > clock.today():
-        errors[name] = f"The date of the {what} must be today or in the past"
-        return
-    born = _dob(subject)
-    if born is not None and value < born and what != "assessment":
-        errors[name] = f"The date of the {what} must be on or after the child's date of birth"
-
-
-def _dob(subject: Subject) -> date | None:
-    if subject.person is None:
-        return None
-    dates = SourceRecord.objects.filter(person=subject.person, dob__isnull=False).values_list(
-        "dob", flat=True
-    )
-    return min((d for d in dates if d is not None), default=None)
-
-
-def _choice(errors: dict[str, str], name: str, value: str, allowed: Iterable[str],
-            message: str) -> None:
-    if value not in {str(a) for a in allowed}:
-        errors[name] = message
-
-
-def _text(errors: dict[str, str], name: str, value: str, *, required: str = "",
-          limit: int = MAX_TEXT) -> None:
-    text = value.strip()
-    if "\x00" in value:
-        errors[name] = "The text holds a character Seen cannot store"
-    elif required and not text:
-        errors[name] = required
-    elif len(text) > limit:
-        errors[name] = f"Write no more than {limit} characters"
-
-
 def _father(errors: dict[str, str], name: str, value: str, men: list[Man]) -> Man | None:
     if value == NOT_KNOWN:
         return None
@@ -293,10 +233,6 @@ def _father(errors: dict[str, str], name: str, value: str, men: list[Man]) -> Ma
     return man
 
 
-def _reason_needed(answer: str, reason: str) -> bool:
-    return answer in (YesNoNA.NO, YesNoNA.NOT_KNOWN) and not reason.strip()
-
-
 # --- recording ------------------------------------------------------------------------------------
 
 
@@ -305,20 +241,20 @@ def record_contact(
 ) -> Recorded:
     decision = _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
-    _date(errors, "occurred_on", details.occurred_on, "contact", subject)
-    _choice(errors, "kind", details.kind, Contact.Kind.values, "Choose the kind of contact")
+    check_date(errors, "occurred_on", details.occurred_on, "contact", subject)
+    check_choice(errors, "kind", details.kind, Contact.Kind.values, "Choose the kind of contact")
     if "kind" not in errors:
         if subject.unborn and details.kind in BORN_CONTACTS:
             errors["kind"] = "This child is not born yet: choose an antenatal contact"
         elif not subject.unborn and details.kind in UNBORN_CONTACTS:
             errors["kind"] = "This child is born: an antenatal contact is the mother's"
-    _choice(errors, "mother_seen", details.mother_seen, YES_NO_NOT_KNOWN,
-            "Say whether the mother was seen")
+    check_choice(errors, "mother_seen", details.mother_seen, YES_NO_NOT_KNOWN,
+                 "Say whether the mother was seen")
     man = _father(errors, "father", details.father, men_around(subject, user, decision))
-    _choice(errors, "father_seen", details.father_seen, YES_NO_NOT_KNOWN,
-            "Say whether the father or male carer was seen")
-    _text(errors, "father_not_seen_reason", details.father_not_seen_reason)
-    if "father_seen" not in errors and _reason_needed(
+    check_choice(errors, "father_seen", details.father_seen, YES_NO_NOT_KNOWN,
+                 "Say whether the father or male carer was seen")
+    check_text(errors, "father_not_seen_reason", details.father_not_seen_reason)
+    if "father_seen" not in errors and reason_needed(
         details.father_seen, details.father_not_seen_reason
     ):
         errors["father_not_seen_reason"] = (
@@ -354,21 +290,21 @@ def record_pre_birth_assessment(
 ) -> Recorded:
     decision = _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
-    _date(errors, "occurred_on", details.occurred_on, "assessment", subject)
+    check_date(errors, "occurred_on", details.occurred_on, "assessment", subject)
     man = _father(errors, "father", details.father, men_around(subject, user, decision))
-    _choice(errors, "father_involved", details.father_involved, YES_NO_NOT_KNOWN,
-            "Say whether the father or male carer was involved in the assessment")
-    _text(errors, "father_not_involved_reason", details.father_not_involved_reason)
-    if "father_involved" not in errors and _reason_needed(
+    check_choice(errors, "father_involved", details.father_involved, YES_NO_NOT_KNOWN,
+                 "Say whether the father or male carer was involved in the assessment")
+    check_text(errors, "father_not_involved_reason", details.father_not_involved_reason)
+    if "father_involved" not in errors and reason_needed(
         details.father_involved, details.father_not_involved_reason
     ):
         errors["father_not_involved_reason"] = (
             "Say why the father or male carer was not involved (or why it is not known)"
         )
-    _choice(errors, "mother_checks_done", details.mother_checks_done, YES_NO,
-            "Say whether background checks were made on the mother")
-    _choice(errors, "father_checks_done", details.father_checks_done, YES_NO,
-            "Say whether background checks were made on the father or male carer")
+    check_choice(errors, "mother_checks_done", details.mother_checks_done, YES_NO,
+                 "Say whether background checks were made on the mother")
+    check_choice(errors, "father_checks_done", details.father_checks_done, YES_NO,
+                 "Say whether background checks were made on the father or male carer")
     _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
@@ -399,11 +335,12 @@ def record_was_not_brought(
 ) -> Recorded:
     _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
-    _born(errors, subject, "was not brought to an appointment")
-    _date(errors, "occurred_on", details.occurred_on, "appointment", subject)
-    _choice(errors, "service", details.service, Appointment.Service.values,
-            "Choose the service the appointment was with")
-    _date(errors, "followed_up_on", details.followed_up_on, "follow-up", subject, required=False)
+    check_born(errors, subject, "was not brought to an appointment")
+    check_date(errors, "occurred_on", details.occurred_on, "appointment", subject)
+    check_choice(errors, "service", details.service, Appointment.Service.values,
+                 "Choose the service the appointment was with")
+    check_date(errors, "followed_up_on", details.followed_up_on, "follow-up", subject,
+               required=False)
     if (
         "followed_up_on" not in errors
         and details.followed_up_on is not None
@@ -435,15 +372,15 @@ def record_injury(
 ) -> Recorded:
     _allowed(user, purpose, subject)
     errors: dict[str, str] = {}
-    _born(errors, subject, "has an injury observed")
-    _date(errors, "occurred_on", details.occurred_on, "injury", subject)
-    _choice(errors, "kind", details.kind, Injury.Kind.values, "Choose the kind of injury")
-    _text(errors, "body_site", details.body_site, required="Enter where on the body it is",
-          limit=100)
-    _choice(errors, "mobility", details.mobility, MOBILITIES,
-            "Choose the child's mobility (non-mobile, rolling, crawling, cruising or walking)")
-    _text(errors, "explanation", details.explanation,
-          required="Enter the explanation given (if none was given, say so)")
+    check_born(errors, subject, "has an injury observed")
+    check_date(errors, "occurred_on", details.occurred_on, "injury", subject)
+    check_choice(errors, "kind", details.kind, Injury.Kind.values, "Choose the kind of injury")
+    check_text(errors, "body_site", details.body_site, required="Enter where on the body it is",
+               limit=100)
+    check_choice(errors, "mobility", details.mobility, MOBILITIES,
+                 "Choose the child's mobility (non-mobile, rolling, crawling, cruising or walking)")
+    check_text(errors, "explanation", details.explanation,
+               required="Enter the explanation given (if none was given, say so)")
     _raise_if(errors, known)
     author = _author(user)
     day = _day(details.occurred_on)
@@ -477,11 +414,6 @@ def _author(user: User) -> Author:
         return author_of(user)
     except AuthoringRefused as error:
         raise RecordingInvalid({"author": str(error)}) from None
-
-
-def _born(errors: dict[str, str], subject: Subject, what: str) -> None:
-    if subject.unborn:
-        errors["child"] = f"{subject.reference} is not born yet: only a born child {what}"
 
 
 def _day(value: date | None) -> date:
@@ -534,31 +466,7 @@ def alerts_and_prompts(kind: str, fact: Any, subject: Subject) -> tuple[list[Ale
     """The open alerts resting on this fact, and the prompts of the procedures it touches (each
     with its alerts' explanations), for the confirmation."""
     alerts = resting_on(fact, subject)
-    prompts = []
-    for rule_id in touched(kind, fact, subject):
-        rule = RULES_BY_ID.get(rule_id)
-        if rule is None:
-            continue
-        todo = WHAT_TO_DO[rule_id].format(**parameters_for(rule))
-        explained = tuple(a.explanation for a in alerts if a.rule_id == rule_id)
-        prompts.append(Prompt(rule_id, rule.statement, todo, explained))
-    for alert in alerts:  # an alert of a procedure the fact does not obviously touch
-        if alert.rule_id not in {p.rule for p in prompts} and alert.rule_id in RULES_BY_ID:
-            rule = RULES_BY_ID[alert.rule_id]
-            prompts.append(
-                Prompt(alert.rule_id, rule.statement, WHAT_TO_DO.get(alert.rule_id, ""),
-                       (alert.explanation,))
-            )
-    return alerts, prompts
-
-
-def resting_on(fact: Any, subject: Subject) -> list[Alert]:
-    ref = [fact_type(type(fact)), fact.pk]
-    about = Q(pregnancy_id__in=[p.pk for p in subject.pregnancies])
-    if subject.person is not None:
-        about |= Q(child_id=subject.person.pk)
-    alerts = Alert.objects.filter(about).exclude(status=Alert.Status.CLOSED).order_by("pk")
-    return [a for a in alerts if ref in a.facts]
+    return alerts, prompts_for(touched(kind, fact, subject), alerts)
 
 
 def touched(kind: str, fact: Any, subject: Subject) -> list[str]:
@@ -581,7 +489,7 @@ def touched(kind: str, fact: Any, subject: Subject) -> list[str]:
     elif kind == INJURY:
         rule = RULES_BY_ID.get("non-mobile-injury")
         under = parameters_for(rule)["non_mobile_under_days"] if rule else 182
-        born = _dob(subject)
+        born = date_of_birth(subject)
         young = born is not None and (fact.occurred_on - born).days < under
         if fact.mobility == Mobility.NON_MOBILE or young:
             return ["non-mobile-injury"]
