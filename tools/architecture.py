@@ -52,11 +52,13 @@ def main() -> int:
         if "migrations" in path.parts:
             continue
         faults += private_imports(path)
-        if "--lines" in sys.argv:
-            faults += too_long(path)
+        faults += too_long(path)
     for path in sorted((ROOT / "tests").rglob("*.py")):
         faults += private_imports(path)
-    print("\n".join(faults) or "architecture: no private name crosses a package")
+    print(
+        "\n".join(faults)
+        or f"architecture: no private name crosses a package; no module over {MAX_LINES} lines"
+    )
     return 1 if faults else 0
 
 
