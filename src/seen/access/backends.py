@@ -3,7 +3,11 @@ same query, so that the access decision costs one further query per request, not
 
 Every request loads its user, so the query is sent as plain SQL built once from the models
 (the ORM would compile the same four-table join on every request), and each column goes
-through the converters the ORM would apply, so that the objects are the ones it would build."""
+through the converters the ORM would apply, so that the objects are the ones it would build.
+
+Kept because it pays (`seen bench internals`, 5 December 2026): the user with their profile in
+72 µs against Django's select_related 620 µs on SQLite, 161 against 1,014 µs on PostgreSQL.
+Re-measure on every Django upgrade: it builds on ModelBackend and the fields' converters."""
 
 from __future__ import annotations
 

@@ -3,7 +3,11 @@
 Django's bulk_create spends most of its time compiling SQL per object; here the INSERT is
 compiled once per model and rows go to the driver with executemany. Values arrive already
 validated and typed by seen.ingest.validation, so only the field types the driver cannot take
-as they are (date-times, JSON) pass through Django's own conversion."""
+as they are (date-times, JSON) pass through Django's own conversion.
+
+Kept because it pays (`seen bench internals`, 5 December 2026): 82,085 rows a second against
+bulk_create's 14,645 on SQLite, 30,030 against 18,010 on PostgreSQL (where COPY would do better
+still). Re-measure on every Django upgrade: it compiles Django's INSERT itself."""
 
 from __future__ import annotations
 

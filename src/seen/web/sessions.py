@@ -9,6 +9,10 @@ The session's absolute age (SESSION_COOKIE_AGE, a shift of 8 hours) and its end 
 closes are Django's own; this adds the time since the user last did anything, for a screen left
 open on a shared ward or office computer. The last activity is written at most once a minute, so
 a busy user does not cost a session write per request.
+
+The store is kept because it pays (`seen bench internals`, 5 December 2026): a session read in
+57 µs against Django's store 314 µs on SQLite, 217 against 522 µs on PostgreSQL. Re-measure on
+every Django upgrade: it overrides db.SessionStore._get_session_from_db.
 """
 
 from __future__ import annotations

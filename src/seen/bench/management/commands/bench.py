@@ -120,6 +120,12 @@ class Command(BaseCommand):
             "--samples", type=int, default=300, help="records to match (default 300)"
         )
 
+        benches.add_parser(
+            "internals",
+            help="Seen's re-implementations of framework internals (the user with their profile, "
+            "the session, ingest's inserts) against Django's own, on the current database; "
+            "everything written is rolled back",
+        )
         rules = benches.add_parser(
             "rules",
             help="rules over a whole partnership (target: 10,000 births <= 30 s) and one new "
@@ -191,6 +197,12 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(json.dumps(figures))
+            return
+        if options["bench"] == "internals":
+            from seen.bench.internals import measure as measure_internals
+
+            for name, value in measure_internals().items():
+                self.stdout.write(f"{name:<28} {value}")
             return
         if options["bench"] == "incremental":
             from seen.bench.incremental import measure
