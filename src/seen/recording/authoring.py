@@ -11,11 +11,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from seen.access.policy import profile_of
 from seen.areas.models import Agency, Practitioner
+from seen.core.errors import Invalid
 from seen.core.models import LOCAL_ID_PREFIX
 from seen.people.models import Person, SourceRecord
 
 
-class AuthoringRefused(ValueError):
+class AuthoringRefused(Invalid):
     """The fact cannot be written; the message says why, for the person at the keyboard."""
 
 

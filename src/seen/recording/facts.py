@@ -29,6 +29,7 @@ from seen.access.policy import Action, Decision, Level, decide
 from seen.access.shielding import cleared, redact, shields_of
 from seen.casefile.subjects import Subject
 from seen.core import clock
+from seen.core.errors import Invalid, Refused
 from seen.facts.models import Appointment, Assessment, Contact, Injury, Mobility, YesNo, YesNoNA
 from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
 from seen.recording.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
@@ -82,7 +83,7 @@ MEN = (
 NOT_KNOWN = "not_known"  # the father or male carer: not known (no record named)
 
 
-class RecordingInvalid(ValueError):
+class RecordingInvalid(Invalid):
     """The fact was not written: `errors` maps each field to what is wrong with it."""
 
     def __init__(self, errors: dict[str, str]) -> None:
@@ -90,7 +91,7 @@ class RecordingInvalid(ValueError):
         self.errors = errors
 
 
-class RecordingRefused(PermissionError):
+class RecordingRefused(Refused):
     """The access decision refused (the message is its reason)."""
 
 
