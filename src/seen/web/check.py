@@ -5,7 +5,6 @@ the lead practitioner (as CP-IS does)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +15,12 @@ from seen.access.policy import Action, ChildRef, decide, profile_of
 from seen.casefile.flags import flags_for
 from seen.casefile.lookup import Details, LookupError_, find_children
 from seen.web import gate
+from seen.web.forms import read_date
 from seen.web.gate import page, purpose_of
 
 PURPOSES = [Purpose.UNSCHEDULED_CARE, Purpose.DIRECT_CARE]
+# what the form sends (the date of birth as GOV.UK day, month and year boxes)
+FIELDS = ("nhs_number", "forename", "surname", "postcode", "dob-day", "dob-month", "dob-year")
 
 
 def _default_purpose(request: HttpRequest) -> str:
@@ -35,9 +37,7 @@ def check_child(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "purposes": [(p.value, p.label) for p in PURPOSES],
         "purpose": purpose,
-        "values": {
-            k: query.get(k, "") for k in ("nhs_number", "forename", "surname", "dob", "postcode")
-        },
+        "values": {k: query.get(k, "") for k in FIELDS},
         "searched": "search" in query,
         "results": [],
         "error": "",
@@ -76,11 +76,10 @@ def check_child(request: HttpRequest) -> HttpResponse:
 
 
 def _details(query: Any) -> Details:
-    text = query.get("dob", "").strip()
-    try:
-        born = date.fromisoformat(text) if text else None
-    except ValueError:
-        raise LookupError_("write the date of birth as YYYY-MM-DD") from None
+    errors: list[tuple[str, str]] = []
+    born = read_date(query, "dob", "the date of birth", errors, past=True)
+    if errors:
+        raise LookupError_(errors[0][1])
     return Details(
         nhs_number=query.get("nhs_number", ""),
         forename=query.get("forename", ""),

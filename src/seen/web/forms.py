@@ -7,13 +7,13 @@ month", "must be a real date"), and `SeenForm.error_summary` gives the one error
 message linking to its field. Templates render dates with `web/form_macros.html`.
 
 Below them, the helpers the pages not yet moved to SeenForm still use (reading a row id or a
-YYYY-MM-DD date by hand, refusing NUL, the error summary's list from (field, message) pairs),
+GOV.UK date by hand, refusing NUL, the error summary's list from (field, message) pairs),
 and what every page's form shares: the items of radios and selects, the messages a redirect
 carries, and the 303 after a successful POST."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -83,6 +83,26 @@ class GovDateField(forms.Field):
         super().validate(value)
         if self.past and value is not None and value > clock.today():
             raise self._problem("must be today or in the past")
+
+
+def read_date(
+    data: Mapping[str, Any],
+    name: str,
+    what: str,
+    errors: list[tuple[str, str]],
+    *,
+    past: bool = False,
+) -> date | None:
+    """A date a page not yet on SeenForm reads: the GOV.UK boxes `<name>-day`, `-month` and
+    `-year`, read by the one GovDateField (`what`: "the date of the conference"). None when all
+    three are empty (the service says whether it needs one); a fault joins `errors`."""
+    field = GovDateField(what=what, past=past, required=False)
+    try:
+        value: date | None = field.clean(GovDateWidget().value_from_datadict(data, {}, name))
+    except forms.ValidationError as error:
+        errors.append((name, error.messages[0]))
+        return None
+    return value
 
 
 class SeenForm(forms.Form):
@@ -163,16 +183,16 @@ def _values(form: Mapping[str, str], name: str) -> list[str]:
     return list(getlist(name)) if getlist else [form[name]]
 
 
-def parse_date(text: str) -> date | None:
-    """YYYY-MM-DD, else None (the caller says what is wrong)."""
-    try:
-        return date.fromisoformat(text.strip()) if text.strip() else None
-    except ValueError:
-        return None
-
-
-def error_list(errors: list[tuple[str, str]], prefix: str = "") -> list[dict[str, str]]:
-    return [{"text": message, "href": f"#{prefix}{field}"} for field, message in errors]
+def error_list(
+    errors: list[tuple[str, str]], prefix: str = "", dates: Iterable[str] = ()
+) -> list[dict[str, str]]:
+    """The error summary's list from (field, message) pairs: each links to its field (a date's
+    first box, for the names in `dates`)."""
+    boxes = set(dates)
+    return [
+        {"text": message, "href": f"#{prefix}{field}{'-day' if field in boxes else ''}"}
+        for field, message in errors
+    ]
 
 
 def radio_items(choices: list[tuple[str, str]], checked: str | list[str]) -> list[dict[str, Any]]:

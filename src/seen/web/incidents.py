@@ -43,10 +43,12 @@ from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
 from seen.web import gate
 from seen.web.forms import (
+    DATE_PARTS,
     GovDateField,
     SeenForm,
     confirmations,
     error_list,
+    read_date,
     select_items,
     unstorable,
 )
@@ -243,11 +245,14 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     if step == "reviewer":
         return _share(request, incident, purpose)
     field = f"{step}_on"
-    values = {field: form.get(field, "")}
+    values = {f"{field}-{part}": form.get(f"{field}-{part}", "") for part in DATE_PARTS}
     errors = unstorable(form)
+    what = f"the date of the {services.STEP_LABELS.get(step, 'step').lower()}"
+    day = read_date(form, field, what, errors, past=True)
     if not errors:
         try:
-            incident = services.mark_done(request.user, purpose, incident, step, values[field])
+            on = day.isoformat() if day else ""  # the service reads the date it is sent
+            incident = services.mark_done(request.user, purpose, incident, step, on)
         except services.Refused as error:
             return gate.refused(request, "incident", str(incident.pk), str(error))
         except services.Invalid as error:
@@ -322,7 +327,7 @@ def _show(
             "steps": steps,
             "purpose": purpose,
             "values": values or {},
-            "errors": error_list(errors or []),
+            "errors": error_list(errors or [], dates=("notification_on", "rapid_review_on")),
             "field_errors": dict(errors or []),
             "confirmations": confirmations(request),
             "done_labels": DONE_LABELS,

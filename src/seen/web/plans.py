@@ -11,6 +11,7 @@ seen.recording.plans, which runs the rules for the child afterwards. Every page 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +34,7 @@ from seen.web.forms import (
     as_id,
     confirmations,
     error_list,
-    parse_date,
+    read_date,
     see_other,
     unstorable,
 )
@@ -132,6 +133,12 @@ def _show_plans(
     def value_for(step: str, name: str) -> str:
         return str(shown.get(name, "")) if form == step else ""
 
+    def values_for(step: str) -> Mapping[str, str]:
+        return shown if form == step else {}
+
+    def error_text(step: str, name: str) -> str | None:
+        return problems[name] if form == step and name in problems else None
+
     context = {
         "subject": subject,
         "purpose": purpose,
@@ -176,6 +183,8 @@ def _show_plans(
         ],
         "error_for": error_for,
         "value_for": value_for,
+        "values_for": values_for,
+        "error_text": error_text,
         "yes_no": [(YesNo.YES.value, "Yes"), (YesNo.NO.value, "No")],
         "programme_kinds": [
             (v, _label(str(label))) for v, label in ProgrammeEvent.Programme.choices
@@ -187,7 +196,7 @@ def _show_plans(
         ]
         if can_manage
         else [],
-        "errors": error_list(errors or [], f"{form}-" if form in FORMS else ""),
+        "errors": error_list(errors or [], f"{form}-" if form in FORMS else "", DATE_WHAT),
         "field_errors": dict(errors or []),
         "values": values or {},
         "form": form,
@@ -224,20 +233,20 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
         if unstorable(form):
             raise planning.PlanningRefused(unstorable(form))
         if step == "start":
-            _dates(form, "start", "review_date")
+            dates = _dates(form, "start", "review_date")
             written = planning.start_plan(
                 request.user,
                 subject,
                 kind=form.get("kind", ""),
-                start=parse_date(form.get("start", "")),
+                start=dates["start"],
                 category_of_abuse=form.get("category_of_abuse", ""),
                 key_worker=_practitioner(form.get("key_worker", "")),
-                review_date=parse_date(form.get("review_date", "")),
+                review_date=dates["review_date"],
                 information_sharing_plan=form.get("information_sharing_plan", ""),
             )
             done = f"{_label(planning.PLAN_NAMES[written.kind])} started."
         elif step == "programme":
-            _dates(form, "on")
+            dates = _dates(form, "on")
             participant = as_id(form.get("participant", ""))
             written = planning.record_programme_event(
                 request.user,
@@ -248,19 +257,19 @@ def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpRes
                 else SourceRecord.objects.filter(pk=participant).first(),
                 programme=form.get("programme", ""),
                 status=form.get("status", ""),
-                on=parse_date(form.get("on", "")),
+                on=dates["on"],
             )
             done = f"Programme event recorded: {written.get_status_display()}."
         elif step == "step_down":
-            _dates(form, "on", "review_date")
+            dates = _dates(form, "on", "review_date")
             written = planning.step_down(
                 request.user,
                 subject,
                 plan=plans.get(form.get("plan", "")),
-                on=parse_date(form.get("on", "")),
+                on=dates["on"],
                 key_worker=_practitioner(form.get("key_worker", "")),
                 information_sharing_plan=form.get("information_sharing_plan", ""),
-                review_date=parse_date(form.get("review_date", "")),
+                review_date=dates["review_date"],
             )
             done = f"Stepped down to a {planning.PLAN_NAMES[written.kind]}."
         elif step == "attendance":
@@ -300,16 +309,23 @@ def _object_type(written: Plan | ProgrammeEvent | Conference) -> str:
     return "conference" if isinstance(written, Conference) else "plan"
 
 
-def _dates(form: Mapping[str, str], *names: str) -> None:
-    """A date written wrongly is refused first; a missing one is left to the service, which
-    says what it needs along with everything else missing."""
-    errors = [
-        (name, "Write the date as YYYY-MM-DD, for example 2025-07-11")
-        for name in names
-        if (form.get(name) or "").strip() and parse_date(form.get(name) or "") is None
-    ]
+# what each date is, for its messages ("The date of the start must include a month")
+DATE_WHAT = {
+    "start": "the start date",
+    "review_date": "the review date",
+    "on": "the date",
+}
+
+
+def _dates(form: Mapping[str, str], *names: str) -> dict[str, date | None]:
+    """The dates, each read as GOV.UK day, month and year boxes (seen.web.forms.read_date). A
+    date written wrongly is refused first; a missing one is left to the service, which says
+    what it needs along with everything else missing."""
+    errors: list[tuple[str, str]] = []
+    dates = {name: read_date(form, name, DATE_WHAT[name], errors) for name in names}
     if errors:
         raise planning.PlanningRefused(errors)
+    return dates
 
 
 # ---- the conference page ---------------------------------------------------------------------
@@ -329,12 +345,12 @@ def conference_page(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         if unstorable(form):
             raise planning.PlanningRefused(unstorable(form))
-        _dates(form, "on")
+        dates = _dates(form, "on")
         conference = planning.record_conference(
             request.user,
             subject,
             kind=form.get("kind", ""),
-            on=parse_date(form.get("on", "")),
+            on=dates["on"],
             invited=form.getlist("invited"),
             attended=form.getlist("attended"),
             left_out={role: form.get(f"reason_{role}", "") for role in must},
@@ -381,11 +397,11 @@ def _show_conference(
         "roles": list(ROLE_LABELS.items()),
         "must": [(role, planning.ROLE_NAMES.get(role, role)) for role in must],
         "kind": form.get("kind", "") if form else "",
-        "on": form.get("on", "") if form else "",
+        "values": form or {},
         "invited": form.getlist("invited") if form else [],
         "attended": form.getlist("attended") if form else [],
         "reasons": {role: form.get(f"reason_{role}", "") for role in must} if form else {},
-        "errors": error_list(errors or []),
+        "errors": error_list(errors or [], dates=DATE_WHAT),
         "field_errors": dict(errors or []),
         **FORM_HELPERS,
     }

@@ -36,6 +36,7 @@ from seen.thematic.models import (
     Stage,
 )
 from seen.web import gate
+from seen.web.forms import read_date
 from seen.web.gate import page, purpose_of
 from seen.web.thematic_common import (
     ATTENDANCE_ROWS,
@@ -343,6 +344,10 @@ def meeting_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method != "POST":
         return show([])
     form = request.POST
+    date_errors: list[tuple[str, str]] = []
+    held = read_date(form, "held_on", "the date of the meeting", date_errors, past=True)
+    if date_errors:
+        return show(date_errors, 400)
     meeting = write(
         request,
         purpose,
@@ -353,7 +358,7 @@ def meeting_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
             purpose,
             review,
             area=form.get("area", ""),
-            held_on=form.get("held_on", ""),
+            held_on=held.isoformat() if held else "",
             kind=form.get("kind", ""),
             attendance=[
                 (form.get(f"role-{i}", ""), form.get(f"count-{i}", ""))

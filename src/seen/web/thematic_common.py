@@ -63,7 +63,7 @@ def review_page_response(
         template,
         {
             **FORM_HELPERS,
-            "errors": error_list(errors),
+            "errors": error_list(errors, dates=("held_on",)),
             "field_errors": dict(errors),
             "values": {},
             "confirmations": confirmations(request),
