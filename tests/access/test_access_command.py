@@ -14,7 +14,7 @@ from seen.access.models import BreakGlass, Role, Share, Shield
 from seen.access.policy import Level
 from seen.audit.models import AuditEvent
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import _user, _view, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user, view
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,9 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_break_glass_then_review_by_a_lead(baby: Person) -> None:  # noqa: F811
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
-    assert not _view(visitor, baby).allowed
+def test_break_glass_then_review_by_a_lead(baby: Person) -> None:
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
+    assert not view(visitor, baby).allowed
     said = _run(
         "break-glass",
         baby.reference,
@@ -38,8 +38,8 @@ def test_break_glass_then_review_by_a_lead(baby: Person) -> None:  # noqa: F811
         "--purpose",
         "direct_care",
     )
-    assert "open on" in said and _view(visitor, baby).allowed
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
+    assert "open on" in said and view(visitor, baby).allowed
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
     waiting = _run("break-glass-reviews", "--user", lead.username, "--purpose", "safeguarding")
     assert baby.reference in waiting and "duty call" in waiting
     session = BreakGlass.objects.get()
@@ -60,8 +60,8 @@ def test_break_glass_then_review_by_a_lead(baby: Person) -> None:  # noqa: F811
     assert actions == ["break_glass", "read", "write", "denied"]
 
 
-def test_a_strategic_leader_cannot_break_glass(baby: Person) -> None:  # noqa: F811
-    leader = _user(Role.STRATEGIC_LEADER, agency="QAV-CSC")
+def test_a_strategic_leader_cannot_break_glass(baby: Person) -> None:
+    leader = make_user(Role.STRATEGIC_LEADER, agency="QAV-CSC")
     with pytest.raises(CommandError, match="cannot break glass"):
         _run(
             "break-glass",
@@ -77,9 +77,9 @@ def test_a_strategic_leader_cannot_break_glass(baby: Person) -> None:  # noqa: F
     assert AuditEvent.objects.without_access_changes().get().outcome == "denied"
 
 
-def test_the_lawful_basis_opens_the_household(baby: Person) -> None:  # noqa: F811
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    assert _view(worker, baby, "safeguarding").needs_basis
+def test_the_lawful_basis_opens_the_household(baby: Person) -> None:
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    assert view(worker, baby, "safeguarding").needs_basis
     with pytest.raises(CommandError, match="reason consent was not sought"):
         _run(
             "basis",
@@ -102,12 +102,12 @@ def test_the_lawful_basis_opens_the_household(baby: Person) -> None:  # noqa: F8
         "safeguarding",
     )
     assert Share.objects.get().basis == "consent"
-    assert _view(worker, baby, "safeguarding").level == Level.HOUSEHOLD
+    assert view(worker, baby, "safeguarding").level == Level.HOUSEHOLD
 
 
-def test_shielding_by_the_roles_allowed(baby: Person, tmp_path: Any) -> None:  # noqa: F811
+def test_shielding_by_the_roles_allowed(baby: Person, tmp_path: Any) -> None:
     mother = SourceRecord.objects.get(local_id="M1")
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")
     with pytest.raises(CommandError, match="may not shield"):
         _run(
             "shield",
@@ -121,7 +121,7 @@ def test_shielding_by_the_roles_allowed(baby: Person, tmp_path: Any) -> None:  #
             "--purpose",
             "safeguarding",
         )
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
     _run(
         "shield",
         str(mother.pk),

@@ -6,27 +6,19 @@ command line lists the valid ones; the review of a session is an event in the au
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from seen.access.models import BreakGlass, Purpose, Role
 from seen.audit.log import verify
 from seen.audit.models import AuditEvent
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 REASON = "the mother rang the duty line in distress about the baby"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _run(*args: str) -> str:
@@ -36,10 +28,10 @@ def _run(*args: str) -> str:
 
 
 def test_a_2mb_reason_is_refused_on_the_page_and_never_stored_or_audited(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
-    client = _client(visitor)
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
+    client = signed_in_client(visitor)
     url = f"/children/{baby.reference}/break-glass/"
     for words in (400, 130_000):  # about 6 kB, and 2 MB (which was stored and audited)
         reason = "the mother rang " * words
@@ -59,10 +51,10 @@ def test_a_2mb_reason_is_refused_on_the_page_and_never_stored_or_audited(
 
 @pytest.mark.parametrize("reason", ["aaaaaaaaaa", "b b b b b b b b", "!!!!! ????? ..... "])
 def test_a_reason_that_is_not_a_sentence_is_refused_on_the_page(
-    baby: Person,  # noqa: F811
+    baby: Person,
     reason: str,
 ) -> None:
-    response = _client(_user(Role.HEALTH_VISITOR, "HV2")).post(
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2")).post(
         f"/children/{baby.reference}/break-glass/", {"reason": reason}
     )
     assert response.status_code == 400 and "at least a sentence" in response.content.decode()
@@ -71,12 +63,12 @@ def test_a_reason_that_is_not_a_sentence_is_refused_on_the_page(
 
 @pytest.mark.parametrize("purpose", ["bogus", "strategic", "audit"])
 def test_no_session_when_the_refusal_was_the_purpose(
-    baby: Person,  # noqa: F811
+    baby: Person,
     purpose: str,
 ) -> None:
     """A refusal for an invalid purpose, or one the role may not declare, is not answered by
     break glass: the page offers no form, and a post opens nothing (it did before)."""
-    client = _client(_user(Role.HEALTH_VISITOR, "HV2"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2"))
     page = client.get(f"/children/{baby.reference}/", {"purpose": purpose})
     assert page.status_code == 403 and 'name="reason"' not in page.content.decode()
     posted = client.post(
@@ -85,10 +77,10 @@ def test_no_session_when_the_refusal_was_the_purpose(
     assert posted.status_code == 403 and not BreakGlass.objects.exists()
 
 
-def test_no_session_on_an_adults_reference(baby: Person) -> None:  # noqa: F811
+def test_no_session_on_an_adults_reference(baby: Person) -> None:
     father = SourceRecord.objects.get(local_id="F1").person
     assert father is not None
-    client = _client(_user(Role.HEALTH_VISITOR, "HV2"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2"))
     posted = client.post(f"/children/{father.reference}/break-glass/", {"reason": REASON})
     assert posted.status_code == 400 and "Seen holds no child" in posted.content.decode()
     with pytest.raises(CommandError, match="Seen holds no child"):
@@ -100,9 +92,9 @@ def test_no_session_on_an_adults_reference(baby: Person) -> None:  # noqa: F811
 
 
 def test_the_command_refuses_a_purpose_seen_does_not_know_and_lists_the_valid_ones(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     with pytest.raises(CommandError) as refused:
         _run(
             "break-glass", baby.reference, "--reason", REASON,
@@ -128,16 +120,16 @@ def test_the_command_refuses_a_purpose_seen_does_not_know_and_lists_the_valid_on
 
 
 def test_a_review_of_break_glass_is_an_event_in_the_audit_chain(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
-    opened = _client(visitor).post(
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
+    opened = signed_in_client(visitor).post(
         f"/children/{baby.reference}/break-glass/", {"reason": REASON}
     )
     assert opened.status_code == 303
     session = BreakGlass.objects.get()
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
-    reviewed = _client(lead).post(
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
+    reviewed = signed_in_client(lead).post(
         "/break-glass/", {"session": str(session.pk), "outcome": "proportionate: a duty call"}
     )
     assert reviewed.status_code == 303

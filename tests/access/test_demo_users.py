@@ -17,6 +17,7 @@ from django.test import Client
 from seen.access.models import Role, StaffProfile
 from seen.areas.models import Agency, Practitioner
 from seen.ingest.loader import ingest_extract
+from tests.fixtures.partnership import signed_in_client
 
 demo_users = importlib.import_module("seen.access.management.commands.demo-users")
 
@@ -192,11 +193,9 @@ def test_every_agency_kind_a_role_needs_exists() -> None:
 
 
 def test_the_system_administrator_works_in_the_admin_on_users_and_settings_only() -> None:
-    from django.test import Client
 
     run("--password", PASSWORD)
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="demo-system-admin"))
+    client = signed_in_client(get_user_model().objects.get(username="demo-system-admin"))
     index = client.get("/admin/")
     assert index.status_code == 200
     page = index.content.decode()
@@ -205,6 +204,5 @@ def test_the_system_administrator_works_in_the_admin_on_users_and_settings_only(
     assert "Triages" not in page  # case data: not the administrator's
     assert client.get("/admin/access/staffprofile/").status_code == 200
     assert client.get("/admin/triage/triage/").status_code == 403
-    others = Client()
-    others.force_login(get_user_model().objects.get(username="demo-social-worker"))
+    others = signed_in_client(get_user_model().objects.get(username="demo-social-worker"))
     assert others.get("/admin/").status_code == 302  # not staff: sent to the admin's sign-in

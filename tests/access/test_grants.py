@@ -27,6 +27,7 @@ from seen.areas.models import Agency, Practitioner
 from seen.audit.log import verify
 from seen.audit.models import AuditEvent
 from seen.ingest.loader import ingest_extract
+from tests.fixtures.partnership import signed_in_client
 
 demo_users = importlib.import_module("seen.access.management.commands.demo-users")
 
@@ -52,12 +53,6 @@ def _administrator(name: str) -> Any:
 @pytest.fixture
 def admins(partnership: None) -> tuple[Any, Any, Any]:
     return _administrator("admin-a"), _administrator("admin-b"), _administrator("admin-c")
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _profile(user: Any) -> StaffProfile:
@@ -96,7 +91,7 @@ def test_the_profile_form_no_longer_changes_role_or_clearance(admins: tuple[Any,
     """The attack: the administrator posts its own profile as a social worker with clearance."""
     a, _, _ = admins
     profile = _profile(a)
-    response = _client(a).post(
+    response = signed_in_client(a).post(
         f"/admin/access/staffprofile/{profile.pk}/change/",
         {
             "user": a.pk,
@@ -113,14 +108,14 @@ def test_the_profile_form_no_longer_changes_role_or_clearance(admins: tuple[Any,
     assert profile.agency is None and not cleared(get_user_model().objects.get(pk=a.pk))
     assert not AccessGrant.objects.exists()
     # nor can a profile be added there
-    assert _client(a).get("/admin/access/staffprofile/add/").status_code == 403
+    assert signed_in_client(a).get("/admin/access/staffprofile/add/").status_code == 403
 
 
 def test_a_grant_waits_for_a_second_administrator_and_both_are_audited(
     admins: tuple[Any, ...],
 ) -> None:
     a, b, _ = admins
-    asked = _ask(_client(a), a)
+    asked = _ask(signed_in_client(a), a)
     assert asked.status_code == 302, asked.content.decode()[:2000]
     grant = AccessGrant.objects.get()
     assert grant.state == AccessGrant.State.PENDING and grant.requested_by == a
@@ -132,14 +127,14 @@ def test_a_grant_waits_for_a_second_administrator_and_both_are_audited(
     assert _profile(a).role == Role.SYSTEM_ADMINISTRATOR and not _profile(a).shielding_clearance
 
     # the one who asked cannot approve it
-    page = _decide(_client(a), grant, "approve").content.decode()
+    page = _decide(signed_in_client(a), grant, "approve").content.decode()
     assert "not the one who asked" in page
     grant.refresh_from_db()
     assert grant.state == AccessGrant.State.PENDING
     assert _profile(a).role == Role.SYSTEM_ADMINISTRATOR
 
     # a second administrator approves: in effect now
-    page = _decide(_client(b), grant, "approve").content.decode()
+    page = _decide(signed_in_client(b), grant, "approve").content.decode()
     assert "approved" in page
     grant.refresh_from_db()
     assert (grant.state, grant.decided_by) == (AccessGrant.State.APPROVED, b)
@@ -205,7 +200,7 @@ def test_only_a_system_administrator_approves(admins: tuple[Any, ...]) -> None:
         shielding_clearance=False,
         reason="joined the maternity team",
     )
-    page = _decide(_client(helper), grant, "approve").content.decode()
+    page = _decide(signed_in_client(helper), grant, "approve").content.decode()
     assert "only a system administrator approves" in page
     assert not StaffProfile.objects.filter(user=target).exists()
 
@@ -215,7 +210,7 @@ def test_a_new_profile_is_a_grant_too(admins: tuple[Any, ...]) -> None:
     target = get_user_model().objects.create_user("new.midwife", password="a-long-test-password-1")
     midwife = Practitioner.objects.get(local_id="MW1")
     response = _ask(
-        _client(a),
+        signed_in_client(a),
         target,
         role=Role.MIDWIFE,
         agency=midwife.agency_id,
@@ -248,7 +243,7 @@ def test_the_request_form_refuses_what_cannot_be_granted(admins: tuple[Any, ...]
     )
     target = get_user_model().objects.create_user("other", password="a-long-test-password-1")
     taken = _ask(
-        _client(a),
+        signed_in_client(a),
         target,
         role=Role.MIDWIFE,
         agency=midwife.agency_id,
@@ -256,7 +251,7 @@ def test_the_request_form_refuses_what_cannot_be_granted(admins: tuple[Any, ...]
         shielding_clearance=None,
     )
     assert taken.status_code == 200 and "already admin-b" in taken.content.decode()
-    same = _ask(_client(a), a, role=Role.SYSTEM_ADMINISTRATOR, shielding_clearance=None)
+    same = _ask(signed_in_client(a), a, role=Role.SYSTEM_ADMINISTRATOR, shielding_clearance=None)
     assert same.status_code == 200 and "nothing to change" in same.content.decode()
     assert not AccessGrant.objects.exists()
 
@@ -296,7 +291,7 @@ def test_taking_access_away_is_at_once_and_audited(admins: tuple[Any, ...]) -> N
         shielding_clearance=True,
     )
     profile = _profile(worker)
-    client = _client(a)
+    client = signed_in_client(a)
     client.post(
         "/admin/access/staffprofile/",
         {"action": "remove_shielding_clearance", "_selected_action": [profile.pk], "index": "0"},
@@ -374,7 +369,7 @@ def test_the_administrator_cannot_make_itself_superuser_or_take_another_administ
     admins: tuple[Any, ...],
 ) -> None:
     a, b, _ = admins
-    client = _client(a)
+    client = signed_in_client(a)
     form = {
         "username": "admin-a",
         "first_name": "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +19,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from seen.access.models import Role, StaffProfile
-from seen.access.policy import PURPOSES_BY_ROLE
+from seen.access.models import Role
 from seen.api.main import api
 from seen.audit.models import AuditEvent
-from seen.core import clock
-from seen.ingest.loader import ingest_extract
-from seen.linkage import decisions
-from seen.linkage.models import CandidatePair, LinkRun
-from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
 from tests.access.matrix import families
+from tests.fixtures.forms import date_boxes
+from tests.fixtures.matrix import ANONYMOUS, EVERYONE, NO_PROFILE, matrix_client, purpose_of
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS = "anonymous"
-NO_PROFILE = "no profile"
-EVERYONE = [ANONYMOUS, NO_PROFILE, *Role.values]
 IDENTITY_DECIDERS = {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
 
 
@@ -156,65 +148,6 @@ def test_every_seen_command_is_classified() -> None:
     assert commands == named, "say whether the new command shows case data"
 
 
-@pytest.fixture
-def world(extract: Callable[..., Path]) -> Iterator[dict[str, int]]:
-    """The small partnership with one pair in the review band and one decision to undo."""
-    ingest_extract(extract())
-    run = LinkRun.objects.create(
-        kind=LinkRun.Kind.BATCH,
-        auto_link_threshold=0.99,
-        review_threshold=0.5,
-        started_at=clock.now(),
-    )
-    left, right = sorted(
-        SourceRecord.objects.filter(local_id__in=["F1", "P77"]).values_list("pk", flat=True)
-    )
-    pair = CandidatePair.objects.create(
-        record_l_id=left,
-        record_r_id=right,
-        match_probability=0.7,
-        match_weight=1.0,
-        evidence={"forename": 2.0},
-        band="review",
-        run=run,
-    )
-    recluster(run)
-    mother = SourceRecord.objects.get(local_id="M1").pk
-    baby = SourceRecord.objects.get(local_id="B1").pk
-    decision = decisions.reject(mother, baby, user=None, reason="mother and baby")
-    child = SourceRecord.objects.get(pk=baby).person
-    assert child is not None
-    found: dict[str, Any] = {
-        "pair_id": pair.pk,
-        "decision_id": decision.pk,
-        "reference": child.reference,
-    }
-    for family in families():
-        family.extend(found)
-    yield found
-
-
-def _purpose_of(who: str) -> str:
-    """The purpose each role declares in the matrix: safeguarding where the role may declare
-    it, else the role's usual one (PURPOSES_BY_ROLE: a purpose the role may not declare is
-    refused whatever the route, tests/access/test_policy.py)."""
-    declared = PURPOSES_BY_ROLE.get(who, ("safeguarding",))
-    return "safeguarding" if "safeguarding" in declared else declared[0]
-
-
-def _client_for(who: str) -> Client:
-    client = Client(headers={"Seen-Purpose": _purpose_of(who)})
-    if who == ANONYMOUS:
-        return client
-    user = get_user_model().objects.create_user(
-        f"u-{who}".replace(" ", "-"), password="a-long-test-password-1"
-    )
-    if who != NO_PROFILE:
-        StaffProfile.objects.create(user=user, role=who)
-    client.force_login(user)
-    return client
-
-
 BODIES = {
     "decision": {"decision": "reject", "reason": "different men"},
     "undo": {"reason": "decided in error"},
@@ -224,12 +157,12 @@ for _family in families():
 
 
 @pytest.mark.parametrize("who", EVERYONE)
-def test_the_matrix_holds_for(who: str, world: dict[str, int]) -> None:
-    client = _client_for(who)
+def test_the_matrix_holds_for(who: str, matrix_world: dict[str, int]) -> None:
+    client = matrix_client(who)
     wrong = []
     for (method, route), policy in sorted(MATRIX.items()):
         # Django's <int:pair_id> and the API's {pair_id} both name a key of the world
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**world)
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**matrix_world)
         if method == "GET":
             response = client.get(url)
         else:
@@ -252,9 +185,9 @@ def _command(name: str) -> list[str]:
 
 @pytest.mark.parametrize("who", [NO_PROFILE, *Role.values])
 def test_commands_showing_case_data_hold_the_matrix(
-    who: str, world: dict[str, int], tmp_path: Path
+    who: str, matrix_world: dict[str, int], tmp_path: Path
 ) -> None:
-    _client_for(who)  # makes the user
+    matrix_client(who)  # makes the user
     username = f"u-{who}".replace(" ", "-")
     for name, allowed in CASE_DATA_COMMANDS.items():
         args = _command(name)
@@ -266,7 +199,7 @@ def test_commands_showing_case_data_hold_the_matrix(
                 "--user",
                 username,
                 "--purpose",
-                _purpose_of(who),
+                purpose_of(who),
                 stdout=io.StringIO(),
                 stderr=io.StringIO(),
             )
@@ -279,15 +212,15 @@ def test_commands_showing_case_data_hold_the_matrix(
 
 @pytest.mark.parametrize("who", [NO_PROFILE, *Role.values])
 def test_break_glass_opens_the_child_level_routes_to_case_roles_only(
-    who: str, world: dict[str, int]
+    who: str, matrix_world: dict[str, int]
 ) -> None:
     from seen.access import services
     from seen.access.policy import CASE_ROLES
     from seen.people.models import Person
 
-    client = _client_for(who)
+    client = matrix_client(who)
     user = get_user_model().objects.get(username=f"u-{who}".replace(" ", "-"))
-    child = Person.objects.get(reference=world["reference"])
+    child = Person.objects.get(reference=matrix_world["reference"])
     url = f"/api/children/{child.reference}/flags"
     assert client.get(url).status_code == 403  # no relationship
     try:
@@ -319,7 +252,9 @@ CHILD_WRITES: list[tuple[str, dict[str, str]]] = [
     ("children/{reference}/conferences/new/", {"kind": "initial", "decision": "cp_plan"}),
     ("children/{reference}/basis/", {"basis": "consent"}),
     ("incidents/{incident_id}/", {"step": "reviewer", "reviewer": "1"}),
-    ("incidents/{incident_id}/", {"step": "notification", "notification_on": "2025-07-10"}),
+    ("incidents/{incident_id}/", {
+        "step": "notification", **date_boxes("notification_on", "2025-07-10"),
+    }),
     # break glass for a purpose the role may not declare: not an answer to that refusal
     ("children/{reference}/break-glass/?purpose=strategic", {
         "reason": "a sentence of reason, long enough to be one",
@@ -344,7 +279,7 @@ CHILD_READS = [
 
 @pytest.mark.parametrize("who", [NO_PROFILE, *Role.values])
 def test_no_page_or_export_is_reachable_by_creating_a_record(
-    who: str, world: dict[str, Any]
+    who: str, matrix_world: dict[str, Any]
 ) -> None:
     """In the matrix's world no user has a relationship with the child. Whatever any role
     writes about the child (a notification, a fact, a triage, a plan, a conference, a lawful
@@ -355,10 +290,10 @@ def test_no_page_or_export_is_reachable_by_creating_a_record(
     from seen.incidents.models import Incident
     from seen.triage.models import Triage
 
-    client = _client_for(who)
+    client = matrix_client(who)
 
     def reads() -> dict[str, int]:
-        return {a: client.get("/" + a.format(**world)).status_code for a in CHILD_READS}
+        return {a: client.get("/" + a.format(**matrix_world)).status_code for a in CHILD_READS}
 
     refused_before = reads()
     # who looked at a child is the safeguarding lead's and the data-protection officer's
@@ -372,8 +307,8 @@ def test_no_page_or_export_is_reachable_by_creating_a_record(
               Triage.objects.count(), AuditEvent.objects.filter(action="write").count())
     written = []
     for address, form in CHILD_WRITES:
-        url = "/" + address.format(**world)
-        data = {k: v.format(**world) for k, v in form.items()}
+        url = "/" + address.format(**matrix_world)
+        data = {k: v.format(**matrix_world) for k, v in form.items()}
         response = client.post(url, data)
         if response.status_code != 403:
             written.append((address, response.status_code))

@@ -4,157 +4,42 @@ one query per decision."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from seen.access import services
-from seen.access.models import Role, StaffProfile
+from seen.access.models import Role
 from seen.access.policy import Action, ChildRef, Level, decide
 from seen.areas.models import Agency, Practitioner
 from seen.core import clock
-from seen.ingest.loader import ingest_extract
-from seen.linkage import decisions
 from seen.people.models import Person, SourceRecord
 from seen.rules.models import Alert
-from tests.conftest import small_partnership
+from tests.fixtures.partnership import NOW, make_user, view
 
 pytestmark = pytest.mark.django_db
-NOW = timezone.make_aware(datetime(2025, 7, 11, 9, 0))
-
-
-def _tables() -> dict[str, list[dict[str, str]]]:
-    tables = small_partnership()
-    tables["agencies"] += [
-        {
-            "code": "QAV-HV",
-            "name": "Quarry Vale Health Visiting",
-            "kind": "health_visiting",
-            "area": "QAV",
-        },
-        {
-            "code": "QAV-CSC",
-            "name": "Quarry Vale Children's Social Care",
-            "kind": "childrens_social_care",
-            "area": "QAV",
-        },
-        {"code": "QAV-ED", "name": "Quarry Vale Hospital ED", "kind": "hospital_ed", "area": "QAV"},
-        {"code": "PROB", "name": "Partnership Probation", "kind": "probation"},
-    ]
-    tables["practitioners"] += [
-        {"agency": "QAV-HV", "id": "HV1", "name": "Hana Visitor", "role": "health_visitor"},
-        {"agency": "QAV-HV", "id": "HV2", "name": "Other Visitor", "role": "health_visitor"},
-        {"agency": "QAV-CSC", "id": "SW1", "name": "Sol Worker", "role": "social_worker"},
-        {"agency": "QAV-CSC", "id": "SW2", "name": "Other Worker", "role": "social_worker"},
-        {"agency": "QAV-CSC", "id": "MA1", "name": "Mo Mash", "role": "mash_practitioner"},
-        {"agency": "QAV-CSC", "id": "SL1", "name": "Sam Lead", "role": "safeguarding_lead"},
-        {"agency": "QAV-ED", "id": "ED1", "name": "Eve Doctor", "role": "ed_clinician"},
-        {
-            "agency": "POL",
-            "id": "PO1",
-            "name": "Pat Officer",
-            "role": "police_public_protection_officer",
-        },
-        {"agency": "PROB", "id": "PB1", "name": "Pip Probation", "role": "probation_officer"},
-    ]
-    tables["people"] += [
-        {
-            "agency": "QAV-HV",
-            "id": "HB1",
-            "forename": "Leo",
-            "surname": "Hollis",
-            "dob": "2025-06-01",
-            "sex": "male",
-        },
-        {
-            "agency": "QAV-CSC",
-            "id": "CB1",
-            "forename": "Leo",
-            "surname": "Hollis",
-            "dob": "2025-06-01",
-            "sex": "male",
-        },
-    ]
-    tables["responsibilities"] = [
-        {
-            "agency": "QAV-HV",
-            "id": "RS1",
-            "child": "HB1",
-            "practitioner": "HV1",
-            "role": "health_visitor",
-            "start": "2025-06-10",
-        },
-    ]
-    tables["plans"] = [
-        {
-            "agency": "QAV-CSC",
-            "id": "PL1",
-            "start": "2025-06-20",
-            "child": "CB1",
-            "kind": "child_protection",
-            "category_of_abuse": "Neglect",
-            "lead_practitioner": "SW1",
-            "information_sharing_plan": "yes",
-        },
-    ]
-    return tables
-
-
-@pytest.fixture
-def baby(extract: Callable[..., Path]) -> Person:
-    clock.set_now(NOW)
-    ingest_extract(extract(**_tables()))
-    records = SourceRecord.objects.order_by("pk")
-    decisions.confirm(*records.filter(local_id__in=["B1", "HB1"]), user=None, reason="same baby")
-    decisions.confirm(*records.filter(local_id__in=["B1", "CB1"]), user=None, reason="same baby")
-    decisions.confirm(*records.filter(local_id__in=["F1", "P77"]), user=None, reason="same man")
-    person = SourceRecord.objects.get(local_id="B1").person
-    assert person is not None
-    yield person
-    clock.set_now(None)
-
-
-def _user(role: str, practitioner: str | None = None, agency: str | None = None) -> Any:
-    user = get_user_model().objects.create_user(
-        f"u-{role}-{practitioner or agency or 'none'}", password="a-long-test-password-1"
-    )
-    worker = Practitioner.objects.get(local_id=practitioner) if practitioner else None
-    StaffProfile.objects.create(
-        user=user,
-        role=role,
-        practitioner=worker,
-        agency=worker.agency if worker else Agency.objects.filter(code=agency).first(),
-    )
-    return get_user_model().objects.select_related("staff_profile").get(pk=user.pk)
-
-
-def _view(user: Any, baby: Person, purpose: str = "direct_care") -> Any:
-    return decide(user, Action.VIEW_CHILD, purpose, ChildRef(person=baby.pk))
 
 
 def test_a_health_visitor_sees_the_flag_of_a_child_on_her_caseload(baby: Person) -> None:
-    mine = _view(_user(Role.HEALTH_VISITOR, "HV1"), baby)
+    mine = view(make_user(Role.HEALTH_VISITOR, "HV1"), baby)
     assert mine.allowed and mine.level == Level.FLAG and mine.relationships == {"caseload"}
-    other = _view(_user(Role.HEALTH_VISITOR, "HV2"), baby)
+    other = view(make_user(Role.HEALTH_VISITOR, "HV2"), baby)
     assert not other.allowed and "no legitimate relationship" in other.reason
 
 
 def test_break_glass_gives_time_limited_access_and_is_reviewed(baby: Person) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     with pytest.raises(services.AccessRefused, match="reason"):
         services.break_glass(visitor, baby, "   ")
     session = services.break_glass(visitor, baby, "mother called the duty line in distress")
-    decision = _view(visitor, baby)
+    decision = view(visitor, baby)
     assert decision.allowed and decision.break_glass and decision.level == Level.FLAG
     assert services.break_glass_to_review() == [session]
     clock.set_now(NOW + timedelta(hours=5))  # expired
-    assert not _view(visitor, baby).allowed
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
+    assert not view(visitor, baby).allowed
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
     with pytest.raises(services.AccessRefused, match="safeguarding lead"):
         services.review_break_glass(session, visitor, "fine")
     services.review_break_glass(session, lead, "proportionate: duty call")
@@ -164,8 +49,8 @@ def test_break_glass_gives_time_limited_access_and_is_reviewed(baby: Person) -> 
 def test_the_lead_practitioner_sees_the_household_once_the_basis_is_recorded(
     baby: Person,
 ) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    before = _view(worker, baby, "safeguarding")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    before = view(worker, baby, "safeguarding")
     assert before.allowed and before.level == Level.FLAG and before.needs_basis
     with pytest.raises(services.AccessRefused, match="reason consent was not sought"):
         services.record_basis(worker, baby, "safeguarding", "safeguarding_without_consent")
@@ -176,13 +61,13 @@ def test_the_lead_practitioner_sees_the_household_once_the_basis_is_recorded(
         "safeguarding_without_consent",
         "seeking consent would alert the father and place the baby at risk",
     )
-    after = _view(worker, baby, "safeguarding")
+    after = view(worker, baby, "safeguarding")
     assert after.allowed and after.level == Level.HOUSEHOLD and after.relationships == {"lead"}
-    assert not _view(_user(Role.SOCIAL_WORKER, "SW2"), baby, "safeguarding").allowed
+    assert not view(make_user(Role.SOCIAL_WORKER, "SW2"), baby, "safeguarding").allowed
 
 
 def test_ed_sees_the_flag_of_a_child_presenting_now_and_the_lead_is_told(baby: Person) -> None:
-    doctor = _user(Role.ED_CLINICIAN, "ED1")
+    doctor = make_user(Role.ED_CLINICIAN, "ED1")
     check = decide(doctor, Action.CHECK_CHILD, "unscheduled_care", ChildRef(person=baby.pk))
     assert check.allowed and check.level == Level.FLAG and "presenting" in check.relationships
     assert not decide(doctor, Action.CHECK_CHILD, "direct_care", ChildRef(person=baby.pk)).allowed
@@ -195,8 +80,8 @@ def test_ed_sees_the_flag_of_a_child_presenting_now_and_the_lead_is_told(baby: P
 
 
 def test_mash_sees_a_child_with_a_contact_under_triage(baby: Person) -> None:
-    mash = _user(Role.MASH_PRACTITIONER, "MA1")
-    assert not _view(mash, baby, "mash_triage").allowed
+    mash = make_user(Role.MASH_PRACTITIONER, "MA1")
+    assert not view(mash, baby, "mash_triage").allowed
     Alert.objects.create(
         rule_id="domestic-abuse-checks",
         rule_version=1,
@@ -211,7 +96,7 @@ def test_mash_sees_a_child_with_a_contact_under_triage(baby: Person) -> None:
         owner_role="mash_practitioner",
         routed_because="team",
     )
-    decision = _view(mash, baby, "mash_triage")
+    decision = view(mash, baby, "mash_triage")
     assert decision.allowed and decision.needs_basis
     # the contact under triage; and the alert that brought it, which the MASH team answers for
     assert decision.relationships == {"mash_triage", "answers_alert"}
@@ -220,10 +105,10 @@ def test_mash_sees_a_child_with_a_contact_under_triage(baby: Person) -> None:
 def test_police_holding_the_fathers_history_see_the_flag_and_probation_does_not(
     baby: Person,
 ) -> None:
-    police = _view(_user(Role.POLICE_OFFICER, "PO1"), baby, "safeguarding")
+    police = view(make_user(Role.POLICE_OFFICER, "PO1"), baby, "safeguarding")
     assert police.allowed and police.level == Level.FLAG
     assert police.relationships == {"holds_history"}
-    assert not _view(_user(Role.PROBATION_OFFICER, "PB1"), baby, "safeguarding").allowed
+    assert not view(make_user(Role.PROBATION_OFFICER, "PB1"), baby, "safeguarding").allowed
 
 
 @pytest.mark.parametrize(
@@ -239,8 +124,8 @@ def test_police_holding_the_fathers_history_see_the_flag_and_probation_does_not(
 def test_roles_without_case_data(
     baby: Person, role: str, allowed_action: str, purpose: str
 ) -> None:
-    user = _user(role, agency="QAV-CSC")
-    assert not _view(user, baby).allowed
+    user = make_user(role, agency="QAV-CSC")
+    assert not view(user, baby).allowed
     assert decide(user, allowed_action, purpose).allowed
     assert not decide(user, allowed_action, "safeguarding").allowed
     assert not decide(user, Action.DECIDE_LINKS, "administration").allowed
@@ -251,10 +136,10 @@ def test_roles_without_case_data(
 def test_review_work_is_for_reviewers_and_leads_and_lists_for_their_roles(
     baby: Person,
 ) -> None:
-    reviewer = _user(Role.REVIEWER, agency="QAV-CSC")
-    lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")
-    strategic = _user(Role.STRATEGIC_LEADER, agency="QAV-CSC")
+    reviewer = make_user(Role.REVIEWER, agency="QAV-CSC")
+    lead = make_user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")
+    strategic = make_user(Role.STRATEGIC_LEADER, agency="QAV-CSC")
     for user in (reviewer, lead):
         assert decide(user, Action.LIST_CHRONOLOGIES, "review").allowed
         refused = decide(user, Action.LIST_CHRONOLOGIES, "safeguarding")
@@ -309,8 +194,8 @@ def test_a_notification_and_a_chronology_are_decided_about_their_child(baby: Per
     break glass then the basis, or the notification the lead recorded; for a reviewer, a rapid
     review a lead shared with them. Without a child named, nothing."""
     child = ChildRef(person=baby.pk)
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
-    reviewer = _user(Role.REVIEWER, agency="QAV-CSC")
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
+    reviewer = make_user(Role.REVIEWER, agency="QAV-CSC")
     for action, purpose in ((Action.RECORD_INCIDENT, "safeguarding"),
                             (Action.VIEW_CHRONOLOGY, "review")):
         assert not decide(lead, action, purpose).allowed  # no child named
@@ -335,10 +220,10 @@ def test_a_notification_and_a_chronology_are_decided_about_their_child(baby: Per
     incidents.share_with_reviewer(lead, "safeguarding", incident, str(reviewer.pk))
     shared = decide(reviewer, Action.VIEW_CHRONOLOGY, "review", child)
     assert shared.allowed and shared.relationships == {"rapid_review"}
-    assert not _view(reviewer, baby, "review").allowed  # the chronology, nothing else
+    assert not view(reviewer, baby, "review").allowed  # the chronology, nothing else
     # the lead who recorded keeps the chronology once the alert is long closed
     Alert.objects.update(status="closed", closed_at=NOW - timedelta(days=40))
-    assert not _view(lead, baby, "safeguarding").allowed
+    assert not view(lead, baby, "safeguarding").allowed
     kept = decide(lead, Action.VIEW_CHRONOLOGY, "review", child)
     assert kept.allowed and kept.relationships == {"notified"}
 
@@ -346,10 +231,10 @@ def test_a_notification_and_a_chronology_are_decided_about_their_child(baby: Per
 def test_recording_a_lawful_basis_is_never_a_way_in(baby: Person) -> None:
     """A share is recorded only by a user the decision already lets see the child, waiting
     for the basis; and one recorded for the purpose of review gives a case role nothing."""
-    stranger = _user(Role.SOCIAL_WORKER, "SW2")
+    stranger = make_user(Role.SOCIAL_WORKER, "SW2")
     with pytest.raises(services.AccessRefused, match="no legitimate relationship"):
         services.record_basis(stranger, baby, "safeguarding", "consent")
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")  # the flag level only: nothing to record
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")  # the flag level only: nothing to record
     with pytest.raises(services.AccessRefused, match="flag level"):
         services.record_basis(visitor, baby, "direct_care", "consent")
     from seen.access.models import Share
@@ -368,9 +253,9 @@ NOT_CARE = ["strategic", "administration", "audit", "review"]
 def test_a_case_file_is_refused_for_a_purpose_the_role_may_not_declare(
     baby: Person, role: str, practitioner: str, purpose: str
 ) -> None:
-    user = _user(role, practitioner)  # the relationship: her caseload, his plan
-    assert _view(user, baby, "direct_care").allowed
-    refused = _view(user, baby, purpose)
+    user = make_user(role, practitioner)  # the relationship: her caseload, his plan
+    assert view(user, baby, "direct_care").allowed
+    refused = view(user, baby, purpose)
     assert not refused.allowed and not refused.may_break_glass
     assert "may declare only" in refused.reason or "is only for" in refused.reason
 
@@ -389,7 +274,7 @@ def test_every_role_declares_only_its_listed_purposes(baby: Person, role: str) -
         PURPOSES_BY_ROLE,
     )
 
-    user = _user(role, agency="QAV-CSC")
+    user = make_user(role, agency="QAV-CSC")
     assert PURPOSES_BY_ROLE[role], "every role declares at least one purpose"
     if role in CASE_ROLES:
         BreakGlass.objects.create(
@@ -400,7 +285,7 @@ def test_every_role_declares_only_its_listed_purposes(baby: Person, role: str) -
             expected = purpose in PURPOSES_BY_ROLE[role] and purpose in (
                 ACTION_PURPOSES[Action.VIEW_CHILD]
             )
-            assert _view(user, baby, purpose).allowed == expected, purpose
+            assert view(user, baby, purpose).allowed == expected, purpose
         return
     action = next(a for a, roles in ALLOWED_ROLES.items() if role in roles)
     for purpose in Purpose.values:
@@ -421,21 +306,21 @@ def test_a_reference_seen_does_not_hold_is_decided_as_a_child_without_a_relation
     assert other is not None
     for role, practitioner in ((Role.HEALTH_VISITOR, "HV2"), (Role.SAFEGUARDING_LEAD, "SL1"),
                                (Role.STRATEGIC_LEADER, None)):
-        user = _user(role, practitioner, "QAV-CSC")
+        user = make_user(role, practitioner, "QAV-CSC")
         for action in (Action.VIEW_CHILD, Action.RECORD_INCIDENT, Action.VIEW_CHRONOLOGY):
             for purpose in ("direct_care", "review", "curiosity"):
                 real = decide(user, action, purpose, ChildRef(person=other.pk))
                 assert decide_unknown_child(user, action, purpose) == real
-    doctor = _user(Role.ED_CLINICIAN, "ED1")  # may see any child presenting: told there is none
+    doctor = make_user(Role.ED_CLINICIAN, "ED1")  # may see any child presenting: told there is none
     assert decide_unknown_child(doctor, Action.VIEW_CHILD, "unscheduled_care").allowed
 
 
 def test_deny_by_default(baby: Person) -> None:
     no_profile = get_user_model().objects.create_user("plain", password="a-long-test-password-1")
-    assert not _view(no_profile, baby).allowed
-    assert not _view(None, baby).allowed
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")
-    assert "declare why" in _view(visitor, baby, "curiosity").reason
+    assert not view(no_profile, baby).allowed
+    assert not view(None, baby).allowed
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")
+    assert "declare why" in view(visitor, baby, "curiosity").reason
     assert "not an action" in decide(visitor, "export_everything", "direct_care").reason
     assert not decide(visitor, Action.VIEW_CHILD, "direct_care", None).allowed
 
@@ -443,12 +328,12 @@ def test_deny_by_default(baby: Person) -> None:
 def test_one_query_per_decision(baby: Person, django_assert_num_queries: Any) -> None:
     """One UNION query; and before it, for the roles that reach a child through its records,
     the two indexed look-ups of those records (seen.people.about)."""
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     with django_assert_num_queries(3):
-        _view(worker, baby, "safeguarding")
-    mash = _user(Role.MASH_PRACTITIONER, "MA1")
+        view(worker, baby, "safeguarding")
+    mash = make_user(Role.MASH_PRACTITIONER, "MA1")
     with django_assert_num_queries(1):
-        _view(mash, baby, "mash_triage")
+        view(mash, baby, "mash_triage")
 
 
 def test_answering_for_an_alert_is_a_relationship_until_a_month_after_it_closes(
@@ -461,8 +346,8 @@ def test_answering_for_an_alert_is_a_relationship_until_a_month_after_it_closes(
 
     from seen.rules.models import Alert
 
-    other_visitor = _user(Role.HEALTH_VISITOR, "HV2")
-    assert not _view(other_visitor, baby).allowed
+    other_visitor = make_user(Role.HEALTH_VISITOR, "HV2")
+    assert not view(other_visitor, baby).allowed
     alert = Alert.objects.create(
         rule_id="father-seen-at-mandated-contact",
         rule_version=1,
@@ -477,13 +362,13 @@ def test_answering_for_an_alert_is_a_relationship_until_a_month_after_it_closes(
         owner_role="health_visitor",
         routed_because="team",
     )
-    decision = _view(other_visitor, baby)
+    decision = view(other_visitor, baby)
     assert decision.allowed and decision.level == Level.FLAG
     assert decision.relationships == {"answers_alert"}
     Alert.objects.filter(pk=alert.pk).update(status="closed", closed_at=clock.now())
-    assert _view(other_visitor, baby).allowed  # looking back at what she answered
+    assert view(other_visitor, baby).allowed  # looking back at what she answered
     Alert.objects.filter(pk=alert.pk).update(closed_at=clock.now() - timedelta(days=31))
-    assert not _view(other_visitor, baby).allowed
+    assert not view(other_visitor, baby).allowed
 
 
 def test_the_lawful_basis_can_be_recorded_for_an_unborn_child(baby: Person) -> None:
@@ -511,7 +396,7 @@ def test_the_lawful_basis_can_be_recorded_for_an_unborn_child(baby: Person) -> N
         lead_practitioner=Practitioner.objects.get(local_id="SW1"),
         information_sharing_plan="yes",
     )
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     unborn = ChildRef(pregnancies=(pregnancy.pk,))
     before = decide(worker, Action.VIEW_CHILD, "safeguarding", unborn)
     assert before.allowed and before.level == Level.FLAG and before.needs_basis
@@ -540,7 +425,7 @@ def test_the_lawful_basis_can_be_recorded_for_an_unborn_child(baby: Person) -> N
 def test_break_glass_wants_a_real_sentence(baby: Person, reason: str) -> None:
     from seen.access.models import BreakGlass
 
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     with pytest.raises(services.AccessRefused) as refused:
         services.break_glass(visitor, baby, reason)
     assert len(str(refused.value)) < 200  # the message names the rule, never echoes the text
@@ -550,7 +435,7 @@ def test_break_glass_wants_a_real_sentence(baby: Person, reason: str) -> None:
 def test_a_long_reason_is_refused_over_the_bound_and_kept_under_it(baby: Person) -> None:
     from seen.access.services import REASON_MAX_CHARS
 
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     sentence = "the mother rang the duty line in distress about the baby. "
     too_long = (sentence * 100)[: REASON_MAX_CHARS + 1]
     with pytest.raises(services.AccessRefused, match="at most 1,000 characters"):
@@ -564,13 +449,13 @@ def test_break_glass_answers_only_a_refusal_for_want_of_a_relationship(baby: Per
     see already, not an adult's reference."""
     from seen.access.models import BreakGlass
 
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     reason = "the mother rang the duty line in distress about the baby"
     for purpose in ("bogus", "strategic", "review"):
         with pytest.raises(services.AccessRefused, match="cannot answer"):
             services.break_glass(visitor, baby, reason, purpose=purpose)
     with pytest.raises(services.AccessRefused, match="already"):
-        services.break_glass(_user(Role.HEALTH_VISITOR, "HV1"), baby, reason)  # her caseload
+        services.break_glass(make_user(Role.HEALTH_VISITOR, "HV1"), baby, reason)  # her caseload
     father = SourceRecord.objects.get(local_id="F1").person
     assert father is not None
     with pytest.raises(services.AccessRefused, match="Seen holds no child"):

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from seen.access import services
 from seen.access.models import Role, Shield
@@ -22,13 +21,7 @@ from seen.core import clock
 from seen.ingest.loader import ingest_extract
 from seen.linkage import decisions
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import NOW, _tables, _user
-from tests.incidents.fixtures import (  # noqa: F401 (the fixtures, on this module's baby)
-    incident,
-    lead,
-    reviewer,
-    reviewing,
-)
+from tests.fixtures.partnership import NOW, make_user, partnership_tables, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +33,12 @@ GIVEN_AWAY = ("refuge road", "qa12bc", "qa1 2bc", "northfield")
 
 
 @pytest.fixture
-def baby(extract: Callable[..., Path]) -> Iterator[Person]:
-    """The access tests' baby; the mother's refuge (her record and her residence) shielded; a
-    referral about the baby naming it in its reason."""
+def baby(extract: Callable[..., Path]) -> Person:
+    """The shared baby (tests.fixtures.partnership); the mother's refuge (her record and her
+    residence) shielded; a referral about the baby naming it in its reason. It stands in for
+    the shared `baby` in this module, for the incidents' fixtures too."""
     clock.set_now(NOW)
-    tables = _tables()
+    tables = partnership_tables()
     for row in tables["people"]:
         if row["id"] == "M1":
             row["address"] = REFUGE
@@ -68,18 +62,11 @@ def baby(extract: Callable[..., Path]) -> Iterator[Person]:
     )
     person = SourceRecord.objects.get(local_id="B1").person
     assert person is not None
-    yield person
-    clock.set_now(None)
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return person
 
 
 def _social_worker(baby: Person, *, cleared: bool = False) -> Any:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     if cleared:
         worker.staff_profile.shielding_clearance = True
         worker.staff_profile.save()
@@ -96,13 +83,13 @@ def assert_shielded(text: str) -> None:
 
 
 def test_the_child_page(baby: Person) -> None:
-    page = _client(_social_worker(baby)).get(f"/children/{baby.reference}/")
+    page = signed_in_client(_social_worker(baby)).get(f"/children/{baby.reference}/")
     assert page.status_code == 200
     assert_shielded(page.content.decode())
 
 
 def test_the_api(baby: Person) -> None:
-    answer = _client(_social_worker(baby)).get(
+    answer = signed_in_client(_social_worker(baby)).get(
         f"/api/children/{baby.reference}", HTTP_SEEN_PURPOSE="direct_care"
     )
     assert answer.status_code == 200
@@ -110,12 +97,12 @@ def test_the_api(baby: Person) -> None:
 
 
 def test_a_cleared_viewer_reads_the_reason_whole(baby: Person) -> None:
-    page = _client(_social_worker(baby, cleared=True)).get(f"/children/{baby.reference}/")
+    page = signed_in_client(_social_worker(baby, cleared=True)).get(f"/children/{baby.reference}/")
     assert REASON in page.content.decode()
 
 
-def test_the_chronology(reviewing: Any, baby: Person) -> None:  # noqa: F811
-    client = _client(reviewing)
+def test_the_chronology(reviewing: Any, baby: Person) -> None:
+    client = signed_in_client(reviewing)
     url = f"/children/{baby.reference}/chronology/"
     page = client.get(url)
     assert page.status_code == 200
@@ -128,7 +115,7 @@ def test_the_chronology(reviewing: Any, baby: Person) -> None:  # noqa: F811
 
 @pytest.mark.parametrize("wanted", ["markdown", "html"])
 def test_the_subject_access_report(baby: Person, wanted: str) -> None:
-    dpo = _client(_user(Role.DATA_PROTECTION_OFFICER))
+    dpo = signed_in_client(make_user(Role.DATA_PROTECTION_OFFICER))
     response = dpo.get("/subject-access/", {"reference": baby.reference, "format": wanted})
     assert response.status_code == 200
     text = response.content.decode()

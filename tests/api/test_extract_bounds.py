@@ -21,8 +21,8 @@ from django.test import override_settings
 from seen.ingest.models import IngestBatch, QuarantinedRow
 from seen.ingest.schema import TABLES_BY_NAME
 from seen.people.models import SourceRecord
-from tests.api.test_facts_api import _maternity_system, _upload, _zip
-from tests.conftest import write_extract
+from tests.api.extract_uploads import maternity_system, upload_extract, zip_extract
+from tests.fixtures.partnership import write_extract
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def _people(count: int, prefix: str = "K") -> list[dict[str, str]]:
 
 
 def _extract_zip(tmp_path: Path, **tables: list[dict[str, str]]) -> bytes:
-    return _zip(write_extract(tmp_path / "extract", dict(tables), extract_id="bounds"))
+    return zip_extract(write_extract(tmp_path / "extract", dict(tables), extract_id="bounds"))
 
 
 def _assert_refused_whole(response: Any, status: int, words: str, scratch: Path) -> None:
@@ -79,25 +79,25 @@ def _assert_refused_whole(response: Any, status: int, words: str, scratch: Path)
 
 
 def test_an_extract_within_the_bounds_loads(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
-    response = _upload(client, _extract_zip(tmp_path, people=_people(20)))
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, _extract_zip(tmp_path, people=_people(20)))
     assert response.status_code == 200, response.content
     assert response.json()["accepted"] == 20
     assert _files_left(scratch) == []
 
 
 def test_an_upload_over_the_compressed_bound_is_413(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     noise = io.BytesIO()
     with zipfile.ZipFile(noise, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr("manifest.json", MANIFEST)
         archive.writestr("notes.txt", bytes(range(256)) * 100)  # 25,600 bytes, stored
-    response = _upload(client, noise.getvalue())
+    response = upload_extract(client, noise.getvalue())
     _assert_refused_whole(response, 413, "20000 bytes", scratch)
 
 
 def test_a_member_over_the_unpacked_bound_is_413(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     columns = TABLES_BY_NAME["people"].column_names
     content = io.BytesIO()
     with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -105,18 +105,18 @@ def test_a_member_over_the_unpacked_bound_is_413(tmp_path: Path, scratch: Path) 
         # two rows (within the row bounds), one of them 41,000 bytes long
         archive.writestr("people.csv", ",".join(columns) + "\nQAV-MAT,K1," + "x" * 41_000 + "\n")
     assert len(content.getvalue()) < 20_000
-    response = _upload(client, content.getvalue())
+    response = upload_extract(client, content.getvalue())
     _assert_refused_whole(response, 413, "people.csv unpacks to more than 40000 bytes", scratch)
 
 
 def test_files_over_the_unpacked_total_are_413(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     content = io.BytesIO()
     with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", MANIFEST)
         for name in ("contacts.csv", "convictions.csv"):  # 35,000 bytes each: 70,000 together
             archive.writestr(name, "a" * 35_000)
-    response = _upload(client, content.getvalue())
+    response = upload_extract(client, content.getvalue())
     _assert_refused_whole(response, 413, "more than 60000 bytes", scratch)
 
 
@@ -125,20 +125,20 @@ def test_a_zip_bomb_is_refused_while_streaming(tmp_path: Path, scratch: Path) ->
     the bytes as they come rather than trust the zip's own sizes: a member that understates its
     size is stopped at the size it claims (and refused when its checksum then fails); one that
     states it honestly is refused by the bound before a byte is unpacked."""
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     content = io.BytesIO()
     with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", MANIFEST)
         archive.writestr("people.csv", b"0" * 5_000_000)
     bomb = _lie_about_sizes(content.getvalue(), "people.csv", 100)
     assert len(bomb) < 20_000
-    response = _upload(client, bomb)
+    response = upload_extract(client, bomb)
     assert response.status_code in (400, 413), response.content
     assert not SourceRecord.objects.exists()
     assert IngestBatch.objects.count() == 1
     assert _files_left(scratch) == []
     # and with its sizes told honestly, the bound refuses it before a byte is unpacked
-    response = _upload(client, content.getvalue())
+    response = upload_extract(client, content.getvalue())
     _assert_refused_whole(response, 413, "people.csv unpacks to more than 40000 bytes", scratch)
 
 
@@ -162,28 +162,30 @@ def _lie_about_sizes(data: bytes, name: str, size: int) -> bytes:
 
 
 def test_a_table_over_the_row_bound_is_413(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
-    response = _upload(client, _extract_zip(tmp_path, people=_people(31)))
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, _extract_zip(tmp_path, people=_people(31)))
     _assert_refused_whole(response, 413, "people.csv holds more than 30 rows", scratch)
 
 
 def test_rows_over_the_total_bound_are_413(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     residences = [
         {"agency": "QAV-MAT", "id": f"A{n}", "person": f"K{n}", "postcode": "QA1 2BC"}
         for n in range(25)
     ]
-    response = _upload(client, _extract_zip(tmp_path, people=_people(26), residences=residences))
+    response = upload_extract(
+        client, _extract_zip(tmp_path, people=_people(26), residences=residences)
+    )
     _assert_refused_whole(response, 413, "more than 50 rows in all", scratch)
 
 
 def test_a_row_spread_over_lines_counts_once(tmp_path: Path, scratch: Path) -> None:
     """Rows, not lines, are bounded: a quoted value may hold line breaks."""
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     people = _people(20)
     for row in people:
         row["address"] = "1 High Street\nQuarry Vale"
-    response = _upload(client, _extract_zip(tmp_path, people=people))
+    response = upload_extract(client, _extract_zip(tmp_path, people=people))
     assert response.status_code == 200, response.content
     assert response.json()["accepted"] == 20
 
@@ -191,10 +193,10 @@ def test_a_row_spread_over_lines_counts_once(tmp_path: Path, scratch: Path) -> N
 def test_an_upload_over_the_time_bound_is_413(
     tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     ticks = iter(range(0, 10_000, 100))  # every look at the clock: 100 seconds later
     monkeypatch.setattr("seen.ingest.limits.time.monotonic", lambda: float(next(ticks)))
-    response = _upload(client, _extract_zip(tmp_path, people=_people(5)))
+    response = upload_extract(client, _extract_zip(tmp_path, people=_people(5)))
     _assert_refused_whole(response, 413, "60 seconds", scratch)
 
 
@@ -208,7 +210,7 @@ def test_a_too_large_request_body_is_refused_as_it_streams_in(
         raise AssertionError("an upload over the bound reached the unpacking")
 
     monkeypatch.setattr(uploads, "unpack_zip", never)
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     body = io.BytesIO(b"x" * 50_000)
     body.name = "extract.zip"
     response = client.post("/api/facts/extracts", {"extract": body})
@@ -234,8 +236,8 @@ def test_the_upload_is_spooled_in_seens_own_folder(
         return unpack(upload, *args, **kwargs)
 
     monkeypatch.setattr(uploads, "unpack_zip", spy)
-    client = _maternity_system(tmp_path)
-    response = _upload(client, _extract_zip(tmp_path, people=_people(20)))
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, _extract_zip(tmp_path, people=_people(20)))
     assert response.status_code == 200, response.content
     assert seen_at and all(Path(path).is_relative_to(scratch) for path in seen_at)
     assert _files_left(scratch) == []
@@ -269,11 +271,11 @@ def _with_manifest(manifest: str | bytes) -> bytes:
 def test_a_bad_extract_id_is_a_400(
     tmp_path: Path, scratch: Path, extract_id: object, words: str
 ) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     manifest = json.dumps(
         {"format": "seen-extract", "format_version": "1", "extract_id": extract_id}
     )
-    response = _upload(client, _with_manifest(manifest))
+    response = upload_extract(client, _with_manifest(manifest))
     _assert_refused_whole(response, 400, words, scratch)
 
 
@@ -284,28 +286,28 @@ def _roomy() -> override_settings:
 
 
 def test_a_deeply_nested_manifest_is_a_400(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     deep = '{"format": "seen-extract", "format_version": "1", "x": ' + "[" * 20_000 + "]" * 20_000
     with _roomy():  # within the bounds on bytes: the manifest's own bound refuses it
-        response = _upload(client, _with_manifest(deep + "}"))
+        response = upload_extract(client, _with_manifest(deep + "}"))
     _assert_refused_whole(response, 400, "manifest.json is nested too deeply", scratch)
 
 
 def test_a_huge_manifest_is_a_400(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     manifest = json.dumps(
         {"format": "seen-extract", "format_version": "1", "producer": "p" * 100_000}
     )
     with _roomy():
-        response = _upload(client, _with_manifest(manifest))
+        response = upload_extract(client, _with_manifest(manifest))
     _assert_refused_whole(response, 400, "manifest.json is more than 65536 bytes", scratch)
 
 
 def test_a_row_id_in_seens_reserved_form_is_quarantined(tmp_path: Path, scratch: Path) -> None:
-    client = _maternity_system(tmp_path)
+    client = maternity_system(tmp_path)
     people = _people(2)
     people[1]["id"] = "seen-0123456789abcdef"
-    response = _upload(client, _extract_zip(tmp_path, people=people))
+    response = upload_extract(client, _extract_zip(tmp_path, people=people))
     assert response.status_code == 200, response.content
     assert response.json()["accepted"] == 1
     (row,) = response.json()["quarantined"]
@@ -328,8 +330,8 @@ def test_matching_that_fails_is_said_on_the_batch(
         raise duckdb.OutOfMemoryException("failed to offload data block (max_temp_directory_size)")
 
     monkeypatch.setattr("seen.linkage.incremental.link_arrivals", disk_full)
-    client = _maternity_system(tmp_path)
-    response = _upload(client, _extract_zip(tmp_path, people=_people(3)))
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, _extract_zip(tmp_path, people=_people(3)))
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["accepted"] == 3 and body["linked_on_arrival"] is None
@@ -359,8 +361,8 @@ def test_many_arrivals_wait_for_seen_link_rather_than_hold_the_request(
     monkeypatch.setattr("seen.linkage.incremental.ARRIVALS_FOR_A_BATCH", 2)
     monkeypatch.setattr("seen.linkage.batch.run_batch", whole_run)
     monkeypatch.setattr("seen.linkage.incremental.link_arrivals", whole_run)
-    client = _maternity_system(tmp_path)
-    response = _upload(client, _extract_zip(tmp_path, people=_people(3)))
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, _extract_zip(tmp_path, people=_people(3)))
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["matching"]["status"] == "deferred" and "seen link" in body["matching"]["detail"]

@@ -18,27 +18,26 @@ from django.test import Client
 from seen.access.models import Role
 from seen.audit.models import AuditEvent
 from seen.facts.models import Appointment, Assessment, Contact, Injury
-from seen.ingest.loader import ingest_extract
 from seen.ingest.models import IngestBatch
 from seen.ingest.schema import TABLES_BY_NAME
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.conftest import small_partnership, write_extract
+from tests.api.extract_uploads import maternity_system, upload_extract, zip_extract
+from tests.fixtures.partnership import make_user, signed_in_client, small_partnership, write_extract
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user: Any, purpose: str = "direct_care") -> Client:
-    client = Client(headers={"Seen-Purpose": purpose})
-    client.force_login(user)
-    return client
+    # signed_in_client declaring a purpose (the practitioner's, unless told), as the API asks of
+    # every request
+    return signed_in_client(user, purpose=purpose)
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
     return client.post(f"/api/facts/{path}", json.dumps(body), content_type="application/json")
 
 
-def _contact(baby: Person, **changes: Any) -> dict[str, Any]:  # noqa: F811
+def _contact(baby: Person, **changes: Any) -> dict[str, Any]:
     body = {
         "child": baby.reference,
         "occurred_on": "2025-07-10",
@@ -52,8 +51,8 @@ def _contact(baby: Person, **changes: Any) -> dict[str, Any]:  # noqa: F811
     return body
 
 
-def test_a_contact_is_recorded_with_its_prompt(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_a_contact_is_recorded_with_its_prompt(baby: Person) -> None:
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = _post(client, "contacts", _contact(baby))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -66,8 +65,8 @@ def test_a_contact_is_recorded_with_its_prompt(baby: Person) -> None:  # noqa: F
     assert write.object_type == "contact" and write.subject == baby.reference
 
 
-def test_an_assessment_returns_the_alert_it_raised(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.SOCIAL_WORKER, "SW1"))
+def test_an_assessment_returns_the_alert_it_raised(baby: Person) -> None:
+    client = _client(make_user(Role.SOCIAL_WORKER, "SW1"))
     response = _post(
         client,
         "assessments",
@@ -86,8 +85,8 @@ def test_an_assessment_returns_the_alert_it_raised(baby: Person) -> None:  # noq
     assert Assessment.objects.get(pk=response.json()["fact"]).kind == "pre_birth"
 
 
-def test_was_not_brought_and_an_injury(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_was_not_brought_and_an_injury(baby: Person) -> None:
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = _post(
         client,
         "was-not-brought",
@@ -129,31 +128,31 @@ def test_was_not_brought_and_an_injury(baby: Person) -> None:  # noqa: F811
     ],
 )
 def test_a_bad_contact_is_a_4xx_with_a_message(
-    baby: Person,  # noqa: F811
+    baby: Person,
     changes: dict[str, Any],
     status: int,
     said: str,
 ) -> None:
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = _post(client, "contacts", _contact(baby, **changes))
     assert response.status_code == status, response.content
     assert said in response.content.decode()
     assert not Contact.objects.filter(local_id__startswith="seen-").exists()
 
 
-def test_bodies_missing_or_not_json_are_422(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_bodies_missing_or_not_json_are_422(baby: Person) -> None:
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     for path in ("contacts", "assessments", "was-not-brought", "injuries"):
         assert _post(client, path, {}).status_code == 422, path
         response = client.post(f"/api/facts/{path}", "{", content_type="application/json")
         assert response.status_code in (400, 422), path
 
 
-def test_refusals(baby: Person) -> None:  # noqa: F811
-    other = _client(_user(Role.HEALTH_VISITOR, "HV2"))
+def test_refusals(baby: Person) -> None:
+    other = _client(make_user(Role.HEALTH_VISITOR, "HV2"))
     response = _post(other, "contacts", _contact(baby))
     assert response.status_code == 403 and "no legitimate relationship" in response.json()["detail"]
-    no_purpose = _client(_user(Role.HEALTH_VISITOR, "HV1"), purpose="")
+    no_purpose = _client(make_user(Role.HEALTH_VISITOR, "HV1"), purpose="")
     assert _post(no_purpose, "contacts", _contact(baby)).status_code == 403
     signed_out = Client(headers={"Seen-Purpose": "direct_care"})
     assert _post(signed_out, "contacts", _contact(baby)).status_code == 401
@@ -161,10 +160,10 @@ def test_refusals(baby: Person) -> None:  # noqa: F811
     assert AuditEvent.objects.filter(outcome="denied", via="api").count() == 2
 
 
-def test_an_injury_for_an_unborn_child_is_a_400(baby: Person) -> None:  # noqa: F811
+def test_an_injury_for_an_unborn_child_is_a_400(baby: Person) -> None:
     from seen.people.models import Pregnancy
 
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     mother = SourceRecord.objects.get(local_id="M1")
     from datetime import date
 
@@ -183,33 +182,6 @@ def test_an_injury_for_an_unborn_child_is_a_400(baby: Person) -> None:  # noqa: 
 # --- extracts -----------------------------------------------------------------------------------
 
 
-def _zip(folder: Path, *, nested: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(folder.iterdir()):
-            archive.write(path, f"extract/{path.name}" if nested else path.name)
-    return buffer.getvalue()
-
-
-def _upload(client: Client, content: bytes, name: str = "extract.zip") -> Any:
-    upload = io.BytesIO(content)
-    upload.name = name
-    return client.post("/api/facts/extracts", {"extract": upload})
-
-
-def _maternity_system(tmp_path: Path) -> Client:
-    """The partnership's reference data loaded (areas, districts, agencies: not an agency
-    system's to send), and the maternity service's system account."""
-    reference = small_partnership()
-    ingest_extract(
-        write_extract(
-            tmp_path / "reference",
-            {name: reference[name] for name in ("areas", "postcode_districts", "agencies")},
-        )
-    )
-    return _client(_user(Role.AGENCY_SYSTEM, agency="QAV-MAT"), purpose="administration")
-
-
 def test_an_agency_system_submits_its_extract_and_bad_rows_are_quarantined(
     tmp_path: Path,
 ) -> None:
@@ -219,8 +191,8 @@ def test_an_agency_system_submits_its_extract_and_bad_rows_are_quarantined(
          "nhs_number": "12345", "sex": "male"}
     )
     folder = write_extract(tmp_path / "extract", tables)
-    client = _maternity_system(tmp_path)
-    response = _upload(client, _zip(folder, nested=True))
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, zip_extract(folder, nested=True))
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["accepted"] > 5
@@ -245,25 +217,26 @@ def test_an_agency_system_submits_its_extract_and_bad_rows_are_quarantined(
     assert AuditEvent.objects.get(action="write", object_type="extract").object_id == str(
         body["batch"]
     )
-    again = _upload(client, _zip(folder)).json()  # the same extract again: nothing changes
+    # the same extract again: nothing changes
+    again = upload_extract(client, zip_extract(folder)).json()
     assert again["accepted"] == 0 and again["unchanged"] == body["accepted"]
 
 
 def test_a_bad_zip_is_a_400_and_a_bad_row_is_quarantined(
     tmp_path: Path, extract: Callable[..., Path]
 ) -> None:
-    client = _maternity_system(tmp_path)
-    response = _upload(client, b"not a zip at all")
+    client = maternity_system(tmp_path)
+    response = upload_extract(client, b"not a zip at all")
     assert response.status_code == 400 and "not a zip" in response.json()["detail"]
     empty = io.BytesIO()
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("people.csv", "agency,id\n")
-    response = _upload(client, empty.getvalue())
+    response = upload_extract(client, empty.getvalue())
     assert response.status_code == 400 and "manifest.json" in response.json()["detail"]
     wrong = io.BytesIO()
     with zipfile.ZipFile(wrong, "w") as archive:
         archive.writestr("manifest.json", '{"format": "seen-extract", "format_version": "9"}')
-    response = _upload(client, wrong.getvalue())
+    response = upload_extract(client, wrong.getvalue())
     assert response.status_code == 400 and "format version 1" in response.json()["detail"]
     assert "/tmp/seen-extract" not in response.content.decode()
     sneaky = io.BytesIO()
@@ -271,7 +244,7 @@ def test_a_bad_zip_is_a_400_and_a_bad_row_is_quarantined(
         for path in sorted(extract().iterdir()):
             archive.write(path, path.name)
         archive.writestr("../../escape.csv", "x\n")
-    assert _upload(client, sneaky.getvalue()).status_code == 200
+    assert upload_extract(client, sneaky.getvalue()).status_code == 200
     assert not (tmp_path.parent / "escape.csv").exists()
     huge = io.BytesIO()
     with zipfile.ZipFile(huge, "w") as archive:
@@ -282,7 +255,7 @@ def test_a_bad_zip_is_a_400_and_a_bad_row_is_quarantined(
         cells = ["QAV-MAT", "H1", '"' + "a" * 200_000 + '"'] + [""] * (len(columns) - 3)
         archive.writestr("people.csv", ",".join(columns) + "\n" + ",".join(cells) + "\n")
     # a value beyond the csv module's own limit: its row quarantined with the reason, not a 500
-    response = _upload(client, huge.getvalue())
+    response = upload_extract(client, huge.getvalue())
     assert response.status_code == 200
     (row,) = response.json()["quarantined"]
     assert (row["file"], row["line"]) == ("people.csv", 2) and "200000 characters" in row["reason"]
@@ -298,8 +271,8 @@ def test_only_an_agency_system_submits_extracts(tmp_path: Path) -> None:
         Role.DATA_PROTECTION_OFFICER,
         Role.SYSTEM_ADMINISTRATOR,
     ):
-        client = _client(_user(role, agency="none"))
-        response = _upload(client, _zip(folder))
+        client = _client(make_user(role, agency="none"))
+        response = upload_extract(client, zip_extract(folder))
         assert response.status_code == 403, role
-    assert _upload(Client(), _zip(folder)).status_code == 401
+    assert upload_extract(Client(), zip_extract(folder)).status_code == 401
     assert not SourceRecord.objects.exists()

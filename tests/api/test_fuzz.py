@@ -37,7 +37,7 @@ from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
-from tests.access.test_policy import NOW, _tables
+from tests.fixtures.partnership import NOW, partnership_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +53,12 @@ CHECKS = [
 
 
 @pytest.fixture
-def partnership(extract: Callable[..., Path]) -> Iterator[dict[str, Any]]:
-    """The small partnership with the access tests' agencies: a baby on a child-protection plan
-    (records joined by decisions) and the father's two records left in the review band."""
+def partnership(extract: Callable[..., Path]) -> dict[str, Any]:
+    """The small partnership with the shared agencies (partnership_tables): a baby on a
+    child-protection plan (records joined by decisions) and the father's two records left in
+    the review band."""
     clock.set_now(NOW)
-    ingest_extract(extract(**_tables()))
+    ingest_extract(extract(**partnership_tables()))
     records = SourceRecord.objects.order_by("pk")
     for other in ("HB1", "CB1"):
         decisions.confirm(*records.filter(local_id__in=["B1", other]), user=None, reason="baby")
@@ -80,12 +81,11 @@ def partnership(extract: Callable[..., Path]) -> Iterator[dict[str, Any]]:
     recluster(run)
     baby = records.get(local_id="B1").person
     assert baby is not None
-    yield {
+    return {
         "pair_id": pair.pk,
         "reference": baby.reference,
         "decision_id": ClericalDecision.objects.order_by("pk").values_list("pk", flat=True)[0],
     }
-    clock.set_now(None)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from seen.ingest.loader import ingest_extract
 from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,12 @@ def review_pair(extract: Callable[..., Path]) -> CandidatePair:
 
 
 def _client(role: str | None = Role.MASH_PRACTITIONER, *, csrf: bool = False) -> Client:
-    """A signed-in user of the role (None: no profile), declaring a safeguarding purpose."""
+    """A signed-in user of the role (None: no profile), declaring a safeguarding purpose: more
+    than signed_in_client, it makes the user (reviewing links asks no relationship)."""
     user = get_user_model().objects.create_user("reviewer", password="a-long-test-password-1")
     if role is not None:
         StaffProfile.objects.create(user=user, role=role)
-    client = Client(enforce_csrf_checks=csrf, headers={"Seen-Purpose": "safeguarding"})
-    client.force_login(user)
-    return client
+    return signed_in_client(user, purpose="safeguarding", enforce_csrf_checks=csrf)
 
 
 def _post(client: Client, url: str, body: Any) -> Any:
@@ -84,9 +84,8 @@ def test_the_queue_lists_the_pair_with_its_evidence(review_pair: CandidatePair) 
 
 
 def _client_again() -> Client:
-    client = Client(headers={"Seen-Purpose": "safeguarding"})
-    client.force_login(get_user_model().objects.get(username="reviewer"))
-    return client
+    reviewer = get_user_model().objects.get(username="reviewer")
+    return signed_in_client(reviewer, purpose="safeguarding")
 
 
 def test_confirm_then_undo(review_pair: CandidatePair) -> None:
@@ -190,8 +189,8 @@ def test_writes_need_the_csrf_token(review_pair: CandidatePair) -> None:
 
 
 def test_the_openapi_document_describes_the_operations() -> None:
-    client = Client()  # the document is for signed-in users (tests/web/test_headers.py)
-    client.force_login(get_user_model().objects.create_user("reader"))
+    # the document is for signed-in users (tests/web/test_headers.py)
+    client = signed_in_client(get_user_model().objects.create_user("reader"))
     document = client.get("/api/openapi.json").json()
     paths = document["paths"]
     assert "/api/links/review" in paths
@@ -274,9 +273,7 @@ def test_every_read_write_and_refusal_is_audited(review_pair: CandidatePair) -> 
 def _client_as(username: str, role: str) -> Client:
     user = get_user_model().objects.create_user(username, password="a-long-test-password-1")
     StaffProfile.objects.create(user=user, role=role)
-    client = Client(headers={"Seen-Purpose": "strategic"})
-    client.force_login(user)
-    return client
+    return signed_in_client(user, purpose="strategic")
 
 
 def test_the_review_links_command_passes_the_same_access_check(

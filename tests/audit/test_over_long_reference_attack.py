@@ -7,18 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from seen.audit.log import verify
 from seen.audit.models import AuditEvent
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_over_long_reference_in_a_page_address_leaves_the_chain_intact(midwife: Any) -> None:
-    client = Client()
-    client.force_login(midwife)
-    response = client.get("/children/" + "1" * 300 + "/incidents/new/")
+    response = signed_in_client(midwife).get("/children/" + "1" * 300 + "/incidents/new/")
     assert 400 <= response.status_code < 500
     assert AuditEvent.objects.exists()  # the refusal is on record
     result = verify()

@@ -16,7 +16,7 @@ from seen.casefile import disclosure
 from seen.ingest.loader import ingest_extract
 from seen.linkage import decisions
 from seen.people.models import SourceRecord
-from tests.conftest import small_partnership
+from tests.fixtures.partnership import small_partnership
 
 pytestmark = pytest.mark.django_db
 

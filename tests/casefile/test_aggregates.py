@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from seen.access.models import Role, StaffProfile
@@ -15,6 +14,7 @@ from seen.areas.models import Agency, Area
 from seen.casefile.aggregates import alert_counts, suppressed
 from seen.core import clock
 from seen.rules.models import Alert
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(datetime(2026, 3, 1, 12, 0))
@@ -56,8 +56,6 @@ def alerts() -> None:
             routed_because="team",
             status="closed",
         )
-    yield
-    clock.set_now(None)
 
 
 def test_small_numbers_are_suppressed(alerts: None) -> None:
@@ -85,8 +83,7 @@ def test_small_numbers_are_suppressed(alerts: None) -> None:
 def test_only_leaders_see_the_aggregates(alerts: None, role: str, status: int) -> None:
     user = get_user_model().objects.create_user("leader", password="a-long-test-password-1")
     StaffProfile.objects.create(user=user, role=role)
-    client = Client(headers={"Seen-Purpose": "strategic"})
-    client.force_login(user)
+    client = signed_in_client(user, purpose="strategic")
     response = client.get("/api/aggregates/alerts")
     assert response.status_code == status
     if status == 200:

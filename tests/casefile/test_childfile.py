@@ -5,9 +5,7 @@ shielded addresses never leave without clearance; a bounded number of queries.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,48 +21,18 @@ from seen.audit.models import AuditEvent
 from seen.casefile.childfile import case_file, flags_of
 from seen.casefile.personfile import person_file, resolve_person
 from seen.casefile.subjects import resolve_child
-from seen.core import clock
 from seen.facts.models import Plan, ProgrammeEvent
-from seen.ingest.loader import ingest_extract
 from seen.people.models import Person, Pregnancy, SourceRecord
-from seen.rules.models import Alert, AlertEvent
-from tests.access.test_policy import NOW, _tables, _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.casefile import alert_about, shield_address
+from tests.fixtures.partnership import NOW, make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 HOUSEHOLD = Decision(True, Level.HOUSEHOLD, "caseload")
 FLAG = Decision(True, Level.FLAG, "caseload")
 
 
-def alert_about(child: Person, owner: str = "SW1", anchor: str = "C1") -> Alert:
-    alert = Alert.objects.create(
-        rule_id="father-seen-at-mandated-contact",
-        rule_version=1,
-        key=f"{child.pk}:{anchor}",
-        child_key=f"child:{child.pk}",
-        child=child,
-        explanation="The father was not seen at the new birth visit and no reason is recorded.",
-        severity="high",
-        raised_at=NOW,
-        deadline=NOW + timedelta(days=2),
-        owner_role="social_worker",
-        owner_practitioner=Practitioner.objects.get(local_id=owner),
-        routed_because="the named social worker",
-    )
-    AlertEvent.objects.create(alert=alert, kind="raised", at=NOW, by="Seen")
-    return alert
-
-
-def shield_address(local_id: str) -> Shield:
-    return Shield.objects.create(
-        record=SourceRecord.objects.get(local_id=local_id),
-        scope=Shield.Scope.ADDRESS,
-        reason=Shield.Reason.REFUGE,
-        created_at=NOW,
-    )
-
-
 def test_the_household_shows_who_is_around_the_baby_and_when_they_were_seen(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     alert_about(baby)
     file = case_file(resolve_child(baby.reference), HOUSEHOLD, None)
@@ -88,7 +56,7 @@ def test_the_household_shows_who_is_around_the_baby_and_when_they_were_seen(
     assert file.disclosed()["alerts"] == [alert.id]
 
 
-def test_someone_no_contact_records_is_not_known(baby: Person) -> None:  # noqa: F811
+def test_someone_no_contact_records_is_not_known(baby: Person) -> None:
     from seen.people.models import Relationship
 
     uncle = SourceRecord.objects.create(
@@ -111,7 +79,7 @@ def test_someone_no_contact_records_is_not_known(baby: Person) -> None:  # noqa:
     assert dan.seen.status == "not known" and dan.reference is None  # not linked yet
 
 
-def test_the_flag_level_shows_only_flags_and_whom_to_call(baby: Person) -> None:  # noqa: F811
+def test_the_flag_level_shows_only_flags_and_whom_to_call(baby: Person) -> None:
     file = case_file(resolve_child(baby.reference), FLAG, None)
     assert file.flags.kinds == ["child protection plan"]
     assert [c.name for c in file.flags.call] == ["Sol Worker"]
@@ -119,12 +87,12 @@ def test_the_flag_level_shows_only_flags_and_whom_to_call(baby: Person) -> None:
     assert file.disclosed()["level"] == "flag"
 
 
-def test_a_refused_decision_gives_nothing(baby: Person) -> None:  # noqa: F811
+def test_a_refused_decision_gives_nothing(baby: Person) -> None:
     with pytest.raises(PermissionError):
         case_file(resolve_child(baby.reference), Decision(False, Level.NONE, "no"), None)
 
 
-def test_programmes_show_engagement_under_their_plan(baby: Person) -> None:  # noqa: F811
+def test_programmes_show_engagement_under_their_plan(baby: Person) -> None:
     plan = Plan.objects.get(local_id="PL1")
     father = SourceRecord.objects.get(local_id="F1")
     for n, status in enumerate(["referred", "attended", "missed", "missed"]):
@@ -144,10 +112,10 @@ def test_programmes_show_engagement_under_their_plan(baby: Person) -> None:  # n
     assert "Robert Tanner" in programme.person and "father" in programme.person
 
 
-def test_a_shielded_address_never_leaves_without_clearance(baby: Person) -> None:  # noqa: F811
+def test_a_shielded_address_never_leaves_without_clearance(baby: Person) -> None:
     shield_address("M1")
     subject = resolve_child(baby.reference)
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     hidden = case_file(subject, HOUSEHOLD, worker)
     assert "QA1 2BC" not in repr(hidden) and "QA1" not in repr(hidden)
     mother = hidden.people[0]
@@ -159,14 +127,14 @@ def test_a_shielded_address_never_leaves_without_clearance(baby: Person) -> None
     assert "QA1 2BC" in case_file(subject, HOUSEHOLD, cleared).people[0].addresses
 
 
-def test_a_shielded_record_hides_its_names_and_facts(baby: Person) -> None:  # noqa: F811
+def test_a_shielded_record_hides_its_names_and_facts(baby: Person) -> None:
     Shield.objects.create(
         record=SourceRecord.objects.get(local_id="P77"),
         scope=Shield.Scope.RECORD,
         reason=Shield.Reason.OTHER,
         created_at=NOW,
     )
-    file = case_file(resolve_child(baby.reference), HOUSEHOLD, _user(Role.SOCIAL_WORKER, "SW1"))
+    file = case_file(resolve_child(baby.reference), HOUSEHOLD, make_user(Role.SOCIAL_WORKER, "SW1"))
     text = repr(file)
     assert "Bob Taner" not in text and "QB1" not in text and "1995-11-02" not in text
     conviction = next(e for e in file.timeline if e.type == "conviction")
@@ -180,7 +148,7 @@ def _queries(subject: Any) -> int:
 
 
 def test_the_case_file_costs_a_bounded_number_of_queries(
-    baby: Person,  # noqa: F811
+    baby: Person,
     django_assert_max_num_queries: Any,
 ) -> None:
     from seen.people.models import Relationship
@@ -210,42 +178,6 @@ def test_the_case_file_costs_a_bounded_number_of_queries(
     assert _queries(subject) == before
 
 
-@pytest.fixture
-def unborn(extract: Callable[..., Path]) -> Iterator[Pregnancy]:
-    """A pregnancy with no baby yet: a mother and the father around the unborn child."""
-    clock.set_now(NOW)
-    tables = _tables()
-    tables["pregnancies"] = [
-        {"agency": "QAV-MAT", "id": "PR2", "mother": "M1", "expected_date": "2025-09-20",
-         "status": "ongoing"},
-    ]
-    tables["relationships"] = [
-        {"agency": "QAV-MAT", "id": "R2", "person": "F1", "pregnancy": "PR2",
-         "kind": "birth_father", "asserted_on": "2025-03-10"},
-    ]
-    tables["contacts"] = [
-        {"agency": "QAV-MAT", "id": "C2", "date": "2025-05-02", "pregnancy": "PR2",
-         "kind": "antenatal", "practitioner": "MW1", "mother_seen": "yes", "father": "F1",
-         "father_seen": "yes"},
-    ]
-    tables["plans"] = []
-    tables["responsibilities"] = []
-    ingest_extract(extract(**tables))
-    pregnancy = Pregnancy.objects.get(local_id="PR2")
-    worker = Practitioner.objects.get(local_id="SW1")
-    Plan.objects.create(  # children's social care's pre-birth plan for the maternity pregnancy
-        agency=worker.agency,
-        local_id="PL2",
-        occurred_on=NOW.date() - timedelta(days=20),
-        pregnancy=pregnancy,
-        kind="pre_birth",
-        lead_practitioner=worker,
-        information_sharing_plan="yes",
-    )
-    yield pregnancy
-    clock.set_now(None)
-
-
 def test_an_unborn_child_has_a_case_file(unborn: Pregnancy) -> None:
     subject = resolve_child(f"U{unborn.pk}")
     assert subject.unborn
@@ -260,12 +192,12 @@ def test_an_unborn_child_has_a_case_file(unborn: Pregnancy) -> None:
 # ---- the adult's file ----------------------------------------------------------------------
 
 
-def test_an_adult_is_seen_through_each_child_at_its_own_decision(baby: Person) -> None:  # noqa: F811
+def test_an_adult_is_seen_through_each_child_at_its_own_decision(baby: Person) -> None:
     from seen.access import services
 
     father = SourceRecord.objects.get(local_id="F1").person
     assert father is not None
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
     decision = decide_person(worker, "direct_care", father.pk)
     assert decision.allowed and decision.level == Level.HOUSEHOLD
@@ -280,14 +212,14 @@ def test_an_adult_is_seen_through_each_child_at_its_own_decision(baby: Person) -
     assert any(e.type == "conviction" for e in file.history)
     assert "Quillbrook" in file.areas
 
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")  # the flag level: flags, never history
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")  # the flag level: flags, never history
     flag = person_file(father, decide_person(visitor, "direct_care", father.pk), visitor)
     assert not flag.household and not flag.records and not flag.history
     assert flag.children[0].flags == ["child protection plan"] and not flag.children[0].names
 
 
 def test_a_child_the_viewer_may_not_see_shows_only_its_area_and_whom_to_call(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     from seen.access import services
 
@@ -306,7 +238,7 @@ def test_a_child_the_viewer_may_not_see_shows_only_its_area_and_whom_to_call(
     )
     other.person = Person.objects.create(reference="P99000001")
     other.save()
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
     decision = decide_person(worker, "direct_care", father.pk)
     assert not decision.children[ChildRef(person=other.person.pk)].allowed
@@ -317,12 +249,11 @@ def test_a_child_the_viewer_may_not_see_shows_only_its_area_and_whom_to_call(
     assert [c.agency for c in hidden.call] == ["Partnership Police"]  # no CSC in its area
 
 
-def test_the_api_and_the_page_share_the_service(baby: Person) -> None:  # noqa: F811
+def test_the_api_and_the_page_share_the_service(baby: Person) -> None:
     from seen.access import services
 
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    client = Client(headers={"Seen-Purpose": "direct_care"})
-    client.force_login(worker)
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    client = signed_in_client(worker, purpose="direct_care")
     flag = client.get(f"/api/children/{baby.reference}")
     assert flag.status_code == 200, flag.content
     body = flag.json()
@@ -334,11 +265,10 @@ def test_the_api_and_the_page_share_the_service(baby: Person) -> None:  # noqa: 
     assert any(e["type"] == "conviction" for e in full["timeline"])
 
 
-def test_the_api_refuses_and_explains(baby: Person) -> None:  # noqa: F811
+def test_the_api_refuses_and_explains(baby: Person) -> None:
     anonymous = Client(headers={"Seen-Purpose": "direct_care"})
     assert anonymous.get(f"/api/children/{baby.reference}").status_code == 401
-    client = Client(headers={"Seen-Purpose": "direct_care"})
-    client.force_login(_user(Role.SOCIAL_WORKER, "SW2"))
+    client = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2"), purpose="direct_care")
     refused = client.get(f"/api/children/{baby.reference}")
     assert refused.status_code == 403 and "break glass" in refused.json()["detail"]
     # a reference Seen holds no child under: refused as the real child is, audited alike (a
@@ -351,30 +281,27 @@ def test_the_api_refuses_and_explains(baby: Person) -> None:  # noqa: F811
     bad = client.get("/api/children/X1")
     assert bad.status_code == 404 and "not a child reference" in bad.json()["detail"]
     # an ED clinician with a child presenting may see any child: told there is none
-    doctor = Client(headers={"Seen-Purpose": "unscheduled_care"})
-    doctor.force_login(_user(Role.ED_CLINICIAN, "ED1"))
+    doctor = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"), purpose="unscheduled_care")
     assert doctor.get("/api/children/P99999999").status_code == 404
 
 
-def test_an_ed_look_at_the_case_file_tells_the_lead(baby: Person) -> None:  # noqa: F811
+def test_an_ed_look_at_the_case_file_tells_the_lead(baby: Person) -> None:
     """Issue 13, finding 5: only the look-up and the flags API told the lead practitioner of an
     ED look; `GET /api/children/{reference}` did not. The flags service tells them, for every
     face that shows the flags."""
-    doctor = Client(headers={"Seen-Purpose": "unscheduled_care"})
-    doctor.force_login(_user(Role.ED_CLINICIAN, "ED1"))
+    doctor = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"), purpose="unscheduled_care")
     response = doctor.get(f"/api/children/{baby.reference}")
     assert response.status_code == 200 and response.json()["flags"] == ["child protection plan"]
     [note] = Notification.objects.all()
     assert note.to.local_id == "SW1" and note.child == baby
     assert "Quarry Vale Hospital ED" in note.text and "child protection plan" in note.text
     # a practitioner's own look tells no one
-    worker = Client(headers={"Seen-Purpose": "direct_care"})
-    worker.force_login(_user(Role.HEALTH_VISITOR, "HV1"))
+    worker = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"), purpose="direct_care")
     assert worker.get(f"/api/children/{baby.reference}").status_code == 200
     assert Notification.objects.count() == 1
 
 
-def test_facts_read_back_with_their_types(baby: Person) -> None:  # noqa: F811
+def test_facts_read_back_with_their_types(baby: Person) -> None:
     """The facts come in one query as JSON: dates, times and lists read back as such."""
     from seen.facts.models import Assessment, Conference, EDAttendance
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from seen.areas.models import Practitioner
@@ -14,13 +13,13 @@ from seen.casefile.contacts_due import overdue_contacts
 from seen.core import clock
 from seen.facts.models import Contact
 from seen.people.models import Person
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 LATER = timezone.make_aware(datetime(2025, 8, 10, 9, 0))  # the baby is ten weeks old
 
 
-def test_the_six_to_eight_week_review_is_owed_once_past_due(baby: Person) -> None:  # noqa: F811
+def test_the_six_to_eight_week_review_is_owed_once_past_due(baby: Person) -> None:
     visitor = Practitioner.objects.get(local_id="HV1")
     assert overdue_contacts(visitor.pk, clock.today()) == []  # 40 days old: nothing past due
     owed = overdue_contacts(visitor.pk, LATER.date())
@@ -30,7 +29,7 @@ def test_the_six_to_eight_week_review_is_owed_once_past_due(baby: Person) -> Non
     assert overdue_contacts(Practitioner.objects.get(local_id="HV2").pk, LATER.date()) == []
 
 
-def test_a_recorded_review_is_no_longer_owed(baby: Person) -> None:  # noqa: F811
+def test_a_recorded_review_is_no_longer_owed(baby: Person) -> None:
     visitor = Practitioner.objects.get(local_id="HV1")
     first = Contact.objects.get(local_id="C1")
     Contact.objects.create(
@@ -46,12 +45,10 @@ def test_a_recorded_review_is_no_longer_owed(baby: Person) -> None:  # noqa: F81
 
 
 def test_the_home_page_lists_them_for_the_health_visitor_and_audits_it(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     clock.set_now(LATER)
-    client = Client()
-    client.force_login(_user("health_visitor", "HV1"))
-    html = client.get("/").content.decode()
+    html = signed_in_client(make_user("health_visitor", "HV1")).get("/").content.decode()
     table = html.split('id="contacts-due"', 1)[1].split("</table>", 1)[0]
     assert baby.reference in table and "6-8 week review" in table and ">14<" in table
     event = AuditEvent.objects.filter(object_type="alerts", via="page").latest("pk")

@@ -6,25 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from seen.access import services
 from seen.access.models import Notification, Role
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _get(user: Any, child: Person, purpose: str) -> Any:
-    client = Client(headers={"Seen-Purpose": purpose})
-    client.force_login(user)
-    return client.get(f"/api/children/{child.reference}/flags")
+    return signed_in_client(user, purpose=purpose).get(f"/api/children/{child.reference}/flags")
 
 
-def test_ed_sees_the_flag_and_whom_to_call_and_the_lead_is_told(baby: Person) -> None:  # noqa: F811
-    doctor = _user(Role.ED_CLINICIAN, "ED1")
+def test_ed_sees_the_flag_and_whom_to_call_and_the_lead_is_told(baby: Person) -> None:
+    doctor = make_user(Role.ED_CLINICIAN, "ED1")
     response = _get(doctor, baby, "unscheduled_care")
     assert response.status_code == 200, response.content
     body = response.json()
@@ -38,9 +35,9 @@ def test_ed_sees_the_flag_and_whom_to_call_and_the_lead_is_told(baby: Person) ->
     assert _get(doctor, baby, "direct_care").status_code == 403  # not presenting: no relationship
 
 
-def test_a_caseload_or_break_glass_opens_the_flags(baby: Person) -> None:  # noqa: F811
-    assert _get(_user(Role.HEALTH_VISITOR, "HV1"), baby, "direct_care").status_code == 200
-    other = _user(Role.HEALTH_VISITOR, "HV2")
+def test_a_caseload_or_break_glass_opens_the_flags(baby: Person) -> None:
+    assert _get(make_user(Role.HEALTH_VISITOR, "HV1"), baby, "direct_care").status_code == 200
+    other = make_user(Role.HEALTH_VISITOR, "HV2")
     refused = _get(other, baby, "direct_care")
     assert refused.status_code == 403 and "break glass" in refused.json()["detail"]
     services.break_glass(other, baby, "covering the caseload while the named HV is away")
@@ -48,17 +45,15 @@ def test_a_caseload_or_break_glass_opens_the_flags(baby: Person) -> None:  # noq
     assert not Notification.objects.exists()  # only unscheduled care tells the lead
 
 
-def test_an_unknown_child_is_404_only_to_who_may_see_any_child(baby: Person) -> None:  # noqa: F811
+def test_an_unknown_child_is_404_only_to_who_may_see_any_child(baby: Person) -> None:
     """An ED clinician with a child presenting may see any child's flags: told there is none.
     Anyone else is refused as for a real child they have no relationship with (a 404 before
     issue 13, which told a health visitor which children exist)."""
-    client = Client(headers={"Seen-Purpose": "unscheduled_care"})
-    client.force_login(_user(Role.ED_CLINICIAN, "ED1"))
+    client = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"), purpose="unscheduled_care")
     assert client.get("/api/children/P99999999/flags").status_code == 404
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     real = _get(visitor, baby, "direct_care")
-    other = Client(headers={"Seen-Purpose": "direct_care"})
-    other.force_login(visitor)
+    other = signed_in_client(visitor, purpose="direct_care")
     missing = other.get("/api/children/P99999999/flags")
     assert real.status_code == missing.status_code == 403 and real.json() == missing.json()
     assert AuditEvent.objects.filter(action="denied", object_type="child_flags").count() == 2

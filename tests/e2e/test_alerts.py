@@ -15,9 +15,9 @@ from seen.access.models import Role
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
 from seen.rules.models import Alert
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
 from tests.e2e.test_journeys import PASSWORD, sign_in
-from tests.web.test_alert_pages import make_alert
+from tests.fixtures.alerts import make_alert
+from tests.fixtures.partnership import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_an_owner_answers_an_alert_from_the_inbox_to_its_close(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
     alert = make_alert(baby, hours=-1)  # overdue
-    owner = _user(Role.HEALTH_VISITOR, "HV1")
+    owner = make_user(Role.HEALTH_VISITOR, "HV1")
     owner.set_password(PASSWORD)
     owner.save()
     assert sign_in(page, live_server.url, owner.username, PASSWORD).ok
@@ -103,11 +103,11 @@ def test_an_owner_answers_an_alert_from_the_inbox_to_its_close(
 def test_another_practitioner_is_refused_the_alert(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
     alert = make_alert(baby)
-    other = _user(Role.SOCIAL_WORKER, "SW2")
+    other = make_user(Role.SOCIAL_WORKER, "SW2")
     other.set_password(PASSWORD)
     other.save()
     assert sign_in(page, live_server.url, other.username, PASSWORD).ok

@@ -20,9 +20,9 @@ from seen.access.models import BreakGlass, Role, Share
 from seen.audit.models import AuditEvent
 from seen.people.models import Person, Responsibility, SourceRecord
 from seen.rules.models import Alert
-from tests.access.test_policy import NOW, _user, baby  # noqa: F401 (the fixture)
-from tests.casefile.test_childfile import alert_about, shield_address
 from tests.e2e.test_journeys import PASSWORD, sign_in
+from tests.fixtures.casefile import alert_about, shield_address
+from tests.fixtures.partnership import NOW, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ADDRESS = "QA1 2BC"  # the mother's postcode in the small partnership
@@ -34,9 +34,9 @@ def _signed_in(page: Page, base: str, user: Any) -> None:
     assert sign_in(page, base, user.username, PASSWORD).ok
 
 
-def _social_worker(baby: Person, practitioner: str = "SW1", *, cleared: bool = False) -> Any:  # noqa: F811
+def _social_worker(baby: Person, practitioner: str = "SW1", *, cleared: bool = False) -> Any:
     """A social worker with the baby on their caseload and the lawful basis recorded."""
-    worker = _user(Role.SOCIAL_WORKER, practitioner)
+    worker = make_user(Role.SOCIAL_WORKER, practitioner)
     record = SourceRecord.objects.get(local_id="CB1")
     Responsibility.objects.create(
         agency=record.agency,
@@ -56,7 +56,7 @@ def _social_worker(baby: Person, practitioner: str = "SW1", *, cleared: bool = F
 def test_a_social_worker_opens_a_child_follows_the_father_and_acts_on_an_alert(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
     alert = alert_about(baby, owner="SW1")
@@ -106,7 +106,7 @@ def test_a_social_worker_opens_a_child_follows_the_father_and_acts_on_an_alert(
 def test_an_uncleared_user_never_sees_a_shielded_address(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
     shield_address("M1")
@@ -140,10 +140,10 @@ def test_an_uncleared_user_never_sees_a_shielded_address(
 def test_the_basis_form_and_break_glass_in_a_browser(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")  # the plan's lead: no basis recorded yet
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")  # the plan's lead: no basis recorded yet
     _signed_in(page, live_server.url, worker)
     page.goto(f"{live_server.url}/children/{baby.reference}/")
     expect(page.locator("#access-level")).to_contain_text("flag level")
@@ -162,7 +162,7 @@ def test_the_basis_form_and_break_glass_in_a_browser(
     assert Share.objects.get().basis == "safeguarding_without_consent"
 
     page.context.clear_cookies()
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")  # no relationship
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")  # no relationship
     _signed_in(page, live_server.url, visitor)
     page.goto(f"{live_server.url}/children/{baby.reference}/")
     expect(page.locator("h1")).to_have_text("You cannot see this child")

@@ -17,8 +17,7 @@ from playwright.sync_api import Page, expect
 from seen.access.models import Notification, Role
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.web.test_check import BABY_NHS, flagged  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import BABY_NHS, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -70,10 +69,10 @@ def test_five_wrong_passwords_show_the_lockout_page(
 def test_an_ed_clinician_checks_a_flagged_child_and_the_lead_is_told(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
-    doctor = _user(Role.ED_CLINICIAN, "ED1")
+    doctor = make_user(Role.ED_CLINICIAN, "ED1")
     doctor.set_password(PASSWORD)
     doctor.save()
     assert sign_in(page, live_server.url, doctor.username, PASSWORD).ok
@@ -108,10 +107,10 @@ def test_the_api_refuses_a_browser_that_has_not_signed_in(page: Page, live_serve
 def test_an_ed_clinician_checks_a_flagged_child_on_the_page(
     page: Page,
     live_server: Any,
-    flagged: Person,  # noqa: F811
+    flagged: Person,
     accessible: Callable[[Page], None],
 ) -> None:
-    doctor = _user(Role.ED_CLINICIAN, "ED1")
+    doctor = make_user(Role.ED_CLINICIAN, "ED1")
     doctor.set_password(PASSWORD)
     doctor.save()
     assert sign_in(page, live_server.url, doctor.username, PASSWORD).ok
@@ -133,7 +132,7 @@ def test_the_remaining_pages_pass_axe(
     page: Page,
     live_server: Any,
     accessible: Callable[[Page], None],
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     """The pages no other journey visits: the administrator's counts, a refused child page
     with its break-glass form, a child Seen does not hold, and the alerts inbox's filters."""
@@ -144,7 +143,7 @@ def test_the_remaining_pages_pass_axe(
     accessible(page)
     page.get_by_role("button", name=re.compile("sign out", re.I)).click()
 
-    worker = _user(Role.SOCIAL_WORKER, "SW2")  # no relationship with the baby
+    worker = make_user(Role.SOCIAL_WORKER, "SW2")  # no relationship with the baby
     worker.set_password(PASSWORD)
     worker.save()
     assert sign_in(page, live_server.url, worker.username, PASSWORD).ok

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 from seen.access.models import Role
 from seen.facts.models import Contact
 from seen.people.models import Person
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
 from tests.e2e.test_journeys import PASSWORD, sign_in
+from tests.fixtures.partnership import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_a_health_visitor_records_a_new_birth_contact_and_the_prompt_appears(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")
     visitor.set_password(PASSWORD)
     visitor.save()
     assert sign_in(page, live_server.url, visitor.username, PASSWORD).ok
@@ -69,12 +69,13 @@ def test_a_health_visitor_records_a_new_birth_contact_and_the_prompt_appears(
 def test_every_record_page_passes_axe(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
     """The other forms (empty and with errors), an injury's confirmation with the alert it
     raised, and the page for a child Seen does not hold."""
-    worker = _user(Role.SOCIAL_WORKER, "SW1")  # the lead practitioner: every form is open to her
+    # the lead practitioner: every form is open to her
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     worker.set_password(PASSWORD)
     worker.save()
     assert sign_in(page, live_server.url, worker.username, PASSWORD).ok

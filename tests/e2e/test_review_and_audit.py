@@ -19,9 +19,8 @@ from seen.access.models import BreakGlass, Role, StaffProfile
 from seen.audit.models import AuditEvent
 from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
 from tests.e2e.test_journeys import PASSWORD, sign_in
-from tests.web.test_review_pages import pairs  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +34,7 @@ def _with_password(user: Any) -> Any:
 def test_a_mash_practitioner_rejects_a_pair_and_sees_the_next(
     page: Page,
     live_server: Any,
-    pairs: list[CandidatePair],  # noqa: F811
+    pairs: list[CandidatePair],
     accessible: Callable[[Page], None],
 ) -> None:
     user = get_user_model().objects.create_user("mash.reviewer", password=PASSWORD)
@@ -82,12 +81,12 @@ def test_a_mash_practitioner_rejects_a_pair_and_sees_the_next(
 def test_a_safeguarding_lead_sees_who_looked_and_reviews_break_glass(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     session = services.break_glass(visitor, baby, "the mother rang the duty line in distress")
-    lead = _with_password(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    lead = _with_password(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     assert sign_in(page, live_server.url, lead.username, PASSWORD).ok
 
     page.goto(f"{live_server.url}/children/{baby.reference}/who-looked/")
@@ -117,10 +116,10 @@ def test_a_safeguarding_lead_sees_who_looked_and_reviews_break_glass(
 def test_the_data_protection_officer_makes_a_subject_access_report(
     page: Page,
     live_server: Any,
-    baby: Person,  # noqa: F811
+    baby: Person,
     accessible: Callable[[Page], None],
 ) -> None:
-    officer = _with_password(_user(Role.DATA_PROTECTION_OFFICER))
+    officer = _with_password(make_user(Role.DATA_PROTECTION_OFFICER))
     mother = SourceRecord.objects.get(local_id="M1").person
     assert mother is not None
     assert sign_in(page, live_server.url, officer.username, PASSWORD).ok

@@ -3,7 +3,6 @@ thematic review, imports the case dataset with one bad row and sees that row's l
 (the good rows stored), views the headline tables, adds a candidate case with an excerpt and
 codes it; the meeting form and the agreement page are checked too."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.thematic.review_fixtures are parameters)
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,12 +14,7 @@ from playwright.sync_api import Page, expect
 from seen.audit.models import AuditEvent
 from seen.thematic.models import Review
 from tests.e2e.test_journeys import sign_in
-from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
-    GOOD,
-    PASSWORD,
-    dataset,
-    first_reviewer,
-)
+from tests.fixtures.thematic import GOOD, PASSWORD, dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,6 @@ reached Seen, what each agency knew and when (its facts, and its practitioners' 
 audit log), shielded values replaced at the viewer's level; the Word document (a table with an
 empty panel-notes column, a section per agency) and the CSV."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
 from __future__ import annotations
 
 import csv
@@ -22,8 +21,7 @@ from seen.incidents.chronology import Chronology, chronology
 from seen.incidents.export import COLUMNS, as_csv, as_docx
 from seen.incidents.models import Incident
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import _user
-from tests.incidents.fixtures import baby, incident, lead, reviewer, reviewing  # noqa: F401
+from tests.fixtures.partnership import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +53,7 @@ def test_every_fact_in_time_order_with_its_source(
 def test_what_each_agency_knew_and_when_includes_who_looked(
     incident: Incident, reviewing: Any, baby: Person
 ) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     auditing.audit(worker, "page", "safeguarding", "read", "child", baby.reference,
                    subject=baby.reference)
     auditing.audit(worker, "page", "safeguarding", "denied", "child", baby.reference,
@@ -120,6 +118,6 @@ def test_shielded_values_never_appear(incident: Incident, reviewing: Any, baby: 
 
 
 def test_a_refused_decision_gives_nothing(incident: Incident, baby: Person) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     with pytest.raises(PermissionError):
         _of(worker, baby)

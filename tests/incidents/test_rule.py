@@ -2,7 +2,6 @@
 updated to say it is overdue, routed to the local authority's safeguarding lead, resolved when
 the step is recorded; the threshold a partnership parameter; run by `seen rules tick`."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -21,7 +20,7 @@ from seen.rules.inbox import owed_by
 from seen.rules.models import Alert, RuleParameter
 from seen.rules.procedures.serious_incident_clock import SeriousIncidentClock
 from seen.rules.registry import RULES_BY_ID
-from tests.incidents.fixtures import baby, incident, lead, notify  # noqa: F401
+from tests.fixtures.incidents import notify
 
 pytestmark = pytest.mark.django_db
 RULE = SeriousIncidentClock()

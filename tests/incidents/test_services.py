@@ -1,7 +1,6 @@
 """Recording a notification and its steps: the access decision, validation naming each field,
 the clock as of a day."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
 from __future__ import annotations
 
 from datetime import date
@@ -14,14 +13,8 @@ from seen.access.models import Role
 from seen.incidents import services
 from seen.incidents.models import Incident
 from seen.people.models import Person
-from tests.access.test_policy import _user
-from tests.incidents.fixtures import (  # noqa: F401
-    baby,
-    incident,
-    lead,
-    notify,
-    unborn_reference,
-)
+from tests.fixtures.incidents import notify, unborn_reference
+from tests.fixtures.partnership import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +33,7 @@ def test_a_notification_starts_the_clock_from_the_day_the_authority_learned_of_i
 
 
 def test_only_the_safeguarding_lead_records(baby: Person) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     with pytest.raises(services.Refused):
         notify(worker, baby)
     assert not Incident.objects.exists()

@@ -21,7 +21,7 @@ from seen.ingest.reading import SourceRow
 from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE
 from seen.ingest.table_loader import TableLoader
 from seen.people.models import SourceRecord
-from tests.conftest import small_partnership
+from tests.fixtures.partnership import small_partnership
 
 pytestmark = pytest.mark.django_db
 

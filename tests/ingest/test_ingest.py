@@ -22,7 +22,7 @@ from seen.ingest.loader import ingest_extract, retry_quarantined
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
 from seen.ingest.schema import TABLES
 from seen.people.models import Residence, SourceRecord
-from tests.conftest import small_partnership, write_extract
+from tests.fixtures.partnership import small_partnership, write_extract
 
 pytestmark = pytest.mark.django_db
 

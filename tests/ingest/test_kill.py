@@ -14,7 +14,7 @@ from django.db import connection
 
 from seen.ingest.models import IngestBatch
 from seen.people.models import Residence, SourceRecord
-from tests.conftest import small_partnership, write_extract
+from tests.fixtures.partnership import small_partnership, write_extract
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -25,10 +25,8 @@ STRATEGIC = Purpose.STRATEGIC.value
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock() -> object:
+def fixed_clock() -> None:
     clock.set_now(NOW)
-    yield
-    clock.set_now(None)
 
 
 def _user(role: str | None, name: str = "lead") -> object:

@@ -86,7 +86,7 @@ def test_person_references_are_stable_when_new_records_arrive(
     recluster(run)
     before = {r.local_id: r.person.reference for r in SourceRecord.objects.select_related("person")}
 
-    from tests.conftest import small_partnership
+    from tests.fixtures.partnership import small_partnership
 
     people = small_partnership()["people"]
     people.append(

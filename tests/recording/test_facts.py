@@ -24,7 +24,7 @@ from seen.recording.facts import (
     WasNotBroughtDetails,
 )
 from seen.rules.models import Alert, RuleParameter
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user
 
 pytestmark = pytest.mark.django_db
 DIRECT = "direct_care"
@@ -36,7 +36,7 @@ def _subject(person: Person) -> Subject:
 
 
 def _visitor() -> object:
-    return _user(Role.HEALTH_VISITOR, "HV1")
+    return make_user(Role.HEALTH_VISITOR, "HV1")
 
 
 def _contact(**changes: object) -> ContactDetails:
@@ -53,7 +53,7 @@ def _contact(**changes: object) -> ContactDetails:
 
 
 def test_a_contact_is_written_with_the_authors_agency_and_the_childs_record(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     recorded = recording.record_contact(_visitor(), DIRECT, _subject(baby), _contact())
     contact = Contact.objects.get(pk=recorded.fact.pk)
@@ -67,7 +67,7 @@ def test_a_contact_is_written_with_the_authors_agency_and_the_childs_record(
 
 
 def test_the_rules_run_at_once_and_the_alert_rests_on_the_new_contact(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     RuleParameter.objects.create(
         rule_id="father-seen-at-mandated-contact", name="reason_suffices", value=False
@@ -98,7 +98,7 @@ def test_the_rules_run_at_once_and_the_alert_rests_on_the_new_contact(
     ],
 )
 def test_a_bad_contact_says_what_is_wrong_with_each_field_and_writes_nothing(
-    baby: Person,  # noqa: F811
+    baby: Person,
     changes: dict[str, object],
     field: str,
     message: str,
@@ -109,17 +109,17 @@ def test_a_bad_contact_says_what_is_wrong_with_each_field_and_writes_nothing(
     assert not Contact.objects.filter(local_id__startswith="seen-").exists()
 
 
-def test_the_father_seen_needs_no_reason(baby: Person) -> None:  # noqa: F811
+def test_the_father_seen_needs_no_reason(baby: Person) -> None:
     recorded = recording.record_contact(
         _visitor(), DIRECT, _subject(baby), _contact(father_seen="yes", father_not_seen_reason="")
     )
     assert recorded.prompts == [] and recorded.fact.father_not_seen_reason == ""
 
 
-def test_without_a_relationship_nothing_is_written(baby: Person) -> None:  # noqa: F811
+def test_without_a_relationship_nothing_is_written(baby: Person) -> None:
     with pytest.raises(RecordingRefused, match="no legitimate relationship"):
         recording.record_contact(
-            _user(Role.HEALTH_VISITOR, "HV2"), DIRECT, _subject(baby), _contact()
+            make_user(Role.HEALTH_VISITOR, "HV2"), DIRECT, _subject(baby), _contact()
         )
     with pytest.raises(RecordingRefused):
         recording.record_contact(_visitor(), "curiosity", _subject(baby), _contact())
@@ -127,13 +127,13 @@ def test_without_a_relationship_nothing_is_written(baby: Person) -> None:  # noq
 
 
 def test_the_men_around_the_child_at_the_flag_and_household_levels(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     subject = _subject(baby)
     visitor = _visitor()
     decision = recording.may_record(visitor, DIRECT, subject)
     assert recording.men_around(subject, visitor, decision) == []  # her agency records no man
-    midwife_side = _user(Role.SOCIAL_WORKER, "SW1")
+    midwife_side = make_user(Role.SOCIAL_WORKER, "SW1")
     household = Decision(True, Level.HOUSEHOLD, "test")
     [man] = recording.men_around(subject, midwife_side, household)
     father = SourceRecord.objects.get(local_id="F1")
@@ -142,7 +142,7 @@ def test_the_men_around_the_child_at_the_flag_and_household_levels(
 
 
 def test_a_named_father_is_the_record_the_contact_points_at(
-    baby: Person, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    baby: Person, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     father = SourceRecord.objects.get(local_id="F1")
     assert father.person is not None
@@ -168,9 +168,9 @@ def _assessment(**changes: object) -> AssessmentDetails:
 
 
 def test_a_pre_birth_assessment_without_the_fathers_checks_raises_the_alert(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")  # lead practitioner of the child's plan
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")  # lead practitioner of the child's plan
     recorded = recording.record_pre_birth_assessment(
         worker, DIRECT, _subject(baby), _assessment()
     )
@@ -184,7 +184,7 @@ def test_a_pre_birth_assessment_without_the_fathers_checks_raises_the_alert(
 
 
 def test_a_pre_birth_assessment_of_an_unborn_child_points_at_the_pregnancy(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     mother = SourceRecord.objects.get(local_id="M1")
     pregnancy = Pregnancy.objects.create(
@@ -199,7 +199,7 @@ def test_a_pre_birth_assessment_of_an_unborn_child_points_at_the_pregnancy(
         start=date(2025, 7, 1),
     )
     subject = resolve_child(f"U{pregnancy.pk}")
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     with pytest.raises(RecordingInvalid) as raised:
         recording.record_pre_birth_assessment(
             worker, DIRECT, subject, _assessment(father_involved="no")
@@ -212,7 +212,7 @@ def test_a_pre_birth_assessment_of_an_unborn_child_points_at_the_pregnancy(
     assert recorded.alerts == [] and recorded.prompts == []
 
 
-def test_was_not_brought_is_an_appointment_of_the_child(baby: Person) -> None:  # noqa: F811
+def test_was_not_brought_is_an_appointment_of_the_child(baby: Person) -> None:
     visitor = _visitor()
     details = WasNotBroughtDetails(date(2025, 7, 1), "health_visiting", None)
     recorded = recording.record_was_not_brought(visitor, DIRECT, _subject(baby), details)
@@ -234,7 +234,7 @@ def test_was_not_brought_is_an_appointment_of_the_child(baby: Person) -> None:  
 
 
 def test_a_bruise_on_a_non_mobile_baby_raises_the_same_day_referral_alert(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     details = InjuryDetails(date(2025, 7, 10), "bruise", "left cheek", "non_mobile", "none given")
     recorded = recording.record_injury(_visitor(), DIRECT, _subject(baby), details)
@@ -248,7 +248,7 @@ def test_a_bruise_on_a_non_mobile_baby_raises_the_same_day_referral_alert(
     assert Alert.objects.filter(rule_id="non-mobile-injury").count() == 1
 
 
-def test_a_bad_injury_names_every_field(baby: Person) -> None:  # noqa: F811
+def test_a_bad_injury_names_every_field(baby: Person) -> None:
     details = InjuryDetails(None, "", "", "flying", "")
     with pytest.raises(RecordingInvalid) as raised:
         recording.record_injury(_visitor(), DIRECT, _subject(baby), details)

@@ -15,26 +15,24 @@ from seen.api.main import api
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
 from seen.rules.models import Alert
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.web.test_alert_pages import client_for, make_alert
+from tests.fixtures.alerts import make_alert
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: Any | None = None, purpose: str = "direct_care") -> Client:
-    client = Client(headers={"Seen-Purpose": purpose} if purpose else {})
-    if user is not None:
-        client.force_login(user)
-    return client
+def _client(user: Any) -> Client:
+    # signed_in_client declaring the practitioner's purpose, as the API asks of every request
+    return signed_in_client(user, purpose="direct_care")
 
 
 def _post(client: Client, url: str, body: Any) -> Any:
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
-def test_signed_out_is_401_everywhere(baby: Person) -> None:  # noqa: F811
+def test_signed_out_is_401_everywhere(baby: Person) -> None:
     alert = make_alert(baby)
-    client = _client()
+    client = Client(headers={"Seen-Purpose": "direct_care"})
     assert client.get("/api/alerts/").status_code == 401
     assert client.get(f"/api/alerts/{alert.pk}").status_code == 401
     for step in ("acknowledge", "action", "escalate", "close"):
@@ -42,10 +40,10 @@ def test_signed_out_is_401_everywhere(baby: Person) -> None:  # noqa: F811
     assert list(alert.events.values_list("kind", flat=True)) == ["raised"]
 
 
-def test_the_list_is_the_users_own_with_the_inbox_filter(baby: Person) -> None:  # noqa: F811
+def test_the_list_is_the_users_own_with_the_inbox_filter(baby: Person) -> None:
     mine = make_alert(baby, key="mine", hours=-1)
     make_alert(baby, owner=None, agency="QAV-CSC", role=Role.MASH_PRACTITIONER, key="theirs")
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = client.get("/api/alerts/")
     assert response.status_code == 200
     [item] = response.json()
@@ -62,19 +60,19 @@ def test_the_list_is_the_users_own_with_the_inbox_filter(baby: Person) -> None: 
     assert event.disclosed["alerts"] == [mine.pk]
 
 
-def test_the_list_needs_a_case_role_and_a_purpose(baby: Person) -> None:  # noqa: F811
+def test_the_list_needs_a_case_role_and_a_purpose(baby: Person) -> None:
     make_alert(baby)
-    assert _client(_user(Role.STRATEGIC_LEADER, agency="QAV-HV")).get(
+    assert _client(make_user(Role.STRATEGIC_LEADER, agency="QAV-HV")).get(
         "/api/alerts/"
     ).status_code == 403
-    refused = _client(_user(Role.HEALTH_VISITOR, "HV1"), purpose="").get("/api/alerts/")
+    refused = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get("/api/alerts/")
     assert refused.status_code == 403 and "declare why" in refused.json()["detail"]
     assert AuditEvent.objects.filter(outcome="denied").count() == 2
 
 
-def test_one_alert_for_its_owner_marks_it_seen(baby: Person) -> None:  # noqa: F811
+def test_one_alert_for_its_owner_marks_it_seen(baby: Person) -> None:
     alert = make_alert(baby)
-    response = _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/api/alerts/{alert.pk}")
+    response = _client(make_user(Role.HEALTH_VISITOR, "HV1")).get(f"/api/alerts/{alert.pk}")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["explanation"].startswith("The baby was bruised")
@@ -88,17 +86,17 @@ def test_one_alert_for_its_owner_marks_it_seen(baby: Person) -> None:  # noqa: F
     assert actions == ["write", "read"]
 
 
-def test_unknown_not_yours_and_bad_ids_are_4xx(baby: Person) -> None:  # noqa: F811
+def test_unknown_not_yours_and_bad_ids_are_4xx(baby: Person) -> None:
     alert = make_alert(baby)
-    owner_user = _user(Role.HEALTH_VISITOR, "HV1")
+    owner_user = make_user(Role.HEALTH_VISITOR, "HV1")
     owner = _client(owner_user)
     missing = owner.get("/api/alerts/999999")
     assert missing.status_code == 404 and missing.json()["detail"] == "no alert 999999"
     assert owner.get("/api/alerts/not-a-number").status_code == 422
     for huge in ("99999999999999999999", "9223372036854775808", "0"):
         assert owner.get(f"/api/alerts/{huge}").status_code in (404, 422)
-    assert client_for(owner_user).get("/alerts/99999999999999999999/").status_code == 404
-    other = _client(_user(Role.SOCIAL_WORKER, "SW2"))
+    assert signed_in_client(owner_user).get("/alerts/99999999999999999999/").status_code == 404
+    other = _client(make_user(Role.SOCIAL_WORKER, "SW2"))
     refused = other.get(f"/api/alerts/{alert.pk}")
     assert refused.status_code == 403 and "not yours to answer" in refused.json()["detail"]
     step = _post(other, f"/api/alerts/{alert.pk}/acknowledge", {"note": "mine now"})
@@ -108,9 +106,9 @@ def test_unknown_not_yours_and_bad_ids_are_4xx(baby: Person) -> None:  # noqa: F
     assert denied.count() == 2 and {e.subject for e in denied} == {baby.reference}
 
 
-def test_the_owner_takes_each_step(baby: Person) -> None:  # noqa: F811
+def test_the_owner_takes_each_step(baby: Person) -> None:
     alert = make_alert(baby)
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     url = f"/api/alerts/{alert.pk}"
     response = _post(client, f"{url}/acknowledge", {})
     assert response.status_code == 200 and response.json()["status"] == "acknowledged"
@@ -166,9 +164,9 @@ def test_the_owner_takes_each_step(baby: Person) -> None:  # noqa: F811
         ("close", ["outcome"]),
     ],
 )
-def test_a_bad_body_is_a_422(baby: Person, step: str, body: Any) -> None:  # noqa: F811
+def test_a_bad_body_is_a_422(baby: Person, step: str, body: Any) -> None:
     alert = make_alert(baby)
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = _post(client, f"/api/alerts/{alert.pk}/{step}", body)
     assert response.status_code == 422, response.content
     assert response.json()["detail"]

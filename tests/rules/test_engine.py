@@ -26,7 +26,7 @@ from seen.rules.engine import evaluate
 from seen.rules.models import Alert, AlertEvent, Route
 from seen.rules.registry import RULES_BY_ID
 from seen.rules.world import Scope
-from tests.conftest import small_partnership
+from tests.fixtures.partnership import small_partnership
 
 pytestmark = pytest.mark.django_db
 RULE = [RULES_BY_ID["non-mobile-injury"]]
@@ -100,10 +100,8 @@ def load(extract: Callable[..., Path]) -> Callable[..., None]:
 
 
 @pytest.fixture(autouse=True)
-def now() -> Any:
+def now() -> None:
     clock.set_now(timezone.make_aware(datetime(2025, 7, 11, 9, 0)))
-    yield
-    clock.set_now(None)
 
 
 @pytest.fixture

@@ -25,15 +25,15 @@ from seen.rules.inbox import (
     summary,
 )
 from seen.rules.models import Alert, AlertEvent
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.web.test_alert_pages import make_alert
+from tests.fixtures.alerts import make_alert
+from tests.fixtures.partnership import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_owner_escalates_with_a_reason_once(baby: Person) -> None:  # noqa: F811
+def test_the_owner_escalates_with_a_reason_once(baby: Person) -> None:
     alert = make_alert(baby)
-    owner = _user(Role.HEALTH_VISITOR, "HV1")
+    owner = make_user(Role.HEALTH_VISITOR, "HV1")
     with pytest.raises(lifecycle.StepRefused, match="needs a reason"):
         lifecycle.escalate(alert, owner, "  ")
     with pytest.raises(lifecycle.StepRefused, match="signed-in"):
@@ -49,19 +49,19 @@ def test_the_owner_escalates_with_a_reason_once(baby: Person) -> None:  # noqa: 
     assert lifecycle.escalate_overdue() == []  # escalated already: not again by its deadline
 
 
-def test_a_closed_alert_cannot_be_escalated(baby: Person) -> None:  # noqa: F811
+def test_a_closed_alert_cannot_be_escalated(baby: Person) -> None:
     alert = make_alert(baby, status=Alert.Status.CLOSED)
     with pytest.raises(lifecycle.StepRefused, match="closed"):
-        lifecycle.escalate(alert, _user(Role.HEALTH_VISITOR, "HV1"), "why")
+        lifecycle.escalate(alert, make_user(Role.HEALTH_VISITOR, "HV1"), "why")
 
 
-def test_without_a_safeguarding_lead_escalation_is_refused(baby: Person) -> None:  # noqa: F811
+def test_without_a_safeguarding_lead_escalation_is_refused(baby: Person) -> None:
     from seen.areas.models import Practitioner
 
     alert = make_alert(baby)
     Practitioner.objects.filter(role="safeguarding_lead").update(role="social_worker")
     with pytest.raises(lifecycle.StepRefused, match="no safeguarding lead"):
-        lifecycle.escalate(alert, _user(Role.HEALTH_VISITOR, "HV1"), "why")
+        lifecycle.escalate(alert, make_user(Role.HEALTH_VISITOR, "HV1"), "why")
 
 
 @pytest.mark.parametrize(
@@ -74,38 +74,38 @@ def test_without_a_safeguarding_lead_escalation_is_refused(baby: Person) -> None
     ],
 )
 def test_text_is_what_every_database_stores(
-    baby: Person,  # noqa: F811
+    baby: Person,
     step: Callable[[Alert, Any], AlertEvent],
     message: str,
 ) -> None:
     alert = make_alert(baby)
     with pytest.raises(lifecycle.StepRefused, match=message):
-        step(alert, _user(Role.HEALTH_VISITOR, "HV1"))
+        step(alert, make_user(Role.HEALTH_VISITOR, "HV1"))
     assert list(alert.events.values_list("kind", flat=True)) == ["raised"]
 
 
-def test_line_breaks_in_a_note_are_kept(baby: Person) -> None:  # noqa: F811
+def test_line_breaks_in_a_note_are_kept(baby: Person) -> None:
     alert = make_alert(baby)
-    event = lifecycle.acknowledge(alert, _user(Role.HEALTH_VISITOR, "HV1"), "one\r\ntwo\tthree")
+    event = lifecycle.acknowledge(alert, make_user(Role.HEALTH_VISITOR, "HV1"), "one\r\ntwo\tthree")
     assert event.note == "one\r\ntwo\tthree"
 
 
-def test_answers_for_agrees_with_the_inbox(baby: Person) -> None:  # noqa: F811
+def test_answers_for_agrees_with_the_inbox(baby: Person) -> None:
     alerts = [
         make_alert(baby, key="named"),
         make_alert(baby, key="team", owner=None),
         make_alert(baby, key="mash", owner=None, agency="QAV-CSC", role=Role.MASH_PRACTITIONER),
         make_alert(baby, key="sw", owner="SW1", agency="QAV-CSC", role=Role.SOCIAL_WORKER),
     ]
-    lifecycle.escalate(alerts[3], _user(Role.SOCIAL_WORKER, "SW1"), "needs the lead")
+    lifecycle.escalate(alerts[3], make_user(Role.SOCIAL_WORKER, "SW1"), "needs the lead")
     users = [
-        _user(Role.HEALTH_VISITOR, "HV1"),
-        _user(Role.HEALTH_VISITOR, "HV2"),
-        _user(Role.MASH_PRACTITIONER, "MA1"),
-        _user(Role.SOCIAL_WORKER, "SW2"),
-        _user(Role.SAFEGUARDING_LEAD, "SL1"),
-        _user(Role.MIDWIFE, "MW1"),
-        _user(Role.GP, agency="QAV-HV"),
+        make_user(Role.HEALTH_VISITOR, "HV1"),
+        make_user(Role.HEALTH_VISITOR, "HV2"),
+        make_user(Role.MASH_PRACTITIONER, "MA1"),
+        make_user(Role.SOCIAL_WORKER, "SW2"),
+        make_user(Role.SAFEGUARDING_LEAD, "SL1"),
+        make_user(Role.MIDWIFE, "MW1"),
+        make_user(Role.GP, agency="QAV-HV"),
     ]
     for user in users:
         profile = user.staff_profile
@@ -113,13 +113,13 @@ def test_answers_for_agrees_with_the_inbox(baby: Person) -> None:  # noqa: F811
         assert {a.pk for a in alerts if answers_for(profile, a)} == owed, user.username
 
 
-def test_access_needs_both_answering_and_the_decision(baby: Person) -> None:  # noqa: F811
+def test_access_needs_both_answering_and_the_decision(baby: Person) -> None:
     named = make_alert(baby, key="named")
     team = make_alert(baby, key="team", owner=None)
-    hv1 = _user(Role.HEALTH_VISITOR, "HV1")  # the child is on her caseload
-    hv2 = _user(Role.HEALTH_VISITOR, "HV2")  # her team's, not her caseload
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
-    sw1 = _user(Role.SOCIAL_WORKER, "SW1")  # leads the child's plan, but not her alert
+    hv1 = make_user(Role.HEALTH_VISITOR, "HV1")  # the child is on her caseload
+    hv2 = make_user(Role.HEALTH_VISITOR, "HV2")  # her team's, not her caseload
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
+    sw1 = make_user(Role.SOCIAL_WORKER, "SW1")  # leads the child's plan, but not her alert
     assert alert_access(hv1, named, Action.ACT_ON_ALERT, "direct_care").allowed
     assert not alert_access(hv1, named, Action.ACT_ON_ALERT, "curiosity").allowed
     answering = alert_access(hv2, team, Action.VIEW_CHILD, "direct_care")
@@ -132,7 +132,7 @@ def test_access_needs_both_answering_and_the_decision(baby: Person) -> None:  # 
     assert not alert_access(None, named, Action.VIEW_CHILD, "direct_care").allowed
 
 
-def test_an_alert_raised_before_the_birth_is_about_the_baby(baby: Person) -> None:  # noqa: F811
+def test_an_alert_raised_before_the_birth_is_about_the_baby(baby: Person) -> None:
     from seen.people.models import Pregnancy
 
     alert = make_alert(baby)
@@ -144,13 +144,13 @@ def test_an_alert_raised_before_the_birth_is_about_the_baby(baby: Person) -> Non
     ref = child_ref(alert)
     assert ref.person == baby.pk and ref.pregnancies == (pregnancy.pk,)
     assert alert_access(
-        _user(Role.HEALTH_VISITOR, "HV1"), alert, Action.VIEW_CHILD, "direct_care"
+        make_user(Role.HEALTH_VISITOR, "HV1"), alert, Action.VIEW_CHILD, "direct_care"
     ).allowed
 
 
-def test_the_inbox_filter_refuses_what_it_does_not_know(baby: Person) -> None:  # noqa: F811
+def test_the_inbox_filter_refuses_what_it_does_not_know(baby: Person) -> None:
     with pytest.raises(ValueError, match="show one of"):
-        owed_shown(_user(Role.HEALTH_VISITOR, "HV1").staff_profile, "all")
+        owed_shown(make_user(Role.HEALTH_VISITOR, "HV1").staff_profile, "all")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_the_summary_is_the_first_sentence(text: str, expected: str) -> None:
     assert summary(text) == expected
 
 
-def test_a_list_of_alerts_is_audited_by_the_childs_reference(baby: Person) -> None:  # noqa: F811
+def test_a_list_of_alerts_is_audited_by_the_childs_reference(baby: Person) -> None:
     from seen.rules.inbox import audit_subject
 
     alert = make_alert(baby)

@@ -1,5 +1,5 @@
-"""The world the attack suite attacks: the small partnership of the access tests
-(tests.access.test_policy: a baby known to maternity, health visiting and children's social
+"""The world the attack suite attacks: the small partnership the tests share
+(tests.fixtures.partnership: a baby known to maternity, health visiting and children's social
 care, on a child protection plan led by SW1, with a father known to the police), grown by what
 each attack needs, and an account for every role an attacker might hold.
 
@@ -14,7 +14,7 @@ each attack needs, and an account for every role an attacker might hold.
   excerpt.
 
 Everything here is written in the test process and committed before the server starts; "now"
-is the access tests' Friday 11 July 2025, in this process and in the server's."""
+is the shared partnership's Friday 11 July 2025, in this process and in the server's."""
 
 from __future__ import annotations
 
@@ -41,9 +41,8 @@ from seen.people.models import Person, SourceRecord
 from seen.rules.models import Alert
 from seen.thematic import coding, reviews
 from seen.thematic.models import Review
-from tests.access.test_policy import NOW, _tables
-from tests.casefile.test_childfile import alert_about
-from tests.conftest import write_extract
+from tests.fixtures.casefile import alert_about
+from tests.fixtures.partnership import NOW, partnership_tables, write_extract
 
 BABY_NHS_NUMBER = "9991000003"
 PASSWORD = "attack-suite-" + secrets.token_urlsafe(18)
@@ -137,7 +136,7 @@ class World:
 
 
 def tables() -> dict[str, list[dict[str, str]]]:
-    t = _tables()
+    t = partnership_tables()
     for row in t["people"]:
         if row["id"] == "B1":  # the baby's NHS number, for "Check a child"
             row["nhs_number"] = BABY_NHS_NUMBER

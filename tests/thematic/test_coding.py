@@ -3,7 +3,6 @@ each reviewer codes an excerpt against every theme once, blind to the other (not
 reviewer's calls is compared or shown until both have coded it); a third coder is refused;
 kappa per theme over the excerpts both coded; the disagreements, and resolving them."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.thematic.review_fixtures are parameters)
 from __future__ import annotations
 
 from typing import Any
@@ -12,14 +11,7 @@ import pytest
 
 from seen.thematic import coding, reviews
 from seen.thematic.models import Excerpt, Review, Theme
-from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
-    PURPOSE,
-    first_reviewer,
-    health_visitor,
-    lead,
-    review,
-    second_reviewer,
-)
+from tests.fixtures.thematic import PURPOSE
 
 pytestmark = pytest.mark.django_db
 DA = "domestic-abuse"
@@ -92,7 +84,7 @@ def test_coding_is_blind_until_both_have_coded(
 
 
 def test_calls_cannot_be_changed_and_a_third_coder_is_refused(
-    review: Review, first_reviewer: Any, second_reviewer: Any, lead: Any
+    review: Review, first_reviewer: Any, second_reviewer: Any, review_lead: Any
 ) -> None:
     (excerpt,) = _excerpts(review, first_reviewer, 1)
     _code(first_reviewer, excerpt, {DA})
@@ -100,7 +92,7 @@ def test_calls_cannot_be_changed_and_a_third_coder_is_refused(
         _code(first_reviewer, excerpt, {FATHERS})
     _code(second_reviewer, excerpt, set())
     with pytest.raises(reviews.Invalid, match="Two reviewers have already coded"):
-        _code(lead, excerpt, set())
+        _code(review_lead, excerpt, set())
     assert excerpt.codings.filter(coder=first_reviewer, applies=True).get().theme.code == DA
 
 
@@ -137,23 +129,27 @@ def test_kappa_per_theme_over_the_excerpts_both_coded(
 
 
 def test_resolving_records_the_agreed_call_with_who_and_why(
-    review: Review, first_reviewer: Any, second_reviewer: Any, lead: Any
+    review: Review, first_reviewer: Any, second_reviewer: Any, review_lead: Any
 ) -> None:
     (excerpt,) = _excerpts(review, first_reviewer, 1)
     themes = {t.code: t for t in coding.codebook()}
     domestic, fathers = themes[DA], themes[FATHERS]
     _code(first_reviewer, excerpt, {DA})
     with pytest.raises(reviews.Invalid, match="Both reviewers must code"):
-        coding.resolve(lead, PURPOSE, excerpt, domestic, applies="yes", reason="r")
+        coding.resolve(review_lead, PURPOSE, excerpt, domestic, applies="yes", reason="r")
     _code(second_reviewer, excerpt, set())
     with pytest.raises(reviews.Invalid, match="agreed on this theme"):
-        coding.resolve(lead, PURPOSE, excerpt, fathers, applies="no", reason="r")
+        coding.resolve(review_lead, PURPOSE, excerpt, fathers, applies="no", reason="r")
     with pytest.raises(reviews.Invalid) as caught:
-        coding.resolve(lead, PURPOSE, excerpt, domestic, applies="maybe", reason="")
+        coding.resolve(review_lead, PURPOSE, excerpt, domestic, applies="maybe", reason="")
     assert [f for f, _ in caught.value.errors] == ["applies", "reason"]
     agreed = coding.resolve(
-        lead, PURPOSE, excerpt, domestic, applies="yes", reason="the police log names it"
+        review_lead, PURPOSE, excerpt, domestic, applies="yes", reason="the police log names it"
     )
-    assert (agreed.applies, agreed.by, agreed.reason) == (True, lead, "the police log names it")
+    assert (agreed.applies, agreed.by, agreed.reason) == (
+        True,
+        review_lead,
+        "the police log names it",
+    )
     (shown,) = coding.compare(review).disagreements
     assert shown.resolution == agreed

@@ -3,7 +3,6 @@ who, when and why; stages only in the order the review process allows; attendanc
 role; an import storing the good rows and keeping each refused one with its line and reason; a
 re-import replacing by case_id; a role without review work refused."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.thematic.review_fixtures are parameters)
 from __future__ import annotations
 
 from typing import Any
@@ -13,16 +12,7 @@ import pytest
 from seen.thematic import casedata, reviews
 from seen.thematic.dataset import read_cases
 from seen.thematic.models import Meeting, RefusedRow, Review, Stage
-from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
-    GOOD,
-    HEADLINE_CSV,
-    PURPOSE,
-    dataset,
-    first_reviewer,
-    health_visitor,
-    lead,
-    review,
-)
+from tests.fixtures.thematic import GOOD, HEADLINE_CSV, PURPOSE, dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +30,7 @@ def test_a_role_without_review_work_is_refused(health_visitor: Any, review: Revi
 
 
 def test_shortlisting_keeps_every_move_with_who_when_and_why(
-    review: Review, first_reviewer: Any, lead: Any
+    review: Review, first_reviewer: Any, review_lead: Any
 ) -> None:
     area = reviews.add_area(first_reviewer, PURPOSE, review, "Quillbrook")
     case = reviews.add_case(
@@ -50,14 +40,16 @@ def test_shortlisting_keeps_every_move_with_who_when_and_why(
     reviews.move_case(
         first_reviewer, PURPOSE, case, to_stage=Stage.SHORTLISTED, reason="father known to police"
     )
-    reviews.move_case(lead, PURPOSE, case, to_stage=Stage.INCLUDED, reason="learning on fathers")
+    reviews.move_case(
+        review_lead, PURPOSE, case, to_stage=Stage.INCLUDED, reason="learning on fathers"
+    )
     case.refresh_from_db()
     assert case.stage == Stage.INCLUDED
     moves = [(c.from_stage, c.to_stage, c.reason, c.by) for c in case.changes.all()]
     assert moves == [
         ("", Stage.LONGLIST, "NAI, under 1", first_reviewer),
         (Stage.LONGLIST, Stage.SHORTLISTED, "father known to police", first_reviewer),
-        (Stage.SHORTLISTED, Stage.INCLUDED, "learning on fathers", lead),
+        (Stage.SHORTLISTED, Stage.INCLUDED, "learning on fathers", review_lead),
     ]
     assert all(c.at is not None for c in case.changes.all())
 

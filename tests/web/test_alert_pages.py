@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,68 +16,19 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from seen.access.models import Role, StaffProfile
-from seen.areas.models import Agency, Practitioner
 from seen.audit.models import AuditEvent
 from seen.core import clock
-from seen.facts.models import Contact
 from seen.ingest.loader import ingest_extract
 from seen.linkage.models import LinkRun
 from seen.linkage.resolve import recluster
 from seen.people.models import Person, SourceRecord
-from seen.rules.models import Alert, AlertEvent
-from tests.access import test_matrix as matrix_test
+from seen.rules.models import Alert
 from tests.access.matrix import alerts as alerts_matrix
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.alerts import make_alert
+from tests.fixtures.matrix import EVERYONE, matrix_client
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def make_alert(
-    child: Person,
-    *,
-    owner: str | None = "HV1",
-    agency: str = "QAV-HV",
-    role: str = Role.HEALTH_VISITOR,
-    key: str = "k1",
-    hours: int = 4,
-    why: str = "The baby was bruised while not yet mobile. Refer to MASH the same day.",
-    status: str = Alert.Status.RAISED,
-) -> Alert:
-    """An alert on the child resting on the maternity contact, naming the mother."""
-    now = clock.now()
-    contact = Contact.objects.get(local_id="C1")
-    mother = SourceRecord.objects.get(local_id="M1").person
-    assert mother is not None
-    alert = Alert.objects.create(
-        rule_id="non-mobile-injury",
-        rule_version=1,
-        key=key,
-        child_key=f"child:{child.pk}",
-        child=child,
-        facts=[["contact", contact.pk], ["injury", 999999]],
-        people=[[mother.pk, "birth_mother"]],
-        explanation=why,
-        severity="same_day",
-        raised_at=now - timedelta(hours=1),
-        deadline=now + timedelta(hours=hours),
-        owner_agency=Agency.objects.get(code=agency),
-        owner_role=role,
-        owner_practitioner=Practitioner.objects.get(local_id=owner) if owner else None,
-        routed_because=(
-            f"the child's named {role.replace('_', ' ')}" if owner else "no named worker: the team"
-        ),
-        status=status,
-    )
-    AlertEvent.objects.create(
-        alert=alert, kind=AlertEvent.Kind.RAISED, at=alert.raised_at, by="Seen", note=why
-    )
-    return alert
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _post(client: Client, alert: Alert, **form: str) -> Any:
@@ -92,7 +42,7 @@ def _events(alert: Alert) -> list[str]:
 # --- the inbox ---------------------------------------------------------------------------------
 
 
-def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:
     alert = make_alert(baby)
     for url in ("/alerts/", f"/alerts/{alert.pk}/"):
         response = Client().get(url)
@@ -101,11 +51,11 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
     assert response.status_code == 302 and _events(alert) == ["raised"]
 
 
-def test_the_inbox_lists_what_the_user_answers_for_overdue_first(baby: Person) -> None:  # noqa: F811
+def test_the_inbox_lists_what_the_user_answers_for_overdue_first(baby: Person) -> None:
     later = make_alert(baby, key="later", hours=6, why="Due later. More words.")
     late = make_alert(baby, key="late", hours=-2, why="Overdue one. More words.")
     theirs = make_alert(baby, owner=None, agency="QAV-CSC", role=Role.MASH_PRACTITIONER, key="m")
-    response = client_for(_user(Role.HEALTH_VISITOR, "HV1")).get("/alerts/")
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get("/alerts/")
     assert response.status_code == 200
     html = response.content.decode()
     assert html.index(f'id="alert-{late.pk}"') < html.index(f'id="alert-{later.pk}"')
@@ -121,11 +71,11 @@ def test_the_inbox_lists_what_the_user_answers_for_overdue_first(baby: Person) -
     assert event.disclosed["children"] == [baby.reference]
 
 
-def test_the_inbox_filters_open_overdue_and_closed(baby: Person) -> None:  # noqa: F811
+def test_the_inbox_filters_open_overdue_and_closed(baby: Person) -> None:
     open_ = make_alert(baby, key="open", hours=6)
     late = make_alert(baby, key="late", hours=-2)
     closed = make_alert(baby, key="closed", status=Alert.Status.CLOSED)
-    client = client_for(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
 
     def shown(show: str) -> set[int]:
         html = client.get(f"/alerts/?show={show}").content.decode()
@@ -143,21 +93,23 @@ def test_the_inbox_filters_open_overdue_and_closed(baby: Person) -> None:  # noq
 
 @pytest.mark.parametrize("role", [Role.STRATEGIC_LEADER, Role.SYSTEM_ADMINISTRATOR, None])
 def test_roles_that_answer_for_no_alerts_are_refused_the_inbox(
-    baby: Person,  # noqa: F811
+    baby: Person,
     role: str | None,
 ) -> None:
     make_alert(baby)
     user = get_user_model().objects.create_user(f"u-{role}")
     if role is not None:
         StaffProfile.objects.create(user=user, role=role)
-    response = client_for(user).get("/alerts/")
+    response = signed_in_client(user).get("/alerts/")
     assert response.status_code == 403 and "non-mobile" not in response.content.decode()
     assert AuditEvent.objects.without_access_changes().get().outcome == "denied"
 
 
-def test_an_unknown_purpose_is_refused(baby: Person) -> None:  # noqa: F811
+def test_an_unknown_purpose_is_refused(baby: Person) -> None:
     make_alert(baby)
-    response = client_for(_user(Role.HEALTH_VISITOR, "HV1")).get("/alerts/?purpose=curiosity")
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get(
+        "/alerts/?purpose=curiosity"
+    )
     assert response.status_code == 403
     assert "declare why you are looking" in response.content.decode()
 
@@ -165,10 +117,10 @@ def test_an_unknown_purpose_is_refused(baby: Person) -> None:  # noqa: F811
 # --- the alert page ----------------------------------------------------------------------------
 
 
-def test_the_owner_sees_the_alert_and_opening_it_marks_it_seen(baby: Person) -> None:  # noqa: F811
+def test_the_owner_sees_the_alert_and_opening_it_marks_it_seen(baby: Person) -> None:
     alert = make_alert(baby)
     mother = SourceRecord.objects.get(local_id="M1").person
-    response = client_for(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/alerts/{alert.pk}/")
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get(f"/alerts/{alert.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "The baby was bruised while not yet mobile." in html
@@ -191,15 +143,15 @@ def test_the_owner_sees_the_alert_and_opening_it_marks_it_seen(baby: Person) -> 
     assert read.subject == baby.reference and read.outcome == "allowed"
     assert read.disclosed["people"] == [mother.reference]
     # seen once per user; each later view is a read in the audit log only
-    client_for(get_user_model().objects.get(username="u-health_visitor-HV1")).get(
+    signed_in_client(get_user_model().objects.get(username="u-health_visitor-HV1")).get(
         f"/alerts/{alert.pk}/"
     )
     assert _events(alert) == ["raised", "seen"]
 
 
-def test_another_practitioner_is_refused_and_the_refusal_audited(baby: Person) -> None:  # noqa: F811
+def test_another_practitioner_is_refused_and_the_refusal_audited(baby: Person) -> None:
     alert = make_alert(baby)
-    other = client_for(_user(Role.SOCIAL_WORKER, "SW2"))
+    other = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2"))
     response = other.get(f"/alerts/{alert.pk}/")
     assert response.status_code == 403
     assert "not yours to answer" in response.content.decode()
@@ -211,11 +163,11 @@ def test_another_practitioner_is_refused_and_the_refusal_audited(baby: Person) -
     assert AuditEvent.objects.filter(outcome="denied").count() == 2
 
 
-def test_a_safeguarding_lead_needs_the_escalation_to_open_an_alert(baby: Person) -> None:  # noqa: F811
+def test_a_safeguarding_lead_needs_the_escalation_to_open_an_alert(baby: Person) -> None:
     alert = make_alert(baby)
-    lead = client_for(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    lead = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     assert lead.get(f"/alerts/{alert.pk}/").status_code == 403  # answers, but no relationship
-    owner = client_for(_user(Role.HEALTH_VISITOR, "HV1"))
+    owner = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     assert _post(owner, alert, step="escalate", reason="").status_code == 400
     response = _post(owner, alert, step="escalate", reason="no answer from the family in 2 days")
     assert response.status_code == 303
@@ -231,35 +183,37 @@ def test_a_safeguarding_lead_needs_the_escalation_to_open_an_alert(baby: Person)
 
 
 def test_a_team_member_without_a_caseload_opens_the_teams_alert_as_its_owner(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     """Answering for an alert about a child is a relationship with it (the access policy's
     "answers_alert"): a health visitor whose team the alert was routed to may open it."""
     alert = make_alert(baby, owner=None)
-    response = client_for(_user(Role.HEALTH_VISITOR, "HV2")).get(f"/alerts/{alert.pk}/")
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2")).get(f"/alerts/{alert.pk}/")
     assert response.status_code == 200
     read = AuditEvent.objects.get(action="read")
     assert read.reason == "answers_alert"
 
 
-def test_a_mash_practitioner_opens_an_alert_routed_to_the_mash(baby: Person) -> None:  # noqa: F811
+def test_a_mash_practitioner_opens_an_alert_routed_to_the_mash(baby: Person) -> None:
     alert = make_alert(baby, owner=None, agency="QAV-CSC", role=Role.MASH_PRACTITIONER)
-    response = client_for(_user(Role.MASH_PRACTITIONER, "MA1")).get(f"/alerts/{alert.pk}/")
+    response = signed_in_client(make_user(Role.MASH_PRACTITIONER, "MA1")).get(
+        f"/alerts/{alert.pk}/"
+    )
     assert response.status_code == 200
     assert "mash_triage" in AuditEvent.objects.get(action="read").reason
 
 
-def test_an_unknown_alert_is_a_404(baby: Person) -> None:  # noqa: F811
-    response = client_for(_user(Role.HEALTH_VISITOR, "HV1")).get("/alerts/999999/")
+def test_an_unknown_alert_is_a_404(baby: Person) -> None:
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get("/alerts/999999/")
     assert response.status_code == 404 and "no alert 999999" in response.content.decode()
 
 
 # --- the steps ---------------------------------------------------------------------------------
 
 
-def test_the_owner_acknowledges_records_the_action_and_closes(baby: Person) -> None:  # noqa: F811
+def test_the_owner_acknowledges_records_the_action_and_closes(baby: Person) -> None:
     alert = make_alert(baby)
-    client = client_for(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = _post(client, alert, step="acknowledge", note="on it")
     assert response.status_code == 303
     assert response["Location"] == f"/alerts/{alert.pk}/?done=acknowledge"
@@ -309,13 +263,13 @@ def test_the_owner_acknowledges_records_the_action_and_closes(baby: Person) -> N
     ],
 )
 def test_a_refused_step_is_a_400_with_an_error_summary(
-    baby: Person,  # noqa: F811
+    baby: Person,
     form: dict[str, str],
     message: str,
     href: str,
 ) -> None:
     alert = make_alert(baby)
-    client = client_for(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = _post(client, alert, **form)
     assert response.status_code == 400
     html = response.content.decode()
@@ -326,9 +280,9 @@ def test_a_refused_step_is_a_400_with_an_error_summary(
     assert not AuditEvent.objects.without_access_changes().filter(action="write").exists()
 
 
-def test_the_purpose_is_kept_through_a_step(baby: Person) -> None:  # noqa: F811
+def test_the_purpose_is_kept_through_a_step(baby: Person) -> None:
     alert = make_alert(baby)
-    client = client_for(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     page = client.get(f"/alerts/{alert.pk}/?purpose=safeguarding").content.decode()
     assert 'name="purpose" value="safeguarding"' in page
     response = _post(client, alert, step="acknowledge", purpose="safeguarding")
@@ -341,8 +295,8 @@ def test_the_purpose_is_kept_through_a_step(baby: Person) -> None:  # noqa: F811
 
 
 @pytest.fixture
-def matrix_world(extract: Callable[..., Path]) -> dict[str, Any]:
-    """The access matrix's world (tests/access/test_matrix.py) as far as these routes need it."""
+def alerts_world(extract: Callable[..., Path]) -> dict[str, Any]:
+    """The access matrix's world (tests.fixtures.matrix) as far as these routes need it."""
     ingest_extract(extract())
     recluster(
         LinkRun.objects.create(
@@ -359,15 +313,15 @@ def matrix_world(extract: Callable[..., Path]) -> dict[str, Any]:
     return world
 
 
-@pytest.mark.parametrize("who", matrix_test.EVERYONE)
+@pytest.mark.parametrize("who", EVERYONE)
 def test_the_matrix_entries_hold_with_the_alert_in_the_address(
-    who: str, matrix_world: dict[str, Any]
+    who: str, alerts_world: dict[str, Any]
 ) -> None:
     """As the matrix test walks them, with Django's `<int:alert_id>` filled in too."""
-    client = matrix_test._client_for(who)
+    client = matrix_client(who)
     wrong = []
     for (method, route), policy in sorted(alerts_matrix.MATRIX.items()):
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**matrix_world)
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**alerts_world)
         if method == "GET":
             response = client.get(url)
         else:
@@ -376,5 +330,5 @@ def test_the_matrix_entries_hold_with_the_alert_in_the_address(
         if response.status_code != policy(who):
             wrong.append((method, route, response.status_code, policy(who)))
     assert not wrong, f"{who}: (method, route, got, policy) {wrong}"
-    alert = Alert.objects.get(pk=matrix_world["alert_id"])
+    alert = Alert.objects.get(pk=alerts_world["alert_id"])
     assert list(alert.events.values_list("kind", flat=True)) == ["raised"]

@@ -15,15 +15,9 @@ from seen.audit.log import record
 from seen.audit.models import AuditEvent
 from seen.core import clock
 from seen.people.models import Person, Pregnancy, SourceRecord
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _look_at(user: Any, reference: str) -> None:
@@ -51,14 +45,14 @@ def _look_at(user: Any, reference: str) -> None:
     ],
 )
 def test_who_looked_lists_every_look_and_is_itself_audited(
-    baby: Person,  # noqa: F811
+    baby: Person,
     role: str,
     practitioner: str | None,
 ) -> None:
-    visitor = _user(Role.HEALTH_VISITOR, "HV1")
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")
     _look_at(visitor, baby.reference)
-    viewer = _user(role, practitioner)
-    response = _client(viewer).get(f"/children/{baby.reference}/who-looked/")
+    viewer = make_user(role, practitioner)
+    response = signed_in_client(viewer).get(f"/children/{baby.reference}/who-looked/")
     assert response.status_code == 200
     text = response.content.decode()
     assert visitor.username in text and "health visitor" in text
@@ -69,7 +63,7 @@ def test_who_looked_lists_every_look_and_is_itself_audited(
     assert event.subject == baby.reference and event.disclosed == {"audit_entries": 1}
     assert event.purpose == "audit"
     # the look just made is in the next answer
-    again = _client(viewer).get(f"/children/{baby.reference}/who-looked/").content.decode()
+    again = signed_in_client(viewer).get(f"/children/{baby.reference}/who-looked/").content.decode()
     assert "2 entries about" in again and viewer.username in again
 
 
@@ -83,21 +77,23 @@ def test_who_looked_lists_every_look_and_is_itself_audited(
     ],
 )
 def test_who_looked_is_refused_to_others_and_the_refusal_audited(
-    baby: Person,  # noqa: F811
+    baby: Person,
     role: str,
     practitioner: str | None,
 ) -> None:
     _look_at(None, baby.reference)
-    response = _client(_user(role, practitioner)).get(f"/children/{baby.reference}/who-looked/")
+    response = signed_in_client(make_user(role, practitioner)).get(
+        f"/children/{baby.reference}/who-looked/"
+    )
     assert response.status_code == 403 and "Seen refused because" in response.content.decode()
     denied = AuditEvent.objects.get(action="denied")
     assert denied.subject == baby.reference and denied.outcome == "denied"
 
 
-def test_who_looked_signed_out_and_unknown_children(baby: Person) -> None:  # noqa: F811
+def test_who_looked_signed_out_and_unknown_children(baby: Person) -> None:
     response = Client().get(f"/children/{baby.reference}/who-looked/")
     assert response.status_code == 302 and "/sign-in/" in response["Location"]
-    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    client = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     missing = client.get("/children/P99999999/who-looked/")
     assert missing.status_code == 404 and "No child P99999999" in missing.content.decode()
     bad = client.get("/children/nonsense/who-looked/")
@@ -105,12 +101,12 @@ def test_who_looked_signed_out_and_unknown_children(baby: Person) -> None:  # no
     assert not AuditEvent.objects.without_access_changes().exists()
 
 
-def test_who_looked_at_an_unborn_child(baby: Person) -> None:  # noqa: F811
+def test_who_looked_at_an_unborn_child(baby: Person) -> None:
     pregnancy = Pregnancy.objects.get(local_id="PR1")
     Pregnancy.objects.filter(pk=pregnancy.pk).update(child=None, status="ongoing")
     reference = f"U{pregnancy.pk}"
     _look_at(None, reference)
-    response = _client(_user(Role.SAFEGUARDING_LEAD, "SL1")).get(
+    response = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1")).get(
         f"/children/{reference}/who-looked/"
     )
     assert response.status_code == 200
@@ -122,7 +118,7 @@ def test_who_looked_at_an_unborn_child(baby: Person) -> None:  # noqa: F811
 
 
 def _dpo() -> Client:
-    return _client(_user(Role.DATA_PROTECTION_OFFICER))
+    return signed_in_client(make_user(Role.DATA_PROTECTION_OFFICER))
 
 
 def _mother() -> Person:
@@ -132,10 +128,10 @@ def _mother() -> Person:
 
 
 def test_the_subject_access_report_shows_what_is_held_and_who_saw_it(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     mother = _mother()
-    _look_at(_user(Role.MIDWIFE, agency="QAV-MAT"), mother.reference)
+    _look_at(make_user(Role.MIDWIFE, agency="QAV-MAT"), mother.reference)
     client = _dpo()
     form = client.get("/subject-access/")
     assert form.status_code == 200 and "Person reference" in form.content.decode()
@@ -157,7 +153,7 @@ def test_the_subject_access_report_shows_what_is_held_and_who_saw_it(
     ("html", "text/html", "<h1>Subject-access report for"),
 ])
 def test_the_report_downloads_as_markdown_or_html(
-    baby: Person,  # noqa: F811
+    baby: Person,
     wanted: str,
     kind: str,
     marker: str,
@@ -173,7 +169,7 @@ def test_the_report_downloads_as_markdown_or_html(
     assert event.action == "export" and event.disclosed["format"] == wanted
 
 
-def test_the_markdown_download_carries_no_html_from_a_name(baby: Person) -> None:  # noqa: F811
+def test_the_markdown_download_carries_no_html_from_a_name(baby: Person) -> None:
     SourceRecord.objects.filter(local_id="M1").update(forename="<img src=x onerror=alert(1)>")
     mother = _mother()
     response = _dpo().get("/subject-access/", {"reference": mother.reference, "format": "markdown"})
@@ -192,7 +188,7 @@ def test_the_markdown_download_carries_no_html_from_a_name(baby: Person) -> None
     ],
 )
 def test_bad_references_are_a_400_or_404_with_a_message(
-    baby: Person,  # noqa: F811
+    baby: Person,
     query: dict[str, str],
     status: int,
     message: str,
@@ -209,11 +205,11 @@ def test_bad_references_are_a_400_or_404_with_a_message(
     [(Role.SAFEGUARDING_LEAD, "SL1"), (Role.SOCIAL_WORKER, "SW1"), (Role.STRATEGIC_LEADER, None)],
 )
 def test_subject_access_is_the_data_protection_officers_alone(
-    baby: Person,  # noqa: F811
+    baby: Person,
     role: str,
     practitioner: str | None,
 ) -> None:
-    client = _client(_user(role, practitioner))
+    client = signed_in_client(make_user(role, practitioner))
     mother = _mother()
     for query in (
         {},
@@ -231,7 +227,7 @@ def test_subject_access_is_the_data_protection_officers_alone(
 
 
 def test_shielded_values_are_replaced_for_an_officer_without_clearance(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     mother_record = SourceRecord.objects.get(local_id="M1")
     Shield.objects.create(
@@ -254,7 +250,7 @@ def test_shielded_values_are_replaced_for_an_officer_without_clearance(
     assert "QA1 2BC" in text and "[shielded]" not in text
 
 
-def test_a_record_shield_hides_the_records_values(baby: Person) -> None:  # noqa: F811
+def test_a_record_shield_hides_the_records_values(baby: Person) -> None:
     police = SourceRecord.objects.get(local_id="P77")
     Shield.objects.create(record=police, scope="record", reason="adoption", created_at=clock.now())
     person = police.person
@@ -268,14 +264,14 @@ def test_a_record_shield_hides_the_records_values(baby: Person) -> None:  # noqa
 # -- break-glass reviews ------------------------------------------------------------------------
 
 
-def _session(baby: Person) -> BreakGlass:  # noqa: F811
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
+def _session(baby: Person) -> BreakGlass:
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
     return services.break_glass(visitor, baby, "the mother called the duty line in distress")
 
 
-def test_a_lead_reviews_a_break_glass_session_with_an_outcome(baby: Person) -> None:  # noqa: F811
+def test_a_lead_reviews_a_break_glass_session_with_an_outcome(baby: Person) -> None:
     session = _session(baby)
-    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    client = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     page = client.get("/break-glass/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -294,9 +290,9 @@ def test_a_lead_reviews_a_break_glass_session_with_an_outcome(baby: Person) -> N
     assert "No session awaits review" in text
 
 
-def test_an_empty_outcome_or_an_unknown_session_is_refused(baby: Person) -> None:  # noqa: F811
+def test_an_empty_outcome_or_an_unknown_session_is_refused(baby: Person) -> None:
     session = _session(baby)
-    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    client = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     empty = client.post("/break-glass/", {"session": session.pk, "outcome": "   "})
     assert empty.status_code == 400
     assert "Record the outcome of the review" in empty.content.decode()
@@ -308,10 +304,12 @@ def test_an_empty_outcome_or_an_unknown_session_is_refused(baby: Person) -> None
     assert not AuditEvent.objects.without_access_changes().filter(action="write").exists()
 
 
-def test_a_lead_cannot_review_their_own_session(baby: Person) -> None:  # noqa: F811
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
+def test_a_lead_cannot_review_their_own_session(baby: Person) -> None:
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
     session = services.break_glass(lead, baby, "a sentence of reason for opening it")
-    response = _client(lead).post("/break-glass/", {"session": session.pk, "outcome": "fine"})
+    response = signed_in_client(lead).post(
+        "/break-glass/", {"session": session.pk, "outcome": "fine"}
+    )
     assert response.status_code == 400
     assert "cannot be reviewed by the person who opened it" in response.content.decode()
 
@@ -325,12 +323,12 @@ def test_a_lead_cannot_review_their_own_session(baby: Person) -> None:  # noqa: 
     ],
 )
 def test_break_glass_reviews_are_for_safeguarding_leads(
-    baby: Person,  # noqa: F811
+    baby: Person,
     role: str,
     practitioner: str | None,
 ) -> None:
     session = _session(baby)
-    client = _client(_user(role, practitioner))
+    client = signed_in_client(make_user(role, practitioner))
     assert client.get("/break-glass/").status_code == 403
     post = client.post("/break-glass/", {"session": session.pk, "outcome": "fine"})
     assert post.status_code == 403

@@ -17,17 +17,11 @@ from seen.access.models import BreakGlass, Role, Share
 from seen.audit.models import AuditEvent
 from seen.people.models import Person, Pregnancy, SourceRecord
 from seen.web import child as child_page
-from tests.access.test_matrix import _client_for, world  # noqa: F401 (the fixture)
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.casefile.test_childfile import alert_about, shield_address, unborn  # noqa: F401
+from tests.fixtures.casefile import alert_about, shield_address
+from tests.fixtures.matrix import matrix_client
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _body(response: Any, reference: str) -> str:
@@ -36,15 +30,15 @@ def _body(response: Any, reference: str) -> str:
     return text.replace(reference, "REF")
 
 
-def _worker_with_basis(baby: Person) -> Any:  # noqa: F811
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+def _worker_with_basis(baby: Person) -> Any:
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
     return worker
 
 
-def test_the_lead_social_worker_with_a_basis_sees_the_household(baby: Person) -> None:  # noqa: F811
+def test_the_lead_social_worker_with_a_basis_sees_the_household(baby: Person) -> None:
     alert = alert_about(baby)
-    response = _client(_worker_with_basis(baby)).get(f"/children/{baby.reference}/")
+    response = signed_in_client(_worker_with_basis(baby)).get(f"/children/{baby.reference}/")
     assert response.status_code == 200
     text = response.content.decode()
     assert "Leo Hollis" in text and "Jade Hollis" in text and "Robert Tanner" in text
@@ -61,10 +55,10 @@ def test_the_lead_social_worker_with_a_basis_sees_the_household(baby: Person) ->
 
 
 def test_without_a_basis_the_social_worker_sees_flags_and_the_basis_form(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    client = _client(worker)
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    client = signed_in_client(worker)
     text = client.get(f"/children/{baby.reference}/").content.decode()
     assert "child protection plan" in text and "Sol Worker" in text
     assert "Record the lawful basis" in text and f"/children/{baby.reference}/basis/" in text
@@ -93,17 +87,19 @@ def test_without_a_basis_the_social_worker_sees_flags_and_the_basis_form(
     assert "The lawful basis is recorded" in after and "Jade Hollis" in after
 
 
-def test_a_health_visitor_with_the_caseload_sees_the_flag_level(baby: Person) -> None:  # noqa: F811
-    response = _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/children/{baby.reference}/")
+def test_a_health_visitor_with_the_caseload_sees_the_flag_level(baby: Person) -> None:
+    response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get(
+        f"/children/{baby.reference}/"
+    )
     text = response.content.decode()
     assert response.status_code == 200 and "flag level" in text
     assert "child protection plan" in text and "Sol Worker" in text
     assert "Hollis" not in text and "QA1" not in text and "Record the lawful basis" not in text
 
 
-def test_without_a_relationship_403_offers_break_glass(baby: Person) -> None:  # noqa: F811
-    visitor = _user(Role.HEALTH_VISITOR, "HV2")
-    client = _client(visitor)
+def test_without_a_relationship_403_offers_break_glass(baby: Person) -> None:
+    visitor = make_user(Role.HEALTH_VISITOR, "HV2")
+    client = signed_in_client(visitor)
     refused = client.get(f"/children/{baby.reference}/")
     text = refused.content.decode()
     assert refused.status_code == 403 and "no legitimate relationship" in text
@@ -122,9 +118,9 @@ def test_without_a_relationship_403_offers_break_glass(baby: Person) -> None:  #
 
 
 def test_roles_without_case_data_are_refused_and_cannot_break_glass(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    client = _client(_user(Role.STRATEGIC_LEADER))
+    client = signed_in_client(make_user(Role.STRATEGIC_LEADER))
     refused = client.get(f"/children/{baby.reference}/")
     assert refused.status_code == 403 and "Break glass" not in refused.content.decode()
     tried = client.post(
@@ -133,7 +129,7 @@ def test_roles_without_case_data_are_refused_and_cannot_break_glass(
     assert tried.status_code == 403 and not BreakGlass.objects.exists()
 
 
-def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:
     for url in ("", "basis/", "break-glass/"):
         response = Client().get(f"/children/{baby.reference}/{url}")
         assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
@@ -142,33 +138,35 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
 
 
 def test_a_shielded_address_is_never_in_the_page_without_clearance(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     shield_address("M1")
     worker = _worker_with_basis(baby)
-    text = _client(worker).get(f"/children/{baby.reference}/").content.decode()
+    text = signed_in_client(worker).get(f"/children/{baby.reference}/").content.decode()
     assert "QA1 2BC" not in text and "[shielded]" in text and "Jade Hollis" in text
     worker.staff_profile.shielding_clearance = True
     worker.staff_profile.save()
     cleared = get_user_model().objects.get(pk=worker.pk)
-    assert "QA1 2BC" in _client(cleared).get(f"/children/{baby.reference}/").content.decode()
+    assert (
+        "QA1 2BC" in signed_in_client(cleared).get(f"/children/{baby.reference}/").content.decode()
+    )
 
 
-def test_what_is_not_a_reference_is_a_404_with_a_message(baby: Person) -> None:  # noqa: F811
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get("/children/X12/")
+def test_what_is_not_a_reference_is_a_404_with_a_message(baby: Person) -> None:
+    response = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1")).get("/children/X12/")
     assert response.status_code == 404 and "not a child reference" in response.content.decode()
 
 
 @pytest.mark.parametrize("unknown", ["P99999999", "U999"])
 def test_an_unknown_reference_is_refused_as_a_child_without_a_relationship(
-    baby: Person,  # noqa: F811
+    baby: Person,
     unknown: str,
 ) -> None:
     """Issue 13, finding 12: a reference Seen holds no child under was a 404 ("No child …")
     where a real child without a relationship was a 403, which told whether the child exists.
     Now status, page (bar the reference as asked) and audit are the same; only a user who may
     see any child (an ED clinician, unscheduled care) is told there is no such child."""
-    client = _client(_user(Role.SOCIAL_WORKER, "SW2"))  # no relationship with the baby
+    client = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2"))  # no relationship with the baby
     real = client.get(f"/children/{baby.reference}/")
     missing = client.get(f"/children/{unknown}/")
     assert real.status_code == missing.status_code == 403
@@ -201,34 +199,34 @@ def test_an_unknown_reference_is_refused_as_a_child_without_a_relationship(
         answers.append(_body(wrong, reference))
     assert answers[0] == answers[2] and answers[1] == answers[3]
     # an ED clinician with a child presenting may see any child: told there is none
-    doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    doctor = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"))
     told = doctor.get(f"/children/{unknown}/", {"purpose": "unscheduled_care"})
     assert told.status_code == 404
 
 
-def test_an_adults_reference_is_refused_as_a_child_would_be(baby: Person) -> None:  # noqa: F811
+def test_an_adults_reference_is_refused_as_a_child_would_be(baby: Person) -> None:
     """The child page leads an adult's reference to the person page only for a user who may
     see it; to anyone else it is the same refusal as an unknown reference."""
     father = SourceRecord.objects.get(local_id="F1").person
     assert father is not None
-    stranger = _client(_user(Role.SOCIAL_WORKER, "SW2"))
+    stranger = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2"))
     adult = stranger.get(f"/children/{father.reference}/")
     unknown = stranger.get("/children/P99999999/")
     assert adult.status_code == unknown.status_code == 403
     assert _body(adult, father.reference) == _body(unknown, "P99999999")
-    lead = _client(_worker_with_basis(baby))
+    lead = signed_in_client(_worker_with_basis(baby))
     assert lead.get(f"/children/{father.reference}/").status_code == 302
 
 
-def test_a_purpose_seen_does_not_know_is_refused(baby: Person) -> None:  # noqa: F811
-    client = _client(_worker_with_basis(baby))
+def test_a_purpose_seen_does_not_know_is_refused(baby: Person) -> None:
+    client = signed_in_client(_worker_with_basis(baby))
     response = client.get(f"/children/{baby.reference}/", {"purpose": "curiosity"})
     assert response.status_code == 403
     assert "declare why you are looking" in response.content.decode()
 
 
-def test_gets_of_the_post_only_addresses_lead_back_to_the_page(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.SOCIAL_WORKER, "SW1"))
+def test_gets_of_the_post_only_addresses_lead_back_to_the_page(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1"))
     for url in ("basis/", "break-glass/"):
         response = client.get(f"/children/{baby.reference}/{url}")
         assert response.status_code == 303
@@ -241,13 +239,13 @@ def test_links_to_other_pages_only_where_they_exist() -> None:
     assert child_page.alert_link(7) == "/alerts/7/"
 
 
-def test_an_unborn_child_has_a_page(unborn: Pregnancy) -> None:  # noqa: F811
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    response = _client(worker).get(f"/children/U{unborn.pk}/")
+def test_an_unborn_child_has_a_page(unborn: Pregnancy) -> None:
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    response = signed_in_client(worker).get(f"/children/U{unborn.pk}/")
     text = response.content.decode()
     assert response.status_code == 200 and "Unborn child" in text and "pre-birth plan" in text
     assert "Record the lawful basis" in text and "Jade Hollis" not in text
-    client = _client(worker)
+    client = signed_in_client(worker)
     posted = client.post(f"/children/U{unborn.pk}/basis/", {"basis": "consent"})
     assert posted.status_code == 303 and Share.objects.get().pregnancy_id == unborn.pk
     household = client.get(posted["Location"]).content.decode()
@@ -255,11 +253,11 @@ def test_an_unborn_child_has_a_page(unborn: Pregnancy) -> None:  # noqa: F811
 
 
 def test_the_page_costs_a_bounded_number_of_queries(
-    baby: Person,  # noqa: F811
+    baby: Person,
     django_assert_max_num_queries: Any,
 ) -> None:
     alert_about(baby)
-    client = _client(_worker_with_basis(baby))
+    client = signed_in_client(_worker_with_basis(baby))
     # the session, the decision, the case file's 31 (the family as the rules' world reads it),
     # the audit (its first entry costs more)
     with django_assert_max_num_queries(50):
@@ -269,27 +267,29 @@ def test_the_page_costs_a_bounded_number_of_queries(
 @pytest.mark.parametrize("who", ["anonymous", "no profile", *Role.values])
 def test_the_child_and_person_matrix_entries_hold_with_real_references(
     who: str,
-    world: dict[str, Any],  # noqa: F811
+    matrix_world: dict[str, Any],
 ) -> None:
     """The matrix entries of these families, requested at the world's real child and person
     (tests/access/test_matrix.py formats `{name}` only; Django routes name `<str:name>`)."""
     from tests.access.matrix import child as child_matrix
     from tests.access.matrix import person as person_matrix
 
-    client = _client_for(who)
+    client = matrix_client(who)
     wrong = []
     for (_method, route), policy in {**child_matrix.MATRIX, **person_matrix.MATRIX}.items():
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**world)
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**matrix_world)
         response = client.get(url)
         if response.status_code != policy(who):
             wrong.append((route, response.status_code, policy(who)))
     assert not wrong, wrong
 
 
-def test_an_adult_s_reference_leads_to_the_person_page(baby: Person) -> None:  # noqa: F811
+def test_an_adult_s_reference_leads_to_the_person_page(baby: Person) -> None:
     mother = SourceRecord.objects.get(local_id="M1").person
     assert mother is not None
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/children/{mother.reference}/")
+    response = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1")).get(
+        f"/children/{mother.reference}/"
+    )
     assert response.status_code == 302 and response["Location"] == f"/people/{mother.reference}/"
 
 
@@ -316,13 +316,13 @@ def test_links_onwards_follow_the_role_and_level() -> None:
 
 
 def test_break_glass_opens_an_unborn_child_for_a_case_role(
-    unborn: Pregnancy,  # noqa: F811
+    unborn: Pregnancy,
 ) -> None:
     """Without a relationship the page is refused with the break-glass form; a session opened
     on the unborn child (its pregnancy) opens the page, and waits for the lead's review."""
     from seen.access.models import BreakGlass
 
-    client = _client(_user(Role.SOCIAL_WORKER, "SW2"))
+    client = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2"))
     response = client.get(f"/children/U{unborn.pk}/")
     assert response.status_code == 403 and 'name="reason"' in response.content.decode()
     opened = client.post(
@@ -335,18 +335,18 @@ def test_break_glass_opens_an_unborn_child_for_a_case_role(
     assert client.get(f"/children/U{unborn.pk}/").status_code == 200
 
 
-def test_an_ed_look_at_the_child_page_tells_the_lead(baby: Person) -> None:  # noqa: F811
+def test_an_ed_look_at_the_child_page_tells_the_lead(baby: Person) -> None:
     """Issue 13, finding 5: the child page showed an ED clinician a flagged child without
     telling the lead practitioner (only the look-up and the flags API did). The flags service
     every face calls tells them now."""
     from seen.access.models import Notification
 
-    doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    doctor = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"))
     response = doctor.get(f"/children/{baby.reference}/", {"purpose": "unscheduled_care"})
     assert response.status_code == 200 and "child protection plan" in response.content.decode()
     [note] = Notification.objects.all()
     assert note.to.local_id == "SW1" and note.child == baby
     assert "looked up at Quarry Vale Hospital ED" in note.text
     assert not Notification.objects.exclude(pk=note.pk).exists()
-    _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/children/{baby.reference}/")
+    signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get(f"/children/{baby.reference}/")
     assert Notification.objects.count() == 1  # a practitioner's own look tells no one

@@ -16,13 +16,7 @@ from seen.access import services
 from seen.access.models import Role
 from seen.incidents.models import Incident
 from seen.people.models import Person, SourceRecord
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.incidents.fixtures import (  # noqa: F401 (the fixtures)
-    incident,
-    lead,
-    reviewer,
-    reviewing,
-)
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +34,9 @@ FEATURES_OFF = ("camera=()", "microphone=()", "geolocation=()", "payment=()", "u
 
 
 def _client(user: Any) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+    # unlike signed_in_client's default: a request that raises answers with the 500 page a
+    # browser would get (whose headers these tests check) rather than raising in the test
+    return signed_in_client(user, raise_request_exception=False)
 
 
 def assert_secure_headers(response: HttpResponseBase) -> None:
@@ -57,23 +51,23 @@ def assert_secure_headers(response: HttpResponseBase) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_child_page(baby: Person) -> None:  # noqa: F811
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+def test_a_child_page(baby: Person) -> None:
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
     response = _client(worker).get(f"/children/{baby.reference}/")
     assert response.status_code == 200 and "Hollis" in response.content.decode()
     assert_secure_headers(response)
 
 
-def test_an_api_answer(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.SOCIAL_WORKER, "SW1"))
+def test_an_api_answer(baby: Person) -> None:
+    client = _client(make_user(Role.SOCIAL_WORKER, "SW1"))
     response = client.get(f"/api/children/{baby.reference}/flags", HTTP_SEEN_PURPOSE="direct_care")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     assert_secure_headers(response)
 
 
-def test_a_refusal_a_missing_page_and_the_sign_in_page(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV2"))
+def test_a_refusal_a_missing_page_and_the_sign_in_page(baby: Person) -> None:
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV2"))
     refused = client.get(f"/children/{baby.reference}/")
     assert refused.status_code == 403
     assert_secure_headers(refused)
@@ -87,7 +81,7 @@ def test_a_refusal_a_missing_page_and_the_sign_in_page(baby: Person) -> None:  #
 
 
 def test_the_chronology_downloads(
-    reviewing: Any, incident: Incident, baby: Person  # noqa: F811
+    reviewing: Any, incident: Incident, baby: Person
 ) -> None:
     client = _client(reviewing)
     for wanted in ("csv", "docx"):
@@ -97,10 +91,10 @@ def test_the_chronology_downloads(
 
 
 @pytest.mark.parametrize("wanted", ["markdown", "html"])
-def test_the_subject_access_downloads(baby: Person, wanted: str) -> None:  # noqa: F811
+def test_the_subject_access_downloads(baby: Person, wanted: str) -> None:
     mother = SourceRecord.objects.get(local_id="M1").person
     assert mother is not None
-    response = _client(_user(Role.DATA_PROTECTION_OFFICER)).get(
+    response = _client(make_user(Role.DATA_PROTECTION_OFFICER)).get(
         "/subject-access/", {"reference": mother.reference, "format": wanted}
     )
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -119,13 +113,13 @@ def test_server_timing_only_when_asked_for(settings: Any) -> None:
     assert Client().get("/sign-in/")["Server-Timing"].startswith("app;dur=")
 
 
-def test_the_openapi_document_is_for_signed_in_users_only(baby: Person) -> None:  # noqa: F811
+def test_the_openapi_document_is_for_signed_in_users_only(baby: Person) -> None:
     signed_out = Client().get("/api/openapi.json")
     assert signed_out.status_code == 401 and signed_out.json()["detail"]
     assert "paths" not in signed_out.json()
     assert_secure_headers(signed_out)
     assert Client().get("/api/docs").status_code in (401, 404)
-    signed_in = _client(_user(Role.SOCIAL_WORKER, "SW1")).get("/api/openapi.json")
+    signed_in = _client(make_user(Role.SOCIAL_WORKER, "SW1")).get("/api/openapi.json")
     assert signed_in.status_code == 200 and "/api/children/{reference}/flags" in signed_in.json()[
         "paths"
     ]

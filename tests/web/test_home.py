@@ -4,7 +4,6 @@ GOV.UK Frontend assets served by the app itself (WhiteNoise, no DEBUG)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,13 +16,14 @@ from seen.areas.models import Agency, Area
 from seen.audit.models import AuditEvent
 from seen.core import clock
 from seen.rules.models import Alert
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(datetime(2026, 3, 1, 12, 0))
 
 
 @pytest.fixture
-def agencies() -> Iterator[dict[str, Agency]]:
+def agencies() -> dict[str, Agency]:
     clock.set_now(NOW)
     area = Area.objects.create(code="QAV", name="Quarry Vale")
     found = {
@@ -34,8 +34,7 @@ def agencies() -> Iterator[dict[str, Agency]]:
             code="QAV-HV", name="Quarry Vale HV", kind="health_visiting", area=area
         ),
     }
-    yield found
-    clock.set_now(None)
+    return found
 
 
 def _alert(agency: Agency, role: str, key: str, deadline: datetime, why: str) -> Alert:
@@ -55,12 +54,12 @@ def _alert(agency: Agency, role: str, key: str, deadline: datetime, why: str) ->
 
 
 def _client(role: str | None, agency: Agency | None = None, name: str = "") -> Client:
+    # more than signed_in_client: makes the user, of a role in an agency (or with no staff
+    # profile), in this module's own small world of agencies rather than the partnership's
     user = get_user_model().objects.create_user(name or f"u-{role or 'none'}")
     if role is not None:
         StaffProfile.objects.create(user=user, role=role, agency=agency)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 def test_signed_out_goes_to_sign_in() -> None:
@@ -171,8 +170,7 @@ def _pages(agencies: dict[str, Agency]) -> dict[str, str]:
         pages[role] = _client(role, agencies["csc"]).get("/").content.decode()
     pages["no role"] = _client(None).get("/").content.decode()
     admin = get_user_model().objects.get(username="u-system_administrator")
-    client = Client()
-    client.force_login(admin)
+    client = signed_in_client(admin)
     pages["loaded"] = client.get("/loaded/").content.decode()
     pages["refused"] = _client(Role.GP, name="another-gp").get("/loaded/").content.decode()
     pages["signed out"] = client.post("/sign-out/").content.decode()
@@ -246,7 +244,5 @@ def test_each_alert_on_the_home_page_links_to_its_page(agencies: dict[str, Agenc
         owner_role="health_visitor",
         routed_because="team",
     )
-    client = Client()
-    client.force_login(user)
-    html = client.get("/").content.decode()
+    html = signed_in_client(user).get("/").content.decode()
     assert f'href="/alerts/{alert.pk}/"' in html

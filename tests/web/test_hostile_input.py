@@ -21,16 +21,16 @@ from seen.rules.models import Alert
 from seen.thematic import reviews
 from seen.thematic.models import Review, ReviewArea
 from seen.thematic.reviews import Invalid
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
-from tests.web.test_alert_pages import make_alert
+from tests.fixtures.alerts import make_alert
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user: Any) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+    # unlike signed_in_client's default: a request that raises answers with the 500 page a
+    # browser would get (what these inputs used to cause) rather than raising in the test
+    return signed_in_client(user, raise_request_exception=False)
 
 
 def _refusals() -> list[AuditEvent]:
@@ -43,8 +43,8 @@ def assert_refused(response: Any, where: str) -> None:
     assert "NUL" in text and where in text, text[:500]
 
 
-def test_a_nul_in_the_check_form_is_a_400(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.ED_CLINICIAN, agency="QAV-MAT"))
+def test_a_nul_in_the_check_form_is_a_400(baby: Person) -> None:
+    client = _client(make_user(Role.ED_CLINICIAN, agency="QAV-MAT"))
     response = client.get("/check/", {"search": "1", "surname": "Hol\x00lis", "forename": "Leo"})
     assert_refused(response, "query string")
     [event] = _refusals()
@@ -61,8 +61,8 @@ def test_a_nul_in_the_check_form_is_a_400(baby: Person) -> None:  # noqa: F811
         "/people/P%00/",
     ],
 )
-def test_a_nul_in_the_path_is_a_400_and_audited(baby: Person, path: str) -> None:  # noqa: F811
-    client = _client(_user(Role.SAFEGUARDING_LEAD, "SL1"))
+def test_a_nul_in_the_path_is_a_400_and_audited(baby: Person, path: str) -> None:
+    client = _client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     response = client.get(path.format(reference=baby.reference))
     assert_refused(response, "address")
     assert len(_refusals()) == 1
@@ -78,10 +78,10 @@ def test_signed_out_a_nul_is_a_400_and_nothing_is_written() -> None:
 
 @pytest.mark.parametrize("field", ["note", "step", "purpose", "action", "reason", "outcome"])
 def test_a_nul_in_an_alert_step_is_a_400_and_nothing_changes(
-    baby: Person, field: str  # noqa: F811
+    baby: Person, field: str
 ) -> None:
     alert = make_alert(baby)
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = _client(make_user(Role.HEALTH_VISITOR, "HV1"))
     form = {"step": "acknowledge", "note": "on it", field: "a\x00b"}
     response = client.post(f"/alerts/{alert.pk}/", form)
     assert_refused(response, "request body")
@@ -91,8 +91,8 @@ def test_a_nul_in_an_alert_step_is_a_400_and_nothing_changes(
 
 
 @pytest.mark.parametrize("field", ["statement", "measure", "area", "period"])
-def test_a_nul_in_a_learning_statement_is_a_400(baby: Person, field: str) -> None:  # noqa: F811
-    client = _client(_user(Role.STRATEGIC_LEADER, agency="QAV-CSC"))
+def test_a_nul_in_a_learning_statement_is_a_400(baby: Person, field: str) -> None:
+    client = _client(make_user(Role.STRATEGIC_LEADER, agency="QAV-CSC"))
     form = {"measure": "fathers-seen", "area": "QAV", "period": "", "statement": "we see them"}
     response = client.post("/learning/statements/new/", {**form, field: "x\x00"})
     assert_refused(response, "request body")
@@ -108,9 +108,9 @@ def test_a_nul_in_a_learning_statement_is_a_400(baby: Person, field: str) -> Non
     ],
 )
 def test_a_nul_in_a_json_body_is_a_400_with_a_json_detail(
-    baby: Person, body: str  # noqa: F811
+    baby: Person, body: str
 ) -> None:
-    client = _client(_user(Role.MASH_PRACTITIONER, "MA1"))
+    client = _client(make_user(Role.MASH_PRACTITIONER, "MA1"))
     response = client.post(
         "/api/links/pairs/1/decision",
         data=body,
@@ -124,8 +124,8 @@ def test_a_nul_in_a_json_body_is_a_400_with_a_json_detail(
     assert event.via == "api"
 
 
-def test_a_backslash_written_before_u0000_is_not_a_nul(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.MASH_PRACTITIONER, "MA1"))
+def test_a_backslash_written_before_u0000_is_not_a_nul(baby: Person) -> None:
+    client = _client(make_user(Role.MASH_PRACTITIONER, "MA1"))
     response = client.post(
         "/api/links/pairs/999999/decision",
         data=json.dumps({"decision": "reject", "reason": "a\\u0000 is six characters"}),
@@ -137,7 +137,7 @@ def test_a_backslash_written_before_u0000_is_not_a_nul(baby: Person) -> None:  #
 
 
 def _reviewer_and_review() -> tuple[Client, Review]:
-    user = _user(Role.REVIEWER, agency="QAV-CSC")
+    user = make_user(Role.REVIEWER, agency="QAV-CSC")
     review = reviews.create_review(
         user, "review", title="Review", kind=Review.Kind.NATIONAL_THEMATIC
     )
@@ -145,7 +145,7 @@ def _reviewer_and_review() -> tuple[Client, Review]:
 
 
 def test_a_file_holding_a_nul_is_left_to_the_page_that_reads_it(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     client, review = _reviewer_and_review()
     upload = SimpleUploadedFile("cases.csv", b"case_id\x00,area\n", "text/csv")
@@ -157,7 +157,7 @@ def test_a_file_holding_a_nul_is_left_to_the_page_that_reads_it(
     assert not _refusals()
 
 
-def test_a_200000_character_area_name_is_a_400(baby: Person) -> None:  # noqa: F811
+def test_a_200000_character_area_name_is_a_400(baby: Person) -> None:
     client, review = _reviewer_and_review()
     assert client.post(f"/reviews/{review.pk}/", {"area": "North"}).status_code == 303
     response = client.post(f"/reviews/{review.pk}/", {"area": "a" * 200_000})
@@ -167,7 +167,7 @@ def test_a_200000_character_area_name_is_a_400(baby: Person) -> None:  # noqa: F
 
 
 def test_the_area_service_refuses_an_over_long_name_before_looking_it_up(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     _client_unused, review = _reviewer_and_review()
     user = review.created_by
@@ -179,11 +179,11 @@ def test_the_area_service_refuses_an_over_long_name_before_looking_it_up(
 
 @pytest.mark.parametrize("depth", [950, 100_000])
 def test_json_nested_too_deeply_is_a_400_not_a_500(
-    baby: Person, depth: int  # noqa: F811
+    baby: Person, depth: int
 ) -> None:
     """Thousands of nested arrays: Python's json parser (or the walk over what it parsed) runs
     out of stack; that is the sender's fault, said as such."""
-    client = _client(_user(Role.MASH_PRACTITIONER, "MA1"))
+    client = _client(make_user(Role.MASH_PRACTITIONER, "MA1"))
     response = client.post(
         "/api/links/pairs/1/decision",
         data="[" * depth + "]" * depth,
@@ -195,8 +195,8 @@ def test_json_nested_too_deeply_is_a_400_not_a_500(
         assert "nested too deeply" in response.json()["detail"]
 
 
-def test_a_form_without_its_boundary_is_a_400_not_a_500(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.ED_CLINICIAN, "ED1"))
+def test_a_form_without_its_boundary_is_a_400_not_a_500(baby: Person) -> None:
+    client = _client(make_user(Role.ED_CLINICIAN, "ED1"))
     response = client.post("/check/", data=b"garbage", content_type="multipart/form-data")
     assert response.status_code == 400, response.content[:300]
     assert "not a form Seen can read" in response.content.decode()

@@ -4,7 +4,6 @@ red), marks the steps done; a bad date is a 400 naming the field with everything
 the reviewer (and the lead) open the chronology for the purpose of review and download it; the
 others are refused and audited; a child without a notification has no chronology (404)."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.incidents.fixtures are parameters)
 from __future__ import annotations
 
 import csv
@@ -23,18 +22,9 @@ from seen.core import clock
 from seen.incidents.models import Incident
 from seen.people.models import Person
 from seen.rules.models import Alert
-from tests.access.test_policy import _user
-from tests.incidents.fixtures import (  # noqa: F401
-    baby,
-    escalate_to,
-    incident,
-    lead,
-    reviewer,
-    reviewing,
-    share,
-    unborn_reference,
-    with_relationship,
-)
+from tests.fixtures.forms import date_boxes
+from tests.fixtures.incidents import unborn_reference
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -42,12 +32,6 @@ FORM = {
     **{"learned_on-day": "7", "learned_on-month": "7", "learned_on-year": "2025"},
     "description": "The baby was taken to hospital with a head injury.",
 }
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _body(response: Any, reference: str) -> str:
@@ -65,7 +49,7 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:
 
 
 def test_the_lead_records_a_notification_from_the_childs_link(lead: Any, baby: Person) -> None:
-    client = _client(lead)
+    client = signed_in_client(lead)
     url = f"/children/{baby.reference}/incidents/new/"
     page = client.get(url)
     assert page.status_code == 200 and baby.reference in page.content.decode()
@@ -84,7 +68,7 @@ def test_the_lead_records_a_notification_from_the_childs_link(lead: Any, baby: P
 def test_the_childs_page_offers_the_chronology_only_once_a_notification_is_recorded(
     lead: Any, baby: Person
 ) -> None:
-    client = _client(lead)  # the lead's relationship with the child: tests.incidents.fixtures
+    client = signed_in_client(lead)  # the lead's relationship with the child: tests.fixtures
     page = f"/children/{baby.reference}/?purpose=safeguarding"
     before = client.get(page)
     assert before.status_code == 200
@@ -96,7 +80,7 @@ def test_the_childs_page_offers_the_chronology_only_once_a_notification_is_recor
 
 
 def test_the_form_with_the_reference(lead: Any, baby: Person) -> None:
-    response = _client(lead).post("/incidents/new/", {"reference": baby.reference, **FORM})
+    response = signed_in_client(lead).post("/incidents/new/", {"reference": baby.reference, **FORM})
     assert response.status_code == 303 and Incident.objects.get().child == baby
 
 
@@ -109,7 +93,7 @@ def test_bad_input_is_a_400_naming_each_field_with_nothing_lost(lead: Any, baby:
         **{"learned_on-day": "1", "learned_on-month": "13", "learned_on-year": "2025"},
         "description": "A description the lead typed",
     }
-    response = _client(lead).post("/incidents/new/", typed)
+    response = signed_in_client(lead).post("/incidents/new/", typed)
     text = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in text
@@ -119,7 +103,7 @@ def test_bad_input_is_a_400_naming_each_field_with_nothing_lost(lead: Any, baby:
     for value in typed.values():  # what was typed comes back, to mend
         assert f'value="{value}"' in text or f">{value}</textarea>" in text or not value
     assert not Incident.objects.exists()
-    nul = _client(lead).post("/incidents/new/", {**typed, "description": "a\x00b"})
+    nul = signed_in_client(lead).post("/incidents/new/", {**typed, "description": "a\x00b"})
     assert nul.status_code == 400
 
 
@@ -129,7 +113,7 @@ def test_an_unknown_child_is_refused_as_one_without_a_relationship(
     """Issue 13: an unknown reference was a 404 ("no child") and a real child without a
     relationship a 403, which told the lead which children exist. Both are now the same 403,
     and audited alike; what is not a reference at all is still a 404."""
-    client = _client(lead)
+    client = signed_in_client(lead)
     other = Person.objects.exclude(pk=baby.pk).order_by("pk").first()  # no relationship
     assert other is not None
     for url in ("/children/{}/incidents/new/", "/children/{}/chronology/"):
@@ -149,7 +133,7 @@ def test_an_unknown_child_is_refused_as_one_without_a_relationship(
 
 def test_an_unborn_child_is_not_notified(lead: Any) -> None:
     reference = unborn_reference()
-    client = _client(lead)
+    client = signed_in_client(lead)
     # the lead's relationship with the unborn child (break glass, then the lawful basis), so
     # that what the page refuses is the unborn child itself
     opened = client.post(
@@ -168,7 +152,7 @@ def test_the_list_shows_each_clock_overdue_in_words(
     lead: Any, incident: Incident, baby: Person
 ) -> None:
     clock.set_now(date(2025, 7, 16))
-    response = _client(lead).get("/incidents/")
+    response = signed_in_client(lead).get("/incidents/")
     text = response.content.decode()
     assert response.status_code == 200
     assert f"Notification {incident.pk}" in text and baby.reference in text
@@ -179,14 +163,15 @@ def test_the_list_shows_each_clock_overdue_in_words(
 
 
 def test_marking_the_steps_done(lead: Any, incident: Incident) -> None:
-    client = _client(lead)
+    client = signed_in_client(lead)
     url = f"/incidents/{incident.pk}/"
-    bad = client.post(url, {"step": "notification", "notification_on": "2025-07-01"})
-    assert bad.status_code == 400 and 'value="2025-07-01"' in bad.content.decode()
+    bad = client.post(url, {"step": "notification", **date_boxes("notification_on", "2025-07-01")})
+    typed = bad.content.decode()  # the date comes back as typed, box by box
+    assert bad.status_code == 400 and 'value="01"' in typed and 'value="2025"' in typed
     assert "before the local authority learned" in bad.content.decode()
     unknown = client.post(url, {"step": "nonsense"})
     assert unknown.status_code == 400
-    done = client.post(url, {"step": "notification", "notification_on": "2025-07-10"})
+    done = client.post(url, {"step": "notification", **date_boxes("notification_on", "2025-07-10")})
     assert done.status_code == 303
     incident.refresh_from_db()
     assert incident.notified_on == date(2025, 7, 10)
@@ -209,7 +194,7 @@ def test_marking_the_steps_done(lead: Any, incident: Incident) -> None:
 def test_only_the_safeguarding_lead_records_and_lists(
     role: str, practitioner: str | None, agency: str | None, incident: Incident, baby: Person
 ) -> None:
-    client = _client(_user(role, practitioner, agency))
+    client = signed_in_client(make_user(role, practitioner, agency))
     for url in ("/incidents/", "/incidents/new/", f"/incidents/{incident.pk}/"):
         assert client.get(url).status_code == 403
     posted = client.post(f"/children/{baby.reference}/incidents/new/", FORM)
@@ -220,7 +205,7 @@ def test_only_the_safeguarding_lead_records_and_lists(
 def test_the_reviewer_opens_the_chronology_and_downloads_it(
     reviewing: Any, incident: Incident, baby: Person
 ) -> None:
-    client = _client(reviewing)
+    client = signed_in_client(reviewing)
     url = f"/children/{baby.reference}/chronology/"
     response = client.get(url)
     text = response.content.decode()
@@ -245,22 +230,22 @@ def test_the_reviewer_opens_the_chronology_and_downloads_it(
 def test_the_reviewer_finds_the_notified_children(
     reviewing: Any, incident: Incident, baby: Person
 ) -> None:
-    response = _client(reviewing).get("/chronologies/")
+    response = signed_in_client(reviewing).get("/chronologies/")
     text = response.content.decode()
     assert response.status_code == 200
     assert f'href="/children/{baby.reference}/chronology/"' in text
     assert AuditEvent.objects.get(action="read", object_type="chronologies").subject == (
         baby.reference
     )
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    assert _client(worker).get("/chronologies/").status_code == 403
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    assert signed_in_client(worker).get("/chronologies/").status_code == 403
 
 
 def test_the_chronology_is_only_for_a_review(
     reviewer: Any, incident: Incident, baby: Person
 ) -> None:
     url = f"/children/{baby.reference}/chronology/?purpose=direct_care"
-    response = _client(reviewer).get(url)
+    response = signed_in_client(reviewer).get(url)
     assert response.status_code == 403 and "review" in response.content.decode()
     assert AuditEvent.objects.filter(action="denied", object_type="chronology").exists()
 
@@ -269,16 +254,17 @@ def test_no_chronology_without_a_notification(lead: Any, reviewer: Any, baby: Pe
     """The lead, whose relationship with the child is legitimate, is told there is none; a
     reviewer has no relationship with a child without a notification (no rapid review can be
     shared with them), so is refused (this was a 404 for the reviewer before issue 13)."""
-    response = _client(lead).get(f"/children/{baby.reference}/chronology/")
+    response = signed_in_client(lead).get(f"/children/{baby.reference}/chronology/")
     assert response.status_code == 404
     assert "No serious incident notification is recorded" in response.content.decode()
-    refused = _client(reviewer).get(f"/children/{baby.reference}/chronology/")
+    refused = signed_in_client(reviewer).get(f"/children/{baby.reference}/chronology/")
     assert refused.status_code == 403
 
 
 def test_the_chronology_is_refused_to_practitioners(incident: Incident, baby: Person) -> None:
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
-    assert _client(worker).get(f"/children/{baby.reference}/chronology/").status_code == 403
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
+    chronology = f"/children/{baby.reference}/chronology/"
+    assert signed_in_client(worker).get(chronology).status_code == 403
 
 
 # ---- issue 13: no side door to a child's chronology -------------------------------------------
@@ -291,8 +277,8 @@ def test_a_lead_without_a_relationship_cannot_reach_the_chronology_by_notifying(
     notification with any dates, then downloaded the chronology as CSV and DOCX, with every
     fact and the parents' names, no break glass, no review, no lawful basis. Now recording is
     decided about the child, as the chronology is, and both are refused."""
-    attacker = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
-    client = _client(attacker)
+    attacker = make_user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    client = signed_in_client(attacker)
     assert client.get(f"/children/{baby.reference}/").status_code == 403
     for url, data in (
         (f"/children/{baby.reference}/incidents/new/", FORM),
@@ -320,8 +306,8 @@ def test_another_leads_notification_opens_nothing_to_a_lead_without_a_relationsh
     """A notification recorded by a lead with a relationship opens nothing to a lead of another
     agency with none (the statutory clock's alert goes to the local authority's own leads, who
     answer for it): not the notification, its steps, the chronology, nor the lists."""
-    other_lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-HV")
-    client = _client(other_lead)
+    other_lead = make_user(Role.SAFEGUARDING_LEAD, agency="QAV-HV")
+    client = signed_in_client(other_lead)
     assert client.get(f"/children/{baby.reference}/").status_code == 403
     chronology = f"/children/{baby.reference}/chronology/"
     for query in ("", "?format=csv", "?format=docx"):
@@ -330,7 +316,8 @@ def test_another_leads_notification_opens_nothing_to_a_lead_without_a_relationsh
         assert "Content-Disposition" not in response and "Tanner" not in response.content.decode()
     assert client.get(f"/incidents/{incident.pk}/").status_code == 403
     marked = client.post(
-        f"/incidents/{incident.pk}/", {"step": "notification", "notification_on": "2025-07-10"}
+        f"/incidents/{incident.pk}/",
+        {"step": "notification", **date_boxes("notification_on", "2025-07-10")},
     )
     assert marked.status_code == 403
     incident.refresh_from_db()
@@ -353,7 +340,7 @@ def test_the_lead_with_a_relationship_notifies_and_keeps_the_chronology(
     """The lead's relationship (an alert escalated to them, the lawful basis recorded) opens
     recording; the notification they recorded keeps the chronology open to them once the alert
     is closed and looked back on (the "notified" relationship)."""
-    client = _client(lead)
+    client = signed_in_client(lead)
     assert client.post(f"/children/{baby.reference}/incidents/new/", FORM).status_code == 303
     # every alert about the child (the escalation, the statutory clock's) closed long ago
     Alert.objects.filter(child=baby).update(
@@ -366,8 +353,8 @@ def test_the_lead_with_a_relationship_notifies_and_keeps_the_chronology(
 def test_a_lead_breaks_glass_then_records_the_basis_to_notify(baby: Person) -> None:
     """A lead with no relationship may still notify: as for the child's page, break glass
     (reviewed) and the lawful basis first."""
-    other_lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
-    client = _client(other_lead)
+    other_lead = make_user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    client = signed_in_client(other_lead)
     url = f"/children/{baby.reference}/incidents/new/"
     assert client.post(url, FORM).status_code == 403
     opened = client.post(
@@ -391,16 +378,16 @@ def test_a_lead_breaks_glass_then_records_the_basis_to_notify(baby: Person) -> N
 def test_a_reviewer_sees_a_chronology_only_once_a_lead_shares_its_rapid_review(
     lead: Any, reviewer: Any, incident: Incident, baby: Person
 ) -> None:
-    client = _client(reviewer)
+    client = signed_in_client(reviewer)
     url = f"/children/{baby.reference}/chronology/"
     refused = client.get(url + "?format=csv")
     assert refused.status_code == 403
     assert "rapid review with you" in refused.content.decode()
     assert baby.reference not in client.get("/chronologies/").content.decode()
     # the lead shares it from the notification's page
-    page = _client(lead).get(f"/incidents/{incident.pk}/").content.decode()
+    page = signed_in_client(lead).get(f"/incidents/{incident.pk}/").content.decode()
     assert "Share the rapid review with a reviewer" in page and reviewer.username in page
-    shared = _client(lead).post(
+    shared = signed_in_client(lead).post(
         f"/incidents/{incident.pk}/", {"step": "reviewer", "reviewer": str(reviewer.pk)}
     )
     assert shared.status_code == 303
@@ -410,7 +397,7 @@ def test_a_reviewer_sees_a_chronology_only_once_a_lead_shares_its_rapid_review(
     assert f'href="{url}"' in client.get("/chronologies/").content.decode()
     # still nothing else about the child
     assert client.get(f"/children/{baby.reference}/").status_code == 403
-    again = _client(lead).post(
+    again = signed_in_client(lead).post(
         f"/incidents/{incident.pk}/", {"step": "reviewer", "reviewer": str(reviewer.pk)}
     )
     assert again.status_code == 400  # the choice is gone; nothing twice
@@ -419,9 +406,10 @@ def test_a_reviewer_sees_a_chronology_only_once_a_lead_shares_its_rapid_review(
 def test_a_lead_without_a_relationship_cannot_share_a_rapid_review(
     reviewer: Any, incident: Incident, baby: Person
 ) -> None:
-    other_lead = _user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
-    response = _client(other_lead).post(
+    other_lead = make_user(Role.SAFEGUARDING_LEAD, agency="QAV-CSC")
+    response = signed_in_client(other_lead).post(
         f"/incidents/{incident.pk}/", {"step": "reviewer", "reviewer": str(reviewer.pk)}
     )
     assert response.status_code == 403
-    assert _client(reviewer).get(f"/children/{baby.reference}/chronology/").status_code == 403
+    chronology = f"/children/{baby.reference}/chronology/"
+    assert signed_in_client(reviewer).get(chronology).status_code == 403

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from seen.core import clock
 from seen.ingest.loader import ingest_extract
 from seen.learning.measures import MEASURES
 from seen.learning.models import LeadershipStatement
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(datetime(2026, 3, 1, 12, 0))
@@ -40,22 +40,20 @@ def _contacts(n: int, seen: int) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def partnership(extract: Callable[[], Path]) -> Any:
+def partnership(extract: Callable[[], Path]) -> None:
     clock.set_now(NOW)
     ingest_extract(extract(contacts=_contacts(20, 15)))
-    yield
-    clock.set_now(None)
 
 
 def _client(role: str | None, name: str = "leader") -> Client:
+    # more than signed_in_client: makes the user (named, for the statements they record), of a
+    # role with no practitioner or agency, as aggregates ask no relationship with a child
     user = get_user_model().objects.create_user(
         name, password="a-long-test-password-1", first_name="Robin", last_name="Hale"
     )
     if role is not None:
         StaffProfile.objects.create(user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 @pytest.mark.parametrize("role", [Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD])

@@ -11,14 +11,13 @@ from django.test import Client
 
 from seen.access.models import Role, StaffProfile
 from seen.ingest.loader import ingest_extract
+from tests.fixtures.partnership import signed_in_client
 
 
 def _signed_in(role: str) -> Client:
     user = get_user_model().objects.create_user(f"u-{role}".replace(" ", "-"))
     StaffProfile.objects.create(user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from seen.access.models import Role, StaffProfile
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,7 @@ def _signed_in(role: str | None) -> Client:
     user = get_user_model().objects.create_user(f"nav-{role}", password="a-long-test-password-1")
     if role is not None:
         StaffProfile.objects.create(user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 def _links(html: str) -> dict[str, str]:

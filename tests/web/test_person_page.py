@@ -18,16 +18,10 @@ from seen.audit.models import AuditEvent
 from seen.linkage.models import ClericalDecision
 from seen.people.models import Person, SourceRecord
 from seen.rules.models import Alert
-from tests.access.test_policy import NOW, _user, baby  # noqa: F401 (the fixture)
-from tests.casefile.test_childfile import shield_address
+from tests.fixtures.casefile import shield_address
+from tests.fixtures.partnership import NOW, make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _father() -> Person:
@@ -36,9 +30,9 @@ def _father() -> Person:
     return father
 
 
-def _mash_with_triage(baby: Person) -> Any:  # noqa: F811
+def _mash_with_triage(baby: Person) -> Any:
     """A MASH practitioner with a contact about the baby under triage, the basis recorded."""
-    mash = _user(Role.MASH_PRACTITIONER, "MA1")
+    mash = make_user(Role.MASH_PRACTITIONER, "MA1")
     Alert.objects.create(
         rule_id="marac-baby",
         rule_version=1,
@@ -57,11 +51,11 @@ def _mash_with_triage(baby: Person) -> Any:  # noqa: F811
     return mash
 
 
-def test_the_social_worker_sees_the_father_across_areas(baby: Person) -> None:  # noqa: F811
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+def test_the_social_worker_sees_the_father_across_areas(baby: Person) -> None:
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
     father = _father()
-    response = _client(worker).get(f"/people/{father.reference}/")
+    response = signed_in_client(worker).get(f"/people/{father.reference}/")
     assert response.status_code == 200
     text = response.content.decode()
     assert f'href="/children/{baby.reference}/"' in text and "this person is the father" in text
@@ -74,27 +68,31 @@ def test_the_social_worker_sees_the_father_across_areas(baby: Person) -> None:  
     assert event.subject == father.reference and event.disclosed["level"] == "household"
 
 
-def test_a_health_visitor_sees_flags_only(baby: Person) -> None:  # noqa: F811
-    text = _client(_user(Role.HEALTH_VISITOR, "HV1")).get(f"/people/{_father().reference}/")
+def test_a_health_visitor_sees_flags_only(baby: Person) -> None:
+    text = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get(
+        f"/people/{_father().reference}/"
+    )
     body = text.content.decode()
     assert text.status_code == 200 and "child protection plan" in body and "Sol Worker" in body
     assert "Conviction" not in body and "Tanner" not in body and "Partnership Police" not in body
 
 
-def test_no_relationship_is_refused(baby: Person) -> None:  # noqa: F811
-    response = _client(_user(Role.SOCIAL_WORKER, "SW2")).get(f"/people/{_father().reference}/")
+def test_no_relationship_is_refused(baby: Person) -> None:
+    response = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2")).get(
+        f"/people/{_father().reference}/"
+    )
     assert response.status_code == 403 and "no legitimate relationship" in response.content.decode()
     assert AuditEvent.objects.get(action="denied").object_type == "person"
 
 
-def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:
     for url in ("", "links/"):
         response = Client().get(f"/people/{_father().reference}/{url}")
         assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
-def test_what_is_not_a_reference_is_a_404(baby: Person) -> None:  # noqa: F811
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get("/people/Q1/")
+def test_what_is_not_a_reference_is_a_404(baby: Person) -> None:
+    response = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1")).get("/people/Q1/")
     assert response.status_code == 404 and "not a person" in response.content.decode()
 
 
@@ -104,13 +102,14 @@ def _body(response: Any, reference: str) -> str:
 
 
 def test_an_unknown_reference_is_refused_as_a_person_seen_through_no_child(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     """Issue 13, finding 12: an unknown reference was a 404 ("No person …"), an adult around a
     child the user has no relationship with a 403, and a child's reference a redirect: three
     answers that told who exists. To a user who may not see them, all are now the same 403
     (bar the reference as asked), audited alike."""
-    stranger = _client(_user(Role.SOCIAL_WORKER, "SW2"))  # no relationship with any child
+    # no relationship with any child
+    stranger = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW2"))
     unknown = stranger.get("/people/P99999999/")
     father = stranger.get(f"/people/{_father().reference}/")
     child = stranger.get(f"/people/{baby.reference}/")
@@ -124,14 +123,16 @@ def test_an_unknown_reference_is_refused_as_a_person_seen_through_no_child(
     assert posted.status_code == 403
 
 
-def test_the_baby_s_person_page_is_the_child_page(baby: Person) -> None:  # noqa: F811
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(f"/people/{baby.reference}/")
+def test_the_baby_s_person_page_is_the_child_page(baby: Person) -> None:
+    response = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1")).get(
+        f"/people/{baby.reference}/"
+    )
     assert response.status_code == 302 and response["Location"] == f"/children/{baby.reference}/"
 
 
-def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:  # noqa: F811
+def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:
     mash = _mash_with_triage(baby)
-    client = _client(mash)
+    client = signed_in_client(mash)
     father = _father()
     url = f"/people/{father.reference}/?purpose=mash_triage"
     text = client.get(url).content.decode()
@@ -177,11 +178,11 @@ def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:  # noqa: F811
     assert write.subject == father.reference and write.object_id == str(decision.pk)
 
 
-def test_others_may_not_decide_links(baby: Person) -> None:  # noqa: F811
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+def test_others_may_not_decide_links(baby: Person) -> None:
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
     police = SourceRecord.objects.get(local_id="P77").pk
-    response = _client(worker).post(
+    response = signed_in_client(worker).post(
         f"/people/{_father().reference}/links/",
         {"decision": "split", "record": str(police), "reason": "not him"},
     )
@@ -190,22 +191,22 @@ def test_others_may_not_decide_links(baby: Person) -> None:  # noqa: F811
     assert AuditEvent.objects.filter(action="denied", object_type="clerical_decision").exists()
 
 
-def test_a_shielded_address_never_reaches_the_person_page(baby: Person) -> None:  # noqa: F811
+def test_a_shielded_address_never_reaches_the_person_page(baby: Person) -> None:
     shield_address("P77")
-    worker = _user(Role.SOCIAL_WORKER, "SW1")
+    worker = make_user(Role.SOCIAL_WORKER, "SW1")
     services.record_basis(worker, baby, "direct_care", "consent")
-    text = _client(worker).get(f"/people/{_father().reference}/").content.decode()
+    text = signed_in_client(worker).get(f"/people/{_father().reference}/").content.decode()
     assert "QB1 4XY" not in text and "[shielded]" in text
     assert "Quillbrook" not in text.split('id="records"')[0].split("Known in")[-1].split("</p>")[0]
 
 
-def test_an_ed_look_at_an_adults_page_tells_the_childs_lead(baby: Person) -> None:  # noqa: F811
+def test_an_ed_look_at_an_adults_page_tells_the_childs_lead(baby: Person) -> None:
     """Issue 13, finding 5: the person page shows each child around the adult at the viewer's
     level; an ED clinician shown a flagged child there tells its lead practitioner, as on every
     other face."""
     from seen.access.models import Notification
 
-    doctor = _client(_user(Role.ED_CLINICIAN, "ED1"))
+    doctor = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"))
     response = doctor.get(f"/people/{_father().reference}/", {"purpose": "unscheduled_care"})
     assert response.status_code == 200 and "child protection plan" in response.content.decode()
     [note] = Notification.objects.all()

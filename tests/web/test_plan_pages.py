@@ -3,7 +3,6 @@ child's plans, programmes and conferences and records them; the others are refus
 a bad POST is a 400 with an error summary naming the field; a step-down without its checklist
 and a conference leaving the father out without a reason are refused."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.triage.fixtures are parameters)
 from __future__ import annotations
 
 from typing import Any
@@ -17,16 +16,11 @@ from seen.audit.models import AuditEvent
 from seen.facts.models import Conference, Plan, ProgrammeEvent
 from seen.people.models import Person, SourceRecord
 from seen.triage.models import LeftOut
-from tests.access.test_policy import _user
-from tests.triage.fixtures import BASIS, baby, with_basis, worker  # noqa: F401 (fixtures)
+from tests.fixtures.forms import date_boxes
+from tests.fixtures.partnership import make_user, signed_in_client
+from tests.fixtures.triage import BASIS, with_basis
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _plans(baby: Person) -> str:
@@ -44,7 +38,7 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:
 
 
 def test_the_lead_social_worker_sees_the_plans_audited(baby: Person, worker: Any) -> None:
-    response = _client(worker).get(_plans(baby))
+    response = signed_in_client(worker).get(_plans(baby))
     text = response.content.decode()
     assert response.status_code == 200
     assert "Child protection plan" in text and "Sol Worker" in text and "Neglect" in text
@@ -62,7 +56,7 @@ def test_the_lead_social_worker_sees_the_plans_audited(baby: Person, worker: Any
     ],
 )
 def test_others_are_refused_and_audited(baby: Person, role: str, practitioner: str) -> None:
-    client = _client(_user(role, practitioner))
+    client = signed_in_client(make_user(role, practitioner))
     for url in (_plans(baby), _conference(baby)):
         assert client.get(url).status_code == 403
     assert client.post(_plans(baby), {"step": "start"}).status_code == 403
@@ -70,16 +64,16 @@ def test_others_are_refused_and_audited(baby: Person, role: str, practitioner: s
 
 
 def test_the_lead_without_the_basis_is_told_to_record_it(baby: Person) -> None:
-    response = _client(_user(Role.SOCIAL_WORKER, "SW1")).get(_plans(baby))
+    response = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1")).get(_plans(baby))
     assert response.status_code == 403 and "lawful basis" in response.content.decode()
 
 
 def test_starting_a_plan_and_recording_attendance(baby: Person, worker: Any) -> None:
-    client = _client(worker)
+    client = signed_in_client(worker)
     started = client.post(
         _plans(baby),
-        {"step": "start", "kind": "early_help", "start": "2025-07-01",
-         "information_sharing_plan": "yes", "review_date": "2025-10-01"},
+        {"step": "start", "kind": "early_help", **date_boxes("start", "2025-07-01"),
+         "information_sharing_plan": "yes", **date_boxes("review_date", "2025-10-01")},
     )
     assert started.status_code == 303 and started["Location"] == _plans(baby)
     plan = Plan.objects.get(kind="early_help")
@@ -88,7 +82,8 @@ def test_starting_a_plan_and_recording_attendance(baby: Person, worker: Any) -> 
         response = client.post(
             _plans(baby),
             {"step": "programme", "plan": str(plan.pk), "participant": str(father.pk),
-             "programme": "parenting", "status": status, "on": f"2025-07-{day}"},
+             "programme": "parenting", "status": status,
+             **date_boxes("on", f"2025-07-{day}")},
         )
         assert response.status_code == 303
     assert ProgrammeEvent.objects.count() == 3
@@ -103,25 +98,25 @@ def test_a_step_down_without_the_checklist_is_a_400_naming_each_item(
     baby: Person, worker: Any
 ) -> None:
     plan = Plan.objects.get(local_id="PL1")
-    response = _client(worker).post(
-        _plans(baby), {"step": "step_down", "plan": str(plan.pk), "on": "2025-07-10",
-                       "review_date": "", "information_sharing_plan": "no"},
+    response = signed_in_client(worker).post(
+        _plans(baby), {"step": "step_down", "plan": str(plan.pk), **date_boxes("on", "2025-07-10"),
+                       **date_boxes("review_date", ""), "information_sharing_plan": "no"},
     )
     text = response.content.decode()
     assert response.status_code == 400 and "govuk-error-summary" in text
     assert "Name the key worker" in text and "information-sharing plan in place" in text
-    assert 'href="#step_down-review_date"' in text and "Set a review date" in text
+    assert 'href="#step_down-review_date-day"' in text and "Set a review date" in text
     assert Plan.objects.count() == 1
 
 
 def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
     plan = Plan.objects.get(local_id="PL1")
     key_worker = Practitioner.objects.get(local_id="SW2")
-    response = _client(worker).post(
+    response = signed_in_client(worker).post(
         _plans(baby),
-        {"step": "step_down", "plan": str(plan.pk), "on": "2025-07-10",
+        {"step": "step_down", "plan": str(plan.pk), **date_boxes("on", "2025-07-10"),
          "key_worker": str(key_worker.pk), "information_sharing_plan": "yes",
-         "review_date": "2025-10-10"},
+         **date_boxes("review_date", "2025-10-10")},
     )
     assert response.status_code == 303
     new = Plan.objects.get(kind="child_in_need")
@@ -132,12 +127,16 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
     ("form", "message"),
     [
         ({"step": "nothing"}, "Choose what to record"),
-        ({"step": "start", "kind": "early_help", "start": "01/07/2025"}, "YYYY-MM-DD"),
-        ({"step": "start", "kind": "looked_after", "start": "2025-07-01"}, "kind of plan"),
-        ({"step": "programme", "plan": "x", "participant": "y", "on": "2025-07-01"},
+        ({"step": "start", "kind": "early_help", **date_boxes("start", "01/07/2025")},
+         "must include a month"),
+        ({"step": "start", "kind": "looked_after", **date_boxes("start", "2025-07-01")},
+         "kind of plan"),
+        ({"step": "programme", "plan": "x", "participant": "y", **date_boxes("on", "2025-07-01")},
          "Choose one of the child"),
-        ({"step": "step_down", "plan": "1;drop", "on": "", "review_date": ""}, "Enter the date"),
-        ({"step": "step_down", "on": "2025-07-10", "review_date": "10/10/2025"}, "YYYY-MM-DD"),
+        ({"step": "step_down", "plan": "1;drop", **date_boxes("on", ""),
+          **date_boxes("review_date", "")}, "Enter the date"),
+        ({"step": "step_down", **date_boxes("on", "2025-07-10"),
+          **date_boxes("review_date", "10/10/2025")}, "must include a month"),
         ({"step": "programme", "participant": "9" * 30, "key_worker": "9" * 30},
          "Choose who attends"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
@@ -146,7 +145,7 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
 def test_a_bad_post_is_a_400_with_an_error_summary(
     baby: Person, worker: Any, form: dict[str, str], message: str
 ) -> None:
-    response = _client(worker).post(_plans(baby), form)
+    response = signed_in_client(worker).post(_plans(baby), form)
     text = response.content.decode()
     assert response.status_code == 400 and "govuk-error-summary" in text and message in text
 
@@ -154,12 +153,13 @@ def test_a_bad_post_is_a_400_with_an_error_summary(
 def test_the_conference_page_asks_for_the_father_gp_and_housing(
     baby: Person, worker: Any
 ) -> None:
-    client = _client(worker)
+    client = signed_in_client(worker)
     page = client.get(_conference(baby)).content.decode()
     assert "must invite the father, the GP and housing" in page
     refused = client.post(
         _conference(baby),
-        {"kind": "initial", "on": "2025-07-10", "invited": ["mother", "gp", "housing"],
+        {"kind": "initial", **date_boxes("on", "2025-07-10"),
+         "invited": ["mother", "gp", "housing"],
          "attended": ["mother"]},
     )
     text = refused.content.decode()
@@ -167,7 +167,8 @@ def test_the_conference_page_asks_for_the_father_gp_and_housing(
     assert "Invite the father, or say why not" in text and not Conference.objects.exists()
     recorded = client.post(
         _conference(baby),
-        {"kind": "initial", "on": "2025-07-10", "invited": ["mother", "gp", "housing"],
+        {"kind": "initial", **date_boxes("on", "2025-07-10"),
+         "invited": ["mother", "gp", "housing"],
          "attended": ["mother"], "reason_father": "he is in prison and declined by letter"},
     )
     assert recorded.status_code == 303 and recorded["Location"] == _plans(baby)
@@ -178,10 +179,11 @@ def test_the_conference_page_asks_for_the_father_gp_and_housing(
 
 
 def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker: Any) -> None:
-    client = _client(worker)
+    client = signed_in_client(worker)
     client.post(
         _conference(baby),
-        {"kind": "review", "on": "2025-07-01", "invited": ["mother", "father", "gp", "housing"]},
+        {"kind": "review", **date_boxes("on", "2025-07-01"),
+         "invited": ["mother", "father", "gp", "housing"]},
     )
     conference = Conference.objects.get()
     page = client.get(_plans(baby)).content.decode()
@@ -204,26 +206,26 @@ def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker
     ("form", "message"),
     [
         ({}, "Choose the kind of conference"),
-        ({"kind": "initial", "on": "tomorrow"}, "YYYY-MM-DD"),
-        ({"kind": "review", "on": "2025-07-01", "invited": ["king"]}, "Choose roles"),
+        ({"kind": "initial", **date_boxes("on", "tomorrow")}, "must include a month"),
+        ({"kind": "review", **date_boxes("on", "2025-07-01"), "invited": ["king"]}, "Choose roles"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
 )
 def test_a_bad_conference_is_a_400(
     baby: Person, worker: Any, form: dict[str, Any], message: str
 ) -> None:
-    response = _client(worker).post(_conference(baby), form)
+    response = signed_in_client(worker).post(_conference(baby), form)
     text = response.content.decode()
     assert response.status_code == 400 and "govuk-error-summary" in text and message in text
 
 
 def test_a_safeguarding_lead_with_the_escalation_manages_plans(baby: Person) -> None:
-    from tests.triage.fixtures import under_triage
+    from tests.fixtures.triage import under_triage
 
-    lead = _user(Role.SAFEGUARDING_LEAD, "SL1")
+    lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
     alert = under_triage(baby)
     alert.escalated_to = Practitioner.objects.get(local_id="SL1")
     alert.save()
     with_basis(lead, baby, "safeguarding")
-    assert _client(lead).get(_conference(baby)).status_code == 200
+    assert signed_in_client(lead).get(_conference(baby)).status_code == 200
     assert BASIS

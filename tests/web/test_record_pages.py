@@ -5,8 +5,6 @@ to sign-in; every form, write and refusal audited."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -14,15 +12,9 @@ from seen.access.models import Role
 from seen.audit.models import AuditEvent
 from seen.facts.models import Appointment, Contact, Injury
 from seen.people.models import Person
-from tests.access.test_policy import _user, baby  # noqa: F401 (the fixture)
+from tests.fixtures.partnership import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _when(day: str, month: str, year: str, name: str = "occurred_on") -> dict[str, str]:
@@ -42,8 +34,8 @@ def _contact(**changes: str) -> dict[str, str]:
     return form
 
 
-def test_the_health_visitor_sees_the_contact_form(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_the_health_visitor_sees_the_contact_form(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = client.get(f"/children/{baby.reference}/contacts/new/")
     assert response.status_code == 200
     text = response.content.decode()
@@ -56,9 +48,9 @@ def test_the_health_visitor_sees_the_contact_form(baby: Person) -> None:  # noqa
 
 
 def test_father_not_seen_without_a_reason_is_refused_then_saved_with_one(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     url = f"/children/{baby.reference}/contacts/new/"
     refused = client.post(url, _contact())
     assert refused.status_code == 400
@@ -87,8 +79,8 @@ def test_father_not_seen_without_a_reason_is_refused_then_saved_with_one(
     assert "at work; offered an evening visit" in text and "New birth visit" in text
 
 
-def test_a_date_that_is_not_a_date_is_a_400_naming_it(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_a_date_that_is_not_a_date_is_a_400_naming_it(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     url = f"/children/{baby.reference}/contacts/new/"
     response = client.post(url, _contact(**_when("31", "2", "2025"), father_seen="yes"))
     assert response.status_code == 400
@@ -99,8 +91,8 @@ def test_a_date_that_is_not_a_date_is_a_400_naming_it(baby: Person) -> None:  # 
     assert "today or in the past" in response.content.decode()
 
 
-def test_without_a_relationship_the_pages_refuse(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV2"))
+def test_without_a_relationship_the_pages_refuse(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2"))
     for path in ("contacts", "assessments", "was-not-brought", "injuries"):
         response = client.get(f"/children/{baby.reference}/{path}/new/")
         assert response.status_code == 403, path
@@ -113,12 +105,12 @@ def test_without_a_relationship_the_pages_refuse(baby: Person) -> None:  # noqa:
     assert AuditEvent.objects.filter(outcome="denied", subject=baby.reference).count() == 5
 
 
-def test_a_role_that_sees_no_case_data_is_refused(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.SYSTEM_ADMINISTRATOR))
+def test_a_role_that_sees_no_case_data_is_refused(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.SYSTEM_ADMINISTRATOR))
     assert client.get(f"/children/{baby.reference}/contacts/new/").status_code == 403
 
 
-def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
+def test_signed_out_goes_to_sign_in(baby: Person) -> None:
     response = Client().get(f"/children/{baby.reference}/injuries/new/")
     assert response.status_code == 302 and "/sign-in/" in response["Location"]
     response = Client().post(f"/children/{baby.reference}/contacts/new/", _contact())
@@ -126,21 +118,21 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:  # noqa: F811
 
 
 def test_an_unknown_child_is_refused_as_one_without_a_relationship(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     """A reference Seen holds no child under is refused as a child without a relationship is
     (it was a 404, which told whether a child exists: issue 13); what is not a reference is
     still a 404."""
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     unknown = client.get("/children/P999999/contacts/new/")
     assert unknown.status_code == 403 and "no legitimate relationship" in unknown.content.decode()
     assert client.get("/children/nonsense/contacts/new/").status_code == 404
 
 
 def test_a_bruise_on_a_non_mobile_baby_shows_the_same_day_referral_prompt(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     url = f"/children/{baby.reference}/injuries/new/"
     form = {
         **_when("10", "7", "2025"),
@@ -161,9 +153,9 @@ def test_a_bruise_on_a_non_mobile_baby_shows_the_same_day_referral_prompt(
 
 
 def test_the_social_worker_records_a_pre_birth_assessment_without_the_fathers_checks(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    client = _client(_user(Role.SOCIAL_WORKER, "SW1"))
+    client = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1"))
     url = f"/children/{baby.reference}/assessments/new/"
     page = client.get(url).content.decode()
     assert "Robert Tanner (birth father)" not in page  # the household needs a lawful basis first
@@ -184,8 +176,8 @@ def test_the_social_worker_records_a_pre_birth_assessment_without_the_fathers_ch
     assert "background checks on both parents" in text
 
 
-def test_was_not_brought_is_saved_and_prompts_the_follow_up(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_was_not_brought_is_saved_and_prompts_the_follow_up(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     url = f"/children/{baby.reference}/was-not-brought/new/"
     saved = client.post(url, {**_when("1", "7", "2025"), "service": "immunisation"})
     assert saved.status_code == 303
@@ -196,14 +188,14 @@ def test_was_not_brought_is_saved_and_prompts_the_follow_up(baby: Person) -> Non
 
 
 def test_the_confirmation_is_only_for_the_agency_that_recorded_it(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     saved = client.post(
         f"/children/{baby.reference}/contacts/new/", _contact(father_seen="yes")
     )
     assert client.get(saved["Location"]).status_code == 200
-    worker = _client(_user(Role.SOCIAL_WORKER, "SW1"))
+    worker = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1"))
     assert worker.get(saved["Location"]).status_code == 404  # not her agency's record
     extract_contact = Contact.objects.exclude(local_id__startswith="seen-").get()
     url = f"/children/{baby.reference}/recorded/contact/{extract_contact.pk}/"
@@ -213,7 +205,7 @@ def test_the_confirmation_is_only_for_the_agency_that_recorded_it(
 
 
 def test_an_unborn_child_gets_antenatal_contacts_and_no_injury_form(
-    baby: Person,  # noqa: F811
+    baby: Person,
 ) -> None:
     from datetime import date
 
@@ -232,7 +224,7 @@ def test_an_unborn_child_gets_antenatal_contacts_and_no_injury_form(
         role="health_visitor",
         start=date(2025, 7, 1),
     )
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     unborn = f"U{pregnancy.pk}"
     text = client.get(f"/children/{unborn}/contacts/new/").content.decode()
     assert 'value="antenatal"' in text and 'value="new_birth"' not in text
@@ -250,8 +242,8 @@ def test_an_unborn_child_gets_antenatal_contacts_and_no_injury_form(
     assert client.get(saved["Location"]).status_code == 200
 
 
-def test_a_follow_up_date_that_is_not_a_date_saves_nothing(baby: Person) -> None:  # noqa: F811
-    client = _client(_user(Role.HEALTH_VISITOR, "HV1"))
+def test_a_follow_up_date_that_is_not_a_date_saves_nothing(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     response = client.post(
         f"/children/{baby.reference}/was-not-brought/new/",
         {**_when("1", "7", "2025"), **_when("32", "7", "2025", "followed_up_on"), "service": "gp"},

@@ -5,8 +5,6 @@ values replaced, every read, write and refusal audited."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,58 +14,25 @@ from django.test import Client
 from seen.access.models import Role, Shield, StaffProfile
 from seen.audit.models import AuditEvent
 from seen.core import clock
-from seen.ingest.loader import ingest_extract
 from seen.linkage import decisions
-from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
+from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
 from tests.access.matrix import audit_pages as audit_matrix
 from tests.access.matrix import review as review_matrix
-from tests.access.test_matrix import EVERYONE, _client_for, world  # noqa: F401 (the fixture)
+from tests.fixtures.matrix import EVERYONE, matrix_client
+from tests.fixtures.partnership import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pairs(extract: Callable[..., Path]) -> list[CandidatePair]:
-    """Two pairs in the review band: the father at maternity and a police record of him (a man
-    around a baby: first), and the mother and the police record (last)."""
-    ingest_extract(extract())
-    run = LinkRun.objects.create(
-        kind=LinkRun.Kind.BATCH,
-        auto_link_threshold=0.99,
-        review_threshold=0.5,
-        started_at=clock.now(),
-    )
-    ids = {r.local_id: r.pk for r in SourceRecord.objects.all()}
-    found = []
-    for a, b, probability, evidence in (
-        ("F1", "P77", 0.7, {"forename": 3.1, "surname": -1.4, "postcode": 0.5, "phone": 8.0}),
-        ("M1", "P77", 0.55, {"forename": -4.0, "dob": -6.5}),
-    ):
-        left, right = sorted([ids[a], ids[b]])
-        found.append(
-            CandidatePair.objects.create(
-                record_l_id=left,
-                record_r_id=right,
-                match_probability=probability,
-                match_weight=1.2,
-                evidence=evidence,
-                band="review",
-                run=run,
-            )
-        )
-    recluster(run)
-    return found
-
-
 def _client(role: str | None = Role.MASH_PRACTITIONER, name: str = "reviewer") -> Client:
+    # more than signed_in_client: makes the user, of a role with no practitioner or agency (or
+    # with no staff profile at all), as reviewing links asks no relationship with a child
     user = get_user_model().objects.create_user(name, password="a-long-test-password-1")
     if role is not None:
         StaffProfile.objects.create(user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 def test_the_next_pair_is_shown_side_by_side_with_its_evidence(
@@ -252,11 +217,11 @@ def test_the_purpose_declared_is_kept_and_an_unknown_one_refused(
 
 
 @pytest.mark.parametrize("who", EVERYONE)
-def test_the_matrix_entries_of_these_pages_hold(who: str, world: dict[str, Any]) -> None:  # noqa: F811
-    client = _client_for(who)
+def test_the_matrix_entries_of_these_pages_hold(who: str, matrix_world: dict[str, Any]) -> None:
+    client = matrix_client(who)
     wrong = []
     for (_, route), policy in sorted({**review_matrix.MATRIX, **audit_matrix.MATRIX}.items()):
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**world)
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).format(**matrix_world)
         status = client.get(url).status_code
         if status != policy(who):
             wrong.append((route, status, policy(who)))

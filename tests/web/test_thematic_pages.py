@@ -4,7 +4,6 @@ exports it, reads the headline tables, codes an excerpt blind and resolves a dis
 input is a 400 naming the field with what was typed kept; an address naming nothing is a 404;
 other roles are refused (403) and every read, write, export and refusal is audited."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.thematic.review_fixtures are parameters)
 from __future__ import annotations
 
 import csv
@@ -18,26 +17,11 @@ from django.test import Client
 from seen.audit.models import AuditEvent
 from seen.thematic import coding, reviews
 from seen.thematic.models import CandidateCase, Review
-from tests.thematic.review_fixtures import (  # noqa: F401 (the fixtures)
-    GOOD,
-    HEADER,
-    HEADLINE_CSV,
-    PURPOSE,
-    dataset,
-    first_reviewer,
-    health_visitor,
-    lead,
-    review,
-    second_reviewer,
-)
+from tests.fixtures.forms import date_boxes
+from tests.fixtures.partnership import signed_in_client
+from tests.fixtures.thematic import GOOD, HEADER, HEADLINE_CSV, PURPOSE, dataset
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _upload(client: Client, review: Review, content: bytes, name: str = "cases.csv") -> Any:
@@ -54,7 +38,7 @@ def test_signed_out_goes_to_sign_in(review: Review) -> None:
 
 
 def test_other_roles_are_refused_and_audited(health_visitor: Any, review: Review) -> None:
-    client = _client(health_visitor)
+    client = signed_in_client(health_visitor)
     assert client.get("/reviews/").status_code == 403
     response = client.post("/reviews/", {"title": "Mine", "kind": "local_rapid"})
     assert response.status_code == 403 and "may not" in response.content.decode()
@@ -65,7 +49,7 @@ def test_other_roles_are_refused_and_audited(health_visitor: Any, review: Review
 
 
 def test_a_reviewer_starts_a_review(first_reviewer: Any) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     response = client.post(
         "/reviews/", {"purpose": PURPOSE, "title": "Babies and men", "kind": "local_rapid"}
     )
@@ -79,7 +63,9 @@ def test_a_reviewer_starts_a_review(first_reviewer: Any) -> None:
 
 
 def test_a_bad_review_is_a_400_with_what_was_typed_kept(first_reviewer: Any) -> None:
-    response = _client(first_reviewer).post("/reviews/", {"title": "Kept title", "kind": ""})
+    response = signed_in_client(first_reviewer).post(
+        "/reviews/", {"title": "Kept title", "kind": ""}
+    )
     text = response.content.decode()
     assert response.status_code == 400 and "There is a problem" in text
     assert 'href="#kind"' in text and "Choose a local rapid review" in text
@@ -87,7 +73,7 @@ def test_a_bad_review_is_a_400_with_what_was_typed_kept(first_reviewer: Any) -> 
 
 
 def test_an_address_naming_nothing_is_a_404(first_reviewer: Any, review: Review) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     assert client.get("/reviews/999999/").status_code == 404
     other = reviews.create_review(first_reviewer, PURPOSE, title="Other", kind="local_rapid")
     case = reviews.add_case(first_reviewer, PURPOSE, other, case_id="rr-9", area="", reason="x")
@@ -98,7 +84,7 @@ def test_an_address_naming_nothing_is_a_404(first_reviewer: Any, review: Review)
 
 
 def test_areas_cases_and_moves(first_reviewer: Any, review: Review) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     base = f"/reviews/{review.pk}/"
     assert client.post(base, {"area": "Quillbrook"}).status_code == 303
     twice = client.post(base, {"area": "quillbrook"})
@@ -130,11 +116,11 @@ def test_areas_cases_and_moves(first_reviewer: Any, review: Review) -> None:
 
 
 def test_a_meeting_and_the_totals_by_role(first_reviewer: Any, review: Review) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     area = reviews.add_area(first_reviewer, PURPOSE, review, "North")
     url = f"/reviews/{review.pk}/meetings/new/"
     assert client.get(url).status_code == 200
-    form = {"area": str(area.pk), "held_on": "2021-03-01", "kind": "practitioners"}
+    form = {"area": str(area.pk), **date_boxes("held_on", "2021-03-01"), "kind": "practitioners"}
     bad = client.post(url, {**form, "role-0": "health visitor", "count-0": "three"})
     assert bad.status_code == 400 and 'href="#count-0"' in bad.content.decode()
     assert 'value="health visitor"' in bad.content.decode()
@@ -152,7 +138,7 @@ def test_a_meeting_and_the_totals_by_role(first_reviewer: Any, review: Review) -
 def test_import_lists_refused_rows_with_line_and_reason_and_export(
     first_reviewer: Any, review: Review
 ) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     content = dataset(GOOD.format(n=1, age=3), GOOD.format(n=2, age=14), GOOD.format(n=3, age=5))
     response = _upload(client, review, content)
     assert response.status_code == 303
@@ -170,7 +156,7 @@ def test_import_lists_refused_rows_with_line_and_reason_and_export(
 
 
 def test_an_upload_that_cannot_be_read_is_a_400(first_reviewer: Any, review: Review) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     missing = client.post(f"/reviews/{review.pk}/dataset/", {"purpose": PURPOSE})
     assert missing.status_code == 400 and "Choose the case dataset CSV" in missing.content.decode()
     header = _upload(client, review, b"case_id,area\nrr-1,north\n")
@@ -179,7 +165,7 @@ def test_an_upload_that_cannot_be_read_is_a_400(first_reviewer: Any, review: Rev
 
 
 def test_the_headline_tables(first_reviewer: Any, review: Review) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     empty = client.get(f"/reviews/{review.pk}/headline/")
     assert empty.status_code == 200 and 'id="no-rows"' in empty.content.decode()
     _upload(client, review, HEADLINE_CSV.read_bytes())
@@ -194,7 +180,7 @@ def test_the_headline_tables(first_reviewer: Any, review: Review) -> None:
 
 
 def test_the_report_downloads(first_reviewer: Any, review: Review) -> None:
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     _upload(client, review, HEADLINE_CSV.read_bytes())
     html = client.get(f"/reviews/{review.pk}/headline/?format=html&published=yes")
     assert html.status_code == 200 and "attachment" in html["Content-Disposition"]
@@ -208,14 +194,14 @@ def test_the_report_downloads(first_reviewer: Any, review: Review) -> None:
 
 
 def test_blind_coding_and_resolving_a_disagreement(
-    first_reviewer: Any, second_reviewer: Any, lead: Any, review: Review
+    first_reviewer: Any, second_reviewer: Any, review_lead: Any, review: Review
 ) -> None:
     case = reviews.add_case(first_reviewer, PURPOSE, review, case_id="rr-1", area="", reason="x")
     excerpt = coding.add_excerpt(first_reviewer, PURPOSE, case, "The father was never seen.")
     url = f"/reviews/{review.pk}/excerpts/{excerpt.pk}/"
     themes = coding.codebook()
     fathers = next(t for t in themes if t.code == "invisible-fathers")
-    first = _client(first_reviewer)
+    first = signed_in_client(first_reviewer)
     partial = first.post(url, {f"theme-{fathers.pk}": "yes"})
     assert partial.status_code == 400
     assert f'href="#theme-{themes[0].pk}"' in partial.content.decode()
@@ -224,7 +210,7 @@ def test_blind_coding_and_resolving_a_disagreement(
     mine = first.get(url).content.decode()
     assert 'id="own-calls"' in mine and "has not coded this excerpt yet" in mine
     # the second reviewer is shown the form, nothing of the first's calls
-    second = _client(second_reviewer)
+    second = signed_in_client(second_reviewer)
     blind = second.get(url).content.decode()
     assert 'id="own-calls"' not in blind and "Record my coding" in blind
     agreement = second.get(f"/reviews/{review.pk}/agreement/").content.decode()
@@ -232,7 +218,7 @@ def test_blind_coding_and_resolving_a_disagreement(
     assert second.post(url, calls).status_code == 303
     again = second.post(url, calls)
     assert again.status_code == 400 and "already coded this excerpt" in again.content.decode()
-    lead_client = _client(lead)
+    lead_client = signed_in_client(review_lead)
     shown = lead_client.get(f"/reviews/{review.pk}/agreement/").content.decode()
     assert f'id="disagreement-{excerpt.pk}-invisible-fathers"' in shown
     form = {"excerpt": str(excerpt.pk), "theme": str(fathers.pk)}
@@ -308,7 +294,7 @@ def test_every_page_has_unique_ids_and_a_label_for_every_field(
             if tag == "label" and found.get("for"):
                 self.labelled.add(str(found["for"]))
 
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     _upload(client, review, HEADLINE_CSV.read_bytes())
     for url in _full_review(review, first_reviewer, second_reviewer):
         response = client.get(url)
@@ -332,7 +318,7 @@ def test_the_exported_dataset_runs_no_formula_and_imports_back_the_same(
         + GOOD.format(n=2, age=4).replace("area 01", "-2+3").encode()
         + b",+1\n"
     )
-    client = _client(first_reviewer)
+    client = signed_in_client(first_reviewer)
     assert _upload(client, review, content).status_code == 303
     first = client.get(f"/reviews/{review.pk}/dataset.csv").content.decode()
     cells = [cell for row in csv.reader(io.StringIO(first)) for cell in row]

@@ -2,7 +2,6 @@
 recorded), refused and audited otherwise; open, mark each check done with its result, and the
 decision refused until every check is done; a bad POST is a 400 with an error summary."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.triage.fixtures are parameters)
 from __future__ import annotations
 
 from typing import Any
@@ -14,16 +13,10 @@ from seen.access.models import Role
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
 from seen.triage.models import Triage
-from tests.access.test_policy import _user
-from tests.triage.fixtures import baby, mash, under_triage  # noqa: F401 (fixtures)
+from tests.fixtures.partnership import make_user, signed_in_client
+from tests.fixtures.triage import under_triage
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(baby: Person) -> str:
@@ -36,7 +29,7 @@ def test_signed_out_goes_to_sign_in(baby: Person) -> None:
 
 
 def test_mash_sees_the_triage_and_the_read_is_audited(baby: Person, mash: Any) -> None:
-    response = _client(mash).get(_url(baby))
+    response = signed_in_client(mash).get(_url(baby))
     assert response.status_code == 200
     assert "Open a triage" in response.content.decode()
     event = AuditEvent.objects.filter(action="read", object_type="triage").get()
@@ -52,7 +45,7 @@ def test_others_are_refused_and_the_refusal_is_audited(
 ) -> None:
     """A health visitor may not triage; the lead social worker is not MASH; MASH with no
     contact under triage has no relationship."""
-    client = _client(_user(role, practitioner))
+    client = signed_in_client(make_user(role, practitioner))
     assert client.get(_url(baby)).status_code == 403
     assert client.post(_url(baby), {"step": "open"}).status_code == 403
     assert AuditEvent.objects.filter(action="denied", subject=baby.reference).count() == 2
@@ -61,7 +54,7 @@ def test_others_are_refused_and_the_refusal_is_audited(
 
 def test_mash_without_the_lawful_basis_is_told_to_record_it(baby: Person) -> None:
     under_triage(baby)
-    response = _client(_user(Role.MASH_PRACTITIONER, "MA1")).get(_url(baby))
+    response = signed_in_client(make_user(Role.MASH_PRACTITIONER, "MA1")).get(_url(baby))
     assert response.status_code == 403 and "lawful basis" in response.content.decode()
 
 
@@ -69,13 +62,13 @@ def test_an_unknown_child_is_refused_as_one_without_a_relationship(mash: Any) ->
     """A reference Seen holds no child under is refused as a child without a relationship is
     (it was a 404, which told whether a child exists: issue 13); what is not a reference is
     still a 404."""
-    unknown = _client(mash).get("/children/P99999999/triage/")
+    unknown = signed_in_client(mash).get("/children/P99999999/triage/")
     assert unknown.status_code == 403 and "no legitimate relationship" in unknown.content.decode()
-    assert _client(mash).get("/children/nonsense/triage/").status_code == 404
+    assert signed_in_client(mash).get("/children/nonsense/triage/").status_code == 404
 
 
 def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: Any) -> None:
-    client = _client(mash)
+    client = signed_in_client(mash)
     opened = client.post(_url(baby), {"step": "open"})
     assert opened.status_code == 303 and opened["Location"] == _url(baby)
     page = client.get(_url(baby)).content.decode()
@@ -120,7 +113,7 @@ def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: A
 def test_a_bad_post_is_a_400_with_an_error_summary(
     baby: Person, mash: Any, form: dict[str, str], message: str
 ) -> None:
-    client = _client(mash)
+    client = signed_in_client(mash)
     if form["step"] == "check":
         client.post(_url(baby), {"step": "open"})
     response = client.post(_url(baby), form)
@@ -130,7 +123,7 @@ def test_a_bad_post_is_a_400_with_an_error_summary(
 
 
 def test_a_check_needs_its_result(baby: Person, mash: Any) -> None:
-    client = _client(mash)
+    client = signed_in_client(mash)
     client.post(_url(baby), {"step": "open"})
     check = Triage.objects.get().checks.first()
     assert check is not None
@@ -141,13 +134,13 @@ def test_a_check_needs_its_result(baby: Person, mash: Any) -> None:
 
 
 def test_the_page_needs_no_javascript(baby: Person, mash: Any) -> None:
-    client = _client(mash)
+    client = signed_in_client(mash)
     client.post(_url(baby), {"step": "open"})
     text = client.get(_url(baby)).content.decode()
     assert "<script" not in text and 'method="post"' in text
 
 
 def test_an_undeclared_purpose_is_refused(baby: Person, mash: Any) -> None:
-    response = _client(mash).get(_url(baby) + "?purpose=curiosity")
+    response = signed_in_client(mash).get(_url(baby) + "?purpose=curiosity")
     assert response.status_code == 403 and "declare why" in response.content.decode()
     assert AuditEvent.objects.get(action="denied").purpose == "undeclared"
