@@ -26,6 +26,7 @@ from seen.api.main import api
 from seen.audit.models import AuditEvent
 from seen.people.models import SourceRecord
 from tests.access.matrix import families
+from tests.fixtures.forms import date_boxes
 from tests.fixtures.matrix import ANONYMOUS, EVERYONE, NO_PROFILE, matrix_client, purpose_of
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +252,9 @@ CHILD_WRITES: list[tuple[str, dict[str, str]]] = [
     ("children/{reference}/conferences/new/", {"kind": "initial", "decision": "cp_plan"}),
     ("children/{reference}/basis/", {"basis": "consent"}),
     ("incidents/{incident_id}/", {"step": "reviewer", "reviewer": "1"}),
-    ("incidents/{incident_id}/", {"step": "notification", "notification_on": "2025-07-10"}),
+    ("incidents/{incident_id}/", {
+        "step": "notification", **date_boxes("notification_on", "2025-07-10"),
+    }),
     # break glass for a purpose the role may not declare: not an answer to that refusal
     ("children/{reference}/break-glass/?purpose=strategic", {
         "reason": "a sentence of reason, long enough to be one",

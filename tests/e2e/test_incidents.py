@@ -19,6 +19,7 @@ from seen.audit.models import AuditEvent
 from seen.incidents.models import Incident
 from seen.people.models import Person
 from tests.e2e.test_journeys import PASSWORD, sign_in
+from tests.fixtures.forms import fill_date
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,10 +51,8 @@ def test_the_lead_records_a_notification_and_the_reviewer_downloads_the_chronolo
     expect(page.get_by_label("Child's reference")).to_have_value(baby.reference)
     accessible(page)
 
-    for field, (day, month, year) in (("occurred_on", (5, 7, 2025)), ("learned_on", (7, 7, 2025))):
-        page.locator(f'input[name="{field}-day"]').fill(str(day))
-        page.locator(f'input[name="{field}-month"]').fill(str(month))
-        page.locator(f'input[name="{field}-year"]').fill(str(year))
+    fill_date(page, "occurred_on", "2025-07-05")
+    fill_date(page, "learned_on", "2025-07-07")
     page.get_by_role("button", name="Record the notification").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "the national panel by 2025-07-14"
@@ -68,7 +67,7 @@ def test_the_lead_records_a_notification_and_the_reviewer_downloads_the_chronolo
     expect(page.locator(f"#incident-{incident.pk}")).to_contain_text(baby.reference)
     accessible(page)
     page.get_by_role("link", name=f"Notification {incident.pk}").click()
-    page.get_by_label("Date the national panel was notified").fill("2025-07-10")
+    fill_date(page, "notification_on", "2025-07-10")
     page.get_by_role("button", name="Mark the panel notified").click()
     expect(page.locator("#notification-clock")).to_contain_text("Done on 2025-07-10")
     accessible(page)

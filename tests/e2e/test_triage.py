@@ -19,6 +19,7 @@ from seen.facts.models import Conference, Plan
 from seen.people.models import Person
 from seen.triage.models import Triage
 from tests.e2e.test_journeys import PASSWORD, sign_in
+from tests.fixtures.forms import fill_date
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +83,7 @@ def test_the_lead_steps_down_and_records_a_conference(
     step_down = page.locator("form").filter(has=page.get_by_role("button", name="Step down"))
     cp_plan = Plan.objects.get(local_id="PL1")
     step_down.get_by_label("Plan to step down from").select_option(value=str(cp_plan.pk))
-    step_down.get_by_label("Date of the step-down").fill("2025-07-10")
+    fill_date(step_down, "on", "2025-07-10")
     step_down.get_by_role("button", name="Step down").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Name the key worker")
@@ -93,7 +94,7 @@ def test_the_lead_steps_down_and_records_a_conference(
     key_worker = Practitioner.objects.get(local_id="SW2")
     step_down.get_by_label("Key worker").select_option(value=str(key_worker.pk))
     step_down.get_by_label("Yes").check()
-    step_down.get_by_label("Review date").fill("2025-10-10")
+    fill_date(step_down, "review_date", "2025-10-10")
     step_down.get_by_role("button", name="Step down").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("child in need plan")
     assert Plan.objects.get(kind="child_in_need").stepped_down_from == "PL1"
@@ -101,7 +102,7 @@ def test_the_lead_steps_down_and_records_a_conference(
     page.get_by_role("link", name="Record a conference").click()
     accessible(page)
     page.get_by_label("Initial child protection conference").check()
-    page.get_by_label("Date of the conference").fill("2025-07-10")
+    fill_date(page, "on", "2025-07-10")
     invited = page.get_by_role("group", name="Invited")
     for role in ("Mother", "GP", "Housing", "Social worker"):
         invited.get_by_label(role, exact=True).check()

@@ -5,6 +5,7 @@
     baby = w.child(dob=date(2026, 1, 10))           # a Child with a mother; baby.person set
     w.fact("injury", child=baby, occurred_on=..., kind="bruise", mobility="non_mobile")
     world = w.build()
+    explanations(RULE, w, days=3)                   # the rule on every child, a threshold changed
 
 Fact columns are the model's (seen.facts.models); a record column (child, subject, father,
 perpetrator, victim) takes a person id or a Child (its person). `agency` defaults to a
@@ -17,6 +18,7 @@ from datetime import date
 from itertools import count
 from typing import Any
 
+from seen.rules.base import Finding, Rule
 from seen.rules.world import PERSON_COLUMNS, Adult, AgencyInfo, Child, Fact, World
 
 
@@ -132,3 +134,20 @@ class WorldBuilder:
             facts_by_person=dict(by_person),
             residence_areas=dict(self.residence_areas),
         )
+
+
+def findings(rule: Rule, w: WorldBuilder, **params: object) -> list[Finding]:
+    """The rule evaluated on every child of the built world, its defaults changed by params."""
+    world = w.build()
+    values = {**rule.defaults, **params}
+    return [f for c in world.children.values() for f in rule.evaluate(world, c, values)]
+
+
+def explanations(rule: Rule, w: WorldBuilder, **params: object) -> list[str]:
+    """What each finding says (findings)."""
+    return [f.explanation for f in findings(rule, w, **params)]
+
+
+def anchored(rule: Rule, w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
+    """Each finding's anchor (the fact it rests on) and what it says (findings)."""
+    return [(f.anchor, f.explanation) for f in findings(rule, w, **params)]

@@ -7,7 +7,7 @@ from datetime import date
 
 from seen.rules.procedures.care_leaver_parent import CareLeaverParent
 from seen.rules.world import Child, Duty
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, anchored
 
 RULE = CareLeaverParent()
 TODAY = date(2026, 3, 1)
@@ -15,16 +15,6 @@ TODAY = date(2026, 3, 1)
 
 def _name_adviser(child: Child, start: date) -> None:
     child.duties.append(Duty("personal_adviser", 7, start, None))
-
-
-def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [
-        (f.anchor, f.explanation)
-        for c in world.children.values()
-        for f in RULE.evaluate(world, c, values)
-    ]
 
 
 def _care_leaver(w: WorldBuilder, person: int | None, on: date) -> None:
@@ -57,16 +47,16 @@ def test_a_pregnant_care_leaver_with_no_adviser_named_fires_after_two_weeks() ->
     w = WorldBuilder(date(2026, 1, 10))
     unborn = w.child(expected=date(2026, 6, 20))  # 17 weeks on 1 February
     _care_leaver(w, unborn.mother, date(2026, 1, 5))
-    assert _run(w) == []  # five days after: the adviser may still be named
+    assert anchored(RULE, w) == []  # five days after: the adviser may still be named
     w.today = date(2026, 1, 20)
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor == f"care-leaver:{unborn.mother}"
     assert why == (
         "The mother is recorded as a care leaver by Quay Leaving Care Service (since 5 January "
         "2026) and a baby is due on 20 June 2026, but no personal adviser has been named for the "
         "pregnancy and no pre-birth assessment has been recorded yet."
     )
-    assert _run(w, adviser_named_within_days=30) == []
+    assert anchored(RULE, w, adviser_named_within_days=30) == []
 
 
 def test_an_adviser_named_and_an_assessment_by_28_weeks_satisfy_it() -> None:
@@ -74,12 +64,12 @@ def test_an_adviser_named_and_an_assessment_by_28_weeks_satisfy_it() -> None:
     unborn = w.child(expected=date(2026, 5, 1))  # 31 weeks today
     _care_leaver(w, unborn.mother, date(2025, 10, 20))
     _name_adviser(unborn, date(2025, 10, 20))
-    [(_, why)] = _run(w)  # 28 weeks was 6 February: no assessment by then
+    [(_, why)] = anchored(RULE, w)  # 28 weeks was 6 February: no assessment by then
     assert why.endswith(
         "but no pre-birth assessment had begun by 28 weeks of pregnancy (6 February 2026)."
     )
     _pre_birth_assessment(w, unborn, date(2026, 1, 15))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
 
 
 def test_the_assessment_is_not_due_before_28_weeks() -> None:
@@ -87,8 +77,8 @@ def test_the_assessment_is_not_due_before_28_weeks() -> None:
     unborn = w.child(expected=date(2026, 6, 20))  # 24 weeks today
     _care_leaver(w, unborn.mother, date(2025, 12, 1))
     _name_adviser(unborn, date(2025, 12, 2))
-    assert _run(w) == []
-    assert len(_run(w, assessment_by_weeks=20)) == 1  # a partnership asking for 20 weeks
+    assert anchored(RULE, w) == []
+    assert len(anchored(RULE, w, assessment_by_weeks=20)) == 1  # a partnership asking for 20 weeks
 
 
 def test_a_baby_born_with_no_pre_birth_assessment_fires() -> None:
@@ -96,7 +86,7 @@ def test_a_baby_born_with_no_pre_birth_assessment_fires() -> None:
     baby = w.child(dob=date(2025, 11, 23), expected=date(2026, 3, 1))  # born at 26 weeks
     _care_leaver(w, baby.mother, date(2025, 8, 1))
     _name_adviser(baby, date(2025, 8, 1))
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "no pre-birth assessment had begun by the birth (23 November 2025)" in why
 
 
@@ -105,9 +95,9 @@ def test_a_care_leaver_father_counts_unless_the_partnership_says_not() -> None:
     unborn = w.child(expected=date(2026, 6, 20))
     father = w.adult(unborn, "birth_father")
     _care_leaver(w, father, date(2026, 1, 10))
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert why.startswith("The father is recorded as a care leaver")
-    assert _run(w, include_fathers=False) == []
+    assert anchored(RULE, w, include_fathers=False) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -128,4 +118,4 @@ def test_near_misses_do_not_fire() -> None:
     _care_leaver(w, done.mother, date(2025, 8, 20))
     _name_adviser(done, date(2025, 8, 20))
     _pre_birth_assessment(w, done, date(2025, 11, 1))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []

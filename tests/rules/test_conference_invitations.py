@@ -7,18 +7,12 @@ from datetime import date
 
 from seen.rules.procedures.conference_invitations import ConferenceInvitations
 from seen.rules.world import Child
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, explanations
 
 RULE = ConferenceInvitations()
 TODAY = date(2026, 3, 1)
 BORN = date(2025, 10, 1)
 HELD = date(2026, 1, 12)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[str]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [f.explanation for c in world.children.values() for f in RULE.evaluate(world, c, values)]
 
 
 def _conference(
@@ -46,7 +40,7 @@ def test_a_conference_without_father_gp_or_housing_fires_and_names_them() -> Non
     baby = w.child(dob=BORN)
     w.adult(baby)
     _conference(w, baby, ["mother", "social_worker", "health_visitor", "police"])
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert why == (
         "The initial child protection conference held by Wrenmoor Children's Social Care on "
         "12 January 2026 did not invite the baby's father or male carer, the GP or housing."
@@ -58,7 +52,7 @@ def test_only_those_not_invited_are_named() -> None:
     baby = w.child(dob=BORN)
     w.adult(baby, "mothers_partner")
     _conference(w, baby, ["mother", "male_carer", "gp", "social_worker"], kind="review")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "review child protection conference" in why and "did not invite housing." in why
 
 
@@ -67,7 +61,7 @@ def test_a_pre_birth_conference_and_unrecorded_attendance() -> None:
     unborn = w.child(expected=date(2026, 5, 1))
     w.adult(unborn)
     _conference(w, unborn, ["mother", "father", "gp", "housing"], attended=[], kind="pre_birth")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "pre-birth child protection conference" in why and "no record of who attended" in why
     assert "did not invite" not in why
 
@@ -85,22 +79,22 @@ def test_near_misses_do_not_fire() -> None:
     recent = w.child(dob=BORN)  # held yesterday: attendance not yet due
     w.adult(recent)
     _conference(w, recent, ["mother", "father", "gp", "housing"], attended=[], on=date(2026, 2, 28))
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
 
 
 def test_parameters_change_the_outcome() -> None:
     w = WorldBuilder(TODAY)
     alone = w.child(dob=BORN)
     _conference(w, alone, ["mother", "gp", "housing", "social_worker"])
-    assert _run(w) == []
-    [why] = _run(w, father_only_when_known=False)
+    assert explanations(RULE, w) == []
+    [why] = explanations(RULE, w, father_only_when_known=False)
     assert "father or male carer" in why
     w = WorldBuilder(TODAY)
     baby = w.child(dob=BORN)
     w.adult(baby)
     _conference(w, baby, ["mother", "father", "gp", "social_worker"])
-    assert len(_run(w)) == 1
-    assert _run(w, must_invite=["father", "gp"]) == []
+    assert len(explanations(RULE, w)) == 1
+    assert explanations(RULE, w, must_invite=["father", "gp"]) == []
 
 
 def test_invitees_held_as_text_are_read() -> None:
@@ -117,4 +111,4 @@ def test_invitees_held_as_text_are_read() -> None:
         invited="mother;father;gp;housing",
         attended="mother;father",
     )
-    assert _run(w) == []
+    assert explanations(RULE, w) == []

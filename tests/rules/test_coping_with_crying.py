@@ -8,17 +8,11 @@ from datetime import date
 
 from seen.rules.procedures.coping_with_crying import CopingWithCrying
 from seen.rules.world import Child
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, explanations
 
 RULE = CopingWithCrying()
 TODAY = date(2026, 3, 1)
 BORN = date(2025, 12, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[str]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [f.explanation for c in world.children.values() for f in RULE.evaluate(world, c, values)]
 
 
 def _concern(
@@ -44,7 +38,7 @@ def test_advice_not_given_to_the_father_fires() -> None:
     baby = w.child(dob=BORN)
     w.adult(baby)
     _concern(w, baby, date(2026, 1, 5), "yes", "no")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "Excessive crying was raised with health visiting 1 on 5 January 2026" in why
     assert "not given to the father (it was given to the mother)" in why
 
@@ -53,7 +47,7 @@ def test_advice_not_given_to_the_mother_fires_too() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=BORN)
     _concern(w, baby, date(2026, 1, 5), "no", "not_applicable", "colic")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert why.startswith("Colic was raised") and "not given to the mother" in why
 
 
@@ -63,7 +57,7 @@ def test_a_later_concern_recording_the_advice_resolves_it() -> None:
     w.adult(baby)
     _concern(w, baby, date(2026, 1, 5), "yes", "no")
     _concern(w, baby, date(2026, 1, 19), "yes", "yes", "feeding_difficulty")
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
 
 
 def test_a_later_concern_after_today_does_not_resolve_it() -> None:
@@ -71,7 +65,7 @@ def test_a_later_concern_after_today_does_not_resolve_it() -> None:
     baby = w.child(dob=BORN)
     _concern(w, baby, date(2026, 1, 5), "yes", "no")
     _concern(w, baby, date(2026, 1, 19), "yes", "yes")
-    assert len(_run(w)) == 1
+    assert len(explanations(RULE, w)) == 1
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -81,13 +75,13 @@ def test_near_misses_do_not_fire() -> None:
     _concern(w, both, date(2026, 1, 5), "yes", "yes")
     no_father = w.child(dob=BORN)  # no father named
     _concern(w, no_father, date(2026, 1, 5), "yes", "not_applicable")
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
 
 
 def test_advice_owed_to_the_mother_only_is_a_parameter() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=BORN)
     _concern(w, baby, date(2026, 1, 5), "yes", "no")
-    assert len(_run(w)) == 1
-    assert _run(w, both_parents=False) == []
-    assert _run(w, concerns=["colic"]) == []  # excessive crying not watched
+    assert len(explanations(RULE, w)) == 1
+    assert explanations(RULE, w, both_parents=False) == []
+    assert explanations(RULE, w, concerns=["colic"]) == []  # excessive crying not watched

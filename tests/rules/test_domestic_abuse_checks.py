@@ -6,20 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from seen.rules.procedures.domestic_abuse_checks import DomesticAbuseChecks
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, anchored
 
 RULE = DomesticAbuseChecks()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [
-        (f.anchor, f.explanation)
-        for c in world.children.values()
-        for f in RULE.evaluate(world, c, values)
-    ]
 
 
 def _incident(w: WorldBuilder, on: date, **columns: object) -> None:
@@ -40,7 +30,7 @@ def test_the_pregnant_mother_as_victim_fires() -> None:
     unborn = w.child(expected=date(2026, 6, 1))
     _incident(w, date(2026, 1, 12), victim=unborn.mother, perpetrator=w.person("male"))
     w.agency("childrens_social_care", area="TALLOWBY", name="Tallowby Children's Social Care")
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor.startswith("policeincident:")
     assert why.startswith(
         "A domestic-abuse incident recorded by Partnership Police on 12 January 2026 (DASH "
@@ -55,7 +45,7 @@ def test_a_baby_under_one_at_home_fires_and_the_mother_as_perpetrator_counts() -
     w = WorldBuilder(TODAY)
     baby = w.child(dob=date(2025, 9, 1))
     _incident(w, date(2025, 12, 1), perpetrator=baby.mother, victim=w.person("male"))
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "the mother was the perpetrator" in why and "the baby was 13 weeks old" in why
 
 
@@ -64,9 +54,9 @@ def test_a_man_around_the_baby_counts_unless_the_partnership_says_not() -> None:
     baby = w.child(dob=date(2025, 9, 1))
     man = w.adult(baby, "mothers_partner", start=date(2025, 3, 1))
     _incident(w, date(2026, 1, 5), perpetrator=man, victim=w.person("female"))
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "the mother's partner was the perpetrator" in why
-    assert _run(w, include_men_around=False) == []
+    assert anchored(RULE, w, include_men_around=False) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -86,5 +76,7 @@ def test_near_misses_do_not_fire() -> None:
     _incident(w, date(2025, 10, 1), perpetrator=man, victim=w.person("female"))
     # an incident with no baby or pregnancy at all
     _incident(w, date(2026, 1, 1), perpetrator=w.person("male"), victim=w.person("female"))
-    assert _run(w) == []
-    assert len(_run(w, baby_under_days=730)) == 1  # the toddler's mother, if two years counted
+    assert anchored(RULE, w) == []
+    assert (
+        len(anchored(RULE, w, baby_under_days=730)) == 1
+    )  # the toddler's mother, if two years counted

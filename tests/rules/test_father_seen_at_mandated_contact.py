@@ -8,17 +8,11 @@ from datetime import date
 
 from seen.rules.procedures.father_seen_at_mandated_contact import FatherSeenAtMandatedContact
 from seen.rules.world import Child
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, explanations
 
 RULE = FatherSeenAtMandatedContact()
 TODAY = date(2026, 3, 1)
 BORN = date(2025, 12, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[str]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [f.explanation for c in world.children.values() for f in RULE.evaluate(world, c, values)]
 
 
 def _family(w: WorldBuilder) -> tuple[Child, int]:
@@ -51,7 +45,7 @@ def test_a_new_birth_visit_without_the_father_and_no_reason_fires() -> None:
     w = WorldBuilder(TODAY)
     baby, father = _family(w)
     _contact(w, baby, father, "new_birth", date(2025, 12, 12), "no")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "did not see the baby's father at the new-birth visit on 12 December 2025" in why
     assert "no reason" in why and "out of hours" in why
 
@@ -61,11 +55,11 @@ def test_seeing_him_at_the_6_8_week_review_resolves_it() -> None:
     baby, father = _family(w)
     _contact(w, baby, father, "new_birth", date(2025, 12, 12), "no")
     _contact(w, baby, father, "six_to_eight_weeks", date(2026, 1, 20), "yes")  # after today
-    assert len(_run(w)) == 1
+    assert len(explanations(RULE, w)) == 1
     w.today = TODAY
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
     # unless the partnership keeps every unexplained miss open until answered
-    [why] = _run(w, seen_later_resolves=False)
+    [why] = explanations(RULE, w, seen_later_resolves=False)
     assert "he was seen at the 6-8 week review on 20 January 2026" in why
 
 
@@ -74,7 +68,7 @@ def test_missed_at_both_mandated_contacts_is_one_alert_naming_both() -> None:
     baby, father = _family(w)
     _contact(w, baby, father, "new_birth", date(2025, 12, 12), "no")
     _contact(w, baby, father, "six_to_eight_weeks", date(2026, 1, 20), "no")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "new-birth visit on 12 December 2025 and 6-8 week review on 20 January 2026" in why
 
 
@@ -88,15 +82,15 @@ def test_near_misses_do_not_fire() -> None:
     _contact(w, baby, father, "home_visit", date(2025, 12, 4), "no", reason)
     _contact(w, baby, father, "new_birth", date(2025, 12, 12), "yes")
     _contact(w, baby, father, "one_year", date(2026, 2, 12), "no")  # not a mandated contact here
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
 
 
 def test_a_reason_recorded_at_a_mandated_contact_is_a_parameter() -> None:
     w = WorldBuilder(TODAY)
     baby, father = _family(w)
     _contact(w, baby, father, "new_birth", date(2025, 12, 12), "no", "Working away")
-    assert _run(w) == []
-    [why] = _run(w, reason_suffices=False)
+    assert explanations(RULE, w) == []
+    [why] = explanations(RULE, w, reason_suffices=False)
     assert "the reason recorded: Working away" in why
 
 
@@ -104,5 +98,10 @@ def test_the_mandated_contacts_are_a_parameter() -> None:
     w = WorldBuilder(TODAY)
     baby, father = _family(w)
     _contact(w, baby, father, "one_year", date(2026, 2, 12), "no")
-    assert _run(w) == []
-    assert len(_run(w, mandated_contacts=["new_birth", "six_to_eight_weeks", "one_year"])) == 1
+    assert explanations(RULE, w) == []
+    assert (
+        len(
+            explanations(RULE, w, mandated_contacts=["new_birth", "six_to_eight_weeks", "one_year"])
+        )
+        == 1
+    )

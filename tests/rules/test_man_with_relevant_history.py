@@ -10,20 +10,10 @@ import pytest
 
 from seen.rules.loading import load_world
 from seen.rules.procedures.man_with_relevant_history import ManWithRelevantHistory
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, anchored
 
 RULE = ManWithRelevantHistory()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [
-        (f.anchor, f.explanation)
-        for c in world.children.values()
-        for f in RULE.evaluate(world, c, values)
-    ]
 
 
 def _police(w: WorldBuilder) -> int:
@@ -42,7 +32,7 @@ def test_a_conviction_held_by_the_police_from_another_area_fires() -> None:
         offence_category="domestic_abuse",
         agency=_police(w),
     )
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor == f"man:{man}"
     assert why.startswith(
         "The mother's partner has a domestic-abuse conviction (2 May 2023) held "
@@ -84,7 +74,7 @@ def test_every_kind_of_history_is_named_with_where_it_is_held() -> None:
         safety_plan="yes",
         agency=_police(w),
     )
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert (
         "a finding of fact (1 March 2022) held by Tallowby Children's Social Care (in "
         "Tallowby, another area)" in why
@@ -93,7 +83,8 @@ def test_every_kind_of_history_is_named_with_where_it_is_held() -> None:
     assert "a MARAC case as the perpetrator (1 February 2024)" in why
     assert "a pregnancy due on 1 June 2026" in why
     assert (
-        _run(
+        anchored(
+            RULE,
             w,
             include_findings_of_fact=False,
             include_probation=False,
@@ -110,10 +101,10 @@ def test_a_child_protection_plan_for_another_child_counts() -> None:
     man = w.adult(here, "birth_father")
     w.adult(there, "birth_father", person=man)
     w.fact("plan", child=there, occurred_on=date(2024, 10, 1), kind="child_protection", end=None)
-    found = _run(w)
+    found = anchored(RULE, w)
     assert len(found) == 1  # about the new baby, not the child on the plan
     assert "another child on a child protection plan (from 1 October 2024)" in found[0][1]
-    assert _run(w, include_cp_plan_for_another_child=False) == []
+    assert anchored(RULE, w, include_cp_plan_for_another_child=False) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -168,9 +159,9 @@ def test_near_misses_do_not_fire() -> None:
         offence_category="domestic_abuse",
         agency=police,
     )
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
     # the partnership may count more offence categories
-    assert len(_run(w, conviction_categories=["domestic_abuse", "theft_offences"])) == 1
+    assert len(anchored(RULE, w, conviction_categories=["domestic_abuse", "theft_offences"])) == 1
 
 
 def test_a_woman_in_the_household_is_not_read_as_a_man() -> None:
@@ -184,7 +175,7 @@ def test_a_woman_in_the_household_is_not_read_as_a_man() -> None:
         offence_category="violence_against_the_person",
         agency=_police(w),
     )
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
 
 
 def test_a_record_possibly_his_in_the_review_band_counts_as_possibly_his() -> None:
@@ -225,14 +216,11 @@ def test_a_shielded_address_never_reaches_the_alert(extract: Any) -> None:
     records = SourceRecord.objects.order_by("pk")
     decisions.confirm(*records.filter(local_id__in=["F1", "P77"]), user=None, reason="same man")
     police = records.get(local_id="P77")
-    clock.set_now(timezone.make_aware(datetime(2025, 7, 1, 9, 0)))
-    try:
-        before = load_world(clock.today())
-        assert before.residence_areas[police.person_id] == {"QBM"}
-        Shield.objects.create(
-            record=police, scope="address", reason="domestic_abuse_risk", created_at=clock.now()
-        )
-        after = load_world(clock.today())
-        assert police.person_id not in after.residence_areas
-    finally:
-        clock.set_now(None)
+    clock.set_now(timezone.make_aware(datetime(2025, 7, 1, 9, 0)))  # real time again after
+    before = load_world(clock.today())
+    assert before.residence_areas[police.person_id] == {"QBM"}
+    Shield.objects.create(
+        record=police, scope="address", reason="domestic_abuse_risk", created_at=clock.now()
+    )
+    after = load_world(clock.today())
+    assert police.person_id not in after.residence_areas

@@ -6,20 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from seen.rules.procedures.marac_baby import MaracBaby
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, anchored
 
 RULE = MaracBaby()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [
-        (f.anchor, f.explanation)
-        for c in world.children.values()
-        for f in RULE.evaluate(world, c, values)
-    ]
 
 
 def _assessment(w: WorldBuilder, child: object, on: date, kind: str = "section_47") -> None:
@@ -46,7 +36,7 @@ def test_a_pregnant_victim_with_no_safety_plan_or_assessment_fires() -> None:
         occurred_on=date(2026, 1, 20),
         safety_plan="no",
     )
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor.startswith("maraccase:")
     assert why == (
         "A MARAC case, in which the mother is the victim, was heard on 20 January 2026 when the "
@@ -66,10 +56,10 @@ def test_the_alert_resolves_once_both_are_linked() -> None:
         safety_plan="no",
     )
     _assessment(w, baby, date(2026, 2, 1))
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "no safety plan linked" in why and "assessment" not in why
     w.facts[0].row["safety_plan"] = "yes"
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
 
 
 def test_an_old_assessment_is_not_linked_unless_the_window_allows_it() -> None:
@@ -83,9 +73,9 @@ def test_an_old_assessment_is_not_linked_unless_the_window_allows_it() -> None:
         safety_plan="yes",
     )
     _assessment(w, baby, date(2025, 10, 1), kind="child_and_family")
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "no child-protection assessment linked" in why
-    assert _run(w, assessment_before_days=120) == []
+    assert anchored(RULE, w, assessment_before_days=120) == []
 
 
 def test_a_man_around_the_baby_as_perpetrator_counts() -> None:
@@ -99,9 +89,9 @@ def test_a_man_around_the_baby_as_perpetrator_counts() -> None:
         occurred_on=date(2026, 2, 1),
         safety_plan="yes",
     )
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "in which the baby's father is the perpetrator" in why
-    assert _run(w, include_perpetrator_around_baby=False) == []
+    assert anchored(RULE, w, include_perpetrator_around_baby=False) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -132,4 +122,4 @@ def test_near_misses_do_not_fire() -> None:
         occurred_on=date(2026, 3, 20),
         safety_plan="no",
     )
-    assert _run(w) == []
+    assert anchored(RULE, w) == []

@@ -6,16 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from seen.rules.procedures.non_mobile_injury import NonMobileInjury
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, explanations
 
 RULE = NonMobileInjury()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[str]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [f.explanation for c in world.children.values() for f in RULE.evaluate(world, c, values)]
 
 
 def test_a_bruise_on_a_young_baby_without_referral_fires() -> None:
@@ -24,7 +18,7 @@ def test_a_bruise_on_a_young_baby_without_referral_fires() -> None:
     w.fact(
         "injury", child=baby, occurred_on=date(2026, 2, 10), kind="bruise", mobility="not_recorded"
     )
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "40 days old" in why and "children's social care" in why
     assert why.endswith("were not made that day.")
 
@@ -35,7 +29,7 @@ def test_a_non_mobile_older_baby_fires() -> None:
     w.fact(
         "injury", child=baby, occurred_on=date(2026, 2, 10), kind="fracture", mobility="non_mobile"
     )
-    assert len(_run(w)) == 1
+    assert len(explanations(RULE, w)) == 1
 
 
 def test_same_day_referrals_satisfy_the_rule() -> None:
@@ -44,9 +38,9 @@ def test_same_day_referrals_satisfy_the_rule() -> None:
     on = date(2026, 2, 10)
     w.fact("injury", child=baby, occurred_on=on, kind="bruise", mobility="non_mobile")
     w.fact("referral", child=baby, occurred_on=on, kind="childrens_social_care")
-    assert len(_run(w)) == 1  # the paediatric assessment is still missing
+    assert len(explanations(RULE, w)) == 1  # the paediatric assessment is still missing
     w.fact("referral", child=baby, occurred_on=on, kind="paediatric_assessment")
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -56,17 +50,19 @@ def test_near_misses_do_not_fire() -> None:
         "injury", child=walking, occurred_on=date(2026, 2, 1), kind="bruise", mobility="cruising"
     )
     late = w.child(dob=date(2026, 1, 1))  # referred, but the next day
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
     w.fact("injury", child=late, occurred_on=date(2026, 2, 1), kind="bruise", mobility="non_mobile")
     w.fact("referral", child=late, occurred_on=date(2026, 2, 2), kind="childrens_social_care")
     w.fact("referral", child=late, occurred_on=date(2026, 2, 2), kind="paediatric_assessment")
-    assert len(_run(w)) == 1  # a referral the next day is not same-day
-    assert len(_run(w, referral_within_days=1)) == 0  # unless the partnership allows a day
+    assert len(explanations(RULE, w)) == 1  # a referral the next day is not same-day
+    assert (
+        len(explanations(RULE, w, referral_within_days=1)) == 0
+    )  # unless the partnership allows a day
 
 
 def test_the_partnership_can_lower_the_age() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=date(2025, 10, 1))  # 4 months at the injury, rolling
     w.fact("injury", child=baby, occurred_on=date(2026, 2, 1), kind="bruise", mobility="rolling")
-    assert len(_run(w)) == 1
-    assert _run(w, non_mobile_under_days=90) == []
+    assert len(explanations(RULE, w)) == 1
+    assert explanations(RULE, w, non_mobile_under_days=90) == []

@@ -7,20 +7,10 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from seen.rules.procedures.plan_child_at_ed import PlanChildAtEd
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, anchored
 
 RULE = PlanChildAtEd()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [
-        (f.anchor, f.explanation)
-        for c in world.children.values()
-        for f in RULE.evaluate(world, c, values)
-    ]
 
 
 def _ed(w: WorldBuilder) -> int:
@@ -53,7 +43,7 @@ def test_a_child_on_a_cp_plan_at_ed_fires_naming_whom_to_call() -> None:
         agency=csc,
     )
     _attends(w, baby, date(2026, 2, 14), _ed(w))
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor.startswith("edattendance:")
     assert why == (
         "A child on a child protection plan (Quay Children's Social Care, since 1 December 2025) "
@@ -76,9 +66,9 @@ def test_an_early_help_plan_names_the_key_worker() -> None:
         agency=eh,
     )
     _attends(w, baby, date(2026, 1, 20), _ed(w))
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert "Early Help plan (Quay Early Help" in why and "Early Help key worker" in why
-    assert _run(w, plan_kinds=["child_protection", "child_in_need"]) == []
+    assert anchored(RULE, w, plan_kinds=["child_protection", "child_in_need"]) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -101,4 +91,4 @@ def test_near_misses_do_not_fire() -> None:
     gp = w.child(dob=date(2025, 6, 1))  # seen somewhere other than an ED
     w.fact("plan", child=gp, occurred_on=date(2025, 8, 1), kind="child_in_need", end=None)
     _attends(w, gp, date(2026, 1, 3), w.agency("gp"))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []

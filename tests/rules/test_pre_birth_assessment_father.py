@@ -6,16 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from seen.rules.procedures.pre_birth_assessment_father import PreBirthAssessmentFather
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, explanations
 
 RULE = PreBirthAssessmentFather()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[str]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [f.explanation for c in world.children.values() for f in RULE.evaluate(world, c, values)]
 
 
 def _assessment(w: WorldBuilder, child: object, **columns: object) -> None:
@@ -34,7 +28,7 @@ def test_father_not_involved_no_reason_no_checks_fires() -> None:
     unborn = w.child(expected=date(2026, 5, 1))
     w.adult(unborn, "birth_father")
     _assessment(w, unborn, father_involved="no", father_checks_done="no")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "did not involve the father or male carer (no reason recorded)" in why
     assert "no background checks on the father" in why
     assert "10 January 2026" in why
@@ -45,7 +39,7 @@ def test_checks_missing_alone_fires() -> None:
     unborn = w.child(expected=date(2026, 5, 1))
     w.adult(unborn, "mothers_partner")
     _assessment(w, unborn, father_checks_done="no")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "did not involve" not in why and "no background checks on the father" in why
 
 
@@ -54,8 +48,8 @@ def test_mother_checks_are_required_unless_the_partnership_says_not() -> None:
     unborn = w.child(expected=date(2026, 5, 1))
     w.adult(unborn, "birth_father")
     _assessment(w, unborn, mother_checks_done="no")
-    assert "no background checks on the mother" in _run(w)[0]
-    assert _run(w, require_mother_checks=False) == []
+    assert "no background checks on the mother" in explanations(RULE, w)[0]
+    assert explanations(RULE, w, require_mother_checks=False) == []
 
 
 def test_a_recorded_reason_excuses_involvement_but_not_checks() -> None:
@@ -66,9 +60,9 @@ def test_a_recorded_reason_excuses_involvement_but_not_checks() -> None:
     _assessment(
         w, unborn, father_involved="no", father_not_involved_reason=reason, father_checks_done="no"
     )
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "did not involve" not in why and "no background checks on the father" in why
-    assert _run(w, reason_excuses_father_checks=True) == []
+    assert explanations(RULE, w, reason_excuses_father_checks=True) == []
 
 
 def test_near_misses_do_not_fire() -> None:
@@ -98,7 +92,7 @@ def test_near_misses_do_not_fire() -> None:
         mother_checks_done="no",
         father_checks_done="no",
     )
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
 
 
 def test_not_applicable_with_no_reason_while_a_man_is_known_fires() -> None:
@@ -106,7 +100,7 @@ def test_not_applicable_with_no_reason_while_a_man_is_known_fires() -> None:
     unborn = w.child(expected=date(2026, 5, 1))
     w.adult(unborn, "mothers_partner")
     _assessment(w, unborn, father_involved="not_applicable", father_checks_done="not_applicable")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "not applicable without a reason" in why
 
 
@@ -115,6 +109,6 @@ def test_an_updated_assessment_resolves_the_finding() -> None:
     unborn = w.child(expected=date(2026, 5, 1))
     w.adult(unborn, "birth_father")
     _assessment(w, unborn, father_involved="no", father_checks_done="no")
-    assert len(_run(w)) == 1
+    assert len(explanations(RULE, w)) == 1
     w.facts[-1].row.update(father_involved="yes", father_checks_done="yes")
-    assert _run(w) == []
+    assert explanations(RULE, w) == []

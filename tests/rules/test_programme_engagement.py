@@ -7,17 +7,11 @@ from datetime import date, timedelta
 
 from seen.rules.procedures.programme_engagement import ProgrammeEngagement
 from seen.rules.world import Child, Fact
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, explanations
 
 RULE = ProgrammeEngagement()
 TODAY = date(2026, 3, 1)
 START = date(2025, 12, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[str]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [f.explanation for c in world.children.values() for f in RULE.evaluate(world, c, values)]
 
 
 def _family(w: WorldBuilder, *, end: date | None = None) -> tuple[Child, int, Fact]:
@@ -49,7 +43,7 @@ def test_missed_sessions_without_completion_fire() -> None:
     _, father, plan = _family(w)
     statuses = ["referred", "attended", "missed", "missed"]
     _steps(w, father, plan, statuses, kind="domestic_abuse_perpetrator")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "father" in why and "domestic-abuse perpetrator programme" in why
     assert "missed 2 sessions" in why and "Tallowby Children's Social Care" in why
 
@@ -58,7 +52,7 @@ def test_completion_resolves_and_a_completed_programme_is_a_near_miss() -> None:
     w = WorldBuilder(TODAY)
     _, father, plan = _family(w)
     _steps(w, father, plan, ["referred", "attended", "missed", "attended"])
-    assert len(_run(w)) == 1
+    assert len(explanations(RULE, w)) == 1
     w.fact(
         "programmeevent",
         subject=father,
@@ -69,21 +63,21 @@ def test_completion_resolves_and_a_completed_programme_is_a_near_miss() -> None:
         status="completed",
         occurred_on=date(2026, 1, 20),
     )
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
     # the near miss of ordinary families: a parenting programme attended and completed
     w2 = WorldBuilder(TODAY)
     baby2, _, plan2 = _family(w2)
     assert baby2.mother is not None
     _steps(w2, baby2.mother, plan2, ["referred", "attended", "attended", "completed"])
-    assert _run(w2) == []
+    assert explanations(RULE, w2) == []
 
 
 def test_a_programme_running_well_does_not_fire_until_its_window_passes() -> None:
     w = WorldBuilder(TODAY)
     _, father, plan = _family(w)
     _steps(w, father, plan, ["referred", "attended", "attended"])
-    assert _run(w) == []
-    [why] = _run(w, complete_within_days=56)  # the partnership allows 8 weeks
+    assert explanations(RULE, w) == []
+    [why] = explanations(RULE, w, complete_within_days=56)  # the partnership allows 8 weeks
     assert "has not completed it after 8 weeks" in why
 
 
@@ -91,7 +85,7 @@ def test_a_plan_closed_without_completion_fires() -> None:
     w = WorldBuilder(TODAY)
     _, father, plan = _family(w, end=date(2026, 2, 1))
     _steps(w, father, plan, ["referred", "attended", "attended"])
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "the plan closed on 1 February 2026 without completion evidenced" in why
 
 
@@ -99,32 +93,32 @@ def test_withdrawal_fires_unless_the_partnership_says_otherwise() -> None:
     w = WorldBuilder(TODAY)
     _, father, plan = _family(w)
     _steps(w, father, plan, ["referred", "attended", "withdrawn"])
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "withdrew" in why
-    assert _run(w, withdrawal_counts=False) == []
+    assert explanations(RULE, w, withdrawal_counts=False) == []
 
 
 def test_missed_sessions_threshold_is_a_parameter() -> None:
     w = WorldBuilder(TODAY)
     _, father, plan = _family(w)
     _steps(w, father, plan, ["referred", "attended", "missed", "attended"])
-    assert len(_run(w)) == 1
-    assert _run(w, missed_sessions=2) == []
-    assert _run(w, missed_sessions=0) == []
+    assert len(explanations(RULE, w)) == 1
+    assert explanations(RULE, w, missed_sessions=2) == []
+    assert explanations(RULE, w, missed_sessions=0) == []
 
 
 def test_steps_after_today_and_programmes_of_other_plans_are_ignored() -> None:
     w = WorldBuilder(date(2025, 12, 20))  # before the sessions were missed
     _, father, plan = _family(w)
     _steps(w, father, plan, ["referred", "attended", "missed", "missed"])
-    assert _run(w) == []
+    assert explanations(RULE, w) == []
     w2 = WorldBuilder(TODAY)
     _, father2, _ = _family(w2)
     other = w2.fact(
         "plan", child=w2.child(dob=date(2025, 9, 1)), occurred_on=START, kind="child_in_need"
     )
     _steps(w2, father2, other, ["referred", "missed", "missed"])  # not a plan of the man's baby
-    assert len(_run(w2)) == 0
+    assert len(explanations(RULE, w2)) == 0
 
 
 def test_an_unborn_baby_on_a_pre_birth_plan() -> None:
@@ -133,5 +127,5 @@ def test_an_unborn_baby_on_a_pre_birth_plan() -> None:
     father = w.adult(unborn)
     plan = w.fact("plan", child=unborn, occurred_on=START, kind="child_protection")
     _steps(w, father, plan, ["referred", "missed"], kind="domestic_abuse_perpetrator")
-    [why] = _run(w)
+    [why] = explanations(RULE, w)
     assert "unborn baby's father" in why and "child protection plan" in why

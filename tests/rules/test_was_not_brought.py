@@ -6,20 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from seen.rules.procedures.was_not_brought import WasNotBrought
-from tests.rules.builder import WorldBuilder
+from tests.rules.builder import WorldBuilder, anchored
 
 RULE = WasNotBrought()
 TODAY = date(2026, 3, 1)
-
-
-def _run(w: WorldBuilder, **params: object) -> list[tuple[str, str]]:
-    world = w.build()
-    values = {**RULE.defaults, **params}
-    return [
-        (f.anchor, f.explanation)
-        for c in world.children.values()
-        for f in RULE.evaluate(world, c, values)
-    ]
 
 
 def _missed(w: WorldBuilder, subject: object, on: date, **columns: object) -> None:
@@ -32,7 +22,7 @@ def test_two_immunisations_not_brought_need_a_referral() -> None:
     baby = w.child(dob=date(2025, 10, 1))
     _missed(w, baby, date(2025, 11, 28))
     _missed(w, baby, date(2025, 12, 26))
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor == f"missed:{baby.person}"
     assert "not brought to 2 appointments" in why and "no referral" in why
 
@@ -43,35 +33,35 @@ def test_a_referral_after_the_misses_resolves_it() -> None:
     _missed(w, baby, date(2025, 11, 28))
     _missed(w, baby, date(2025, 12, 26))
     w.fact("referral", child=baby, occurred_on=date(2026, 1, 5), kind="childrens_social_care")
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
 
 
 def test_a_single_miss_followed_up_within_days_does_not_fire() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=date(2025, 10, 1))
     _missed(w, baby, date(2025, 12, 1), followed_up_on=date(2025, 12, 4))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
 
 
 def test_a_single_miss_not_followed_up_fires_once_overdue() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=date(2025, 10, 1))
     _missed(w, baby, date(2026, 2, 25))
-    assert _run(w) == []  # four days ago: the practitioner still has time
+    assert anchored(RULE, w) == []  # four days ago: the practitioner still has time
     w.today = date(2026, 3, 5)
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor == f"missed:{baby.person}"
     assert why.endswith("on 25 February 2026, and it was not followed up within 7 days.")
-    assert _run(w, follow_up_within_days=14) == []  # a partnership allowing two weeks
+    assert anchored(RULE, w, follow_up_within_days=14) == []  # a partnership allowing two weeks
 
 
 def test_a_late_follow_up_resolves_the_single_miss() -> None:
     w = WorldBuilder(TODAY)
     baby = w.child(dob=date(2025, 10, 1))
     _missed(w, baby, date(2026, 1, 5), followed_up_on=date(2026, 2, 20))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
     w.today = date(2026, 2, 1)  # before the follow-up: it was overdue
-    assert len(_run(w)) == 1
+    assert len(anchored(RULE, w)) == 1
 
 
 def test_a_single_miss_under_a_plan_needs_a_referral_at_once() -> None:
@@ -82,7 +72,7 @@ def test_a_single_miss_under_a_plan_needs_a_referral_at_once() -> None:
         "plan", child=baby, occurred_on=date(2026, 1, 1), kind="child_in_need", end=None, agency=csc
     )
     _missed(w, baby, date(2026, 2, 27), followed_up_on=date(2026, 2, 28))
-    [(anchor, why)] = _run(w)
+    [(anchor, why)] = anchored(RULE, w)
     assert anchor == f"missed:{baby.person}"
     assert "child in need plan (Quay Children's Social Care)" in why
 
@@ -101,7 +91,7 @@ def test_a_pregnant_mothers_missed_antenatal_appointments_count() -> None:
             outcome="did_not_attend",
             followed_up_on=None,
         )
-    [(_, why)] = _run(w)
+    [(_, why)] = anchored(RULE, w)
     assert why.startswith("The mother did not attend 2 appointments")
 
 
@@ -127,10 +117,10 @@ def test_near_misses_do_not_fire() -> None:
     )
     _missed(w, baby, date(2025, 9, 1), followed_up_on=date(2025, 9, 3))
     _missed(w, baby, date(2026, 2, 1), followed_up_on=date(2026, 2, 2))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
     # the same two misses inside a longer window are repeated, if followed-up misses count
-    assert _run(w, repeated_within_days=180) == []
-    assert len(_run(w, repeated_within_days=180, count_followed_up_misses=True)) == 1
+    assert anchored(RULE, w, repeated_within_days=180) == []
+    assert len(anchored(RULE, w, repeated_within_days=180, count_followed_up_misses=True)) == 1
 
 
 def test_misses_after_today_are_ignored() -> None:
@@ -138,17 +128,17 @@ def test_misses_after_today_are_ignored() -> None:
     baby = w.child(dob=date(2025, 10, 1))
     _missed(w, baby, date(2026, 2, 1), followed_up_on=date(2026, 2, 2))
     _missed(w, baby, date(2026, 3, 10))
-    assert _run(w) == []
+    assert anchored(RULE, w) == []
 
 
 def test_a_single_miss_that_becomes_repeated_stays_one_alert() -> None:
     w = WorldBuilder(date(2026, 1, 20))
     baby = w.child(dob=date(2025, 10, 1))
     _missed(w, baby, date(2025, 11, 28))
-    [(first, why)] = _run(w)
+    [(first, why)] = anchored(RULE, w)
     assert "not followed up" in why
     _missed(w, baby, date(2026, 1, 19))
-    [(second, why)] = _run(w)
+    [(second, why)] = anchored(RULE, w)
     assert second == first and "not brought to 2 appointments" in why
 
 
@@ -166,5 +156,5 @@ def test_two_followed_up_antenatal_misses_count_only_if_the_partnership_says_so(
             outcome="did_not_attend",
             followed_up_on=on + timedelta(days=3),
         )
-    assert _run(w) == []
-    assert len(_run(w, count_followed_up_misses=True)) == 1
+    assert anchored(RULE, w) == []
+    assert len(anchored(RULE, w, count_followed_up_misses=True)) == 1

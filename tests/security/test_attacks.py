@@ -39,6 +39,7 @@ from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, TABLES_BY_NAME
 from seen.learning.measures import MEASURES
 from seen.people.models import Person, SourceRecord
 from tests.audit.conftest import raw, triggers_suspended
+from tests.fixtures.forms import date_boxes
 from tests.fixtures.partnership import write_extract
 from tests.security.browser import Browser, Exchange, body_text
 from tests.security.conftest import LOG, Server
@@ -576,7 +577,7 @@ def _explicit_nul_attacks(world: World) -> dict[str, tuple[str, Callable[[Browse
                                "purpose": "unscheduled_care"})),
         "check a child, details": ("ed-clinician", lambda b: b.get(
             "/check/", params={"search": "1", "forename": "Leo" + NUL, "surname": "Hol" + NUL,
-                               "dob": "2025-06-01", "postcode": "QA1" + NUL,
+                               **date_boxes("dob", "2025-06-01"), "postcode": "QA1" + NUL,
                                "purpose": "unscheduled_care"})),
         "child page, NUL in the path": ("social-worker", lambda b: b.get("/children/P1%00/")),
         "triage, NUL in the path": ("mash", lambda b: b.post(

@@ -10,6 +10,7 @@ import pytest
 from seen.access.models import Notification, Role
 from seen.audit.models import AuditEvent
 from seen.people.models import Person
+from tests.fixtures.forms import date_boxes
 from tests.fixtures.partnership import BABY_NHS, make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +46,8 @@ def test_without_a_relationship_the_page_says_why_and_shows_nothing(flagged: Per
     [
         ({"nhs_number": "12345"}, "not a valid NHS number"),
         ({"surname": "Hollis"}, "at least a surname and a date of birth"),
-        ({"surname": "Hollis", "dob": "01/06/2025"}, "YYYY-MM-DD"),
-        ({"surname": "Hollis", "dob": "2025-06-01"}, "needs the linkage model"),
+        ({"surname": "Hollis", **date_boxes("dob", "01/06/2025")}, "must include a month"),
+        ({"surname": "Hollis", **date_boxes("dob", "2025-06-01")}, "needs the linkage model"),
     ],
 )
 def test_bad_details_are_a_400_with_a_message(

@@ -16,6 +16,7 @@ from seen.audit.models import AuditEvent
 from seen.facts.models import Conference, Plan, ProgrammeEvent
 from seen.people.models import Person, SourceRecord
 from seen.triage.models import LeftOut
+from tests.fixtures.forms import date_boxes
 from tests.fixtures.partnership import make_user, signed_in_client
 from tests.fixtures.triage import BASIS, with_basis
 
@@ -71,8 +72,8 @@ def test_starting_a_plan_and_recording_attendance(baby: Person, worker: Any) -> 
     client = signed_in_client(worker)
     started = client.post(
         _plans(baby),
-        {"step": "start", "kind": "early_help", "start": "2025-07-01",
-         "information_sharing_plan": "yes", "review_date": "2025-10-01"},
+        {"step": "start", "kind": "early_help", **date_boxes("start", "2025-07-01"),
+         "information_sharing_plan": "yes", **date_boxes("review_date", "2025-10-01")},
     )
     assert started.status_code == 303 and started["Location"] == _plans(baby)
     plan = Plan.objects.get(kind="early_help")
@@ -81,7 +82,8 @@ def test_starting_a_plan_and_recording_attendance(baby: Person, worker: Any) -> 
         response = client.post(
             _plans(baby),
             {"step": "programme", "plan": str(plan.pk), "participant": str(father.pk),
-             "programme": "parenting", "status": status, "on": f"2025-07-{day}"},
+             "programme": "parenting", "status": status,
+             **date_boxes("on", f"2025-07-{day}")},
         )
         assert response.status_code == 303
     assert ProgrammeEvent.objects.count() == 3
@@ -97,13 +99,13 @@ def test_a_step_down_without_the_checklist_is_a_400_naming_each_item(
 ) -> None:
     plan = Plan.objects.get(local_id="PL1")
     response = signed_in_client(worker).post(
-        _plans(baby), {"step": "step_down", "plan": str(plan.pk), "on": "2025-07-10",
-                       "review_date": "", "information_sharing_plan": "no"},
+        _plans(baby), {"step": "step_down", "plan": str(plan.pk), **date_boxes("on", "2025-07-10"),
+                       **date_boxes("review_date", ""), "information_sharing_plan": "no"},
     )
     text = response.content.decode()
     assert response.status_code == 400 and "govuk-error-summary" in text
     assert "Name the key worker" in text and "information-sharing plan in place" in text
-    assert 'href="#step_down-review_date"' in text and "Set a review date" in text
+    assert 'href="#step_down-review_date-day"' in text and "Set a review date" in text
     assert Plan.objects.count() == 1
 
 
@@ -112,9 +114,9 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
     key_worker = Practitioner.objects.get(local_id="SW2")
     response = signed_in_client(worker).post(
         _plans(baby),
-        {"step": "step_down", "plan": str(plan.pk), "on": "2025-07-10",
+        {"step": "step_down", "plan": str(plan.pk), **date_boxes("on", "2025-07-10"),
          "key_worker": str(key_worker.pk), "information_sharing_plan": "yes",
-         "review_date": "2025-10-10"},
+         **date_boxes("review_date", "2025-10-10")},
     )
     assert response.status_code == 303
     new = Plan.objects.get(kind="child_in_need")
@@ -125,12 +127,16 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
     ("form", "message"),
     [
         ({"step": "nothing"}, "Choose what to record"),
-        ({"step": "start", "kind": "early_help", "start": "01/07/2025"}, "YYYY-MM-DD"),
-        ({"step": "start", "kind": "looked_after", "start": "2025-07-01"}, "kind of plan"),
-        ({"step": "programme", "plan": "x", "participant": "y", "on": "2025-07-01"},
+        ({"step": "start", "kind": "early_help", **date_boxes("start", "01/07/2025")},
+         "must include a month"),
+        ({"step": "start", "kind": "looked_after", **date_boxes("start", "2025-07-01")},
+         "kind of plan"),
+        ({"step": "programme", "plan": "x", "participant": "y", **date_boxes("on", "2025-07-01")},
          "Choose one of the child"),
-        ({"step": "step_down", "plan": "1;drop", "on": "", "review_date": ""}, "Enter the date"),
-        ({"step": "step_down", "on": "2025-07-10", "review_date": "10/10/2025"}, "YYYY-MM-DD"),
+        ({"step": "step_down", "plan": "1;drop", **date_boxes("on", ""),
+          **date_boxes("review_date", "")}, "Enter the date"),
+        ({"step": "step_down", **date_boxes("on", "2025-07-10"),
+          **date_boxes("review_date", "10/10/2025")}, "must include a month"),
         ({"step": "programme", "participant": "9" * 30, "key_worker": "9" * 30},
          "Choose who attends"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
@@ -152,7 +158,8 @@ def test_the_conference_page_asks_for_the_father_gp_and_housing(
     assert "must invite the father, the GP and housing" in page
     refused = client.post(
         _conference(baby),
-        {"kind": "initial", "on": "2025-07-10", "invited": ["mother", "gp", "housing"],
+        {"kind": "initial", **date_boxes("on", "2025-07-10"),
+         "invited": ["mother", "gp", "housing"],
          "attended": ["mother"]},
     )
     text = refused.content.decode()
@@ -160,7 +167,8 @@ def test_the_conference_page_asks_for_the_father_gp_and_housing(
     assert "Invite the father, or say why not" in text and not Conference.objects.exists()
     recorded = client.post(
         _conference(baby),
-        {"kind": "initial", "on": "2025-07-10", "invited": ["mother", "gp", "housing"],
+        {"kind": "initial", **date_boxes("on", "2025-07-10"),
+         "invited": ["mother", "gp", "housing"],
          "attended": ["mother"], "reason_father": "he is in prison and declined by letter"},
     )
     assert recorded.status_code == 303 and recorded["Location"] == _plans(baby)
@@ -174,7 +182,8 @@ def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker
     client = signed_in_client(worker)
     client.post(
         _conference(baby),
-        {"kind": "review", "on": "2025-07-01", "invited": ["mother", "father", "gp", "housing"]},
+        {"kind": "review", **date_boxes("on", "2025-07-01"),
+         "invited": ["mother", "father", "gp", "housing"]},
     )
     conference = Conference.objects.get()
     page = client.get(_plans(baby)).content.decode()
@@ -197,8 +206,8 @@ def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker
     ("form", "message"),
     [
         ({}, "Choose the kind of conference"),
-        ({"kind": "initial", "on": "tomorrow"}, "YYYY-MM-DD"),
-        ({"kind": "review", "on": "2025-07-01", "invited": ["king"]}, "Choose roles"),
+        ({"kind": "initial", **date_boxes("on", "tomorrow")}, "must include a month"),
+        ({"kind": "review", **date_boxes("on", "2025-07-01"), "invited": ["king"]}, "Choose roles"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
 )

@@ -17,6 +17,7 @@ from django.test import Client
 from seen.audit.models import AuditEvent
 from seen.thematic import coding, reviews
 from seen.thematic.models import CandidateCase, Review
+from tests.fixtures.forms import date_boxes
 from tests.fixtures.partnership import signed_in_client
 from tests.fixtures.thematic import GOOD, HEADER, HEADLINE_CSV, PURPOSE, dataset
 
@@ -119,7 +120,7 @@ def test_a_meeting_and_the_totals_by_role(first_reviewer: Any, review: Review) -
     area = reviews.add_area(first_reviewer, PURPOSE, review, "North")
     url = f"/reviews/{review.pk}/meetings/new/"
     assert client.get(url).status_code == 200
-    form = {"area": str(area.pk), "held_on": "2021-03-01", "kind": "practitioners"}
+    form = {"area": str(area.pk), **date_boxes("held_on", "2021-03-01"), "kind": "practitioners"}
     bad = client.post(url, {**form, "role-0": "health visitor", "count-0": "three"})
     assert bad.status_code == 400 and 'href="#count-0"' in bad.content.decode()
     assert 'value="health visitor"' in bad.content.decode()
