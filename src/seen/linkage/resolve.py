@@ -3,8 +3,10 @@ force. Batch runs call it after scoring; every clerical decision (and its undo) 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from seen.core import clock
@@ -88,18 +90,16 @@ def _model() -> LinkageModel | None:
         stamp = path.stat()
     except OSError:
         return None
-    key = (str(path), stamp.st_mtime_ns, stamp.st_size)
-    if _loaded.get("key") != key:
-        try:
-            model: LinkageModel | None = LinkageModel.load(path)
-        except ValueError:  # an unreadable model: the strictest rules
-            model = None
-        _loaded.clear()
-        _loaded.update(key=key, model=model)
-    return _loaded["model"]
+    return _model_at(str(path), stamp.st_mtime_ns, stamp.st_size)
 
 
-_loaded: dict[str, Any] = {}
+@functools.lru_cache(maxsize=1)
+def _model_at(path: str, _mtime_ns: int, _size: int) -> LinkageModel | None:
+    """The model in this file as of this modification (the stamp is the cache's key)."""
+    try:
+        return LinkageModel.load(Path(path))
+    except ValueError:  # an unreadable model: the strictest rules
+        return None
 
 
 def recluster(run: LinkRun) -> Assignment:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -35,7 +34,7 @@ from seen.recording.facts import (
     WasNotBroughtDetails,
 )
 from seen.web import gate
-from seen.web.forms import GovDateField, GovDateWidget
+from seen.web.forms import DATE_PARTS, read_date
 from seen.web.gate import purpose_of
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
@@ -91,17 +90,15 @@ FORMS = {f.kind: f for f in (CONTACT_FORM, ASSESSMENT_FORM, WNB_FORM, INJURY_FOR
 
 
 def _date(data: QueryDict, name: str, what: str, errors: dict[str, str]) -> date | None:
-    """The GOV.UK date (day, month, year) read by the one date field (seen.web.forms)."""
-    field = GovDateField(what=f"the date of the {what}", required=False)
-    try:
-        return field.clean(GovDateWidget().value_from_datadict(data, {}, name))
-    except forms.ValidationError as error:
-        errors[name] = error.messages[0]
-        return None
+    """The GOV.UK date (day, month, year), read as every page reads one (seen.web.forms)."""
+    found: list[tuple[str, str]] = []
+    day = read_date(data, name, f"the date of the {what}", found)
+    errors.update(found)
+    return day
 
 
 def _date_fields(data: QueryDict, name: str) -> dict[str, str]:
-    return {p: data.get(f"{name}-{p}", "") for p in ("day", "month", "year")}
+    return {p: data.get(f"{name}-{p}", "") for p in DATE_PARTS}
 
 
 def _details(form: Form, data: QueryDict) -> tuple[Any, dict[str, str]]:
