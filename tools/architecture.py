@@ -1,6 +1,8 @@
 """Checks the code's shape that import-linter cannot (make lint): no module imports a private
-name (one with a leading underscore) from another package, and no module outside migrations is
-longer than MAX_LINES. Prints each fault with its file and line; exits 1 if there is one."""
+name (one with a leading underscore) from another package, no module outside migrations is
+longer than MAX_LINES, and no page reads what was posted except through its form (the gate
+binds a page's SeenForm to `request.POST`; only the modules in READS_POST touch it). Prints
+each fault with its file and line; exits 1 if there is one."""
 
 from __future__ import annotations
 
@@ -11,6 +13,14 @@ from pathlib import Path
 MAX_LINES = 600
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "seen"
+# the modules that may read request.POST: the gate (it binds the page's form and reads the
+# declared purpose and step), the hostile-input middleware (it refuses a NUL before any view)
+# and the sign-in page (Django's own authentication form)
+READS_POST = {
+    "src/seen/web/gate.py",
+    "src/seen/web/hostile_input.py",
+    "src/seen/web/views_auth.py",
+}
 
 
 def package_of(path: Path) -> str:
@@ -46,6 +56,18 @@ def too_long(path: Path) -> list[str]:
     return []
 
 
+def reads_post(path: Path) -> list[str]:
+    """`<anything>.POST` outside READS_POST: a page reading its input by hand."""
+    if str(path.relative_to(ROOT)) in READS_POST:
+        return []
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}: reads .POST by hand: declare a SeenForm "
+        "in @page(post=…) and read it with gate.form"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Attribute) and node.attr == "POST"
+    ]
+
+
 def main() -> int:
     faults = []
     for path in sorted(SOURCE.rglob("*.py")):
@@ -53,11 +75,13 @@ def main() -> int:
             continue
         faults += private_imports(path)
         faults += too_long(path)
+        faults += reads_post(path)
     for path in sorted((ROOT / "tests").rglob("*.py")):
         faults += private_imports(path)
     print(
         "\n".join(faults)
-        or f"architecture: no private name crosses a package; no module over {MAX_LINES} lines"
+        or f"architecture: no private name crosses a package; no module over {MAX_LINES} "
+        "lines; no page reads .POST by hand"
     )
     return 1 if faults else 0
 

@@ -149,6 +149,27 @@ class SeenForm(forms.Form):
             for part, value in zip(DATE_PARTS, typed, strict=True)
         ]
 
+    def value_of(self, name: str) -> str:
+        """What was typed in a text field (or its initial value), for the input's `value`."""
+        value = self[name].value()
+        return "" if value is None else str(value)
+
+    def items(self, name: str, hints: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """The GOV.UK radios' (or checkboxes') items from a choice field's choices, with what
+        was chosen checked; `hints` gives an item its hint by value."""
+        chosen = self[name].value()
+        chosen = [str(c) for c in chosen] if isinstance(chosen, list) else [str(chosen or "")]
+        return [
+            {
+                "value": str(value),
+                "text": str(label),
+                "checked": str(value) in chosen,
+                **({"hint": {"text": hints[str(value)]}} if hints and str(value) in hints else {}),
+            }
+            for value, label in self.fields[name].choices  # type: ignore[attr-defined]
+            if str(value) != ""
+        ]
+
     def error_of(self, name: str) -> dict[str, str] | None:
         """The errorMessage a GOV.UK macro takes for this field, or None."""
         messages = self.errors.get(name)

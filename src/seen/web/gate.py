@@ -1,8 +1,13 @@
 """The one gate every page passes.
 
-- `@page(purpose=…)` wraps every view (a test walks the URL configuration and fails on a view
-  without it): signed out, the sign-in page; signed in without a role in Seen, the no-role page
-  (403); otherwise the view runs, with the page's default purpose for `purpose_of`.
+- `@page(purpose=…, post=…)` wraps every view (a test walks the URL configuration and fails on
+  a view without it): signed out, the sign-in page; signed in without a role in Seen, the
+  no-role page (403); otherwise the view runs, with the page's default purpose for `purpose_of`.
+  `post` names the Django form (a `SeenForm`) a POST is read through, or the forms by the POST's
+  `step`; a page without one answers a POST 405, and a step it does not know 400.
+- `form(request, FormClass, …)`: the page's form, bound to the POST (unbound on a GET). A page
+  reads what was posted only through it (tools/architecture.py fails on `request.POST`
+  elsewhere).
 - `purpose_of(request)`: the purpose the request declares (a form's field, else the address's),
   else the page's default. A purpose Seen does not know is refused by the decision like any
   other denial.
@@ -21,36 +26,48 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from seen.access import auditing
 from seen.access.models import Purpose
 from seen.access.policy import Decision, Level, decide, decide_unknown_child, profile_of
 from seen.casefile.subjects import CHILD_REFERENCE, NoSuchChild, Subject, resolve_child
+from seen.core.errors import Invalid
+from seen.web.forms import SeenForm
 
 DEFAULT_PURPOSE = Purpose.DIRECT_CARE.value
 CHILD_REFERENCE_PATTERN = re.compile(CHILD_REFERENCE)
 _DEFAULT_PURPOSE_ATTRIBUTE = "seen_default_purpose"
+_FORMS_ATTRIBUTE = "seen_forms"
+STEP = "step"  # the POST field that says which of a page's forms was sent
 
 View = Callable[..., HttpResponse]
+Form = TypeVar("Form", bound=SeenForm)
+Posted = type[SeenForm] | Mapping[str, type[SeenForm]] | None
 NO_ROLE = "your account has no role in Seen"
+READ_ONLY = ("GET", "HEAD")
 
 
 def page(
-    *, purpose: str | Callable[[HttpRequest], str] = DEFAULT_PURPOSE
+    *, purpose: str | Callable[[HttpRequest], str] = DEFAULT_PURPOSE, post: Posted = None
 ) -> Callable[[View], View]:
     """Every page's view: signed in with a role in Seen, and `purpose` the page's default (or
-    a function of the signed-in request that gives it, where it depends on the role)."""
+    a function of the signed-in request that gives it, where it depends on the role). `post`:
+    the form a POST is read through, or the forms by the POST's `step`; None, no POST."""
+    forms = _forms_of(post)
 
     def gated(view: View) -> View:
         @wraps(view)
         def through_the_gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            allowed = [*READ_ONLY, *(["POST"] if forms else [])]
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if profile_of(request.user) is None:
@@ -59,12 +76,45 @@ def page(
                 )
             default = purpose(request) if callable(purpose) else purpose
             setattr(request, _DEFAULT_PURPOSE_ATTRIBUTE, default)
+            setattr(request, _FORMS_ATTRIBUTE, forms)
+            if request.method == "POST" and isinstance(post, Mapping):
+                step = request.POST.get(STEP, "")
+                if step not in post:
+                    raise Invalid(f"Seen does not know the step {step[:40]!r} on this page")
             return view(request, *args, **kwargs)
 
         through_the_gate.seen_gate = True  # type: ignore[attr-defined]
+        through_the_gate.seen_forms = tuple(forms.values())  # type: ignore[attr-defined]
         return through_the_gate
 
     return gated
+
+
+def _forms_of(post: Posted) -> dict[str, type[SeenForm]]:
+    """The page's forms by the `step` that sends each ("" for a page's only form)."""
+    found = {} if post is None else dict(post) if isinstance(post, Mapping) else {"": post}
+    for form_class in found.values():
+        if not (isinstance(form_class, type) and issubclass(form_class, SeenForm)):
+            raise TypeError(f"{form_class!r} is not a SeenForm: every page's input is one")
+    return found
+
+
+def step_of(request: HttpRequest) -> str:
+    """Which of the page's forms a POST sent (its `step` field; the gate refused any other)."""
+    return request.POST.get(STEP, "") if request.method == "POST" else ""
+
+
+def form(request: HttpRequest, form_class: type[Form], **kwargs: Any) -> Form:
+    """The page's form: bound to what was posted when this POST sent it, else unbound (with
+    `kwargs`: initial values, the choices the page offers). Only a form the page declares in
+    `@page(post=…)` may be read."""
+    forms: dict[str, type[SeenForm]] = getattr(request, _FORMS_ATTRIBUTE, {})
+    if form_class not in forms.values():
+        raise TypeError(f"{form_class.__name__} is not among this page's forms (@page(post=…))")
+    sent = forms.get("" if "" in forms else step_of(request))
+    if request.method == "POST" and sent is form_class:
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
 
 
 def purpose_of(request: HttpRequest) -> str:

@@ -108,12 +108,31 @@ def incidents_page(request: HttpRequest) -> HttpResponse:
 # ---- recording a notification -----------------------------------------------------------------
 
 
-@page(purpose=INCIDENT_PURPOSE)
+class IncidentForm(SeenForm):
+    """A serious incident notification as the lead records it."""
+
+    reference = forms.CharField(
+        required=False,
+        max_length=20,
+        validators=[
+            RegexValidator(CHILD_REFERENCE, "Enter a child's reference, for example P00000042")
+        ],
+        error_messages={"max_length": "A child's reference is P and up to 19 digits"},
+    )
+    occurred_on = GovDateField(what="the date of the incident", past=True)
+    learned_on = GovDateField(what="the date the local authority learned of it", past=True)
+    description = forms.CharField(
+        max_length=DESCRIPTION_MAX,
+        error_messages={"required": "Describe what happened"},
+    )
+
+
+@page(purpose=INCIDENT_PURPOSE, post=IncidentForm)
 def new_incident_page(request: HttpRequest) -> HttpResponse:
     return _new(request, "")
 
 
-@page(purpose=INCIDENT_PURPOSE)
+@page(purpose=INCIDENT_PURPOSE, post=IncidentForm)
 def child_new_incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     return _new(request, reference)
 
@@ -136,10 +155,10 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
                 "for a born child, under the baby's reference",
             )
         reference = subject.reference
-    if request.method != "POST":
+    form = gate.form(request, IncidentForm)
+    if not form.is_bound:
         gate.audit(request, "read", "incident_form", "", subject=reference)
-        return _form(request, purpose, reference, IncidentForm())
-    form = IncidentForm(request.POST)
+        return _form(request, purpose, reference, form)
     incident = None
     if form.is_valid():
         about = reference or form.cleaned_data["reference"]
@@ -175,25 +194,6 @@ def _new(request: HttpRequest, reference: str) -> HttpResponse:
         request, f"Notification {incident.pk} recorded for {child}: the national panel by {due}"
     )
     return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
-
-
-class IncidentForm(SeenForm):
-    """A serious incident notification as the lead records it."""
-
-    reference = forms.CharField(
-        required=False,
-        max_length=20,
-        validators=[
-            RegexValidator(CHILD_REFERENCE, "Enter a child's reference, for example P00000042")
-        ],
-        error_messages={"max_length": "A child's reference is P and up to 19 digits"},
-    )
-    occurred_on = GovDateField(what="the date of the incident", past=True)
-    learned_on = GovDateField(what="the date the local authority learned of it", past=True)
-    description = forms.CharField(
-        max_length=DESCRIPTION_MAX,
-        error_messages={"required": "Describe what happened"},
-    )
 
 
 def _form(
