@@ -131,8 +131,11 @@ def _database_from_url(url: str) -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
-        # A file (not memory) so that subprocesses started by tests see the same database.
-        config["TEST"] = {"NAME": str(Path(str(config["NAME"])).with_suffix(".test.sqlite3"))}
+        # A file (not memory) so that subprocesses started by tests see the same database (the
+        # tests pass its path on); one per test run, so that two runs on one checkout do not
+        # write the same file.
+        test_name = Path(str(config["NAME"])).with_suffix(f".test-{os.getpid()}.sqlite3")
+        config["TEST"] = {"NAME": str(test_name)}
     elif os.environ.get("SEEN_PG_PREPARED", "1") == "1":
         # Parameters bound by the server, and a statement run again and again on a kept
         # connection prepared (psycopg's default threshold, 5): the flag look-up is planned once,
