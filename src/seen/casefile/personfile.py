@@ -43,20 +43,24 @@ from seen.people.models import (
     Residence,
     SourceRecord,
 )
-from seen.rules.world import fact_type
+from seen.rules.loading import load_world
+from seen.rules.world import Scope, fact_type
 
 PERSON_REFERENCE = re.compile(r"^P[0-9]{1,19}$")
-# the history an adult's page shows at the household level: model -> the columns naming them
-HISTORY: list[tuple[type[Any], tuple[str, ...]]] = [
-    (facts.Conviction, ("subject",)),
-    (facts.PoliceIncident, ("perpetrator", "victim")),
-    (facts.ProbationSupervision, ("subject",)),
-    (facts.MaracCase, ("victim", "perpetrator")),
-    (facts.MentalHealth, ("subject",)),
-    (facts.FindingOfFact, ("subject",)),
-    (facts.CareLeaverStatus, ("subject",)),
-    (facts.ProgrammeEvent, ("subject",)),
-]
+# the history an adult's page shows at the household level: the facts of these kinds naming him
+HISTORY_TYPES = frozenset(
+    fact_type(model)
+    for model in (
+        facts.Conviction,
+        facts.PoliceIncident,
+        facts.ProbationSupervision,
+        facts.MaracCase,
+        facts.MentalHealth,
+        facts.FindingOfFact,
+        facts.CareLeaverStatus,
+        facts.ProgrammeEvent,
+    )
+)
 RELATION_LABELS: dict[str, str] = {
     Relationship.Kind.BIRTH_MOTHER: "mother",
     Relationship.Kind.BIRTH_FATHER: "father",
@@ -463,16 +467,14 @@ class _Adult:
         )
 
     def _history(self) -> None:
-        found: list[tuple[str, dict[str, Any]]] = []
-        for model, columns in HISTORY:
-            fields = [f.name for f in model._meta.concrete_fields]
-            names = [f + "_id" if model._meta.get_field(f).is_relation else f for f in fields]
-            condition = Q(pk__in=[])
-            for column in columns:
-                condition |= Q(**{f"{column}__in": self.mine})
-            rows = model._default_manager.filter(condition, occurred_on__lte=self.today)
-            for values in rows.values_list(*names):
-                found.append((fact_type(model), dict(zip(fields, values, strict=True))))
+        """The adult's history as the rules read it: the World scoped to his records (one read
+        model, seen.rules.loading), his facts of the HISTORY_TYPES."""
+        world = load_world(self.today, Scope(records=frozenset(self.mine)))
+        found = [
+            (fact.type, fact.row)
+            for fact in world.facts_by_person.get(self.person.pk, [])
+            if fact.type in HISTORY_TYPES
+        ]
         self.practitioners = {
             p.pk: p
             for p in Practitioner.objects.filter(
