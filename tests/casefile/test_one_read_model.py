@@ -1,6 +1,7 @@
 """The case file reads the rules' world: for every child of a synthetic partnership (ingested,
 linked, clock inside its year), the child page's household shows the adults, the date of birth
-and the facts that a rule reads about the same baby in a whole-partnership run."""
+and the facts that a rule reads about the same baby in a whole-partnership run, and an adult's
+page shows the history a rule reads about him."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from seen.access.policy import Decision, Level
+from seen.access.policy import Decision, Level, PersonDecision
 from seen.casefile.childfile import case_file
+from seen.casefile.personfile import HISTORY_TYPES, person_file
 from seen.casefile.subjects import resolve_child
 from seen.core import clock
 from seen.linkage.batch import run_batch
@@ -59,3 +61,17 @@ def test_the_case_file_and_the_rules_read_the_same_child(partnership: World) -> 
         assert shown - about_child <= history, key
         compared += 1
     assert compared >= 40  # every born baby at least, and the unborn
+
+
+def test_the_person_page_and_the_rules_read_the_same_history(partnership: World) -> None:
+    """An adult's history on the person page is the facts a rule reads about him."""
+    world = partnership
+    adults = {a.person for child in world.children.values() for a in child.adults}
+    compared = 0
+    for pk in sorted(p for p in adults if p is not None and p > 0):
+        expected = {f.ref for f in world.of_person(pk) if f.type in HISTORY_TYPES}
+        decision = PersonDecision(True, Level.HOUSEHOLD, "test: the household level")
+        file = person_file(Person.objects.get(pk=pk), decision, None)
+        assert {e.fact for e in file.history} == expected, pk
+        compared += bool(expected)
+    assert compared >= 5  # adults with a history of convictions, incidents, programmes…
