@@ -49,6 +49,10 @@ def test_the_case_file_and_the_rules_read_the_same_child(partnership: World) -> 
     compared = 0
     for key, child in world.children.items():
         subject = resolve_child(_reference(world, key))
+        # the page's reference names the child the rules group: the same pregnancies, the baby
+        assert subject.ref.person == child.person, key
+        if child.person is None:
+            assert set(subject.ref.pregnancies) == child.pregnancies, key
         file = case_file(subject, HOUSEHOLD, None)
         adults = {a.person for a in child.adults if a.person != child.person}
         assert {p.person for p in file.people} == adults, key

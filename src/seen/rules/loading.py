@@ -32,7 +32,6 @@ from seen.rules.world import (
     FACT_TYPES,
     PERSON_COLUMNS,
     POSSIBLE_MATCH_FLOOR,
-    POSSIBLE_SAME_PREGNANCY_DAYS,
     Adult,
     AgencyInfo,
     Child,
@@ -41,6 +40,7 @@ from seen.rules.world import (
     IncidentClock,
     Scope,
     World,
+    unborn_children,
 )
 
 
@@ -316,17 +316,11 @@ class _Loader:
             by_mother[_person(person, row[1])].append(row)
         groups: list[list[tuple[Any, ...]]] = []
         for rows in by_mother.values():
-            rows.sort(key=lambda r: r[3])
-            mothers_groups: list[list[tuple[Any, ...]]] = []
-            for row in rows:
-                near = mothers_groups and (
-                    (row[3] - mothers_groups[-1][-1][3]).days <= POSSIBLE_SAME_PREGNANCY_DAYS
-                )
-                if near:
-                    mothers_groups[-1].append(row)
-                else:
-                    mothers_groups.append([row])
-            groups.extend(mothers_groups)
+            row_of = {row[0]: row for row in rows}
+            groups += [
+                [row_of[pk] for pk in child]
+                for child in unborn_children((row[0], row[3]) for row in rows)
+            ]
         children: dict[str, Child] = {}
         child_of_person: dict[int, str] = {}
         child_of_pregnancy: dict[int, str] = {}

@@ -13,6 +13,7 @@ that a rule gives the same findings either way and a page shows what a rule read
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -25,6 +26,24 @@ from django.db.models import (
 from seen.facts.models import FACT_MODELS
 
 POSSIBLE_SAME_PREGNANCY_DAYS = 60
+
+
+def unborn_children(pregnancies: Iterable[tuple[int, date]]) -> list[list[int]]:
+    """One mother's pregnancy rows (id, expected date) as the unborn children they stand for:
+    in order of expected date (then id), a pregnancy due within POSSIBLE_SAME_PREGNANCY_DAYS of
+    the one before it is the same child. The one rule for the rules' world and for a page's
+    `U…` reference (seen.casefile.subjects)."""
+    children: list[list[int]] = []
+    last: date | None = None
+    for pk, expected in sorted(pregnancies, key=lambda row: (row[1], row[0])):
+        if last is not None and children and (expected - last).days <= POSSIBLE_SAME_PREGNANCY_DAYS:
+            children[-1].append(pk)
+        else:
+            children.append([pk])
+        last = expected
+    return children
+
+
 # Pairs of records in the clerical-review band at or above this probability are "possibly the
 # same person" to the rules (a rule then sets its own, higher, bar).
 POSSIBLE_MATCH_FLOOR = 0.5
