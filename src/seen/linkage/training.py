@@ -62,7 +62,6 @@ EM_MAX_PAIRS = 3e6
 # matches, or never among random pairs) would give an infinite weight, and one wrong NHS number
 # would then forbid a link whatever else agrees. Each is kept at least this large.
 U_MATCH_CORRECTION_LIMIT = 0.05
-M_FLOOR = reasoned.M_FLOOR
 U_FLOOR = 1e-6
 
 
@@ -243,7 +242,7 @@ def _floor_parameters(settings: dict[str, Any]) -> dict[str, Any]:
     """Keep every m and u probability at or above its floor (then renormalised)."""
     for comparison in settings["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        for key, floor in (("m_probability", M_FLOOR), ("u_probability", U_FLOOR)):
+        for key, floor in (("m_probability", reasoned.M_FLOOR), ("u_probability", U_FLOOR)):
             values = [max(float(lv.get(key) or 0.0), floor) for lv in levels]
             total = sum(values)
             for lv, value in zip(levels, values, strict=True):
