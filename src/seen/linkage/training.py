@@ -60,9 +60,10 @@ U_MAX_PAIRS = 2e6
 EM_MAX_PAIRS = 3e6
 # No level is ever certain: an m or u probability estimated as 0 (a level never seen among
 # matches, or never among random pairs) would give an infinite weight, and one wrong NHS number
-# would then forbid a link whatever else agrees. Each is kept at least this large.
-U_MATCH_CORRECTION_LIMIT = 0.05
+# would then forbid a link whatever else agrees. An m is kept at least reasoned.M_FLOOR, a u at
+# least U_FLOOR.
 U_FLOOR = 1e-6
+U_MATCH_CORRECTION_LIMIT = 0.05
 
 
 def train_settings(
