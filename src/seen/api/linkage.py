@@ -38,7 +38,9 @@ router = Router(tags=["identity"])
 # No NUL character: PostgreSQL cannot store one in text (a 422 here, not a 500 at the database).
 Reason = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=r"^[^\x00]*$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=decisions.REASON_MAX, pattern=r"^[^\x00]*$"
+    ),
 ]
 
 

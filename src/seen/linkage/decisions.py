@@ -13,9 +13,18 @@ from seen.linkage.models import ClericalDecision, LinkRun
 from seen.linkage.resolve import decisions_in_force, recluster
 from seen.people.models import Person, SourceRecord
 
+REASON_MAX = 2000  # the longest reason for an identity decision (the API and pages share it)
+
 
 class DecisionRefused(Conflict):
     """The decision cannot be recorded as asked; the message says why."""
+
+
+def _check_reason(reason: str, what: str) -> None:
+    if not reason.strip():
+        raise DecisionRefused(f"a reason is required {what}")
+    if len(reason.strip()) > REASON_MAX:
+        raise DecisionRefused(f"the reason must be {REASON_MAX} characters or fewer")
 
 
 def _ordered(a: int, b: int) -> list[int]:
@@ -27,8 +36,7 @@ def _record(value: SourceRecord | int) -> int:
 
 
 def _check(reason: str, must: list[list[int]], cannot: list[list[int]]) -> None:
-    if not reason.strip():
-        raise DecisionRefused("a reason is required for every identity decision")
+    _check_reason(reason, "for every identity decision")
     known = set(
         SourceRecord.objects.filter(pk__in={r for pair in must + cannot for r in pair}).values_list(
             "pk", flat=True
@@ -155,8 +163,7 @@ def undo(decision: ClericalDecision, *, user: User | None, reason: str) -> Cleri
     """Withdraw a decision: later runs are free again to link as the evidence says."""
     if decision.undone_at is not None:
         raise DecisionRefused("this decision has already been undone")
-    if not reason.strip():
-        raise DecisionRefused("a reason is required to undo a decision")
+    _check_reason(reason, "to undo a decision")
     with transaction.atomic():
         decision.undone_at = clock.now()
         decision.undone_by = user if user is not None and user.pk else None
@@ -166,4 +173,4 @@ def undo(decision: ClericalDecision, *, user: User | None, reason: str) -> Cleri
     return decision
 
 
-__all__ = ["DecisionRefused", "confirm", "merge", "reject", "split", "undo"]
+__all__ = ["REASON_MAX", "DecisionRefused", "confirm", "merge", "reject", "split", "undo"]
