@@ -33,10 +33,12 @@ $(NPM_INSTALLED): package-lock.json package.json
 $(FRONTEND): $(NPM_INSTALLED) src/seen/web/brand/favicon.svg
 	rm -rf $(STATIC)
 	mkdir -p $(STATIC)
-	cp -R $(GOVUK)/assets/images $(GOVUK)/assets/manifest.json $(STATIC)/
+	@# not govuk-frontend's images or web manifest: they are GOV.UK's crown and icons
 	@# the stylesheet without GDS Transport, which is GOV.UK's own font (its @font-face rules and
-	@# its name in each font stack go; Arial follows as govuk-frontend intends elsewhere)
+	@# its name in each font stack go; Arial follows as govuk-frontend intends elsewhere), and
+	@# without the crown the footer's copyright logo would draw
 	sed -e 's/@font-face{font-family:GDS Transport;[^}]*}//g' -e 's/GDS Transport,//g' \
+		-e 's|url(/assets/images/govuk-crest.svg)|none|g' \
 		-e 's|/\*# sourceMappingURL=[^*]*\*/||' \
 		$(GOVUK)/govuk-frontend.min.css > $(STATIC)/govuk-frontend.min.css
 	@# the partnership's own icon, not GOV.UK's crown (src/seen/web/brand)

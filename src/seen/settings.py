@@ -255,6 +255,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "seen.web.errors.csrf_failure"  # the partnership's 403 page, not Django's
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -32,3 +32,9 @@ urlpatterns = [
 ]
 if settings.SEEN_OIDC:  # the identity provider's sign-in, only when configured (seen.web.oidc)
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+# Django's error answers as the partnership's pages (JSON under /api/)
+handler400 = "seen.web.errors.bad_request"
+handler403 = "seen.web.errors.forbidden"
+handler404 = "seen.web.errors.not_found"
+handler500 = "seen.web.errors.server_error"

@@ -220,6 +220,9 @@ def test_the_service_is_the_partnerships_not_govuks(agencies: dict[str, Agency])
         Client().get("/assets/govuk-frontend.min.css").streaming_content  # type: ignore[attr-defined]
     ).decode()
     assert "GDS Transport" not in css and "/assets/fonts/" not in css
+    assert "govuk-crest" not in css
+    for icon in ("images/govuk-crest.svg", "images/govuk-icon-180.png", "manifest.json"):
+        assert Client().get(f"/assets/{icon}").status_code == 404, icon
     pages = {**_pages(agencies), "sign-in": Client().get("/sign-in/").content.decode()}
     for name, html in pages.items():
         assert "Local Safeguarding Children Partnership" in html, name
