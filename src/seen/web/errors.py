@@ -79,6 +79,7 @@ def _answer(request: HttpRequest, status: int) -> HttpResponse:
     title, message = DJANGO_ERRORS[status]
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": title, "message": message}, status=status)
+    body: str
     try:
         body = render_to_string(
             "web/audit_problem.html", {"title": title, "message": message}, request
