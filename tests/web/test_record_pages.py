@@ -63,9 +63,7 @@ def test_father_not_seen_without_a_reason_is_refused_then_saved_with_one(
     saved = client.post(url, _contact(father_not_seen_reason="at work; offered an evening visit"))
     assert saved.status_code == 303
     contact = Contact.objects.get(local_id__startswith="seen-")
-    assert saved["Location"] == (
-        f"/children/{baby.reference}/recorded/contact/{contact.pk}/"
-    )
+    assert saved["Location"] == (f"/children/{baby.reference}/recorded/contact/{contact.pk}/")
     assert contact.father_not_seen_reason == "at work; offered an evening visit"
     write = AuditEvent.objects.without_access_changes().get(action="write")
     assert write.object_type == "contact" and write.object_id == str(contact.pk)
@@ -143,7 +141,8 @@ def test_a_bruise_on_a_non_mobile_baby_shows_the_same_day_referral_prompt(
     }
     assert client.get(url).status_code == 200
     bad = client.post(url, {**form, "mobility": ""})
-    assert bad.status_code == 400 and "Choose the child" in bad.content.decode()
+    assert bad.status_code == 400 and "Select the child" in bad.content.decode()
+    assert 'href="#mobility"' in bad.content.decode()
     saved = client.post(url, form)
     assert saved.status_code == 303
     text = client.get(saved["Location"]).content.decode()
@@ -191,9 +190,7 @@ def test_the_confirmation_is_only_for_the_agency_that_recorded_it(
     baby: Person,
 ) -> None:
     client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
-    saved = client.post(
-        f"/children/{baby.reference}/contacts/new/", _contact(father_seen="yes")
-    )
+    saved = client.post(f"/children/{baby.reference}/contacts/new/", _contact(father_seen="yes"))
     assert client.get(saved["Location"]).status_code == 200
     worker = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1"))
     assert worker.get(saved["Location"]).status_code == 404  # not her agency's record
@@ -253,3 +250,80 @@ def test_a_follow_up_date_that_is_not_a_date_saves_nothing(baby: Person) -> None
     assert "The date of the follow-up must be a real date" in text
     assert 'href="#followed_up_on-day"' in text
     assert not Appointment.objects.filter(local_id__startswith="seen-").exists()
+
+
+def test_a_date_the_form_cannot_read_comes_back_with_every_other_fields_reason(
+    baby: Person,
+) -> None:
+    """The form's reason for the date and the service's for the reason not given, at once."""
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
+    response = client.post(
+        f"/children/{baby.reference}/contacts/new/", _contact(**_when("31", "2", "2025"))
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The date of the contact must be a real date" in text
+    assert "Say why the father or male carer was not seen" in text
+    assert 'href="#occurred_on-day"' in text and 'href="#father_not_seen_reason"' in text
+    assert not Contact.objects.filter(local_id__startswith="seen-").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kind": "teleport"}, "Select the kind of contact"),
+        ({"kind": "antenatal"}, "Select the kind of contact"),  # not offered for a born child
+        ({"mother_seen": "perhaps"}, "Select whether the mother was seen"),
+        ({"father": "P999999"}, "Select who the father or male carer is"),
+        ({"father_not_seen_reason": "x" * 2001}, "must be 2000 characters or fewer"),
+        ({"occurred_on-month": ""}, "The date of the contact must include a month"),
+        ({"occurred_on-year": "9" * 300}, "The date of the contact must be a real date"),
+    ],
+)
+def test_hostile_contact_input_is_a_400_naming_the_field(
+    baby: Person, changes: dict[str, str], message: str
+) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
+    response = client.post(f"/children/{baby.reference}/contacts/new/", _contact(**changes))
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#39;", "'")
+    assert not Contact.objects.filter(local_id__startswith="seen-").exists()
+
+
+def test_hostile_injury_input_is_a_400_and_saves_nothing(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"), raise_request_exception=False)
+    url = f"/children/{baby.reference}/injuries/new/"
+    form = {
+        **_when("10", "7", "2025"),
+        "kind": "bruise",
+        "body_site": "left cheek",
+        "mobility": "non_mobile",
+        "explanation": "none given",
+    }
+    too_long = client.post(url, {**form, "body_site": "x" * 300})
+    assert too_long.status_code == 400
+    assert "Where on the body must be 100 characters or fewer" in too_long.content.decode()
+    assert 'value="' + "x" * 300 + '"' in too_long.content.decode()  # what was typed is kept
+    unknown = client.post(url, {**form, "kind": "<script>", "mobility": "flying"})
+    text = unknown.content.decode()
+    assert unknown.status_code == 400 and "<script>" not in text
+    assert "Select the kind of injury" in text and 'href="#mobility"' in text
+    blank = client.post(url, {**form, "body_site": "   ", "explanation": ""})
+    text = blank.content.decode()
+    assert blank.status_code == 400 and "Enter where on the body the injury is" in text
+    assert "Enter the explanation given" in text
+    nul = client.post(url, {**form, "explanation": "none\x00given"})
+    assert nul.status_code == 400 and "NUL" in nul.content.decode()
+    assert not Injury.objects.filter(local_id__startswith="seen-").exists()
+
+
+def test_the_father_offered_is_chosen_and_kept_when_the_form_comes_back(baby: Person) -> None:
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
+    url = f"/children/{baby.reference}/contacts/new/"
+    text = client.get(url).content.decode()
+    assert 'value="not_known"' in text and 'name="father"' in text
+    response = client.post(url, _contact(mother_seen="", father_seen="not_known"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Select whether the mother was seen" in text
+    assert 'value="not_known" checked' in text  # the answers given stay chosen

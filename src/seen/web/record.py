@@ -2,7 +2,9 @@
 assessment, a 'was not brought', an injury observation. GET shows the form, POST saves through
 seen.recording.facts and redirects (303) to a confirmation that shows what was recorded and the
 prompts the procedures give (the alerts the rules raised on it, with what to do). A form with a
-mistake comes back with status 400 and an error summary naming each field.
+mistake comes back with status 400 and an error summary naming each field. Each kind's form is
+a SeenForm (seen.web.record_forms): it reads what was posted, the service judges the fact, and a
+field the form refused goes to the service with its reason, so that every field's is told at once.
 
 Access: `decide(user, RECORD_FACT, purpose, child)`, allowed at the flag level through a
 relationship with the child (a health visitor's caseload, …); signed out -> sign in; refused ->
@@ -10,282 +12,89 @@ relationship with the child (a health visitor's caseload, …); signed out -> si
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_http_methods
 
 from seen.access.policy import Action, Decision, Level
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
-from seen.facts.models import Appointment, Contact, Injury, Mobility, YesNo, YesNoNA
 from seen.people.models import SourceRecord
 from seen.recording import facts as recording
-from seen.recording.facts import (
-    AssessmentDetails,
-    ContactDetails,
-    InjuryDetails,
-    RecordingInvalid,
-    RecordingRefused,
-    WasNotBroughtDetails,
-)
+from seen.recording.facts import RecordingInvalid, RecordingRefused
 from seen.web import gate
-from seen.web.forms import DATE_PARTS, read_date
 from seen.web.gate import purpose_of
-
-YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
-YES_NO = [(YesNo.YES, "Yes"), (YesNo.NO, "No")]
-CONTACT_KINDS = [
-    (Contact.Kind.ANTENATAL_BOOKING, "Antenatal booking"),
-    (Contact.Kind.ANTENATAL, "Antenatal contact"),
-    (Contact.Kind.NEW_BIRTH, "New birth visit (10 to 14 days)"),
-    (Contact.Kind.SIX_TO_EIGHT_WEEKS, "6 to 8 week review"),
-    (Contact.Kind.ONE_YEAR, "1 year review"),
-    (Contact.Kind.HOME_VISIT, "Home visit"),
-    (Contact.Kind.SOCIAL_WORK_VISIT, "Social work visit"),
-    (Contact.Kind.EARLY_HELP_VISIT, "Early Help visit"),
-    (Contact.Kind.OTHER, "Other"),
-]
-SERVICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Appointment.Service]
-INJURIES = [(k.value, k.value.replace("_", " ").capitalize()) for k in Injury.Kind]
-MOBILITY = [(m.value, m.value.replace("_", "-").capitalize()) for m in recording.MOBILITIES]
-MOBILITY_HINTS = {Mobility.NON_MOBILE: "Not yet rolling over, crawling or walking"}
+from seen.web.record_forms import (
+    CONTACT_KINDS,
+    INJURIES,
+    MOBILITY,
+    MOBILITY_HINTS,
+    SERVICES,
+    YES_NO,
+    YES_NO_NOT_KNOWN,
+    AssessmentForm,
+    ContactForm,
+    InjuryForm,
+    RecordForm,
+    WasNotBroughtForm,
+)
 
 
 @dataclass(frozen=True)
-class Form:
-    kind: str  # seen.recording.facts's name for it
+class Kind:
+    """A kind of fact the pages record."""
+
+    name: str  # seen.recording.facts's name for it, and the page's address's
     title: str
     object_type: str  # what the audit calls it
-    date_what: str  # "the date of the …"
     done: str  # the confirmation's heading
+    form: type[RecordForm]
+    save: Callable[..., recording.Recorded]
+    born_only: bool = False  # a born child's only: an unborn child's page says so
+    names_father: bool = False  # the form offers the men recorded around the child
 
 
-CONTACT_FORM = Form(
-    recording.CONTACT, "Record a contact", "contact", "contact", "Contact recorded"
+CONTACT = Kind(
+    recording.CONTACT,
+    "Record a contact",
+    "contact",
+    "Contact recorded",
+    ContactForm,
+    recording.record_contact,
+    names_father=True,
 )
-ASSESSMENT_FORM = Form(
+ASSESSMENT = Kind(
     recording.ASSESSMENT,
     "Record a pre-birth assessment",
     "assessment",
-    "assessment",
     "Pre-birth assessment recorded",
+    AssessmentForm,
+    recording.record_pre_birth_assessment,
+    names_father=True,
 )
-WNB_FORM = Form(
+WAS_NOT_BROUGHT = Kind(
     recording.WAS_NOT_BROUGHT,
     "Record a child not brought to an appointment",
     "appointment",
-    "appointment",
     "Was not brought recorded",
+    WasNotBroughtForm,
+    recording.record_was_not_brought,
+    born_only=True,
 )
-INJURY_FORM = Form(recording.INJURY, "Record an injury", "injury", "injury", "Injury recorded")
-FORMS = {f.kind: f for f in (CONTACT_FORM, ASSESSMENT_FORM, WNB_FORM, INJURY_FORM)}
-
-
-# --- reading the form -----------------------------------------------------------------------------
-
-
-def _date(data: QueryDict, name: str, what: str, errors: dict[str, str]) -> date | None:
-    """The GOV.UK date (day, month, year), read as every page reads one (seen.web.forms)."""
-    found: list[tuple[str, str]] = []
-    day = read_date(data, name, f"the date of the {what}", found)
-    errors.update(found)
-    return day
-
-
-def _date_fields(data: QueryDict, name: str) -> dict[str, str]:
-    return {p: data.get(f"{name}-{p}", "") for p in DATE_PARTS}
-
-
-def _details(form: Form, data: QueryDict) -> tuple[Any, dict[str, str]]:
-    errors: dict[str, str] = {}
-    occurred_on = _date(data, "occurred_on", form.date_what, errors)
-    text = {k: data.get(k, "") for k in data}
-    details: Any
-    if form is CONTACT_FORM:
-        details = ContactDetails(
-            occurred_on,
-            text.get("kind", ""),
-            text.get("mother_seen", ""),
-            text.get("father", ""),
-            text.get("father_seen", ""),
-            text.get("father_not_seen_reason", ""),
-        )
-    elif form is ASSESSMENT_FORM:
-        details = AssessmentDetails(
-            occurred_on,
-            text.get("father", ""),
-            text.get("father_involved", ""),
-            text.get("father_not_involved_reason", ""),
-            text.get("mother_checks_done", ""),
-            text.get("father_checks_done", ""),
-        )
-    elif form is WNB_FORM:
-        followed = _date(data, "followed_up_on", "follow-up", errors)
-        details = WasNotBroughtDetails(occurred_on, text.get("service", ""), followed)
-    else:
-        details = InjuryDetails(
-            occurred_on,
-            text.get("kind", ""),
-            text.get("body_site", ""),
-            text.get("mobility", ""),
-            text.get("explanation", ""),
-        )
-    return details, errors
-
-
-SAVE: dict[str, Callable[..., recording.Recorded]] = {
-    recording.CONTACT: recording.record_contact,
-    recording.ASSESSMENT: recording.record_pre_birth_assessment,
-    recording.WAS_NOT_BROUGHT: recording.record_was_not_brought,
-    recording.INJURY: recording.record_injury,
-}
-
-
-# --- the fields each form shows -------------------------------------------------------------------
-
-
-def _radios(name: str, legend: str, items: Sequence[tuple[Any, str]], data: QueryDict,
-            errors: dict[str, str], hint: str = "",
-            hints: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "type": "radios",
-        "name": name,
-        "legend": legend,
-        "hint": hint,
-        "items": [
-            {"value": str(v), "text": t, **({"hint": {"text": hints[v]}} if hints and v in hints
-                                            else {})}
-            for v, t in items
-        ],
-        "value": data.get(name, ""),
-        "error": errors.get(name, ""),
-    }
-
-
-def _dates(name: str, legend: str, data: QueryDict, errors: dict[str, str],
-           hint: str = "For example, 27 3 2025") -> dict[str, Any]:
-    return {
-        "type": "date",
-        "name": name,
-        "legend": legend,
-        "hint": hint,
-        "values": _date_fields(data, name),
-        "error": errors.get(name, ""),
-    }
-
-
-def _textarea(name: str, label: str, data: QueryDict, errors: dict[str, str],
-              hint: str = "") -> dict[str, Any]:
-    return {
-        "type": "textarea",
-        "name": name,
-        "label": label,
-        "hint": hint,
-        "value": data.get(name, ""),
-        "error": errors.get(name, ""),
-    }
-
-
-def _input(name: str, label: str, data: QueryDict, errors: dict[str, str],
-           hint: str = "") -> dict[str, Any]:
-    return {
-        "type": "input",
-        "name": name,
-        "label": label,
-        "hint": hint,
-        "value": data.get(name, ""),
-        "error": errors.get(name, ""),
-    }
-
-
-def _fields(form: Form, subject: Subject, men: list[recording.Man], data: QueryDict,
-            errors: dict[str, str], household: bool) -> list[dict[str, Any]]:
-    father_items = [(m.reference, m.label) for m in men] + [(recording.NOT_KNOWN, "Not known")]
-    who = _radios(
-        "father",
-        "Who is the father or male carer?",
-        father_items,
-        data,
-        errors,
-        hint=(
-            "The men agencies record around this child."
-            if household
-            else "The men your agency records around this child."
-        )
-        + " Choose 'not known' if he is not listed.",
-    )
-    if form is CONTACT_FORM:
-        kinds = [
-            (k, t)
-            for k, t in CONTACT_KINDS
-            if not (subject.unborn and k in recording.BORN_CONTACTS)
-            and not (not subject.unborn and k in recording.UNBORN_CONTACTS)
-        ]
-        return [
-            _dates("occurred_on", "Date of the contact", data, errors),
-            _radios("kind", "Kind of contact", kinds, data, errors),
-            _radios("mother_seen", "Was the mother seen?", YES_NO_NOT_KNOWN, data, errors),
-            who,
-            _radios("father_seen", "Was the father or male carer seen?", YES_NO_NOT_KNOWN, data,
-                    errors),
-            _textarea(
-                "father_not_seen_reason",
-                "If he was not seen, why not?",
-                data,
-                errors,
-                hint="Needed unless he was seen: for example, at work, not living with the "
-                "family, declined.",
-            ),
-        ]
-    if form is ASSESSMENT_FORM:
-        return [
-            _dates("occurred_on", "Date the assessment began", data, errors),
-            who,
-            _radios("father_involved", "Was the father or male carer involved in the "
-                    "assessment?", YES_NO_NOT_KNOWN, data, errors),
-            _textarea("father_not_involved_reason", "If he was not involved, why not?", data,
-                      errors, hint="Needed unless he was involved."),
-            _radios("mother_checks_done", "Were background checks made on the mother?", YES_NO,
-                    data, errors),
-            _radios("father_checks_done", "Were background checks made on the father or male "
-                    "carer?", YES_NO, data, errors,
-                    hint="Police, children's social care in every area, probation."),
-        ]
-    if form is WNB_FORM:
-        return [
-            _dates("occurred_on", "Date of the appointment", data, errors),
-            _radios("service", "Which service was the appointment with?", SERVICES, data, errors),
-            _dates("followed_up_on", "Date it was followed up (optional)", data, errors,
-                   hint="Leave blank if it has not been followed up yet. For example, 27 3 2025"),
-        ]
-    return [
-        _dates("occurred_on", "Date the injury was seen", data, errors),
-        _radios("kind", "Kind of injury", INJURIES, data, errors),
-        _input("body_site", "Where on the body is it?", data, errors),
-        _radios("mobility", "The child's mobility", MOBILITY, data, errors,
-                hints={str(k): v for k, v in MOBILITY_HINTS.items()}),
-        _textarea("explanation", "The explanation given", data, errors,
-                  hint="If no explanation was given, say so."),
-    ]
-
-
-def _error_list(fields: list[dict[str, Any]], errors: dict[str, str]) -> list[dict[str, str]]:
-    listed = []
-    names = set()
-    for f in fields:
-        if f["error"]:
-            anchor = f"{f['name']}-day" if f["type"] == "date" else f["name"]
-            listed.append({"text": f["error"], "href": f"#{anchor}"})
-            names.add(f["name"])
-    for name, message in errors.items():  # errors about no one field (the child, the author)
-        if name not in names:
-            listed.append({"text": message, "href": "#main-content"})
-    return listed
+INJURY = Kind(
+    recording.INJURY,
+    "Record an injury",
+    "injury",
+    "Injury recorded",
+    InjuryForm,
+    recording.record_injury,
+    born_only=True,
+)
+KINDS = {k.name: k for k in (CONTACT, ASSESSMENT, WAS_NOT_BROUGHT, INJURY)}
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -309,75 +118,77 @@ def _unknown(
     return _refused(request, decision.reason, object_type, reference)
 
 
-def _form_page(form: Form) -> Callable[[HttpRequest, str], HttpResponse]:
-    @gate.page()
-    @require_http_methods(["GET", "POST"])
+def _form_page(kind: Kind) -> Callable[[HttpRequest, str], HttpResponse]:
+    @gate.page(post=kind.form)
     def page(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             subject = resolve_child(reference)
         except NoSuchChild as error:
-            return _unknown(request, reference, error, form.object_type)
+            return _unknown(request, reference, error, kind.object_type)
         purpose = purpose_of(request)
         decision = recording.may_record(request.user, purpose, subject)
         if not decision.allowed:
-            return _refused(request, decision.reason, form.object_type, subject.reference)
-        if request.method == "POST":
-            return _save(request, form, subject, decision)
-        return _show(request, form, subject, decision, QueryDict(), {}, 200)
+            return _refused(request, decision.reason, kind.object_type, subject.reference)
+        men = recording.men_around(subject, request.user, decision) if kind.names_father else []
+        form = gate.form(request, kind.form, men=men, unborn=subject.unborn)
+        if not form.is_bound:
+            return _show(request, kind, subject, decision, men, form, 200)
+        try:
+            # what the form refused goes along, so nothing is saved and every field comes back
+            # with its reason at once: the form's, and the service's for the others
+            recorded = kind.save(request.user, purpose, subject, form.details(), form.known())
+        except RecordingRefused as refused:
+            return _refused(request, str(refused), kind.object_type, subject.reference)
+        except RecordingInvalid as invalid:
+            form.add_errors([(k, m) for k, m in invalid.errors.items() if k not in form.errors])
+            return _show(request, kind, subject, decision, men, form, 400)
+        return _saved(request, kind, subject, recorded)
 
-    page.__name__ = f"record_{form.object_type}"
+    page.__name__ = f"record_{kind.object_type}"
     return page
 
 
-def _show(request: HttpRequest, form: Form, subject: Subject, decision: Decision,
-          data: QueryDict, errors: dict[str, str], status: int) -> HttpResponse:
-    men = (
-        recording.men_around(subject, request.user, decision)
-        if form in (CONTACT_FORM, ASSESSMENT_FORM)
-        else []
-    )
-    born_only = form in (WNB_FORM, INJURY_FORM)
-    household = decision.level >= Level.HOUSEHOLD
-    fields = (
-        []
-        if born_only and subject.unborn
-        else _fields(form, subject, men, data, errors, household)
-    )
+def _show(
+    request: HttpRequest,
+    kind: Kind,
+    subject: Subject,
+    decision: Decision,
+    men: list[recording.Man],
+    form: RecordForm,
+    status: int,
+) -> HttpResponse:
     gate.audit(
         request,
         "read",
-        f"{form.object_type}_form",
+        f"{kind.object_type}_form",
         subject.reference,
         subject=subject.reference,
         disclosed={"men": [m.reference for m in men]} if men else {},
     )
+    unborn_refused = kind.born_only and subject.unborn
+    errors = form.error_summary()
     context = {
+        "kind": kind,
         "form": form,
         "subject": subject,
-        "fields": fields,
-        "errors": _error_list(fields, errors),
-        "unborn_refused": born_only and subject.unborn,
+        # no fields are shown to an unborn child's born-only form: no message links to one
+        "errors": [e for e in errors if "href" not in e] if unborn_refused else errors,
+        "unborn_refused": unborn_refused,
+        "household": decision.level >= Level.HOUSEHOLD,
+        "mobility_hints": MOBILITY_HINTS,
         "action": request.get_full_path(),
     }
     return render(request, "web/record.html", context, status=status)
 
 
-def _save(request: HttpRequest, form: Form, subject: Subject, decision: Decision) -> HttpResponse:
-    purpose = purpose_of(request)
-    details, errors = _details(form, request.POST)
-    try:
-        # a date the page could not read is passed on, so nothing is saved and every field
-        # comes back with its reason at once
-        recorded = SAVE[form.kind](request.user, purpose, subject, details, errors)
-    except RecordingRefused as refused:
-        return _refused(request, str(refused), form.object_type, subject.reference)
-    except RecordingInvalid as invalid:
-        return _show(request, form, subject, decision, request.POST, invalid.errors, 400)
+def _saved(
+    request: HttpRequest, kind: Kind, subject: Subject, recorded: recording.Recorded
+) -> HttpResponse:
     fact = recorded.fact
     gate.audit(
         request,
         "write",
-        form.object_type,
+        kind.object_type,
         str(fact.pk),
         subject=subject.reference,
         disclosed={
@@ -386,25 +197,25 @@ def _save(request: HttpRequest, form: Form, subject: Subject, decision: Decision
             "raised": [a.pk for a in recorded.outcome.raised],
         },
     )
-    url = reverse("recorded", args=[subject.reference, form.kind, fact.pk])
+    url = reverse("recorded", args=[subject.reference, kind.name, fact.pk])
     if request.GET.get("purpose"):
-        url += f"?purpose={purpose}"
+        url += f"?purpose={purpose_of(request)}"
     return HttpResponseRedirect(url, status=303)
 
 
 @gate.page()
 def recorded(request: HttpRequest, reference: str, kind: str, fact_id: int) -> HttpResponse:
     """What was recorded, and the prompts the procedures give."""
-    form = FORMS.get(kind)
-    if form is None:
+    record_kind = KINDS.get(kind)
+    if record_kind is None:
         return _not_found(request, f"Seen records no {kind!r}")
     try:
         subject = resolve_child(reference)
     except NoSuchChild as error:
-        return _unknown(request, reference, error, form.object_type)
+        return _unknown(request, reference, error, record_kind.object_type)
     decision = recording.may_record(request.user, purpose_of(request), subject)
     if not decision.allowed:
-        return _refused(request, decision.reason, form.object_type, subject.reference)
+        return _refused(request, decision.reason, record_kind.object_type, subject.reference)
     fact = recording.written_here(kind, fact_id, subject, request.user)
     if fact is None:
         return _not_found(request, f"your agency recorded no {kind} {fact_id} about this child")
@@ -412,25 +223,21 @@ def recorded(request: HttpRequest, reference: str, kind: str, fact_id: int) -> H
     gate.audit(
         request,
         "read",
-        form.object_type,
+        record_kind.object_type,
         str(fact.pk),
         subject=subject.reference,
         disclosed={"alerts": [a.pk for a in alerts]},
     )
     context = {
-        "form": form,
+        "kind": record_kind,
         "subject": subject,
-        "rows": [{"key": {"text": k}, "value": {"text": v}} for k, v in _summary(form, fact)],
+        "rows": [
+            {"key": {"text": k}, "value": {"text": v}} for k, v in _summary(record_kind, fact)
+        ],
         "prompts": prompts,
-        "again": reverse(f"record-{_url_kind(kind)}", args=[subject.reference]),
+        "again": reverse(f"record-{kind}", args=[subject.reference]),
     }
     return render(request, "web/record_done.html", context)
-
-
-def _url_kind(kind: str) -> str:
-    return {"contact": "contact", "assessment": "assessment", "injury": "injury"}.get(
-        kind, "was-not-brought"
-    )
 
 
 def _label(items: list[tuple[Any, str]], value: Any) -> str:
@@ -451,8 +258,8 @@ def _man(record: int | None) -> str:
     return f"Person {reference}" if reference else "Named"
 
 
-def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
-    if form is CONTACT_FORM:
+def _summary(kind: Kind, fact: Any) -> list[tuple[str, str]]:
+    if kind is CONTACT:
         rows = [
             ("Date", _day(fact.occurred_on)),
             ("Kind of contact", _label(CONTACT_KINDS, fact.kind)),
@@ -463,7 +270,7 @@ def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
         if fact.father_not_seen_reason:
             rows.append(("Why he was not seen", fact.father_not_seen_reason))
         return rows
-    if form is ASSESSMENT_FORM:
+    if kind is ASSESSMENT:
         rows = [
             ("Date begun", _day(fact.occurred_on)),
             ("Father or male carer involved", _label(YES_NO_NOT_KNOWN, fact.father_involved)),
@@ -472,11 +279,13 @@ def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
             rows.append(("Why he was not involved", fact.father_not_involved_reason))
         rows += [
             ("Background checks on the mother", _label(YES_NO, fact.mother_checks_done)),
-            ("Background checks on the father or male carer",
-             _label(YES_NO, fact.father_checks_done)),
+            (
+                "Background checks on the father or male carer",
+                _label(YES_NO, fact.father_checks_done),
+            ),
         ]
         return rows
-    if form is WNB_FORM:
+    if kind is WAS_NOT_BROUGHT:
         return [
             ("Date of the appointment", _day(fact.occurred_on)),
             ("Service", _label(SERVICES, fact.service)),
@@ -493,14 +302,21 @@ def _summary(form: Form, fact: Any) -> list[tuple[str, str]]:
 
 
 urlpatterns: list[URLPattern] = [
-    path("children/<str:reference>/contacts/new/", _form_page(CONTACT_FORM),
-         name="record-contact"),
-    path("children/<str:reference>/assessments/new/", _form_page(ASSESSMENT_FORM),
-         name="record-assessment"),
-    path("children/<str:reference>/was-not-brought/new/", _form_page(WNB_FORM),
-         name="record-was-not-brought"),
-    path("children/<str:reference>/injuries/new/", _form_page(INJURY_FORM),
-         name="record-injury"),
-    path("children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/", recorded,
-         name="recorded"),
+    path("children/<str:reference>/contacts/new/", _form_page(CONTACT), name="record-contact"),
+    path(
+        "children/<str:reference>/assessments/new/",
+        _form_page(ASSESSMENT),
+        name="record-assessment",
+    ),
+    path(
+        "children/<str:reference>/was-not-brought/new/",
+        _form_page(WAS_NOT_BROUGHT),
+        name="record-was-not-brought",
+    ),
+    path("children/<str:reference>/injuries/new/", _form_page(INJURY), name="record-injury"),
+    path(
+        "children/<str:reference>/recorded/<slug:kind>/<int:fact_id>/",
+        recorded,
+        name="recorded",
+    ),
 ]
