@@ -68,7 +68,7 @@ def test_a_bad_review_is_a_400_with_what_was_typed_kept(first_reviewer: Any) -> 
     )
     text = response.content.decode()
     assert response.status_code == 400 and "There is a problem" in text
-    assert 'href="#kind"' in text and "Choose a local rapid review" in text
+    assert 'href="#kind"' in text and "Select a local rapid review" in text
     assert 'value="Kept title"' in text and not Review.objects.exists()
 
 
@@ -126,8 +126,13 @@ def test_a_meeting_and_the_totals_by_role(first_reviewer: Any, review: Review) -
     assert 'value="health visitor"' in bad.content.decode()
     good = client.post(
         url,
-        {**form, "role-0": "health visitor", "count-0": "3", "role-1": "social worker",
-         "count-1": "2"},
+        {
+            **form,
+            "role-0": "health visitor",
+            "count-0": "3",
+            "role-1": "social worker",
+            "count-1": "2",
+        },
     )
     assert good.status_code == 303
     page = client.get(f"/reviews/{review.pk}/").content.decode()
@@ -312,8 +317,10 @@ def test_the_exported_dataset_runs_no_formula_and_imports_back_the_same(
     hostile = "=cmd|' /c calc'!a0"
     content = (
         (HEADER + ",notes\n").encode()
-        + GOOD.format(n=1, age=3).replace("rr-1", '"' + hostile.replace('"', '""') + '"')
-        .replace("area 01", "@sum(1+1)").encode()
+        + GOOD.format(n=1, age=3)
+        .replace("rr-1", '"' + hostile.replace('"', '""') + '"')
+        .replace("area 01", "@sum(1+1)")
+        .encode()
         + b',"=hyperlink(""http://example.invalid"",""x"")"\n'
         + GOOD.format(n=2, age=4).replace("area 01", "-2+3").encode()
         + b",+1\n"
@@ -330,3 +337,115 @@ def test_the_exported_dataset_runs_no_formula_and_imports_back_the_same(
     assert client.get(f"/reviews/{review.pk}/dataset.csv").content.decode() == first
     stored = sorted(review.dataset.values_list("case_id", flat=True))
     assert stored == sorted([hostile, "rr-2"])
+
+
+# ---- hostile input on the forms -------------------------------------------------------------
+
+
+def test_the_review_forms_refuse_hostile_input(first_reviewer: Any, review: Review) -> None:
+    client = signed_in_client(first_reviewer)
+    nul = client.post("/reviews/", {"title": "Fathers\x00", "kind": "local_rapid"})
+    assert nul.status_code == 400 and "NUL" in nul.content.decode()
+    long = client.post("/reviews/", {"title": "t" * 300, "kind": "local_rapid"})
+    assert long.status_code == 400
+    assert "The review&#39;s title must be 200 characters or fewer" in long.content.decode()
+    unknown = client.post("/reviews/", {"title": "Kept", "kind": "weekly"})
+    assert unknown.status_code == 400 and "Select a local rapid review" in unknown.content.decode()
+    area = client.post(f"/reviews/{review.pk}/", {"area": "a" * 300})
+    assert area.status_code == 400 and "100 characters or fewer" in area.content.decode()
+    assert Review.objects.count() == 1 and not review.areas.exists()
+
+
+def test_the_case_forms_refuse_hostile_input(first_reviewer: Any, review: Review) -> None:
+    client = signed_in_client(first_reviewer)
+    url = f"/reviews/{review.pk}/cases/new/"
+    long = client.post(url, {"case_id": "c" * 300, "reason": "x"})
+    assert long.status_code == 400 and "40 characters or fewer" in long.content.decode()
+    area = client.post(url, {"case_id": "rr-1", "area": "999999999999999999999", "reason": "x"})
+    assert area.status_code == 400
+    assert (
+        'href="#area"' in area.content.decode()
+        and "this review&#39;s areas" in area.content.decode()
+    )
+    case = reviews.add_case(first_reviewer, PURPOSE, review, case_id="rr-1", area="", reason="x")
+    page = f"/reviews/{review.pk}/cases/{case.pk}/"
+    nowhere = client.post(page, {"step": "move", "to_stage": "nowhere", "reason": "why"})
+    assert (
+        nowhere.status_code == 400
+        and "can go to: shortlisted, excluded" in nowhere.content.decode()
+    )
+    excerpt = client.post(page, {"step": "excerpt", "text": "e" * 5001})
+    assert excerpt.status_code == 400
+    assert "The excerpt must be 5000 characters or fewer" in excerpt.content.decode()
+    unknown = client.post(page, {"step": "x" * 300, "text": "e"})
+    assert unknown.status_code == 400 and "does not know the step" in unknown.content.decode()
+    case.refresh_from_db()
+    assert case.stage == "longlist" and not case.excerpts.exists()
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [
+        ({"held_on-month": ""}, "The date of the meeting must include a month"),
+        ({"held_on-year": "2999"}, "The date of the meeting must be today or in the past"),
+        ({"held_on-day": "31", "held_on-month": "02"}, "must be a real date"),
+        ({"kind": "everyone"}, "Select practitioners or strategic partners"),
+        ({"area": "123456789012345678901234567890"}, "Select the area"),
+        ({"role-0": "r" * 300}, "A role must be 100 characters or fewer"),
+        ({"count-0": "0"}, "Enter how many attended in row 1, a whole number above 0"),
+        ({"count-0": "9" * 300}, "Enter how many attended in row 1, a whole number above 0"),
+    ],
+)
+def test_the_meeting_form_refuses_hostile_input(
+    first_reviewer: Any, review: Review, changed: dict[str, str], message: str
+) -> None:
+    area = reviews.add_area(first_reviewer, PURPOSE, review, "North")
+    form = {
+        "area": str(area.pk),
+        **date_boxes("held_on", "2021-03-01"),
+        "kind": "practitioners",
+        "role-0": "health visitor",
+        "count-0": "3",
+    }
+    response = signed_in_client(first_reviewer).post(
+        f"/reviews/{review.pk}/meetings/new/", {**form, **changed}
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not review.meetings.exists()
+
+
+def test_the_dataset_upload_is_bounded(first_reviewer: Any, review: Review) -> None:
+    from seen.thematic.casedata import UPLOAD_MAX_BYTES
+
+    client = signed_in_client(first_reviewer)
+    big = _upload(client, review, dataset(GOOD.format(n=1, age=3)).ljust(UPLOAD_MAX_BYTES + 1))
+    assert big.status_code == 400 and "The file must be 5 MB or smaller" in big.content.decode()
+    empty = _upload(client, review, b"")
+    assert empty.status_code == 400 and "The file is empty" in empty.content.decode()
+    assert not review.imports.exists()
+
+
+def test_the_coding_forms_refuse_hostile_input(
+    first_reviewer: Any, review_lead: Any, review: Review
+) -> None:
+    case = reviews.add_case(first_reviewer, PURPOSE, review, case_id="rr-1", area="", reason="x")
+    excerpt = coding.add_excerpt(first_reviewer, PURPOSE, case, "The father was never seen.")
+    calls = {f"theme-{t.pk}": "maybe" for t in coding.codebook()}
+    odd = signed_in_client(first_reviewer).post(
+        f"/reviews/{review.pk}/excerpts/{excerpt.pk}/", calls
+    )
+    assert odd.status_code == 400 and "Say whether" in odd.content.decode()
+    assert not excerpt.codings.exists()
+    lead = signed_in_client(review_lead)
+    huge = lead.post(
+        f"/reviews/{review.pk}/agreement/",
+        {"excerpt": "9" * 300, "theme": "1", "applies": "yes", "reason": "r"},
+    )
+    text = huge.content.decode()
+    assert huge.status_code == 400 and "Choose a disagreement of this review" in text
+    assert 'href="#disagreements"' in text
+    nul = lead.post(
+        f"/reviews/{review.pk}/agreement/",
+        {"excerpt": str(excerpt.pk), "theme": "1", "applies": "yes", "reason": "r\x00"},
+    )
+    assert nul.status_code == 400 and "NUL" in nul.content.decode()

@@ -24,29 +24,24 @@ denied for a refusal. Review data is de-identified: no child's reference in Seen
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from seen.access.policy import Action
 from seen.thematic import coding, reviews
-from seen.thematic.models import (
-    Meeting,
-    Review,
-    Stage,
-)
+from seen.thematic.models import Meeting, Review, Stage
 from seen.web import gate
-from seen.web.forms import read_date
 from seen.web.gate import page, purpose_of
 from seen.web.thematic_common import (
-    ATTENDANCE_ROWS,
     REVIEW_PURPOSE,
+    Written,
     action_for,
+    form_page,
     missing,
     open_review,
-    review_page_response,
-    see_other_review,
-    write,
+    show_page,
 )
 from seen.web.thematic_findings import (
     agreement_page,
@@ -55,67 +50,60 @@ from seen.web.thematic_findings import (
     excerpt_page,
     headline_page,
 )
+from seen.web.thematic_forms import (
+    ATTENDANCE_ROWS,
+    AreaForm,
+    CaseForm,
+    ExcerptForm,
+    MeetingForm,
+    MoveForm,
+    ReviewForm,
+)
 
 # ---- the reviews --------------------------------------------------------------------------
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=ReviewForm)
 def reviews_page(request: HttpRequest) -> HttpResponse:
     purpose = purpose_of(request)
     gated = gate.allow(request, action_for(request), "reviews")
     if gated is not None:
         return gated
+    form = gate.form(request, ReviewForm)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+    def show(status: int) -> HttpResponse:
         found = list(Review.objects.all())
         gate.audit(request, "read", "reviews", "", disclosed={"reviews": [r.pk for r in found]})
-        return review_page_response(
-            request,
-            "web/thematic_reviews.html",
-            {
-                "reviews": found,
-                "purpose": purpose,
-                "kinds": Review.Kind.choices,
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
-        )
+        context = {"reviews": found, "purpose": purpose, "form": form}
+        return show_page(request, "web/thematic_reviews.html", context, form, status=status)
 
-    if request.method != "POST":
-        return show([])
-    form = request.POST
-    made = write(
+    return form_page(
         request,
-        purpose,
-        "review",
-        "",
-        lambda: reviews.create_review(
-            request.user, purpose, title=form.get("title", ""), kind=form.get("kind", "")
+        form,
+        show,
+        ("review", ""),
+        lambda data: reviews.create_review(
+            request.user, purpose, title=data["title"], kind=data["kind"]
         ),
-        lambda errors: show(errors, 400),
+        lambda made: Written(
+            "review",
+            str(made.pk),
+            {"title": made.title, "kind": made.kind},
+            f"Review started: {made.title}",
+            ("thematic-review", made.pk),
+        ),
     )
-    if isinstance(made, HttpResponse):
-        return made
-    gate.audit(
-        request,
-        "write",
-        "review",
-        str(made.pk),
-        disclosed={"title": made.title, "kind": made.kind},
-    )
-    messages.success(request, f"Review started: {made.title}")
-    return see_other_review("thematic-review", made.pk)
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=AreaForm)
 def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = open_review(request, review_id, "review")
     if isinstance(opened, HttpResponse):
         return opened
     review, purpose = opened
+    form = gate.form(request, AreaForm)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+    def show(status: int) -> HttpResponse:
         cases = list(review.cases.select_related("area"))
         meetings = list(review.meetings.select_related("area").prefetch_related("attendance"))
         gate.audit(
@@ -129,99 +117,81 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
                 "areas": review.areas.count(),
             },
         )
-        return review_page_response(
-            request,
-            "web/thematic_review.html",
-            {
-                "review": review,
-                "purpose": purpose,
-                "cases": cases,
-                "areas": list(review.areas.all()),
-                "meetings": meetings,
-                "funnel": reviews.funnel(review),
-                "stages": Stage.choices,
-                "engagement": reviews.engagement(review),
-                "meeting_kinds": Meeting.Kind.choices,
-                "rows_held": review.dataset.count(),
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
-        )
+        context = {
+            "review": review,
+            "purpose": purpose,
+            "form": form,
+            "cases": cases,
+            "areas": list(review.areas.all()),
+            "meetings": meetings,
+            "funnel": reviews.funnel(review),
+            "stages": Stage.choices,
+            "engagement": reviews.engagement(review),
+            "meeting_kinds": Meeting.Kind.choices,
+            "rows_held": review.dataset.count(),
+        }
+        return show_page(request, "web/thematic_review.html", context, form, status=status)
 
-    if request.method != "POST":
-        return show([])
-    area = write(
+    return form_page(
         request,
-        purpose,
-        "review_area",
-        str(review.pk),
-        lambda: reviews.add_area(request.user, purpose, review, request.POST.get("area", "")),
-        lambda errors: show(errors, 400),
+        form,
+        show,
+        ("review_area", str(review.pk)),
+        lambda data: reviews.add_area(request.user, purpose, review, data["area"]),
+        lambda area: Written(
+            "review_area",
+            str(area.pk),
+            {"area": area.name},
+            f"Area added: {area.name}",
+            ("thematic-review", review.pk),
+        ),
     )
-    if isinstance(area, HttpResponse):
-        return area
-    gate.audit(request, "write", "review_area", str(area.pk), disclosed={"area": area.name})
-    messages.success(request, f"Area added: {area.name}")
-    return see_other_review("thematic-review", review.pk)
+
+
+def _areas(review: Review) -> list[tuple[str, str]]:
+    return [(str(a.pk), a.name) for a in review.areas.all()]
 
 
 # ---- candidate cases ----------------------------------------------------------------------
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=CaseForm)
 def case_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = open_review(request, review_id, "review_case", Action.MANAGE_REVIEW)
     if isinstance(opened, HttpResponse):
         return opened
     review, purpose = opened
+    areas = _areas(review)
+    form = gate.form(request, CaseForm, areas=areas)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
-        return review_page_response(
-            request,
-            "web/thematic_case_new.html",
-            {
-                "review": review,
-                "purpose": purpose,
-                "areas": [(str(a.pk), a.name) for a in review.areas.all()],
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
-        )
+    def show(status: int) -> HttpResponse:
+        context = {"review": review, "purpose": purpose, "areas": areas, "form": form}
+        return show_page(request, "web/thematic_case_new.html", context, form, status=status)
 
-    if request.method != "POST":
-        return show([])
-    form = request.POST
-    case = write(
+    return form_page(
         request,
-        purpose,
-        "review_case",
-        str(review.pk),
-        lambda: reviews.add_case(
+        form,
+        show,
+        ("review_case", str(review.pk)),
+        lambda data: reviews.add_case(
             request.user,
             purpose,
             review,
-            case_id=form.get("case_id", ""),
-            area=form.get("area", ""),
-            reason=form.get("reason", ""),
+            case_id=data["case_id"],
+            area=data["area"],
+            reason=data["reason"],
         ),
-        lambda errors: show(errors, 400),
+        lambda case: Written(
+            "review_case",
+            str(case.pk),
+            {"review": review.pk, "case_id": case.case_id, "stage": case.stage},
+            f"Case {case.case_id} added to the longlist",
+            ("thematic-case", review.pk, case.pk),
+        ),
     )
-    if isinstance(case, HttpResponse):
-        return case
-    gate.audit(
-        request,
-        "write",
-        "review_case",
-        str(case.pk),
-        disclosed={"review": review.pk, "case_id": case.case_id, "stage": case.stage},
-    )
-    messages.success(request, f"Case {case.case_id} added to the longlist")
-    return see_other_review("thematic-case", review.pk, case.pk)
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post={"move": MoveForm, "excerpt": ExcerptForm})
 def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpResponse:
     opened = open_review(request, review_id, "review_case")
     if isinstance(opened, HttpResponse):
@@ -230,8 +200,10 @@ def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpRespons
     case = review.cases.select_related("area").filter(pk=case_pk).first()
     if case is None:
         return missing(request, "Case not found", f"No case {case_pk} in review {review.pk}")
+    move_form = gate.form(request, MoveForm, stage=case.stage, moves=reviews.MOVES[case.stage])
+    excerpt_form = gate.form(request, ExcerptForm)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+    def show(status: int) -> HttpResponse:
         changes = list(case.changes.all())
         excerpts = list(case.excerpts.all())
         gate.audit(
@@ -245,144 +217,98 @@ def case_page(request: HttpRequest, review_id: int, case_pk: int) -> HttpRespons
                 "excerpts": [e.pk for e in excerpts],
             },
         )
-        return review_page_response(
-            request,
-            "web/thematic_case.html",
-            {
-                "review": review,
-                "case": case,
-                "purpose": purpose,
-                "changes": changes,
-                "stage_names": dict(Stage.choices),
-                "moves": [(s, Stage(s).label) for s in reviews.MOVES[case.stage]],
-                "excerpts": excerpts,
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
-        )
+        context = {
+            "review": review,
+            "case": case,
+            "purpose": purpose,
+            "changes": changes,
+            "stage_names": dict(Stage.choices),
+            "excerpts": excerpts,
+            "move_form": move_form,
+            "excerpt_form": excerpt_form,
+        }
+        forms = (move_form, excerpt_form)
+        return show_page(request, "web/thematic_case.html", context, *forms, status=status)
 
-    if request.method != "POST":
-        return show([])
-    form = request.POST
-    step = form.get("step", "")
-    if step == "move":
-        done = write(
+    then = ("thematic-case", review.pk, case.pk)
+    if gate.step_of(request) == "excerpt":
+        return form_page(
             request,
-            purpose,
-            "review_case",
-            str(case.pk),
-            lambda: reviews.move_case(
-                request.user,
-                purpose,
-                case,
-                to_stage=form.get("to_stage", ""),
-                reason=form.get("reason", ""),
+            excerpt_form,
+            show,
+            ("review_excerpt", str(case.pk)),
+            lambda data: coding.add_excerpt(request.user, purpose, case, data["text"]),
+            lambda excerpt: Written(
+                "review_excerpt",
+                str(excerpt.pk),
+                {"case_id": case.case_id},
+                f"Excerpt {excerpt.pk} added to case {case.case_id}",
+                then,
             ),
-            lambda errors: show(errors, 400),
         )
-        if isinstance(done, HttpResponse):
-            return done
-        gate.audit(
-            request,
-            "write",
+    return form_page(
+        request,
+        move_form,
+        show,
+        ("review_case", str(case.pk)),
+        lambda data: reviews.move_case(
+            request.user, purpose, case, to_stage=data["to_stage"], reason=data["reason"]
+        ),
+        lambda change: Written(
             "review_case",
             str(case.pk),
-            disclosed={"case_id": case.case_id, "from": done.from_stage, "to": done.to_stage},
-        )
-        messages.success(request, f"Case {case.case_id} moved to {case.get_stage_display()}")
-    elif step == "excerpt":
-        excerpt = write(
-            request,
-            purpose,
-            "review_excerpt",
-            str(case.pk),
-            lambda: coding.add_excerpt(request.user, purpose, case, form.get("text", "")),
-            lambda errors: show(errors, 400),
-        )
-        if isinstance(excerpt, HttpResponse):
-            return excerpt
-        gate.audit(
-            request,
-            "write",
-            "review_excerpt",
-            str(excerpt.pk),
-            disclosed={"case_id": case.case_id},
-        )
-        messages.success(request, f"Excerpt {excerpt.pk} added to case {case.case_id}")
-    else:
-        return show([("step", "Choose what to do: move the case or add an excerpt")], 400)
-    return see_other_review("thematic-case", review.pk, case.pk)
+            {"case_id": case.case_id, "from": change.from_stage, "to": change.to_stage},
+            f"Case {case.case_id} moved to {case.get_stage_display()}",
+            then,
+        ),
+    )
 
 
 # ---- meetings -----------------------------------------------------------------------------
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=MeetingForm)
 def meeting_new_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = open_review(request, review_id, "review_meeting", Action.MANAGE_REVIEW)
     if isinstance(opened, HttpResponse):
         return opened
     review, purpose = opened
+    areas = _areas(review)
+    form = gate.form(request, MeetingForm, areas=areas)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
-        return review_page_response(
-            request,
-            "web/thematic_meeting_new.html",
-            {
-                "review": review,
-                "purpose": purpose,
-                "areas": [(str(a.pk), a.name) for a in review.areas.all()],
-                "kinds": Meeting.Kind.choices,
-                "rows": range(ATTENDANCE_ROWS),
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
-        )
+    def show(status: int) -> HttpResponse:
+        context = {
+            "review": review,
+            "purpose": purpose,
+            "areas": areas,
+            "rows": range(ATTENDANCE_ROWS),
+            "form": form,
+        }
+        return show_page(request, "web/thematic_meeting_new.html", context, form, status=status)
 
-    if request.method != "POST":
-        return show([])
-    form = request.POST
-    date_errors: list[tuple[str, str]] = []
-    held = read_date(form, "held_on", "the date of the meeting", date_errors, past=True)
-    if date_errors:
-        return show(date_errors, 400)
-    meeting = write(
-        request,
-        purpose,
-        "review_meeting",
-        str(review.pk),
-        lambda: reviews.record_meeting(
+    def record(data: dict[str, Any]) -> Meeting:
+        return reviews.record_meeting(
             request.user,
             purpose,
             review,
-            area=form.get("area", ""),
-            held_on=held.isoformat() if held else "",
-            kind=form.get("kind", ""),
-            attendance=[
-                (form.get(f"role-{i}", ""), form.get(f"count-{i}", ""))
-                for i in range(ATTENDANCE_ROWS)
-            ],
-        ),
-        lambda errors: show(errors, 400),
-    )
-    if isinstance(meeting, HttpResponse):
-        return meeting
-    people = sum(a.count for a in meeting.attendance.all())
-    gate.audit(
-        request,
-        "write",
-        "review_meeting",
-        str(meeting.pk),
-        disclosed={"review": review.pk, "kind": meeting.kind, "people": people},
-    )
-    messages.success(
-        request,
-        f"Meeting recorded: {meeting.get_kind_display().lower()} in {meeting.area.name}, "
-        f"{people} attending",
-    )
-    return see_other_review("thematic-review", review.pk)
+            area=data["area"],
+            held_on=data["held_on"].isoformat(),
+            kind=data["kind"],
+            attendance=form.attendance(),
+        )
+
+    def written(meeting: Meeting) -> Written:
+        people = sum(a.count for a in meeting.attendance.all())
+        return Written(
+            "review_meeting",
+            str(meeting.pk),
+            {"review": review.pk, "kind": meeting.kind, "people": people},
+            f"Meeting recorded: {meeting.get_kind_display().lower()} in {meeting.area.name}, "
+            f"{people} attending",
+            ("thematic-review", review.pk),
+        )
+
+    return form_page(request, form, show, ("review_meeting", str(review.pk)), record, written)
 
 
 urlpatterns = [

@@ -1,12 +1,14 @@
 """What the thematic review pages share (seen.web.thematic, seen.web.thematic_findings): the
-review a page is about once the gate allows it, the page's render with the form helpers, a
-service write with its refusal or bad input, and the page for a review that is not held."""
+review a page is about once the gate allows it, the page's render with its forms, the one shape
+of a page with a form (`form_page`), and the page for a review that is not held."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,26 +16,19 @@ from django.urls import reverse
 from seen.access.models import Purpose
 from seen.access.policy import Action
 from seen.thematic import reviews
-from seen.thematic.models import (
-    Review,
-)
+from seen.thematic.models import Review
 from seen.web import gate
-from seen.web.forms import FORM_HELPERS, confirmations, error_list, unstorable
+from seen.web.forms import FORM_HELPERS, SeenForm, confirmations
 from seen.web.gate import purpose_of
 
 REVIEW_PURPOSE = Purpose.REVIEW.value
-ATTENDANCE_ROWS = 8
-Invalid = reviews.Invalid
+Made = TypeVar("Made")
 
 
 def missing(request: HttpRequest, title: str, message: str) -> HttpResponse:
     return render(
         request, "web/thematic_missing.html", {"title": title, "message": message}, status=404
     )
-
-
-def see_other_review(name: str, *args: Any) -> HttpResponse:
-    return HttpResponse(status=303, headers={"Location": reverse(name, args=args)})
 
 
 def action_for(request: HttpRequest) -> str:
@@ -54,18 +49,20 @@ def open_review(
     return review, purpose
 
 
-def review_page_response(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+def show_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *forms: SeenForm,
+    status: int = 200,
 ) -> HttpResponse:
-    errors = context.pop("error_pairs", [])
+    """A review page with its forms' error summary and the confirmations of the last write."""
     return render(
         request,
         template,
         {
             **FORM_HELPERS,
-            "errors": error_list(errors, dates=("held_on",)),
-            "field_errors": dict(errors),
-            "values": {},
+            "errors": [item for form in forms for item in form.error_summary()],
             "confirmations": confirmations(request),
             **context,
         },
@@ -73,21 +70,42 @@ def review_page_response(
     )
 
 
-def write(
+@dataclass(frozen=True)
+class Written:
+    """What a write changed: its audit entry (object, what it disclosed), the confirmation the
+    next page shows, and that page (its name and arguments)."""
+
+    object_type: str
+    object_id: str
+    disclosed: dict[str, Any]
+    confirmation: str
+    then: tuple[Any, ...]
+
+
+def form_page(
     request: HttpRequest,
-    purpose: str,
-    object_type: str,
-    object_id: str,
-    do: Callable[[], Any],
-    again: Callable[[list[tuple[str, str]]], HttpResponse],
-) -> Any:
-    """Runs a service write: its result, or the response for a refusal (403) or bad input."""
-    problems = unstorable(request.POST)
-    if problems:
-        return again(problems)
-    try:
-        return do()
-    except reviews.Refused as error:
-        return gate.refused(request, object_type, object_id, str(error))
-    except Invalid as error:
-        return again(error.errors)
+    form: SeenForm,
+    show: Callable[[int], HttpResponse],
+    refused_as: tuple[str, str],
+    write: Callable[[dict[str, Any]], Made],
+    written: Callable[[Made], Written],
+) -> HttpResponse:
+    """Every review page with a form: the page (`show(200)`) when the form was not sent; else
+    the service's `write` of the valid form's values, audited, confirmed and 303 to the next
+    page. What is wrong, the form's own or the service's, is the form again (`show(400)`); the
+    service's refusal is audited against `refused_as` (object type and id), 403."""
+    if not form.is_bound:
+        return show(200)
+    if form.is_valid():
+        try:
+            done = written(write(form.cleaned_data))
+        except reviews.Refused as error:
+            return gate.refused(request, *refused_as, str(error))
+        except reviews.Invalid as error:
+            form.add_errors(error.errors)
+        else:
+            gate.audit(request, "write", done.object_type, done.object_id, disclosed=done.disclosed)
+            messages.success(request, done.confirmation)
+            name, *args = done.then
+            return HttpResponse(status=303, headers={"Location": reverse(name, args=args)})
+    return show(400)

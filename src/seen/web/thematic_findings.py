@@ -5,42 +5,45 @@ seen.web.thematic's urlpatterns)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from seen.access.policy import Action
 from seen.thematic import casedata, coding
 from seen.thematic.dataset import CaseRow
 from seen.thematic.headline import headline_tables, suppress
-from seen.thematic.models import (
-    Excerpt,
-    Review,
-    Theme,
-)
+from seen.thematic.models import DatasetImport, Excerpt, Resolution, Review, Theme
+from seen.thematic.reviews import Invalid
 from seen.web import gate
-from seen.web.forms import as_id
 from seen.web.gate import page
 from seen.web.thematic_common import (
     REVIEW_PURPOSE,
+    Written,
+    form_page,
     missing,
     open_review,
-    review_page_response,
-    see_other_review,
-    write,
+    show_page,
+)
+from seen.web.thematic_forms import (
+    CHOOSE_A_DISAGREEMENT,
+    CodingForm,
+    DatasetForm,
+    ResolutionForm,
 )
 
 # ---- the case dataset ---------------------------------------------------------------------
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=DatasetForm)
 def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = open_review(request, review_id, "review_dataset")
     if isinstance(opened, HttpResponse):
         return opened
     review, purpose = opened
+    form = gate.form(request, DatasetForm)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+    def show(status: int) -> HttpResponse:
         rows = casedata.rows_of(review)
         imports = list(review.imports.prefetch_related("refused_rows"))
         gate.audit(
@@ -50,61 +53,41 @@ def dataset_page(request: HttpRequest, review_id: int) -> HttpResponse:
             str(review.pk),
             disclosed={"rows": [r.case_id for r in rows], "imports": [i.pk for i in imports]},
         )
-        return review_page_response(
-            request,
-            "web/thematic_dataset.html",
-            {
-                "review": review,
-                "purpose": purpose,
-                "rows": rows,
-                "latest": imports[0] if imports else None,
-                "imports": imports,
-                "error_pairs": errors,
-            },
-            status,
+        context = {
+            "review": review,
+            "purpose": purpose,
+            "form": form,
+            "rows": rows,
+            "latest": imports[0] if imports else None,
+            "imports": imports,
+        }
+        return show_page(request, "web/thematic_dataset.html", context, form, status=status)
+
+    def upload(data: dict[str, Any]) -> DatasetImport:
+        sent = data["dataset"]
+        return casedata.import_dataset(
+            request.user, purpose, review, sent.name or "upload.csv", sent.read()
         )
 
-    if request.method != "POST":
-        return show([])
-    upload = request.FILES.get("dataset")
-    if upload is None:
-        return show([("dataset", "Choose the case dataset CSV file to upload")], 400)
-    if upload.size is not None and upload.size > casedata.UPLOAD_MAX_BYTES:
-        return show([("dataset", "The file must be 5 MB or smaller")], 400)
-    content = upload.read()
-    done = write(
-        request,
-        purpose,
-        "review_dataset",
-        str(review.pk),
-        lambda: casedata.import_dataset(
-            request.user, purpose, review, upload.name or "upload.csv", content
-        ),
-        lambda errors: show(errors, 400),
-    )
-    if isinstance(done, HttpResponse):
-        return done
-    gate.audit(
-        request,
-        "write",
-        "review_dataset",
-        str(review.pk),
-        disclosed={
-            "import": done.pk,
-            "stored": done.stored,
-            "replaced": done.replaced,
-            "refused": done.refused,
-        },
-    )
-    refused_text = (
-        f"; {done.refused} refused (listed below with line and reason)" if done.refused else ""
-    )
-    messages.success(
-        request,
-        f"{done.stored} {'row' if done.stored == 1 else 'rows'} stored "
-        f"({done.replaced} replacing rows with the same case_id){refused_text}",
-    )
-    return see_other_review("thematic-dataset", review.pk)
+    def written(done: DatasetImport) -> Written:
+        refused = (
+            f"; {done.refused} refused (listed below with line and reason)" if done.refused else ""
+        )
+        return Written(
+            "review_dataset",
+            str(review.pk),
+            {
+                "import": done.pk,
+                "stored": done.stored,
+                "replaced": done.replaced,
+                "refused": done.refused,
+            },
+            f"{done.stored} {'row' if done.stored == 1 else 'rows'} stored "
+            f"({done.replaced} replacing rows with the same case_id){refused}",
+            ("thematic-dataset", review.pk),
+        )
+
+    return form_page(request, form, show, ("review_dataset", str(review.pk)), upload, written)
 
 
 @page(purpose=REVIEW_PURPOSE)
@@ -230,7 +213,7 @@ def _headline(
         str(review.pk),
         disclosed={"rows": len(rows), "tables": [t.name for t in tables], "suppressed": below > 1},
     )
-    return review_page_response(
+    return show_page(
         request,
         "web/thematic_headline.html",
         {
@@ -247,7 +230,7 @@ def _headline(
 # ---- theme coding -------------------------------------------------------------------------
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=CodingForm)
 def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpResponse:
     opened = open_review(request, review_id, "review_coding")
     if isinstance(opened, HttpResponse):
@@ -260,9 +243,9 @@ def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpR
         return missing(
             request, "Excerpt not found", f"No excerpt {excerpt_id} in review {review.pk}"
         )
-    themes = coding.codebook()
+    form = gate.form(request, CodingForm, themes=coding.codebook())
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+    def show(status: int) -> HttpResponse:
         mine = coding.own_calls(excerpt, request.user)
         coders = coding.coders_of(excerpt)
         gate.audit(
@@ -273,60 +256,43 @@ def excerpt_page(request: HttpRequest, review_id: int, excerpt_id: int) -> HttpR
             # blind coding: the page shows the user's own calls only
             disclosed={"excerpt": excerpt.pk, "own_calls": len(mine), "coders": len(coders)},
         )
-        return review_page_response(
-            request,
-            "web/thematic_excerpt.html",
-            {
-                "review": review,
-                "excerpt": excerpt,
-                "purpose": purpose,
-                "themes": themes,
-                "mine": mine,
-                "coders": len(coders),
-                "both": coding.calls_shown(excerpt),
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
-        )
+        context = {
+            "review": review,
+            "excerpt": excerpt,
+            "purpose": purpose,
+            "form": form,
+            "themes": form.themes,
+            "mine": mine,
+            "coders": len(coders),
+            "both": coding.calls_shown(excerpt),
+        }
+        return show_page(request, "web/thematic_excerpt.html", context, form, status=status)
 
-    if request.method != "POST":
-        return show([])
-    form = request.POST
-    calls = write(
+    return form_page(
         request,
-        purpose,
-        "review_coding",
-        str(excerpt.pk),
-        lambda: coding.code_excerpt(
-            request.user, purpose, excerpt, {t.pk: form.get(f"theme-{t.pk}", "") for t in themes}
+        form,
+        show,
+        ("review_coding", str(excerpt.pk)),
+        lambda _: coding.code_excerpt(request.user, purpose, excerpt, form.calls()),
+        lambda calls: Written(
+            "review_coding",
+            str(excerpt.pk),
+            {"excerpt": excerpt.pk, "applies": sorted(c.theme.code for c in calls if c.applies)},
+            f"Your coding of excerpt {excerpt.pk} is recorded",
+            ("thematic-excerpt", review.pk, excerpt.pk),
         ),
-        lambda errors: show(errors, 400),
     )
-    if isinstance(calls, HttpResponse):
-        return calls
-    gate.audit(
-        request,
-        "write",
-        "review_coding",
-        str(excerpt.pk),
-        disclosed={
-            "excerpt": excerpt.pk,
-            "applies": sorted(c.theme.code for c in calls if c.applies),
-        },
-    )
-    messages.success(request, f"Your coding of excerpt {excerpt.pk} is recorded")
-    return see_other_review("thematic-excerpt", review.pk, excerpt.pk)
 
 
-@page(purpose=REVIEW_PURPOSE)
+@page(purpose=REVIEW_PURPOSE, post=ResolutionForm)
 def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
     opened = open_review(request, review_id, "review_agreement")
     if isinstance(opened, HttpResponse):
         return opened
     review, purpose = opened
+    form = gate.form(request, ResolutionForm)
 
-    def show(errors: list[tuple[str, str]], status: int = 200) -> HttpResponse:
+    def show(status: int) -> HttpResponse:
         compared = coding.compare(review)
         gate.audit(
             request,
@@ -338,53 +304,35 @@ def agreement_page(request: HttpRequest, review_id: int) -> HttpResponse:
                 "disagreements": [[d.excerpt.pk, d.theme.code] for d in compared.disagreements],
             },
         )
-        return review_page_response(
-            request,
-            "web/thematic_agreement.html",
-            {
-                "review": review,
-                "purpose": purpose,
-                "comparison": compared,
-                "values": request.POST,
-                "error_pairs": errors,
-            },
-            status,
+        # one form per disagreement: the one sent keeps what was typed, the others are blank
+        context = {
+            "review": review,
+            "purpose": purpose,
+            "comparison": compared,
+            "form": form,
+            "blank": ResolutionForm(),
+        }
+        return show_page(request, "web/thematic_agreement.html", context, form, status=status)
+
+    def resolve(data: dict[str, Any]) -> Resolution:
+        excerpt = Excerpt.objects.filter(pk=data["excerpt"], case__review=review).first()
+        theme = Theme.objects.filter(pk=data["theme"]).first()
+        if excerpt is None or theme is None:
+            raise Invalid([("excerpt", CHOOSE_A_DISAGREEMENT)])
+        return coding.resolve(
+            request.user, purpose, excerpt, theme, applies=data["applies"], reason=data["reason"]
         )
 
-    if request.method != "POST":
-        return show([])
-    form = request.POST
-    excerpt_id, theme_id = as_id(form.get("excerpt", "")), as_id(form.get("theme", ""))
-    excerpt = (
-        Excerpt.objects.filter(pk=excerpt_id, case__review=review).first() if excerpt_id else None
-    )
-    theme = Theme.objects.filter(pk=theme_id).first() if theme_id else None
-    if excerpt is None or theme is None:
-        return show([("applies", "Choose a disagreement of this review to resolve")], 400)
-    prefix = f"{excerpt.pk}-{theme.pk}-"
-    done = write(
-        request,
-        purpose,
-        "review_resolution",
-        str(excerpt.pk),
-        lambda: coding.resolve(
-            request.user,
-            purpose,
-            excerpt,
-            theme,
-            applies=form.get("applies", ""),
-            reason=form.get("reason", ""),
-        ),
-        lambda errors: show([(prefix + f, m) for f, m in errors], 400),
-    )
-    if isinstance(done, HttpResponse):
-        return done
-    gate.audit(
-        request,
-        "write",
-        "review_resolution",
-        str(done.pk),
-        disclosed={"excerpt": excerpt.pk, "theme": theme.code, "applies": done.applies},
-    )
-    messages.success(request, f"Agreed call recorded for excerpt {excerpt.pk}: {theme.name}")
-    return see_other_review("thematic-agreement", review.pk)
+    def written(done: Resolution) -> Written:
+        excerpt, theme = done.excerpt, done.theme
+        return Written(
+            "review_resolution",
+            str(done.pk),
+            {"excerpt": excerpt.pk, "theme": theme.code, "applies": done.applies},
+            f"Agreed call recorded for excerpt {excerpt.pk}: {theme.name}",
+            ("thematic-agreement", review.pk),
+        )
+
+    sent = form.chosen() if form.is_valid() else None
+    refused_as = ("review_resolution", str(sent[0]) if sent else "")
+    return form_page(request, form, show, refused_as, resolve, written)
