@@ -248,7 +248,7 @@ CHILD_WRITES: list[tuple[str, dict[str, str]]] = [
     ("children/{reference}/was-not-brought/new/", {"service": "health_visiting"}),
     ("children/{reference}/injuries/new/", {"kind": "bruise", "explanation": "a fall"}),
     ("children/{reference}/triage/", {"step": "open"}),
-    ("children/{reference}/plans/", {"step": "plan", "kind": "early_help"}),
+    ("children/{reference}/plans/", {"step": "start", "kind": "early_help"}),
     ("children/{reference}/conferences/new/", {"kind": "initial", "decision": "cp_plan"}),
     ("children/{reference}/basis/", {"basis": "consent"}),
     ("incidents/{incident_id}/", {"step": "reviewer", "reviewer": "1"}),

@@ -15,7 +15,9 @@ from seen.areas.models import Practitioner
 from seen.audit.models import AuditEvent
 from seen.facts.models import Conference, Plan, ProgrammeEvent
 from seen.people.models import Person, SourceRecord
+from seen.recording.validation import MAX_TEXT
 from seen.triage.models import LeftOut
+from seen.web.plans_forms import CATEGORY_MAX
 from tests.fixtures.forms import date_boxes
 from tests.fixtures.partnership import make_user, signed_in_client
 from tests.fixtures.triage import BASIS, with_basis
@@ -72,8 +74,13 @@ def test_starting_a_plan_and_recording_attendance(baby: Person, worker: Any) -> 
     client = signed_in_client(worker)
     started = client.post(
         _plans(baby),
-        {"step": "start", "kind": "early_help", **date_boxes("start", "2025-07-01"),
-         "information_sharing_plan": "yes", **date_boxes("review_date", "2025-10-01")},
+        {
+            "step": "start",
+            "kind": "early_help",
+            **date_boxes("start", "2025-07-01"),
+            "information_sharing_plan": "yes",
+            **date_boxes("review_date", "2025-10-01"),
+        },
     )
     assert started.status_code == 303 and started["Location"] == _plans(baby)
     plan = Plan.objects.get(kind="early_help")
@@ -81,9 +88,14 @@ def test_starting_a_plan_and_recording_attendance(baby: Person, worker: Any) -> 
     for status, day in [("referred", "01"), ("attended", "03"), ("missed", "08")]:
         response = client.post(
             _plans(baby),
-            {"step": "programme", "plan": str(plan.pk), "participant": str(father.pk),
-             "programme": "parenting", "status": status,
-             **date_boxes("on", f"2025-07-{day}")},
+            {
+                "step": "programme",
+                "plan": str(plan.pk),
+                "participant": str(father.pk),
+                "programme": "parenting",
+                "status": status,
+                **date_boxes("on", f"2025-07-{day}"),
+            },
         )
         assert response.status_code == 303
     assert ProgrammeEvent.objects.count() == 3
@@ -99,8 +111,14 @@ def test_a_step_down_without_the_checklist_is_a_400_naming_each_item(
 ) -> None:
     plan = Plan.objects.get(local_id="PL1")
     response = signed_in_client(worker).post(
-        _plans(baby), {"step": "step_down", "plan": str(plan.pk), **date_boxes("on", "2025-07-10"),
-                       **date_boxes("review_date", ""), "information_sharing_plan": "no"},
+        _plans(baby),
+        {
+            "step": "step_down",
+            "plan": str(plan.pk),
+            **date_boxes("on", "2025-07-10"),
+            **date_boxes("review_date", ""),
+            "information_sharing_plan": "no",
+        },
     )
     text = response.content.decode()
     assert response.status_code == 400 and "govuk-error-summary" in text
@@ -114,9 +132,14 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
     key_worker = Practitioner.objects.get(local_id="SW2")
     response = signed_in_client(worker).post(
         _plans(baby),
-        {"step": "step_down", "plan": str(plan.pk), **date_boxes("on", "2025-07-10"),
-         "key_worker": str(key_worker.pk), "information_sharing_plan": "yes",
-         **date_boxes("review_date", "2025-10-10")},
+        {
+            "step": "step_down",
+            "plan": str(plan.pk),
+            **date_boxes("on", "2025-07-10"),
+            "key_worker": str(key_worker.pk),
+            "information_sharing_plan": "yes",
+            **date_boxes("review_date", "2025-10-10"),
+        },
     )
     assert response.status_code == 303
     new = Plan.objects.get(kind="child_in_need")
@@ -126,19 +149,78 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"step": "nothing"}, "Choose what to record"),
-        ({"step": "start", "kind": "early_help", **date_boxes("start", "01/07/2025")},
-         "must include a month"),
-        ({"step": "start", "kind": "looked_after", **date_boxes("start", "2025-07-01")},
-         "kind of plan"),
-        ({"step": "programme", "plan": "x", "participant": "y", **date_boxes("on", "2025-07-01")},
-         "Choose one of the child"),
-        ({"step": "step_down", "plan": "1;drop", **date_boxes("on", ""),
-          **date_boxes("review_date", "")}, "Enter the date"),
-        ({"step": "step_down", **date_boxes("on", "2025-07-10"),
-          **date_boxes("review_date", "10/10/2025")}, "must include a month"),
-        ({"step": "programme", "participant": "9" * 30, "key_worker": "9" * 30},
-         "Choose who attends"),
+        (
+            {"step": "start", "kind": "early_help", **date_boxes("start", "01/07/2025")},
+            "must include a month",
+        ),
+        (
+            {"step": "start", "kind": "looked_after", **date_boxes("start", "2025-07-01")},
+            "kind of plan",
+        ),
+        (
+            {
+                "step": "programme",
+                "plan": "x",
+                "participant": "y",
+                **date_boxes("on", "2025-07-01"),
+            },
+            "Select one of the child",
+        ),
+        (
+            {
+                "step": "step_down",
+                "plan": "1;drop",
+                **date_boxes("on", ""),
+                **date_boxes("review_date", ""),
+            },
+            "Enter the date",
+        ),
+        (
+            {
+                "step": "step_down",
+                **date_boxes("on", "2025-07-10"),
+                **date_boxes("review_date", "10/10/2025"),
+            },
+            "must include a month",
+        ),
+        (
+            {"step": "programme", "participant": "9" * 30, "key_worker": "9" * 30},
+            "Select who attends",
+        ),
+        (
+            {"step": "programme", "programme": "exorcism", "status": "attended"},
+            "Select the programme",
+        ),
+        (
+            {"step": "start", "kind": "early_help", "category_of_abuse": "n" * 300},
+            f"must be {CATEGORY_MAX} characters or fewer",
+        ),
+        (
+            {"step": "start", "kind": "early_help", "key_worker": "1;drop"},
+            "Select a key worker from the list",
+        ),
+        (
+            {
+                "step": "start",
+                "kind": "early_help",
+                "start-day": "1",
+                "start-month": "7",
+                "start-year": "",
+            },
+            "The start date must include a year",
+        ),
+        (
+            {"step": "start", "kind": "early_help", **date_boxes("start", "2025-02-30")},
+            "must be a real date",
+        ),
+        (
+            {"step": "step_down", "information_sharing_plan": "perhaps"},
+            "Select whether an information-sharing plan is in place",
+        ),
+        (
+            {"step": "attendance", "conference": "1", "attended": ["king"]},
+            "Select roles from the list",
+        ),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
 )
@@ -150,26 +232,68 @@ def test_a_bad_post_is_a_400_with_an_error_summary(
     assert response.status_code == 400 and "govuk-error-summary" in text and message in text
 
 
-def test_the_conference_page_asks_for_the_father_gp_and_housing(
-    baby: Person, worker: Any
-) -> None:
+def test_an_unknown_step_is_a_400_before_anything(baby: Person, worker: Any) -> None:
+    response = signed_in_client(worker).post(_plans(baby), {"step": "nothing"})
+    assert response.status_code == 400 and "does not know the step" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="write", subject=baby.reference).exists()
+
+
+def test_each_forms_errors_link_to_its_own_fields(baby: Person, worker: Any) -> None:
+    """The page holds several forms with fields of the same name: each field's id begins with
+    its form's step, and the error summary links there."""
+    response = signed_in_client(worker).post(
+        _plans(baby), {"step": "start", **date_boxes("start", "2025-07-01")}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#start-kind"' in text and 'id="start-kind"' in text
+    assert 'href="#start-information_sharing_plan"' in text
+    assert 'id="start-start-day"' in text and 'id="programme-on-day"' in text
+    assert 'value="2025"' in text  # what was typed comes back
+
+
+def test_a_nul_is_refused_and_nothing_is_written(baby: Person, worker: Any) -> None:
+    for form in (
+        {
+            "step": "start",
+            "kind": "early_help",
+            "category_of_abuse": "a\x00b",
+            **date_boxes("start", "2025-07-01"),
+            "information_sharing_plan": "yes",
+        },
+        {"kind": "initial", **date_boxes("on", "2025-07-01"), "reason_father": "x\x00"},
+    ):
+        url = _conference(baby) if "step" not in form else _plans(baby)
+        assert signed_in_client(worker).post(url, form).status_code == 400
+    assert not Plan.objects.filter(kind="early_help").exists()
+    assert not Conference.objects.exists()
+
+
+def test_the_conference_page_asks_for_the_father_gp_and_housing(baby: Person, worker: Any) -> None:
     client = signed_in_client(worker)
     page = client.get(_conference(baby)).content.decode()
     assert "must invite the father, the GP and housing" in page
     refused = client.post(
         _conference(baby),
-        {"kind": "initial", **date_boxes("on", "2025-07-10"),
-         "invited": ["mother", "gp", "housing"],
-         "attended": ["mother"]},
+        {
+            "kind": "initial",
+            **date_boxes("on", "2025-07-10"),
+            "invited": ["mother", "gp", "housing"],
+            "attended": ["mother"],
+        },
     )
     text = refused.content.decode()
     assert refused.status_code == 400 and 'href="#reason_father"' in text
     assert "Invite the father, or say why not" in text and not Conference.objects.exists()
     recorded = client.post(
         _conference(baby),
-        {"kind": "initial", **date_boxes("on", "2025-07-10"),
-         "invited": ["mother", "gp", "housing"],
-         "attended": ["mother"], "reason_father": "he is in prison and declined by letter"},
+        {
+            "kind": "initial",
+            **date_boxes("on", "2025-07-10"),
+            "invited": ["mother", "gp", "housing"],
+            "attended": ["mother"],
+            "reason_father": "he is in prison and declined by letter",
+        },
     )
     assert recorded.status_code == 303 and recorded["Location"] == _plans(baby)
     assert LeftOut.objects.get().reason == "he is in prison and declined by letter"
@@ -182,15 +306,16 @@ def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker
     client = signed_in_client(worker)
     client.post(
         _conference(baby),
-        {"kind": "review", **date_boxes("on", "2025-07-01"),
-         "invited": ["mother", "father", "gp", "housing"]},
+        {
+            "kind": "review",
+            **date_boxes("on", "2025-07-01"),
+            "invited": ["mother", "father", "gp", "housing"],
+        },
     )
     conference = Conference.objects.get()
     page = client.get(_plans(baby)).content.decode()
     assert "Record who attended" in page
-    refused = client.post(
-        _plans(baby), {"step": "attendance", "conference": str(conference.pk)}
-    )
+    refused = client.post(_plans(baby), {"step": "attendance", "conference": str(conference.pk)})
     assert refused.status_code == 400 and 'href="#attendance-attended"' in refused.content.decode()
     recorded = client.post(
         _plans(baby),
@@ -205,9 +330,22 @@ def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({}, "Choose the kind of conference"),
+        ({}, "Select the kind of conference"),
         ({"kind": "initial", **date_boxes("on", "tomorrow")}, "must include a month"),
-        ({"kind": "review", **date_boxes("on", "2025-07-01"), "invited": ["king"]}, "Choose roles"),
+        ({"kind": "review", **date_boxes("on", "2025-07-01"), "invited": ["king"]}, "Select roles"),
+        ({"kind": "coronation", **date_boxes("on", "2025-07-01")}, "Select the kind of conference"),
+        (
+            {"kind": "initial", "on-day": "10", "on-month": "", "on-year": "2025"},
+            "The date of the conference must include a month",
+        ),
+        (
+            {
+                "kind": "initial",
+                **date_boxes("on", "2025-07-01"),
+                "reason_father": "x" * (MAX_TEXT + 1),
+            },
+            f"must be {MAX_TEXT} characters or fewer",
+        ),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
 )

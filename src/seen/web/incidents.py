@@ -26,6 +26,7 @@ what it changed, an export for a download, denied for a refusal."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -42,16 +43,7 @@ from seen.incidents.chronology import chronology
 from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
 from seen.web import gate
-from seen.web.forms import (
-    DATE_PARTS,
-    GovDateField,
-    SeenForm,
-    confirmations,
-    error_list,
-    read_date,
-    select_items,
-    unstorable,
-)
+from seen.web.forms import GovDateField, SeenForm, confirmations, select_items
 from seen.web.gate import page, purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
@@ -222,7 +214,55 @@ def _form(
 # ---- one notification -------------------------------------------------------------------------
 
 
-@page(purpose=INCIDENT_PURPOSE)
+class StepDoneForm(SeenForm):
+    """The day a step of the statutory clock was done (POST `step`: the step's name); the
+    service says whether that day may be recorded (not before the local authority learned of
+    the incident, not twice)."""
+
+    done_step = ""
+
+    def done_on(self) -> str:
+        return self.cleaned_data[f"{self.done_step}_on"].isoformat()  # as the service reads it
+
+
+class NotificationDoneForm(StepDoneForm):
+    done_step = services.NOTIFICATION
+    notification_on = GovDateField(
+        what=f"the date of the {services.STEP_LABELS[services.NOTIFICATION].lower()}", past=True
+    )
+
+
+class RapidReviewDoneForm(StepDoneForm):
+    done_step = services.RAPID_REVIEW
+    rapid_review_on = GovDateField(
+        what=f"the date of the {services.STEP_LABELS[services.RAPID_REVIEW].lower()}", past=True
+    )
+
+
+class ReviewerForm(SeenForm):
+    """A reviewer to share the rapid review with (POST step=reviewer), among the active
+    reviewers; the service says when it is shared with them already."""
+
+    reviewer = forms.ChoiceField(
+        error_messages={
+            "required": "Select a reviewer to share the rapid review with",
+            "invalid_choice": "Select a reviewer from the list",
+        }
+    )
+
+    def __init__(self, *args: Any, reviewers: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = reviewers  # type: ignore[attr-defined]
+
+
+INCIDENT_FORMS: dict[str, type[SeenForm]] = {
+    services.NOTIFICATION: NotificationDoneForm,
+    services.RAPID_REVIEW: RapidReviewDoneForm,
+    "reviewer": ReviewerForm,
+}
+
+
+@page(purpose=INCIDENT_PURPOSE, post=INCIDENT_FORMS)
 def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     purpose = purpose_of(request)
     gated = gate.allow(request, Action.LIST_INCIDENTS, "incident", str(incident_id))
@@ -238,51 +278,64 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
     if incident is None or not decision.allowed:
         return gate.refused(request, "incident", str(incident_id), decision.reason)
+    reviewers = [(str(r.pk), r.get_username()) for r in services.reviewers()]
+    page_forms = {
+        services.NOTIFICATION: gate.form(request, NotificationDoneForm),
+        services.RAPID_REVIEW: gate.form(request, RapidReviewDoneForm),
+        "reviewer": gate.form(request, ReviewerForm, reviewers=reviewers),
+    }
     if request.method != "POST":
-        return _show(request, incident, purpose)
-    form = request.POST
-    step = form.get("step", "")
-    if step == "reviewer":
-        return _share(request, incident, purpose)
-    field = f"{step}_on"
-    values = {f"{field}-{part}": form.get(f"{field}-{part}", "") for part in DATE_PARTS}
-    errors = unstorable(form)
-    what = f"the date of the {services.STEP_LABELS.get(step, 'step').lower()}"
-    day = read_date(form, field, what, errors, past=True)
-    if not errors:
+        return _show(request, incident, purpose, page_forms)
+    step = gate.step_of(request)
+    form = page_forms[step]
+    if isinstance(form, ReviewerForm):
+        return _share(request, incident, purpose, page_forms, form)
+    assert isinstance(form, StepDoneForm)
+    done = None
+    if form.is_valid():
         try:
-            on = day.isoformat() if day else ""  # the service reads the date it is sent
-            incident = services.mark_done(request.user, purpose, incident, step, on)
+            done = services.mark_done(request.user, purpose, incident, step, form.done_on())
         except services.Refused as error:
             return gate.refused(request, "incident", str(incident.pk), str(error))
         except services.Invalid as error:
-            errors = error.errors
-    if errors:
-        return _show(request, incident, purpose, values=values, errors=errors, status=400)
+            form.add_errors(error.errors)
+    if done is None:
+        return _show(request, incident, purpose, page_forms, posted=form, status=400)
     label = services.STEP_LABELS[step]
-    done_on = incident.notified_on if step == services.NOTIFICATION else incident.rapid_review_on
+    done_on = done.notified_on if step == services.NOTIFICATION else done.rapid_review_on
     assert done_on is not None
     gate.audit(
         request,
         "write",
         "incident",
-        str(incident.pk),
-        subject=incident.child.reference,
+        str(done.pk),
+        subject=done.child.reference,
         disclosed={"step": step, "on": done_on.isoformat()},
     )
     messages.success(request, f"{label} recorded as done on {done_on.isoformat()}")
-    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
+    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[done.pk])})
 
 
-def _share(request: HttpRequest, incident: Incident, purpose: str) -> HttpResponse:
+def _share(
+    request: HttpRequest,
+    incident: Incident,
+    purpose: str,
+    page_forms: Mapping[str, SeenForm],
+    form: ReviewerForm,
+) -> HttpResponse:
     """Share the child's rapid review (its chronology) with a reviewer (POST step=reviewer)."""
-    values = {"reviewer": request.POST.get("reviewer", "")}
-    try:
-        share = services.share_with_reviewer(request.user, purpose, incident, values["reviewer"])
-    except services.Refused as error:
-        return gate.refused(request, "incident", str(incident.pk), str(error))
-    except services.Invalid as error:
-        return _show(request, incident, purpose, values=values, errors=error.errors, status=400)
+    share = None
+    if form.is_valid():
+        try:
+            share = services.share_with_reviewer(
+                request.user, purpose, incident, form.cleaned_data["reviewer"]
+            )
+        except services.Refused as error:
+            return gate.refused(request, "incident", str(incident.pk), str(error))
+        except services.Invalid as error:
+            form.add_errors(error.errors)
+    if share is None:
+        return _show(request, incident, purpose, page_forms, posted=form, status=400)
     reviewer = share.user.get_username()
     gate.audit(
         request,
@@ -300,9 +353,9 @@ def _show(
     request: HttpRequest,
     incident: Incident,
     purpose: str,
+    page_forms: Mapping[str, SeenForm],
     *,
-    values: Mapping[str, str] | None = None,
-    errors: list[tuple[str, str]] | None = None,
+    posted: SeenForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     steps = services.steps_of(incident)
@@ -326,18 +379,18 @@ def _show(
             "incident": incident,
             "steps": steps,
             "purpose": purpose,
-            "values": values or {},
-            "errors": error_list(errors or [], dates=("notification_on", "rapid_review_on")),
-            "field_errors": dict(errors or []),
+            "forms": page_forms,
+            "errors": posted.error_summary() if posted is not None else [],
             "confirmations": confirmations(request),
             "done_labels": DONE_LABELS,
             "done_buttons": DONE_BUTTONS,
             "shared_with": shared_with,
             "select_items": select_items,
+            # offered: the reviewers it is not shared with yet
             "reviewer_choices": [
-                (str(r.pk), r.get_username())
-                for r in services.reviewers()
-                if r.get_username() not in shared_with
+                (pk, name)
+                for pk, name in page_forms["reviewer"].fields["reviewer"].choices  # type: ignore[attr-defined]
+                if name not in shared_with
             ],
         },
         status=status,

@@ -1,6 +1,7 @@
 """A child's plans (/children/<reference>/plans/) with their programmes and engagement, and the
-conferences; forms to start a plan, record a programme event (attendance) and step a plan down
-with its checklist. A conference is recorded at /children/<reference>/conferences/new/, with
+conferences; forms to start a plan, record a programme event (attendance), step a plan down
+with its checklist and record who attended a conference (each a form in seen.web.plans_forms,
+chosen by the POST's `step`). A conference is recorded at /children/<reference>/conferences/new/, with
 invitations and attendance by role: the father, the GP and housing invited, or a reason given.
 
 Seeing the plans needs the household level of `decide(Action.VIEW_CHILD)`; every write needs
@@ -10,8 +11,7 @@ seen.recording.plans, which runs the rules for the child afterwards. Every page 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,48 +24,35 @@ from seen.access.policy import Action, Level, decide
 from seen.access.shielding import cleared, redact, shields_of
 from seen.areas.models import Practitioner
 from seen.casefile.subjects import Subject
-from seen.facts.models import Conference, ConferenceRole, Plan, ProgrammeEvent, YesNo
+from seen.facts.models import Conference, Plan, ProgrammeEvent
 from seen.people.models import SourceRecord
 from seen.recording import plans as planning
 from seen.recording.authoring import AuthoringRefused
 from seen.web import gate
-from seen.web.forms import (
-    FORM_HELPERS,
-    as_id,
-    confirmations,
-    error_list,
-    read_date,
-    see_other,
-    unstorable,
-)
+from seen.web.forms import confirmations, see_other
 from seen.web.gate import page, purpose_of
+from seen.web.plans_forms import (
+    CONFERENCE_KINDS,
+    ROLE_LABELS,
+    AttendanceForm,
+    Choices,
+    ConferenceForm,
+    ProgrammeForm,
+    StartPlanForm,
+    StepDownForm,
+    StepForm,
+    capitalised,
+)
 
 PLANS_PURPOSE = Purpose.SAFEGUARDING.value  # "safeguarding enquiry or plan"
-FORMS = ("start", "programme", "step_down", "attendance")  # the plans page's forms (POST `step`)
-ROLE_LABELS: dict[str, str] = {
-    ConferenceRole.MOTHER: "Mother",
-    ConferenceRole.FATHER: "Father",
-    ConferenceRole.MALE_CARER: "Male carer",
-    ConferenceRole.GP: "GP",
-    ConferenceRole.HEALTH_VISITOR: "Health visitor",
-    ConferenceRole.MIDWIFE: "Midwife",
-    ConferenceRole.HOUSING: "Housing",
-    ConferenceRole.POLICE: "Police",
-    ConferenceRole.PROBATION: "Probation",
-    ConferenceRole.SOCIAL_WORKER: "Social worker",
-    ConferenceRole.EARLY_HELP: "Early Help",
-    ConferenceRole.ADULT_MENTAL_HEALTH: "Adult mental health",
-    ConferenceRole.OTHER: "Other",
+# the plans page's forms, by the POST's `step`
+PLAN_FORMS: dict[str, type[StepForm]] = {
+    "start": StartPlanForm,
+    "programme": ProgrammeForm,
+    "step_down": StepDownForm,
+    "attendance": AttendanceForm,
 }
-CONFERENCE_KINDS: dict[str, str] = {
-    Conference.Kind.INITIAL: "Initial child protection conference",
-    Conference.Kind.REVIEW: "Review child protection conference",
-    Conference.Kind.PRE_BIRTH: "Pre-birth child protection conference",
-}
-
-
-def _label(value: str) -> str:
-    return value[:1].upper() + value[1:]
+Written = Plan | ProgrammeEvent | Conference
 
 
 def _participants(subject: Subject, user: Any) -> list[tuple[int, str]]:
@@ -81,21 +68,106 @@ def _participants(subject: Subject, user: Any) -> list[tuple[int, str]]:
             clearance=clearance,
         )
         name = " ".join(v for v in (shown["forename"], shown["surname"]) if v) or "name not held"
-        found.append((record.pk, f"{_label(who)}: {name} ({record.agency.name})"))
+        found.append((record.pk, f"{capitalised(who)}: {name} ({record.agency.name})"))
     return found
 
 
-def _practitioner(value: str) -> Practitioner | None:
-    pk = as_id(value)
-    if pk is None:
-        return None
-    return Practitioner.objects.filter(pk=pk, role__in=planning.KEY_WORKER_ROLES).first()
+@dataclass
+class Offered:
+    """What the plans page shows and its forms offer to choose from (the adults, key workers
+    and conferences only to whoever may write)."""
+
+    plans: list[Plan]
+    participants: list[tuple[int, str]]
+    key_workers: list[Practitioner]
+    awaiting: list[Conference]
+    can_manage: bool
+
+    @classmethod
+    def of(cls, request: HttpRequest, subject: Subject, purpose: str) -> Offered:
+        manage = decide(request.user, Action.MANAGE_PLAN, purpose, subject.ref)
+        can_manage = manage.allowed and manage.level >= Level.HOUSEHOLD
+        return cls(
+            plans=planning.plans_of(subject),
+            participants=_participants(subject, request.user),
+            key_workers=planning.key_workers() if can_manage else [],
+            awaiting=planning.awaiting_attendance(subject, request.user) if can_manage else [],
+            can_manage=can_manage,
+        )
+
+    def worker(self, chosen: str) -> Practitioner | None:
+        return next((p for p in self.key_workers if str(p.pk) == chosen), None)
+
+    def plan(self, chosen: str) -> Plan | None:
+        return next((p for p in self.plans if str(p.pk) == chosen), None)
+
+
+def _forms(request: HttpRequest, subject: Subject, offered: Offered) -> dict[str, StepForm]:
+    """The page's four forms, the one this POST sent bound to it; a choice is chosen already
+    where it is the only one."""
+
+    def only(choices: Choices) -> str | None:
+        return choices[0][0] if len(choices) == 1 else None
+
+    plans = offered.plans
+    key_workers = [
+        (str(p.pk), f"{p.name} ({p.get_role_display()}, {p.agency.name})")
+        for p in offered.key_workers
+    ]
+    plan_choices = [
+        (str(p.pk), f"{capitalised(planning.PLAN_NAMES.get(p.kind, 'plan'))} from {p.occurred_on}")
+        for p in plans
+    ]
+    steppable = [
+        (
+            str(p.pk),
+            f"{capitalised(planning.PLAN_NAMES[p.kind])} from {p.occurred_on} to a "
+            f"{planning.PLAN_NAMES[planning.STEP_DOWN_TO[p.kind]]}",
+        )
+        for p in plans
+        if p.kind in planning.STEP_DOWN_TO and planning.current(p)
+    ]
+    awaiting = [
+        (str(c.pk), f"{CONFERENCE_KINDS.get(c.kind, c.kind)}, {c.occurred_on}")
+        for c in offered.awaiting
+    ]
+    return {
+        "start": gate.form(
+            request,
+            StartPlanForm,
+            kinds=[
+                (k, capitalised(planning.PLAN_NAMES[k]))
+                for k in planning.STARTABLE
+                if not (k == Plan.Kind.PRE_BIRTH and not subject.unborn)
+            ],
+            key_workers=key_workers,
+        ),
+        "programme": gate.form(
+            request,
+            ProgrammeForm,
+            plans=plan_choices,
+            participants=[(str(pk), name) for pk, name in offered.participants]
+            if offered.can_manage
+            else [],
+            initial={"plan": only(plan_choices)},
+        ),
+        "step_down": gate.form(
+            request,
+            StepDownForm,
+            plans=steppable,
+            key_workers=key_workers,
+            initial={"plan": only(steppable)},
+        ),
+        "attendance": gate.form(
+            request, AttendanceForm, conferences=awaiting, initial={"conference": only(awaiting)}
+        ),
+    }
 
 
 # ---- the plans page ---------------------------------------------------------------------------
 
 
-@page(purpose=PLANS_PURPOSE)
+@page(purpose=PLANS_PURPOSE, post=PLAN_FORMS)
 def plans_page(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request)
     action = Action.MANAGE_PLAN if request.method == "POST" else Action.VIEW_CHILD
@@ -103,42 +175,101 @@ def plans_page(request: HttpRequest, reference: str) -> HttpResponse:
     if isinstance(gated, HttpResponse):
         return gated
     subject, _ = gated
-    if request.method == "POST":
-        return _post_plans(request, subject, purpose)
-    return _show_plans(request, subject, purpose)
+    offered = Offered.of(request, subject, purpose)
+    forms = _forms(request, subject, offered)
+    if request.method != "POST":
+        return _show_plans(request, subject, purpose, offered, forms)
+    step = gate.step_of(request)
+    form = forms[step]
+    written = _write(request, subject, step, form, offered) if form.is_valid() else None
+    if written is None:
+        return _show_plans(request, subject, purpose, offered, forms, posted=form, status=400)
+    fact, done = written
+    gate.audit(
+        request,
+        "write",
+        _object_type(fact),
+        str(fact.pk),
+        subject=subject.reference,
+        disclosed={"step": step, "local_id": fact.local_id},
+    )
+    messages.success(request, done)
+    return see_other("plans", subject.reference, purpose, PLANS_PURPOSE)
+
+
+def _write(
+    request: HttpRequest, subject: Subject, step: str, form: StepForm, offered: Offered
+) -> tuple[Written, str] | None:
+    """The write a valid form asks for, and what the confirmation says; None when the service
+    refuses it, its reasons put on the form."""
+    data = form.cleaned_data
+    try:
+        if step == "start":
+            plan = planning.start_plan(
+                request.user,
+                subject,
+                kind=data["kind"],
+                start=data["start"],
+                category_of_abuse=data["category_of_abuse"],
+                key_worker=offered.worker(data["key_worker"]),
+                review_date=data["review_date"],
+                information_sharing_plan=data["information_sharing_plan"],
+            )
+            return plan, f"{capitalised(planning.PLAN_NAMES[plan.kind])} started."
+        if step == "programme":
+            event = planning.record_programme_event(
+                request.user,
+                subject,
+                plan=offered.plan(data["plan"]),
+                participant=SourceRecord.objects.filter(pk=int(data["participant"])).first(),
+                programme=data["programme"],
+                status=data["status"],
+                on=data["on"],
+            )
+            return event, f"Programme event recorded: {event.get_status_display()}."
+        if step == "step_down":
+            new = planning.step_down(
+                request.user,
+                subject,
+                plan=offered.plan(data["plan"]),
+                on=data["on"],
+                key_worker=offered.worker(data["key_worker"]),
+                information_sharing_plan=data["information_sharing_plan"],
+                review_date=data["review_date"],
+            )
+            return new, f"Stepped down to a {planning.PLAN_NAMES[new.kind]}."
+        held = next(c for c in offered.awaiting if str(c.pk) == data["conference"])
+        conference = planning.record_attendance(
+            request.user, subject, conference=held, attended=data["attended"]
+        )
+        return conference, "Attendance recorded."
+    except planning.PlanningRefused as refusal:
+        form.add_errors(refusal.errors)
+    except AuthoringRefused as refusal:
+        form.add_error(None, capitalised(str(refusal)))
+    return None
+
+
+def _object_type(written: Written) -> str:
+    if isinstance(written, ProgrammeEvent):
+        return "programme_event"
+    return "conference" if isinstance(written, Conference) else "plan"
 
 
 def _show_plans(
     request: HttpRequest,
     subject: Subject,
     purpose: str,
+    offered: Offered,
+    forms: dict[str, StepForm],
     *,
-    errors: list[tuple[str, str]] | None = None,
-    values: Mapping[str, str] | None = None,
-    form: str = "",
+    posted: StepForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    plans = planning.plans_of(subject)
+    plans = offered.plans
     programmes = planning.programmes_of(plans)
     conferences = planning.conferences_of(subject)
-    manage = decide(request.user, Action.MANAGE_PLAN, purpose, subject.ref)
-    can_manage = manage.allowed and manage.level >= Level.HOUSEHOLD
-    participants = _participants(subject, request.user)
-    shown = values or {}
-    problems = dict(errors or [])
-
-    def error_for(step: str, name: str) -> dict[str, str] | None:
-        return {"text": problems[name]} if form == step and name in problems else None
-
-    def value_for(step: str, name: str) -> str:
-        return str(shown.get(name, "")) if form == step else ""
-
-    def values_for(step: str) -> Mapping[str, str]:
-        return shown if form == step else {}
-
-    def error_text(step: str, name: str) -> str | None:
-        return problems[name] if form == step and name in problems else None
-
+    can_manage = offered.can_manage
     context = {
         "subject": subject,
         "purpose": purpose,
@@ -146,61 +277,14 @@ def _show_plans(
         "current": {p.pk for p in plans if planning.current(p)},
         "plan_names": planning.PLAN_NAMES,
         "programmes": programmes,
-        "participant_names": dict(participants),
+        "participant_names": dict(offered.participants),
         "conferences": conferences,
         "left_out": planning.left_out_of(conferences),
         "role_labels": ROLE_LABELS,
-        "roles": list(ROLE_LABELS.items()),
-        "awaiting": [
-            (str(c.pk), f"{CONFERENCE_KINDS.get(c.kind, c.kind)}, {c.occurred_on}")
-            for c in planning.awaiting_attendance(subject, request.user)
-        ]
-        if can_manage
-        else [],
-        "attended_values": list(shown.getlist("attended"))
-        if form == "attendance" and hasattr(shown, "getlist")
-        else [],
         "conference_kinds": CONFERENCE_KINDS,
         "can_manage": can_manage,
-        "startable": [
-            (k, _label(planning.PLAN_NAMES[k]))
-            for k in planning.STARTABLE
-            if not (k == Plan.Kind.PRE_BIRTH and not subject.unborn)
-        ],
-        "steppable": [
-            (
-                str(p.pk),
-                f"{_label(planning.PLAN_NAMES[p.kind])} from {p.occurred_on} to a "
-                f"{planning.PLAN_NAMES[planning.STEP_DOWN_TO[p.kind]]}",
-            )
-            for p in plans
-            if p.kind in planning.STEP_DOWN_TO and planning.current(p)
-        ],
-        "participant_choices": [(str(pk), name) for pk, name in participants] if can_manage else [],
-        "plan_choices": [
-            (str(p.pk), f"{_label(planning.PLAN_NAMES.get(p.kind, 'plan'))} from {p.occurred_on}")
-            for p in plans
-        ],
-        "error_for": error_for,
-        "value_for": value_for,
-        "values_for": values_for,
-        "error_text": error_text,
-        "yes_no": [(YesNo.YES.value, "Yes"), (YesNo.NO.value, "No")],
-        "programme_kinds": [
-            (v, _label(str(label))) for v, label in ProgrammeEvent.Programme.choices
-        ],
-        "statuses": [(v, _label(str(label))) for v, label in ProgrammeEvent.Status.choices],
-        "key_workers": [
-            (str(p.pk), f"{p.name} ({p.get_role_display()}, {p.agency.name})")
-            for p in planning.key_workers()
-        ]
-        if can_manage
-        else [],
-        "errors": error_list(errors or [], f"{form}-" if form in FORMS else "", DATE_WHAT),
-        "field_errors": dict(errors or []),
-        "values": values or {},
-        "form": form,
-        **FORM_HELPERS,
+        "forms": forms,
+        "errors": posted.error_summary() if posted is not None else [],
         "confirmations": confirmations(request),
     }
     gate.audit(
@@ -216,7 +300,7 @@ def _show_plans(
             # the adults named: in the programmes, and in the form for whoever may write
             "adults": [
                 pk
-                for pk, _ in participants
+                for pk, _ in offered.participants
                 if can_manage or pk in {p.participant.pk for p in programmes}
             ],
         },
@@ -224,142 +308,43 @@ def _show_plans(
     return render(request, "web/plans.html", context, status=status)
 
 
-def _post_plans(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
-    form = request.POST
-    step = form.get("step", "")
-    plans = {str(p.pk): p for p in planning.plans_of(subject)}
-    written: Plan | ProgrammeEvent | Conference
-    try:
-        if unstorable(form):
-            raise planning.PlanningRefused(unstorable(form))
-        if step == "start":
-            dates = _dates(form, "start", "review_date")
-            written = planning.start_plan(
-                request.user,
-                subject,
-                kind=form.get("kind", ""),
-                start=dates["start"],
-                category_of_abuse=form.get("category_of_abuse", ""),
-                key_worker=_practitioner(form.get("key_worker", "")),
-                review_date=dates["review_date"],
-                information_sharing_plan=form.get("information_sharing_plan", ""),
-            )
-            done = f"{_label(planning.PLAN_NAMES[written.kind])} started."
-        elif step == "programme":
-            dates = _dates(form, "on")
-            participant = as_id(form.get("participant", ""))
-            written = planning.record_programme_event(
-                request.user,
-                subject,
-                plan=plans.get(form.get("plan", "")),
-                participant=None
-                if participant is None
-                else SourceRecord.objects.filter(pk=participant).first(),
-                programme=form.get("programme", ""),
-                status=form.get("status", ""),
-                on=dates["on"],
-            )
-            done = f"Programme event recorded: {written.get_status_display()}."
-        elif step == "step_down":
-            dates = _dates(form, "on", "review_date")
-            written = planning.step_down(
-                request.user,
-                subject,
-                plan=plans.get(form.get("plan", "")),
-                on=dates["on"],
-                key_worker=_practitioner(form.get("key_worker", "")),
-                information_sharing_plan=form.get("information_sharing_plan", ""),
-                review_date=dates["review_date"],
-            )
-            done = f"Stepped down to a {planning.PLAN_NAMES[written.kind]}."
-        elif step == "attendance":
-            held = {str(c.pk): c for c in planning.awaiting_attendance(subject, request.user)}
-            written = planning.record_attendance(
-                request.user,
-                subject,
-                conference=held.get(form.get("conference", "")),
-                attended=form.getlist("attended"),
-            )
-            done = "Attendance recorded."
-        else:
-            raise planning.PlanningRefused([("step", "Choose what to record")])
-    except planning.PlanningRefused as refusal:
-        return _show_plans(
-            request, subject, purpose, errors=refusal.errors, values=form, form=step, status=400
-        )
-    except AuthoringRefused as refusal:
-        return _show_plans(
-            request, subject, purpose, errors=[("step", str(refusal))], values=form, status=400
-        )
-    gate.audit(
-        request,
-        "write",
-        _object_type(written),
-        str(written.pk),
-        subject=subject.reference,
-        disclosed={"step": step, "local_id": written.local_id},
-    )
-    messages.success(request, done)
-    return see_other("plans", subject.reference, purpose, PLANS_PURPOSE)
-
-
-def _object_type(written: Plan | ProgrammeEvent | Conference) -> str:
-    if isinstance(written, ProgrammeEvent):
-        return "programme_event"
-    return "conference" if isinstance(written, Conference) else "plan"
-
-
-# what each date is, for its messages ("The date of the start must include a month")
-DATE_WHAT = {
-    "start": "the start date",
-    "review_date": "the review date",
-    "on": "the date",
-}
-
-
-def _dates(form: Mapping[str, str], *names: str) -> dict[str, date | None]:
-    """The dates, each read as GOV.UK day, month and year boxes (seen.web.forms.read_date). A
-    date written wrongly is refused first; a missing one is left to the service, which says
-    what it needs along with everything else missing."""
-    errors: list[tuple[str, str]] = []
-    dates = {name: read_date(form, name, DATE_WHAT[name], errors) for name in names}
-    if errors:
-        raise planning.PlanningRefused(errors)
-    return dates
-
-
 # ---- the conference page ---------------------------------------------------------------------
 
 
-@page(purpose=PLANS_PURPOSE)
+@page(purpose=PLANS_PURPOSE, post=ConferenceForm)
 def conference_page(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request)
     gated = gate.child(request, reference, Action.MANAGE_PLAN, "conference")
     if isinstance(gated, HttpResponse):
         return gated
     subject, _ = gated
-    if request.method != "POST":
-        return _show_conference(request, subject, purpose)
-    form = request.POST
-    must = planning.must_invite(subject)
-    try:
-        if unstorable(form):
-            raise planning.PlanningRefused(unstorable(form))
-        dates = _dates(form, "on")
-        conference = planning.record_conference(
-            request.user,
-            subject,
-            kind=form.get("kind", ""),
-            on=dates["on"],
-            invited=form.getlist("invited"),
-            attended=form.getlist("attended"),
-            left_out={role: form.get(f"reason_{role}", "") for role in must},
-        )
-    except planning.PlanningRefused as refusal:
-        return _show_conference(request, subject, purpose, errors=refusal.errors, status=400)
-    except AuthoringRefused as refusal:
-        errors = [("kind", str(refusal))]
-        return _show_conference(request, subject, purpose, errors=errors, status=400)
+    must = [(role, planning.ROLE_NAMES.get(role, role)) for role in planning.must_invite(subject)]
+    kinds = [
+        (k, label)
+        for k, label in CONFERENCE_KINDS.items()
+        if not (k == Conference.Kind.PRE_BIRTH and not subject.unborn)
+    ]
+    form = gate.form(request, ConferenceForm, kinds=kinds, must=must)
+    if not form.is_bound:
+        return _show_conference(request, subject, purpose, form, must)
+    conference = None
+    if form.is_valid():
+        try:
+            conference = planning.record_conference(
+                request.user,
+                subject,
+                kind=form.cleaned_data["kind"],
+                on=form.cleaned_data["on"],
+                invited=form.cleaned_data["invited"],
+                attended=form.cleaned_data["attended"],
+                left_out=form.reasons(),
+            )
+        except planning.PlanningRefused as refusal:
+            form.add_errors(refusal.errors)
+        except AuthoringRefused as refusal:
+            form.add_error(None, capitalised(str(refusal)))
+    if conference is None:
+        return _show_conference(request, subject, purpose, form, must, status=400)
     gate.audit(
         request,
         "write",
@@ -380,30 +365,17 @@ def _show_conference(
     request: HttpRequest,
     subject: Subject,
     purpose: str,
+    form: ConferenceForm,
+    must: list[tuple[str, str]],
     *,
-    errors: list[tuple[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    form = request.POST if request.method == "POST" else None
-    must = planning.must_invite(subject)
     context = {
         "subject": subject,
         "purpose": purpose,
-        "kinds": [
-            (k, label)
-            for k, label in CONFERENCE_KINDS.items()
-            if not (k == Conference.Kind.PRE_BIRTH and not subject.unborn)
-        ],
-        "roles": list(ROLE_LABELS.items()),
-        "must": [(role, planning.ROLE_NAMES.get(role, role)) for role in must],
-        "kind": form.get("kind", "") if form else "",
-        "values": form or {},
-        "invited": form.getlist("invited") if form else [],
-        "attended": form.getlist("attended") if form else [],
-        "reasons": {role: form.get(f"reason_{role}", "") for role in must} if form else {},
-        "errors": error_list(errors or [], dates=DATE_WHAT),
-        "field_errors": dict(errors or []),
-        **FORM_HELPERS,
+        "must": must,
+        "form": form,
+        "errors": form.error_summary(),
     }
     gate.audit(
         request,
@@ -411,7 +383,7 @@ def _show_conference(
         "conference",
         subject.reference,
         subject=subject.reference,
-        disclosed={"must_invite": must},
+        disclosed={"must_invite": [role for role, _ in must]},
     )
     return render(request, "web/conference.html", context, status=status)
 
