@@ -99,14 +99,18 @@ def test_an_alert_owed_shows_overdue_first_and_another_teams_does_not(
     assert event.subject == ""  # one person per entry's subject: more than one child here
 
 
-def test_a_safeguarding_lead_sees_break_glass_reviews_and_every_alert(
+def test_a_safeguarding_lead_sees_break_glass_reviews_and_the_alerts_she_answers_for(
     agencies: dict[str, Agency],
 ) -> None:
+    """Her own alerts, as anyone's: what is routed to her team; not every alert of the
+    partnership (she could not open those: what a page shows as hers, she can open)."""
     theirs = _alert(agencies["hv"], Role.HEALTH_VISITOR, "hv", NOW, "A health visitor's.")
+    hers = _alert(agencies["csc"], Role.SAFEGUARDING_LEAD, "sl", NOW, "The lead's.")
     html = _client(Role.SAFEGUARDING_LEAD, agencies["csc"]).get("/").content.decode()
     assert "Break-glass sessions awaiting review" in html
     assert 'id="pairs-to-review"' in html
-    assert f'id="alert-{theirs.pk}"' in html
+    assert f'id="alert-{hers.pk}"' in html
+    assert f'id="alert-{theirs.pk}"' not in html
 
 
 def test_a_break_glass_session_awaiting_review_shows_to_a_safeguarding_lead(

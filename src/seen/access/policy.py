@@ -468,6 +468,27 @@ def _kind(queryset: QuerySet, kind: str) -> QuerySet:
     )
 
 
+def answering(profile: StaffProfile) -> Q:
+    """The alerts this user answers for, as a filter on alerts: routed to them by name, to
+    their agency's team in their role, or escalated to them; open, or closed within
+    ANSWERED_ALERT_DAYS. The one rule for what a user is shown as owed (seen.rules.inbox) and
+    for the "answers_alert" relationship that lets them open it: what is owed can be opened."""
+    from seen.rules.models import Alert
+
+    mine = (
+        Q(owner_role=profile.role, owner_agency_id=profile.agency_id)
+        if profile.agency_id
+        else Q(pk__in=[])
+    )
+    if profile.practitioner_id:
+        practitioner = profile.practitioner_id
+        mine |= Q(owner_practitioner_id=practitioner) | Q(escalated_to_id=practitioner)
+    recent = ~Q(status=Alert.Status.CLOSED) | Q(
+        closed_at__gte=clock.now() - timedelta(days=ANSWERED_ALERT_DAYS)
+    )
+    return mine & recent
+
+
 def presenting(profile: StaffProfile, purpose: str) -> bool:
     """As CP-IS: any ED may see the flag of a child in front of it (unscheduled care)."""
     return profile.role == Role.ED_CLINICIAN and purpose == Purpose.UNSCHEDULED_CARE
@@ -525,15 +546,7 @@ def relationships(profile: StaffProfile, child: ChildRef, purpose: str) -> froze
             _kind(open_alerts.filter(alert_about, escalated_to_id=practitioner), "escalated")
         )
     # answering for an alert about the child (to open it, act on it, look back at it)
-    answering = (
-        Q(owner_role=role, owner_agency_id=profile.agency_id) if profile.agency_id else Q(pk__in=[])
-    )
-    if practitioner:
-        answering |= Q(owner_practitioner_id=practitioner) | Q(escalated_to_id=practitioner)
-    recent = ~Q(status=Alert.Status.CLOSED) | Q(
-        closed_at__gte=now - timedelta(days=ANSWERED_ALERT_DAYS)
-    )
-    parts.append(_kind(Alert.objects.filter(alert_about, recent, answering), "answers_alert"))
+    parts.append(_kind(Alert.objects.filter(alert_about, answering(profile)), "answers_alert"))
     if role in HISTORY_HOLDERS and profile.agency_id:
         adults = Relationship.objects.filter(about).values("person__person_id")
         for model in (Conviction, ProbationSupervision, MentalHealth):

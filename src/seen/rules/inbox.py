@@ -1,6 +1,6 @@
 """What a user owes: the alerts they answer for, for every face (the `alerts` command, the home
 page, the alerts inbox and alert page, the alerts API); and who may see and act on one alert
-(`answers_for`, and `alert_access` with the access decision about its child)."""
+(`owns`, and `alert_access` with the access decision about its child)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from seen.access.models import Role, StaffProfile
-from seen.access.policy import ChildRef, Decision, decide, profile_of
+from seen.access.models import StaffProfile
+from seen.access.policy import ChildRef, Decision, answering, decide, profile_of
 from seen.core import clock
 from seen.rules.models import Alert
 
 
 def owed_by(profile: StaffProfile) -> QuerySet[Alert]:
-    """The alerts a user answers for: routed to them by name, to their agency's team in their
-    role, or escalated to them; a safeguarding lead sees every alert of the partnership."""
-    if profile.role == Role.SAFEGUARDING_LEAD:
-        return Alert.objects.all()
-    mine = (
-        Q(owner_agency_id=profile.agency_id, owner_role=profile.role) if profile.agency_id else Q()
-    )
-    if profile.practitioner_id:
-        mine |= Q(owner_practitioner_id=profile.practitioner_id)
-        mine |= Q(escalated_to_id=profile.practitioner_id)
-    return Alert.objects.filter(mine) if mine else Alert.objects.none()
+    """The alerts a user answers for (seen.access.policy.answering: routed to them by name, to
+    their agency's team in their role, or escalated to them; open, or closed lately). The same
+    rule gives the relationship that opens them, so every alert shown as owed can be opened."""
+    return Alert.objects.filter(answering(profile))
 
 
 UNANSWERED = (Alert.Status.RAISED, Alert.Status.SEEN)
@@ -119,32 +112,15 @@ def child_ref(alert: Alert) -> ChildRef:
     person = alert.child_id
     if person is None and alert.pregnancy is not None and alert.pregnancy.child is not None:
         person = alert.pregnancy.child.person_id
-    return ChildRef(
-        person=person, pregnancies=(alert.pregnancy_id,) if alert.pregnancy_id else ()
-    )
+    return ChildRef(person=person, pregnancies=(alert.pregnancy_id,) if alert.pregnancy_id else ())
 
 
 def owns(profile: StaffProfile, alert: Alert) -> bool:
-    """The alert's owner: its named practitioner, a member of the team it was routed to (the
-    owner role in the owner agency), or the practitioner it was escalated to."""
-    practitioner = profile.practitioner_id
-    if practitioner is not None and practitioner in (
-        alert.owner_practitioner_id,
-        alert.escalated_to_id,
-    ):
-        return True
-    return (
-        profile.agency_id is not None
-        and profile.agency_id == alert.owner_agency_id
-        and profile.role == alert.owner_role
-    )
-
-
-def answers_for(profile: StaffProfile, alert: Alert) -> bool:
-    """Whether this user answers for the alert (as `owed_by` lists them): its owner (`owns`),
-    or a safeguarding lead, who answers for every alert of the partnership. Answering is not
-    enough to open it: the access decision about the child must allow it too (`alert_access`)."""
-    return profile.role == Role.SAFEGUARDING_LEAD or owns(profile, alert)
+    """Whether this user answers for the alert: it is among those `owed_by` lists (its named
+    practitioner, a member of the team it was routed to, the practitioner it was escalated
+    to). Answering is not enough to open it: the access decision must allow it too
+    (`alert_access`)."""
+    return owed_by(profile).filter(pk=alert.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -164,7 +140,7 @@ def alert_access(
     profile = profile_of(user)
     if profile is None:
         return AlertAccess(False, "you are not signed in with a role in Seen")
-    if not answers_for(profile, alert):
+    if not owns(profile, alert):
         return AlertAccess(
             False, "this alert is not yours to answer: it is routed to another practitioner or team"
         )
