@@ -33,7 +33,7 @@ from seen.ingest.limits import Deadline, Limits
 from seen.ingest.loader import ingest_extract
 from seen.ingest.models import QuarantinedRow
 from seen.recording import facts as recording
-from seen.recording.validation import MAX_TEXT
+from seen.recording.validation import MAX_BODY_SITE, MAX_TEXT
 
 router = Router(tags=["facts"])
 
@@ -43,12 +43,13 @@ _NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=_NO_NUL)]
 Needed = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=_NO_NUL
-    ),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=_NO_NUL),
 ]
 BodySite = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_NUL)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_BODY_SITE, pattern=_NO_NUL
+    ),
 ]
 YesNoNotKnown = Annotated[str, StringConstraints(pattern=r"^(yes|no|not_known)$")]
 YesOrNo = Annotated[str, StringConstraints(pattern=r"^(yes|no)$")]
@@ -160,8 +161,13 @@ def _subject(request: HttpRequest, reference: str, object_type: str) -> Subject:
         refuse_unknown_child(
             request, reference, Action.RECORD_FACT, str(error), object_type=object_type
         )
-    require(request, Action.RECORD_FACT, subject.ref, object_type=object_type,
-            object_id=subject.reference)
+    require(
+        request,
+        Action.RECORD_FACT,
+        subject.ref,
+        object_type=object_type,
+        object_id=subject.reference,
+    )
     return subject
 
 
@@ -189,28 +195,34 @@ def _record(
             "raised": [a.pk for a in recorded.outcome.raised],
         },
     )
-    return Status(201, RecordedOut(
-        fact=fact.pk,
-        kind=kind,
-        local_id=fact.local_id,
-        child=subject.reference,
-        alerts=[
-            AlertOut(
-                id=a.pk,
-                rule=a.rule_id,
-                severity=a.severity,
-                deadline=a.deadline,
-                explanation=a.explanation,
-            )
-            for a in recorded.alerts
-        ],
-        prompts=[
-            PromptOut(
-                rule=p.rule, statement=p.statement, what_to_do=p.what_to_do, alerts=list(p.alerts)
-            )
-            for p in recorded.prompts
-        ],
-    ))
+    return Status(
+        201,
+        RecordedOut(
+            fact=fact.pk,
+            kind=kind,
+            local_id=fact.local_id,
+            child=subject.reference,
+            alerts=[
+                AlertOut(
+                    id=a.pk,
+                    rule=a.rule_id,
+                    severity=a.severity,
+                    deadline=a.deadline,
+                    explanation=a.explanation,
+                )
+                for a in recorded.alerts
+            ],
+            prompts=[
+                PromptOut(
+                    rule=p.rule,
+                    statement=p.statement,
+                    what_to_do=p.what_to_do,
+                    alerts=list(p.alerts),
+                )
+                for p in recorded.prompts
+            ],
+        ),
+    )
 
 
 @router.post("/contacts", response=RECORD, summary="Record a contact")
@@ -304,9 +316,7 @@ class ExtractOut(Schema):
     response={200: ExtractOut, **EXTRACT_ERRORS},
     summary="Submit an agency extract",
 )
-def submit_extract(
-    request: HttpRequest, extract: File[UploadedFile | None] = None
-) -> Status[Any]:
+def submit_extract(request: HttpRequest, extract: File[UploadedFile | None] = None) -> Status[Any]:
     """A zip of the extract format (manifest.json and the CSV files, at the top of the zip or in
     one folder), sent as multipart form data in the field `extract`. Bad rows are quarantined
     with their file, line and reason, the rest is loaded; new people are matched on arrival and

@@ -35,6 +35,7 @@ from seen.people.models import Pregnancy, Relationship, Sex, SourceRecord
 from seen.recording.authoring import Author, AuthoringRefused, author_of, new_local_id, record_of
 from seen.recording.prompts import Prompt, prompts_for, resting_on
 from seen.recording.validation import (
+    MAX_BODY_SITE,
     check_born,
     check_choice,
     check_date,
@@ -377,7 +378,7 @@ def record_injury(
     check_date(errors, "occurred_on", details.occurred_on, "injury", subject)
     check_choice(errors, "kind", details.kind, Injury.Kind.values, "Choose the kind of injury")
     check_text(errors, "body_site", details.body_site, required="Enter where on the body it is",
-               limit=100)
+               limit=MAX_BODY_SITE)
     check_choice(errors, "mobility", details.mobility, MOBILITIES,
                  "Choose the child's mobility (non-mobile, rolling, crawling, cruising or walking)")
     check_text(errors, "explanation", details.explanation,

@@ -13,6 +13,7 @@ from seen.facts.models import YesNoNA
 from seen.people.models import SourceRecord
 
 MAX_TEXT = 2000
+MAX_BODY_SITE = 100  # where on the body an injury is (Injury.body_site holds this many)
 
 
 def check_date(

@@ -30,6 +30,7 @@ from seen.thematic.models import (
 
 AREA_MAX = 100
 ROLE_MAX = 100
+COUNT_MAX = 999_999  # how many attended a meeting in one role: six digits at most
 # where a case may go from each stage: included only from the shortlist (the national review's
 # 74 shortlisted cases, 23 of them included); a case excluded may be reconsidered
 MOVES: dict[str, tuple[str, ...]] = {
@@ -63,9 +64,7 @@ def name_of(user: Any) -> str:
     return str(full or user.get_username())
 
 
-def text_field(
-    value: str, field: str, what: str, most: int, errors: list[tuple[str, str]]
-) -> str:
+def text_field(value: str, field: str, what: str, most: int, errors: list[tuple[str, str]]) -> str:
     text = (value or "").strip()
     if not text:
         errors.append((field, f"Enter {what}"))
@@ -259,7 +258,7 @@ def record_meeting(
             errors.append((field, f"Enter the role of attendance row {index + 1}"))
         elif len(role) > ROLE_MAX:
             errors.append((f"role-{index}", f"A role must be {ROLE_MAX} characters or fewer"))
-        elif not count.isdigit() or len(count) > 6 or int(count) == 0:
+        elif not count.isdigit() or len(count) > 6 or not 0 < int(count) <= COUNT_MAX:
             errors.append((field, f"Enter how many {role} attended, a whole number above 0"))
         elif role.lower() in {r.lower() for r in counts}:
             errors.append((f"role-{index}", f"{role} is counted twice: give it one row"))

@@ -10,7 +10,7 @@ choices that depend on the child come in at construction: the men recorded aroun
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 
@@ -23,7 +23,7 @@ from seen.recording.facts import (
     Man,
     WasNotBroughtDetails,
 )
-from seen.recording.validation import MAX_TEXT
+from seen.recording.validation import MAX_BODY_SITE, MAX_TEXT
 from seen.web.forms import GovDateField, SeenForm
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
@@ -43,8 +43,6 @@ SERVICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Appointme
 INJURIES = [(k.value, k.value.replace("_", " ").capitalize()) for k in Injury.Kind]
 MOBILITY = [(m.value, m.value.replace("_", "-").capitalize()) for m in recording.MOBILITIES]
 MOBILITY_HINTS = {str(Mobility.NON_MOBILE): "Not yet rolling over, crawling or walking"}
-# the column's own bound, which the service and the API hold the body site to as well
-BODY_SITE_MAX = cast(int, Injury._meta.get_field("body_site").max_length)
 
 
 def _choice(choices: Sequence[tuple[Any, str]], message: str) -> forms.ChoiceField:
@@ -160,7 +158,7 @@ class InjuryForm(RecordForm):
     occurred_on = GovDateField(what="the date of the injury", past=True)
     kind = _choice(INJURIES, "Select the kind of injury")
     body_site = _text(
-        "Where on the body", limit=BODY_SITE_MAX, required="Enter where on the body the injury is"
+        "Where on the body", limit=MAX_BODY_SITE, required="Enter where on the body the injury is"
     )
     mobility = _choice(MOBILITY, "Select the child's mobility")
     explanation = _text(

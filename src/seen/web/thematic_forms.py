@@ -23,11 +23,10 @@ from seen.thematic.models import (
     Stage,
     Theme,
 )
-from seen.thematic.reviews import AREA_MAX, ROLE_MAX
+from seen.thematic.reviews import AREA_MAX, COUNT_MAX, ROLE_MAX
 from seen.web.forms import GovDateField, SeenForm
 
 ATTENDANCE_ROWS = 8
-COUNT_MAX = 999_999  # six digits, as the service reads a count
 YES_NO = [("yes", "Applies"), ("no", "Does not apply")]
 CHOOSE_A_DISAGREEMENT = "Choose a disagreement of this review to resolve"
 Choices = Sequence[tuple[str, str]]
