@@ -110,9 +110,15 @@ class SeenForm(forms.Form):
     stores one) and, with max_length, an over-long value; the hostile-input middleware refuses
     both before any view as well (seen.web.hostile_input)."""
 
+    def input_id(self, name: str) -> str:
+        """The id a field's input carries (a date input's, whose boxes add -day, -month and
+        -year). A page with two forms holding fields of one name gives each its own."""
+        return name
+
     def field_id(self, name: str) -> str:
         """The id an error links to: a date's first box, else the field itself."""
-        return f"{name}-day" if isinstance(self.fields.get(name), GovDateField) else name
+        base = self.input_id(name)
+        return f"{base}-day" if isinstance(self.fields.get(name), GovDateField) else base
 
     def add_errors(self, errors: list[tuple[str, str]] | dict[str, str]) -> None:
         """A service's own (field, message) errors on the form (a field it does not know as

@@ -99,8 +99,8 @@ class StepForm(PageForm):
 
     step = ""
 
-    def field_id(self, name: str) -> str:
-        return f"{self.step}-{super().field_id(name)}"
+    def input_id(self, name: str) -> str:
+        return f"{self.step}-{name}"
 
 
 class StartPlanForm(StepForm):
