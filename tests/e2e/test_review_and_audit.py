@@ -52,7 +52,7 @@ def test_a_mash_practitioner_rejects_a_pair_and_sees_the_next(
     # a decision without its reason is refused, with the field named
     page.get_by_label("Different people").check()
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
     accessible(page)
     assert not ClericalDecision.objects.exists()
 
@@ -101,7 +101,7 @@ def test_a_safeguarding_lead_sees_who_looked_and_reviews_break_glass(
     expect(card).to_contain_text("rang the duty line in distress")
     accessible(page)
     card.get_by_role("button", name=f"Record review of session {session.pk}").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Record the outcome")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the outcome")
     accessible(page)
     page.get_by_label(f"Outcome of your review of session {session.pk}").fill(
         "Justified: the duty call needed the flag at once"

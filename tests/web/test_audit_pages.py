@@ -148,10 +148,13 @@ def test_the_subject_access_report_shows_what_is_held_and_who_saw_it(
     assert event.disclosed["records"] == 1 and "forename" in event.disclosed["fields"]
 
 
-@pytest.mark.parametrize(("wanted", "kind", "marker"), [
-    ("markdown", "text/markdown", "# Subject-access report for"),
-    ("html", "text/html", "<h1>Subject-access report for"),
-])
+@pytest.mark.parametrize(
+    ("wanted", "kind", "marker"),
+    [
+        ("markdown", "text/markdown", "# Subject-access report for"),
+        ("html", "text/html", "<h1>Subject-access report for"),
+    ],
+)
 def test_the_report_downloads_as_markdown_or_html(
     baby: Person,
     wanted: str,
@@ -184,7 +187,9 @@ def test_the_markdown_download_carries_no_html_from_a_name(baby: Person) -> None
         ({"reference": ""}, 400, "Enter a person reference"),
         ({"reference": "12; drop"}, 400, "Enter a person reference"),
         ({"reference": "P99999999"}, 404, "Seen holds no person P99999999"),
-        ({"reference": "P00000001", "format": "pdf"}, 400, "Choose Markdown or HTML"),
+        ({"reference": "P00000001", "format": "pdf"}, 400, "Select Markdown or HTML"),
+        ({"reference": "P" + "1" * 300}, 400, "Enter a person reference"),
+        ({"reference": "P00000001", "format": "x" * 300}, 400, "Select Markdown or HTML"),
     ],
 )
 def test_bad_references_are_a_400_or_404_with_a_message(
@@ -243,9 +248,7 @@ def test_shielded_values_are_replaced_for_an_officer_without_clearance(
         text = client.get("/subject-access/", query).content.decode()
         assert "[shielded]" in text and "Jade" in text, query
         assert "QA1 2BC" not in text and "QA1" not in text, query
-    StaffProfile.objects.filter(role=Role.DATA_PROTECTION_OFFICER).update(
-        shielding_clearance=True
-    )
+    StaffProfile.objects.filter(role=Role.DATA_PROTECTION_OFFICER).update(shielding_clearance=True)
     text = client.get("/subject-access/", {"reference": mother.reference}).content.decode()
     assert "QA1 2BC" in text and "[shielded]" not in text
 
@@ -295,13 +298,28 @@ def test_an_empty_outcome_or_an_unknown_session_is_refused(baby: Person) -> None
     client = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
     empty = client.post("/break-glass/", {"session": session.pk, "outcome": "   "})
     assert empty.status_code == 400
-    assert "Record the outcome of the review" in empty.content.decode()
+    text = empty.content.decode()
+    assert "Enter the outcome of the review" in text and f'href="#outcome-{session.pk}"' in text
     for bad in ("999999", "x", ""):
         missing = client.post("/break-glass/", {"session": bad, "outcome": "fine"})
         assert missing.status_code == 404 and "no break-glass session" in missing.content.decode()
     session.refresh_from_db()
     assert session.reviewed_at is None
     assert not AuditEvent.objects.without_access_changes().filter(action="write").exists()
+
+
+def test_an_overlong_outcome_is_a_400_and_keeps_what_was_typed(baby: Person) -> None:
+    session = _session(baby)
+    client = signed_in_client(make_user(Role.SAFEGUARDING_LEAD, "SL1"))
+    long = client.post("/break-glass/", {"session": session.pk, "outcome": "y" * 2001})
+    assert long.status_code == 400
+    text = long.content.decode()
+    assert "The outcome must be 2000 characters or fewer" in text and "y" * 2001 in text
+    for bad in ("1" * 300, "-1", "1.5"):
+        missing = client.post("/break-glass/", {"session": bad, "outcome": "fine"})
+        assert missing.status_code == 404 and "no break-glass session" in missing.content.decode()
+    session.refresh_from_db()
+    assert session.reviewed_at is None
 
 
 def test_a_lead_cannot_review_their_own_session(baby: Person) -> None:

@@ -31,10 +31,18 @@ NOW = timezone.make_aware(datetime(2026, 3, 1, 12, 0))
 def _contacts(n: int, seen: int) -> list[dict[str, str]]:
     """n new birth visits to the baby in June 2025, the father seen at `seen` of them."""
     return [
-        {"agency": "QAV-MAT", "id": f"C{i}", "date": "2025-06-02", "child": "B1",
-         "kind": "new_birth", "practitioner": "MW1", "mother_seen": "yes", "father": "F1",
-         "father_seen": "yes" if i < seen else "no",
-         "father_not_seen_reason": "" if i < seen else "at work"}
+        {
+            "agency": "QAV-MAT",
+            "id": f"C{i}",
+            "date": "2025-06-02",
+            "child": "B1",
+            "kind": "new_birth",
+            "practitioner": "MW1",
+            "mother_seen": "yes",
+            "father": "F1",
+            "father_seen": "yes" if i < seen else "no",
+            "father_not_seen_reason": "" if i < seen else "at work",
+        }
         for i in range(n)
     ]
 
@@ -89,9 +97,7 @@ def test_the_dashboard_shows_every_measure_with_chart_and_table(
         # a NUL in any field is refused before the page (tests/web/test_hostile_input.py)
     ],
 )
-def test_a_bad_filter_is_a_400_naming_the_field(
-    partnership: None, query: str, field: str
-) -> None:
+def test_a_bad_filter_is_a_400_naming_the_field(partnership: None, query: str, field: str) -> None:
     response = _client(Role.STRATEGIC_LEADER).get(f"/learning/?{query}")
     assert response.status_code == 400
     page = response.content.decode()
@@ -156,13 +162,42 @@ def test_a_bad_statement_comes_back_with_what_was_typed(partnership: None) -> No
     client = _client(Role.SAFEGUARDING_LEAD)
     response = client.post(
         "/learning/statements/new/",
-        {"measure": "fathers-seen", "area": "QAV", "period": "next year",
-         "statement": "We believe so."},
+        {
+            "measure": "fathers-seen",
+            "area": "QAV",
+            "period": "next year",
+            "statement": "We believe so.",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert 'href="#period"' in page and "We believe so." in page and "next year" in page
     assert not LeadershipStatement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("measure", "no-such-measure", "Select the measure the statement is about"),
+        ("measure", "", "Select the measure the statement is about"),
+        ("area", "x" * 300, "Select an area from the list"),
+        ("period", "2025-Q3" * 40, "Enter the quarter as a year and quarter"),
+        ("statement", "x" * 2001, "Statement must be 2000 characters or fewer"),
+        ("statement", "   ", "Enter what you believe is happening"),
+    ],
+)
+def test_hostile_statements_are_a_400_naming_the_field(
+    partnership: None, field: str, value: str, message: str
+) -> None:
+    form = {"measure": "fathers-seen", "area": "QAV", "period": "", "statement": "We do."}
+    response = _client(Role.STRATEGIC_LEADER).post(
+        "/learning/statements/new/", {**form, field: value}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'href="#{field}"' in page and message in page
+    assert not LeadershipStatement.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="leadership_statement", action="write")
 
 
 def test_the_csv_has_every_measure_and_suppression_marked(partnership: None) -> None:
@@ -171,8 +206,14 @@ def test_the_csv_has_every_measure_and_suppression_marked(partnership: None) -> 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     new_birth = [r for r in rows if r["part"] == "new_birth" and r["area"] == "QAV"]
     assert new_birth == [
-        {**new_birth[0], "period": "2025-Q2", "numerator": "15", "denominator": "20",
-         "rate": "0.750", "suppressed": "no"}
+        {
+            **new_birth[0],
+            "period": "2025-Q2",
+            "numerator": "15",
+            "denominator": "20",
+            "rate": "0.750",
+            "suppressed": "no",
+        }
     ]
     men = next(r for r in rows if r["measure"] == "men-across-areas" and r["area"] == "QAV")
     assert men["denominator"] == "fewer than 5" and men["suppressed"] == "yes"
@@ -183,10 +224,13 @@ def test_the_csv_has_every_measure_and_suppression_marked(partnership: None) -> 
 def test_other_roles_are_refused_and_audited(partnership: None, role: str | None) -> None:
     client = _client(role)
     assert client.get("/learning/").status_code == 403
-    assert client.post(
-        "/learning/statements/new/",
-        {"measure": "alerts", "area": "", "period": "", "statement": "x"},
-    ).status_code == 403
+    assert (
+        client.post(
+            "/learning/statements/new/",
+            {"measure": "alerts", "area": "", "period": "", "statement": "x"},
+        ).status_code
+        == 403
+    )
     assert not LeadershipStatement.objects.exists()
     if role is not None:
         assert AuditEvent.objects.filter(object_type="learning_dashboard", action="denied")

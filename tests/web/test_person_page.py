@@ -162,7 +162,10 @@ def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:
     # a third record joined to him without a practitioner's decision: split it off
     police_record = SourceRecord.objects.get(pk=police)
     third = SourceRecord.objects.create(
-        agency=police_record.agency, local_id="P78", forename="Robbie", surname="Tanner",
+        agency=police_record.agency,
+        local_id="P78",
+        forename="Robbie",
+        surname="Tanner",
         person=father,
     )
     split["record"] = str(third.pk)
@@ -176,6 +179,33 @@ def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:
     assert decision.decided_by_id == mash.pk and "dates of birth" in decision.reason
     write = AuditEvent.objects.get(action="write", object_type="clerical_decision")
     assert write.subject == father.reference and write.object_id == str(decision.pk)
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"decision": "merge"}, "decision", "Select confirm, reject or split"),
+        ({"decision": "x" * 300}, "decision", "Select confirm, reject or split"),
+        ({"decision": ""}, "decision", "Select confirm, reject or split"),
+        ({"record": "1" * 300}, "record", "Select one of this person"),
+        ({"record": "-1"}, "record", "Select one of this person"),
+        ({"decision": "confirm"}, "other", "Select the record to compare it with"),
+        ({"decision": "reject", "other": "x"}, "other", "Select the record to compare it with"),
+        ({"reason": "x" * 2001}, "reason", "2000 characters or fewer"),
+    ],
+)
+def test_a_hostile_link_decision_is_a_400_naming_the_field(
+    baby: Person, form: dict[str, str], field: str, message: str
+) -> None:
+    client = signed_in_client(_mash_with_triage(baby))
+    police = SourceRecord.objects.get(local_id="P77").pk
+    sent = {"decision": "split", "record": str(police), "reason": "why", "purpose": "mash_triage"}
+    response = client.post(f"/people/{_father().reference}/links/", {**sent, **form})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'href="#{field}"' in body and message in body
+    assert not ClericalDecision.objects.filter(kind__in=["split", "reject"]).exists()
+    assert not AuditEvent.objects.filter(action="write", object_type="clerical_decision")
 
 
 def test_others_may_not_decide_links(baby: Person) -> None:

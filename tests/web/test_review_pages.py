@@ -18,6 +18,7 @@ from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
+from seen.web.review import REASON_MAX
 from tests.access.matrix import audit_pages as audit_matrix
 from tests.access.matrix import review as review_matrix
 from tests.fixtures.matrix import EVERYONE, matrix_client
@@ -90,11 +91,13 @@ def test_confirming_links_the_two_records(pairs: list[CandidatePair]) -> None:
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"decision": "reject", "reason": "  "}, "Give the reason for your decision"),
-        ({"decision": "confirm"}, "Give the reason for your decision"),
-        ({"decision": "maybe", "reason": "why not"}, "Choose same person, different people"),
-        ({"reason": "no choice"}, "Choose same person, different people"),
+        ({"decision": "reject", "reason": "  "}, "Enter the reason for your decision"),
+        ({"decision": "confirm"}, "Enter the reason for your decision"),
+        ({"decision": "maybe", "reason": "why not"}, "Select same person, different people"),
+        ({"decision": "x" * 300, "reason": "why not"}, "Select same person, different people"),
+        ({"reason": "no choice"}, "Select same person, different people"),
         ({"decision": "reject", "reason": "x" * 2001}, "2000 characters or fewer"),
+        ({"decision": "skip", "reason": "x" * 2001}, "2000 characters or fewer"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
 )
@@ -106,6 +109,16 @@ def test_a_bad_form_is_a_400_naming_the_problem(
     text = response.content.decode()
     assert "There is a problem" in text and message in text
     assert not ClericalDecision.objects.exists()
+    assert "x" * 300 not in text.split("govuk-error-summary")[1].split("</div>")[0]
+
+
+def test_the_reason_is_as_long_as_the_api_allows(pairs: list[CandidatePair]) -> None:
+    """The page and the API (seen.api.linkage) take a reason of the same length."""
+    response = _client().post(
+        f"/review/pairs/{pairs[0].pk}/", {"decision": "reject", "reason": "x" * REASON_MAX}
+    )
+    assert response.status_code == 303
+    assert ClericalDecision.objects.get().reason == "x" * REASON_MAX
 
 
 def test_a_refused_decision_is_a_400_with_its_message(pairs: list[CandidatePair]) -> None:

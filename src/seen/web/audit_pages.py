@@ -12,10 +12,10 @@ carries another."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -27,15 +27,18 @@ from seen.access.policy import Action, decide
 from seen.access.services import AccessRefused, break_glass_to_review, review_break_glass
 from seen.access.shielding import cleared
 from seen.casefile import disclosure
+from seen.casefile.personfile import PERSON_REFERENCE
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
 from seen.web import gate
+from seen.web.forms import SeenForm
 from seen.web.gate import purpose_of
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
-PERSON_REFERENCE = re.compile(r"^P[0-9]{1,19}$")
-OUTCOME_MAX = 2000
+OUTCOME_MAX = 2000  # a break-glass review's outcome
+REFERENCE_MAX = 20  # P and up to 19 digits
+ENTER_REFERENCE = "Enter a person reference, like P00000012"
 FORMATS = {
     "markdown": ("text/markdown; charset=utf-8", "md"),
     "html": ("text/html; charset=utf-8", "html"),
@@ -122,30 +125,60 @@ def _shown(disclosed: Any) -> str:
 # -- subject access ---------------------------------------------------------------------------
 
 
+class SubjectAccessForm(SeenForm):
+    """The subject-access search (a GET): the person's reference, and the format to download
+    the report in (none: shown on the page)."""
+
+    reference = forms.CharField(
+        max_length=REFERENCE_MAX,
+        error_messages={"required": ENTER_REFERENCE, "max_length": ENTER_REFERENCE},
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Show on the page"), *((name, name) for name in FORMATS)],
+        required=False,
+        error_messages={"invalid_choice": "Select Markdown or HTML to download"},
+    )
+
+    def clean_reference(self) -> str:
+        reference = str(self.cleaned_data["reference"]).upper()
+        if not PERSON_REFERENCE.match(reference):
+            raise forms.ValidationError(ENTER_REFERENCE)
+        return reference
+
+    def field_id(self, name: str) -> str:
+        # the format is chosen by a download link, not a box: its error points at the search
+        return "reference" if name == "format" else super().field_id(name)
+
+
 @gate.page(purpose=DEFAULT_PURPOSE)
 def subject_access(request: HttpRequest) -> HttpResponse:
     """The data-protection officer enters a person reference and sees what Seen holds about
     the person and who has seen it; `format=markdown|html` downloads it. Shielded values are
     replaced unless the officer holds shielding clearance."""
     decision = decide(request.user, Action.SUBJECT_ACCESS, purpose_of(request))
-    reference = request.GET.get("reference", "").strip().upper()
+    # unbound (the empty search) until a reference is asked for
+    form = SubjectAccessForm(request.GET if "reference" in request.GET else None)
+    valid = form.is_valid()
     if not decision.allowed:
-        named = reference if PERSON_REFERENCE.match(reference) else ""  # never raw input
+        # the reference only when it is one: never raw input
+        named = form.cleaned_data.get("reference", "") if form.is_bound else ""
         return gate.refused(request, "person", named, decision.reason)
-    context: dict[str, Any] = {"reference": reference, "error": "", "report": None}
-    if "reference" not in request.GET:
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": form.error_summary(),
+        "reference": form.value_of("reference"),
+        "report": None,
+    }
+    if not form.is_bound:
         return render(request, "web/audit_subject_access.html", context)
-    if not PERSON_REFERENCE.match(reference):
-        context["error"] = "Enter a person reference, like P00000012"
+    if not valid:
         return render(request, "web/audit_subject_access.html", context, status=400)
-    wanted = request.GET.get("format", "")
-    if wanted and wanted not in FORMATS:
-        context["error"] = "Choose Markdown or HTML to download"
-        return render(request, "web/audit_subject_access.html", context, status=400)
+    reference, wanted = form.cleaned_data["reference"], form.cleaned_data["format"]
     try:
         person = disclosure.current(reference)
     except Person.DoesNotExist:
-        context["error"] = f"Seen holds no person {reference}"
+        form.add_errors([("reference", f"Seen holds no person {reference}")])
+        context["errors"] = form.error_summary()
         return render(request, "web/audit_subject_access.html", context, status=404)
     report = disclosure.redacted(disclosure.subject_access(person), clearance=cleared(request.user))
     summary = disclosure.summary(report)
@@ -213,21 +246,40 @@ def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> Http
 # -- break-glass reviews ----------------------------------------------------------------------
 
 
-@gate.page(purpose=DEFAULT_PURPOSE)
+class BreakGlassReviewForm(SeenForm):
+    """A safeguarding lead's review of one break-glass session: the session and the outcome."""
+
+    session = forms.IntegerField(min_value=1, max_value=2**62)  # not one awaiting review: 404
+    outcome = forms.CharField(
+        max_length=OUTCOME_MAX,
+        error_messages={
+            "required": "Enter the outcome of the review",
+            "max_length": f"The outcome must be {OUTCOME_MAX} characters or fewer",
+        },
+    )
+
+    def field_id(self, name: str) -> str:
+        # every session on the page has its own outcome box, named by the session
+        session = getattr(self, "cleaned_data", {}).get("session")
+        return f"outcome-{session}" if name == "outcome" and session else super().field_id(name)
+
+
+@gate.page(purpose=DEFAULT_PURPOSE, post=BreakGlassReviewForm)
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     """The break-glass sessions awaiting review (GET), and a review recorded with its outcome
     (POST: session, outcome) by a safeguarding lead other than the user who broke glass."""
     decision = decide(request.user, Action.REVIEW_BREAK_GLASS, purpose_of(request))
     if not decision.allowed:
         return gate.refused(request, "break_glass", "", decision.reason)
-    if request.method == "POST":
-        return _review(request)
-    return _sessions_page(request, {})
+    form = gate.form(request, BreakGlassReviewForm)
+    if form.is_bound:
+        return _review(request, form)
+    return _sessions_page(request, form)
 
 
-def _sessions_page(
-    request: HttpRequest, errors: dict[int, str], values: dict[int, str] | None = None
-) -> HttpResponse:
+def _sessions_page(request: HttpRequest, form: BreakGlassReviewForm) -> HttpResponse:
+    """The sessions awaiting review; the one a bound form reviewed shows what was typed and
+    what was wrong (400)."""
     sessions = break_glass_to_review()
     gate.audit(
         request,
@@ -237,58 +289,50 @@ def _sessions_page(
         disclosed={"sessions": [s.pk for s in sessions]},
     )
     now = clock.now()
+    posted = form.cleaned_data.get("session") if form.is_bound else None
     rows = [
         {
             "session": s,
             "expired": s.expires_at <= now,
-            "error": errors.get(s.pk, ""),
-            "outcome": (values or {}).get(s.pk, ""),
+            "error": form.error_of("outcome") if s.pk == posted else None,
+            "outcome": form.value_of("outcome") if s.pk == posted else "",
         }
         for s in sessions
     ]
-    summary = [
-        {"text": text, "href": f"#outcome-{pk}"} for pk, text in errors.items() if pk
-    ] + [{"text": text} for pk, text in errors.items() if not pk]
+    errors = form.error_summary()
     return render(
         request,
         "web/audit_break_glass.html",
-        {"rows": rows, "errors": summary, "banner": _banner(request)},
+        {"rows": rows, "errors": errors, "banner": _banner(request)},
         status=400 if errors else 200,
     )
 
 
-def _review(request: HttpRequest) -> HttpResponse:
-    raw = request.POST.get("session", "")
-    outcome = request.POST.get("outcome", "").strip()
+def _review(request: HttpRequest, form: BreakGlassReviewForm) -> HttpResponse:
+    valid = form.is_valid()
+    pk = form.cleaned_data.get("session")
     session = (
         BreakGlass.objects.select_related("child", "user")
-        .filter(pk=int(raw), reviewed_at__isnull=True)
+        .filter(pk=pk, reviewed_at__isnull=True)
         .first()
-        if raw.isdigit() and len(raw) < 19
+        if pk is not None
         else None
     )
     if session is None:
         return _problem(
             request,
             "Session not found",
-            f"There is no break-glass session {raw[:20]!r} awaiting review.",
+            f"There is no break-glass session {form.value_of('session')[:20]!r} awaiting review.",
             404,
         )
-    if not outcome:
-        return _sessions_page(
-            request, {session.pk: "Record the outcome of the review"}, {session.pk: outcome}
-        )
-    if len(outcome) > OUTCOME_MAX or "\x00" in outcome:
-        return _sessions_page(
-            request,
-            {session.pk: f"The outcome must be {OUTCOME_MAX} characters or fewer"},
-            {session.pk: outcome[:OUTCOME_MAX].replace("\x00", "")},
-        )
+    if not valid:
+        return _sessions_page(request, form)
     try:
-        review_break_glass(session, request.user, outcome)
+        review_break_glass(session, request.user, form.cleaned_data["outcome"])
     except AccessRefused as error:
         message = str(error)
-        return _sessions_page(request, {session.pk: message[:1].upper() + message[1:]})
+        form.add_errors([("outcome", message[:1].upper() + message[1:])])
+        return _sessions_page(request, form)
     gate.audit(
         request,
         "write",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -44,12 +45,13 @@ from seen.learning.measures import (
 )
 from seen.learning.models import LeadershipStatement
 from seen.web import gate
-from seen.web.forms import confirmations, select_items
+from seen.web.forms import SeenForm, confirmations, select_items
 from seen.web.gate import page, purpose_of
 from seen.web.inline_svg import without_inline_style
 
 DEFAULT_PURPOSE = Purpose.STRATEGIC.value
 DEFAULT_QUARTERS = 4
+PERIOD_MAX = LeadershipStatement._meta.get_field("period").max_length  # a quarter: 2025-Q3
 
 
 @dataclass(frozen=True)
@@ -237,23 +239,59 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
 # -- recording what leaders say ---------------------------------------------------------------
 
 
-@page(purpose=DEFAULT_PURPOSE)
+class StatementForm(SeenForm):
+    """What a leader says is happening: about which measure, for which area (none: the whole
+    partnership) and quarter (none: any). The service checks the quarter and the text."""
+
+    measure = forms.ChoiceField(
+        choices=[(m.slug, m.title) for m in MEASURES],
+        error_messages={
+            "required": "Select the measure the statement is about",
+            "invalid_choice": "Select the measure the statement is about",
+        },
+    )
+    area = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Select an area from the list, or the whole partnership"},
+    )
+    period = forms.CharField(
+        max_length=PERIOD_MAX,
+        required=False,
+        error_messages={"max_length": "Enter the quarter as a year and quarter, like 2025-Q3"},
+    )
+    statement = forms.CharField(
+        max_length=services.STATEMENT_MAX,
+        error_messages={
+            "required": "Enter what you believe is happening",
+            "max_length": f"Statement must be {services.STATEMENT_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, areas: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area: Any = self.fields["area"]
+        area.choices = [("", "Whole partnership"), *areas.items()]
+
+
+@page(purpose=DEFAULT_PURPOSE, post=StatementForm)
 def statement_new(request: HttpRequest) -> HttpResponse:
     refusal = gate.allow(request, Action.STATE_PARTNERSHIP_VIEW, "leadership_statement")
     if refusal is not None:
         return refusal
     areas = services.areas()
-    source = request.POST if request.method == "POST" else request.GET
-    values = {k: source.get(k, "") for k in ("measure", "area", "period", "statement")}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        given = services.StatementIn(**values)
+    # a link from the dashboard names the measure and area to start from
+    given = {name: request.GET.get(name, "") for name in StatementForm.base_fields}
+    form = gate.form(request, StatementForm, areas=areas, initial=given)
+    if not form.is_bound:
+        gate.audit(request, "read", "leadership_statement_form")
+    elif form.is_valid():
+        statement = services.StatementIn(**form.cleaned_data)
         try:
-            saved = services.record_statement(request.user, purpose_of(request), given)
+            saved = services.record_statement(request.user, purpose_of(request), statement)
         except services.Refused as refused:  # the gate allowed it; kept for safety
             return gate.refused(request, "leadership_statement", "", str(refused))
         except services.BadStatement as bad:
-            errors = bad.errors
+            form.add_errors(bad.errors)
         else:
             gate.audit(
                 request,
@@ -268,19 +306,18 @@ def statement_new(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "Your statement is recorded and shown beside the figures.")
             return HttpResponseRedirect(_dashboard_showing(saved), status=303)
-    else:
-        gate.audit(request, "read", "leadership_statement_form")
     context = {
-        "values": values,
-        "errors": _error_list(errors),
-        "field_errors": errors,
+        "form": form,
+        "errors": form.error_summary(),
         "purpose": purpose_of(request),
         "measure_items": select_items(
-            [(m.slug, m.title) for m in MEASURES], values["measure"], "Choose a measure"
+            [(m.slug, m.title) for m in MEASURES], form.value_of("measure"), "Choose a measure"
         ),
-        "area_items": select_items(list(areas.items()), values["area"], "Whole partnership"),
+        "area_items": select_items(list(areas.items()), form.value_of("area"), "Whole partnership"),
     }
-    return render(request, "web/learning_statement.html", context, status=400 if errors else 200)
+    return render(
+        request, "web/learning_statement.html", context, status=400 if form.errors else 200
+    )
 
 
 def _dashboard_showing(saved: LeadershipStatement) -> str:

@@ -7,11 +7,12 @@ links/. Every read, write and refusal is audited."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
 
 from seen.access.models import Purpose
 from seen.access.policy import (
@@ -34,14 +35,19 @@ from seen.linkage import decisions
 from seen.people.models import Person
 from seen.web import gate
 from seen.web.child import alert_link, link_to, page, sentence
+from seen.web.forms import SeenForm
 from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
+from seen.web.review import REASON_MAX
 
 DECISIONS = {
     "confirm": "Confirm: the same person",
     "reject": "Reject: not the same person",
     "split": "Split: this record is not this person",
 }
+COMPARE_WITH = (
+    "Select the record to compare it with: another of this person's records or a possible match"
+)
 
 
 def _start(request: HttpRequest, reference: str) -> HttpResponse | Person | None:
@@ -82,13 +88,89 @@ def _may_decide(request: HttpRequest, decision: PersonDecision) -> bool:
     )
 
 
+class LinkDecisionForm(SeenForm):
+    """An identity decision about one of this person's records: confirm or reject a link with
+    another record (this person's, or a possible match), or split the record off, with the
+    reason every decision needs. The records offered are this person's (`records`) and the
+    possible matches of each (`pairs`)."""
+
+    decision = forms.ChoiceField(
+        choices=list(DECISIONS.items()),
+        error_messages={
+            "required": "Select confirm, reject or split",
+            "invalid_choice": "Select confirm, reject or split",
+        },
+    )
+    record = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Select one of this person's records",
+            "invalid_choice": "Select one of this person's records",
+        },
+    )
+    other = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": COMPARE_WITH},
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        error_messages={
+            "required": "Enter the reason for the decision",
+            "max_length": f"The reason must be {REASON_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        records: list[tuple[int, str]],
+        pairs: list[tuple[int, int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.mine = {pk for pk, _ in records}
+        self.partners = {(mine, other) for mine, other, _ in pairs}
+        matches = dict.fromkeys((other, label) for _, other, label in pairs)
+        record: Any = self.fields["record"]
+        record.choices = [(str(pk), label) for pk, label in records]
+        other: Any = self.fields["other"]
+        other.choices = [
+            ("", "none (split)"),
+            *((str(pk), f"{label} (this person)") for pk, label in records),
+            *((str(pk), f"{label} (possible match)") for pk, label in matches),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        record, other = cleaned.get("record"), cleaned.get("other")
+        # confirm and reject compare the record with another of this person's, or with a
+        # possible match of this very record (not of another of theirs)
+        comparable = other is not None and other != record
+        comparable = comparable and (other in self.mine or (record, other) in self.partners)
+        if cleaned.get("decision") in ("confirm", "reject") and record and not comparable:
+            self.add_error("other", COMPARE_WITH)
+        return cleaned
+
+
+def _offered(file: PersonFile) -> dict[str, Any]:
+    """The form's choices: this person's records and the possible matches of each."""
+    return {
+        "records": [(r.id, f"{r.id}: {r.agency} {r.local_id}") for r in file.records],
+        "pairs": [
+            (p.mine, p.other.id, f"{p.other.id}: {p.other.agency} {p.other.local_id}")
+            for p in file.pairs
+        ],
+    }
+
+
 def _render(
     request: HttpRequest,
     person: Person,
     decision: PersonDecision,
     *,
-    errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    form: LinkDecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     can_decide = _may_decide(request, decision)
@@ -102,18 +184,30 @@ def _render(
         subjects=[c.reference for c in file.children if c.reference],
         disclosed=file.disclosed(),
     )
+    if form is None and can_decide:
+        form = LinkDecisionForm(**_offered(file))
     context = {
         "file": file,
         "purpose": purpose_of(request),
         "can_decide": can_decide,
-        "choices": DECISIONS,
-        "errors": errors or {},
-        "values": values or {},
+        "form": form,
+        "problems": form.error_summary() if form else [],
+        "record_items": _options(form, "record") if form else [],
+        "other_items": _options(form, "other") if form else [],
         "done": request.GET.get("done", ""),
         "child_link": lambda ref: link_to("child", ref) or f"/children/{ref}/",
         "alert_link": alert_link,
     }
     return page(request, "web/person.html", context, status=status)
+
+
+def _options(form: LinkDecisionForm, name: str) -> list[dict[str, Any]]:
+    """A select's items from the form's choices, with what was chosen selected."""
+    chosen = form.value_of(name)
+    return [
+        {"value": value, "text": label, "selected": value == chosen}
+        for value, label in form.fields[name].choices  # type: ignore[attr-defined]
+    ]
 
 
 @gated_page()
@@ -135,12 +229,7 @@ def person_page(request: HttpRequest, person_reference: str) -> HttpResponse:
     return _render(request, person, decision)
 
 
-def _parse_record(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 19 else None
-
-
-@gated_page()
-@require_http_methods(["GET", "POST"])
+@gated_page(post=LinkDecisionForm)
 def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
     """Confirm, reject or split a link of this person's records, with a reason (POST)."""
     started = _start(request, person_reference)
@@ -170,42 +259,24 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
             reason=reason,
         )
         return page(request, "web/person_refused.html", {"reason": reason}, status=403)
-    form = request.POST
-    values = {k: form.get(k, "") for k in ("decision", "record", "other", "reason")}
-    errors: dict[str, str] = {}
-    kind = values["decision"]
-    record = _parse_record(values["record"])
-    other = _parse_record(values["other"])
     file = person_file(person, decision, request.user, with_pairs=True)
-    mine = {r.id for r in file.records}
-    partners = {(p.mine, p.other.id) for p in file.pairs}
-    if kind not in DECISIONS:
-        errors["decision"] = "Select confirm, reject or split"
-    elif record is None or record not in mine:
-        errors["decision"] = "Choose one of this person's records"
-    elif kind in ("confirm", "reject") and not (
-        other is not None and other != record and (other in mine or (record, other) in partners)
-    ):
-        errors["decision"] = (
-            "Choose the record to compare it with: another of this person's records or a "
-            "possible match"
-        )
-    reason = values["reason"]
-    if not reason.strip():
-        errors["reason"] = "Give the reason for the decision"
-    elif "\x00" in reason or len(reason) > 2000:
-        errors["reason"] = "The reason must be at most 2000 characters of text"
-    if not errors:
+    form = gate.form(request, LinkDecisionForm, **_offered(file))
+    if form.is_valid():
+        kind = form.cleaned_data["decision"]
+        record: int = form.cleaned_data["record"]
+        other: int | None = form.cleaned_data["other"]
+        reason = form.cleaned_data["reason"]
         user = request.user if request.user.is_authenticated else None
         try:
             if kind == "split":
-                made = decisions.split(record or 0, user=user, reason=reason)
+                made = decisions.split(record, user=user, reason=reason)
             elif kind == "confirm":
-                made = decisions.confirm(record or 0, other or 0, user=user, reason=reason)
+                made = decisions.confirm(record, other or 0, user=user, reason=reason)
             else:
-                made = decisions.reject(record or 0, other or 0, user=user, reason=reason)
+                made = decisions.reject(record, other or 0, user=user, reason=reason)
         except decisions.DecisionRefused as refused:
-            errors["decision"] = str(refused)
+            message = str(refused)
+            form.add_errors([("decision", message[:1].upper() + message[1:])])
         else:
             gate.audit(
                 request,
@@ -220,7 +291,7 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
             if purpose != Purpose.DIRECT_CARE:
                 done["purpose"] = purpose
             return HttpResponseRedirect(f"{target}?{urlencode(done)}", status=303)
-    return _render(request, person, decision, errors=errors, values=values, status=400)
+    return _render(request, person, decision, form=form, status=400)
 
 
 urlpatterns = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -35,14 +36,18 @@ from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_q
 from seen.linkage.settings import current_bands
 from seen.people.models import SourceRecord
 from seen.web import gate
+from seen.web.forms import SeenForm
 
 SKIPPED = "review_skipped"  # the session's list of pairs skipped, shown again when none is left
-REASON_MAX = 2000  # as the API's reason
+# the longest reason for an identity decision, here and on the person page (the API's reason,
+# seen.api.linkage, has the same limit)
+REASON_MAX = 2000
 CHOICES = {
     "confirm": "Same person",
     "reject": "Different people",
     "skip": "Skip for now",
 }
+CHOOSE = "Select same person, different people or skip for now"
 # the compared fields the API does not send, shown here beside their evidence
 EXTRA_FIELDS = ["nhs_number", "postcode", "address", "phone"]
 FIELDS = [
@@ -141,22 +146,46 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _context(request: HttpRequest, pair: CandidatePair, why_first: str, **more: Any) -> Any:
+class PairDecisionForm(SeenForm):
+    """The decision about one pair: the same person, different people (each with its reason),
+    or skip for now."""
+
+    decision = forms.ChoiceField(
+        choices=list(CHOICES.items()),
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        required=False,
+        error_messages={"max_length": f"The reason must be {REASON_MAX} characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # a skip needs no reason; a decision binds every later linkage run, so it needs one
+        if cleaned.get("decision") in ("confirm", "reject") and cleaned.get("reason") == "":
+            self.add_error("reason", "Enter the reason for your decision")
+        return cleaned
+
+
+def _context(
+    request: HttpRequest,
+    pair: CandidatePair,
+    why_first: str,
+    form: PairDecisionForm | None = None,
+    **more: Any,
+) -> Any:
     context = _view_of(request, pair, why_first)
+    form = PairDecisionForm() if form is None else form
     context.update(
         {
             "banner": [str(m) for m in messages.get_messages(request)],
             "action_url": _here(request, reverse("review-pair-detail", args=[pair.pk])),
-            "chosen": "",
-            "reason": "",
-            "errors": [],
+            "form": form,
+            "errors": form.error_summary(),
             **more,
         }
     )
-    context["decision_items"] = [
-        {"value": value, "text": label, "checked": value == context["chosen"]}
-        for value, label in CHOICES.items()
-    ]
     return context
 
 
@@ -204,7 +233,7 @@ def review_next(request: HttpRequest) -> HttpResponse:
     return render(request, "web/review.html", context)
 
 
-@gate.page()
+@gate.page(post=PairDecisionForm)
 def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     """One pair: GET shows it; POST decides it (confirm or reject with a reason, or skip)."""
     deciding = request.method == "POST"
@@ -230,19 +259,10 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpResponse:
-    choice = request.POST.get("decision", "")
-    reason = request.POST.get("reason", "").strip()
-    errors = []
-    if choice not in CHOICES:
-        errors.append({"text": "Choose same person, different people or skip", "href": "#decision"})
-    elif choice != "skip" and not reason:
-        errors.append({"text": "Give the reason for your decision", "href": "#reason"})
-    elif len(reason) > REASON_MAX or "\x00" in reason:
-        errors.append(
-            {"text": f"The reason must be {REASON_MAX} characters or fewer", "href": "#reason"}
-        )
-    if errors:
-        return _again(request, pair, why_first, choice, reason, errors)
+    form = gate.form(request, PairDecisionForm)
+    if not form.is_valid():
+        return _again(request, pair, why_first, form)
+    choice, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
     if choice == "skip":
         skipped = request.session.get(SKIPPED, [])
         request.session[SKIPPED] = [*skipped, pair.pk]
@@ -253,7 +273,9 @@ def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpRe
     try:
         decision = record(pair.record_l_id, pair.record_r_id, user=user, reason=reason)
     except decisions.DecisionRefused as error:
-        return _again(request, pair, why_first, choice, reason, [{"text": str(error)}])
+        message = str(error)
+        form.add_errors([("__all__", message[:1].upper() + message[1:])])
+        return _again(request, pair, why_first, form)
     out = decision_out(decision)
     gate.audit(
         request,
@@ -269,15 +291,10 @@ def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpRe
 
 
 def _again(
-    request: HttpRequest,
-    pair: CandidatePair,
-    why_first: str,
-    choice: str,
-    reason: str,
-    errors: list[dict[str, str]],
+    request: HttpRequest, pair: CandidatePair, why_first: str, form: PairDecisionForm
 ) -> HttpResponse:
     """The pair again with what was wrong (400); what it shows is audited as a read."""
-    context = _context(request, pair, why_first, chosen=choice, reason=reason, errors=errors)
+    context = _context(request, pair, why_first, form)
     _audit_read(request, context["out"])
     return render(request, "web/review.html", context, status=400)
 
