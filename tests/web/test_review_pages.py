@@ -18,7 +18,6 @@ from seen.linkage import decisions
 from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.resolve import recluster
 from seen.people.models import SourceRecord
-from seen.web.review import REASON_MAX
 from tests.access.matrix import audit_pages as audit_matrix
 from tests.access.matrix import review as review_matrix
 from tests.fixtures.matrix import EVERYONE, matrix_client
@@ -115,10 +114,11 @@ def test_a_bad_form_is_a_400_naming_the_problem(
 def test_the_reason_is_as_long_as_the_api_allows(pairs: list[CandidatePair]) -> None:
     """The page and the API (seen.api.linkage) take a reason of the same length."""
     response = _client().post(
-        f"/review/pairs/{pairs[0].pk}/", {"decision": "reject", "reason": "x" * REASON_MAX}
+        f"/review/pairs/{pairs[0].pk}/",
+        {"decision": "reject", "reason": "x" * decisions.REASON_MAX},
     )
     assert response.status_code == 303
-    assert ClericalDecision.objects.get().reason == "x" * REASON_MAX
+    assert ClericalDecision.objects.get().reason == "x" * decisions.REASON_MAX
 
 
 def test_a_refused_decision_is_a_400_with_its_message(pairs: list[CandidatePair]) -> None:

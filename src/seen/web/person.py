@@ -38,7 +38,6 @@ from seen.web.child import alert_link, link_to, page, sentence
 from seen.web.forms import SeenForm
 from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
-from seen.web.review import REASON_MAX
 
 DECISIONS = {
     "confirm": "Confirm: the same person",
@@ -115,10 +114,10 @@ class LinkDecisionForm(SeenForm):
         error_messages={"invalid_choice": COMPARE_WITH},
     )
     reason = forms.CharField(
-        max_length=REASON_MAX,
+        max_length=decisions.REASON_MAX,
         error_messages={
             "required": "Enter the reason for the decision",
-            "max_length": f"The reason must be {REASON_MAX} characters or fewer",
+            "max_length": f"The reason must be {decisions.REASON_MAX} characters or fewer",
         },
     )
 

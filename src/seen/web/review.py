@@ -39,9 +39,6 @@ from seen.web import gate
 from seen.web.forms import SeenForm
 
 SKIPPED = "review_skipped"  # the session's list of pairs skipped, shown again when none is left
-# the longest reason for an identity decision, here and on the person page (the API's reason,
-# seen.api.linkage, has the same limit)
-REASON_MAX = 2000
 CHOICES = {
     "confirm": "Same person",
     "reject": "Different people",
@@ -155,9 +152,11 @@ class PairDecisionForm(SeenForm):
         error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
     )
     reason = forms.CharField(
-        max_length=REASON_MAX,
+        max_length=decisions.REASON_MAX,
         required=False,
-        error_messages={"max_length": f"The reason must be {REASON_MAX} characters or fewer"},
+        error_messages={
+            "max_length": f"The reason must be {decisions.REASON_MAX} characters or fewer"
+        },
     )
 
     def clean(self) -> dict[str, Any]:
