@@ -53,9 +53,7 @@ def test_an_owner_answers_an_alert_from_the_inbox_to_its_close(
 
     page.get_by_label("Acknowledge: a note (optional)").fill("Calling the family now.")
     page.get_by_role("button", name="Acknowledge").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "You acknowledged the alert"
-    )
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You acknowledged the alert")
     expect(page.locator("#status")).to_have_text("Acknowledged")
     expect(page.locator("#lifecycle")).to_contain_text("Calling the family now.")
     accessible(page)
@@ -64,7 +62,7 @@ def test_an_owner_answers_an_alert_from_the_inbox_to_its_close(
     page.get_by_role("button", name="Close the alert").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text("Closing an alert needs its outcome")
+    expect(summary).to_contain_text("Enter the outcome of the alert")
     accessible(page)
     summary.get_by_role("link").click()
     expect(page.get_by_label(re.compile("Close the alert: its outcome"))).to_be_focused()

@@ -246,20 +246,27 @@ def test_the_owner_acknowledges_records_the_action_and_closes(baby: Person) -> N
     ("form", "message", "href"),
     [
         ({"step": "close", "outcome": "done"}, "Record the action taken before", "#close-outcome"),
-        ({"step": "close", "outcome": " "}, "Closing an alert needs its outcome", "#close-outcome"),
+        ({"step": "close", "outcome": " "}, "Enter the outcome of the alert", "#close-outcome"),
         ({"step": "close", "outcome": "x" * 201}, "200 characters or fewer", "#close-outcome"),
+        ({"step": "close"}, "Enter the outcome of the alert", "#close-outcome"),
         (
             {"step": "action", "action": "no_further_action"},
             "No further action needs a reason",
-            "#action-action",
+            "#action-note",
         ),
-        ({"step": "action"}, "Choose the action taken", "#action-action"),
-        ({"step": "action", "action": "shrug"}, "Unknown action", "#action-action"),
+        ({"step": "action"}, "Select the action taken", "#action-action"),
+        ({"step": "action", "action": "shrug"}, "Select the action taken", "#action-action"),
+        ({"step": "action", "action": "x" * 300}, "Select the action taken", "#action-action"),
+        (
+            {"step": "action", "action": "referral_made", "note": "x" * 5001},
+            "5,000 characters or fewer",
+            "#action-note",
+        ),
         # a NUL in any field is refused before the page (tests/web/test_hostile_input.py)
         ({"step": "acknowledge", "note": "a\x07b"}, "control character", "#acknowledge-note"),
-        ({"step": "escalate", "reason": "  "}, "Escalating an alert needs a", "#escalate-reason"),
-        ({"step": "dance"}, "Choose a step", "#steps"),
-        ({}, "Choose a step", "#steps"),
+        ({"step": "acknowledge", "note": "x" * 5001}, "5,000 characters", "#acknowledge-note"),
+        ({"step": "escalate", "reason": "  "}, "Enter why you are escalating", "#escalate-reason"),
+        ({"step": "escalate"}, "Enter why you are escalating", "#escalate-reason"),
     ],
 )
 def test_a_refused_step_is_a_400_with_an_error_summary(
@@ -278,6 +285,32 @@ def test_a_refused_step_is_a_400_with_an_error_summary(
     assert "<title>Error: " in html
     assert set(_events(alert)) == {"raised"}
     assert not AuditEvent.objects.without_access_changes().filter(action="write").exists()
+
+
+@pytest.mark.parametrize("form", [{"step": "dance"}, {"step": "x" * 300}, {}])
+def test_a_step_the_page_does_not_have_is_a_400(baby: Person, form: dict[str, str]) -> None:
+    """The page's forms are its steps (seen.web.gate): any other step is refused before it."""
+    alert = make_alert(baby)
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
+    response = _post(client, alert, **form)
+    assert response.status_code == 400
+    assert "does not know the step" in response.content.decode()
+    assert set(_events(alert)) == {"raised"}
+    assert not AuditEvent.objects.without_access_changes().filter(action="write").exists()
+
+
+def test_a_refused_step_keeps_what_was_typed(baby: Person) -> None:
+    alert = make_alert(baby)
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
+    response = _post(client, alert, step="action", action="no_further_action", note="  ")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r'value="no_further_action"\s+checked', html)
+    response = _post(client, alert, step="close", outcome="looked into <it>")
+    html = response.content.decode()
+    assert response.status_code == 400 and 'value="looked into &lt;it&gt;"' in html
+    read = AuditEvent.objects.filter(action="read", object_type="alert").order_by("-seq")[0]
+    assert read.disclosed["refused_step"] == "close"
 
 
 def test_the_purpose_is_kept_through_a_step(baby: Person) -> None:

@@ -65,3 +65,52 @@ def test_an_unknown_number_finds_no_child(flagged: Person) -> None:
 def test_the_form_needs_no_javascript(flagged: Person) -> None:
     text = signed_in_client(make_user(Role.GP, "HV1")).get("/check/").content.decode()
     assert "<script" not in text and 'method="get"' in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "href"),
+    [
+        ({"nhs_number": "9" * 300}, "NHS number must be 20 characters or fewer", "#nhs_number"),
+        ({"nhs_number": "12345"}, "That is not a valid NHS number", "#nhs_number"),
+        ({"surname": "H" * 300, **date_boxes("dob", "2025-06-01")}, "100 characters", "#surname"),
+        ({"forename": "L" * 300, "surname": "Hollis"}, "100 characters or fewer", "#forename"),
+        ({"surname": "Hollis", "postcode": "QA1 2BC" * 40}, "8 characters", "#postcode"),
+        (
+            {"surname": "Hollis", **date_boxes("dob", "2999-06-01")},
+            "today or in the past",
+            "#dob-day",
+        ),
+        (
+            {"surname": "Hollis", "dob-day": "1", "dob-month": "6"},
+            "must include a year",
+            "#dob-day",
+        ),
+        (
+            {"surname": "Hollis", **date_boxes("dob", "2025-02-30")},
+            "must be a real date",
+            "#dob-day",
+        ),
+        ({"surname": "Hollis"}, "Give an NHS number, or at least a surname", "#nhs_number"),
+    ],
+)
+def test_a_refused_look_up_links_to_the_detail_and_keeps_what_was_typed(
+    flagged: Person, query: dict[str, str], message: str, href: str
+) -> None:
+    response = _page(make_user(Role.ED_CLINICIAN, "ED1"), **query)
+    text = response.content.decode()
+    assert response.status_code == 400 and message in text
+    assert f'href="{href}"' in text and f'id="{href[1:]}"' in text
+    assert "<title>Error: " in text and 'id="no-match"' not in text
+    for typed in query.values():  # kept to mend, too long or not
+        assert f'value="{typed}"' in text
+    assert not AuditEvent.objects.without_access_changes().exists()
+
+
+def test_the_empty_form_is_no_look_up_and_any_detail_is_one(flagged: Person) -> None:
+    client = signed_in_client(make_user(Role.ED_CLINICIAN, "ED1"))
+    empty = client.get("/check/", {"purpose": "unscheduled_care"})
+    assert empty.status_code == 200 and "There is a problem" not in empty.content.decode()
+    assert 'id="no-match"' not in empty.content.decode()
+    # a detail in the address is a look-up, with or without the form's own marker
+    found = client.get("/check/", {"nhs_number": BABY_NHS, "purpose": "unscheduled_care"})
+    assert found.status_code == 200 and f"Child {flagged.reference}" in found.content.decode()

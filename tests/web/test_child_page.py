@@ -87,6 +87,65 @@ def test_without_a_basis_the_social_worker_sees_flags_and_the_basis_form(
     assert "The lawful basis is recorded" in after and "Jade Hollis" in after
 
 
+@pytest.mark.parametrize(
+    ("form", "message", "href"),
+    [
+        ({}, "Select the lawful basis", "#basis"),
+        ({"basis": "b" * 300}, "Select the lawful basis", "#basis"),
+        (
+            {"basis": "safeguarding_without_consent", "why_no_consent": "w " * 600},
+            "1,000 characters or fewer",
+            "#why_no_consent",
+        ),
+        (
+            {"basis": "safeguarding_without_consent", "why_no_consent": "risk"},
+            "Say why consent was not sought",
+            "#why_no_consent",
+        ),
+    ],
+)
+def test_a_refused_basis_says_why_and_keeps_what_was_typed(
+    baby: Person, form: dict[str, str], message: str, href: str
+) -> None:
+    client = signed_in_client(make_user(Role.SOCIAL_WORKER, "SW1"))
+    response = client.post(f"/children/{baby.reference}/basis/", form)
+    text = response.content.decode()
+    assert response.status_code == 400 and message in text
+    assert f'href="{href}"' in text and f'id="{href[1:]}"' in text
+    assert "<title>Error: " in text and "Jade Hollis" not in text
+    if form.get("basis") == "safeguarding_without_consent":
+        assert 'value="safeguarding_without_consent" checked' in text
+        assert form["why_no_consent"].strip() in text
+    assert not Share.objects.exists()
+    assert not AuditEvent.objects.without_access_changes().filter(action="write").exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "Enter why you need to see this child now"),
+        ("   ", "Enter why you need to see this child now"),
+        ("x" * 300, "at least a sentence"),
+        ("the mother rang " * 70, "at most 1,000 characters"),
+    ],
+)
+def test_a_refused_break_glass_reason_says_why_alike_for_any_reference(
+    baby: Person, reason: str, message: str
+) -> None:
+    """The form's refusals come after the decision, so an unknown reference is told them
+    exactly as a real child without a relationship is."""
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2"))
+    answers = []
+    for reference in ("P99999999", baby.reference):
+        response = client.post(f"/children/{reference}/break-glass/", {"reason": reason})
+        text = response.content.decode()
+        assert response.status_code == 400 and message in text
+        assert 'href="#reason"' in text and 'id="reason"' in text and "<title>Error: " in text
+        answers.append(_body(response, reference))
+    assert answers[0] == answers[1]
+    assert not BreakGlass.objects.exists()
+
+
 def test_a_health_visitor_with_the_caseload_sees_the_flag_level(baby: Person) -> None:
     response = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1")).get(
         f"/children/{baby.reference}/"

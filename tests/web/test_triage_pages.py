@@ -84,7 +84,7 @@ def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: A
     for check in triage.checks.all():
         done = client.post(
             _url(baby),
-            {"step": "check", "check": str(check.pk), f"result-{check.pk}": "nothing held"},
+            {"step": "check", "check": str(check.pk), "result": "nothing held"},
         )
         assert done.status_code == 303
     decided = client.post(
@@ -102,10 +102,10 @@ def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: A
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"step": "wander"}, "Choose what to do"),
-        ({"step": "check", "check": "x"}, "Choose a check"),
-        ({"step": "check", "check": "999999"}, "Choose a check"),
-        ({"step": "check", "check": "9" * 25}, "Choose a check"),
+        ({"step": "check", "check": "x", "result": "held"}, "Choose a check"),
+        ({"step": "check", "check": "999999", "result": "held"}, "Choose a check"),
+        ({"step": "check", "check": "9" * 25, "result": "held"}, "Choose a check"),
+        ({"step": "check", "check": "-1", "result": "held"}, "Choose a check"),
         ({"step": "decide"}, "Open a triage first"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
@@ -114,12 +114,23 @@ def test_a_bad_post_is_a_400_with_an_error_summary(
     baby: Person, mash: Any, form: dict[str, str], message: str
 ) -> None:
     client = signed_in_client(mash)
-    if form["step"] == "check":
+    if form.get("step") == "check":
         client.post(_url(baby), {"step": "open"})
     response = client.post(_url(baby), form)
     text = response.content.decode()
     assert response.status_code == 400
     assert "govuk-error-summary" in text and message in text
+
+
+@pytest.mark.parametrize("form", [{"step": "wander"}, {"step": "w" * 300}, {}])
+def test_a_step_the_page_does_not_have_is_a_400(
+    baby: Person, mash: Any, form: dict[str, str]
+) -> None:
+    """The page's forms are its steps (seen.web.gate): any other is refused before it."""
+    response = signed_in_client(mash).post(_url(baby), form)
+    assert response.status_code == 400
+    assert "does not know the step" in response.content.decode()
+    assert not Triage.objects.exists()
 
 
 def test_a_check_needs_its_result(baby: Person, mash: Any) -> None:
@@ -128,7 +139,49 @@ def test_a_check_needs_its_result(baby: Person, mash: Any) -> None:
     check = Triage.objects.get().checks.first()
     assert check is not None
     response = client.post(_url(baby), {"step": "check", "check": str(check.pk)})
-    assert response.status_code == 400 and "Write the result" in response.content.decode()
+    text = response.content.decode()
+    assert response.status_code == 400 and "Enter the result of the check" in text
+    assert f'href="#result-{check.pk}"' in text and f'id="result-{check.pk}"' in text
+    check.refresh_from_db()
+    assert not check.done
+
+
+@pytest.mark.parametrize(
+    ("form", "message", "href"),
+    [
+        ({"decision": "child_in_need", "reason": "x" * 5001}, "5,000 characters", "#reason"),
+        ({"decision": "shrug", "reason": "the father"}, "Select the decision", "#decision"),
+        ({"decision": "s" * 300, "reason": "the father"}, "Select the decision", "#decision"),
+        ({"decision": "child_in_need", "reason": "  "}, "Enter the reason", "#reason"),
+        ({"decision": "child_in_need", "reason": "the father"}, "Still to do", "#checks"),
+    ],
+)
+def test_a_refused_decision_says_why_and_keeps_what_was_typed(
+    baby: Person, mash: Any, form: dict[str, str], message: str, href: str
+) -> None:
+    client = signed_in_client(mash)
+    client.post(_url(baby), {"step": "open"})
+    response = client.post(_url(baby), {"step": "decide", **form})
+    text = response.content.decode()
+    assert response.status_code == 400 and message in text
+    assert f'href="{href}"' in text and f'id="{href[1:]}"' in text
+    assert "<title>Error: " in text
+    if form["decision"] == "child_in_need":
+        assert 'value="child_in_need" checked' in text
+    assert not Triage.objects.get().decided
+
+
+def test_a_check_result_too_long_is_refused_in_its_row(baby: Person, mash: Any) -> None:
+    client = signed_in_client(mash)
+    client.post(_url(baby), {"step": "open"})
+    check = Triage.objects.get().checks.first()
+    assert check is not None
+    response = client.post(
+        _url(baby), {"step": "check", "check": str(check.pk), "result": "y" * 5001}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400 and "5,000 characters or fewer" in text
+    assert f'href="#result-{check.pk}"' in text and "y" * 5001 in text
     check.refresh_from_db()
     assert not check.done
 

@@ -10,9 +10,10 @@ as a write, every refusal as denied."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -35,14 +36,100 @@ from seen.rules.inbox import (
 )
 from seen.rules.models import Alert, AlertEvent
 from seen.web import gate
+from seen.web.forms import SeenForm
 from seen.web.gate import DEFAULT_PURPOSE, page, purpose_of
 
-# each step: the field its error summary points at, and the banner after it is taken
-STEPS: dict[str, tuple[str, str]] = {
-    "acknowledge": ("acknowledge-note", "You acknowledged the alert"),
-    "action": ("action-action", "The action taken is recorded"),
-    "escalate": ("escalate-reason", "The alert is escalated to the safeguarding lead"),
-    "close": ("close-outcome", "The alert is closed with its outcome"),
+# ---- the steps' forms: one per step, their limits the lifecycle's (as the API's) -------------
+
+NOTE_TOO_LONG = f"The note must be {lifecycle.NOTE_MAX:,} characters or fewer"
+
+
+class StepForm(SeenForm):
+    """A step on an alert. The page shows every step's form at once, and two of them have a
+    note, so each form's fields have ids of their own (`<step>-<field>`) for its errors to link
+    to. A step the lifecycle refuses has its reason put on `refused_on`."""
+
+    step: ClassVar[str]
+    refused_on: ClassVar[str]
+    banner: ClassVar[str]  # what the page says once the step is taken
+
+    def field_id(self, name: str) -> str:
+        return f"{self.step}-{name}"
+
+    def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
+        raise NotImplementedError
+
+
+class AcknowledgeForm(StepForm):
+    step = "acknowledge"
+    refused_on = "note"
+    banner = "You acknowledged the alert"
+    note = forms.CharField(
+        required=False,
+        max_length=lifecycle.NOTE_MAX,
+        error_messages={"max_length": NOTE_TOO_LONG},
+    )
+
+    def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
+        return lifecycle.acknowledge(alert, user, self.cleaned_data["note"])
+
+
+class ActionForm(StepForm):
+    step = "action"
+    refused_on = "note"  # the lifecycle's refusals are the note's: no further action needs one
+    banner = "The action taken is recorded"
+    action = forms.ChoiceField(
+        choices=[(value, label.capitalize()) for value, label in AlertEvent.Action.choices],
+        error_messages={
+            "required": "Select the action taken",
+            "invalid_choice": "Select the action taken",
+        },
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=lifecycle.NOTE_MAX,
+        error_messages={"max_length": NOTE_TOO_LONG},
+    )
+
+    def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
+        data = self.cleaned_data
+        return lifecycle.record_action(alert, user, data["action"], data["note"])
+
+
+class EscalateForm(StepForm):
+    step = "escalate"
+    refused_on = "reason"
+    banner = "The alert is escalated to the safeguarding lead"
+    reason = forms.CharField(
+        max_length=lifecycle.NOTE_MAX,
+        error_messages={
+            "required": "Enter why you are escalating the alert to the safeguarding lead",
+            "max_length": f"The reason must be {lifecycle.NOTE_MAX:,} characters or fewer",
+        },
+    )
+
+    def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
+        return lifecycle.escalate(alert, user, self.cleaned_data["reason"])
+
+
+class CloseForm(StepForm):
+    step = "close"
+    refused_on = "outcome"
+    banner = "The alert is closed with its outcome"
+    outcome = forms.CharField(
+        max_length=lifecycle.OUTCOME_MAX,
+        error_messages={
+            "required": "Enter the outcome of the alert to close it",
+            "max_length": f"The outcome must be {lifecycle.OUTCOME_MAX} characters or fewer",
+        },
+    )
+
+    def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
+        return lifecycle.close(alert, user, self.cleaned_data["outcome"])
+
+
+STEPS: dict[str, type[StepForm]] = {
+    form.step: form for form in (AcknowledgeForm, ActionForm, EscalateForm, CloseForm)
 }
 
 
@@ -120,7 +207,7 @@ def _alert_link(alert_id: int, purpose: str, **more: str) -> str:
     return reverse("alert", args=[alert_id]) + _query(purpose, **more)
 
 
-@page()
+@page(post=STEPS)
 def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     """One alert; a POST takes a step on it (its `step` field: acknowledge, action, escalate,
     close)."""
@@ -149,8 +236,19 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
             )
             alert.refresh_from_db()
     done = request.GET.get("done", "")
-    banner = STEPS[done][1] if done in STEPS else ""
+    banner = STEPS[done].banner if done in STEPS else ""
     return _show(request, alert, reference, purpose, banner=banner, access_reason=access.reason)
+
+
+def _shown(alert: Alert) -> dict[str, bool]:
+    """Which steps' forms the page shows: none on a closed alert, acknowledge only while it is
+    unanswered, escalate only once."""
+    return {
+        step: alert.open
+        and not (step == "acknowledge" and alert.status not in UNANSWERED)
+        and not (step == "escalate" and alert.escalated_at is not None)
+        for step in STEPS
+    }
 
 
 def _show(
@@ -159,18 +257,26 @@ def _show(
     reference: str,
     purpose: str,
     *,
-    status: int = 200,
-    error: str = "",
-    step: str = "",
+    refused: StepForm | None = None,
     banner: str = "",
     access_reason: str = "",
 ) -> HttpResponse:
-    """The alert's page, audited as a read of what it shows."""
+    """The alert's page, audited as a read of what it shows; `refused`: the step's form that
+    was not taken (400), with its errors."""
     facts = grounds(alert)
     people = people_named(alert)
     events = list(alert.events.all())
     can_act = alert.open and alert_access(request.user, alert, Action.ACT_ON_ALERT, purpose).allowed
-    values = {k: request.POST.get(k, "") for k in ("note", "action", "reason", "outcome")}
+    shown = _shown(alert)
+    step_forms = {step: form_class() for step, form_class in STEPS.items()}
+    errors: list[dict[str, str]] = []
+    if refused is not None:
+        step_forms[refused.step] = refused
+        # a step whose form is not shown (a closed alert, one escalated already): the steps
+        errors = [
+            {**error, "href": error["href"] if shown[refused.step] else "#steps"}
+            for error in refused.error_summary()
+        ]
     context = {
         "alert": alert,
         "late": overdue(alert),
@@ -180,14 +286,13 @@ def _show(
         "people": [(p, person_url(p.reference) if p.reference[:1] == "P" else "") for p in people],
         "events": events,
         "can_act": can_act,
-        "actions": AlertEvent.Action.choices,
+        "shown": shown,
+        "forms": step_forms,
+        "errors": errors,
+        "outcome_max": lifecycle.OUTCOME_MAX,
         "purpose": purpose,
         "action_url": _alert_link(alert.pk, purpose),
         "inbox_url": _inbox_link("open", purpose),
-        "error": error,
-        "error_href": _error_href(alert, step),
-        "step": step,
-        "values": values if error else {},
         "banner": banner,
     }
     gate.audit(
@@ -201,70 +306,38 @@ def _show(
             "facts": [[g.kind, g.id] for g in facts],
             "people": [p.reference for p in people],
             "events": [e.pk for e in events],
-            **({"refused_step": step} if error else {}),
+            **({"refused_step": refused.step} if refused is not None else {}),
         },
         reason=access_reason,
     )
+    status = 200 if refused is None else 400
     return render(request, "web/alert.html", context, status=status)
-
-
-def _error_href(alert: Alert, step: str) -> str:
-    """Where the error summary points: the step's field, or the steps when its form is not
-    shown (a closed alert, one already acknowledged or escalated, an unknown step)."""
-    hidden = (
-        not alert.open
-        or step not in STEPS
-        or (step == "acknowledge" and alert.status not in UNANSWERED)
-        or (step == "escalate" and alert.escalated_at is not None)
-    )
-    return "#steps" if hidden else f"#{STEPS[step][0]}"
 
 
 def _take_step(
     request: HttpRequest, alert: Alert, reference: str, purpose: str, access_reason: str
 ) -> HttpResponse:
-    form = request.POST
-    step = form.get("step", "")
-    try:
-        if step == "acknowledge":
-            event = lifecycle.acknowledge(alert, request.user, form.get("note", ""))
-        elif step == "action":
-            if not form.get("action"):
-                raise lifecycle.StepRefused("choose the action taken")
-            event = lifecycle.record_action(
-                alert, request.user, form.get("action", ""), form.get("note", "")
-            )
-        elif step == "escalate":
-            event = lifecycle.escalate(alert, request.user, form.get("reason", ""))
-        elif step == "close":
-            event = lifecycle.close(alert, request.user, form.get("outcome", ""))
-        else:
-            raise lifecycle.StepRefused(
-                "choose a step: acknowledge, record the action, escalate or close"
-            )
-    except lifecycle.StepRefused as refused:
+    form = gate.form(request, STEPS[gate.step_of(request)])
+    event = None
+    if form.is_valid():
+        try:
+            event = form.take(alert, request.user)
+        except lifecycle.StepRefused as refused:
+            message = str(refused)
+            form.add_errors([(form.refused_on, message[:1].upper() + message[1:])])
+    if event is None:
         alert.refresh_from_db()
-        message = str(refused)
-        return _show(
-            request,
-            alert,
-            reference,
-            purpose,
-            status=400,
-            error=message[:1].upper() + message[1:],
-            step=step,
-            access_reason=access_reason,
-        )
+        return _show(request, alert, reference, purpose, refused=form, access_reason=access_reason)
     gate.audit(
         request,
         "write",
         "alert",
         object_id=str(alert.pk),
         subject=reference,
-        disclosed={"step": step, "event": event.pk, "action": event.action},
+        disclosed={"step": form.step, "event": event.pk, "action": event.action},
         reason=access_reason,
     )
-    return HttpResponseRedirect(_alert_link(alert.pk, purpose, done=step), status=303)
+    return HttpResponseRedirect(_alert_link(alert.pk, purpose, done=form.step), status=303)
 
 
 urlpatterns: list[URLPattern] = [

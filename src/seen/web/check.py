@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,13 +16,80 @@ from seen.access.models import Purpose, Role
 from seen.access.policy import Action, ChildRef, decide, profile_of
 from seen.casefile.flags import flags_for
 from seen.casefile.lookup import Details, LookupError_, find_children
+from seen.people.models import SourceRecord
 from seen.web import gate
-from seen.web.forms import read_date
+from seen.web.forms import GovDateField, SeenForm
 from seen.web.gate import page, purpose_of
 
 PURPOSES = [Purpose.UNSCHEDULED_CARE, Purpose.DIRECT_CARE]
-# what the form sends (the date of birth as GOV.UK day, month and year boxes)
-FIELDS = ("nhs_number", "forename", "surname", "postcode", "dob-day", "dob-month", "dob-year")
+# an NHS number is 10 digits, typed with the spaces or dashes people put in (999 000 0026)
+NHS_NUMBER_TYPED_MAX = 20
+
+
+def _column(name: str) -> int:
+    """The length of a person's detail as Seen stores it: no record holds a longer one."""
+    field = SourceRecord._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"SourceRecord.{name} is not a bounded text column")
+    return field.max_length
+
+
+def _too_long(what: str, limit: int) -> dict[str, str]:
+    return {"max_length": f"{what} must be {limit} characters or fewer"}
+
+
+class CheckForm(SeenForm):
+    """The look-up (a GET form: looking is not a change). Which details are enough, and whether
+    an NHS number is one, is the look-up's to say (seen.casefile.lookup)."""
+
+    nhs_number = forms.CharField(
+        required=False,
+        max_length=NHS_NUMBER_TYPED_MAX,
+        error_messages=_too_long("The NHS number", NHS_NUMBER_TYPED_MAX),
+    )
+    forename = forms.CharField(
+        required=False,
+        max_length=_column("forename"),
+        error_messages=_too_long("The first name", _column("forename")),
+    )
+    surname = forms.CharField(
+        required=False,
+        max_length=_column("surname"),
+        error_messages=_too_long("The last name", _column("surname")),
+    )
+    dob = GovDateField(what="the date of birth", past=True, required=False)
+    postcode = forms.CharField(
+        required=False,
+        max_length=_column("postcode"),
+        error_messages=_too_long("The postcode", _column("postcode")),
+    )
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """A look-up's refusal is about the details together: it links to the first of them."""
+        return [{"href": "#nhs_number", **error} for error in super().error_summary()]
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        return Details(
+            nhs_number=data["nhs_number"],
+            forename=data["forename"],
+            surname=data["surname"],
+            dob=data["dob"],
+            postcode=data["postcode"],
+        )
+
+
+# what makes a GET a look-up rather than the empty form: the form's marker, or any detail
+SENT = (
+    "search",
+    "nhs_number",
+    "forename",
+    "surname",
+    "postcode",
+    "dob-day",
+    "dob-month",
+    "dob-year",
+)
 
 
 def _default_purpose(request: HttpRequest) -> str:
@@ -32,23 +101,30 @@ def _default_purpose(request: HttpRequest) -> str:
 
 @page(purpose=_default_purpose)
 def check_child(request: HttpRequest) -> HttpResponse:
-    query = request.GET
     purpose = purpose_of(request)
+    sent = any(name in request.GET for name in SENT)
+    form = CheckForm(request.GET) if sent else CheckForm()
     context: dict[str, Any] = {
         "purposes": [(p.value, p.label) for p in PURPOSES],
         "purpose": purpose,
-        "values": {k: query.get(k, "") for k in FIELDS},
-        "searched": "search" in query,
+        "form": form,
+        "searched": False,
         "results": [],
-        "error": "",
     }
-    if not context["searched"]:
+    if not sent:
         return render(request, "web/check.html", context)
-    try:
-        children = find_children(_details(query))
-    except LookupError_ as error:
-        context["error"] = str(error)
+    children = None
+    if form.is_valid():
+        try:
+            children = find_children(form.details())
+        except LookupError_ as error:
+            # an NHS number that is not one is that box's error; else the details together
+            about = "nhs_number" if form.cleaned_data["nhs_number"] else "details"
+            message = str(error)
+            form.add_errors([(about, message[:1].upper() + message[1:])])
+    if children is None:
         return render(request, "web/check.html", context, status=400)
+    context["searched"] = True
     for child in children:
         decision = decide(request.user, Action.CHECK_CHILD, purpose, ChildRef(person=child.pk))
         if not decision.allowed:
@@ -73,17 +149,3 @@ def check_child(request: HttpRequest) -> HttpResponse:
         )
         context["results"].append({"reference": child.reference, "flags": flags, "told": told})
     return render(request, "web/check.html", context)
-
-
-def _details(query: Any) -> Details:
-    errors: list[tuple[str, str]] = []
-    born = read_date(query, "dob", "the date of birth", errors, past=True)
-    if errors:
-        raise LookupError_(errors[0][1])
-    return Details(
-        nhs_number=query.get("nhs_number", ""),
-        forename=query.get("forename", ""),
-        surname=query.get("surname", ""),
-        dob=born,
-        postcode=query.get("postcode", ""),
-    )

@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
-from django.views.decorators.http import require_http_methods
 
 from seen.access.models import Purpose, Role, Share
 from seen.access.policy import (
@@ -34,6 +34,7 @@ from seen.access.policy import (
     profile_of,
 )
 from seen.access.services import (
+    REASON_MAX_CHARS,
     AccessRefused,
     break_glass,
     no_child_to_open,
@@ -45,6 +46,7 @@ from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.incidents import services as incident_services
 from seen.web import gate
+from seen.web.forms import SeenForm
 from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
 
@@ -88,6 +90,61 @@ def sentence(text: Any) -> str:
     """A phrase as the start of a sentence (Jinja's capitalize would lower the rest: "MASH")."""
     words = str(text)
     return words[:1].upper() + words[1:]
+
+
+# ---- the forms: the lawful basis, and break glass ---------------------------------------------
+
+# a reason typed too long is shown back to mend, bounded: the page never repeats megabytes
+KEPT_TO_MEND = 2 * REASON_MAX_CHARS
+WHY_NO_CONSENT_MIN = 10  # a few words at least: "risk" is not a reason
+
+
+class BasisForm(SeenForm):
+    """The lawful basis for seeing the household (the seven golden rules of information
+    sharing): consent, or safeguarding without consent with why consent was not sought."""
+
+    basis = forms.ChoiceField(
+        choices=[(value, sentence(label)) for value, label in Share.Basis.choices],
+        error_messages={
+            "required": "Select the lawful basis for the share",
+            "invalid_choice": "Select the lawful basis for the share",
+        },
+    )
+    # a reason given in words, bounded as the access service bounds break glass's
+    why_no_consent = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_CHARS,
+        error_messages={
+            "max_length": f"Why consent was not sought must be {REASON_MAX_CHARS:,} characters "
+            "or fewer"
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        without_consent = data.get("basis") == Share.Basis.SAFEGUARDING
+        why = data.get("why_no_consent")  # None when the field itself was refused
+        if without_consent and why is not None and len(why) < WHY_NO_CONSENT_MIN:
+            self.add_error(
+                "why_no_consent",
+                "Say why consent was not sought (for example, seeking it would place the child "
+                "at risk)",
+            )
+        return data
+
+
+class BreakGlassForm(SeenForm):
+    """Break glass: why this user needs the child's record now. Whether it is a sentence is the
+    access service's to say (seen.access.services.reason_problem), for every face alike."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX_CHARS,
+        error_messages={
+            "required": "Enter why you need to see this child now",
+            "max_length": "The reason for breaking glass must be at most "
+            f"{REASON_MAX_CHARS:,} characters",
+        },
+    )
 
 
 def page(
@@ -140,27 +197,30 @@ def _refused(
     decision: Decision,
     *,
     subject: Subject | None = None,
-    error: str = "",
-    reason_text: str = "",
+    glass: BreakGlassForm | None = None,
     status: int = 403,
 ) -> HttpResponse:
     """The refusal, the same for every child the user may not see: it names only the reference
-    as the address gave it, and offers break glass only where break glass answers the refusal.
-    Audited under the child's own reference (`subject`, where Seen holds the child), with the
-    break-glass error where there is one, else the decision's reason."""
+    as the address gave it, and offers break glass only where break glass answers the refusal
+    (`glass`: the break-glass form that was refused, with its errors). Audited under the
+    child's own reference (`subject`, where Seen holds the child), with the break-glass error
+    where there is one, else the decision's reason."""
+    glass = glass if glass is not None else BreakGlassForm()
+    problems = glass.error_summary()
     context = {
         "reference": reference,
         "purpose": purpose_of(request),
         "may_break_glass": decision.may_break_glass,
-        "error": error,
-        "reason_text": reason_text,
+        "glass": glass,
+        "errors": problems,
+        "reason_text": glass.value_of("reason")[:KEPT_TO_MEND],
         "sentence": sentence,
     }
     return gate.refused(
         request,
         object_type,
         subject.reference if subject is not None else reference,
-        error or decision.reason,
+        problems[0]["text"] if problems else decision.reason,
         template="web/child_refused.html",
         context={**context, "reason": decision.reason},
         status=status,
@@ -172,10 +232,10 @@ def _page(
     subject: Subject,
     decision: Decision,
     *,
-    errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    basis_form: BasisForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The child's page at the decision's level; `basis_form`: the lawful basis refused (400)."""
     file = case_file(subject, decision, request.user)
     purpose = purpose_of(request)
     gate.audit(request, "read", "child", subject.reference, disclosed=file.disclosed())
@@ -193,10 +253,9 @@ def _page(
         "decision": decision,
         "purpose": purpose,
         "purposes": [(p.value, p.label) for p in Purpose if p not in _NOT_CASE_PURPOSES],
-        "bases": [(b.value, b.label) for b in Share.Basis],
         "can_record_basis": decision.needs_basis,
-        "errors": errors or {},
-        "values": values or {},
+        "basis_form": basis_form if basis_form is not None else BasisForm(),
+        "errors": basis_form.error_summary() if basis_form is not None else [],
         "done": request.GET.get("done", ""),
         "links": links,
         "alert_link": alert_link,
@@ -238,8 +297,7 @@ def _post_only(request: HttpRequest, reference: str) -> HttpResponse:
     return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url, status=303)
 
 
-@gated_page()
-@require_http_methods(["GET", "POST"])
+@gated_page(post=BasisForm)
 def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     """Record the lawful basis for seeing the household (POST; a GET leads back to the page)."""
     if request.method != "POST":
@@ -254,31 +312,21 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(request, "share", reference, decision, subject=subject)
     if not decision.needs_basis:
         return HttpResponseRedirect(_here(subject, purpose), status=303)
-    basis = request.POST.get("basis", "")
-    why = request.POST.get("why_no_consent", "")
-    values = {"basis": basis, "why_no_consent": why}
-    errors: dict[str, str] = {}
-    if basis not in Share.Basis.values:
-        errors["basis"] = "Select the lawful basis for the share"
-    elif "\x00" in why:
-        errors["why_no_consent"] = "The reason contains a character Seen cannot store"
-    elif basis == Share.Basis.SAFEGUARDING and len(why.strip()) < 10:
-        errors["why_no_consent"] = (
-            "Say why consent was not sought (for example, seeking it would place the child at risk)"
-        )
-    if not errors:
+    form = gate.form(request, BasisForm)
+    if form.is_valid():
+        basis = form.cleaned_data["basis"]
         try:  # about the baby, or for an unborn child about its pregnancy
             share = record_basis(
                 request.user,
                 subject.person,
                 purpose,
                 basis,
-                why,
+                form.cleaned_data["why_no_consent"],
                 pregnancy=subject.pregnancies[0].pk if subject.person is None else None,
                 about=subject.ref,
             )
         except AccessRefused as refused:
-            errors["basis"] = str(refused)
+            form.add_errors([("basis", sentence(refused))])
         else:
             gate.audit(
                 request,
@@ -288,18 +336,18 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
                 disclosed={"share": share.pk, "basis": basis},
             )
             return HttpResponseRedirect(_here(subject, purpose, done="basis"), status=303)
-    return _page(request, subject, decision, errors=errors, values=values, status=400)
+    return _page(request, subject, decision, basis_form=form, status=400)
 
 
-@gated_page()
-@require_http_methods(["GET", "POST"])
+@gated_page(post=BreakGlassForm)
 def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
     """Open time-limited access without a relationship, on a stated reason (POST). Only a
-    refusal for want of a relationship is answered (seen.access.services.break_glass)."""
+    refusal for want of a relationship is answered (seen.access.services.break_glass); the
+    reason is read only then, for a child Seen holds or not alike."""
     if request.method != "POST":
         return _post_only(request, reference)
     purpose = purpose_of(request)
-    reason = request.POST.get("reason", "")
+    form = gate.form(request, BreakGlassForm)
     try:
         subject = resolve_child(reference)
     except NoSuchChild as missing:
@@ -311,52 +359,42 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
         # the reason is checked first, as for a real child; then break glass says there is
         # no record to open (as for an adult's reference), where a real child's would open a
         # session a safeguarding lead reviews
-        error = reason_problem(reason) or no_child_to_open(reference)
-        return _refused(
-            request,
-            "break_glass",
-            reference,
-            decision,
-            error=error,
-            reason_text=reason[:2000],
-            status=400,
-        )
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            form.add_errors(
+                [("reason", sentence(reason_problem(reason) or no_child_to_open(reference)))]
+            )
+        return _refused(request, "break_glass", reference, decision, glass=form, status=400)
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if decision.allowed:  # nothing to open
         return HttpResponseRedirect(_here(subject, purpose), status=303)
     if not decision.may_break_glass:  # a refusal break glass does not answer: the same 403
         return _refused(request, "break_glass", reference, decision, subject=subject)
-    try:  # about the baby, or for an unborn child about its pregnancy
-        pregnancy = subject.pregnancies[0].pk if subject.person is None else None
-        session = break_glass(
-            request.user,
-            subject.person,
-            reason,
-            pregnancy=pregnancy,
-            purpose=purpose,
-            about=subject.ref,
-        )
-    except AccessRefused as refused:
-        error = str(refused)
-    else:
-        gate.audit(
-            request,
-            "write",
-            "break_glass",
-            subject.reference,
-            disclosed={"break_glass": session.pk, "reason": session.reason},
-        )
-        return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
+    if form.is_valid():
+        try:  # about the baby, or for an unborn child about its pregnancy
+            pregnancy = subject.pregnancies[0].pk if subject.person is None else None
+            session = break_glass(
+                request.user,
+                subject.person,
+                form.cleaned_data["reason"],
+                pregnancy=pregnancy,
+                purpose=purpose,
+                about=subject.ref,
+            )
+        except AccessRefused as refused:
+            form.add_errors([("reason", sentence(refused))])
+        else:
+            gate.audit(
+                request,
+                "write",
+                "break_glass",
+                subject.reference,
+                disclosed={"break_glass": session.pk, "reason": session.reason},
+            )
+            return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
     # a reason that is not one (or an adult's reference): 400, the text kept (bounded) to mend
     return _refused(
-        request,
-        "break_glass",
-        reference,
-        decision,
-        subject=subject,
-        error=error,
-        reason_text=reason[:2000],
-        status=400,
+        request, "break_glass", reference, decision, subject=subject, glass=form, status=400
     )
 
 

@@ -11,8 +11,9 @@ basis recorded), and audited: the page as a read, each step as a write, a refusa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,16 +25,109 @@ from seen.casefile.subjects import Subject
 from seen.triage import services
 from seen.triage.models import Triage
 from seen.web import gate
-from seen.web.forms import as_id, confirmations, error_list, see_other, unstorable
+from seen.web.forms import SeenForm, confirmations, see_other
 from seen.web.gate import page, purpose_of
 
 TRIAGE_PURPOSE = Purpose.MASH_TRIAGE.value
+# a check's result and the decision's reason are text columns without a bound of their own,
+# and no API takes them: the page bounds them
+TEXT_MAX = 5000
+CHOOSE_A_CHECK = "Choose a check of this triage"
+
+
+# ---- the forms: one per step ------------------------------------------------------------------
+
+
+class TriageForm(SeenForm):
+    """A step of the triage. An error about no one field (open a triage first, checks still to
+    do) links to the part of the page it is about: `about`."""
+
+    about: ClassVar[str]
+
+    def error_summary(self) -> list[dict[str, str]]:
+        return [{"href": f"#{self.about}", **error} for error in super().error_summary()]
+
+
+class OpenForm(TriageForm):
+    """Open a triage: nothing to fill in."""
+
+    about = "step"
+
+
+class CheckForm(TriageForm):
+    """Mark one check done with its result (each check's row has its own form)."""
+
+    about = "checks"
+    check = forms.IntegerField(
+        min_value=1,
+        max_value=2**62,
+        error_messages={
+            "required": CHOOSE_A_CHECK,
+            "invalid": CHOOSE_A_CHECK,
+            "min_value": CHOOSE_A_CHECK,
+            "max_value": CHOOSE_A_CHECK,
+        },
+    )
+    result = forms.CharField(
+        max_length=TEXT_MAX,
+        error_messages={
+            "required": "Enter the result of the check to mark it done",
+            "max_length": f"The result must be {TEXT_MAX:,} characters or fewer",
+        },
+    )
+
+    def field_id(self, name: str) -> str:
+        """The result's box is its check's (`result-<check>`); the check, the list of checks."""
+        check = getattr(self, "cleaned_data", {}).get("check")
+        if name == "result" and check is not None:
+            return f"result-{check}"
+        return "checks"
+
+    def add_errors(self, errors: list[tuple[str, str]] | dict[str, str]) -> None:
+        """The service names the result's box by its check (`result-<check>`) and the list of
+        checks `checks`: on this form they are its `result` and its `check`."""
+        pairs = errors.items() if isinstance(errors, dict) else errors
+        super().add_errors([(self._own_name(name), message) for name, message in pairs])
+
+    @staticmethod
+    def _own_name(name: str) -> str:
+        return "result" if name.startswith("result-") else "check" if name == "checks" else name
+
+    def sent_for(self) -> int | None:
+        """The check this form was sent for, as posted (to show its errors in its row)."""
+        typed = self.value_of("check")
+        return int(typed) if typed.isdigit() and len(typed) <= 18 else None
+
+
+class DecideForm(TriageForm):
+    """The decision, with its reason; the service refuses it until every check is done."""
+
+    about = "checks"
+    decision = forms.ChoiceField(
+        choices=[
+            (value, label[:1].upper() + label[1:]) for value, label in Triage.Decision.choices
+        ],
+        error_messages={
+            "required": "Select the decision",
+            "invalid_choice": "Select the decision",
+        },
+    )
+    reason = forms.CharField(
+        max_length=TEXT_MAX,
+        error_messages={
+            "required": "Enter the reason for the decision",
+            "max_length": f"The reason must be {TEXT_MAX:,} characters or fewer",
+        },
+    )
+
+
+STEPS: dict[str, type[TriageForm]] = {"open": OpenForm, "check": CheckForm, "decide": DecideForm}
 
 
 # ---- the triage page --------------------------------------------------------------------------
 
 
-@page(purpose=TRIAGE_PURPOSE)
+@page(purpose=TRIAGE_PURPOSE, post=STEPS)
 def triage_page(request: HttpRequest, reference: str) -> HttpResponse:
     purpose = purpose_of(request)
     gated = gate.child(request, reference, Action.DECIDE_TRIAGE, "triage")
@@ -50,14 +144,15 @@ def _show(
     subject: Subject,
     purpose: str,
     *,
-    errors: list[tuple[str, str]] | None = None,
-    values: Mapping[str, str] | None = None,
-    status: int = 200,
+    refused: TriageForm | None = None,
 ) -> HttpResponse:
+    """The triage page, audited as a read; `refused`: the step's form that was not taken
+    (400), with its errors, in place of that step's empty form."""
     triages = services.triages_of(subject)
     triage = next((t for t in triages if not t.decided), triages[0] if triages else None)
     checks = services.ensure_checks(triage, subject) if triage is not None else []
     waiting = services.outstanding(checks)
+    check_form = refused if isinstance(refused, CheckForm) else CheckForm()
     context = {
         "subject": subject,
         "purpose": purpose,
@@ -68,10 +163,10 @@ def _show(
         "by_area": services.checks_by_area(checks),
         "kind_names": services.KIND_NAMES,
         "outstanding": [services.check_name(c) for c in waiting],
-        "decisions": [(d.value, d.label) for d in Triage.Decision],
-        "errors": error_list(errors or []),
-        "field_errors": dict(errors or []),
-        "values": values or {},
+        "errors": refused.error_summary() if refused is not None else [],
+        "check_form": check_form,
+        "sent_for": check_form.sent_for(),
+        "decide_form": refused if isinstance(refused, DecideForm) else DecideForm(),
         "confirmations": confirmations(request),
     }
     gate.audit(
@@ -87,65 +182,68 @@ def _show(
             "decision": triage.decision if triage else "",
         },
     )
+    status = 200 if refused is None else 400
     return render(request, "web/triage.html", context, status=status)
 
 
 def _post(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
-    form = request.POST
-    step = form.get("step", "")
+    step = gate.step_of(request)
     triage = services.open_triage_of(subject)
-    try:
-        if unstorable(form):
-            raise services.TriageRefused(unstorable(form))
-        if step == "open":
-            triage = services.open_triage(request.user, subject)
-            gate.audit(
-                request,
-                "write",
-                "triage",
-                str(triage.pk),
-                subject=subject.reference,
-                disclosed={"opened": triage.pk, "checks": triage.checks.count()},
-            )
-            messages.success(request, "Triage opened: do each check and record its result.")
-        elif step == "check":
-            if triage is None:
-                raise services.TriageRefused([("step", "Open a triage first")])
-            check_id = as_id(form.get("check", ""))
-            if check_id is None:
-                raise services.TriageRefused([("checks", "Choose a check of this triage")])
-            check = services.mark_done(
-                request.user, triage, check_id, form.get(f"result-{check_id}", "")
-            )
-            gate.audit(
-                request,
-                "write",
-                "triage_check",
-                str(check.pk),
-                subject=subject.reference,
-                disclosed={"triage": triage.pk, "check": services.check_name(check)},
-            )
-            messages.success(request, f"{services.check_name(check)}: done.")
-        elif step == "decide":
-            if triage is None:
-                raise services.TriageRefused([("step", "Open a triage first")])
-            services.record_decision(
-                request.user, triage, subject, form.get("decision", ""), form.get("reason", "")
-            )
-            gate.audit(
-                request,
-                "write",
-                "triage",
-                str(triage.pk),
-                subject=subject.reference,
-                disclosed={"decision": triage.decision},
-            )
-            messages.success(request, f"Decision recorded: {triage.get_decision_display()}.")
-        else:
-            raise services.TriageRefused([("step", "Choose what to do: open, check or decide")])
-    except services.TriageRefused as refusal:
-        return _show(request, subject, purpose, errors=refusal.errors, values=form, status=400)
+    if step != "open" and triage is None:
+        # nothing to check or decide: the page offers the form that opens one
+        opener = OpenForm({})  # bound, with nothing to fill in, to carry the error
+        opener.add_error(None, "Open a triage first")
+        return _show(request, subject, purpose, refused=opener)
+    form = gate.form(request, STEPS[step])
+    if form.is_valid():
+        try:
+            _take(request, subject, form, triage)
+        except services.TriageRefused as refusal:
+            form.add_errors(refusal.errors)
+    if not form.is_valid():
+        return _show(request, subject, purpose, refused=form)
     return see_other("triage", subject.reference, purpose, TRIAGE_PURPOSE)
+
+
+def _take(request: HttpRequest, subject: Subject, form: TriageForm, triage: Triage | None) -> None:
+    """The step the form is for, audited as a write, with its confirmation."""
+    data: dict[str, Any] = form.cleaned_data
+    if isinstance(form, OpenForm):
+        opened = services.open_triage(request.user, subject)
+        gate.audit(
+            request,
+            "write",
+            "triage",
+            str(opened.pk),
+            subject=subject.reference,
+            disclosed={"opened": opened.pk, "checks": opened.checks.count()},
+        )
+        messages.success(request, "Triage opened: do each check and record its result.")
+        return
+    if triage is None:  # the caller answers this before: a check or decision needs one open
+        raise services.TriageRefused([("step", "Open a triage first")])
+    if isinstance(form, CheckForm):
+        check = services.mark_done(request.user, triage, data["check"], data["result"])
+        gate.audit(
+            request,
+            "write",
+            "triage_check",
+            str(check.pk),
+            subject=subject.reference,
+            disclosed={"triage": triage.pk, "check": services.check_name(check)},
+        )
+        messages.success(request, f"{services.check_name(check)}: done.")
+        return
+    services.record_decision(request.user, triage, subject, data["decision"], data["reason"])
+    gate.audit(
+        request,
+        "write",
+        "triage",
+        str(triage.pk),
+        subject=subject.reference,
+        disclosed={"decision": triage.decision},
+    )
+    messages.success(request, f"Decision recorded: {triage.get_decision_display()}.")
 
 
 urlpatterns = [
