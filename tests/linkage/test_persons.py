@@ -161,7 +161,9 @@ def test_merge_and_split_and_undo_of_a_merge(loaded: None, officer: object) -> N
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * (decisions.REASON_MAX + 1)])
-def test_decisions_need_a_reason_of_bounded_length(loaded: None, officer: object, reason: str) -> None:
+def test_decisions_need_a_reason_of_bounded_length(
+    loaded: None, officer: object, reason: str
+) -> None:
     with pytest.raises(decisions.DecisionRefused, match="reason"):
         decisions.confirm(_record("F1"), _record("P77"), user=officer, reason=reason)
 

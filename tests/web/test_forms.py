@@ -78,3 +78,22 @@ def test_a_services_errors_join_the_form() -> None:
     assert form.errors["on"] == ["The visit cannot be before the referral"]
     assert form.non_field_errors() == ["Refused"]
     assert {"text": "Refused"} in form.error_summary()
+
+
+class Choosing(SeenForm):
+    colour = forms.ChoiceField(choices=[("red", "Red"), ("blue", "Blue")])
+    shade = forms.ChoiceField(choices=[("", "Any"), ("dark", "Dark")], required=False)
+
+
+def test_radios_and_selects_take_their_items_from_the_field_with_the_choice_kept() -> None:
+    form = Choosing({"colour": "blue", "shade": "<script>"})
+    assert not form.is_valid() and "shade" in form.errors  # not among the choices
+    assert [(i["value"], i["checked"]) for i in form.items("colour")] == [
+        ("red", False),
+        ("blue", True),
+    ]
+    assert form.options("shade", "No preference") == [
+        {"value": "", "text": "No preference"},
+        {"value": "dark", "text": "Dark", "selected": False},
+    ]
+    assert Choosing(initial={"colour": "red"}).items("colour")[0]["checked"]

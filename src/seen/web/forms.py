@@ -6,14 +6,14 @@ date is one `GovDateField` (day, month and year boxes, with the GOV.UK messages:
 month", "must be a real date"), and `SeenForm.error_summary` gives the one error summary, each
 message linking to its field. Templates render dates with `web/form_macros.html`.
 
-Below them, the helpers the pages not yet moved to SeenForm still use (reading a row id or a
-GOV.UK date by hand, refusing NUL, the error summary's list from (field, message) pairs),
-and what every page's form shares: the items of radios and selects, the messages a redirect
+Pages declare their forms on the gate (`@page(post=…)`, seen.web.gate) and read what was
+posted only through `gate.form`. Below the form, what every page shares: the items of a select
+(`select_items`, for the few lists that are not a form's field), the messages a redirect
 carries, and the 303 after a successful POST."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -83,26 +83,6 @@ class GovDateField(forms.Field):
         super().validate(value)
         if self.past and value is not None and value > clock.today():
             raise self._problem("must be today or in the past")
-
-
-def read_date(
-    data: Mapping[str, Any],
-    name: str,
-    what: str,
-    errors: list[tuple[str, str]],
-    *,
-    past: bool = False,
-) -> date | None:
-    """A date a page not yet on SeenForm reads: the GOV.UK boxes `<name>-day`, `-month` and
-    `-year`, read by the one GovDateField (`what`: "the date of the conference"). None when all
-    three are empty (the service says whether it needs one); a fault joins `errors`."""
-    field = GovDateField(what=what, past=past, required=False)
-    try:
-        value: date | None = field.clean(GovDateWidget().value_from_datadict(data, {}, name))
-    except forms.ValidationError as error:
-        errors.append((name, error.messages[0]))
-        return None
-    return value
 
 
 class SeenForm(forms.Form):
@@ -176,6 +156,16 @@ class SeenForm(forms.Form):
             if str(value) != ""
         ]
 
+    def options(self, name: str, blank: str = "Choose") -> list[dict[str, Any]]:
+        """The GOV.UK select's items from a choice field's choices, what was chosen selected,
+        under a first item `blank` that chooses nothing."""
+        choices = self.fields[name].choices  # type: ignore[attr-defined]
+        return select_items(
+            [(str(v), str(label)) for v, label in choices if str(v) != ""],
+            self.value_of(name),
+            blank,
+        )
+
     def error_of(self, name: str) -> dict[str, str] | None:
         """The errorMessage a GOV.UK macro takes for this field, or None."""
         messages = self.errors.get(name)
@@ -190,53 +180,12 @@ def see_other(name: str, reference: str, purpose: str, default: str) -> HttpResp
     return HttpResponse(status=303, headers={"Location": location})
 
 
-def as_id(text: str) -> int | None:
-    """A row id from a form, or None: digits only, small enough for any database's integer."""
-    text = text.strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
-
-
-def unstorable(form: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Fields holding a NUL character, which no database stores: refused before anything."""
-    return [
-        (name, "Remove the control character from this field")
-        for name in form
-        if "\x00" in name or any("\x00" in v for v in _values(form, name))
-    ][:1]
-
-
-def _values(form: Mapping[str, str], name: str) -> list[str]:
-    getlist = getattr(form, "getlist", None)
-    return list(getlist(name)) if getlist else [form[name]]
-
-
-def error_list(
-    errors: list[tuple[str, str]], prefix: str = "", dates: Iterable[str] = ()
-) -> list[dict[str, str]]:
-    """The error summary's list from (field, message) pairs: each links to its field (a date's
-    first box, for the names in `dates`)."""
-    boxes = set(dates)
-    return [
-        {"text": message, "href": f"#{prefix}{field}{'-day' if field in boxes else ''}"}
-        for field, message in errors
-    ]
-
-
-def radio_items(choices: list[tuple[str, str]], checked: str | list[str]) -> list[dict[str, Any]]:
-    chosen = [checked] if isinstance(checked, str) else checked
-    return [{"value": v, "text": label, "checked": v in chosen} for v, label in choices]
-
-
 def select_items(
     choices: list[tuple[str, str]], selected: str, blank: str = "Choose"
 ) -> list[dict[str, Any]]:
     return [{"value": "", "text": blank}] + [
         {"value": v, "text": label, "selected": v == selected} for v, label in choices
     ]
-
-
-# what the forms' templates call
-FORM_HELPERS = {"radio_items": radio_items, "select_items": select_items}
 
 
 def confirmations(request: HttpRequest) -> list[str]:

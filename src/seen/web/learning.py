@@ -310,10 +310,8 @@ def statement_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "errors": form.error_summary(),
         "purpose": purpose_of(request),
-        "measure_items": select_items(
-            [(m.slug, m.title) for m in MEASURES], form.value_of("measure"), "Choose a measure"
-        ),
-        "area_items": select_items(list(areas.items()), form.value_of("area"), "Whole partnership"),
+        "measure_items": form.options("measure", "Choose a measure"),
+        "area_items": form.options("area", "Whole partnership"),
     }
     return render(
         request, "web/learning_statement.html", context, status=400 if form.errors else 200

@@ -1,8 +1,9 @@
 """A child's plans (/children/<reference>/plans/) with their programmes and engagement, and the
 conferences; forms to start a plan, record a programme event (attendance), step a plan down
 with its checklist and record who attended a conference (each a form in seen.web.plans_forms,
-chosen by the POST's `step`). A conference is recorded at /children/<reference>/conferences/new/, with
-invitations and attendance by role: the father, the GP and housing invited, or a reason given.
+chosen by the POST's `step`). A conference is recorded at
+/children/<reference>/conferences/new/, with invitations and attendance by role: the father,
+the GP and housing invited, or a reason given.
 
 Seeing the plans needs the household level of `decide(Action.VIEW_CHILD)`; every write needs
 `decide(Action.MANAGE_PLAN)` (the lead practitioner or key worker with the lawful basis

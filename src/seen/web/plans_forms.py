@@ -80,20 +80,7 @@ def _roles(message: str, *, required: bool = False) -> forms.MultipleChoiceField
     )
 
 
-class PageForm(SeenForm):
-    """A form offering selects: their items from the field's choices, what was chosen kept."""
-
-    def options(self, name: str, blank: str = "Choose") -> list[dict[str, Any]]:
-        chosen = self.value_of(name)
-        none_yet: dict[str, Any] = {"value": "", "text": blank}
-        return [none_yet] + [
-            {"value": str(value), "text": str(label), "selected": str(value) == chosen}
-            for value, label in self.fields[name].choices  # type: ignore[attr-defined]
-            if str(value) != ""
-        ]
-
-
-class StepForm(PageForm):
+class StepForm(SeenForm):
     """One of the plans page's forms. The page holds several with fields of the same name, so
     each field's id begins with the form's step (`start-kind`), as the error summary links."""
 
@@ -173,7 +160,7 @@ class AttendanceForm(StepForm):
         self.fields["conference"].choices = conferences  # type: ignore[attr-defined]
 
 
-class ConferenceForm(PageForm):
+class ConferenceForm(SeenForm):
     """A conference; for each role it must invite (as the partnership set the rule), the reason
     it was left out, which the service asks for when that role was not invited."""
 

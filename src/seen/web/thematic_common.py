@@ -18,7 +18,7 @@ from seen.access.policy import Action
 from seen.thematic import reviews
 from seen.thematic.models import Review
 from seen.web import gate
-from seen.web.forms import FORM_HELPERS, SeenForm, confirmations
+from seen.web.forms import SeenForm, confirmations
 from seen.web.gate import purpose_of
 
 REVIEW_PURPOSE = Purpose.REVIEW.value
@@ -61,7 +61,6 @@ def show_page(
         request,
         template,
         {
-            **FORM_HELPERS,
             "errors": [item for form in forms for item in form.error_summary()],
             "confirmations": confirmations(request),
             **context,
