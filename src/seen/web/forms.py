@@ -13,7 +13,7 @@ carries, and the 303 after a successful POST."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -83,6 +83,49 @@ class GovDateField(forms.Field):
         super().validate(value)
         if self.past and value is not None and value > clock.today():
             raise self._problem("must be today or in the past")
+
+
+def text_field(what: str, limit: int, *, required: str | None = None) -> forms.CharField:
+    """Free text of at most `limit` characters (the service's own constant, which the API's
+    schema uses too). `what` names it in the length message ("The reason must be 2,000
+    characters or fewer"); `required` is the message when it is left empty (None: optional)."""
+    return forms.CharField(
+        max_length=limit,
+        required=required is not None,
+        strip=True,
+        error_messages={
+            "required": required or "",
+            "max_length": f"{what[:1].upper()}{what[1:]} must be {limit:,} characters or fewer",
+        },
+    )
+
+
+def choice_field(
+    message: str,
+    choices: Iterable[tuple[Any, str]] = (),
+    *,
+    required: bool = True,
+    invalid: str = "",
+) -> forms.ChoiceField:
+    """One of `choices` (or of those the form's __init__ sets, where they depend on the child):
+    `message` when none is chosen (GOV.UK: "Select …"), `invalid` (else the same) for a value
+    not offered."""
+    return forms.ChoiceField(
+        choices=list(choices),
+        required=required,
+        error_messages={"required": message, "invalid_choice": invalid or message},
+    )
+
+
+def row_id_field(message: str, *, required: bool = True) -> forms.IntegerField:
+    """A row's id: digits, small enough for any database's integer; `message` for anything
+    else."""
+    return forms.IntegerField(
+        min_value=1,
+        max_value=2**62,
+        required=required,
+        error_messages={k: message for k in ("required", "invalid", "min_value", "max_value")},
+    )
 
 
 class SeenForm(forms.Form):
