@@ -51,7 +51,8 @@ $(FRONTEND): $(NPM_INSTALLED) src/seen/web/brand/favicon.svg
 demo: export SEEN_INSECURE_HTTP = 1
 demo: install
 	$(SEEN) migrate --noinput
-	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --out $(DEMO_EXTRACT) --force
+	@# the synthetic year ends today, so that ages, due dates and same-day alerts are true
+	$(SEEN) synth --areas 3 --births $(DEMO_BIRTHS) --seed 1 --ending today --out $(DEMO_EXTRACT) --force
 	$(SEEN) ingest $(DEMO_EXTRACT) --no-link
 	$(SEEN) link
 	$(SEEN) rules run

@@ -44,6 +44,8 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
         (("--births", "5"), "births must be between"),
         (("--areas", "0"), "areas must be between"),
         (("--start-date", "2025-02-30"), "not a date"),
+        (("--ending", "yesterday"), "not a date"),
+        (("--ending", "today", "--start-date", "2025-04-01"), "not both"),
     ],
 )
 def test_explains_bad_options(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -58,3 +60,24 @@ def test_start_date_moves_the_window(tmp_path: Path) -> None:
     days = sorted(line.split(",")[2] for line in births)
     assert days[0] >= "2024-02-29" and days[-1] <= "2025-02-28"
     assert summary.facts["births"] == 40
+
+
+def test_a_year_ending_today_makes_todays_demo(tmp_path: Path) -> None:
+    """`make demo`: the year ends today, so the youngest babies are days old, not months."""
+    from seen.core import clock
+
+    clock.set_now(date(2026, 12, 6))
+    _synth("--areas", "1", "--births", "40", "--ending", "today", "--out", str(tmp_path))
+    births = (tmp_path / "births.csv").read_text().splitlines()[1:]
+    days = sorted(line.split(",")[2] for line in births)
+    assert days[0] >= "2025-12-07" and days[-1] <= "2026-12-06"
+    assert days[-1] >= "2026-11-01"  # born in the last weeks, not a year ago
+
+
+def test_the_window_ending_on_a_day_is_the_year_up_to_it() -> None:
+    from seen.synth.plan import Window
+
+    window = Window.ending_on(date(2026, 12, 6))
+    assert (window.start, window.last) == (date(2025, 12, 7), date(2026, 12, 6))
+    leap = Window.ending_on(date(2024, 2, 28))
+    assert (leap.start, leap.last) == (date(2023, 3, 1), date(2024, 2, 28))

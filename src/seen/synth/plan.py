@@ -31,6 +31,16 @@ class Window:
             end = start.replace(year=start.year + 1, day=28) + timedelta(days=1)
         return cls(start, end)
 
+    @classmethod
+    def ending_on(cls, last: date) -> Window:
+        """The one-year window whose last day is `last` (a demo whose year ends today)."""
+        end = last + timedelta(days=1)
+        try:
+            start = end.replace(year=end.year - 1)
+        except ValueError:  # 29 February
+            start = end.replace(year=end.year - 1, day=28) + timedelta(days=1)
+        return cls(start, end)
+
     @property
     def last(self) -> date:
         return self.end - timedelta(days=1)

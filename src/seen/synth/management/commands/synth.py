@@ -10,15 +10,29 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from seen.core import clock
 from seen.synth.generator import DEFAULT_START, MAX_BIRTHS, MIN_BIRTHS, Summary, generate
 from seen.synth.partnership import MAX_AREAS
+from seen.synth.plan import Window
 
 
-def _start_date(value: str) -> date:
+def _date(option: str, value: str) -> date:
+    if option == "--ending" and value == "today":
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--start-date {value!r} is not a date in the form YYYY-MM-DD") from None
+        problem = f"{option} {value[:40]!r} is not a date in the form YYYY-MM-DD"
+        raise CommandError(problem) from None
+
+
+def _start(options: dict[str, Any]) -> date:
+    """The first day of the year: --start-date, or the year ending on --ending."""
+    if options["ending"] is None:
+        return _date("--start-date", options["start_date"] or DEFAULT_START.isoformat())
+    if options["start_date"] is not None:
+        raise CommandError("give --start-date or --ending, not both")
+    return Window.ending_on(_date("--ending", options["ending"])).start
 
 
 class Command(BaseCommand):
@@ -46,8 +60,13 @@ class Command(BaseCommand):
             help="random seed; the same seed and options give the same files (default 1)",
         )
         parser.add_argument(
-            "--start-date", type=str, default=DEFAULT_START.isoformat(), metavar="YYYY-MM-DD",
+            "--start-date", type=str, default=None, metavar="YYYY-MM-DD",
             help=f"first day of the one-year window (default {DEFAULT_START.isoformat()})",
+        )
+        parser.add_argument(
+            "--ending", type=str, default=None, metavar="YYYY-MM-DD|today",
+            help="instead of --start-date: the last day of the year, so that ages, due dates "
+            "and alerts are true on that day (`make demo` gives today)",
         )
         parser.add_argument(
             "--out", type=Path, required=True, metavar="DIR",
@@ -60,7 +79,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path = options["out"]
-        start = _start_date(options["start_date"])
+        start = _start(options)
         if out.exists() and not out.is_dir():
             raise CommandError(f"{out} exists and is not a folder")
         if out.is_dir() and any(out.iterdir()) and not options["force"]:
