@@ -5,6 +5,7 @@ same findings whether the whole partnership or one family is evaluated."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -364,3 +365,28 @@ def test_the_admin_form_checks_a_threshold(value: str, valid: bool) -> None:
         }
     )
     assert form.is_valid() is valid, form.errors
+
+
+def test_a_run_says_how_many_alerts_each_rule_raised_and_each_in_full_only_when_asked(
+    load: Callable[..., None],
+) -> None:
+    load()
+    out = io.StringIO()
+    call_command("rules", "run", stdout=out)
+    said = out.getvalue()
+    alerts = list(Alert.objects.all())
+    assert alerts and f"alerts raised {len(alerts)}," in said
+    for rule in {a.rule_id for a in alerts}:
+        count = sum(a.rule_id == rule for a in alerts)
+        assert re.search(rf"^  {re.escape(rule)} +{count}$", said, re.MULTILINE), rule
+    assert not any(a.explanation in said for a in alerts) and "-v 2" in said
+
+
+def test_asked_for_detail_a_run_shows_each_alert_raised_in_full(
+    load: Callable[..., None],
+) -> None:
+    load()
+    out = io.StringIO()
+    call_command("rules", "run", "-v", "2", stdout=out)
+    alerts = list(Alert.objects.all())
+    assert alerts and all(f"[{a.rule_id}] {a.explanation}" in out.getvalue() for a in alerts)

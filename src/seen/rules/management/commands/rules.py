@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -154,8 +155,14 @@ class Command(BaseCommand):
             f"{len(outcome.raised)}, updated {len(outcome.updated)}, resolved "
             f"{len(outcome.resolved)}"
         )
-        for alert in outcome.raised:
-            self.stdout.write(f"  [{alert.rule_id}] {alert.explanation}")
+        # the alerts raised by rule; each in full with -v 2 (`seen alerts` lists them later)
+        for rule, count in sorted(Counter(a.rule_id for a in outcome.raised).items()):
+            self.stdout.write(f"  {rule:<40} {count:>6}")
+        if options["verbosity"] >= 2:
+            for alert in outcome.raised:
+                self.stdout.write(f"  [{alert.rule_id}] {alert.explanation}")
+        elif outcome.raised:
+            self.stdout.write("each alert in full: -v 2, or `seen alerts` as its owner")
 
     def _list(self, args: list[str], options: dict[str, Any]) -> None:
         if options["markdown"]:
