@@ -106,6 +106,23 @@ def test_who_looked_lists_every_look_at_the_person_only(
     assert looks[0]["disclosed"] == {"fields": ["name", "dob", "flag"]}
 
 
+def test_who_looked_at_a_father_counts_the_child_pages_that_showed_him(
+    family: dict[str, Person], midwife: Any
+) -> None:
+    """A look at the baby's page that showed the people around her is a look at the father."""
+    baby, father = family["B1"], family["F1"]
+    with clock.frozen_at(MORNING):
+        _look(
+            midwife,
+            baby,
+            object_type="child",
+            disclosed={"level": "household", "people": [father.reference, "record:7"]},
+        )
+        _look(midwife, baby, object_type="child", disclosed={"level": "flag", "flags": []})
+    looks = disclosure.who_looked(father)
+    assert [(row["object_type"], row["subject"]) for row in looks] == [("child", baby.reference)]
+
+
 def test_who_looked_follows_a_reference_merged_into_the_person(
     extract: Callable[..., Path],
 ) -> None:

@@ -100,13 +100,15 @@ def who_looked(person: Person) -> list[Row]:
 
 
 def _about(references: list[str]) -> Q:
-    """Entries about any of these references: as their subject, or among the persons a look at
-    several covered (disclosed "subjects", or the "children" of a list of alerts). References
-    are of one width, so a reference found in the list's text is that reference."""
+    """Entries about any of these references: as their subject, or among the persons a look
+    showed (disclosed "subjects", the "children" of a list of alerts, the "people" around a
+    child on its page). References are of one width, so a reference found in the list's text
+    is that reference."""
     about = Q(subject__in=references)
     for reference in references:
         about |= Q(disclosed__subjects__icontains=reference)
         about |= Q(disclosed__children__icontains=reference)
+        about |= Q(disclosed__people__icontains=reference)
     return about
 
 
