@@ -314,7 +314,7 @@ def test_an_overlong_outcome_is_a_400_and_keeps_what_was_typed(baby: Person) -> 
     long = client.post("/break-glass/", {"session": session.pk, "outcome": "y" * 2001})
     assert long.status_code == 400
     text = long.content.decode()
-    assert "The outcome must be 2000 characters or fewer" in text and "y" * 2001 in text
+    assert "The outcome must be 2,000 characters or fewer" in text and "y" * 2001 in text
     for bad in ("1" * 300, "-1", "1.5"):
         missing = client.post("/break-glass/", {"session": bad, "outcome": "fine"})
         assert missing.status_code == 404 and "no break-glass session" in missing.content.decode()

@@ -19,7 +19,7 @@ from docx import Document
 from seen.access.models import BreakGlass, Role
 from seen.audit.models import AuditEvent
 from seen.core import clock
-from seen.incidents.models import Incident
+from seen.incidents.models import DESCRIPTION_MAX, Incident
 from seen.people.models import Person
 from seen.rules.models import Alert
 from tests.fixtures.forms import date_boxes
@@ -104,6 +104,23 @@ def test_bad_input_is_a_400_naming_each_field_with_nothing_lost(lead: Any, baby:
     assert not Incident.objects.exists()
     nul = signed_in_client(lead).post("/incidents/new/", {**typed, "description": "a\x00b"})
     assert nul.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("description", "message"),
+    [
+        ("   ", "Describe what happened"),
+        ("d" * (DESCRIPTION_MAX + 1), f"The description must be {DESCRIPTION_MAX:,} characters"),
+    ],
+)
+def test_a_missing_or_over_long_description_is_a_400_naming_it(
+    lead: Any, baby: Person, description: str, message: str
+) -> None:
+    url = f"/children/{baby.reference}/incidents/new/"
+    response = signed_in_client(lead).post(url, {**FORM, "description": description})
+    text = response.content.decode()
+    assert response.status_code == 400 and message in text and 'href="#description"' in text
+    assert not Incident.objects.exists()
 
 
 def test_an_unknown_child_is_refused_as_one_without_a_relationship(lead: Any, baby: Person) -> None:

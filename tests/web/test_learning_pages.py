@@ -182,7 +182,7 @@ def test_a_bad_statement_comes_back_with_what_was_typed(partnership: None) -> No
         ("measure", "", "Select the measure the statement is about"),
         ("area", "x" * 300, "Select an area from the list"),
         ("period", "2025-Q3" * 40, "Enter the quarter as a year and quarter"),
-        ("statement", "x" * 2001, "Statement must be 2000 characters or fewer"),
+        ("statement", "x" * 2001, "The statement must be 2,000 characters or fewer"),
         ("statement", "   ", "Enter what you believe is happening"),
     ],
 )

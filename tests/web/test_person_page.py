@@ -191,7 +191,7 @@ def test_mash_decides_a_link_with_a_reason(baby: Person) -> None:
         ({"record": "-1"}, "record", "Select one of this person"),
         ({"decision": "confirm"}, "other", "Select the record to compare it with"),
         ({"decision": "reject", "other": "x"}, "other", "Select the record to compare it with"),
-        ({"reason": "x" * 2001}, "reason", "2000 characters or fewer"),
+        ({"reason": "x" * 2001}, "reason", "2,000 characters or fewer"),
     ],
 )
 def test_a_hostile_link_decision_is_a_400_naming_the_field(

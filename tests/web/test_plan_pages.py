@@ -193,7 +193,7 @@ def test_a_step_down_with_the_checklist(baby: Person, worker: Any) -> None:
         ),
         (
             {"step": "start", "kind": "early_help", "category_of_abuse": "n" * 300},
-            f"must be {CATEGORY_MAX} characters or fewer",
+            f"must be {CATEGORY_MAX:,} characters or fewer",
         ),
         (
             {"step": "start", "kind": "early_help", "key_worker": "1;drop"},
@@ -344,7 +344,7 @@ def test_attendance_is_recorded_once_the_conference_is_held(baby: Person, worker
                 **date_boxes("on", "2025-07-01"),
                 "reason_father": "x" * (MAX_TEXT + 1),
             },
-            f"must be {MAX_TEXT} characters or fewer",
+            f"must be {MAX_TEXT:,} characters or fewer",
         ),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],

@@ -275,7 +275,7 @@ def test_a_date_the_form_cannot_read_comes_back_with_every_other_fields_reason(
         ({"kind": "antenatal"}, "Select the kind of contact"),  # not offered for a born child
         ({"mother_seen": "perhaps"}, "Select whether the mother was seen"),
         ({"father": "P999999"}, "Select who the father or male carer is"),
-        ({"father_not_seen_reason": "x" * 2001}, "must be 2000 characters or fewer"),
+        ({"father_not_seen_reason": "x" * 2001}, "must be 2,000 characters or fewer"),
         ({"occurred_on-month": ""}, "The date of the contact must include a month"),
         ({"occurred_on-year": "9" * 300}, "The date of the contact must be a real date"),
     ],

@@ -95,8 +95,8 @@ def test_confirming_links_the_two_records(pairs: list[CandidatePair]) -> None:
         ({"decision": "maybe", "reason": "why not"}, "Select same person, different people"),
         ({"decision": "x" * 300, "reason": "why not"}, "Select same person, different people"),
         ({"reason": "no choice"}, "Select same person, different people"),
-        ({"decision": "reject", "reason": "x" * 2001}, "2000 characters or fewer"),
-        ({"decision": "skip", "reason": "x" * 2001}, "2000 characters or fewer"),
+        ({"decision": "reject", "reason": "x" * 2001}, "2,000 characters or fewer"),
+        ({"decision": "skip", "reason": "x" * 2001}, "2,000 characters or fewer"),
         # (a NUL is refused before any page: tests/web/test_hostile_input.py)
     ],
 )

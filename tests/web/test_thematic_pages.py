@@ -376,7 +376,7 @@ def test_the_case_forms_refuse_hostile_input(first_reviewer: Any, review: Review
     )
     excerpt = client.post(page, {"step": "excerpt", "text": "e" * 5001})
     assert excerpt.status_code == 400
-    assert "The excerpt must be 5000 characters or fewer" in excerpt.content.decode()
+    assert "The excerpt must be 5,000 characters or fewer" in excerpt.content.decode()
     unknown = client.post(page, {"step": "x" * 300, "text": "e"})
     assert unknown.status_code == 400 and "does not know the step" in unknown.content.decode()
     case.refresh_from_db()

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -36,12 +35,10 @@ from seen.rules.inbox import (
 )
 from seen.rules.models import Alert, AlertEvent
 from seen.web import gate
-from seen.web.forms import SeenForm
+from seen.web.forms import SeenForm, choice_field, text_field
 from seen.web.gate import DEFAULT_PURPOSE, page, purpose_of
 
 # ---- the steps' forms: one per step, their limits the lifecycle's (as the API's) -------------
-
-NOTE_TOO_LONG = f"The note must be {lifecycle.NOTE_MAX:,} characters or fewer"
 
 
 class StepForm(SeenForm):
@@ -64,11 +61,7 @@ class AcknowledgeForm(StepForm):
     step = "acknowledge"
     refused_on = "note"
     banner = "You acknowledged the alert"
-    note = forms.CharField(
-        required=False,
-        max_length=lifecycle.NOTE_MAX,
-        error_messages={"max_length": NOTE_TOO_LONG},
-    )
+    note = text_field("the note", lifecycle.NOTE_MAX)
 
     def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
         return lifecycle.acknowledge(alert, user, self.cleaned_data["note"])
@@ -78,18 +71,11 @@ class ActionForm(StepForm):
     step = "action"
     refused_on = "note"  # the lifecycle's refusals are the note's: no further action needs one
     banner = "The action taken is recorded"
-    action = forms.ChoiceField(
-        choices=[(value, label.capitalize()) for value, label in AlertEvent.Action.choices],
-        error_messages={
-            "required": "Select the action taken",
-            "invalid_choice": "Select the action taken",
-        },
+    action = choice_field(
+        "Select the action taken",
+        [(value, label.capitalize()) for value, label in AlertEvent.Action.choices],
     )
-    note = forms.CharField(
-        required=False,
-        max_length=lifecycle.NOTE_MAX,
-        error_messages={"max_length": NOTE_TOO_LONG},
-    )
+    note = text_field("the note", lifecycle.NOTE_MAX)
 
     def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
         data = self.cleaned_data
@@ -100,12 +86,10 @@ class EscalateForm(StepForm):
     step = "escalate"
     refused_on = "reason"
     banner = "The alert is escalated to the safeguarding lead"
-    reason = forms.CharField(
-        max_length=lifecycle.NOTE_MAX,
-        error_messages={
-            "required": "Enter why you are escalating the alert to the safeguarding lead",
-            "max_length": f"The reason must be {lifecycle.NOTE_MAX:,} characters or fewer",
-        },
+    reason = text_field(
+        "the reason",
+        lifecycle.NOTE_MAX,
+        required="Enter why you are escalating the alert to the safeguarding lead",
     )
 
     def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:
@@ -116,12 +100,8 @@ class CloseForm(StepForm):
     step = "close"
     refused_on = "outcome"
     banner = "The alert is closed with its outcome"
-    outcome = forms.CharField(
-        max_length=lifecycle.OUTCOME_MAX,
-        error_messages={
-            "required": "Enter the outcome of the alert to close it",
-            "max_length": f"The outcome must be {lifecycle.OUTCOME_MAX} characters or fewer",
-        },
+    outcome = text_field(
+        "the outcome", lifecycle.OUTCOME_MAX, required="Enter the outcome of the alert to close it"
     )
 
     def take(self, alert: Alert, user: lifecycle.User) -> AlertEvent:

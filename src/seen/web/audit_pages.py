@@ -32,7 +32,7 @@ from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
 from seen.web import gate
-from seen.web.forms import SeenForm
+from seen.web.forms import SeenForm, choice_field, row_id_field, text_field
 from seen.web.gate import purpose_of
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
@@ -133,10 +133,10 @@ class SubjectAccessForm(SeenForm):
         max_length=REFERENCE_MAX,
         error_messages={"required": ENTER_REFERENCE, "max_length": ENTER_REFERENCE},
     )
-    format = forms.ChoiceField(
-        choices=[("", "Show on the page"), *((name, name) for name in FORMATS)],
+    format = choice_field(
+        "Select Markdown or HTML to download",
+        [("", "Show on the page"), *((name, name) for name in FORMATS)],
         required=False,
-        error_messages={"invalid_choice": "Select Markdown or HTML to download"},
     )
 
     def clean_reference(self) -> str:
@@ -249,14 +249,8 @@ def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> Http
 class BreakGlassReviewForm(SeenForm):
     """A safeguarding lead's review of one break-glass session: the session and the outcome."""
 
-    session = forms.IntegerField(min_value=1, max_value=2**62)  # not one awaiting review: 404
-    outcome = forms.CharField(
-        max_length=OUTCOME_MAX,
-        error_messages={
-            "required": "Enter the outcome of the review",
-            "max_length": f"The outcome must be {OUTCOME_MAX} characters or fewer",
-        },
-    )
+    session = row_id_field("Choose a session awaiting review")  # not one awaiting review: 404
+    outcome = text_field("the outcome", OUTCOME_MAX, required="Enter the outcome of the review")
 
     def field_id(self, name: str) -> str:
         # every session on the page has its own outcome box, named by the session

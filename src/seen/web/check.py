@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from seen.casefile.flags import flags_for
 from seen.casefile.lookup import Details, LookupError_, find_children
 from seen.people.models import SourceRecord
 from seen.web import gate
-from seen.web.forms import GovDateField, SeenForm
+from seen.web.forms import GovDateField, SeenForm, text_field
 from seen.web.gate import page, purpose_of
 
 PURPOSES = [Purpose.UNSCHEDULED_CARE, Purpose.DIRECT_CARE]
@@ -34,35 +33,15 @@ def _column(name: str) -> int:
     return field.max_length
 
 
-def _too_long(what: str, limit: int) -> dict[str, str]:
-    return {"max_length": f"{what} must be {limit} characters or fewer"}
-
-
 class CheckForm(SeenForm):
     """The look-up (a GET form: looking is not a change). Which details are enough, and whether
     an NHS number is one, is the look-up's to say (seen.casefile.lookup)."""
 
-    nhs_number = forms.CharField(
-        required=False,
-        max_length=NHS_NUMBER_TYPED_MAX,
-        error_messages=_too_long("The NHS number", NHS_NUMBER_TYPED_MAX),
-    )
-    forename = forms.CharField(
-        required=False,
-        max_length=_column("forename"),
-        error_messages=_too_long("The first name", _column("forename")),
-    )
-    surname = forms.CharField(
-        required=False,
-        max_length=_column("surname"),
-        error_messages=_too_long("The last name", _column("surname")),
-    )
+    nhs_number = text_field("the NHS number", NHS_NUMBER_TYPED_MAX)
+    forename = text_field("the first name", _column("forename"))
+    surname = text_field("the last name", _column("surname"))
     dob = GovDateField(what="the date of birth", past=True, required=False)
-    postcode = forms.CharField(
-        required=False,
-        max_length=_column("postcode"),
-        error_messages=_too_long("The postcode", _column("postcode")),
-    )
+    postcode = text_field("the postcode", _column("postcode"))
 
     def error_summary(self) -> list[dict[str, str]]:
         """A look-up's refusal is about the details together: it links to the first of them."""

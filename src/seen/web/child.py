@@ -46,7 +46,7 @@ from seen.casefile.personfile import is_a_child
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.incidents import services as incident_services
 from seen.web import gate
-from seen.web.forms import SeenForm
+from seen.web.forms import SeenForm, choice_field, text_field
 from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
 
@@ -103,22 +103,12 @@ class BasisForm(SeenForm):
     """The lawful basis for seeing the household (the seven golden rules of information
     sharing): consent, or safeguarding without consent with why consent was not sought."""
 
-    basis = forms.ChoiceField(
-        choices=[(value, sentence(label)) for value, label in Share.Basis.choices],
-        error_messages={
-            "required": "Select the lawful basis for the share",
-            "invalid_choice": "Select the lawful basis for the share",
-        },
+    basis = choice_field(
+        "Select the lawful basis for the share",
+        [(value, sentence(label)) for value, label in Share.Basis.choices],
     )
     # a reason given in words, bounded as the access service bounds break glass's
-    why_no_consent = forms.CharField(
-        required=False,
-        max_length=REASON_MAX_CHARS,
-        error_messages={
-            "max_length": f"Why consent was not sought must be {REASON_MAX_CHARS:,} characters "
-            "or fewer"
-        },
-    )
+    why_no_consent = text_field("why consent was not sought", REASON_MAX_CHARS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -137,6 +127,7 @@ class BreakGlassForm(SeenForm):
     """Break glass: why this user needs the child's record now. Whether it is a sentence is the
     access service's to say (seen.access.services.reason_problem), for every face alike."""
 
+    # worded as the access service words it for every face ("must be at most …")
     reason = forms.CharField(
         max_length=REASON_MAX_CHARS,
         error_messages={
@@ -170,12 +161,27 @@ def person_link(reference: str) -> str:
     return link_to("person", reference) or f"/people/{reference}/"
 
 
-def _here(subject: Subject, purpose: str, **query: str) -> str:
+def _here(reference: str, purpose: str, **query: str) -> str:
+    """The child's page, with the purpose declared unless it is direct care."""
     params = {k: v for k, v in {"purpose": purpose, **query}.items() if v}
     if params.get("purpose") == Purpose.DIRECT_CARE:
         params.pop("purpose")
-    url = reverse("child", args=[subject.reference])
+    url = reverse("child", args=[reference])
     return f"{url}?{urlencode(params)}" if params else url
+
+
+def _pregnancy(subject: Subject) -> int | None:
+    """The pregnancy a write about an unborn child is about (None: a born child, the baby)."""
+    return subject.pregnancies[0].pk if subject.person is None else None
+
+
+def _written(
+    request: HttpRequest, subject: Subject, object_type: str, disclosed: dict[str, Any], done: str
+) -> HttpResponse:
+    """A write audited, and back to the child's page, which says it is `done`."""
+    gate.audit(request, "write", object_type, subject.reference, disclosed=disclosed)
+    url = _here(subject.reference, purpose_of(request), done=done)
+    return HttpResponseRedirect(url, status=303)
 
 
 def _unknown(
@@ -290,11 +296,7 @@ def child_page(request: HttpRequest, reference: str) -> HttpResponse:
 def _post_only(request: HttpRequest, reference: str) -> HttpResponse:
     """A GET of a POST-only address leads back to the child's page, whether or not the child
     exists (the page decides)."""
-    params = {"purpose": purpose_of(request)}
-    if params["purpose"] == Purpose.DIRECT_CARE:
-        params = {}
-    url = reverse("child", args=[reference])
-    return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url, status=303)
+    return HttpResponseRedirect(_here(reference, purpose_of(request)), status=303)
 
 
 @gated_page(post=BasisForm)
@@ -311,31 +313,24 @@ def child_basis(request: HttpRequest, reference: str) -> HttpResponse:
     if not decision.allowed:
         return _refused(request, "share", reference, decision, subject=subject)
     if not decision.needs_basis:
-        return HttpResponseRedirect(_here(subject, purpose), status=303)
+        return HttpResponseRedirect(_here(subject.reference, purpose), status=303)
     form = gate.form(request, BasisForm)
     if form.is_valid():
         basis = form.cleaned_data["basis"]
-        try:  # about the baby, or for an unborn child about its pregnancy
+        try:
             share = record_basis(
                 request.user,
                 subject.person,
                 purpose,
                 basis,
                 form.cleaned_data["why_no_consent"],
-                pregnancy=subject.pregnancies[0].pk if subject.person is None else None,
+                pregnancy=_pregnancy(subject),
                 about=subject.ref,
             )
         except AccessRefused as refused:
             form.add_errors([("basis", sentence(refused))])
         else:
-            gate.audit(
-                request,
-                "write",
-                "share",
-                subject.reference,
-                disclosed={"share": share.pk, "basis": basis},
-            )
-            return HttpResponseRedirect(_here(subject, purpose, done="basis"), status=303)
+            return _written(request, subject, "share", {"share": share.pk, "basis": basis}, "basis")
     return _page(request, subject, decision, basis_form=form, status=400)
 
 
@@ -367,31 +362,24 @@ def child_break_glass(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(request, "break_glass", reference, decision, glass=form, status=400)
     decision = decide(request.user, Action.VIEW_CHILD, purpose, subject.ref)
     if decision.allowed:  # nothing to open
-        return HttpResponseRedirect(_here(subject, purpose), status=303)
+        return HttpResponseRedirect(_here(subject.reference, purpose), status=303)
     if not decision.may_break_glass:  # a refusal break glass does not answer: the same 403
         return _refused(request, "break_glass", reference, decision, subject=subject)
     if form.is_valid():
-        try:  # about the baby, or for an unborn child about its pregnancy
-            pregnancy = subject.pregnancies[0].pk if subject.person is None else None
+        try:
             session = break_glass(
                 request.user,
                 subject.person,
                 form.cleaned_data["reason"],
-                pregnancy=pregnancy,
+                pregnancy=_pregnancy(subject),
                 purpose=purpose,
                 about=subject.ref,
             )
         except AccessRefused as refused:
             form.add_errors([("reason", sentence(refused))])
         else:
-            gate.audit(
-                request,
-                "write",
-                "break_glass",
-                subject.reference,
-                disclosed={"break_glass": session.pk, "reason": session.reason},
-            )
-            return HttpResponseRedirect(_here(subject, purpose, done="break-glass"), status=303)
+            disclosed = {"break_glass": session.pk, "reason": session.reason}
+            return _written(request, subject, "break_glass", disclosed, "break-glass")
     # a reason that is not one (or an adult's reference): 400, the text kept (bounded) to mend
     return _refused(
         request, "break_glass", reference, decision, subject=subject, glass=form, status=400

@@ -43,7 +43,14 @@ from seen.incidents.chronology import chronology
 from seen.incidents.export import as_csv, as_docx
 from seen.incidents.models import DESCRIPTION_MAX, Incident
 from seen.web import gate
-from seen.web.forms import GovDateField, SeenForm, confirmations, select_items
+from seen.web.forms import (
+    GovDateField,
+    SeenForm,
+    choice_field,
+    confirmations,
+    select_items,
+    text_field,
+)
 from seen.web.gate import page, purpose_of
 
 INCIDENT_PURPOSE = Purpose.SAFEGUARDING.value
@@ -113,10 +120,7 @@ class IncidentForm(SeenForm):
     )
     occurred_on = GovDateField(what="the date of the incident", past=True)
     learned_on = GovDateField(what="the date the local authority learned of it", past=True)
-    description = forms.CharField(
-        max_length=DESCRIPTION_MAX,
-        error_messages={"required": "Describe what happened"},
-    )
+    description = text_field("the description", DESCRIPTION_MAX, required="Describe what happened")
 
 
 @page(purpose=INCIDENT_PURPOSE, post=IncidentForm)
@@ -243,11 +247,9 @@ class ReviewerForm(SeenForm):
     """A reviewer to share the rapid review with (POST step=reviewer), among the active
     reviewers; the service says when it is shared with them already."""
 
-    reviewer = forms.ChoiceField(
-        error_messages={
-            "required": "Select a reviewer to share the rapid review with",
-            "invalid_choice": "Select a reviewer from the list",
-        }
+    reviewer = choice_field(
+        "Select a reviewer to share the rapid review with",
+        invalid="Select a reviewer from the list",
     )
 
     def __init__(self, *args: Any, reviewers: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -286,67 +288,51 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     }
     if request.method != "POST":
         return _show(request, incident, purpose, page_forms)
-    step = gate.step_of(request)
-    form = page_forms[step]
-    if isinstance(form, ReviewerForm):
-        return _share(request, incident, purpose, page_forms, form)
-    assert isinstance(form, StepDoneForm)
-    done = None
+    form = page_forms[gate.step_of(request)]
+    written = None
     if form.is_valid():
         try:
-            done = services.mark_done(request.user, purpose, incident, step, form.done_on())
+            written = _write(request, purpose, incident, form)
         except services.Refused as error:
             return gate.refused(request, "incident", str(incident.pk), str(error))
         except services.Invalid as error:
             form.add_errors(error.errors)
-    if done is None:
+    if written is None:
         return _show(request, incident, purpose, page_forms, posted=form, status=400)
-    label = services.STEP_LABELS[step]
+    object_type, object_id, disclosed, done = written
+    gate.audit(
+        request,
+        "write",
+        object_type,
+        object_id,
+        subject=incident.child.reference,
+        disclosed=disclosed,
+    )
+    messages.success(request, done)
+    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
+
+
+def _write(
+    request: HttpRequest, purpose: str, incident: Incident, form: SeenForm
+) -> tuple[str, str, dict[str, Any], str]:
+    """What a valid form on a notification asks for: a step of its clock marked done, or its
+    rapid review shared with a reviewer. The write's audit entry (object type, id, what it
+    disclosed) and the confirmation the page shows."""
+    if isinstance(form, ReviewerForm):
+        share = services.share_with_reviewer(
+            request.user, purpose, incident, form.cleaned_data["reviewer"]
+        )
+        reviewer = share.user.get_username()
+        disclosed = {"incident": incident.pk, "reviewer": reviewer, "purpose": share.purpose}
+        return "share", str(share.pk), disclosed, f"The rapid review is shared with {reviewer}"
+    assert isinstance(form, StepDoneForm)
+    step = form.done_step
+    done = services.mark_done(request.user, purpose, incident, step, form.done_on())
     done_on = done.notified_on if step == services.NOTIFICATION else done.rapid_review_on
     assert done_on is not None
-    gate.audit(
-        request,
-        "write",
-        "incident",
-        str(done.pk),
-        subject=done.child.reference,
-        disclosed={"step": step, "on": done_on.isoformat()},
-    )
-    messages.success(request, f"{label} recorded as done on {done_on.isoformat()}")
-    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[done.pk])})
-
-
-def _share(
-    request: HttpRequest,
-    incident: Incident,
-    purpose: str,
-    page_forms: Mapping[str, SeenForm],
-    form: ReviewerForm,
-) -> HttpResponse:
-    """Share the child's rapid review (its chronology) with a reviewer (POST step=reviewer)."""
-    share = None
-    if form.is_valid():
-        try:
-            share = services.share_with_reviewer(
-                request.user, purpose, incident, form.cleaned_data["reviewer"]
-            )
-        except services.Refused as error:
-            return gate.refused(request, "incident", str(incident.pk), str(error))
-        except services.Invalid as error:
-            form.add_errors(error.errors)
-    if share is None:
-        return _show(request, incident, purpose, page_forms, posted=form, status=400)
-    reviewer = share.user.get_username()
-    gate.audit(
-        request,
-        "write",
-        "share",
-        str(share.pk),
-        subject=incident.child.reference,
-        disclosed={"incident": incident.pk, "reviewer": reviewer, "purpose": share.purpose},
-    )
-    messages.success(request, f"The rapid review is shared with {reviewer}")
-    return HttpResponse(status=303, headers={"Location": reverse("incident", args=[incident.pk])})
+    on = done_on.isoformat()
+    done_text = f"{services.STEP_LABELS[step]} recorded as done on {on}"
+    return "incident", str(done.pk), {"step": step, "on": on}, done_text
 
 
 def _show(

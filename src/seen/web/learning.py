@@ -45,7 +45,7 @@ from seen.learning.measures import (
 )
 from seen.learning.models import LeadershipStatement
 from seen.web import gate
-from seen.web.forms import SeenForm, confirmations, select_items
+from seen.web.forms import SeenForm, choice_field, confirmations, select_items, text_field
 from seen.web.gate import page, purpose_of
 from seen.web.inline_svg import without_inline_style
 
@@ -243,28 +243,17 @@ class StatementForm(SeenForm):
     """What a leader says is happening: about which measure, for which area (none: the whole
     partnership) and quarter (none: any). The service checks the quarter and the text."""
 
-    measure = forms.ChoiceField(
-        choices=[(m.slug, m.title) for m in MEASURES],
-        error_messages={
-            "required": "Select the measure the statement is about",
-            "invalid_choice": "Select the measure the statement is about",
-        },
+    measure = choice_field(
+        "Select the measure the statement is about", [(m.slug, m.title) for m in MEASURES]
     )
-    area = forms.ChoiceField(
-        required=False,
-        error_messages={"invalid_choice": "Select an area from the list, or the whole partnership"},
-    )
+    area = choice_field("Select an area from the list, or the whole partnership", required=False)
     period = forms.CharField(
         max_length=PERIOD_MAX,
         required=False,
         error_messages={"max_length": "Enter the quarter as a year and quarter, like 2025-Q3"},
     )
-    statement = forms.CharField(
-        max_length=services.STATEMENT_MAX,
-        error_messages={
-            "required": "Enter what you believe is happening",
-            "max_length": f"Statement must be {services.STATEMENT_MAX} characters or fewer",
-        },
+    statement = text_field(
+        "the statement", services.STATEMENT_MAX, required="Enter what you believe is happening"
     )
 
     def __init__(self, *args: Any, areas: dict[str, str], **kwargs: Any) -> None:

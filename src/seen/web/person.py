@@ -35,7 +35,7 @@ from seen.linkage import decisions
 from seen.people.models import Person
 from seen.web import gate
 from seen.web.child import alert_link, link_to, page, sentence
-from seen.web.forms import SeenForm
+from seen.web.forms import SeenForm, choice_field, text_field
 from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
 
@@ -93,13 +93,7 @@ class LinkDecisionForm(SeenForm):
     reason every decision needs. The records offered are this person's (`records`) and the
     possible matches of each (`pairs`)."""
 
-    decision = forms.ChoiceField(
-        choices=list(DECISIONS.items()),
-        error_messages={
-            "required": "Select confirm, reject or split",
-            "invalid_choice": "Select confirm, reject or split",
-        },
-    )
+    decision = choice_field("Select confirm, reject or split", DECISIONS.items())
     record = forms.TypedChoiceField(
         coerce=int,
         error_messages={
@@ -113,12 +107,8 @@ class LinkDecisionForm(SeenForm):
         empty_value=None,
         error_messages={"invalid_choice": COMPARE_WITH},
     )
-    reason = forms.CharField(
-        max_length=decisions.REASON_MAX,
-        error_messages={
-            "required": "Enter the reason for the decision",
-            "max_length": f"The reason must be {decisions.REASON_MAX} characters or fewer",
-        },
+    reason = text_field(
+        "the reason", decisions.REASON_MAX, required="Enter the reason for the decision"
     )
 
     def __init__(

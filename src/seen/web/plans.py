@@ -104,11 +104,14 @@ class Offered:
 
 
 def _forms(request: HttpRequest, subject: Subject, offered: Offered) -> dict[str, StepForm]:
-    """The page's four forms, the one this POST sent bound to it; a choice is chosen already
-    where it is the only one."""
+    """The page's four forms, the one this POST sent bound to it, each with the choices it
+    offers by field; the plan or conference to act on is chosen already where it is the only
+    one."""
 
-    def only(choices: Choices) -> str | None:
-        return choices[0][0] if len(choices) == 1 else None
+    def form(step_form: type[StepForm], chosen: str = "", **choices: Choices) -> StepForm:
+        only = choices[chosen] if chosen else []
+        initial = {chosen: only[0][0]} if len(only) == 1 else {}
+        return gate.form(request, step_form, offered=choices, initial=initial)
 
     plans = offered.plans
     key_workers = [
@@ -132,36 +135,19 @@ def _forms(request: HttpRequest, subject: Subject, offered: Offered) -> dict[str
         (str(c.pk), f"{CONFERENCE_KINDS.get(c.kind, c.kind)}, {c.occurred_on}")
         for c in offered.awaiting
     ]
+    kinds: Choices = [
+        (k, capitalised(planning.PLAN_NAMES[k]))
+        for k in planning.STARTABLE
+        if not (k == Plan.Kind.PRE_BIRTH and not subject.unborn)
+    ]
+    participants = (
+        [(str(pk), name) for pk, name in offered.participants] if offered.can_manage else []
+    )
     return {
-        "start": gate.form(
-            request,
-            StartPlanForm,
-            kinds=[
-                (k, capitalised(planning.PLAN_NAMES[k]))
-                for k in planning.STARTABLE
-                if not (k == Plan.Kind.PRE_BIRTH and not subject.unborn)
-            ],
-            key_workers=key_workers,
-        ),
-        "programme": gate.form(
-            request,
-            ProgrammeForm,
-            plans=plan_choices,
-            participants=[(str(pk), name) for pk, name in offered.participants]
-            if offered.can_manage
-            else [],
-            initial={"plan": only(plan_choices)},
-        ),
-        "step_down": gate.form(
-            request,
-            StepDownForm,
-            plans=steppable,
-            key_workers=key_workers,
-            initial={"plan": only(steppable)},
-        ),
-        "attendance": gate.form(
-            request, AttendanceForm, conferences=awaiting, initial={"conference": only(awaiting)}
-        ),
+        "start": form(StartPlanForm, kind=kinds, key_worker=key_workers),
+        "programme": form(ProgrammeForm, "plan", plan=plan_choices, participant=participants),
+        "step_down": form(StepDownForm, "plan", plan=steppable, key_worker=key_workers),
+        "attendance": form(AttendanceForm, "conference", conference=awaiting),
     }
 
 

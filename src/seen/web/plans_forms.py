@@ -9,13 +9,14 @@ seen.recording.plans, whose (field, message) errors the page puts on the form.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
 from seen.facts.models import Conference, ConferenceRole, Plan, ProgrammeEvent, YesNo
 from seen.recording.validation import MAX_TEXT
-from seen.web.forms import GovDateField, SeenForm
+from seen.web.forms import GovDateField, SeenForm, choice_field, text_field
 
 Choices = list[tuple[str, str]]
 
@@ -63,15 +64,6 @@ PROGRAMMES: Choices = [
 STATUSES: Choices = [(v, capitalised(str(label))) for v, label in ProgrammeEvent.Status.choices]
 
 
-def _choice(message: str, *, required: bool = True, invalid: str = "") -> forms.ChoiceField:
-    """A choice among those the page offers (set by the form's __init__ where they depend on
-    the child): `message` when none is chosen, `invalid` (else the same) for one not offered."""
-    return forms.ChoiceField(
-        required=required,
-        error_messages={"required": message, "invalid_choice": invalid or message},
-    )
-
-
 def _roles(message: str, *, required: bool = False) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         choices=ROLES,
@@ -82,9 +74,15 @@ def _roles(message: str, *, required: bool = False) -> forms.MultipleChoiceField
 
 class StepForm(SeenForm):
     """One of the plans page's forms. The page holds several with fields of the same name, so
-    each field's id begins with the form's step (`start-kind`), as the error summary links."""
+    each field's id begins with the form's step (`start-kind`), as the error summary links.
+    The choices that depend on the child come in by field (`offered`)."""
 
     step = ""
+
+    def __init__(self, *args: Any, offered: Mapping[str, Choices], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in offered.items():
+            self.fields[name].choices = choices  # type: ignore[attr-defined]
 
     def input_id(self, name: str) -> str:
         return f"{self.step}-{name}"
@@ -92,42 +90,25 @@ class StepForm(SeenForm):
 
 class StartPlanForm(StepForm):
     step = "start"
-    kind = _choice("Select the kind of plan")
+    kind = choice_field("Select the kind of plan")
     start = GovDateField(
         what="the start date", error_messages={"required": "Enter the date the plan starts"}
     )
-    category_of_abuse = forms.CharField(
-        required=False,
-        max_length=CATEGORY_MAX,
-        error_messages={
-            "max_length": f"The category of abuse must be {CATEGORY_MAX} characters or fewer"
-        },
-    )
-    key_worker = _choice("Select a key worker from the list", required=False)
+    category_of_abuse = text_field("the category of abuse", CATEGORY_MAX)
+    key_worker = choice_field("Select a key worker from the list", required=False)
     review_date = GovDateField(what="the review date", required=False)
-    information_sharing_plan = _choice("Select whether an information-sharing plan is in place")
-
-    def __init__(self, *args: Any, kinds: Choices, key_workers: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
-        self.fields["key_worker"].choices = key_workers  # type: ignore[attr-defined]
-        self.fields["information_sharing_plan"].choices = YES_NO  # type: ignore[attr-defined]
+    information_sharing_plan = choice_field(
+        "Select whether an information-sharing plan is in place", YES_NO
+    )
 
 
 class ProgrammeForm(StepForm):
     step = "programme"
-    plan = _choice("Select one of the child's plans")
-    participant = _choice("Select who attends the programme")
-    programme = _choice("Select the programme")
-    status = _choice("Select what happened")
+    plan = choice_field("Select one of the child's plans")
+    participant = choice_field("Select who attends the programme")
+    programme = choice_field("Select the programme", PROGRAMMES)
+    status = choice_field("Select what happened", STATUSES)
     on = GovDateField(what="the date of the event", past=True)
-
-    def __init__(self, *args: Any, plans: Choices, participants: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = plans  # type: ignore[attr-defined]
-        self.fields["participant"].choices = participants  # type: ignore[attr-defined]
-        self.fields["programme"].choices = PROGRAMMES  # type: ignore[attr-defined]
-        self.fields["status"].choices = STATUSES  # type: ignore[attr-defined]
 
 
 class StepDownForm(StepForm):
@@ -135,36 +116,26 @@ class StepDownForm(StepForm):
     the service names every item missing at once, as the step-down rule asks."""
 
     step = "step_down"
-    plan = _choice("Select the plan to step down from")
+    plan = choice_field("Select the plan to step down from")
     on = GovDateField(what="the date of the step-down")
-    key_worker = _choice("Select a key worker from the list", required=False)
-    information_sharing_plan = _choice(
-        "Select whether an information-sharing plan is in place", required=False
+    key_worker = choice_field("Select a key worker from the list", required=False)
+    information_sharing_plan = choice_field(
+        "Select whether an information-sharing plan is in place", YES_NO, required=False
     )
     review_date = GovDateField(what="the review date", required=False)
-
-    def __init__(self, *args: Any, plans: Choices, key_workers: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = plans  # type: ignore[attr-defined]
-        self.fields["key_worker"].choices = key_workers  # type: ignore[attr-defined]
-        self.fields["information_sharing_plan"].choices = YES_NO  # type: ignore[attr-defined]
 
 
 class AttendanceForm(StepForm):
     step = "attendance"
-    conference = _choice("Select the conference")
+    conference = choice_field("Select the conference")
     attended = _roles("Select who attended", required=True)
-
-    def __init__(self, *args: Any, conferences: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["conference"].choices = conferences  # type: ignore[attr-defined]
 
 
 class ConferenceForm(SeenForm):
     """A conference; for each role it must invite (as the partnership set the rule), the reason
     it was left out, which the service asks for when that role was not invited."""
 
-    kind = _choice("Select the kind of conference")
+    kind = choice_field("Select the kind of conference")
     on = GovDateField(what="the date of the conference")
     invited = _roles("Select who was invited")
     attended = _roles("Select who attended")
@@ -176,14 +147,7 @@ class ConferenceForm(SeenForm):
         self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
         self.must = [role for role, _ in must]
         for role, name in must:
-            self.fields[reason_field(role)] = forms.CharField(
-                required=False,
-                max_length=MAX_TEXT,
-                error_messages={
-                    "max_length": f"Why {name} was not invited must be {MAX_TEXT} characters "
-                    "or fewer"
-                },
-            )
+            self.fields[reason_field(role)] = text_field(f"why {name} was not invited", MAX_TEXT)
 
     def reasons(self) -> dict[str, str]:
         """Each must-invite role's reason as given (cleaned), for the service."""

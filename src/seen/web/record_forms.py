@@ -24,7 +24,7 @@ from seen.recording.facts import (
     WasNotBroughtDetails,
 )
 from seen.recording.validation import MAX_BODY_SITE, MAX_TEXT
-from seen.web.forms import GovDateField, SeenForm
+from seen.web.forms import GovDateField, SeenForm, choice_field, text_field
 
 YES_NO_NOT_KNOWN = [(YesNoNA.YES, "Yes"), (YesNoNA.NO, "No"), (YesNoNA.NOT_KNOWN, "Not known")]
 YES_NO = [(YesNo.YES, "Yes"), (YesNo.NO, "No")]
@@ -43,24 +43,6 @@ SERVICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Appointme
 INJURIES = [(k.value, k.value.replace("_", " ").capitalize()) for k in Injury.Kind]
 MOBILITY = [(m.value, m.value.replace("_", "-").capitalize()) for m in recording.MOBILITIES]
 MOBILITY_HINTS = {str(Mobility.NON_MOBILE): "Not yet rolling over, crawling or walking"}
-
-
-def _choice(choices: Sequence[tuple[Any, str]], message: str) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        choices=choices, error_messages={"required": message, "invalid_choice": message}
-    )
-
-
-def _text(what: str, *, limit: int = MAX_TEXT, required: str = "") -> forms.CharField:
-    return forms.CharField(
-        max_length=limit,
-        required=bool(required),
-        strip=True,
-        error_messages={
-            "required": required,
-            "max_length": f"{what} must be {limit} characters or fewer",
-        },
-    )
 
 
 class RecordForm(SeenForm):
@@ -96,11 +78,11 @@ class RecordForm(SeenForm):
 
 class ContactForm(RecordForm):
     occurred_on = GovDateField(what="the date of the contact", past=True)
-    kind = _choice(CONTACT_KINDS, "Select the kind of contact")
-    mother_seen = _choice(YES_NO_NOT_KNOWN, "Select whether the mother was seen")
-    father = _choice([], "Select who the father or male carer is, or 'Not known'")
-    father_seen = _choice(YES_NO_NOT_KNOWN, "Select whether the father or male carer was seen")
-    father_not_seen_reason = _text("Why he was not seen")
+    kind = choice_field("Select the kind of contact", CONTACT_KINDS)
+    mother_seen = choice_field("Select whether the mother was seen", YES_NO_NOT_KNOWN)
+    father = choice_field("Select who the father or male carer is, or 'Not known'")
+    father_seen = choice_field("Select whether the father or male carer was seen", YES_NO_NOT_KNOWN)
+    father_not_seen_reason = text_field("why he was not seen", MAX_TEXT)
 
     def __init__(self, *args: Any, unborn: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,14 +104,16 @@ class ContactForm(RecordForm):
 
 class AssessmentForm(RecordForm):
     occurred_on = GovDateField(what="the date of the assessment", past=True)
-    father = _choice([], "Select who the father or male carer is, or 'Not known'")
-    father_involved = _choice(
-        YES_NO_NOT_KNOWN, "Select whether the father or male carer was involved in the assessment"
+    father = choice_field("Select who the father or male carer is, or 'Not known'")
+    father_involved = choice_field(
+        "Select whether the father or male carer was involved in the assessment", YES_NO_NOT_KNOWN
     )
-    father_not_involved_reason = _text("Why he was not involved")
-    mother_checks_done = _choice(YES_NO, "Select whether background checks were made on the mother")
-    father_checks_done = _choice(
-        YES_NO, "Select whether background checks were made on the father or male carer"
+    father_not_involved_reason = text_field("why he was not involved", MAX_TEXT)
+    mother_checks_done = choice_field(
+        "Select whether background checks were made on the mother", YES_NO
+    )
+    father_checks_done = choice_field(
+        "Select whether background checks were made on the father or male carer", YES_NO
     )
 
     def details(self) -> AssessmentDetails:
@@ -145,7 +129,7 @@ class AssessmentForm(RecordForm):
 
 class WasNotBroughtForm(RecordForm):
     occurred_on = GovDateField(what="the date of the appointment", past=True)
-    service = _choice(SERVICES, "Select the service the appointment was with")
+    service = choice_field("Select the service the appointment was with", SERVICES)
     followed_up_on = GovDateField(what="the date of the follow-up", past=True, required=False)
 
     def details(self) -> WasNotBroughtDetails:
@@ -156,13 +140,15 @@ class WasNotBroughtForm(RecordForm):
 
 class InjuryForm(RecordForm):
     occurred_on = GovDateField(what="the date of the injury", past=True)
-    kind = _choice(INJURIES, "Select the kind of injury")
-    body_site = _text(
-        "Where on the body", limit=MAX_BODY_SITE, required="Enter where on the body the injury is"
+    kind = choice_field("Select the kind of injury", INJURIES)
+    body_site = text_field(
+        "where on the body", MAX_BODY_SITE, required="Enter where on the body the injury is"
     )
-    mobility = _choice(MOBILITY, "Select the child's mobility")
-    explanation = _text(
-        "The explanation", required="Enter the explanation given (if none was given, say so)"
+    mobility = choice_field("Select the child's mobility", MOBILITY)
+    explanation = text_field(
+        "the explanation",
+        MAX_TEXT,
+        required="Enter the explanation given (if none was given, say so)",
     )
 
     def details(self) -> InjuryDetails:

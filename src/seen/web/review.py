@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -36,7 +35,7 @@ from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_q
 from seen.linkage.settings import current_bands
 from seen.people.models import SourceRecord
 from seen.web import gate
-from seen.web.forms import SeenForm
+from seen.web.forms import SeenForm, choice_field, text_field
 
 SKIPPED = "review_skipped"  # the session's list of pairs skipped, shown again when none is left
 CHOICES = {
@@ -147,17 +146,8 @@ class PairDecisionForm(SeenForm):
     """The decision about one pair: the same person, different people (each with its reason),
     or skip for now."""
 
-    decision = forms.ChoiceField(
-        choices=list(CHOICES.items()),
-        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
-    )
-    reason = forms.CharField(
-        max_length=decisions.REASON_MAX,
-        required=False,
-        error_messages={
-            "max_length": f"The reason must be {decisions.REASON_MAX} characters or fewer"
-        },
-    )
+    decision = choice_field(CHOOSE, CHOICES.items())
+    reason = text_field("the reason", decisions.REASON_MAX)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -24,7 +24,7 @@ from seen.thematic.models import (
     Theme,
 )
 from seen.thematic.reviews import AREA_MAX, COUNT_MAX, ROLE_MAX
-from seen.web.forms import GovDateField, SeenForm
+from seen.web.forms import GovDateField, SeenForm, choice_field, row_id_field, text_field
 
 ATTENDANCE_ROWS = 8
 YES_NO = [("yes", "Applies"), ("no", "Does not apply")]
@@ -32,55 +32,31 @@ CHOOSE_A_DISAGREEMENT = "Choose a disagreement of this review to resolve"
 Choices = Sequence[tuple[str, str]]
 
 
-def text_field(what: str, most: int) -> forms.CharField:
-    """A text field with the services' own messages ("Enter the area's name", "The area's
-    name must be 100 characters or fewer")."""
-    return forms.CharField(
-        max_length=most,
-        strip=True,
-        error_messages={
-            "required": f"Enter {what}",
-            "max_length": f"{what[:1].upper()}{what[1:]} must be {most} characters or fewer",
-        },
-    )
-
-
-def choice(message: str, choices: Choices = (), *, required: bool = True) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        choices=list(choices),
-        required=required,
-        error_messages={"required": message, "invalid_choice": message},
-    )
-
-
-def row_id(message: str) -> forms.IntegerField:
-    """A row's id, small enough for any database's integer."""
-    return forms.IntegerField(
-        min_value=1,
-        max_value=2**62,
-        error_messages={k: message for k in ("required", "invalid", "min_value", "max_value")},
-    )
-
-
 class ReviewForm(SeenForm):
     """Start a review."""
 
-    title = text_field("the review's title", TITLE_MAX)
-    kind = choice("Select a local rapid review or a national thematic review", Review.Kind.choices)
+    title = text_field("the review's title", TITLE_MAX, required="Enter the review's title")
+    kind = choice_field(
+        "Select a local rapid review or a national thematic review", Review.Kind.choices
+    )
 
 
 class AreaForm(SeenForm):
     """Add an area to a review."""
 
-    area = text_field("the area's name", AREA_MAX)
+    area = text_field("the area's name", AREA_MAX, required="Enter the area's name")
 
 
 class CaseForm(SeenForm):
     """Add a candidate case to the longlist; `areas` are the review's, (id, name)."""
 
-    case_id = text_field("the case's identifier", CASE_ID_MAX)
-    area = choice("Select one of this review's areas", required=False)
-    reason = text_field("why the case is considered", REASON_MAX)
+    case_id = text_field(
+        "the case's identifier", CASE_ID_MAX, required="Enter the case's identifier"
+    )
+    area = choice_field("Select one of this review's areas", required=False)
+    reason = text_field(
+        "why the case is considered", REASON_MAX, required="Enter why the case is considered"
+    )
 
     def __init__(self, *args: Any, areas: Choices = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,8 +66,10 @@ class CaseForm(SeenForm):
 class MoveForm(SeenForm):
     """Move a case to another stage, with why; `moves` are the stages its stage allows."""
 
-    to_stage = choice("Select where the case goes")
-    reason = text_field("the reason for the move", REASON_MAX)
+    to_stage = choice_field("Select where the case goes")
+    reason = text_field(
+        "the reason for the move", REASON_MAX, required="Enter the reason for the move"
+    )
 
     def __init__(self, *args: Any, stage: str, moves: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +87,7 @@ class MoveForm(SeenForm):
 class ExcerptForm(SeenForm):
     """Add an excerpt of a case's material for theme coding."""
 
-    text = text_field("the excerpt", EXCERPT_MAX)
+    text = text_field("the excerpt", EXCERPT_MAX, required="Enter the excerpt")
 
 
 class MeetingForm(SeenForm):
@@ -117,9 +95,9 @@ class MeetingForm(SeenForm):
     of `role-<n>` and `count-<n>` (a blank row is left out; the service says what a row lacks
     and whether a role is counted twice)."""
 
-    area = choice("Select the area")
+    area = choice_field("Select the area")
     held_on = GovDateField(what="the date of the meeting", past=True)
-    kind = choice("Select practitioners or strategic partners", Meeting.Kind.choices)
+    kind = choice_field("Select practitioners or strategic partners", Meeting.Kind.choices)
 
     def __init__(self, *args: Any, areas: Choices = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,12 +116,7 @@ class MeetingForm(SeenForm):
 # (tests/web/test_gate.py reads the declared fields)
 for _row in range(ATTENDANCE_ROWS):
     _how_many = f"Enter how many attended in row {_row + 1}, a whole number above 0"
-    MeetingForm.base_fields[f"role-{_row}"] = forms.CharField(
-        max_length=ROLE_MAX,
-        required=False,
-        strip=True,
-        error_messages={"max_length": f"A role must be {ROLE_MAX} characters or fewer"},
-    )
+    MeetingForm.base_fields[f"role-{_row}"] = text_field("a role", ROLE_MAX)
     MeetingForm.base_fields[f"count-{_row}"] = forms.IntegerField(
         required=False,
         min_value=1,
@@ -179,7 +152,7 @@ class CodingForm(SeenForm):
         super().__init__(*args, **kwargs)
         self.themes = list(themes)
         for theme in self.themes:
-            self.fields[f"theme-{theme.pk}"] = choice(
+            self.fields[f"theme-{theme.pk}"] = choice_field(
                 f"Say whether {theme.name} applies to this excerpt", YES_NO
             )
 
@@ -191,10 +164,12 @@ class ResolutionForm(SeenForm):
     """The agreed call on one disagreement (excerpt and theme), with why. The agreement page
     shows a form per disagreement: the errors link to the fields of the one that was sent."""
 
-    excerpt = row_id(CHOOSE_A_DISAGREEMENT)
-    theme = row_id(CHOOSE_A_DISAGREEMENT)
-    applies = choice("Say whether the theme applies", YES_NO)
-    reason = text_field("why this is the agreed call", REASON_MAX)
+    excerpt = row_id_field(CHOOSE_A_DISAGREEMENT)
+    theme = row_id_field(CHOOSE_A_DISAGREEMENT)
+    applies = choice_field("Say whether the theme applies", YES_NO)
+    reason = text_field(
+        "why this is the agreed call", REASON_MAX, required="Enter why this is the agreed call"
+    )
 
     def chosen(self) -> tuple[int, int] | None:
         """The (excerpt, theme) this POST was about, when both are ids."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,7 +24,14 @@ from seen.casefile.subjects import Subject
 from seen.triage import services
 from seen.triage.models import Triage
 from seen.web import gate
-from seen.web.forms import SeenForm, confirmations, see_other
+from seen.web.forms import (
+    SeenForm,
+    choice_field,
+    confirmations,
+    row_id_field,
+    see_other,
+    text_field,
+)
 from seen.web.gate import page, purpose_of
 
 TRIAGE_PURPOSE = Purpose.MASH_TRIAGE.value
@@ -58,22 +64,9 @@ class CheckForm(TriageForm):
     """Mark one check done with its result (each check's row has its own form)."""
 
     about = "checks"
-    check = forms.IntegerField(
-        min_value=1,
-        max_value=2**62,
-        error_messages={
-            "required": CHOOSE_A_CHECK,
-            "invalid": CHOOSE_A_CHECK,
-            "min_value": CHOOSE_A_CHECK,
-            "max_value": CHOOSE_A_CHECK,
-        },
-    )
-    result = forms.CharField(
-        max_length=TEXT_MAX,
-        error_messages={
-            "required": "Enter the result of the check to mark it done",
-            "max_length": f"The result must be {TEXT_MAX:,} characters or fewer",
-        },
+    check = row_id_field(CHOOSE_A_CHECK)
+    result = text_field(
+        "the result", TEXT_MAX, required="Enter the result of the check to mark it done"
     )
 
     def field_id(self, name: str) -> str:
@@ -103,22 +96,11 @@ class DecideForm(TriageForm):
     """The decision, with its reason; the service refuses it until every check is done."""
 
     about = "checks"
-    decision = forms.ChoiceField(
-        choices=[
-            (value, label[:1].upper() + label[1:]) for value, label in Triage.Decision.choices
-        ],
-        error_messages={
-            "required": "Select the decision",
-            "invalid_choice": "Select the decision",
-        },
+    decision = choice_field(
+        "Select the decision",
+        [(value, label[:1].upper() + label[1:]) for value, label in Triage.Decision.choices],
     )
-    reason = forms.CharField(
-        max_length=TEXT_MAX,
-        error_messages={
-            "required": "Enter the reason for the decision",
-            "max_length": f"The reason must be {TEXT_MAX:,} characters or fewer",
-        },
-    )
+    reason = text_field("the reason", TEXT_MAX, required="Enter the reason for the decision")
 
 
 STEPS: dict[str, type[TriageForm]] = {"open": OpenForm, "check": CheckForm, "decide": DecideForm}
