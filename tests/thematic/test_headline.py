@@ -8,7 +8,14 @@ from dataclasses import replace
 import pytest
 
 from seen.thematic.dataset import CaseRow
-from seen.thematic.headline import TABLES, headline_tables, injury_pattern, suppress
+from seen.thematic.headline import (
+    TABLES,
+    Range,
+    headline_tables,
+    injury_pattern,
+    name_of,
+    publish,
+)
 
 CASE = CaseRow(
     case_id="case 01",
@@ -106,22 +113,54 @@ def test_no_rows_give_empty_tables() -> None:
     assert all(table == {} for table in tables.values())
 
 
-def test_suppression_hides_counts_from_1_to_below_minus_1_nested_too() -> None:
+def test_publishing_joins_small_categories_until_each_is_large_enough() -> None:
+    tables = {
+        "agency_involvement": {"universal": 14, "early_help": 3, "child_in_need": 2},
+        "care_findings": {"father": 5, "none": 6, "not_known": 9, "mother": 2},
+        "age_months": {"0": 1, "1": 2, "2": 3, "3": 9, "4": 1, "11": 3},
+        "parent_features": {"care_leaver": 4, "parent_under_22": 9},
+    }
+    published = publish(tables, 5)
+    # the small ones together make 5: "Other"
+    assert published["agency_involvement"] == {"universal": 14, "early_help+child_in_need": 5}
+    # 2 alone is still small: it joins the smallest large category, so no total gives it away
+    assert published["care_findings"] == {"none": 6, "not_known": 9, "father+mother": 7}
+    # ages in order: bands of neighbours, the last small band joining the one before
+    assert published["age_months"] == {"0+1+2": 6, "3+4+11": 13}
+    # a case may have several features: the cells overlap, so a small one is only hidden
+    assert published["parent_features"] == {"care_leaver": None, "parent_under_22": 9}
+    assert tables["age_months"]["0"] == 1  # the original is left alone
+
+
+def test_one_large_and_one_small_category_are_published_as_ranges() -> None:
+    """23 cases, 19 harmed: "died: fewer than 5" beside 19 would give 4 away."""
     tables = {
         "outcome": {"died": 4, "seriously_harmed": 19},
-        "injury_pattern": {"died": {"head_injury_only": 1, "fractures_only": 3}},
-        "child_sex": {"male": 2, "female": 3},
+        "occasions": {"one_off": 5, "repeated": 10, "not_known": 4},
+        "prognosis": {"likely_impairment": 5, "unlikely_impairment": 14},
     }
-    assert suppress(tables, 3) == {
-        "outcome": {"died": 4, "seriously_harmed": 19},
-        "injury_pattern": {"died": {"head_injury_only": None, "fractures_only": 3}},
-        "child_sex": {"male": None, "female": 3},
+    published = publish(tables, 5)
+    assert published["outcome"] == {"died": Range(1, 4), "seriously_harmed": Range(19, 22)}
+    # the tables of the harmed add up to the harmed: their largest cell carries the range
+    assert published["occasions"] == {"repeated": Range(10, 13), "one_off+not_known": 9}
+    assert published["prognosis"] == {
+        "likely_impairment": 5,
+        "unlikely_impairment": Range(14, 17),
     }
-    assert suppress(tables, 5)["outcome"] == {"died": None, "seriously_harmed": 19}
-    assert tables["child_sex"] == {"male": 2, "female": 3}  # the original is left alone
+    assert str(Range(19, 22)) == "19 to 22"
 
 
 @pytest.mark.parametrize("below", [0, 1])
-def test_a_threshold_of_1_or_less_suppresses_nothing(below: int) -> None:
+def test_a_threshold_of_1_or_less_publishes_every_count(below: int) -> None:
     tables = {"outcome": {"died": 1, "seriously_harmed": 2}}
-    assert suppress(tables, below) == tables
+    assert publish(tables, below) == tables
+
+
+def test_a_joined_category_is_named_by_its_parts() -> None:
+    def name(key: str) -> str:
+        return key.replace("_", " ").capitalize()
+
+    assert name_of("agency_involvement", "universal", name) == "Universal"
+    assert name_of("care_findings", "father+mother", name) == "Father or Mother"
+    assert name_of("child_ethnicity", "a+b+c", name) == "Other: A, B, C"
+    assert name_of("age_months", "0+1+2", lambda k: f"{k} months") == "0 to 2 months"

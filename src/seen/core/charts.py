@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from html import escape
 
@@ -49,8 +49,11 @@ LABEL_WIDTH = 28
 FONT = ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"]
 
 
-def pie_svg(title: str, data: dict[str, int]) -> str:
-    """A pie chart of ``data`` (category -> count); categories with no count are left out."""
+def pie_svg(title: str, data: dict[str, float], texts: Mapping[str, str] | None = None) -> str:
+    """A pie chart of ``data`` (category -> count); categories with no count are left out.
+    ``texts``: what a category's value reads as where not its number (a published range,
+    drawn at its middle)."""
+    texts = texts or {}
     shown = {label: count for label, count in data.items() if count > 0}
     with _chart_settings(title, data):
         figure = Figure(figsize=(5.6, 3.6))
@@ -67,7 +70,7 @@ def pie_svg(title: str, data: dict[str, int]) -> str:
             )
             axes.legend(
                 wedges,
-                [f"{label}: {n}" for label, n in shown.items()],
+                [f"{label}: {texts.get(label, f'{n:g}')}" for label, n in shown.items()],
                 loc="center left",
                 bbox_to_anchor=(1.0, 0.5),
                 frameon=False,
@@ -80,11 +83,17 @@ def pie_svg(title: str, data: dict[str, int]) -> str:
 
 
 def bar_svg(
-    title: str, data: dict[str, int], *, horizontal: bool = False, percent: bool = False
+    title: str,
+    data: dict[str, float],
+    *,
+    horizontal: bool = False,
+    percent: bool = False,
+    texts: Mapping[str, str] | None = None,
 ) -> str:
     """A bar chart of ``data`` (category -> count), in the order given, each bar labelled with
     its count. ``horizontal`` suits long category names; ``percent``: the values are per cent,
-    drawn on a 0-100 axis and labelled so."""
+    drawn on a 0-100 axis and labelled so; ``texts``: a bar's label where not its number (a
+    published range, drawn at its middle)."""
     labels = list(data)
     counts = list(data.values())
     with _chart_settings(title, data):
@@ -113,7 +122,11 @@ def bar_svg(
             else:
                 limit(0, max([*counts, 1]) * 1.15)
                 value_axis.set_major_locator(MaxNLocator(integer=True))
-            axes.bar_label(bars, padding=2, fmt="%g%%" if percent else "%g")
+            if texts:
+                shown = [texts.get(label, f"{count:g}") for label, count in data.items()]
+                axes.bar_label(bars, labels=shown, padding=2)
+            else:
+                axes.bar_label(bars, padding=2, fmt="%g%%" if percent else "%g")
             axes.spines[["top", "right"]].set_visible(False)
         figure.suptitle(
             textwrap.fill(title, TITLE_WIDTH), x=0.02, horizontalalignment="left", fontweight="bold"
@@ -127,13 +140,13 @@ def _nothing_to_draw(axes: Axes) -> None:
     axes.set_axis_off()
 
 
-def _chart_key(title: str, data: dict[str, int]) -> str:
+def _chart_key(title: str, data: dict[str, float]) -> str:
     content = title + "\x1f" + "\x1f".join(f"{label}\x1e{count}" for label, count in data.items())
     return "chart-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:10]
 
 
 @contextmanager
-def _chart_settings(title: str, data: dict[str, int]) -> Iterator[None]:
+def _chart_settings(title: str, data: dict[str, float]) -> Iterator[None]:
     with matplotlib.rc_context(
         {
             "svg.fonttype": "none",
@@ -151,7 +164,7 @@ def _chart_settings(title: str, data: dict[str, int]) -> Iterator[None]:
         yield
 
 
-def _to_svg(figure: Figure, title: str, data: dict[str, int]) -> str:
+def _to_svg(figure: Figure, title: str, data: dict[str, float]) -> str:
     """Render without pyplot (so no figure is left open), then make the SVG fit for inlining:
     no XML prolog, ids made unique to this chart, role="img" and a title."""
     FigureCanvasSVG(figure)

@@ -2,8 +2,9 @@
 every table with a caption, Figures 1-6 as inline SVG charts each with its data table beside it)
 and a PDF made by WeasyPrint from that same HTML, fetching nothing.
 
-With a suppression threshold, counts below it are published as "fewer than N" and the charts
-are drawn from the categories still shown.
+With a suppression threshold, the tables are published as seen.thematic.headline.publish makes
+them: small categories joined, or counts given as ranges ("19 to 22", drawn at their middle), a
+cell that can be neither "fewer than N"; the charts keep the categories the data has.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from markupsafe import Markup
 
 from seen.core.charts import bar_svg, fluid, pie_svg
 from seen.thematic.dataset import CaseRow
-from seen.thematic.headline import INJURY_PATTERNS, headline_tables, suppress
+from seen.thematic.headline import (
+    INJURY_PATTERNS,
+    Cell,
+    Range,
+    headline_tables,
+    name_of,
+    publish,
+)
 
 TITLE = "Thematic review: headline data"
 
@@ -109,7 +117,7 @@ class Section:
 def report_html(rows: Sequence[CaseRow], *, suppress_below: int = 0, title: str = TITLE) -> str:
     """The report as one standalone HTML document."""
     counted = headline_tables(rows)
-    tables = suppress(counted, suppress_below) if suppress_below > 1 else counted
+    tables = publish(counted, suppress_below)
     builder = _Builder(tables, suppress_below)
     sections = [
         Section(
@@ -193,16 +201,19 @@ class _Builder:
         self.tables = tables
         self.below = suppress_below
 
-    def cell(self, count: int | None) -> str:
+    def cell(self, count: Cell) -> str:
         return f"fewer than {self.below}" if count is None else str(count)
 
     def label(self, table: str, value: str) -> str:
-        if table == "age_months":
-            return f"{value} month" + ("" if value == "1" else "s")
-        return LABELS.get(table, {}).get(value, value)
+        def one(part: str) -> str:
+            if table == "age_months":
+                return f"{part} month" + ("" if part == "1" else "s")
+            return LABELS.get(table, {}).get(part, part)
+
+        return name_of(table, value, one)
 
     def table(self, name: str, caption: str, heading: str) -> Table:
-        counts: dict[str, int | None] = self.tables[name]
+        counts: dict[str, Cell] = self.tables[name]
         return Table(
             caption,
             (heading, "Number of cases"),
@@ -210,7 +221,7 @@ class _Builder:
         )
 
     def injury_table(self) -> Table:
-        by_outcome: dict[str, dict[str, int | None]] = self.tables["injury_pattern"]
+        by_outcome: dict[str, dict[str, Cell]] = self.tables["injury_pattern"]
         outcomes = list(by_outcome)
         patterns = [p for p in INJURY_PATTERNS if any(p in by_outcome[o] for o in outcomes)]
         return Table(
@@ -226,21 +237,31 @@ class _Builder:
         )
 
     def figure(self, number: int, name: str, caption: str, kind: str) -> Figure:
-        counts: dict[str, int | None] = self.tables[name]
+        counts: dict[str, Cell] = self.tables[name]
         drawn = {
-            self.label(name, value): count for value, count in counts.items() if count is not None
+            self.label(name, value): _middle(count)
+            for value, count in counts.items()
+            if count is not None
+        }
+        ranges = {
+            self.label(name, value): str(count)
+            for value, count in counts.items()
+            if isinstance(count, Range)
         }
         chart_title = f"Figure {number}: {caption}"
         if kind == "pie":
-            svg = pie_svg(chart_title, drawn)
+            svg = pie_svg(chart_title, drawn, ranges)
         else:
-            svg = bar_svg(chart_title, drawn, horizontal=kind == "barh")
-        hidden = len(drawn) < len(counts)
-        note = (
-            f"Categories with fewer than {self.below} cases are not drawn; the table lists them."
-            if hidden
-            else ""
-        )
+            svg = bar_svg(chart_title, drawn, horizontal=kind == "barh", texts=ranges)
+        notes = []
+        if len(drawn) < len(counts):
+            notes.append(
+                f"Categories with fewer than {self.below} cases are not drawn; the table "
+                "lists them."
+            )
+        if ranges:
+            notes.append("A count given as a range is drawn at the middle of its range.")
+        note = " ".join(notes)
         return Figure(
             number,
             caption,
@@ -248,6 +269,10 @@ class _Builder:
             self.table(name, f"Figure {number} data: {caption.lower()}", caption),
             note,
         )
+
+
+def _middle(count: int | Range) -> float:
+    return (count.low + count.high) / 2 if isinstance(count, Range) else count
 
 
 @contextmanager

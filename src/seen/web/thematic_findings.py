@@ -5,6 +5,7 @@ seen.web.thematic's urlpatterns)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from seen.access.policy import Action
 from seen.thematic import casedata, coding
 from seen.thematic.dataset import CaseRow
-from seen.thematic.headline import headline_tables, suppress
+from seen.thematic.headline import Cell, headline_tables, name_of, publish
 from seen.thematic.models import DatasetImport, Excerpt, Resolution, Review, Theme
 from seen.thematic.reviews import Invalid
 from seen.web import gate
@@ -127,7 +128,7 @@ SUPPRESS_BELOW = 5
 class HeadlineTable:
     name: str
     title: str
-    rows: list[tuple[str, int | None]]  # (category, cases); None: suppressed
+    rows: list[tuple[str, Cell]]  # (category, cases): a count, a range, or None (suppressed)
     total: int | None
 
 
@@ -143,7 +144,7 @@ def _tables(rows: list[CaseRow], below: int, labels: Labels) -> list[HeadlineTab
     """The headline tables as the page shows them; a nested table (injury pattern by outcome)
     becomes one table per outcome."""
     tables = headline_tables(rows)
-    shown = suppress(tables, below) if below > 1 else tables
+    shown = publish(tables, below)
     found: list[HeadlineTable] = []
     for name, table in shown.items():
         parts = (
@@ -165,9 +166,12 @@ def _tables(rows: list[CaseRow], below: int, labels: Labels) -> list[HeadlineTab
                 HeadlineTable(
                     key,
                     title[:1].upper() + title[1:],
-                    [(_words(k, name, labels), v) for k, v in counts.items()],
-                    # a total beside a suppressed count would give it away
-                    None if any(v is None for v in counts.values()) else total,
+                    [
+                        (name_of(name, k, partial(_words, table=name, labels=labels)), v)
+                        for k, v in counts.items()
+                    ],
+                    # a total beside a suppressed count or a range would give it away
+                    total if all(isinstance(v, int) for v in counts.values()) else None,
                 )
             )
     return found

@@ -23,7 +23,7 @@ from seen.access.models import Purpose
 from seen.thematic import example
 from seen.thematic.casedata import import_dataset, rows_of
 from seen.thematic.dataset import CaseRow, read_cases
-from seen.thematic.headline import headline_tables, suppress
+from seen.thematic.headline import headline_tables, published_json
 from seen.thematic.models import Review
 from seen.thematic.report import write_report
 from seen.thematic.reviews import Invalid, Refused, create_review
@@ -42,7 +42,8 @@ class Command(BaseCommand):
         "Thematic review. `report CASES.csv` counts the headline tables from a case dataset "
         "(docs/review-dataset.md): --json prints them as one JSON object; otherwise it writes "
         "report.html and report.pdf (tables and Figures 1-6) into --out (default "
-        "./review-report). --suppress-below N publishes counts from 1 to N-1 as 'fewer than N'. "
+        "./review-report). --suppress-below N publishes no count from 1 to N-1: small "
+        "categories joined, or counts given as ranges. "
         "A dataset with any bad row is refused whole, each row's line and reason on stderr."
     )
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             type=_threshold,
             default=0,
             metavar="N",
-            help="publish counts below N as 'fewer than N' (charts leave them out)",
+            help="publish no count below N: small categories joined, or counts given as ranges",
         )
 
         demo = actions.add_parser(
@@ -82,9 +83,7 @@ class Command(BaseCommand):
         rows = self._read(options["cases"])
         below: int = options["suppress_below"]
         if options["json"]:
-            tables = headline_tables(rows)
-            if below > 1:
-                tables = suppress(tables, below)
+            tables = published_json(headline_tables(rows), below)
             self.stdout.write(json.dumps(tables, sort_keys=True, indent=2, ensure_ascii=False))
             return
         out: Path = options["out"]
