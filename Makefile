@@ -20,7 +20,10 @@ install: $(INSTALLED) $(FRONTEND)
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@# --no-deps: the lock names every package, hashed; pip resolving again would ask for an
+	@# extra's newest release (weasyprint's fonttools[woff]) rather than the one locked
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.lock
+	$(BIN)/pip check
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
