@@ -1,5 +1,6 @@
-"""Check a child (the look-up page): by NHS number, through the access decision, the flag level
-only, the lead told of an ED look-up, audited; bad input is a 400 with a message."""
+"""Check a child (the look-up page): by NHS number, through the access decision, what confirms
+the child (name, date of birth and age, postcode district) and the flag level only, the lead
+told of an ED look-up, audited; bad input is a 400 with a message."""
 
 from __future__ import annotations
 
@@ -25,13 +26,19 @@ def test_ed_checks_a_flagged_child_by_nhs_number(flagged: Person) -> None:
     response = _page(doctor, nhs_number="999 000 0026", purpose="unscheduled_care")
     assert response.status_code == 200
     text = response.content.decode()
-    assert f"Child {flagged.reference}" in text and "child protection plan" in text
+    assert flagged.reference in text and "child protection plan" in text
     assert "Sol Worker" in text and "lead practitioner has been told" in text
-    for detail in ("Hollis", "Tanner", "QA1 2BC", "2025-06-01"):
-        assert detail not in text  # the flag, not the household
+    # what confirms it is the child in front of the clinician: name, date of birth and age,
+    # postcode district (the newest record's name: the health visitor's or social care's)
+    identity = text[text.index(f'id="identity-{flagged.reference}"') :]
+    assert "Leo Hollis" in text and "1 June 2025" in identity and "1 month" in identity
+    assert "Postcode district" in identity  # the baby's own records hold no address here
+    for detail in ("Jade", "Tanner", "QA1 2BC", "2025-06-01"):
+        assert detail not in text  # the flag, not the household: no parent, no address
     assert Notification.objects.get().to.local_id == "SW1"
     event = AuditEvent.objects.get(action="read", via="page")
     assert event.subject == flagged.reference and event.disclosed["flags"]
+    assert event.disclosed["identity"] == ["name", "dob", "age", "postcode district"]
 
 
 def test_without_a_relationship_the_page_says_why_and_shows_nothing(flagged: Person) -> None:
@@ -113,4 +120,40 @@ def test_the_empty_form_is_no_look_up_and_any_detail_is_one(flagged: Person) -> 
     assert 'id="no-match"' not in empty.content.decode()
     # a detail in the address is a look-up, with or without the form's own marker
     found = client.get("/check/", {"nhs_number": BABY_NHS, "purpose": "unscheduled_care"})
-    assert found.status_code == 200 and f"Child {flagged.reference}" in found.content.decode()
+    assert found.status_code == 200 and f'id="child-{flagged.reference}"' in found.content.decode()
+
+
+def test_an_age_is_said_as_a_babys_is() -> None:
+    from datetime import date
+
+    from seen.casefile.lookup import age_of
+
+    today = date(2026, 3, 2)
+    assert age_of(date(2026, 3, 1), today) == "1 day"
+    assert age_of(date(2026, 2, 5), today) == "25 days"
+    assert age_of(date(2026, 1, 3), today) == "1 month"
+    assert age_of(date(2025, 3, 3), today) == "11 months"
+    assert age_of(date(2025, 3, 2), today) == "1 year"
+    assert age_of(date(2024, 12, 2), today) == "1 year 3 months"
+    assert age_of(date(2026, 4, 1), today) == "not yet born"
+    assert age_of(None, today) == "not known"
+
+
+def test_an_adult_with_a_relevant_history_is_a_flag_with_whom_to_call_never_the_history(
+    flagged: Person,
+) -> None:
+    from seen.rules.models import Alert
+    from tests.fixtures.alerts import make_alert
+
+    alert = make_alert(
+        flagged, why="The father has a conviction for assault occasioning actual bodily harm."
+    )
+    Alert.objects.filter(pk=alert.pk).update(rule_id="man-with-relevant-history")
+    doctor = make_user(Role.ED_CLINICIAN, "ED1")
+    text = _page(doctor, nhs_number=BABY_NHS, purpose="unscheduled_care").content.decode()
+    assert "an adult around this child has a relevant history" in text
+    assert "open safeguarding alert" in text
+    assert "conviction" not in text and "assault" not in text
+    call = text[text.index("Call now") :]
+    assert alert.owner_practitioner is not None
+    assert alert.owner_practitioner.name in call  # the alert's owner: whom to call about it

@@ -76,11 +76,21 @@ LEFT JOIN areas_agency ka ON ka.id = kw.agency_id
 WHERE pl.id IN (SELECT id FROM plans)
   AND (pl."end" IS NULL OR pl."end" >= %s) AND pl.occurred_on <= %s
 UNION ALL
-SELECT 1, NULL, al.id, NULL, NULL, NULL, {_NO_WORKER}, {_NO_WORKER}
-FROM rules_alert al WHERE al.child_id = %s AND al.status <> %s
+SELECT 1, NULL, al.id, al.rule_id, oa.name, oa.duty_phone,
+       {_WORKER_COLUMNS.format(w="op", a="opa")}, {_NO_WORKER}
+FROM rules_alert al
+LEFT JOIN areas_agency oa ON oa.id = al.owner_agency_id
+LEFT JOIN areas_practitioner op ON op.id = al.owner_practitioner_id
+LEFT JOIN areas_agency opa ON opa.id = op.agency_id
+WHERE al.child_id = %s AND al.status <> %s
 UNION ALL
-SELECT 1, NULL, al.id, NULL, NULL, NULL, {_NO_WORKER}, {_NO_WORKER}
-FROM rules_alert al WHERE al.pregnancy_id IN (SELECT id FROM pregs) AND al.status <> %s
+SELECT 1, NULL, al.id, al.rule_id, oa.name, oa.duty_phone,
+       {_WORKER_COLUMNS.format(w="op", a="opa")}, {_NO_WORKER}
+FROM rules_alert al
+LEFT JOIN areas_agency oa ON oa.id = al.owner_agency_id
+LEFT JOIN areas_practitioner op ON op.id = al.owner_practitioner_id
+LEFT JOIN areas_agency opa ON opa.id = op.agency_id
+WHERE al.pregnancy_id IN (SELECT id FROM pregs) AND al.status <> %s
 UNION ALL
 SELECT 2, NULL, du.id, NULL, NULL, NULL, {_WORKER_COLUMNS.format(w="pr", a="pa")}, {_NO_WORKER}
 FROM people_responsibility du
@@ -91,6 +101,19 @@ WHERE du.id IN (SELECT id FROM duties)
 ORDER BY part, started, row_id
 """
 ROLE_LABELS: dict[str, str] = dict(Practitioner.Role.choices)
+# the procedures whose alert says an adult around the child has a relevant history (a
+# conviction, domestic abuse, MARAC, mental health): flagged as that, with whom to call (the
+# alert's owner), never the history itself
+ADULT_HISTORY_RULES = frozenset(
+    {
+        "man-with-relevant-history",
+        "domestic-abuse-checks",
+        "marac-baby",
+        "think-family-mental-health",
+    }
+)
+ADULT_HISTORY = "an adult around this child has a relevant history"
+OPEN_ALERT = "open safeguarding alert"
 Viewer = AbstractBaseUser | AnonymousUser | None
 
 
@@ -138,10 +161,19 @@ def _flags(reference: str, person: int | None, pregnancies: Sequence[int]) -> Fl
         )
         rows = cursor.fetchall()
     flags = Flags(reference)
-    alerted = False
+    alerted = history = False
+    history_owners: list[Contact] = []
     for part, _, _, kind, agency, duty_phone, *workers in rows:
         if part == 1:
             alerted = True
+            if kind in ADULT_HISTORY_RULES:
+                history = True
+                name, role, phone, its_agency, its_duty = workers[:5]
+                history_owners.append(
+                    Contact(name, ROLE_LABELS.get(role, role), its_agency, phone or its_duty)
+                    if name is not None
+                    else Contact("duty team", "duty", agency or "", duty_phone or "")
+                )
             continue
         if part == 0:
             label = PLAN_FLAGS.get(kind, kind)
@@ -154,8 +186,12 @@ def _flags(reference: str, person: int | None, pregnancies: Sequence[int]) -> Fl
                 _add(flags, Contact(name, label, its_agency, phone or its_duty))
         if part == 0 and all(worker[0] is None for worker in named):
             _add(flags, Contact("duty team", "duty", agency, duty_phone))
+    if history:
+        flags.kinds.append(ADULT_HISTORY)
+        for contact in history_owners:
+            _add(flags, contact)
     if alerted:
-        flags.kinds.append("open safeguarding alert")
+        flags.kinds.append(OPEN_ALERT)
     return flags
 
 

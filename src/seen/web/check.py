@@ -1,7 +1,9 @@
-"""Check a child: the look-up for unscheduled care and universal services. The page shows the
-flag level only — that flags exist, their kind, and whom to call now — for each child the
-details identify, through the access decision, audited; an ED look-up of a flagged child tells
-the lead practitioner (as CP-IS does)."""
+"""Check a child: the look-up for unscheduled care and universal services. For each child the
+details identify, through the access decision and audited, the page shows what confirms it is
+the child in front of you (name, date of birth and age, postcode district; seen.casefile.lookup
+.identity_of) and the flag level only — that flags exist, their kind (an adult around the child
+with a relevant history among them, never the history), and whom to call now; an ED look-up of
+a flagged child tells the lead practitioner (as CP-IS does)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.shortcuts import render
 from seen.access.models import Purpose, Role
 from seen.access.policy import Action, ChildRef, decide, profile_of
 from seen.casefile.flags import flags_for
-from seen.casefile.lookup import Details, LookupError_, find_children
+from seen.casefile.lookup import Details, LookupError_, find_children, identity_of
 from seen.people.models import SourceRecord
 from seen.web import gate
 from seen.web.forms import GovDateField, SeenForm, text_field
@@ -119,12 +121,20 @@ def check_child(request: HttpRequest) -> HttpResponse:
             continue
         flags = flags_for(child, request.user)  # an ED look tells the lead (casefile.flags)
         told = flags.lead_told
+        identity = identity_of(child, request.user)
         gate.audit(
             request,
             "read",
             "child_flags",
             child.reference,
-            disclosed={"flags": flags.kinds, "contacts": len(flags.call), "lead_told": told},
+            disclosed={
+                "identity": ["name", "dob", "age", "postcode district"],
+                "flags": flags.kinds,
+                "contacts": len(flags.call),
+                "lead_told": told,
+            },
         )
-        context["results"].append({"reference": child.reference, "flags": flags, "told": told})
+        context["results"].append(
+            {"reference": child.reference, "identity": identity, "flags": flags, "told": told}
+        )
     return render(request, "web/check.html", context)

@@ -5,11 +5,12 @@ imported by their own names, e.g.
 `{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}`.
 Globals: `url(name, *args)` (Django's reverse), `maybe_url(name, *args)` ("" where there is no
 such page), `static(path)` (under /assets/) and
-`navigation(request)` (the service navigation for the user's role, seen.web.navigation)."""
+`navigation(request)` (the service navigation for the user's role, seen.web.navigation).
+Filters: `day` (a date, "26 May 2025") and `localtime_text` (a moment, "3 May 2026, 2:05pm")."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,11 @@ def maybe_url(name: str, *args: Any) -> str:
         return url(name, *args)
     except NoReverseMatch:
         return ""
+
+
+def day(value: date) -> str:
+    """A date as GOV.UK writes it: 26 May 2025 (the `day` filter: one date style)."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def localtime_text(moment: datetime) -> str:
@@ -59,4 +65,5 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters["localtime_text"] = localtime_text
+    env.filters["day"] = day
     return env
