@@ -49,7 +49,7 @@ LABEL_WIDTH = 28
 FONT = ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"]
 
 
-def pie_svg(title: str, data: dict[str, float], texts: Mapping[str, str] | None = None) -> str:
+def pie_svg(title: str, data: Mapping[str, float], texts: Mapping[str, str] | None = None) -> str:
     """A pie chart of ``data`` (category -> count); categories with no count are left out.
     ``texts``: what a category's value reads as where not its number (a published range,
     drawn at its middle)."""
@@ -84,7 +84,7 @@ def pie_svg(title: str, data: dict[str, float], texts: Mapping[str, str] | None 
 
 def bar_svg(
     title: str,
-    data: dict[str, float],
+    data: Mapping[str, float],
     *,
     horizontal: bool = False,
     percent: bool = False,
@@ -140,13 +140,13 @@ def _nothing_to_draw(axes: Axes) -> None:
     axes.set_axis_off()
 
 
-def _chart_key(title: str, data: dict[str, float]) -> str:
+def _chart_key(title: str, data: Mapping[str, float]) -> str:
     content = title + "\x1f" + "\x1f".join(f"{label}\x1e{count}" for label, count in data.items())
     return "chart-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:10]
 
 
 @contextmanager
-def _chart_settings(title: str, data: dict[str, float]) -> Iterator[None]:
+def _chart_settings(title: str, data: Mapping[str, float]) -> Iterator[None]:
     with matplotlib.rc_context(
         {
             "svg.fonttype": "none",
@@ -164,7 +164,7 @@ def _chart_settings(title: str, data: dict[str, float]) -> Iterator[None]:
         yield
 
 
-def _to_svg(figure: Figure, title: str, data: dict[str, float]) -> str:
+def _to_svg(figure: Figure, title: str, data: Mapping[str, float]) -> str:
     """Render without pyplot (so no figure is left open), then make the SVG fit for inlining:
     no XML prolog, ids made unique to this chart, role="img" and a title."""
     FigureCanvasSVG(figure)
