@@ -4,6 +4,7 @@ decision refused until every check is done; a bad POST is a 400 with an error su
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -56,6 +57,33 @@ def test_mash_without_the_lawful_basis_is_told_to_record_it(baby: Person) -> Non
     under_triage(baby)
     response = signed_in_client(make_user(Role.MASH_PRACTITIONER, "MA1")).get(_url(baby))
     assert response.status_code == 403 and "lawful basis" in response.content.decode()
+
+
+def test_from_the_alert_to_the_triage_through_the_lawful_basis(baby: Person) -> None:
+    """MASH's day: the alert routed to the team links to the triage; the triage says where to
+    record the lawful basis; once it is recorded there, the triage opens."""
+    alert = under_triage(baby)
+    client = signed_in_client(make_user(Role.MASH_PRACTITIONER, "MA1"))
+    page = client.get(f"/alerts/{alert.pk}/").content.decode()
+    link = re.search(r'id="triage-link" href="([^"]+)"', page)
+    assert link is not None and link.group(1) == _url(baby)
+    refused = client.get(link.group(1))
+    assert refused.status_code == 403
+    basis = re.search(r'id="record-basis" href="([^"]+)"', refused.content.decode())
+    assert basis is not None
+    assert basis.group(1) == f"/children/{baby.reference}/?purpose=mash_triage#basis"
+    child_page = client.get(basis.group(1).split("#")[0]).content.decode()
+    assert 'id="basis"' in child_page and "MASH triage" in child_page
+    recorded = client.post(
+        f"/children/{baby.reference}/basis/",
+        {
+            "purpose": "mash_triage",
+            "basis": "safeguarding_without_consent",
+            "why_no_consent": "seeking consent would alert the father and place the baby at risk",
+        },
+    )
+    assert recorded.status_code == 303
+    assert client.get(link.group(1)).status_code == 200
 
 
 def test_an_unknown_child_is_refused_as_one_without_a_relationship(mash: Any) -> None:

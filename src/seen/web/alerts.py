@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import CHILD_ACTION_ROLES, Action, decide, profile_of
 from seen.core import clock
 from seen.rules import lifecycle
 from seen.rules.inbox import (
@@ -128,6 +128,13 @@ def child_url(reference: str) -> str:
 
 def person_url(reference: str) -> str:
     return link_to("person", reference, "/people/{reference}/")
+
+
+def _triage_url(request: HttpRequest, reference: str) -> str:
+    """MASH triage of the alert's child, for those who triage (its own purpose by default)."""
+    profile = profile_of(request.user)
+    may = profile is not None and profile.role in CHILD_ACTION_ROLES[Action.DECIDE_TRIAGE]
+    return reverse("triage", args=[reference]) if may and reference else ""
 
 
 @page()
@@ -262,6 +269,7 @@ def _show(
         "late": overdue(alert),
         "child": reference,
         "child_url": child_url(reference),
+        "triage_url": _triage_url(request, reference),
         "facts": facts,
         "people": [(p, person_url(p.reference) if p.reference[:1] == "P" else "") for p in people],
         "events": events,

@@ -60,7 +60,8 @@ RECORD_PAGES: list[tuple[str, str, frozenset[str], Level]] = [
     ("record-injury", "Record an injury observation", RECORD_FACT_ROLES, Level.FLAG),
     ("plans", "Plans and programmes", CHILD_ACTION_ROLES[Action.MANAGE_PLAN], Level.HOUSEHOLD),
     ("conference", "Record a conference", CHILD_ACTION_ROLES[Action.MANAGE_PLAN], Level.HOUSEHOLD),
-    ("triage", "MASH triage", CHILD_ACTION_ROLES[Action.DECIDE_TRIAGE], Level.HOUSEHOLD),
+    # offered at the flag level too: the triage page leads to the lawful basis where it is due
+    ("triage", "MASH triage", CHILD_ACTION_ROLES[Action.DECIDE_TRIAGE], Level.FLAG),
     ("who-looked", "Who has looked at this child", LEAD | {Role.SAFEGUARDING_LEAD}, Level.FLAG),
     (
         "child-incident-new",

@@ -29,10 +29,12 @@ import re
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.urls import reverse
 
 from seen.access import auditing
 from seen.access.models import Purpose
@@ -204,13 +206,18 @@ def child(
             return refused(request, object_type, reference, unknown.reason)
         return not_a_child(request, error)
     decision = decide(request.user, action, purpose_of(request), subject.ref)
+    short = level is not None and decision.level < level
+    if decision.needs_basis and (short or not decision.allowed):
+        # the way on: the child's page, where the lawful basis is recorded, for this purpose
+        basis = reverse("child", args=[subject.reference])
+        basis += "?" + urlencode({"purpose": purpose_of(request)}) + "#basis"
+        context = {"basis_url": basis}
+        return refused(request, object_type, subject.reference, decision.reason, context=context)
     if not decision.allowed:
         return refused(request, object_type, subject.reference, decision.reason)
-    if level is not None and decision.level < level:
+    if short:
         reason = (
-            decision.reason
-            if decision.needs_basis
-            else f"{decision.reason}: this page needs the household level, "
+            f"{decision.reason}: this page needs the household level, "
             "which your role does not have"
         )
         return refused(request, object_type, subject.reference, reason)
