@@ -18,6 +18,7 @@ PAGE_MODULES = [
     "seen.web.thematic",
     "seen.web.incidents",
     "seen.web.learning",
+    "seen.web.caseload",
 ]
 
 urlpatterns = [

@@ -65,6 +65,7 @@ class Action:
     VIEW_LINK_QUEUE = "view_link_queue"  # clerical review of identity links
     DECIDE_LINKS = "decide_links"
     VIEW_OWN_ALERTS = "view_own_alerts"
+    VIEW_CASELOAD = "view_caseload"  # the children one is responsible for (each: VIEW_CHILD)
     WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
     SUBJECT_ACCESS = "subject_access"  # what Seen holds about a person, and who has seen it
     SHIELD = "shield"  # shield an address or a record, or lift a shield
@@ -97,12 +98,15 @@ HISTORY_HOLDERS = frozenset(
     {Role.POLICE_OFFICER, Role.PROBATION_OFFICER, Role.MENTAL_HEALTH_PRACTITIONER}
 )
 CASE_ROLES = UNIVERSAL | LEAD | HISTORY_HOLDERS | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
+# the roles with a caseload: children they are recorded as responsible for (not the ED's)
+CASELOAD_ROLES = (UNIVERSAL | LEAD) - {Role.ED_CLINICIAN}
 
 # Actions that are not about one child: which roles may take them.
 ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_LINK_QUEUE: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.DECIDE_LINKS: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_OWN_ALERTS: frozenset(CASE_ROLES),
+    Action.VIEW_CASELOAD: CASELOAD_ROLES,
     Action.REVIEW_BREAK_GLASS: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.VIEW_AGGREGATES: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_REVIEW_DATA: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),

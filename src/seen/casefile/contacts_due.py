@@ -29,6 +29,31 @@ class ContactDue:
     days_late: int
 
 
+SOON_DAYS = 14  # a contact due within this many days is shown as coming due
+
+
+def mandated_contacts(babies: dict[int, date | None], today: date) -> dict[int, list[ContactDue]]:
+    """For each baby (person -> date of birth), the mandated contacts not yet recorded that are
+    overdue or due within SOON_DAYS (`days_late` negative: days to go). One query."""
+    done = set(
+        Contact.objects.filter(
+            child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS)
+        ).values_list("child__person_id", "kind")
+    )
+    labels = dict(Contact.Kind.choices)
+    owed: dict[int, list[ContactDue]] = {}
+    for person, born in babies.items():
+        if born is None or (today - born).days > UNDER_ONE:
+            continue
+        for kind, days in DUE_BY_DAYS.items():
+            due = born + timedelta(days=days)
+            if (due - today).days <= SOON_DAYS and (person, kind) not in done:
+                owed.setdefault(person, []).append(
+                    ContactDue("", labels[kind], due, (today - due).days)
+                )
+    return owed
+
+
 def overdue_contacts(practitioner_id: int, today: date) -> list[ContactDue]:
     """Two queries: the babies under one on this practitioner's current caseload, then the
     mandated contacts recorded for them (by any agency)."""
@@ -44,8 +69,9 @@ def overdue_contacts(practitioner_id: int, today: date) -> list[ContactDue]:
         ).values_list("person_id", "person__reference", "dob")[:LIMIT]
     }
     done = set(
-        Contact.objects.filter(child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS))
-        .values_list("child__person_id", "kind")
+        Contact.objects.filter(
+            child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS)
+        ).values_list("child__person_id", "kind")
     )
     labels = dict(Contact.Kind.choices)
     owed = []

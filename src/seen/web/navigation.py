@@ -15,6 +15,7 @@ from seen.access.policy import Action, decide, profile_of
 PAGES: list[tuple[str, str, str, str]] = [
     ("home", "What you owe", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("alerts", "Alerts", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
+    ("caseload", "Your caseload", Action.VIEW_CASELOAD, Purpose.DIRECT_CARE),
     ("check-child", "Check a child", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("review-pair", "Review links", Action.VIEW_LINK_QUEUE, Purpose.DIRECT_CARE),
     ("incidents", "Serious incidents", Action.LIST_INCIDENTS, Purpose.SAFEGUARDING),

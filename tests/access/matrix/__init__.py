@@ -6,7 +6,7 @@ from importlib import import_module
 from types import ModuleType
 
 FAMILIES = ["child", "person", "alerts", "record", "triage", "plans", "review", "audit_pages",
-            "thematic", "incidents", "learning"]
+            "thematic", "incidents", "learning", "caseload"]
 
 
 def families() -> list[ModuleType]:
