@@ -98,8 +98,7 @@ HISTORY_HOLDERS = frozenset(
     {Role.POLICE_OFFICER, Role.PROBATION_OFFICER, Role.MENTAL_HEALTH_PRACTITIONER}
 )
 CASE_ROLES = UNIVERSAL | LEAD | HISTORY_HOLDERS | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
-# the roles with a caseload: children they are recorded as responsible for (not the ED's)
-CASELOAD_ROLES = (UNIVERSAL | LEAD) - {Role.ED_CLINICIAN}
+CASELOAD_ROLES = (UNIVERSAL | LEAD) - {Role.ED_CLINICIAN}  # children they answer for
 
 # Actions that are not about one child: which roles may take them.
 ALLOWED_ROLES: dict[str, frozenset[str]] = {
