@@ -76,3 +76,19 @@ def test_the_review_and_learning_pages_are_offered_to_their_roles_only(
     assert response.status_code == 200
     links = _links(response.content.decode())
     assert set(links) & REVIEW_AND_LEARNING == expected
+
+
+def test_a_decisions_relationships_are_said_in_words() -> None:
+    from seen.web.jinja_env import in_words
+
+    assert in_words("answers_alert, caseload, lead") == (
+        "you answer for an alert about the child, the child is on your caseload and you lead "
+        "the child's plan"
+    )
+    assert in_words("mash_triage; record the lawful basis to see the household") == (
+        "MASH is triaging a contact about the child; record the lawful basis to see the household"
+    )
+    # anything else is left as it is: "lead" inside a sentence is not a code
+    said = "only the child's lead practitioner or a safeguarding lead sees who looked"
+    assert in_words(said) == said
+    assert in_words("break glass") == "break glass"

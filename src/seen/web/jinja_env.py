@@ -6,10 +6,12 @@ imported by their own names, e.g.
 Globals: `url(name, *args)` (Django's reverse), `maybe_url(name, *args)` ("" where there is no
 such page), `static(path)` (under /assets/) and
 `navigation(request)` (the service navigation for the user's role, seen.web.navigation).
-Filters: `day` (a date, "26 May 2025") and `localtime_text` (a moment, "3 May 2026, 2:05pm")."""
+Filters: `day` (a date, "26 May 2025"), `localtime_text` (a moment, "3 May 2026, 2:05pm") and
+`in_words` (a decision's reason with its relationship codes in words)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +34,34 @@ def maybe_url(name: str, *args: Any) -> str:
         return url(name, *args)
     except NoReverseMatch:
         return ""
+
+
+# a decision's relationships in words (the decision names them by code: "answers_alert, lead")
+RELATIONSHIP_WORDS = {
+    "caseload": "the child is on your caseload",
+    "lead": "you lead the child's plan",
+    "answers_alert": "you answer for an alert about the child",
+    "mash_triage": "MASH is triaging a contact about the child",
+    "escalated": "an alert about the child is escalated to you",
+    "holds_history": "your agency holds the history of an adult around the child",
+    "presenting": "the child is presenting in your setting",
+    "notified": "you recorded a serious incident notification about the child",
+    "rapid_review": "a safeguarding lead shared the child's rapid review with you",
+}
+_CODES = re.compile(r"^([a-z_]+(?:, [a-z_]+)*)((?:[;:] .*)?)$", re.DOTALL)
+
+
+def in_words(reason: str) -> str:
+    """A decision's reason with its relationship codes said in words ("answers_alert, caseload;
+    record the lawful basis…" -> "you answer for an alert about the child and the child is on
+    your caseload; record the lawful basis…"); any other reason as it is."""
+    found = _CODES.match(str(reason))
+    codes = found.group(1).split(", ") if found else []
+    if not found or not all(code in RELATIONSHIP_WORDS for code in codes):
+        return str(reason)
+    words = [RELATIONSHIP_WORDS[code] for code in codes]
+    said = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return said + found.group(2)
 
 
 def day(value: date) -> str:
@@ -66,4 +96,5 @@ def environment(**options: Any) -> Environment:
     )
     env.filters["localtime_text"] = localtime_text
     env.filters["day"] = day
+    env.filters["in_words"] = in_words
     return env
