@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from seen.access.models import Purpose, Role
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import ALLOWED_ROLES, Action, decide, profile_of
 from seen.access.services import break_glass_to_review
 from seen.casefile.contacts_due import overdue_contacts
 from seen.core import clock
 from seen.ingest.summary import loaded_counts, recent_batches
 from seen.linkage.review import review_queue
 from seen.rules.inbox import audit_subject, open_owed_by, overdue
-from seen.web import gate
+from seen.web import gate, navigation
 from seen.web.gate import page, purpose_of
 
 
@@ -38,6 +38,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_admin": profile.role == Role.SYSTEM_ADMINISTRATOR,
     }
     if not decision.allowed:
+        # a role that answers for no alerts starts on its own first page (a leader's figures, a
+        # reviewer's reviews, the data-protection officer's subject access), where there is one
+        answers = profile.role in ALLOWED_ROLES[Action.VIEW_OWN_ALERTS]
+        own = [item["href"] for item in navigation.items(request) if item["href"] != "/"]
+        if own and not answers:
+            return HttpResponseRedirect(own[0])
         gate.audit(request, "denied", "alerts", outcome="denied", reason=decision.reason)
         return render(request, "web/home.html", context)
     now = clock.now()
