@@ -48,6 +48,14 @@ class Flags:
 # through indexed ids (a UNION, never an OR across joins), and no ORM query is compiled per call.
 _WORKER_COLUMNS = "{w}.name, {w}.role, {w}.phone, {a}.name, {a}.duty_phone"
 _NO_WORKER = "NULL, NULL, NULL, NULL, NULL"
+# an open alert's rule and its owner (whom to call about it), up to its WHERE
+_OPEN_ALERTS = f"""SELECT 1, NULL, al.id, al.rule_id, oa.name, oa.duty_phone,
+       {_WORKER_COLUMNS.format(w="op", a="opa")}, {_NO_WORKER}
+FROM rules_alert al
+LEFT JOIN areas_agency oa ON oa.id = al.owner_agency_id
+LEFT JOIN areas_practitioner op ON op.id = al.owner_practitioner_id
+LEFT JOIN areas_agency opa ON opa.id = op.agency_id
+WHERE"""
 FLAGS_SQL = f"""
 WITH recs AS (SELECT id FROM people_sourcerecord WHERE person_id = %s),
 pregs AS (
@@ -76,21 +84,9 @@ LEFT JOIN areas_agency ka ON ka.id = kw.agency_id
 WHERE pl.id IN (SELECT id FROM plans)
   AND (pl."end" IS NULL OR pl."end" >= %s) AND pl.occurred_on <= %s
 UNION ALL
-SELECT 1, NULL, al.id, al.rule_id, oa.name, oa.duty_phone,
-       {_WORKER_COLUMNS.format(w="op", a="opa")}, {_NO_WORKER}
-FROM rules_alert al
-LEFT JOIN areas_agency oa ON oa.id = al.owner_agency_id
-LEFT JOIN areas_practitioner op ON op.id = al.owner_practitioner_id
-LEFT JOIN areas_agency opa ON opa.id = op.agency_id
-WHERE al.child_id = %s AND al.status <> %s
+{_OPEN_ALERTS} al.child_id = %s AND al.status <> %s
 UNION ALL
-SELECT 1, NULL, al.id, al.rule_id, oa.name, oa.duty_phone,
-       {_WORKER_COLUMNS.format(w="op", a="opa")}, {_NO_WORKER}
-FROM rules_alert al
-LEFT JOIN areas_agency oa ON oa.id = al.owner_agency_id
-LEFT JOIN areas_practitioner op ON op.id = al.owner_practitioner_id
-LEFT JOIN areas_agency opa ON opa.id = op.agency_id
-WHERE al.pregnancy_id IN (SELECT id FROM pregs) AND al.status <> %s
+{_OPEN_ALERTS} al.pregnancy_id IN (SELECT id FROM pregs) AND al.status <> %s
 UNION ALL
 SELECT 2, NULL, du.id, NULL, NULL, NULL, {_WORKER_COLUMNS.format(w="pr", a="pa")}, {_NO_WORKER}
 FROM people_responsibility du
