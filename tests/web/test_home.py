@@ -272,3 +272,11 @@ def test_each_alert_on_the_home_page_links_to_its_page(agencies: dict[str, Agenc
     )
     html = signed_in_client(user).get("/").content.decode()
     assert f'href="/alerts/{alert.pk}/"' in html
+
+
+def test_an_alert_names_its_child_by_reference_with_a_link_never_an_internal_key(
+    agencies: dict[str, Agency],
+) -> None:
+    _alert(agencies["hv"], Role.HEALTH_VISITOR, "k", NOW, "A child's alert.")
+    html = _client(Role.HEALTH_VISITOR, agencies["hv"]).get("/").content.decode()
+    assert "child:k" not in html and "Not linked to a child's record yet" in html

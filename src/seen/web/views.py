@@ -16,7 +16,7 @@ from seen.casefile.contacts_due import overdue_contacts
 from seen.core import clock
 from seen.ingest.summary import loaded_counts, recent_batches
 from seen.linkage.review import review_queue
-from seen.rules.inbox import audit_subject, open_owed_by, overdue
+from seen.rules.inbox import audit_subject, child_reference, open_owed_by, overdue
 from seen.web import gate, navigation
 from seen.web.gate import page, purpose_of
 
@@ -48,8 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/home.html", context)
     now = clock.now()
     alerts = open_owed_by(profile)
-    context["alerts"] = [(alert, overdue(alert, now)) for alert in alerts]
-    context["overdue_count"] = sum(1 for _, late in context["alerts"] if late)
+    context["alerts"] = [(alert, overdue(alert, now), child_reference(alert)) for alert in alerts]
+    context["overdue_count"] = sum(1 for _, late, _ in context["alerts"] if late)
     subject, children = audit_subject(alerts)
     disclosed: dict[str, Any] = {"alerts": [a.pk for a in alerts], "children": children}
     if profile.role == Role.HEALTH_VISITOR and profile.practitioner_id:
