@@ -123,7 +123,11 @@ def test_an_ed_clinician_checks_a_flagged_child_on_the_page(
     expect(card).to_contain_text("child protection plan")
     expect(card).to_contain_text("Sol Worker")
     expect(card).to_contain_text("lead practitioner has been told")
-    expect(page.locator("main")).not_to_contain_text("Hollis")
+    # what confirms the child: the baby's own name and date of birth, never the parents'
+    expect(card).to_contain_text("Leo Hollis")
+    expect(card).to_contain_text("1 June 2025")
+    expect(page.locator("main")).not_to_contain_text("Jade")
+    expect(page.locator("main")).not_to_contain_text("Tanner")
     accessible(page)
     assert Notification.objects.get().to.local_id == "SW1"
 

@@ -150,6 +150,11 @@ def test_one_large_and_one_small_category_are_published_as_ranges() -> None:
     assert str(Range(19, 22)) == "19 to 22"
 
 
+def test_a_lone_small_category_is_not_published() -> None:
+    published = publish({"outcome": {"seriously_harmed": 2}, "child_sex": {"male": 2}}, 5)
+    assert published == {"outcome": {"seriously_harmed": None}, "child_sex": {"male": None}}
+
+
 @pytest.mark.parametrize("below", [0, 1])
 def test_a_threshold_of_1_or_less_publishes_every_count(below: int) -> None:
     tables = {"outcome": {"died": 1, "seriously_harmed": 2}}

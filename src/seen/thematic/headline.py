@@ -203,7 +203,10 @@ def _joined(table: Table, below: int, total: Range) -> dict[str, Cell]:
         exact[JOIN.join(small)] = joined
     cells: dict[str, Cell] = dict(exact)
     counted = sorted((key for key, count in exact.items() if count), key=lambda k: exact[k])
-    if len(counted) == 2 and exact[counted[0]] < below:
+    if len(counted) == 1 and exact[counted[0]] < below:
+        # every case in one small category: nothing to join it with, so it is not published
+        cells[counted[0]] = None
+    elif len(counted) == 2 and exact[counted[0]] < below:
         # one large cell and one small: each is only said to lie in a range
         cells[counted[0]] = Range(1, below - 1)
         cells[counted[1]] = Range(max(total.low - (below - 1), 1), total.high - 1)
