@@ -32,6 +32,12 @@ from tests.fixtures.matrix import ANONYMOUS, EVERYONE, NO_PROFILE, matrix_client
 pytestmark = pytest.mark.django_db
 
 IDENTITY_DECIDERS = {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
+STARTS_ELSEWHERE = {
+    Role.STRATEGIC_LEADER,
+    Role.REVIEWER,
+    Role.SYSTEM_ADMINISTRATOR,
+    Role.DATA_PROTECTION_OFFICER,
+}
 
 
 def _identity(ok: int) -> Callable[[str], int]:
@@ -41,10 +47,13 @@ def _identity(ok: int) -> Callable[[str], int]:
 
 # (method, route) -> who -> the status the policy gives
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
-    # the home page, "what you owe": signed out to sign in; a page for every signed-in user
-    # with a role (alerts for case roles, a plain message for the others); an account with no
-    # role is refused by the one gate, as on every page
-    ("GET", ""): lambda who: 302 if who == ANONYMOUS else 403 if who == NO_PROFILE else 200,
+    # the home page, "what you owe": signed out to sign in; the alerts for case roles; a role
+    # that answers for no alerts sent on (302) to its own first page, where it has one (leaders,
+    # reviewers, the data-protection officer, the administrator), else a plain message; an
+    # account with no role is refused by the one gate, as on every page
+    ("GET", ""): lambda who: (
+        302 if who in {ANONYMOUS, *STARTS_ELSEWHERE} else 403 if who == NO_PROFILE else 200
+    ),
     # what the demo loaded (counts only): the system administrator's
     ("GET", "loaded/"): lambda who: (
         302 if who == ANONYMOUS else 200 if who == Role.SYSTEM_ADMINISTRATOR else 403
