@@ -4,7 +4,7 @@ are past due and not recorded. Shown on the home page ("what you owe")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import Q
@@ -56,7 +56,7 @@ def mandated_contacts(babies: dict[int, date | None], today: date) -> dict[int, 
 
 def overdue_contacts(practitioner_id: int, today: date) -> list[ContactDue]:
     """Two queries: the babies under one on this practitioner's current caseload, then the
-    mandated contacts recorded for them (by any agency)."""
+    mandated contacts recorded for them (by any agency): those past due (`mandated_contacts`)."""
     current = Q(end__isnull=True) | Q(end__gte=today)
     babies = {
         person: (reference, born)
@@ -68,18 +68,11 @@ def overdue_contacts(practitioner_id: int, today: date) -> list[ContactDue]:
             dob__gt=today - timedelta(days=UNDER_ONE),
         ).values_list("person_id", "person__reference", "dob")[:LIMIT]
     }
-    done = set(
-        Contact.objects.filter(
-            child__person_id__in=list(babies), kind__in=list(DUE_BY_DAYS)
-        ).values_list("child__person_id", "kind")
-    )
-    labels = dict(Contact.Kind.choices)
-    owed = []
-    for person, (reference, born) in babies.items():
-        if born is None:  # filtered out by the query; for the type checker
-            continue
-        for kind, days in DUE_BY_DAYS.items():
-            due = born + timedelta(days=days)
-            if due < today and (person, kind) not in done:
-                owed.append(ContactDue(reference, labels[kind], due, (today - due).days))
+    due = mandated_contacts({person: born for person, (_, born) in babies.items()}, today)
+    owed = [
+        replace(contact, child=babies[person][0])
+        for person, contacts in due.items()
+        for contact in contacts
+        if contact.days_late > 0  # past due, not coming due
+    ]
     return sorted(owed, key=lambda c: (c.due, c.child))
