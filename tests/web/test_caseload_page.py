@@ -4,6 +4,7 @@ child that opens; refused to roles without a caseload; the read audited with eac
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -29,6 +30,8 @@ def test_a_health_visitor_sees_her_caseload_and_each_child_opens(flagged: Person
     assert "Leo Hollis" in row and "1 June 2025" in row and "1 month" in row
     assert "week" in row and "due 27 July 2025" in row  # the 6 to 8 week review
     assert "your role: health visitor" in row
+    cells = re.findall(r'govuk-table__cell--numeric">\s*(\d+)\s*<', row[: row.index("</tr>")])
+    assert cells == ["1"]  # the open alert about the baby
     link = f'href="/children/{flagged.reference}/"'
     assert link in row
     assert client.get(f"/children/{flagged.reference}/").status_code == 200

@@ -6,6 +6,7 @@ where the access decision about that child allows it (seen.web.caseload)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,16 +81,15 @@ def caseload_of(practitioner_id: int, viewer: Viewer, today: date) -> list[Casel
     )
 
 
-def _open_alerts(rows: list[CaseloadRow]) -> dict[str, int]:
+def _open_alerts(rows: list[CaseloadRow]) -> Counter[str]:
+    """How many alerts are open about each child: about the baby, or the pregnancy it is."""
     persons = {row.ref.person: row.reference for row in rows if row.ref.person}
     pregnancies = {p: row.reference for row in rows for p in row.ref.pregnancies}
-    counts: dict[str, int] = {}
     open_alerts = Alert.objects.exclude(status=Alert.Status.CLOSED)
-    for person, _ in open_alerts.filter(child_id__in=persons).values_list("child_id", "pk"):
-        counts[persons[person]] = counts.get(persons[person], 0) + 1
-    for pregnancy, _ in open_alerts.filter(pregnancy_id__in=pregnancies).values_list(
-        "pregnancy_id", "pk"
-    ):
-        reference = pregnancies[pregnancy]
-        counts[reference] = counts.get(reference, 0) + 1
-    return counts
+    about_baby = open_alerts.filter(child_id__in=persons).values_list("child_id", flat=True)
+    about_pregnancy = open_alerts.filter(pregnancy_id__in=pregnancies).values_list(
+        "pregnancy_id", flat=True
+    )
+    return Counter(persons[p] for p in about_baby) + Counter(
+        pregnancies[p] for p in about_pregnancy if p is not None
+    )
