@@ -15,6 +15,7 @@ from seen.core.procedures import PLANTED_IDS, PROCEDURE_IDS
 from seen.incidents import services
 from seen.incidents.models import Incident
 from seen.people.models import Person
+from seen.rules import lifecycle
 from seen.rules.engine import evaluate
 from seen.rules.inbox import owed_by
 from seen.rules.models import Alert, RuleParameter
@@ -65,6 +66,30 @@ def test_raised_when_due_then_overdue_then_resolved_by_the_step(
     [resolved] = _run()
     assert resolved.status == Alert.Status.CLOSED
     assert resolved.outcome == "resolved by new facts"
+
+
+def _close(alert: Alert, lead: Any, outcome: str) -> None:
+    lifecycle.record_action(alert, lead, "strategy_discussion", "discussed with the team")
+    lifecycle.close(alert, lead, outcome)
+
+
+def test_an_alert_closed_while_the_step_was_due_is_raised_again_once_it_is_overdue(
+    incident: Incident, lead: Any, baby: Person
+) -> None:
+    _on(date(2025, 7, 11))  # due on Monday: the lead closes the alert without doing the step
+    [due] = _run()
+    assert due.stage == 0
+    _close(due, lead, "panel notification being drafted")
+    _on(date(2025, 7, 14))  # still only due (today): the same finding is not raised again
+    assert [a.pk for a in _run()] == [due.pk]
+    _on(date(2025, 7, 15))  # now overdue and still undone: worse, so raised afresh
+    [closed, overdue] = _run()
+    assert closed.pk == due.pk and closed.status == Alert.Status.CLOSED
+    assert overdue.status == Alert.Status.RAISED and overdue.stage == 1
+    assert "overdue by 1 working day" in overdue.explanation
+    _close(overdue, lead, "chased the panel form")
+    _on(date(2025, 7, 16))  # overdue by two days: no worse a stage, not raised a third time
+    assert len(_run()) == 2
 
 
 def test_the_rapid_review_has_its_own_alert(incident: Incident, lead: Any) -> None:

@@ -3,7 +3,9 @@ defaults, a default route, and `evaluate(world, child, params)` giving its findi
 
 A finding names the child, the facts and the people, and says in one sentence why. Its
 `anchor` says what it is about beyond the child (an injury, a contact; "" for the child as a
-whole): while the rule keeps finding it, it stays one alert, updated as facts change."""
+whole): while the rule keeps finding it, it stays one alert, updated as facts change. Its
+`stage` says how far it has worsened with time alone (a step due, then overdue): a finding at a
+later stage than its closed alert is raised again."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Finding:
     facts: list[Fact] = field(default_factory=list)
     people: list[tuple[int, str]] = field(default_factory=list)  # (person, role in the finding)
     anchor: str = ""
+    stage: int = 0  # 0: first found; higher: worse with the same facts (a due step now overdue)
 
     @property
     def key(self) -> str:

@@ -2,7 +2,8 @@
 
 A finding the rule keeps making stays one alert (updated if its facts change). A finding that
 no longer holds closes its alert as resolved by new facts. A finding already answered and closed
-with the same facts is never raised again; with new facts it is raised afresh."""
+with the same facts is not raised again unless it has worsened since (a later `stage`: the step
+that was due is now overdue); with new facts it is raised afresh."""
 
 from __future__ import annotations
 
@@ -76,13 +77,15 @@ def evaluate(
     return outcome
 
 
-FactSets = set[tuple[tuple[object, ...], ...]]
+# the fact sets of a finding's closed alerts, each with the latest stage it was closed at
+FactSets = dict[tuple[tuple[object, ...], ...], int]
 
 
 @dataclass
 class Held:
     """The alerts already held for the children evaluated, read once for every rule: the open
-    ones, and the fact sets of the closed ones (never raised again for the same facts)."""
+    ones, and the fact sets and stages of the closed ones (not raised again for the same facts
+    unless worse)."""
 
     open: dict[str, dict[str, Alert]]  # rule -> key -> open alert
     closed: dict[str, dict[str, FactSets]]  # rule -> key -> fact sets of closed alerts
@@ -95,9 +98,12 @@ class Held:
         held = cls(defaultdict(dict), defaultdict(dict))
         for alert in alerts.exclude(status=Alert.Status.CLOSED):
             held.open[alert.rule_id][alert.key] = alert
-        closed = alerts.filter(status=Alert.Status.CLOSED).values_list("rule_id", "key", "facts")
-        for rule_id, key, facts in closed:
-            held.closed[rule_id].setdefault(key, set()).add(_as_tuple(facts))
+        closed = alerts.filter(status=Alert.Status.CLOSED).values_list(
+            "rule_id", "key", "facts", "stage"
+        )
+        for rule_id, key, facts, stage in closed:
+            stages = held.closed[rule_id].setdefault(key, {})
+            stages[_as_tuple(facts)] = max(stage, stages.get(_as_tuple(facts), stage))
         return held
 
 
@@ -121,7 +127,7 @@ def reconcile(
             if alert is not None:
                 if _update(alert, finding, now):
                     outcome.updated.append(alert)
-            elif _as_tuple(finding.fact_refs) not in closed_facts.get(key, set()):
+            elif _worse_than_closed(finding, closed_facts.get(key, {})):
                 outcome.raised.append(_raise(rule, finding, world, now))
         for alert in current.values():  # no longer found: new facts resolved it
             alert.status = Alert.Status.CLOSED
@@ -136,6 +142,13 @@ def reconcile(
                 note="the facts no longer meet the rule",
             )
             outcome.resolved.append(alert)
+
+
+def _worse_than_closed(finding: Finding, closed: FactSets) -> bool:
+    """Whether a finding with no open alert is raised: never closed with these facts, or closed
+    at an earlier stage than it has reached now."""
+    stage = closed.get(_as_tuple(finding.fact_refs))
+    return stage is None or finding.stage > stage
 
 
 def _as_tuple(refs: list[list[object]]) -> tuple[tuple[object, ...], ...]:
@@ -158,6 +171,7 @@ def _raise(rule: Rule, finding: Finding, world: World, now: datetime) -> Alert:
         facts=finding.fact_refs,
         people=[[p, role] for p, role in finding.people],
         explanation=finding.explanation,
+        stage=finding.stage,
         severity=route.severity,
         raised_at=now,
         deadline=deadline(now, route),
@@ -179,10 +193,12 @@ def _exists(model: type[Person] | type[Pregnancy], pk: int) -> bool:
 def _update(alert: Alert, finding: Finding, now: datetime) -> bool:
     facts = finding.fact_refs
     people = [[p, role] for p, role in finding.people]
-    if alert.facts == facts and alert.explanation == finding.explanation and alert.people == people:
+    same = (alert.facts, alert.explanation, alert.people, alert.stage)
+    if same == (facts, finding.explanation, people, finding.stage):
         return False
     alert.facts, alert.people, alert.explanation = facts, people, finding.explanation
-    alert.save(update_fields=["facts", "people", "explanation"])
+    alert.stage = finding.stage
+    alert.save(update_fields=["facts", "people", "explanation", "stage"])
     AlertEvent.objects.create(
         alert=alert, kind=AlertEvent.Kind.UPDATED, at=now, by=SEEN, note=finding.explanation
     )

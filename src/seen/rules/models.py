@@ -39,6 +39,9 @@ class Alert(models.Model):
     facts = models.JSONField(default=list, help_text='[["injury", 12], ...]: the facts it rests on')
     people = models.JSONField(default=list, help_text='[[person id, "role"], ...]')
     explanation = models.TextField()
+    stage = models.PositiveSmallIntegerField(
+        default=0, help_text="How far the finding had worsened (seen.rules.base.Finding.stage)."
+    )
     severity = models.CharField(max_length=16, choices=Severity.choices)
     raised_at = models.DateTimeField()
     deadline = models.DateTimeField()

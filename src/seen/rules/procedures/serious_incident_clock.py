@@ -66,7 +66,7 @@ class SeriousIncidentClock(Rule):
                         f"learned of it on {learned}; the duty to {doing} within "
                         f"{_days(within)} {when}.",
                         anchor=f"incident:{incident.id}:{step}",
+                        stage=1 if left < 0 else 0,  # overdue is raised again once closed as due
                     )
                 )
         return found
-
