@@ -33,7 +33,7 @@ $(NPM_INSTALLED): package-lock.json package.json
 	touch $(NPM_INSTALLED)
 
 # served at /assets/ (STATIC_URL), where govuk-frontend's CSS expects its fonts and images
-$(FRONTEND): $(NPM_INSTALLED) src/seen/web/brand/favicon.svg
+$(FRONTEND): $(NPM_INSTALLED) src/seen/web/brand/favicon.svg src/seen/web/brand/seen.css
 	rm -rf $(STATIC)
 	mkdir -p $(STATIC)
 	@# not govuk-frontend's images or web manifest: they are GOV.UK's crown and icons
@@ -44,9 +44,9 @@ $(FRONTEND): $(NPM_INSTALLED) src/seen/web/brand/favicon.svg
 		-e 's|url(/assets/images/govuk-crest.svg)|none|g' \
 		-e 's|/\*# sourceMappingURL=[^*]*\*/||' \
 		$(GOVUK)/govuk-frontend.min.css > $(STATIC)/govuk-frontend.min.css
-	@# the partnership's own icon, not GOV.UK's crown (src/seen/web/brand)
+	@# the partnership's own icon, not GOV.UK's crown, and its own styles (src/seen/web/brand)
 	mkdir -p $(STATIC)/partnership
-	cp src/seen/web/brand/favicon.svg $(STATIC)/partnership/
+	cp src/seen/web/brand/favicon.svg src/seen/web/brand/seen.css $(STATIC)/partnership/
 	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(STATIC)/
 	touch $(FRONTEND)
 

@@ -19,6 +19,7 @@ PAGE_MODULES = [
     "seen.web.incidents",
     "seen.web.learning",
     "seen.web.caseload",
+    "seen.web.oversight",
 ]
 
 urlpatterns = [

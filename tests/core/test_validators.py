@@ -6,7 +6,7 @@ import pytest
 
 from seen.core import clock
 from seen.core.codes import code_list, code_values
-from seen.core.procedures import PROCEDURE_IDS, PROCEDURES
+from seen.core.procedures import PROCEDURE_IDS, PROCEDURES, TITLES, title_of
 from seen.core.validators import (
     InvalidIdentifier,
     nhs_check_digit,
@@ -74,3 +74,5 @@ def test_the_clock_reads_seen_now(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_procedure_has_a_unique_id_and_a_finding() -> None:
     assert len(PROCEDURE_IDS) == len(PROCEDURES) == 15
     assert all(p.finding and p.statement for p in PROCEDURES)
+    assert set(TITLES) == PROCEDURE_IDS  # every procedure has a name in words, and only they
+    assert title_of("a-rule-since-retired") == "A rule since retired"

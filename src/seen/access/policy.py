@@ -65,6 +65,7 @@ class Action:
     VIEW_LINK_QUEUE = "view_link_queue"  # clerical review of identity links
     DECIDE_LINKS = "decide_links"
     VIEW_OWN_ALERTS = "view_own_alerts"
+    OVERSEE_ALERTS = "oversee_alerts"  # the partnership's alerts: owner, status, not the finding
     VIEW_CASELOAD = "view_caseload"  # the children one is responsible for (each: VIEW_CHILD)
     WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
     SUBJECT_ACCESS = "subject_access"  # what Seen holds about a person, and who has seen it
@@ -106,6 +107,7 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.DECIDE_LINKS: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_OWN_ALERTS: frozenset(CASE_ROLES),
     Action.VIEW_CASELOAD: CASELOAD_ROLES,
+    Action.OVERSEE_ALERTS: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.REVIEW_BREAK_GLASS: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.VIEW_AGGREGATES: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_REVIEW_DATA: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
@@ -118,19 +120,6 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.LIST_CHRONOLOGIES: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
     Action.STATE_PARTNERSHIP_VIEW: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
 }
-CHILD_ACTIONS = frozenset(
-    {
-        Action.VIEW_CHILD,
-        Action.CHECK_CHILD,
-        Action.WHO_LOOKED,
-        Action.RECORD_FACT,
-        Action.ACT_ON_ALERT,
-        Action.DECIDE_TRIAGE,
-        Action.MANAGE_PLAN,
-        Action.RECORD_INCIDENT,
-        Action.VIEW_CHRONOLOGY,
-    }
-)
 # which roles may take each child action (a relationship is needed as well); VIEW_CHILD,
 # CHECK_CHILD and WHO_LOOKED are open to every case role and decided below
 CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -141,6 +130,9 @@ CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.RECORD_INCIDENT: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.VIEW_CHRONOLOGY: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
 }
+CHILD_ACTIONS = frozenset(
+    {Action.VIEW_CHILD, Action.CHECK_CHILD, Action.WHO_LOOKED, *CHILD_ACTION_ROLES}
+)
 # child actions that need the household level (a relationship that gives it, and the lawful
 # basis recorded); the others are allowed at the flag level
 NEEDS_HOUSEHOLD = frozenset(

@@ -118,3 +118,27 @@ PROCEDURES: tuple[Procedure, ...] = (
 
 PROCEDURE_IDS: frozenset[str] = frozenset(p.id for p in PROCEDURES)
 PLANTED_IDS: frozenset[str] = frozenset(p.id for p in PROCEDURES if p.planted)
+
+# each procedure's name as pages show it
+TITLES: dict[str, str] = {
+    "non-mobile-injury": "Injury to a non-mobile baby",
+    "was-not-brought": "Not brought to appointments",
+    "pre-birth-assessment-father": "Father missing from a pre-birth assessment",
+    "care-leaver-parent": "A care leaver becoming a parent",
+    "man-with-relevant-history": "A man around the baby with a relevant history",
+    "plan-child-at-ed": "A child with a plan at the emergency department",
+    "domestic-abuse-checks": "Domestic abuse in pregnancy or infancy",
+    "marac-baby": "A MARAC case with a baby",
+    "programme-engagement": "A programme not engaged with",
+    "step-down": "Step-down not completed",
+    "father-seen-at-mandated-contact": "Father not seen at mandated contacts",
+    "coping-with-crying": "Coping with crying not given to the father",
+    "conference-invitations": "Conference invitations and attendance",
+    "think-family-mental-health": "Think family: a father's mental health",
+    "serious-incident-clock": "Serious incident notification clock",
+}
+
+
+def title_of(procedure_id: str) -> str:
+    """A procedure's name in words; an unknown identifier as it is, its hyphens spaces."""
+    return TITLES.get(procedure_id, procedure_id.replace("-", " ").capitalize())

@@ -3,7 +3,7 @@ and the alert's explanation, the facts it rests on, the people it names, its rou
 deadline and life so far; the owner acknowledges it, records the action taken, escalates it to
 the safeguarding lead or closes it with the outcome (seen.rules.lifecycle, as the API does).
 
-Who may open an alert: whoever answers for it (seen.rules.inbox.answers_for) AND the access
+Who may open an alert: whoever answers for it (seen.rules.inbox.owns) AND the access
 decision about its child (VIEW_CHILD to see, ACT_ON_ALERT to act), through
 seen.rules.inbox.alert_access. Every read is audited with the child as the subject, every step
 as a write, every refusal as denied."""

@@ -16,6 +16,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("home", "What you owe", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("alerts", "Alerts", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("caseload", "Your caseload", Action.VIEW_CASELOAD, Purpose.DIRECT_CARE),
+    ("partnership-alerts", "Partnership alerts", Action.OVERSEE_ALERTS, Purpose.SAFEGUARDING),
     ("check-child", "Check a child", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("review-pair", "Review links", Action.VIEW_LINK_QUEUE, Purpose.DIRECT_CARE),
     ("incidents", "Serious incidents", Action.LIST_INCIDENTS, Purpose.SAFEGUARDING),
@@ -48,4 +49,8 @@ def items(request: HttpRequest) -> list[dict[str, Any]]:
         current = request.path == href
         within = href != "/" and request.path.startswith(href)
         shown.append({"href": href, "text": text, "current": current, "active": within})
+    # a section within another (/alerts/partnership/ in /alerts/): only the closest is active
+    closest = max((str(item["href"]) for item in shown if item["active"]), key=len, default="")
+    for item in shown:
+        item["active"] = item["href"] == closest
     return shown

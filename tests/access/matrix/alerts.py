@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from seen.access.models import Role
 from seen.access.policy import CASE_ROLES
 from seen.areas.models import Agency, Practitioner
 from seen.core import clock
@@ -28,6 +29,10 @@ def _inbox_api(who: str) -> int:
     return 401 if who == ANONYMOUS else 200 if who in CASE_ROLES else 403
 
 
+def _oversight_page(who: str) -> int:
+    return 302 if who == ANONYMOUS else 200 if who == Role.SAFEGUARDING_LEAD else 403
+
+
 def _nobody_page(who: str) -> int:
     return 302 if who == ANONYMOUS else 403
 
@@ -40,6 +45,8 @@ def _nobody_api(who: str) -> int:
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     # the inbox: a case role's own alerts; the other roles and an account without one refused
     ("GET", "alerts/"): _inbox_page,
+    # the partnership's alerts: the safeguarding lead's oversight (each alert opens as above)
+    ("GET", "alerts/partnership/"): _oversight_page,
     # one alert: its owner (or the lead it was escalated to) with the child's access decision;
     # no one here (steps are POSTs to the same address: tests/web/test_alert_pages.py)
     ("GET", "alerts/<int:alert_id>/"): _nobody_page,
