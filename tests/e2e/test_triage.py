@@ -1,6 +1,8 @@
-"""MASH triage in a real browser: a MASH practitioner cannot record a decision before every
-check is done (the refusal names the checks still to do); after marking each done with its
-result the decision is recorded. The plans and conference pages, for the lead social worker,
+"""MASH triage in a real browser: a MASH practitioner opens a triage (red, from the alert: due
+the next working day, in words), sees what Seen holds for each check and whom to call, the
+partnership's police checked once; cannot record a decision before every check is done (the
+refusal names the checks still to do); after marking each done with its result the decision is
+recorded. The plans and conference pages, for the lead social worker,
 with a step-down refused without its checklist and a conference leaving the father out refused
 without a reason. axe on every page visited."""
 
@@ -36,10 +38,18 @@ def test_a_mash_practitioner_cannot_decide_before_the_checks_are_done(
     _signed_in(page, live_server.url, mash)
     page.goto(f"{live_server.url}/children/{baby.reference}/triage/")
     accessible(page)
+    expect(page.get_by_label("Red", exact=True)).to_be_checked()  # the alert's severity suggests it
     page.get_by_role("button", name="Open a triage").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Triage opened")
-    expect(page.locator("main")).to_contain_text("0 of 16 done")
+    expect(page.locator("#timescale")).to_contain_text("by 9am on 14 July 2025")
+    # 5 local kinds in each of 2 areas; police, probation and adult mental health once
+    expect(page.locator("main")).to_contain_text("0 of 13 done")
     expect(page.locator("main")).to_contain_text("Quillbrook")  # the father's other area
+    police = Triage.objects.get().checks.get(agency_kind="police", area__isnull=True)
+    card = page.locator(f"#check-{police.pk}")
+    expect(card).to_contain_text("The father known as Bob Taner")
+    expect(card).to_contain_text("Conviction (the father): domestic abuse")
+    expect(card.get_by_role("textbox")).to_have_value(re.compile("^Seen holds:"))
     accessible(page)
 
     page.get_by_label("Child in need assessment (section 17)").check()
@@ -47,7 +57,7 @@ def test_a_mash_practitioner_cannot_decide_before_the_checks_are_done(
     page.get_by_role("button", name="Record the decision").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The decision needs every check done first")
-    expect(summary).to_contain_text("Police in Quillbrook")
+    expect(summary).to_contain_text("Police across the partnership")
     expect(summary).to_contain_text("Health visiting in Quarry Vale")
     accessible(page)
     assert not Triage.objects.get().decided
@@ -59,7 +69,7 @@ def test_a_mash_practitioner_cannot_decide_before_the_checks_are_done(
         row.get_by_role("textbox").fill(f"checked with {name}: nothing further held")
         row.get_by_role("button", name=re.compile("^Mark done")).click()
         expect(page.locator(f"#check-{check.pk}")).to_contain_text("Done")
-    expect(page.locator("main")).to_contain_text("16 of 16 done")
+    expect(page.locator("main")).to_contain_text("13 of 13 done")
     accessible(page)
 
     page.get_by_label("Child in need assessment (section 17)").check()
@@ -69,7 +79,7 @@ def test_a_mash_practitioner_cannot_decide_before_the_checks_are_done(
     accessible(page)
     triage.refresh_from_db()
     assert triage.decision == "child_in_need" and triage.decided_by == mash
-    assert AuditEvent.objects.filter(action="write", object_type="triage_check").count() == 16
+    assert AuditEvent.objects.filter(action="write", object_type="triage_check").count() == 13
 
 
 def test_the_lead_steps_down_and_records_a_conference(

@@ -1,6 +1,6 @@
 """MASH triage: a check per agency kind for every area the child and the adults around the
-child are linked to (the father's other area included), and no decision until every check is
-done, each with its result."""
+child are linked to (the father's other area included), an agency serving the whole partnership
+checked once, and no decision until every check is done, each with its result."""
 
 from __future__ import annotations
 
@@ -10,15 +10,19 @@ from typing import Any
 import pytest
 
 from seen.access.models import Shield
+from seen.areas.models import Agency, Area
 from seen.casefile.subjects import Subject, resolve_child
 from seen.core import clock
 from seen.linkage import decisions
 from seen.linkage.models import ClericalDecision
 from seen.people.models import Person, Pregnancy, Relationship, SourceRecord
 from seen.triage import services
-from seen.triage.models import Triage
+from seen.triage.checks import PARTNERSHIP_KINDS, partnership_wide
+from seen.triage.models import Triage, TriageCheck
 
 pytestmark = pytest.mark.django_db
+PARTNERSHIP = "across the partnership"
+LOCAL_KINDS = set(services.CHECK_KINDS) - PARTNERSHIP_KINDS
 
 
 def _not_the_same_man() -> None:
@@ -35,7 +39,8 @@ def _not_the_same_man() -> None:
 def _areas(triage: Triage) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for check in triage.checks.select_related("area"):
-        found.setdefault(check.area.name, set()).add(check.agency_kind)
+        area = check.area.name if check.area is not None else PARTNERSHIP
+        found.setdefault(area, set()).add(check.agency_kind)
     return found
 
 
@@ -46,21 +51,71 @@ def test_every_agency_is_checked_in_every_area_the_family_is_linked_to(
     areas = _areas(triage)
     # Quarry Vale: the baby's agencies and the mother's home; Quillbrook: where the father lived
     # (on his police record, which linkage puts with the father the maternity unit named)
-    assert set(areas) == {"Quarry Vale", "Quillbrook"}
-    assert all(kinds == set(services.CHECK_KINDS) for kinds in areas.values())
+    assert set(areas) == {"Quarry Vale", "Quillbrook", PARTNERSHIP}
+    assert areas["Quarry Vale"] == areas["Quillbrook"] == LOCAL_KINDS
     quillbrook = triage.checks.filter(area__name="Quillbrook").first()
     assert quillbrook is not None and "the father lives or has lived here" in quillbrook.why
-    police = triage.checks.get(area__name="Quillbrook", agency_kind="police")
-    assert police.agency is not None and police.agency.code == "POL"  # serves several areas
     assert triage.alert is not None and triage.agency is not None
 
 
-def test_the_fathers_other_area_comes_from_his_linked_record(
+def test_an_agency_serving_the_whole_partnership_is_checked_once(
     subject: Subject, mash: Any
 ) -> None:
+    """Police, probation and adult mental health: one check each, in no area, however many
+    areas the family is linked to; answered once, it is done for every area."""
+    triage = services.open_triage(mash, subject)
+    wide = triage.checks.filter(area__isnull=True)
+    assert sorted(wide.values_list("agency_kind", flat=True)) == sorted(PARTNERSHIP_KINDS)
+    assert not triage.checks.filter(area__isnull=False, agency_kind__in=PARTNERSHIP_KINDS)
+    assert triage.checks.count() == 2 * len(LOCAL_KINDS) + len(PARTNERSHIP_KINDS)
+    police = wide.get(agency_kind="police")
+    assert police.agency is not None and police.agency.code == "POL"
+    assert "Quarry Vale" in police.why and "Quillbrook" in police.why
+    assert services.check_name(police) == "Police across the partnership"
+    services.mark_done(mash, triage, police.pk, "one conviction, 2021")
+    services.ensure_checks(triage, subject)  # brought up to date: still one police check
+    assert triage.checks.filter(agency_kind="police").count() == 1
+    assert triage.checks.get(agency_kind="police").result == "one conviction, 2021"
+
+
+def test_a_kind_with_an_agency_of_its_own_in_an_area_is_checked_per_area(
+    subject: Subject, mash: Any
+) -> None:
+    """Whether a kind serves the whole partnership follows the agencies Seen holds: a police
+    force with an area of its own is checked area by area; a kind Seen holds no agency of
+    (adult mental health here) follows the partnership's default."""
+    quarry = Area.objects.get(name="Quarry Vale")
+    Agency.objects.create(code="QAV-POL", name="Quarry Vale Police", kind="police", area=quarry)
+    agencies = list(Agency.objects.all())
+    assert "police" not in partnership_wide(agencies)
+    assert {"probation", "adult_mental_health"} <= partnership_wide(agencies)
+    triage = services.open_triage(mash, subject)
+    police = {
+        (c.area.name if c.area else PARTNERSHIP): c.agency
+        for c in triage.checks.filter(agency_kind="police").select_related("area", "agency")
+    }
+    assert set(police) == {"Quarry Vale", "Quillbrook"}
+    assert police["Quarry Vale"] is not None and police["Quarry Vale"].code == "QAV-POL"
+
+
+def test_a_triage_checked_per_area_before_gets_no_second_police_check(
+    subject: Subject, mash: Any
+) -> None:
+    """A triage opened when police was checked in each area keeps those checks, and no
+    partnership check is added beside them."""
+    triage = services.open_triage(mash, subject)
+    triage.checks.filter(area__isnull=True, agency_kind="police").delete()
+    for area in Area.objects.all():
+        TriageCheck.objects.create(triage=triage, area=area, agency_kind="police", why="old")
+    services.ensure_checks(triage, subject)
+    police = triage.checks.filter(agency_kind="police")
+    assert police.count() == 2 and not police.filter(area__isnull=True).exists()
+
+
+def test_the_fathers_other_area_comes_from_his_linked_record(subject: Subject, mash: Any) -> None:
     _not_the_same_man()
     triage = services.open_triage(mash, resolve_child(subject.reference))
-    assert set(_areas(triage)) == {"Quarry Vale"}
+    assert set(_areas(triage)) == {"Quarry Vale", PARTNERSHIP}
 
 
 def test_a_shielded_address_is_not_read_even_for_its_area(subject: Subject, mash: Any) -> None:
@@ -70,7 +125,7 @@ def test_a_shielded_address_is_not_read_even_for_its_area(subject: Subject, mash
         reason=Shield.Reason.DOMESTIC_ABUSE_RISK,
         created_at=clock.now(),
     )
-    assert set(_areas(services.open_triage(mash, subject))) == {"Quarry Vale"}
+    assert set(_areas(services.open_triage(mash, subject))) == {"Quarry Vale", PARTNERSHIP}
 
 
 def test_the_decision_is_refused_until_every_check_is_done(subject: Subject, mash: Any) -> None:
@@ -78,7 +133,8 @@ def test_the_decision_is_refused_until_every_check_is_done(subject: Subject, mas
     with pytest.raises(services.TriageRefused) as refused:
         services.record_decision(mash, triage, subject, "child_in_need", "risk from the father")
     message = str(refused.value)
-    assert "Police in Quillbrook" in message and "GP in Quarry Vale" in message
+    assert "Police across the partnership" in message and "GP in Quarry Vale" in message
+    assert "Police in" not in message
     checks = list(triage.checks.all())
     with pytest.raises(services.TriageRefused, match="Write the result"):
         services.mark_done(mash, triage, checks[0].pk, "   ")
@@ -126,9 +182,7 @@ def test_one_open_triage_at_a_time(subject: Subject, mash: Any, baby: Person) ->
         services.open_triage(mash, subject)
 
 
-def test_an_unborn_child_is_triaged_across_the_fathers_areas_too(
-    baby: Person, mash: Any
-) -> None:
+def test_an_unborn_child_is_triaged_across_the_fathers_areas_too(baby: Person, mash: Any) -> None:
     """The mother's next pregnancy, the same father named: his Quillbrook record is checked."""
     mother, father = (SourceRecord.objects.get(local_id=i) for i in ("M1", "F1"))
     pregnancy = Pregnancy.objects.create(
@@ -146,7 +200,7 @@ def test_an_unborn_child_is_triaged_across_the_fathers_areas_too(
     assert unborn.unborn
     triage = services.open_triage(mash, unborn)
     assert triage.pregnancy == pregnancy and triage.child is None
-    assert set(_areas(triage)) == {"Quarry Vale", "Quillbrook"}
+    assert set(_areas(triage)) == {"Quarry Vale", "Quillbrook", PARTNERSHIP}
     why = triage.checks.filter(area__name="Quarry Vale").first()
     assert why is not None and "the unborn child is known to Quarry Vale Maternity" in why.why
     assert services.open_triage_of(unborn) == triage
@@ -156,15 +210,15 @@ def test_an_unborn_child_is_triaged_across_the_fathers_areas_too(
 def test_a_child_placed_in_no_area_is_checked_where_the_mash_works(mash: Any) -> None:
     """No residence and no agency with an area: the MASH's own area is still checked, so a
     triage never has nothing to check."""
-    from seen.areas.models import Agency
-
     police = Agency.objects.get(code="POL")  # serves several areas: no area of its own
     baby = Person.objects.create(reference="P77777777")
     SourceRecord.objects.create(agency=police, local_id="LONE", person=baby, forename="Lone")
     lone = resolve_child(baby.reference)
     assert services.areas_linked(lone) == []
     triage = services.open_triage(mash, lone)
-    assert set(_areas(triage)) == {"Quarry Vale"}
-    assert "the triage is held by Quarry Vale Children's Social Care" in triage.checks.first().why
+    assert set(_areas(triage)) == {"Quarry Vale", PARTNERSHIP}
+    local = triage.checks.filter(area__isnull=False).first()
+    assert local is not None
+    assert "the triage is held by Quarry Vale Children's Social Care" in local.why
     with pytest.raises(services.TriageRefused, match="Still to do"):
         services.record_decision(mash, triage, lone, "no_further_action", "nothing known")

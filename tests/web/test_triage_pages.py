@@ -1,20 +1,26 @@
 """The MASH triage page: shown to MASH with the child's contact under triage (and the basis
-recorded), refused and audited otherwise; open, mark each check done with its result, and the
-decision refused until every check is done; a bad POST is a 400 with an error summary."""
+recorded), refused and audited otherwise; open with a RAG rating, mark each check done with its
+result, and the decision refused until every check is done; each check with what Seen holds
+from its agency and whom to call, the partnership's agencies once, the deadline in words and
+overdue marked; a bad POST is a 400 with an error summary."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from seen.access.models import Role
+from seen.access.models import Role, Shield
+from seen.areas.models import Agency
 from seen.audit.models import AuditEvent
-from seen.people.models import Person
+from seen.core import clock
+from seen.facts.models import Conviction
+from seen.people.models import Person, SourceRecord
 from seen.triage.models import Triage
-from tests.fixtures.partnership import make_user, signed_in_client
+from tests.fixtures.partnership import NOW, make_user, signed_in_client
 from tests.fixtures.triage import under_triage
 
 pytestmark = pytest.mark.django_db
@@ -100,13 +106,14 @@ def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: A
     opened = client.post(_url(baby), {"step": "open"})
     assert opened.status_code == 303 and opened["Location"] == _url(baby)
     page = client.get(_url(baby)).content.decode()
-    assert "Triage opened" in page and page.count("To do") == 16 and "Quillbrook" in page
+    # 5 local kinds in each of 2 areas, police, probation and adult mental health once
+    assert "Triage opened" in page and page.count("To do") == 13 and "Quillbrook" in page
     refused = client.post(
         _url(baby), {"step": "decide", "decision": "child_in_need", "reason": "the father"}
     )
     text = refused.content.decode()
     assert refused.status_code == 400 and "There is a problem" in text
-    assert "Still to do: Police in Quarry Vale" in text and "Police in Quillbrook" in text
+    assert "Still to do: Police across the partnership" in text and "GP in Quillbrook" in text
     triage = Triage.objects.get()
     assert not triage.decided
     for check in triage.checks.all():
@@ -124,7 +131,7 @@ def test_the_decision_is_refused_until_the_checks_are_done(baby: Person, mash: A
     page = client.get(_url(baby)).content.decode()
     assert "Child in need assessment (section 17)" in page
     writes = AuditEvent.objects.filter(action="write", subject=baby.reference)
-    assert writes.count() == 1 + 16 + 1
+    assert writes.count() == 1 + 13 + 1
 
 
 @pytest.mark.parametrize(
@@ -225,3 +232,116 @@ def test_an_undeclared_purpose_is_refused(baby: Person, mash: Any) -> None:
     response = signed_in_client(mash).get(_url(baby) + "?purpose=curiosity")
     assert response.status_code == 403 and "declare why" in response.content.decode()
     assert AuditEvent.objects.get(action="denied").purpose == "undeclared"
+
+
+def _card(page: str, check_id: int) -> str:
+    """One check's card on the page."""
+    start = page.index(f'id="check-{check_id}"')
+    end = page.find('class="govuk-summary-card"', start + 1)
+    return page[start : end if end > 0 else len(page)]
+
+
+def _opened(baby: Person, mash: Any, **form: str) -> tuple[Client, Triage]:
+    client = signed_in_client(mash)
+    assert client.post(_url(baby), {"step": "open", **form}).status_code == 303
+    return client, Triage.objects.get()
+
+
+def test_each_check_shows_what_seen_holds_and_whom_to_call(baby: Person, mash: Any) -> None:
+    Agency.objects.filter(code="POL").update(duty_phone="01632 960123")
+    client, triage = _opened(baby, mash)
+    police = triage.checks.get(agency_kind="police")
+    page = client.get(_url(baby)).content.decode()
+    card = _card(page, police.pk)
+    assert "Police: Partnership Police" in card
+    assert "Partnership Police duty line: " in card and "01632 960123" in card
+    assert "The father known as Bob Taner, born 2 November 1995" in card
+    assert "4 March 2021: Conviction (the father): domestic abuse" in card
+    probation = _card(page, triage.checks.get(agency_kind="probation").pk)
+    assert "Partnership Probation duty line: Seen holds no number" in probation
+    nowhere = _card(page, triage.checks.get(agency_kind="gp", area__name="Quillbrook").pk)
+    assert "Seen holds no agency for this check: find whom to call locally" in nowhere
+    assert "Nothing from this agency about the child" in nowhere
+    # the result's box filled in with it, to confirm or add to
+    box = card[card.index(f'id="result-{police.pk}"') :]
+    assert box.split(">", 1)[1].startswith("Seen holds:")
+    conviction = Conviction.objects.get(local_id="CV1")
+    read = AuditEvent.objects.filter(action="read", object_type="triage").last()
+    assert read is not None and read.disclosed is not None
+    assert f"conviction:{conviction.pk}" in read.disclosed["held"]["facts"]
+    assert "Duty line, Partnership Police" in read.disclosed["held"]["contacts"]
+
+
+def test_a_check_marked_done_as_filled_in_keeps_what_seen_held(baby: Person, mash: Any) -> None:
+    client, triage = _opened(baby, mash)
+    police = triage.checks.get(agency_kind="police")
+    page = client.get(_url(baby)).content.decode()
+    box = _card(page, police.pk).split(f'id="result-{police.pk}"', 1)[1]
+    filled = box.split(">", 1)[1].split("</textarea>", 1)[0]
+    done = client.post(
+        _url(baby), {"step": "check", "check": str(police.pk), "result": html.unescape(filled)}
+    )
+    assert done.status_code == 303
+    police.refresh_from_db()
+    assert police.done and "Bob Taner" in police.result and "conviction" in police.result
+
+
+def test_the_partnerships_agencies_are_checked_once(baby: Person, mash: Any) -> None:
+    client, _ = _opened(baby, mash)
+    page = client.get(_url(baby)).content.decode()
+    assert page.count("Across the partnership") == 1
+    assert page.count("Police: Partnership Police") == 1
+    assert page.count("Probation: Partnership Probation") == 1
+    assert 'aria-label="Mark done: Police across the partnership"' in page
+    assert "Police in " not in page
+
+
+def test_a_shielded_record_is_not_on_the_page(baby: Person, mash: Any) -> None:
+    Shield.objects.create(
+        record=SourceRecord.objects.get(local_id="P77"),
+        scope=Shield.Scope.RECORD,
+        reason=Shield.Reason.DOMESTIC_ABUSE_RISK,
+        created_at=clock.now(),
+    )
+    client, _ = _opened(baby, mash)
+    page = client.get(_url(baby)).content.decode()
+    assert "Taner" not in page and "[shielded] (a shielded record)" in page
+
+
+def test_the_decision_is_due_in_words_and_an_overdue_triage_is_marked(
+    baby: Person, mash: Any
+) -> None:
+    """The fixture's alert is high: red, due the next working day, Monday at the time the
+    triage opened on Friday."""
+    client = signed_in_client(mash)
+    before = client.get(_url(baby)).content.decode()
+    assert 'value="red" checked' in before  # the alert's severity suggests the rating
+    assert client.post(_url(baby), {"step": "open"}).status_code == 303
+    opened = client.get(_url(baby)).content.decode()
+    assert "The decision is due by 9am on 14 July 2025" in opened
+    assert "by 9am on 14 July 2025" in opened and "Overdue" not in opened
+    clock.set_now(NOW.replace(day=14, minute=1))
+    late = client.get(_url(baby)).content.decode()
+    assert "govuk-tag--red" in late and "Overdue" in late
+    read = AuditEvent.objects.filter(action="read", object_type="triage").last()
+    assert read is not None and read.disclosed is not None
+    assert read.disclosed["due"].startswith("2025-07-14T09:00")
+
+
+def test_mash_rates_the_triage_on_opening(baby: Person, mash: Any) -> None:
+    client, triage = _opened(baby, mash, rag="amber")
+    assert triage.rag == "amber"
+    page = client.get(_url(baby)).content.decode()
+    assert "Amber" in page and "by 9am on 16 July 2025" in page
+
+
+@pytest.mark.parametrize(
+    "rag", ["purple", "Red", "r" * 300, "<script>alert(1)</script>", "red\r\n", "' OR 1=1 --"]
+)
+def test_a_rating_that_is_not_one_is_a_400(baby: Person, mash: Any, rag: str) -> None:
+    response = signed_in_client(mash).post(_url(baby), {"step": "open", "rag": rag})
+    text = response.content.decode()
+    assert response.status_code == 400 and "Select red, amber or green" in text
+    assert 'href="#rag"' in text and 'id="rag"' in text
+    assert "<script>alert(1)</script>" not in text
+    assert not Triage.objects.exists()

@@ -3,8 +3,10 @@
 A triage is about one child, born or unborn. Its checks are one per agency kind the partnership
 consults, for every area the child and the adults around the child are or were linked to (where
 they lived, and where the agencies holding their records are): a father known in another area
-is checked there too. A decision can be recorded only once every check is done, each with its
-result."""
+is checked there too. An agency serving the whole partnership (police, probation, adult mental
+health) is checked once, its check in no area. A decision can be recorded only once every check
+is done, each with its result, and is due within the timescale its RAG rating sets
+(seen.triage.timescale)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ class Triage(models.Model):
         CHILD_IN_NEED = "child_in_need", "child in need assessment (section 17)"
         STRATEGY_DISCUSSION = "strategy_discussion", "strategy discussion (section 47)"
         ALREADY_OPEN = "already_open", "already open to children's social care"
+
+    class Rag(models.TextChoices):
+        """How urgent the contact is, as MASH rates it on opening: the decision's timescale."""
+
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
 
     # the child: a person once born, else the unborn child's (lowest) pregnancy row
     child = models.ForeignKey(
@@ -46,10 +55,20 @@ class Triage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     agency = models.ForeignKey(
-        "areas.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "areas.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The MASH (agency) that holds the triage.",
     )
     opened_at = models.DateTimeField()
+    rag = models.CharField(
+        max_length=8,
+        choices=Rag.choices,
+        blank=True,
+        help_text="The RAG rating on opening; empty for a triage opened before ratings.",
+    )
     decision = models.CharField(max_length=24, choices=Decision.choices, blank=True)
     reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
@@ -77,10 +96,18 @@ class Triage(models.Model):
 
 
 class TriageCheck(models.Model):
-    """One agency kind's check in one area: done by whom, when, with what result."""
+    """One agency kind's check in one area, or across the partnership for an agency serving
+    every area (no area): done by whom, when, with what result."""
 
     triage = models.ForeignKey(Triage, on_delete=models.CASCADE, related_name="checks")
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for an agency checked once for the whole partnership.",
+    )
     agency_kind = models.CharField(max_length=32, choices=Agency.Kind.choices)
     agency = models.ForeignKey(
         "areas.Agency",
@@ -101,7 +128,15 @@ class TriageCheck(models.Model):
         ordering = ["area__name", "agency_kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["triage", "area", "agency_kind"], name="one_check_per_kind_and_area"
+                fields=["triage", "area", "agency_kind"],
+                condition=Q(area__isnull=False),
+                name="one_check_per_kind_and_area",
+            ),
+            # a database counts no two empty areas as equal: the partnership's check needs its own
+            models.UniqueConstraint(
+                fields=["triage", "agency_kind"],
+                condition=Q(area__isnull=True),
+                name="one_partnership_check_per_kind",
             ),
             models.CheckConstraint(
                 condition=Q(done_at__isnull=True) | ~Q(result=""), name="done_check_has_result"
@@ -109,7 +144,8 @@ class TriageCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_agency_kind_display()} in {self.area_id}"
+        where = f"in {self.area_id}" if self.area_id is not None else "across the partnership"
+        return f"{self.get_agency_kind_display()} {where}"
 
     @property
     def done(self) -> bool:
@@ -119,9 +155,7 @@ class TriageCheck(models.Model):
 class LeftOut(models.Model):
     """Why a conference did not invite someone it must invite (the father, the GP, housing)."""
 
-    conference = models.ForeignKey(
-        "facts.Conference", on_delete=models.PROTECT, related_name="+"
-    )
+    conference = models.ForeignKey("facts.Conference", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=24, choices=ConferenceRole.choices)
     reason = models.TextField()
     recorded_by = models.ForeignKey(

@@ -1,11 +1,14 @@
 """MASH triage of a child (/children/<reference>/triage/): the checks across agencies and areas
-(the father's other areas included), each marked done with its result, and the decision, which
-is refused until every check is done.
+(the father's other areas included; an agency serving the whole partnership checked once), each
+with what Seen already holds from that agency and whom to call there, marked done with its
+result; and the decision, refused until every check is done and due within the timescale the
+triage's RAG rating sets.
 
 GET shows the triage; POST takes `step` = open, check or decide. Every step is decided through
 `decide(Action.DECIDE_TRIAGE)` (MASH with a contact about the child under triage in their MASH,
 or a safeguarding lead the child's alert was escalated to; the household level, so the lawful
-basis recorded), and audited: the page as a read, each step as a write, a refusal as denied.
+basis recorded), and audited: the page as a read with what it disclosed (the facts and records
+Seen holds, the contacts), each step as a write, a refusal as denied.
 
 """
 
@@ -19,9 +22,10 @@ from django.shortcuts import render
 from django.urls import path
 
 from seen.access.models import Purpose
-from seen.access.policy import Action
+from seen.access.policy import Action, Decision
 from seen.casefile.subjects import Subject
-from seen.triage import services
+from seen.triage import services, timescale
+from seen.triage.held import Holdings, holdings
 from seen.triage.models import Triage
 from seen.web import gate
 from seen.web.forms import (
@@ -54,10 +58,18 @@ class TriageForm(SeenForm):
         return [{"href": f"#{self.about}", **error} for error in super().error_summary()]
 
 
+RAG_HINTS = {
+    rag: f"The decision is due within {timescale.working_days_for(rag)} working "
+    f"day{'s' if timescale.working_days_for(rag) > 1 else ''}"
+    for rag in Triage.Rag.values
+}
+
+
 class OpenForm(TriageForm):
-    """Open a triage: nothing to fill in."""
+    """Open a triage, with its RAG rating (left unchosen, the alert it answers rates it)."""
 
     about = "step"
+    rag = choice_field("Select red, amber or green", Triage.Rag.choices, required=False)
 
 
 class CheckForm(TriageForm):
@@ -115,26 +127,32 @@ def triage_page(request: HttpRequest, reference: str) -> HttpResponse:
     gated = gate.child(request, reference, Action.DECIDE_TRIAGE, "triage")
     if isinstance(gated, HttpResponse):
         return gated
-    subject, _ = gated
+    subject, decision = gated
     if request.method == "POST":
-        return _post(request, subject, purpose)
-    return _show(request, subject, purpose)
+        return _post(request, subject, decision, purpose)
+    return _show(request, subject, decision, purpose)
 
 
 def _show(
     request: HttpRequest,
     subject: Subject,
+    decision: Decision,
     purpose: str,
     *,
     refused: TriageForm | None = None,
 ) -> HttpResponse:
-    """The triage page, audited as a read; `refused`: the step's form that was not taken
-    (400), with its errors, in place of that step's empty form."""
+    """The triage page, audited as a read with what it disclosed; `refused`: the step's form
+    that was not taken (400), with its errors, in place of that step's empty form."""
     triages = services.triages_of(subject)
     triage = next((t for t in triages if not t.decided), triages[0] if triages else None)
     checks = services.ensure_checks(triage, subject) if triage is not None else []
+    held = holdings(subject, decision, request.user, checks) if checks else Holdings()
     waiting = services.outstanding(checks)
     check_form = refused if isinstance(refused, CheckForm) else CheckForm()
+    open_form = refused if isinstance(refused, OpenForm) else None
+    if open_form is None:
+        open_form = OpenForm(initial={"rag": services.suggested_rag(request.user, subject)})
+    due = timescale.due_at(triage) if triage is not None else None
     context = {
         "subject": subject,
         "purpose": purpose,
@@ -142,10 +160,18 @@ def _show(
         "triage": triage,
         "earlier": [t for t in triages if t is not triage],
         "checks": checks,
-        "by_area": services.checks_by_area(checks),
+        "groups": services.grouped(checks),
+        "held": held,
+        "prefill": {c.pk: held.of(c).summary(TEXT_MAX) for c in checks},
         "kind_names": services.KIND_NAMES,
+        "check_names": {c.pk: services.check_name(c) for c in checks},
         "outstanding": [services.check_name(c) for c in waiting],
+        "due": timescale.by_words(due) if due is not None else "",
+        "overdue": triage is not None and timescale.overdue(triage),
+        "decided_late": triage is not None and timescale.decided_late(triage),
         "errors": refused.error_summary() if refused is not None else [],
+        "open_form": open_form,
+        "rag_hints": RAG_HINTS,
         "check_form": check_form,
         "sent_for": check_form.sent_for(),
         "decide_form": refused if isinstance(refused, DecideForm) else DecideForm(),
@@ -160,22 +186,24 @@ def _show(
         disclosed={
             "triage": triage.pk if triage else None,
             "checks": len(checks),
-            "areas": sorted({c.area.code for c in checks}),
+            "areas": sorted({c.area.code if c.area else "partnership" for c in checks}),
             "decision": triage.decision if triage else "",
+            "due": due.isoformat() if due is not None else None,
+            "held": held.disclosed(),
         },
     )
     status = 200 if refused is None else 400
     return render(request, "web/triage.html", context, status=status)
 
 
-def _post(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
+def _post(request: HttpRequest, subject: Subject, decision: Decision, purpose: str) -> HttpResponse:
     step = gate.step_of(request)
     triage = services.open_triage_of(subject)
     if step != "open" and triage is None:
         # nothing to check or decide: the page offers the form that opens one
         opener = OpenForm({})  # bound, with nothing to fill in, to carry the error
         opener.add_error(None, "Open a triage first")
-        return _show(request, subject, purpose, refused=opener)
+        return _show(request, subject, decision, purpose, refused=opener)
     form = gate.form(request, STEPS[step])
     if form.is_valid():
         try:
@@ -183,7 +211,7 @@ def _post(request: HttpRequest, subject: Subject, purpose: str) -> HttpResponse:
         except services.TriageRefused as refusal:
             form.add_errors(refusal.errors)
     if not form.is_valid():
-        return _show(request, subject, purpose, refused=form)
+        return _show(request, subject, decision, purpose, refused=form)
     return see_other("triage", subject.reference, purpose, TRIAGE_PURPOSE)
 
 
@@ -191,16 +219,20 @@ def _take(request: HttpRequest, subject: Subject, form: TriageForm, triage: Tria
     """The step the form is for, audited as a write, with its confirmation."""
     data: dict[str, Any] = form.cleaned_data
     if isinstance(form, OpenForm):
-        opened = services.open_triage(request.user, subject)
+        opened = services.open_triage(request.user, subject, data.get("rag") or "")
         gate.audit(
             request,
             "write",
             "triage",
             str(opened.pk),
             subject=subject.reference,
-            disclosed={"opened": opened.pk, "checks": opened.checks.count()},
+            disclosed={"opened": opened.pk, "checks": opened.checks.count(), "rag": opened.rag},
         )
-        messages.success(request, "Triage opened: do each check and record its result.")
+        due = timescale.by_words(timescale.due_at(opened))
+        messages.success(
+            request,
+            f"Triage opened: do each check and record its result. The decision is due {due}.",
+        )
         return
     if triage is None:  # the caller answers this before: a check or decision needs one open
         raise services.TriageRefused([("step", "Open a triage first")])
