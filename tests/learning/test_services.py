@@ -41,7 +41,7 @@ def _user(role: str | None, name: str = "lead") -> object:
 def test_counts_from_an_ingested_extract(extract: Callable[..., Path]) -> None:
     ingest_extract(extract())
     found = {(c.measure, c.part, c.area, c.period): (c.numerator, c.denominator)
-             for c in services.counts()}
+             for c in services.measured().counts}
     # the new birth visit where the father was not seen; the baby lives where its mother does
     assert found[("fathers-seen", "new_birth", "QAV", "2025-Q2")] == (0, 1)
     # the father is a man around the baby; his records are not linked yet, so one area only

@@ -1,6 +1,8 @@
 """The partnership learning pages: the dashboard with each measure's chart and table, the filter
 (bad values a 400 naming the field, never a 500), a measure over time, recording a statement
-(shown beside the figure), the CSV; counts only, small numbers suppressed, every page audited."""
+(shown beside the figure), the CSV; counts only, small numbers suppressed, every page audited.
+The data here is two days of June 2025 (the baby's birth and its visits), long before "now":
+one partial quarter. tests/web/test_learning_quarters.py has more quarters."""
 
 from __future__ import annotations
 
@@ -68,9 +70,11 @@ def _client(role: str | None, name: str = "leader") -> Client:
 def test_the_dashboard_shows_every_measure_with_chart_and_table(
     partnership: None, role: str
 ) -> None:
-    response = _client(role).get("/learning/?from=2025-Q1&to=2026-Q1")
+    response = _client(role).get("/learning/")
     assert response.status_code == 200
     page = response.content.decode()
+    # the data's quarter, not the clock's (January to March 2026), partial at both ends
+    assert "April to June 2025 (partial: data from 1 June 2025 to 2 June 2025)" in page
     for measure in MEASURES:
         assert f'id="table-{measure.slug}"' in page and f'id="statement-{measure.slug}"' in page
     assert page.count("<svg") >= 1 and 'role="img"' in page
@@ -84,7 +88,7 @@ def test_the_dashboard_shows_every_measure_with_chart_and_table(
         assert private not in shown
     event = AuditEvent.objects.filter(object_type="learning_dashboard").latest("pk")
     assert event.action == "read" and event.purpose == "strategic"
-    assert event.disclosed["period"] == "2025-Q1 to 2026-Q1"
+    assert event.disclosed["period"] == "2025-Q2"
 
 
 @pytest.mark.parametrize(
@@ -92,7 +96,7 @@ def test_the_dashboard_shows_every_measure_with_chart_and_table(
     [
         ("from=2025", "from"),
         ("to=Q3-2025", "to"),
-        ("from=2026-Q2&to=2025-Q1", "to"),
+        ("from=2026-Q2&to=2025-Q2", "from"),  # a quarter the data does not cover
         ("area=NOWHERE", "area"),
         # a NUL in any field is refused before the page (tests/web/test_hostile_input.py)
     ],
@@ -116,7 +120,8 @@ def test_a_measure_over_time_and_a_missing_one(partnership: None) -> None:
     page = client.get("/learning/fathers-seen/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "2025-Q2" in text and "75%" in text and 'id="table-new_birth"' in text
+    assert "April to June 2025 (partial: data from 1 June 2025 to 2 June 2025)" in text
+    assert "75%" in text and 'id="table-new_birth"' in text
     missing = client.get("/learning/no-such-measure/")
     assert missing.status_code == 404 and "Measure not found" in missing.content.decode()
     assert AuditEvent.objects.filter(object_type="learning_measure", object_id="fathers-seen")
@@ -131,7 +136,7 @@ def test_a_statement_is_recorded_and_shown_beside_the_figure(partnership: None) 
         "/learning/statements/new/",
         {"measure": "fathers-seen", "area": "QAV", "period": "", "statement": said},
     )
-    assert response.status_code == 303 and response["Location"].startswith("/learning/?area=QAV&")
+    assert response.status_code == 303 and response["Location"] == "/learning/?area=QAV"
     page = client.get(response["Location"]).content.decode()
     assert "Your statement is recorded" in page
     beside = page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
@@ -143,7 +148,23 @@ def test_a_statement_is_recorded_and_shown_beside_the_figure(partnership: None) 
     assert said in client.get("/learning/fathers-seen/").content.decode()
 
 
-def test_a_statement_about_an_older_quarter_opens_a_dashboard_that_includes_it(
+def test_a_statement_about_a_quarter_opens_a_dashboard_that_includes_it(
+    partnership: None,
+) -> None:
+    client = _client(Role.STRATEGIC_LEADER)
+    said = "In spring 2025 we believed most fathers were seen."
+    response = client.post(
+        "/learning/statements/new/",
+        {"measure": "fathers-seen", "area": "", "period": "2025-q2", "statement": said},
+    )
+    assert response.status_code == 303
+    assert response["Location"] == "/learning/?area=&from=2025-Q2&to=2025-Q2"
+    page = client.get(response["Location"]).content.decode()
+    beside = page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
+    assert said in beside and "about April to June 2025" in beside
+
+
+def test_a_statement_about_a_quarter_the_data_does_not_cover_says_where_it_is_listed(
     partnership: None,
 ) -> None:
     client = _client(Role.STRATEGIC_LEADER)
@@ -152,10 +173,13 @@ def test_a_statement_about_an_older_quarter_opens_a_dashboard_that_includes_it(
         "/learning/statements/new/",
         {"measure": "fathers-seen", "area": "", "period": "2023-Q1", "statement": said},
     )
-    assert response.status_code == 303
-    assert "area=&from=2023-Q1&to=" in response["Location"]
+    assert response.status_code == 303 and response["Location"] == "/learning/?area="
     page = client.get(response["Location"]).content.decode()
-    assert said in page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
+    assert "It is about January to March 2023, which the data does not cover" in page
+    assert said not in page.split('id="statement-fathers-seen"')[1].split("</div>")[0]
+    over_time = client.get("/learning/fathers-seen/").content.decode()
+    listed = over_time.split('id="table-statements"')[1]
+    assert said in listed and "January to March 2023" in listed
 
 
 def test_a_bad_statement_comes_back_with_what_was_typed(partnership: None) -> None:
@@ -245,7 +269,7 @@ def test_the_charts_need_no_inline_style(partnership: None) -> None:
     """The Content-Security-Policy allows no inline style: the charts' colours, strokes and fonts
     are presentation attributes, which it does not govern (seen.web.inline_svg)."""
     client = _client(Role.STRATEGIC_LEADER)
-    for url in ("/learning/?from=2025-Q1&to=2026-Q1", f"/learning/{MEASURES[0].slug}/"):
+    for url in ("/learning/", "/learning/fathers-seen/"):
         page = client.get(url).content.decode()
         assert "<svg" in page, url
         assert "style=" not in page and "<style" not in page, url

@@ -1,6 +1,8 @@
 """The measures as CSV: one row per measure part, area and quarter, small numbers suppressed as
 on the pages (a suppressed count is written "fewer than 5", its rate left empty, and the row
-marked suppressed). No cell starts a formula in a spreadsheet (seen.core.spreadsheet)."""
+marked suppressed), a quarter the data covers only part of marked partial, and a rate with
+nothing to divide by left empty, never 0. No cell starts a formula in a spreadsheet
+(seen.core.spreadsheet)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ COLUMNS = (
     "of",
     "area",
     "period",
+    "partial",
     "numerator",
     "denominator",
     "rate",
@@ -40,6 +43,7 @@ def to_csv(figures: Iterable[Figure]) -> str:
                 part.of,
                 f.area,
                 f.period,
+                "yes" if f.partial else "no",
                 f.numerator_shown,
                 f.denominator_shown,
                 "" if rate is None else f"{rate:.3f}",

@@ -10,7 +10,11 @@ read off by subtraction. Zero is shown (nothing to recognise).
 
 Within a table of areas and their partnership total, one suppressed area could be read off as
 the total less the others: then a second area (the one with the fewest cases) is withheld too
-("withheld" in its cells), or the total when there is no other area."""
+("withheld" in its cells), or the total when there is no other area.
+
+A figure over a quarter the data covers only part of is marked partial (seen.learning.quarters):
+its counts are not a quarter's. A chart never draws it as 0%: nothing counted yet in a quarter
+that is not over is not a rate. A figure with nothing to divide by reads "no cases", never 0%."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from seen.casefile.aggregates import SMALL_NUMBER
 from seen.learning.measures import PARTNERSHIP, Count
+from seen.learning.quarters import Coverage, Quarter
 
 
 def is_small(count: int) -> bool:
@@ -42,6 +47,7 @@ class Figure:
     numerator: int
     denominator: int
     protects: bool = False  # withheld so that a suppressed figure beside it cannot be derived
+    partial: bool = False  # over a quarter the data covers only part of
 
     @property
     def small(self) -> bool:
@@ -91,9 +97,30 @@ class Figure:
         rate = self.rate
         return None if rate is None else round(100 * rate)
 
+    @property
+    def plotted(self) -> int | None:
+        """The per cent a chart draws: None where there is no rate, and where a partial period
+        has counted nothing yet (0% there would say nothing happened)."""
+        if self.partial and self.numerator == 0:
+            return None
+        return self.percent
 
-def _figure(measure: str, part: str, area: str, period: str, sums: list[int]) -> Figure:
-    return Figure(measure, part, area, period, sums[0], sums[1])
+    @property
+    def not_plotted(self) -> str:
+        """Why a chart draws no bar for the figure ("" when it draws one)."""
+        if self.plotted is not None:
+            return ""
+        if self.denominator == 0:
+            return "no cases"
+        if self.suppressed:
+            return "withheld"
+        return "none yet (partial)"
+
+
+def _figure(
+    measure: str, part: str, area: str, period: str, sums: list[int], partial: bool = False
+) -> Figure:
+    return Figure(measure, part, area, period, sums[0], sums[1], partial=partial)
 
 
 def in_range(counts: Iterable[Count], start: str | None, end: str | None) -> list[Count]:
@@ -106,10 +133,16 @@ def in_range(counts: Iterable[Count], start: str | None, end: str | None) -> lis
 
 
 def by_area(
-    counts: Iterable[Count], measure: str, part: str, period_label: str, area: str | None = None
+    counts: Iterable[Count],
+    measure: str,
+    part: str,
+    period_label: str,
+    area: str | None = None,
+    *,
+    partial: bool = False,
 ) -> list[Figure]:
     """One figure per area (summed over the quarters given), then the partnership's total (or
-    only the area asked for)."""
+    only the area asked for); `partial`: the quarters hold one the data covers only part of."""
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for c in counts:
         if c.measure != measure or c.part != part:
@@ -122,10 +155,11 @@ def by_area(
             sums[PARTNERSHIP][0] += c.numerator
             sums[PARTNERSHIP][1] += c.denominator
     order = sorted(a for a in sums if a != PARTNERSHIP)
-    areas = [_figure(measure, part, a, period_label, sums[a]) for a in order]
+    areas = [_figure(measure, part, a, period_label, sums[a], partial) for a in order]
     if PARTNERSHIP not in sums:
         return areas
-    return protected(areas, _figure(measure, part, PARTNERSHIP, period_label, sums[PARTNERSHIP]))
+    total = _figure(measure, part, PARTNERSHIP, period_label, sums[PARTNERSHIP], partial)
+    return protected(areas, total)
 
 
 def protected(areas: list[Figure], total: Figure) -> list[Figure]:
@@ -141,22 +175,31 @@ def protected(areas: list[Figure], total: Figure) -> list[Figure]:
     return [replace(f, protects=True) if f is fewest else f for f in areas] + [total]
 
 
-def by_quarter(counts: Iterable[Count], measure: str, part: str) -> list[Figure]:
-    """One figure per area and quarter, then the partnership per quarter."""
+def by_quarter(
+    counts: Iterable[Count], measure: str, part: str, coverage: Coverage | None = None
+) -> list[Figure]:
+    """One figure per area and quarter, then the partnership per quarter. With the data's
+    `coverage`: a quarter it covers only part of is marked partial, and where the part has
+    counts at all, a quarter the data covers with nothing counted has the partnership's figure
+    all the same (no cases)."""
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for c in counts:
         if c.measure == measure and c.part == part:
             for key in ((c.area, c.period), (PARTNERSHIP, c.period)):
                 sums[key][0] += c.numerator
                 sums[key][1] += c.denominator
+    for covered in coverage.quarters() if coverage is not None and sums else ():
+        sums.setdefault((PARTNERSHIP, covered.code), [0, 0])
     shown: dict[tuple[str, str], Figure] = {}
     for period in sorted({p for _, p in sums}):
+        quarter = Quarter.parse(period)
+        partial = coverage is not None and quarter is not None and coverage.partial(quarter)
         areas = [
-            _figure(measure, part, a, p, sums[(a, p)])
+            _figure(measure, part, a, p, sums[(a, p)], partial)
             for a, p in sorted(sums)
             if p == period and a != PARTNERSHIP
         ]
-        total = _figure(measure, part, PARTNERSHIP, period, sums[(PARTNERSHIP, period)])
+        total = _figure(measure, part, PARTNERSHIP, period, sums[(PARTNERSHIP, period)], partial)
         for f in protected(areas, total):
             shown[(f.area, f.period)] = f
     keys = sorted(shown, key=lambda k: (k[0] == PARTNERSHIP, k[0], k[1]))

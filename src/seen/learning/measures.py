@@ -85,7 +85,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "was-not-brought",
-        "\"Was not brought\" followed up in time",
+        '"Was not brought" followed up in time',
         "Appointments a baby was not brought to (or the mother missed while pregnant with the "
         "baby), followed up by the named practitioner, or answered by a referral, within the "
         "was-not-brought procedure's follow-up window (the rule's follow_up_within_days, 7 days "
@@ -234,6 +234,12 @@ class _Seen:
     key: Any = None  # counted once per cell (a man around two babies in one area and quarter)
 
 
+@dataclass(frozen=True)
+class Tally:
+    counts: list[Count]
+    first_day: date | None  # the earliest day a measure counted (the data's first day)
+
+
 def compute(
     world: World,
     placement: Placement | None = None,
@@ -242,10 +248,22 @@ def compute(
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     now: datetime | None = None,
 ) -> list[Count]:
-    """Every measure's counts per area and quarter. `alerts`: rows of Alert with `child_key`,
-    `raised_at`, `deadline`, `escalated_at`, `answered_at` (the first answer by a person) and
-    `resolved_unanswered` (new facts closed it before anyone answered). `parameters`: rule id
-    -> the partnership's values (defaults where absent)."""
+    """Every measure's counts per area and quarter (`tally`'s counts)."""
+    return tally(world, placement, alerts=alerts, parameters=parameters, now=now).counts
+
+
+def tally(
+    world: World,
+    placement: Placement | None = None,
+    *,
+    alerts: Iterable[Mapping[str, Any]] = (),
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> Tally:
+    """Every measure's counts per area and quarter, and the first day counted. `alerts`: rows
+    of Alert with `child_key`, `raised_at`, `deadline`, `escalated_at`, `answered_at` (the
+    first answer by a person) and `resolved_unanswered` (new facts closed it before anyone
+    answered). `parameters`: rule id -> the partnership's values (defaults where absent)."""
     placement = placement or Placement(world)
     parameters = parameters or {}
     wnb = {**WasNotBrought.defaults, **parameters.get(WasNotBrought.id, {})}
@@ -261,8 +279,10 @@ def compute(
     }
     cells: dict[tuple[str, str, str, str], list[int]] = {}
     counted: set[tuple[Any, ...]] = set()
+    first_day: date | None = None
     for slug, seen in sources.items():
         for item in seen:
+            first_day = item.day if first_day is None else min(first_day, item.day)
             cell = (slug, item.part, placement.area(item.child, item.day), quarter_of(item.day))
             if item.key is not None:
                 if (*cell, item.key) in counted:
@@ -271,7 +291,7 @@ def compute(
             tally = cells.setdefault(cell, [0, 0])
             tally[0] += int(item.hit)
             tally[1] += 1
-    return [Count(*cell, n, d) for cell, (n, d) in sorted(cells.items())]
+    return Tally([Count(*cell, n, d) for cell, (n, d) in sorted(cells.items())], first_day)
 
 
 def _children(world: World) -> Iterator[Child]:

@@ -12,8 +12,9 @@ from django.contrib.auth.models import AnonymousUser
 from seen.access.policy import Action, decide, profile_of
 from seen.areas.models import Area
 from seen.core import clock, errors
-from seen.learning.measures import MEASURES_BY_SLUG, Count, Placement, compute, parse_quarter
+from seen.learning.measures import MEASURES_BY_SLUG, Count, Placement, parse_quarter, tally
 from seen.learning.models import LeadershipStatement
+from seen.learning.quarters import Coverage, last_day
 from seen.rules.loading import load_world
 from seen.rules.models import Alert, AlertEvent
 from seen.rules.parameters import parameters_for
@@ -41,18 +42,26 @@ class BadStatement(errors.Invalid):
         self.errors = errors
 
 
-def counts() -> list[Count]:
-    """Every measure's counts per area and quarter, from the whole partnership as of now."""
-    world = load_world(clock.today())
-    return compute(
+@dataclass(frozen=True)
+class Measured:
+    counts: list[Count]  # every measure's, per area and quarter
+    coverage: Coverage  # the days the data covers
+
+
+def measured() -> Measured:
+    """Every measure's counts per area and quarter, from the whole partnership as of now, and
+    the days the data covers (seen.learning.quarters)."""
+    today = clock.today()
+    world = load_world(today)
+    alerts = _alert_rows()
+    counted = tally(
         world,
         Placement.from_database(world),
-        alerts=_alert_rows(),
-        parameters={
-            rule.id: parameters_for(rule) for rule in (WasNotBrought(), NonMobileInjury())
-        },
+        alerts=alerts,
+        parameters={rule.id: parameters_for(rule) for rule in (WasNotBrought(), NonMobileInjury())},
         now=clock.now(),
     )
+    return Measured(counted.counts, Coverage(counted.first_day, last_day(world, alerts), today))
 
 
 def _alert_rows() -> list[dict[str, Any]]:
@@ -148,6 +157,4 @@ def latest_statement(
 
 
 def statements_for(measure: str) -> list[LeadershipStatement]:
-    return list(
-        LeadershipStatement.objects.filter(measure=measure).select_related("area")[:200]
-    )
+    return list(LeadershipStatement.objects.filter(measure=measure).select_related("area")[:200])

@@ -4,23 +4,24 @@ hub's own data, small numbers suppressed, with what the strategic leaders say is
 beside what the data shows.
 
 - `/learning/` each measure as a chart with its table beside it, and the leaders' statement
-  (GET filter: `area`, `from`, `to` as quarters like 2025-Q3; the last four quarters by default);
+  (GET form `FiguresQuery`: `area`, `from`, `to`, each quarter one the data covers, like
+  2025-Q3; by default the last four complete quarters of the data, seen.learning.quarters);
 - `/learning/<measure>/` one measure over time, per area and quarter, and every statement about it;
 - `/learning/statements/new/` record a statement (GET the form, POST records it, then 303);
 - `/learning/export.csv` every measure per area and quarter (numerator, denominator, rate,
-  suppressed marked).
+  suppressed and partial marked); the same query narrows it to an area and quarters.
 
-Reading asks `decide(Action.VIEW_AGGREGATES)`, recording `decide(Action.STATE_PARTNERSHIP_VIEW)`;
-the purpose is "strategic" unless the request declares another. Counts only: no child, adult or
-record is named on these pages. Every page is audited (read, write, export, or denied)."""
+Quarters are named in words ("April to June 2026"); one the data covers only part of is marked
+partial, and never drawn as 0%. Reading asks `decide(Action.VIEW_AGGREGATES)`, recording
+`decide(Action.STATE_PARTNERSHIP_VIEW)`; the purpose is "strategic" unless the request declares
+another. Counts only: no child, adult or record is named on these pages. Every page is audited
+(read, write, export, or denied)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -33,6 +34,7 @@ from seen.core import clock
 from seen.core.charts import bar_svg
 from seen.learning import figures, services
 from seen.learning.export import to_csv
+from seen.learning.figures import Figure
 from seen.learning.measures import (
     MEASURES,
     MEASURES_BY_SLUG,
@@ -40,83 +42,122 @@ from seen.learning.measures import (
     PARTNERSHIP,
     Count,
     Measure,
-    parse_quarter,
-    quarter_of,
+    Part,
 )
 from seen.learning.models import LeadershipStatement
+from seen.learning.quarters import Coverage, Quarter, span_name
 from seen.web import gate
-from seen.web.forms import SeenForm, choice_field, confirmations, select_items, text_field
+from seen.web.forms import confirmations
 from seen.web.gate import page, purpose_of
 from seen.web.inline_svg import without_inline_style
+from seen.web.learning_forms import (
+    NOT_KNOWN_AREA_NAME,
+    QUARTERS,
+    FiguresQuery,
+    StatementForm,
+    quarter_choice,
+)
 
 DEFAULT_PURPOSE = Purpose.STRATEGIC.value
-DEFAULT_QUARTERS = 4
-PERIOD_MAX = LeadershipStatement._meta.get_field("period").max_length  # a quarter: 2025-Q3
+Span = tuple[Quarter, Quarter]
 
 
-@dataclass(frozen=True)
-class Filter:
-    area: str | None
-    start: str
-    end: str
-
-    @property
-    def label(self) -> str:
-        return self.start if self.start == self.end else f"{self.start} to {self.end}"
-
-    def query(self) -> str:
-        return f"area={self.area or ''}&from={self.start}&to={self.end}"
+def _period(start: Quarter, end: Quarter, coverage: Coverage) -> dict[str, Any]:
+    """A run of quarters as the pages name it: in words, and where the data covers only part
+    of it, the days it does (the template writes them with the `day` filter)."""
+    data_from, data_to = coverage.data_from(start), coverage.data_to(end)
+    return {
+        "name": span_name(start, end),
+        "partial": coverage.partial(start) or coverage.partial(end),
+        "data_from": data_from,
+        "data_to": data_to,
+    }
 
 
-def _quarters_back(today: date, n: int) -> str:
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    index = year * 4 + quarter - 1 - (n - 1)
-    return f"{index // 4}-Q{index % 4 + 1}"
+def _codes(start: Quarter, end: Quarter) -> str:
+    return start.code if start == end else f"{start.code} to {end.code}"
 
 
-def _filter(request: HttpRequest, areas: dict[str, str]) -> tuple[Filter, dict[str, str]]:
-    """The GET filter, or the errors that name each bad field (the defaults stand in for them)."""
-    today = clock.today()
-    errors: dict[str, str] = {}
-    area = request.GET.get("area", "").strip() or None
-    if area is not None and area not in areas and area != NOT_KNOWN_AREA:
-        errors["area"] = "Select an area from the list, or the whole partnership"
-        area = None
-    bounds = {"from": _quarters_back(today, DEFAULT_QUARTERS), "to": quarter_of(today)}
-    for name in ("from", "to"):
-        given = request.GET.get(name, "").strip()
-        if given:
-            parsed = parse_quarter(given)
-            if parsed is None:
-                errors[name] = (
-                    f"Enter the {'first' if name == 'from' else 'last'} quarter as a "
-                    "year and quarter, like 2025-Q3"
-                )
-            else:
-                bounds[name] = parsed
-    if not errors and bounds["from"] > bounds["to"]:
-        errors["to"] = "The last quarter must be the same as or after the first"
-    return Filter(area, bounds["from"], bounds["to"]), errors
+def _quarter_name(code: str) -> str:
+    quarter = Quarter.parse(code)
+    return quarter.name if quarter is not None else code
 
 
-def _error_list(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [{"text": text, "href": f"#{field}"} for field, text in errors.items()]
-
-
-def _chart(title: str, rates: dict[str, int], *, horizontal: bool) -> Markup:
-    """A bar chart of percentages, inline, without the inline CSS the page's policy refuses."""
-    return Markup(without_inline_style(bar_svg(title, rates, horizontal=horizontal, percent=True)))
+def _chart(title: str, bars: list[tuple[str, Figure | None]], *, horizontal: bool) -> Markup | None:
+    """A bar chart of percentages, inline, without the inline CSS the page's policy refuses;
+    None when no figure has a rate to draw. A figure without one (no cases, withheld, a partial
+    quarter with nothing counted yet) keeps its place, with no bar and the reason written where
+    the bar's label would be."""
+    if all(figure is None or figure.plotted is None for _, figure in bars):
+        return None
+    data: dict[str, float] = {}
+    texts: dict[str, str] = {}
+    for label, figure in bars:
+        plotted = figure.plotted if figure is not None else None
+        data[label] = plotted or 0
+        if plotted is not None:
+            texts[label] = f"{plotted}%"
+        else:
+            texts[label] = figure.not_plotted if figure is not None else "no cases"
+    svg = bar_svg(title, data, horizontal=horizontal, percent=True, texts=texts)
+    return Markup(without_inline_style(svg))
 
 
 def _area_name(code: str, areas: dict[str, str]) -> str:
     if code == PARTNERSHIP:
         return "Whole partnership"
     if code == NOT_KNOWN_AREA:
-        return "Area not known"
+        return NOT_KNOWN_AREA_NAME
     return areas.get(code, code)
 
 
+def _bar_label(measure: Measure, part: Part) -> str:
+    """The part's label, with what it is of where another part of the measure counts the same
+    (programmes "completed", of those started and of those ended)."""
+    label = part.label[:1].upper() + part.label[1:]
+    if sum(p.label == part.label for p in measure.parts) > 1:
+        label += f", of {part.of}"
+    return label
+
+
 # -- the dashboard ----------------------------------------------------------------------------
+
+
+def _query_context(form: FiguresQuery, coverage: Coverage, span: Span | None) -> dict[str, Any]:
+    """The filter's selects: what was chosen selected (the quarters shown, or on an error the
+    data's default), each quarter named in words."""
+    span = span or coverage.default_span()
+    chosen = dict(zip(QUARTERS, span or ("", ""), strict=True))
+    return {
+        "form": form,
+        "errors": form.error_summary(),
+        "coverage": coverage,
+        "area_items": form.options("area", "Whole partnership"),
+        "quarter_items": {
+            name: [
+                {
+                    "value": q.code,
+                    "text": quarter_choice(q, coverage),
+                    "selected": q == chosen[name],
+                }
+                for q in coverage.quarters()
+            ]
+            for name in QUARTERS
+        },
+    }
+
+
+def _bad_query(
+    request: HttpRequest, form: FiguresQuery, coverage: Coverage, object_type: str
+) -> HttpResponse:
+    """The dashboard with the error summary naming each field the query got wrong."""
+    gate.audit(request, "read", object_type, disclosed={"refused_filter": sorted(form.errors)})
+    context = {
+        **_query_context(form, coverage, None),
+        "measures": [],
+        "confirmations": confirmations(request),
+    }
+    return render(request, "web/learning.html", context, status=400)
 
 
 @page(purpose=DEFAULT_PURPOSE)
@@ -125,61 +166,76 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if refusal is not None:
         return refusal
     areas = services.areas()
-    chosen, errors = _filter(request, areas)
+    measured = services.measured()
+    coverage = measured.coverage
+    form = FiguresQuery(request.GET, areas=areas, coverage=coverage)
+    if not form.is_valid():
+        return _bad_query(request, form, coverage, "learning_dashboard")
+    span = form.span()
+    area = form.chosen_area()
     context: dict[str, Any] = {
-        "filter": chosen,
-        "values": {k: request.GET.get(k, "") for k in ("area", "from", "to")},
-        "area_items": select_items(list(areas.items()), chosen.area or "", "Whole partnership"),
-        "errors": _error_list(errors),
-        "field_errors": errors,
+        **_query_context(form, coverage, span),
+        "area": area,
         "confirmations": confirmations(request),
+        "measures": [],
     }
-    if errors:
-        gate.audit(
-            request, "read", "learning_dashboard", disclosed={"refused_filter": list(errors)}
-        )
-        return render(request, "web/learning.html", {**context, "measures": []}, status=400)
-    counts = figures.in_range(services.counts(), chosen.start, chosen.end)
-    shown = [_measure_block(m, counts, chosen, areas) for m in MEASURES]
+    if span is None:  # no data yet: nothing to count
+        gate.audit(request, "read", "learning_dashboard", disclosed={"counts_only": True})
+        return render(request, "web/learning.html", context)
+    start, end = span
+    period = _period(start, end, coverage)
+    counts = figures.in_range(measured.counts, start.code, end.code)
+    context["period"] = period
+    context["area_name"] = _area_name(area or PARTNERSHIP, areas)
+    context["measures"] = [_measure_block(m, counts, area, span, period, areas) for m in MEASURES]
+    query = {"area": area or "", "from": start.code, "to": end.code}
+    context["export_query"] = urlencode(query)
     gate.audit(
         request,
         "read",
         "learning_dashboard",
         disclosed={
             "measures": [m.slug for m in MEASURES],
-            "area": chosen.area or PARTNERSHIP,
-            "period": chosen.label,
+            "area": area or PARTNERSHIP,
+            "period": _codes(start, end),
             "counts_only": True,
         },
     )
-    return render(request, "web/learning.html", {**context, "measures": shown})
+    return render(request, "web/learning.html", context)
 
 
 def _measure_block(
-    measure: Measure, counts: list[Count], chosen: Filter, areas: dict[str, str]
+    measure: Measure,
+    counts: list[Count],
+    area: str | None,
+    span: Span,
+    period: dict[str, Any],
+    areas: dict[str, str],
 ) -> dict[str, Any]:
     groups = []
-    chart: dict[str, int] = {}
+    bars: list[tuple[str, Figure | None]] = []
     for part in measure.parts:
-        rows = []
-        for f in figures.by_area(counts, measure.slug, part.key, chosen.label, chosen.area):
-            rows.append({"area": _area_name(f.area, areas), "figure": f})
-            percent = f.percent
-            if percent is not None and (chosen.area is not None or f.area == PARTNERSHIP):
-                chart[part.label[:1].upper() + part.label[1:]] = percent
+        found = figures.by_area(
+            counts, measure.slug, part.key, _codes(*span), area, partial=period["partial"]
+        )
+        rows = [{"area": _area_name(f.area, areas), "figure": f} for f in found]
+        charted = next((f for f in found if f.area == (area or PARTNERSHIP)), None)
+        bars.append((_bar_label(measure, part), charted))
         groups.append({"part": part, "rows": rows})
+    partial = " (partial)" if period["partial"] else ""
     title = (
-        f"{measure.title}: per cent, {_area_name(chosen.area or PARTNERSHIP, areas)}, "
-        f"{chosen.label}"
+        f"{measure.title}: per cent, {_area_name(area or PARTNERSHIP, areas)}, "
+        f"{period['name']}{partial}"
     )
-    statement = services.latest_statement(measure.slug, chosen.area, chosen.start, chosen.end)
+    start, end = span
+    statement = services.latest_statement(measure.slug, area, start.code, end.code)
     return {
         "measure": measure,
         "groups": groups,
         # our own SVG, drawn from counts
-        "chart": _chart(title, chart, horizontal=True),
-        "charted": bool(chart),
+        "chart": _chart(title, bars, horizontal=True),
         "statement": statement,
+        "statement_quarter": _quarter_name(statement.period) if statement else "",
     }
 
 
@@ -200,26 +256,40 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
             status=404,
         )
     areas = services.areas()
-    counts = services.counts()
+    measured = services.measured()
+    coverage = measured.coverage
     parts = []
     for part in found.parts:
-        over_time = figures.by_quarter(counts, found.slug, part.key)
-        partnership = {
-            f.period: f.percent
-            for f in over_time
-            if f.area == PARTNERSHIP and f.percent is not None
-        }
+        over_time = figures.by_quarter(measured.counts, found.slug, part.key, coverage)
+        rows = []
+        bars: list[tuple[str, Figure | None]] = []
+        for f in over_time:
+            quarter = Quarter.parse(f.period)
+            assert quarter is not None  # the measures count by quarter
+            rows.append(
+                {
+                    "area": _area_name(f.area, areas),
+                    "figure": f,
+                    "period": _period(quarter, quarter, coverage),
+                }
+            )
+            if f.area == PARTNERSHIP:
+                bars.append((quarter_choice(quarter, coverage), f))
         title = f"{found.title}: {part.label}, per cent by quarter, whole partnership"
         parts.append(
             {
                 "part": part,
-                "rows": [{"area": _area_name(f.area, areas), "figure": f} for f in over_time],
+                "rows": rows,
                 # our own SVG, drawn from counts
-                "chart": _chart(title, partnership, horizontal=False),
+                "chart": _chart(title, bars, horizontal=True),
             }
         )
     statements = [
-        {"statement": s, "area": _area_name(s.area.code if s.area else PARTNERSHIP, areas)}
+        {
+            "statement": s,
+            "area": _area_name(s.area.code if s.area else PARTNERSHIP, areas),
+            "quarter": _quarter_name(s.period) if s.period else "any",
+        }
         for s in services.statements_for(found.slug)
     ]
     gate.audit(
@@ -232,34 +302,11 @@ def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
     return render(
         request,
         "web/learning_measure.html",
-        {"measure": found, "parts": parts, "statements": statements},
+        {"measure": found, "parts": parts, "statements": statements, "coverage": coverage},
     )
 
 
 # -- recording what leaders say ---------------------------------------------------------------
-
-
-class StatementForm(SeenForm):
-    """What a leader says is happening: about which measure, for which area (none: the whole
-    partnership) and quarter (none: any). The service checks the quarter and the text."""
-
-    measure = choice_field(
-        "Select the measure the statement is about", [(m.slug, m.title) for m in MEASURES]
-    )
-    area = choice_field("Select an area from the list, or the whole partnership", required=False)
-    period = forms.CharField(
-        max_length=PERIOD_MAX,
-        required=False,
-        error_messages={"max_length": "Enter the quarter as a year and quarter, like 2025-Q3"},
-    )
-    statement = text_field(
-        "the statement", services.STATEMENT_MAX, required="Enter what you believe is happening"
-    )
-
-    def __init__(self, *args: Any, areas: dict[str, str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        area: Any = self.fields["area"]
-        area.choices = [("", "Whole partnership"), *areas.items()]
 
 
 @page(purpose=DEFAULT_PURPOSE, post=StatementForm)
@@ -293,8 +340,9 @@ def statement_new(request: HttpRequest) -> HttpResponse:
                     "period": saved.period or "any",
                 },
             )
-            messages.success(request, "Your statement is recorded and shown beside the figures.")
-            return HttpResponseRedirect(_dashboard_showing(saved), status=303)
+            location, recorded = _dashboard_showing(saved)
+            messages.success(request, recorded)
+            return HttpResponseRedirect(location, status=303)
     context = {
         "form": form,
         "errors": form.error_summary(),
@@ -307,15 +355,27 @@ def statement_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _dashboard_showing(saved: LeadershipStatement) -> str:
-    """The dashboard for the statement's area over a range that includes its quarter, so the
-    leader sees what she recorded beside the figures (an older quarter widens the range)."""
-    today = clock.today()
-    start, end = _quarters_back(today, DEFAULT_QUARTERS), quarter_of(today)
-    if saved.period:
-        start, end = min(start, saved.period), max(end, saved.period)
-    area = saved.area.code if saved.area else ""
-    return f"{reverse('learning')}?area={area}&from={start}&to={end}"
+def _dashboard_showing(saved: LeadershipStatement) -> tuple[str, str]:
+    """The dashboard for the statement's area, and what to tell the leader: over a range that
+    includes the statement's quarter (an older or newer one widens the data's default), so the
+    leader sees what she recorded beside the figures; a quarter the data does not cover has no
+    figures to stand beside, and the message says where the statement is listed instead."""
+    query = {"area": saved.area.code if saved.area else ""}
+    recorded = "Your statement is recorded and shown beside the figures."
+    quarter = Quarter.parse(saved.period) if saved.period else None
+    if quarter is not None:
+        coverage = services.measured().coverage
+        default = coverage.default_span()
+        if default is not None and quarter in coverage.quarters():
+            query["from"] = min(default[0], quarter).code
+            query["to"] = max(default[1], quarter).code
+        else:
+            recorded = (
+                f"Your statement is recorded. It is about {quarter.name}, which the data does "
+                "not cover, so it is listed on the measure's page rather than beside these "
+                "figures."
+            )
+    return f"{reverse('learning')}?{urlencode(query)}", recorded
 
 
 # -- CSV --------------------------------------------------------------------------------------
@@ -326,18 +386,34 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     refusal = gate.allow(request, Action.VIEW_AGGREGATES, "learning_export")
     if refusal is not None:
         return refusal
-    counts = services.counts()
+    areas = services.areas()
+    measured = services.measured()
+    form = FiguresQuery(request.GET, areas=areas, coverage=measured.coverage)
+    if not form.is_valid():
+        return _bad_query(request, form, measured.coverage, "learning_export")
+    # no quarter given: every quarter; no area: every area and the partnership
+    start, end = form.given()
+    area = form.chosen_area()
     rows = [
         f
         for measure in MEASURES
         for part in measure.parts
-        for f in figures.by_quarter(counts, measure.slug, part.key)
+        for f in figures.by_quarter(measured.counts, measure.slug, part.key, measured.coverage)
+        if (area is None or f.area == area)
+        and (start is None or f.period >= start.code)
+        and (end is None or f.period <= end.code)
     ]
     gate.audit(
         request,
         "export",
         "learning_export",
-        disclosed={"format": "csv", "rows": len(rows), "counts_only": True},
+        disclosed={
+            "format": "csv",
+            "rows": len(rows),
+            "area": area or "every area",
+            "period": f"{start.code if start else 'first'} to {end.code if end else 'last'}",
+            "counts_only": True,
+        },
     )
     response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
