@@ -196,8 +196,10 @@ def test_a_notification_and_a_chronology_are_decided_about_their_child(baby: Per
     child = ChildRef(person=baby.pk)
     lead = make_user(Role.SAFEGUARDING_LEAD, "SL1")
     reviewer = make_user(Role.REVIEWER, agency="QAV-CSC")
-    for action, purpose in ((Action.RECORD_INCIDENT, "safeguarding"),
-                            (Action.VIEW_CHRONOLOGY, "review")):
+    for action, purpose in (
+        (Action.RECORD_INCIDENT, "safeguarding"),
+        (Action.VIEW_CHRONOLOGY, "review"),
+    ):
         assert not decide(lead, action, purpose).allowed  # no child named
         refused = decide(lead, action, purpose, child)
         assert not refused.allowed and "no legitimate relationship" in refused.reason
@@ -234,9 +236,9 @@ def test_recording_a_lawful_basis_is_never_a_way_in(baby: Person) -> None:
     stranger = make_user(Role.SOCIAL_WORKER, "SW2")
     with pytest.raises(services.AccessRefused, match="no legitimate relationship"):
         services.record_basis(stranger, baby, "safeguarding", "consent")
-    visitor = make_user(Role.HEALTH_VISITOR, "HV1")  # the flag level only: nothing to record
+    clinician = make_user(Role.ED_CLINICIAN, "ED1")  # the flag level only: nothing to record
     with pytest.raises(services.AccessRefused, match="flag level"):
-        services.record_basis(visitor, baby, "direct_care", "consent")
+        services.record_basis(clinician, baby, "unscheduled_care", "consent")
     from seen.access.models import Share
 
     assert not Share.objects.exists()
@@ -248,8 +250,9 @@ NOT_CARE = ["strategic", "administration", "audit", "review"]
 
 
 @pytest.mark.parametrize("purpose", NOT_CARE)
-@pytest.mark.parametrize(("role", "practitioner"), [(Role.HEALTH_VISITOR, "HV1"),
-                                                    (Role.SOCIAL_WORKER, "SW1")])
+@pytest.mark.parametrize(
+    ("role", "practitioner"), [(Role.HEALTH_VISITOR, "HV1"), (Role.SOCIAL_WORKER, "SW1")]
+)
 def test_a_case_file_is_refused_for_a_purpose_the_role_may_not_declare(
     baby: Person, role: str, practitioner: str, purpose: str
 ) -> None:
@@ -278,12 +281,16 @@ def test_every_role_declares_only_its_listed_purposes(baby: Person, role: str) -
     assert PURPOSES_BY_ROLE[role], "every role declares at least one purpose"
     if role in CASE_ROLES:
         BreakGlass.objects.create(
-            user=user, child=baby, reason="test", started_at=NOW,
+            user=user,
+            child=baby,
+            reason="test",
+            started_at=NOW,
             expires_at=NOW + timedelta(hours=4),
         )
         for purpose in Purpose.values:
-            expected = purpose in PURPOSES_BY_ROLE[role] and purpose in (
-                ACTION_PURPOSES[Action.VIEW_CHILD]
+            expected = (
+                purpose in PURPOSES_BY_ROLE[role]
+                and purpose in (ACTION_PURPOSES[Action.VIEW_CHILD])
             )
             assert view(user, baby, purpose).allowed == expected, purpose
         return
@@ -304,8 +311,11 @@ def test_a_reference_seen_does_not_hold_is_decided_as_a_child_without_a_relation
 
     other = Person.objects.exclude(pk=baby.pk).order_by("pk").first()
     assert other is not None
-    for role, practitioner in ((Role.HEALTH_VISITOR, "HV2"), (Role.SAFEGUARDING_LEAD, "SL1"),
-                               (Role.STRATEGIC_LEADER, None)):
+    for role, practitioner in (
+        (Role.HEALTH_VISITOR, "HV2"),
+        (Role.SAFEGUARDING_LEAD, "SL1"),
+        (Role.STRATEGIC_LEADER, None),
+    ):
         user = make_user(role, practitioner, "QAV-CSC")
         for action in (Action.VIEW_CHILD, Action.RECORD_INCIDENT, Action.VIEW_CHRONOLOGY):
             for purpose in ("direct_care", "review", "curiosity"):

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from seen.access import services
 from seen.access.models import Role
 from seen.audit.models import AuditEvent
 from seen.core import clock
@@ -37,6 +38,22 @@ def test_a_health_visitor_sees_her_caseload_and_each_child_opens(flagged: Person
     assert client.get(f"/children/{flagged.reference}/").status_code == 200
     event = AuditEvent.objects.filter(object_type="caseload").get()
     assert event.disclosed["children"] == [flagged.reference]
+
+
+def test_her_caseload_gives_the_household_once_she_records_the_lawful_basis(
+    flagged: Person,
+) -> None:
+    visitor = make_user(Role.HEALTH_VISITOR, "HV1")
+    client = signed_in_client(visitor)
+    page = client.get("/caseload/").content.decode()
+    step = f'href="/children/{flagged.reference}/?purpose=direct_care#basis"'
+    assert step in page and "Record the lawful basis" in page
+    child = client.get(f"/children/{flagged.reference}/").content.decode()
+    assert 'id="basis"' in child and "at the flag level" in child
+    services.record_basis(visitor, flagged, "direct_care", "consent")
+    child = client.get(f"/children/{flagged.reference}/").content.decode()
+    assert "at the household level" in child
+    assert step not in client.get("/caseload/").content.decode()
 
 
 def test_a_practitioner_with_no_child_today_is_told_so(flagged: Person) -> None:

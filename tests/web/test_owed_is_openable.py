@@ -6,42 +6,34 @@ answers 403."""
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
-from seen.core import clock
-from seen.linkage.batch import run_batch
-from seen.rules.lifecycle import escalate_overdue
 from seen.rules.models import Alert
-from seen.synth.generator import generate
-from seen.synth.plan import Window
+from tests.fixtures.demo import make_demo
 from tests.fixtures.partnership import signed_in_client
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 TODAY = date(2026, 3, 2)
-PAGES = ("/", "/alerts/", "/alerts/?show=overdue", "/alerts/?show=closed")
+PAGES = (
+    "/",
+    "/alerts/",
+    "/alerts/?show=overdue",
+    "/alerts/?show=closed",
+    "/caseload/",
+    "/alerts/partnership/?status=all",
+)
 LINK = re.compile(r'href="(/(?:alerts/\d+|children/[PU]\d+)/)"')
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> list[str]:
-    clock.set_now(TODAY)
-    start = Window.ending_on(TODAY).start
-    generate(tmp_path / "x", areas=2, births=80, seed=11, start=start)
-    call_command("ingest", str(tmp_path / "x"), "--no-link", stdout=io.StringIO())
-    run_batch()
-    call_command("rules", "run", stdout=io.StringIO())
-    # three days on, what no one acknowledged has gone to the safeguarding leads
-    clock.set_now(TODAY + timedelta(days=3))
-    assert escalate_overdue()
-    call_command("demo-users", "--password", "a-long-test-password-9", stdout=io.StringIO())
+    make_demo(tmp_path / "x", TODAY)
     return list(
         get_user_model()
         .objects.filter(staff_profile__isnull=False)

@@ -6,7 +6,8 @@ Levels (minimum necessary):
   and unscheduled-care roles (midwife, health visitor, GP, ED clinician, personal adviser) and
   the agencies that hold an adult's history (police, probation, adult mental health).
 - HOUSEHOLD: the household and its facts. Lead practitioners (social worker, Early Help key
-  worker) with the child on their caseload or plan; MASH with a contact about the child under
+  worker) with the child on their caseload or plan; a midwife, health visitor or personal
+  adviser with the child (or its parent) on their caseload; MASH with a contact about the child under
   triage; the safeguarding lead for an alert escalated to them. Every such share records its
   lawful basis first (Share); until it does, the decision is FLAG with the reason.
 - AGGREGATE (strategic leaders: counts with small numbers suppressed), DEIDENTIFIED (reviewers),
@@ -100,6 +101,7 @@ HISTORY_HOLDERS = frozenset(
 )
 CASE_ROLES = UNIVERSAL | LEAD | HISTORY_HOLDERS | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
 CASELOAD_ROLES = (UNIVERSAL | LEAD) - {Role.ED_CLINICIAN}  # children they answer for
+FAMILY_WORKERS = frozenset({Role.MIDWIFE, Role.HEALTH_VISITOR, Role.PERSONAL_ADVISER})
 
 # Actions that are not about one child: which roles may take them.
 ALLOWED_ROLES: dict[str, frozenset[str]] = {
@@ -201,6 +203,12 @@ RELATIONSHIP_LEVEL: dict[str, dict[str, Level]] = {
     **{
         role: {"caseload": Level.FLAG, "presenting": Level.FLAG, "answers_alert": Level.FLAG}
         for role in UNIVERSAL
+    },
+    # a midwife, a health visitor and a personal adviser work with the family itself: their
+    # caseload gives the household, once the lawful basis is recorded
+    **{
+        role: {"caseload": Level.HOUSEHOLD, "presenting": Level.FLAG, "answers_alert": Level.FLAG}
+        for role in FAMILY_WORKERS
     },
     **{
         role: {

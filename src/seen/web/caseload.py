@@ -3,7 +3,9 @@ visitor's, a midwife's, a social worker's, an Early Help key worker's, a persona
 each with what confirms who the child is (name, date of birth and age, postcode district),
 the mandated contacts due or overdue, and the alerts open about the child, each row linking to
 the child's page. A row is shown only where the one access decision about that child allows
-it (the caseload is itself the relationship); the read is audited with every child shown."""
+it (the caseload is itself the relationship); where that relationship gives the household once
+the lawful basis is recorded, the row links straight to that step on the child's page. The
+read is audited with every child shown."""
 
 from __future__ import annotations
 
@@ -27,10 +29,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     assert profile is not None  # the gate sends an account without a role away
     purpose = purpose_of(request)
     rows = []
+    needs_basis = set()  # the children whose household waits for the lawful basis
     if profile.practitioner_id is not None:
         for row in caseload_of(profile.practitioner_id, request.user, clock.today()):
-            if decide(request.user, Action.VIEW_CHILD, purpose, row.ref).allowed:
+            decision = decide(request.user, Action.VIEW_CHILD, purpose, row.ref)
+            if decision.allowed:
                 rows.append(row)
+            if decision.needs_basis:
+                needs_basis.add(row.reference)
     gate.audit(
         request,
         "read",
@@ -43,6 +49,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "linked": profile.practitioner_id is not None,
+        "needs_basis": needs_basis,
         "purpose": purpose,
     }
     return render(request, "web/caseload.html", context)
