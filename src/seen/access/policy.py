@@ -7,9 +7,9 @@ Levels (minimum necessary):
   the agencies that hold an adult's history (police, probation, adult mental health).
 - HOUSEHOLD: the household and its facts. Lead practitioners (social worker, Early Help key
   worker) with the child on their caseload or plan; a midwife, health visitor or personal
-  adviser with the child (or its parent) on their caseload; MASH with a contact about the child under
-  triage; the safeguarding lead for an alert escalated to them. Every such share records its
-  lawful basis first (Share); until it does, the decision is FLAG with the reason.
+  adviser with the child (or its parent) on their caseload; MASH with a contact about the child
+  under triage; the safeguarding lead for an alert escalated to them. Every such share records
+  its lawful basis first (Share); until it does, the decision is FLAG with the reason.
 - AGGREGATE (strategic leaders: counts with small numbers suppressed), DEIDENTIFIED (reviewers),
   and NONE (the system administrator, who manages users and settings and sees no case data).
   The data-protection officer sees the audit of any person and makes subject-access reports.
