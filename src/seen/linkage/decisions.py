@@ -124,6 +124,18 @@ def merge(first: Person, second: Person, *, user: User | None, reason: str) -> C
     right = list(second.records.values_list("pk", flat=True))
     if not left or not right:
         raise DecisionRefused("both persons must hold records to be merged")
+    # a merge binds every record of the two together, so it would silently override a
+    # practitioner's decision that a record of each is a different person
+    _, in_force_cannot, _ = decisions_in_force()
+    first_records, second_records = set(left), set(right)
+    if any(
+        (a in first_records and b in second_records) or (a in second_records and b in first_records)
+        for a, b in in_force_cannot
+    ):
+        raise DecisionRefused(
+            "a decision in force says a record of each is a different person; "
+            "undo that decision first"
+        )
     return _record_decision(
         ClericalDecision.Kind.MERGE,
         must=[_ordered(left[0], r) for r in right],

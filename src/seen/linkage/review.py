@@ -5,6 +5,7 @@ then the rest. A pair outweighed by both records' own links is not queued (`outw
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -115,15 +116,20 @@ def outweighed(probability: float, own_left: float | None, own_right: float | No
     )
 
 
-def strongest_own_links() -> dict[int, float]:
-    """record -> the probability of its strongest automatic link to a record of its own person."""
+def strongest_own_links(records: Collection[int] | None = None) -> dict[int, float]:
+    """record -> the probability of its strongest automatic link to a record of its own person
+    (of every record, or of `records` only: one person's page asks about a few)."""
     strongest: dict[int, float] = {}
-    rows = CandidatePair.objects.filter(
+    links = CandidatePair.objects.filter(
         band=CandidatePair.Band.LINK, record_l__person=F("record_r__person")
-    ).values_list("record_l_id", "record_r_id", "match_probability")
+    )
+    if records is not None:
+        links = links.filter(Q(record_l__in=records) | Q(record_r__in=records))
+    rows = links.values_list("record_l_id", "record_r_id", "match_probability")
     for left, right, probability in rows.iterator(chunk_size=20_000):
         for record in (left, right):
-            strongest[record] = max(strongest.get(record, 0.0), probability)
+            if records is None or record in records:
+                strongest[record] = max(strongest.get(record, 0.0), probability)
     return strongest
 
 

@@ -3,7 +3,10 @@
 viewer's own decision for it; the adult's history and source records at the household level;
 identity decisions about the adult's records (confirm, reject, split, each with a reason,
 seen.linkage.decisions) for those allowed to decide links (MASH, safeguarding leads), POST
-links/. Every read, write and refusal is audited."""
+links/; for them too, each possible same person (seen.linkage.duplicates) with the evidence, a
+link to the pair on the review page, and a merge with a reason, POST merge/
+(seen.web.person_identity). The history is shown 50 entries a page, newest first (`?page=`,
+seen.web.paging). Every read, write and refusal is audited."""
 
 from __future__ import annotations
 
@@ -32,18 +35,23 @@ from seen.casefile.personfile import (
     resolve_person,
 )
 from seen.linkage import decisions
+from seen.linkage.duplicates import PossibleSamePerson, possible_same_persons
+from seen.linkage.models import ClericalDecision
 from seen.people.models import Person
 from seen.web import gate
 from seen.web.child import alert_link, link_to, page, sentence
 from seen.web.forms import SeenForm, choice_field, text_field
 from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
+from seen.web.paging import PageForm, asked_page, page_form, paged
+from seen.web.person_identity import MergeForm, offer_views
 
 DECISIONS = {
     "confirm": "Confirm: the same person",
     "reject": "Reject: not the same person",
     "split": "Split: this record is not this person",
 }
+MERGED = "person_merged"  # the session's last merge, which the page offers to undo once
 COMPARE_WITH = (
     "Select the record to compare it with: another of this person's records or a possible match"
 )
@@ -143,6 +151,10 @@ class LinkDecisionForm(SeenForm):
         return cleaned
 
 
+class HistoryPageForm(PageForm):
+    anchor = "history"
+
+
 def _offered(file: PersonFile) -> dict[str, Any]:
     """The form's choices: this person's records and the possible matches of each."""
     return {
@@ -160,34 +172,82 @@ def _render(
     decision: PersonDecision,
     *,
     form: LinkDecisionForm | None = None,
+    merge_form: MergeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     can_decide = _may_decide(request, decision)
     file: PersonFile = person_file(person, decision, request.user, with_pairs=can_decide)
+    purpose = purpose_of(request)
+    offers = possible_same_persons(person) if can_decide and file.household else []
+    offered = offer_views(request, offers, purpose)
+    # the history a page at a time; a bad page number is the form's error (the first page shown)
+    history_form = page_form(request.GET, HistoryPageForm) if request.method != "POST" else None
+    history = paged(file.history, asked_page(history_form) if history_form else 1)
     gate.audit(
         request,
         "read",
         "person",
         person.reference,
         subject=person.reference,
-        subjects=[c.reference for c in file.children if c.reference],
-        disclosed=file.disclosed(),
+        subjects=[
+            *(c.reference for c in file.children if c.reference),
+            *(o["reference"] for o in offered),
+        ],
+        disclosed={
+            **file.disclosed(),
+            **({"history_page": history.number} if file.household else {}),
+            **({"possible_same": [o["reference"] for o in offered]} if offered else {}),
+        },
     )
     if form is None and can_decide:
         form = LinkDecisionForm(**_offered(file))
+    if merge_form is None and offers:
+        merge_form = MergeForm(offers=offers)
+    problems = [
+        *(history_form.error_summary() if history_form and history_form.is_bound else []),
+        *(form.error_summary() if form else []),
+        *(merge_form.error_summary() if merge_form else []),
+    ]
+    if problems and status == 200:
+        status = 400
     context = {
         "file": file,
-        "purpose": purpose_of(request),
+        "purpose": purpose,
         "can_decide": can_decide,
         "form": form,
-        "problems": form.error_summary() if form else [],
+        "merge_form": merge_form,
+        "offers": offered,
+        "history": history,
+        "history_pagination": history.pagination(
+            lambda n: _history_page(request, person.reference, n)
+        ),
+        "problems": problems,
         "record_items": _options(form, "record") if form else [],
         "other_items": _options(form, "other") if form else [],
         "done": request.GET.get("done", ""),
+        "undo_url": _undo_url(request),
         "child_link": lambda ref: link_to("child", ref) or f"/children/{ref}/",
         "alert_link": alert_link,
     }
     return page(request, "web/person.html", context, status=status)
+
+
+def _history_page(request: HttpRequest, reference: str, number: int) -> str:
+    """The address of the history's page `number` on the person's page (the purpose kept)."""
+    query: dict[str, Any] = {"page": number}
+    if purpose_of(request) != Purpose.DIRECT_CARE:
+        query["purpose"] = purpose_of(request)
+    return f"{reverse('person', args=[reference])}?{urlencode(query)}#history"
+
+
+def _undo_url(request: HttpRequest) -> str:
+    """Once, after a merge: the decision's own page, where it can be undone (while in force)."""
+    made = request.session.pop(MERGED, None) if request.method != "POST" else None
+    if not isinstance(made, int):
+        return ""
+    if not ClericalDecision.objects.filter(pk=made, undone_at__isnull=True).exists():
+        return ""
+    return reverse("review-decision", args=[made])
 
 
 def _options(form: LinkDecisionForm, name: str) -> list[dict[str, Any]]:
@@ -218,9 +278,12 @@ def person_page(request: HttpRequest, person_reference: str) -> HttpResponse:
     return _render(request, person, decision)
 
 
-@gated_page(post=LinkDecisionForm)
-def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
-    """Confirm, reject or split a link of this person's records, with a reason (POST)."""
+def _deciding(
+    request: HttpRequest, person_reference: str
+) -> HttpResponse | tuple[Person, PersonDecision]:
+    """For a POST deciding identity from this page: the person and the decision about them, or
+    the response (a GET back to the page; refused, audited, for a user who may not see the
+    person or may not decide identity at the household level)."""
     started = _start(request, person_reference)
     if isinstance(started, HttpResponse):
         return started
@@ -248,6 +311,25 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
             reason=reason,
         )
         return page(request, "web/person_refused.html", {"reason": reason}, status=403)
+    return person, decision
+
+
+def _decided(request: HttpRequest, person: Person, kind: str) -> HttpResponse:
+    """303 to the person's page after a decision (their reference now), with the banner."""
+    target = reverse("person", args=[resolve_person(person.reference).reference])
+    done = {"done": kind}
+    if purpose_of(request) != Purpose.DIRECT_CARE:
+        done["purpose"] = purpose_of(request)
+    return HttpResponseRedirect(f"{target}?{urlencode(done)}", status=303)
+
+
+@gated_page(post=LinkDecisionForm)
+def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
+    """Confirm, reject or split a link of this person's records, with a reason (POST)."""
+    deciding = _deciding(request, person_reference)
+    if isinstance(deciding, HttpResponse):
+        return deciding
+    person, decision = deciding
     file = person_file(person, decision, request.user, with_pairs=True)
     form = gate.form(request, LinkDecisionForm, **_offered(file))
     if form.is_valid():
@@ -275,16 +357,51 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
                 subject=person.reference,
                 disclosed={"decision": kind, "records": [r for r in (record, other) if r]},
             )
-            target = reverse("person", args=[resolve_person(person.reference).reference])
-            done = {"done": kind}
-            if purpose != Purpose.DIRECT_CARE:
-                done["purpose"] = purpose
-            return HttpResponseRedirect(f"{target}?{urlencode(done)}", status=303)
+            return _decided(request, person, kind)
     return _render(request, person, decision, form=form, status=400)
+
+
+@gated_page(post=MergeForm)
+def person_merge(request: HttpRequest, person_reference: str) -> HttpResponse:
+    """Merge this person with a possible same person the page offers, with a reason (POST):
+    the pair named must join one of this person's records to the other person's, as offered
+    now (a forged pair, or one about someone else, is the form's error)."""
+    deciding = _deciding(request, person_reference)
+    if isinstance(deciding, HttpResponse):
+        return deciding
+    person, decision = deciding
+    offers: list[PossibleSamePerson] = possible_same_persons(person)
+    form = gate.form(request, MergeForm, offers=offers)
+    if form.is_valid():
+        other = form.chosen.person
+        user = request.user if request.user.is_authenticated else None
+        try:
+            made = decisions.merge(person, other, user=user, reason=form.cleaned_data["reason"])
+        except decisions.DecisionRefused as refused:
+            message = str(refused)
+            form.add_errors([("pair", message[:1].upper() + message[1:])])
+        else:
+            gate.audit(
+                request,
+                "write",
+                "clerical_decision",
+                str(made.pk),
+                subject=person.reference,
+                subjects=[person.reference, other.reference],
+                disclosed={
+                    "decision": "merge",
+                    "persons": [person.reference, other.reference],
+                    "pair": int(form.cleaned_data["pair"]),
+                },
+            )
+            request.session[MERGED] = made.pk
+            return _decided(request, person, "merge")
+    return _render(request, person, decision, merge_form=form, status=400)
 
 
 urlpatterns = [
     # the argument is not "reference" (the child's, in the access matrix's world)
     path("people/<str:person_reference>/", person_page, name="person"),
     path("people/<str:person_reference>/links/", person_links, name="person-links"),
+    path("people/<str:person_reference>/merge/", person_merge, name="person-merge"),
 ]

@@ -6,7 +6,8 @@ person (confirm), different people (reject) or skip — with the reason every de
 The same services as the identity API (seen.api.linkage) and `seen review-links`: the queue is
 seen.linkage.review.review_queue, the decisions seen.linkage.decisions. Seeing the queue is
 VIEW_LINK_QUEUE, deciding DECIDE_LINKS (MASH practitioners, safeguarding leads); every read,
-write and refusal is audited."""
+write and refusal is audited. After a decision the next page offers to undo it, on the
+decision's own page (seen.web.review_decisions, which lists the recent decisions too)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,16 @@ from seen.casefile.pairs import (
 )
 from seen.linkage import decisions
 from seen.linkage.explain import explain
-from seen.linkage.models import CandidatePair
+from seen.linkage.models import CandidatePair, ClericalDecision
 from seen.linkage.review import PRIORITY_TEXT, ReviewItem, priority_of, review_queue
 from seen.linkage.settings import current_bands
 from seen.people.models import SourceRecord
 from seen.web import gate
 from seen.web.forms import SeenForm, choice_field, text_field
+from seen.web.review_decisions import decision_page, recent_decisions
 
 SKIPPED = "review_skipped"  # the session's list of pairs skipped, shown again when none is left
+DECIDED = "review_decided"  # the session's last decision, which the next page offers to undo
 CHOICES = {
     "confirm": "Same person",
     "reject": "Different people",
@@ -98,17 +101,17 @@ def _view_of(request: HttpRequest, pair: CandidatePair, why_first: str) -> dict[
     ]
     return {
         "out": out,
-        "summary_rows": _summary(out, _percent(out.match_probability)),
+        "summary_rows": _summary(out, as_percent(out.match_probability)),
         "rows": rows,
         "not_compared": not_compared,
         "explanation": explanation,
         "sides": [_side(record) for record, _ in sides],
-        "percent": _percent(out.match_probability),
+        "percent": as_percent(out.match_probability),
         "auto_link_percent": f"{current_bands().auto_link * 100:g}%",
     }
 
 
-def _percent(probability: float) -> str:
+def as_percent(probability: float) -> str:
     """A probability as a percentage that never rounds up to a certainty it is not."""
     if probability >= 0.999 and probability < 1:
         return f"{math.floor(probability * 100_000) / 1000:.3f}%"
@@ -169,6 +172,7 @@ def _context(
     context.update(
         {
             "banner": [str(m) for m in messages.get_messages(request)],
+            "undo": _undo_offer(request),
             "action_url": _here(request, reverse("review-pair-detail", args=[pair.pk])),
             "form": form,
             "errors": form.error_summary(),
@@ -176,6 +180,17 @@ def _context(
         }
     )
     return context
+
+
+def _undo_offer(request: HttpRequest) -> dict[str, Any] | None:
+    """The decision just made, to undo on its own page, while it is still in force (shown once,
+    on the page after the decision)."""
+    decided = request.session.pop(DECIDED, None)
+    if not isinstance(decided, int):
+        return None
+    if not ClericalDecision.objects.filter(pk=decided, undone_at__isnull=True).exists():
+        return None
+    return {"decision": decided, "url": _here(request, reverse("review-decision", args=[decided]))}
 
 
 def _here(request: HttpRequest, url: str) -> str:
@@ -213,6 +228,7 @@ def review_next(request: HttpRequest) -> HttpResponse:
             "web/review_empty.html",
             {
                 "banner": [str(m) for m in messages.get_messages(request)],
+                "undo": _undo_offer(request),
                 "skipped": len(queue),
             },
         )
@@ -276,6 +292,7 @@ def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpRe
     )
     said = "the same person" if choice == "confirm" else "different people"
     messages.success(request, f"Pair {pair.pk} recorded as {said}.")
+    request.session[DECIDED] = decision.pk
     return HttpResponseRedirect(_here(request, reverse("review-pair")), status=303)
 
 
@@ -291,4 +308,6 @@ def _again(
 urlpatterns = [
     path("review/", review_next, name="review-pair"),
     path("review/pairs/<int:pair_id>/", review_pair, name="review-pair-detail"),
+    path("review/decisions/", recent_decisions, name="review-decisions"),
+    path("review/decisions/<int:decision_id>/", decision_page, name="review-decision"),
 ]

@@ -2,8 +2,8 @@
 
 An adult is seen through the children around them; in the matrix's world no user has a
 relationship with any child, so the father's page refuses every role (403) and the signed-out
-go to sign-in. links/ is POST-only: a GET leads back to the page (303); its POSTs are tested in
-tests/web/test_person_page.py."""
+go to sign-in. links/ and merge/ are POST-only: a GET leads back to the page (303); their POSTs
+are tested in tests/web/test_person_page.py and tests/web/test_person_merge.py."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ NO_PROFILE = "no profile"
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "people/<str:person_reference>/"): lambda who: 302 if who == ANONYMOUS else 403,
     ("GET", "people/<str:person_reference>/links/"): lambda who: (
+        302 if who == ANONYMOUS else 403 if who == NO_PROFILE else 303
+    ),
+    # the merge of a possible same person: POST-only as links/ (its POSTs: test_person_merge)
+    ("GET", "people/<str:person_reference>/merge/"): lambda who: (
         302 if who == ANONYMOUS else 403 if who == NO_PROFILE else 303
     ),
 }

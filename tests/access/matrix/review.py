@@ -20,6 +20,9 @@ def _reviewers(who: str) -> int:
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "review/"): _reviewers,  # the next pair of the queue (the world's review-band pair)
     ("GET", "review/pairs/<int:pair_id>/"): _reviewers,
+    # the recent identity decisions, and one of them (the world's decision to undo)
+    ("GET", "review/decisions/"): _reviewers,
+    ("GET", "review/decisions/<int:decision_id>/"): _reviewers,
 }
 # route suffix -> the JSON body a POST is sent with
 BODIES: dict[str, dict[str, Any]] = {}
@@ -27,4 +30,4 @@ BODIES: dict[str, dict[str, Any]] = {}
 
 def extend(world: dict[str, Any]) -> None:
     """Add what these routes need to the matrix's world (keys their routes name): the world's
-    review-band pair is `pair_id` already."""
+    review-band pair is `pair_id` already, and its decision to undo `decision_id`."""
