@@ -184,7 +184,7 @@ def test_the_routing_table_names_the_practitioner_with_a_relationship(
     )
     [alert] = evaluate(rules=RULE).raised
     assert alert.owner_practitioner.name == "Hana Visitor"
-    assert alert.routed_because == "the child's named Health Visitor"
+    assert alert.routed_because == "the child's named health visitor"
     assert alert.deadline == clock.now() + timezone.timedelta(hours=4)
 
 

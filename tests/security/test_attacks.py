@@ -651,9 +651,13 @@ def test_finding_08_seen_ingest_refuses_a_nul_extract_id_and_a_nested_manifest(
 PAGE_ACCOUNTS = {
     "child-break-glass": "midwife-sweep",
     "person-links": "mash",
+    "person-merge": "mash",
     "triage": "mash",
     "review-pair": "mash",
     "review-pair-detail": "mash",
+    "review-decisions": "mash",
+    "review-decision": "mash",
+    "partnership-alerts": "lead",
     "subject-access": "dpo",
     "break-glass-reviews": "lead",
     "loaded": "admin",

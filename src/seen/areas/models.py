@@ -29,18 +29,18 @@ class PostcodeDistrict(Versioned):
 
 class Agency(Versioned):
     class Kind(models.TextChoices):
-        MIDWIFERY = "midwifery"
-        HEALTH_VISITING = "health_visiting"
-        GP = "gp"
-        HOSPITAL_ED = "hospital_ed"
-        NEONATAL_UNIT = "neonatal_unit"
-        CHILDRENS_SOCIAL_CARE = "childrens_social_care"
-        EARLY_HELP = "early_help"
-        POLICE = "police"
-        PROBATION = "probation"
-        HOUSING = "housing"
-        ADULT_MENTAL_HEALTH = "adult_mental_health"
-        LEAVING_CARE = "leaving_care"
+        MIDWIFERY = "midwifery", "midwifery"
+        HEALTH_VISITING = "health_visiting", "health visiting"
+        GP = "gp", "GP practice"
+        HOSPITAL_ED = "hospital_ed", "hospital emergency department"
+        NEONATAL_UNIT = "neonatal_unit", "neonatal unit"
+        CHILDRENS_SOCIAL_CARE = "childrens_social_care", "children's social care"
+        EARLY_HELP = "early_help", "Early Help"
+        POLICE = "police", "police"
+        PROBATION = "probation", "probation"
+        HOUSING = "housing", "housing"
+        ADULT_MENTAL_HEALTH = "adult_mental_health", "adult mental health"
+        LEAVING_CARE = "leaving_care", "leaving care"
 
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
@@ -64,20 +64,23 @@ class Agency(Versioned):
 
 class Practitioner(Sourced):
     class Role(models.TextChoices):
-        MIDWIFE = "midwife"
-        HEALTH_VISITOR = "health_visitor"
-        GP = "gp"
-        ED_CLINICIAN = "ed_clinician"
-        NEONATAL_NURSE = "neonatal_nurse"
-        SOCIAL_WORKER = "social_worker"
-        EARLY_HELP_KEY_WORKER = "early_help_key_worker"
-        MASH_PRACTITIONER = "mash_practitioner"
-        POLICE_OFFICER = "police_public_protection_officer"
-        PROBATION_OFFICER = "probation_officer"
-        HOUSING_OFFICER = "housing_officer"
-        MENTAL_HEALTH_PRACTITIONER = "adult_mental_health_practitioner"
-        PERSONAL_ADVISER = "personal_adviser"
-        SAFEGUARDING_LEAD = "safeguarding_lead"
+        MIDWIFE = "midwife", "midwife"
+        HEALTH_VISITOR = "health_visitor", "health visitor"
+        GP = "gp", "GP"
+        ED_CLINICIAN = "ed_clinician", "ED or urgent-care clinician"
+        NEONATAL_NURSE = "neonatal_nurse", "neonatal nurse"
+        SOCIAL_WORKER = "social_worker", "social worker"
+        EARLY_HELP_KEY_WORKER = "early_help_key_worker", "Early Help key worker"
+        MASH_PRACTITIONER = "mash_practitioner", "MASH practitioner"
+        POLICE_OFFICER = "police_public_protection_officer", "police public-protection officer"
+        PROBATION_OFFICER = "probation_officer", "probation officer"
+        HOUSING_OFFICER = "housing_officer", "housing officer"
+        MENTAL_HEALTH_PRACTITIONER = (
+            "adult_mental_health_practitioner",
+            "adult mental-health practitioner",
+        )
+        PERSONAL_ADVISER = "personal_adviser", "personal adviser"
+        SAFEGUARDING_LEAD = "safeguarding_lead", "safeguarding lead"
 
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=48, choices=Role.choices)

@@ -100,7 +100,7 @@ class Appointment(Fact):
     class Service(models.TextChoices):
         ANTENATAL = "antenatal"
         HEALTH_VISITING = "health_visiting"
-        GP = "gp"
+        GP = "gp", "GP"
         IMMUNISATION = "immunisation"
         HOSPITAL_OUTPATIENT = "hospital_outpatient"
         SCREENING = "screening"
@@ -152,7 +152,7 @@ class Referral(Fact):
         CHILDRENS_SOCIAL_CARE = "childrens_social_care"
         PAEDIATRIC_ASSESSMENT = "paediatric_assessment"
         EARLY_HELP = "early_help"
-        MASH = "mash"
+        MASH = "mash", "MASH"
         ADULT_MENTAL_HEALTH = "adult_mental_health"
         OTHER = "other"
 
@@ -365,7 +365,7 @@ class ConferenceRole(models.TextChoices):
     MOTHER = "mother"
     FATHER = "father"
     MALE_CARER = "male_carer"
-    GP = "gp"
+    GP = "gp", "GP"
     HEALTH_VISITOR = "health_visitor"
     MIDWIFE = "midwife"
     HOUSING = "housing"

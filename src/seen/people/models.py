@@ -195,7 +195,7 @@ class Responsibility(Sourced):
     class Role(models.TextChoices):
         NAMED_MIDWIFE = "named_midwife"
         HEALTH_VISITOR = "health_visitor"
-        GP = "gp"
+        GP = "gp", "GP"
         LEAD_PRACTITIONER = "lead_practitioner"
         KEY_WORKER = "key_worker"
         SOCIAL_WORKER = "social_worker"

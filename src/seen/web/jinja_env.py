@@ -69,6 +69,14 @@ def day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def case_name(case_id: str, *, start: bool = True) -> str:
+    """A review case by its id, not saying "case" twice: "Case 7", but "Case 01" for an id that
+    is already "case 01" (`start`: at the start of a sentence, else "case 7")."""
+    case_id = str(case_id)
+    named = case_id if case_id.lower().startswith("case") else f"case {case_id}"
+    return named[:1].upper() + named[1:] if start else named[:1].lower() + named[1:]
+
+
 def localtime_text(moment: datetime) -> str:
     """A date and time in the partnership's time zone, as GOV.UK writes them: 3 May 2026, 2:05pm."""
     local = timezone.localtime(moment)
@@ -97,4 +105,5 @@ def environment(**options: Any) -> Environment:
     env.filters["localtime_text"] = localtime_text
     env.filters["day"] = day
     env.filters["in_words"] = in_words
+    env.filters["case_name"] = case_name
     return env

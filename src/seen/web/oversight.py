@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 
-from seen.access.models import Purpose, Role
+from seen.access.models import Purpose
 from seen.access.policy import Action, profile_of
 from seen.areas.models import Agency, Area, Practitioner
 from seen.core import clock
@@ -38,7 +38,7 @@ from seen.web.forms import SeenForm, choice_field
 from seen.web.gate import page, purpose_of
 
 PAGE_MAX = 100_000
-ROLE_WORDS = {**dict(Practitioner.Role.choices), **dict(Role.choices)}
+ROLE_WORDS = dict(Practitioner.Role.choices)
 
 
 class OversightForm(SeenForm):
@@ -86,7 +86,6 @@ def _owner(alert: Alert) -> str:
     if alert.owner_practitioner is not None:
         return alert.owner_practitioner.name
     role = str(ROLE_WORDS.get(alert.owner_role, alert.owner_role.replace("_", " ")))
-    role = role if role[:2].isupper() else role.lower()  # "GP", "MASH"; else "social worker"
     agency = alert.owner_agency.name if alert.owner_agency is not None else "no agency"
     return f"{role[:1].upper()}{role[1:]}s, {agency}"
 

@@ -86,7 +86,7 @@ def extend(world: dict[str, Any]) -> None:
         owner_agency=Agency.objects.get(code="QAV-MAT"),
         owner_role="midwife",
         owner_practitioner=midwife,
-        routed_because="the child's named Midwife",
+        routed_because="the child's named midwife",
     )
     AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.RAISED, at=now, by="Seen")
     world["alert_id"] = alert.pk
