@@ -113,7 +113,7 @@ def test_the_chronology(reviewing: Any, baby: Person) -> None:
     assert_shielded(referral["detail"])
 
 
-@pytest.mark.parametrize("wanted", ["markdown", "html"])
+@pytest.mark.parametrize("wanted", ["markdown", "html", "csv"])
 def test_the_subject_access_report(baby: Person, wanted: str) -> None:
     dpo = signed_in_client(make_user(Role.DATA_PROTECTION_OFFICER))
     response = dpo.get("/subject-access/", {"reference": baby.reference, "format": wanted})

@@ -3,6 +3,7 @@ and each command's own entry in the log."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -24,6 +26,8 @@ from seen.linkage.models import LinkRun
 from seen.linkage.resolve import recluster
 from seen.people.models import Person, SourceRecord
 from seen.rules.models import Alert
+from seen.web.subject_access_files import as_markdown
+from seen.web.subject_access_words import report_in_words
 from tests.audit.conftest import raw
 
 pytestmark = pytest.mark.django_db
@@ -188,9 +192,10 @@ def test_subject_access_holds_records_facts_alerts_and_viewers(
     text = json.dumps(report)
     assert "Jade" not in text and "Hollis" not in text
 
-    markdown = disclosure.as_markdown(report)
-    assert "Partnership Police (POL) record P77" in markdown
-    assert "conviction POL:CV1" in markdown and "ann.midwife (midwife, QAV-MAT)" in markdown
+    markdown = as_markdown(report_in_words(report))
+    assert "### Partnership Police record P77" in markdown and "### Conviction CV1" in markdown
+    assert "Who: ann.midwife; Role: Midwife; Agency: Quarry Vale Maternity" in markdown
+    assert "Date of birth: 2 November 1995" in markdown and "1995-11-02" not in markdown
 
 
 def test_subject_access_for_a_baby_reaches_through_the_pregnancy(
@@ -318,8 +323,41 @@ def test_subject_access_command_writes_json_and_markdown(
     code, _, _ = _run("subject-access", father.reference, "--out", str(out_md), *AS_DPO)
     text = out_md.read_text()
     assert code == 0 and text.startswith(f"# Subject-access report for {father.reference}")
-    assert "## Who has seen it" in text and "export" in text  # the JSON export, seen
+    assert "## Who has seen it" in text and "Downloaded person" in text  # the JSON export
     assert verify().ok
+
+
+def test_subject_access_command_writes_the_pages_pdf_and_csv(
+    family: dict[str, Person], midwife: Any, dpo: Any, tmp_path: Path
+) -> None:
+    """The command takes the formats the page downloads, and writes what the page would."""
+    father = family["P77"]
+    _look(midwife, father)
+    pdf_file, csv_file = tmp_path / "father.pdf", tmp_path / "father.csv"
+    as_pdf = ("--out", str(pdf_file), "--format", "pdf")
+    assert _run("subject-access", father.reference, *as_pdf, *AS_DPO)[0] == 0
+    pdf = pikepdf.open(pdf_file)
+    assert pdf.Root.MarkInfo.Marked is True
+    with pdf.open_metadata() as metadata:
+        assert metadata.get("dc:title") == f"Subject-access report for {father.reference}"
+        assert metadata.get("pdfuaid:part") == "1"
+    code, out, _ = _run(
+        "subject-access", father.reference, "--out", str(csv_file), "--format", "csv", *AS_DPO
+    )
+    assert code == 0 and "(csv)" in out
+    rows = list(csv.DictReader(io.StringIO(csv_file.read_text(encoding="utf-8"))))
+    assert {"Section", "Item", "Source", "Details"} == set(rows[0])
+    police = next(r for r in rows if r["Item"] == "Partnership Police record P77")
+    assert "Date of birth: 2 November 1995" in police["Details"]
+    looks = [r for r in rows if r["Section"] == "Who has seen it"]
+    assert len(looks) == 2  # the midwife, and the PDF just written
+    assert "Downloaded person" in looks[1]["Details"]
+    exports = AuditEvent.objects.filter(action="export", via="command").order_by("seq")
+    assert [e.disclosed["format"] for e in exports] == ["pdf", "csv"]
+    as_docx = ("--out", str(tmp_path / "x"), "--format", "docx")
+    with pytest.raises(CommandError, match="invalid choice"):
+        _run("subject-access", father.reference, *as_docx, *AS_DPO)
+    assert not (tmp_path / "x").exists()
 
 
 def test_subject_access_command_hides_a_shielded_address_without_clearance(

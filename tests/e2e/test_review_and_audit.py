@@ -1,7 +1,7 @@
 """Journeys through the review and audit pages in a real browser, with axe on every page: a MASH
 practitioner rejects an uncertain link with a reason and is shown the next pair; a safeguarding
 lead sees who has looked at a child and reviews a break-glass session; the data-protection
-officer makes a subject-access report and downloads it."""
+officer finds a person, makes a subject-access report and downloads it."""
 
 from __future__ import annotations
 
@@ -129,11 +129,22 @@ def test_the_data_protection_officer_makes_a_subject_access_report(
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a person reference")
     accessible(page)
 
-    page.get_by_label("Person reference").fill(mother.reference)
+    # found by her name and date of birth, and chosen from those listed
+    page.get_by_label("Last name").fill("Hollis")
+    page.get_by_label("Year").fill("1999")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Day").fill("3")
     page.get_by_role("button", name="Make the report").click()
+    expect(page.locator(f"#person-{mother.reference}")).to_contain_text("3 April 1999")
+    accessible(page)
+    page.locator(f"#person-{mother.reference} a").click()
     expect(page.locator("#report")).to_have_text(f"Subject-access report for {mother.reference}")
     expect(page.locator("main")).to_contain_text("Jade")
     accessible(page)
+    with page.expect_download() as pdf:
+        page.locator("#download-pdf").click()
+    assert pdf.value.suggested_filename == f"subject-access-{mother.reference}.pdf"
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
     with page.expect_download() as download:
         page.locator("#download-markdown").click()
     saved = download.value

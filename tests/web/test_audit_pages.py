@@ -4,6 +4,7 @@ replaced, each read itself audited; bad input a 400 or 404 with a message."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -121,6 +122,12 @@ def _dpo() -> Client:
     return signed_in_client(make_user(Role.DATA_PROTECTION_OFFICER))
 
 
+def _dpo_again() -> Client:
+    """The officer made by _dpo, signed in again (a second client)."""
+    officer = StaffProfile.objects.get(role=Role.DATA_PROTECTION_OFFICER).user
+    return signed_in_client(officer)
+
+
 def _mother() -> Person:
     person = SourceRecord.objects.get(local_id="M1").person
     assert person is not None
@@ -139,7 +146,7 @@ def test_the_subject_access_report_shows_what_is_held_and_who_saw_it(
     assert AuditEvent.objects.without_access_changes().count() == 1
     response = client.get("/subject-access/", {"reference": mother.reference.lower()})
     assert response.status_code == 200
-    text = response.content.decode()
+    text = html.unescape(response.content.decode())
     assert f"Subject-access report for {mother.reference}" in text
     assert "Jade" in text and "QA1 2BC" in text and "Quarry Vale Maternity" in text
     assert "u-midwife-QAV-MAT" in text  # who has seen it
@@ -148,14 +155,43 @@ def test_the_subject_access_report_shows_what_is_held_and_who_saw_it(
     assert event.disclosed["records"] == 1 and "forename" in event.disclosed["fields"]
 
 
+def test_the_report_is_in_plain_words(baby: Person) -> None:
+    """Field names, dates and codes as a person reads them; what article 15 asks besides."""
+    mother = _mother()
+    _look_at(make_user(Role.MIDWIFE, agency="QAV-MAT"), mother.reference)
+    text = html.unescape(
+        _dpo().get("/subject-access/", {"reference": mother.reference}).content.decode()
+    )
+    for said in (
+        "Date of birth",
+        "3 April 1999",  # her date of birth
+        "NHS number",
+        "First name",
+        "White British",  # her ethnicity, WBRI
+        "Birth mother",  # her relationship to the baby
+        "Expected date of delivery",
+        "5 June 2025",
+        "11 July 2025, 9:00am",  # when the midwife looked
+        "Direct care of the child or family",  # the purpose declared
+        "Midwife at Quarry Vale Maternity",  # who received it
+        "Why Seen holds it",
+        "How long it is kept",
+        "Where it came from",
+    ):
+        assert said in text, said
+    for raw in ("1999-04-03", "2025-06-05", ">dob<", ">nhs_number<", "birth_mother", "WBRI"):
+        assert raw not in text, raw
+
+
 @pytest.mark.parametrize(
     ("wanted", "kind", "marker"),
     [
         ("markdown", "text/markdown", "# Subject-access report for"),
         ("html", "text/html", "<h1>Subject-access report for"),
+        ("csv", "text/csv", "Section,Item,Source,Details"),
     ],
 )
-def test_the_report_downloads_as_markdown_or_html(
+def test_the_report_downloads_as_markdown_html_or_csv(
     baby: Person,
     wanted: str,
     kind: str,
@@ -166,8 +202,9 @@ def test_the_report_downloads_as_markdown_or_html(
     assert response.status_code == 200 and response["Content-Type"].startswith(kind)
     assert "attachment" in response["Content-Disposition"]
     assert mother.reference in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
     text = response.content.decode()
-    assert marker in text and "Jade" in text
+    assert marker in text and "Jade" in text and "3 April 1999" in text
     event = AuditEvent.objects.get(via="page")
     assert event.action == "export" and event.disclosed["format"] == wanted
 
@@ -187,9 +224,9 @@ def test_the_markdown_download_carries_no_html_from_a_name(baby: Person) -> None
         ({"reference": ""}, 400, "Enter a person reference"),
         ({"reference": "12; drop"}, 400, "Enter a person reference"),
         ({"reference": "P99999999"}, 404, "Seen holds no person P99999999"),
-        ({"reference": "P00000001", "format": "pdf"}, 400, "Select Markdown or HTML"),
+        ({"reference": "P00000001", "format": "docx"}, 400, "Select PDF, CSV, HTML or Markdown"),
         ({"reference": "P" + "1" * 300}, 400, "Enter a person reference"),
-        ({"reference": "P00000001", "format": "x" * 300}, 400, "Select Markdown or HTML"),
+        ({"reference": "P00000001", "format": "x" * 300}, 400, "Select PDF, CSV, HTML or"),
     ],
 )
 def test_bad_references_are_a_400_or_404_with_a_message(
@@ -219,14 +256,17 @@ def test_subject_access_is_the_data_protection_officers_alone(
     for query in (
         {},
         {"reference": mother.reference},
-        {"reference": mother.reference, "format": "markdown"},
+        {"reference": mother.reference, "format": "pdf"},
+        {"surname": "Hollis"},
+        {"nhs_number": "9990000018"},
     ):
         response = client.get("/subject-access/", query)
         assert response.status_code == 403 and "Jade" not in response.content.decode()
     # a NUL is refused before the page (seen.web.hostile_input), audited without the input
     assert client.get("/subject-access/", {"reference": "P1\x00"}).status_code == 400
     denied = list(AuditEvent.objects.filter(action="denied").order_by("seq"))
-    assert len(denied) == 4 and denied[-1].object_id == ""  # the raw input is not written
+    assert len(denied) == 6 and denied[-1].object_id == ""  # the raw input is not written
+    assert not any("Hollis" in str(d.disclosed) or "999" in d.object_id for d in denied)
     assert denied[-1].object_type == "request"
     assert Client().get("/subject-access/").status_code == 302
 
@@ -244,9 +284,11 @@ def test_shielded_values_are_replaced_for_an_officer_without_clearance(
         {"reference": mother.reference},
         {"reference": mother.reference, "format": "markdown"},
         {"reference": mother.reference, "format": "html"},
+        {"reference": mother.reference, "format": "csv"},
+        {"surname": "Hollis"},  # the search lists her postcode district
     ):
         text = client.get("/subject-access/", query).content.decode()
-        assert "[shielded]" in text and "Jade" in text, query
+        assert ("[shielded]" in text or "withheld" in text) and "Jade" in text, query
         assert "QA1 2BC" not in text and "QA1" not in text, query
     StaffProfile.objects.filter(role=Role.DATA_PROTECTION_OFFICER).update(shielding_clearance=True)
     text = client.get("/subject-access/", {"reference": mother.reference}).content.decode()
@@ -260,8 +302,16 @@ def test_a_record_shield_hides_the_records_values(baby: Person) -> None:
     assert person is not None
     text = _dpo().get("/subject-access/", {"reference": person.reference}).content.decode()
     assert "Partnership Police" in text and "P77" in text and "[shielded]" in text
-    for value in ("Taner", "1995-11-02", "QB1 4XY", "domestic_abuse"):
+    for value in ("Taner", "1995-11-02", "2 November 1995", "QB1 4XY", "domestic_abuse"):
         assert value not in text, value
+    assert "Domestic abuse" not in text  # the conviction's category, in words, hidden too
+    sheet = (
+        _dpo_again()
+        .get("/subject-access/", {"reference": person.reference, "format": "csv"})
+        .content.decode()
+    )
+    for value in ("Taner", "2 November 1995", "QB1 4XY", "Domestic abuse"):
+        assert value not in sheet, value
 
 
 # -- break-glass reviews ------------------------------------------------------------------------

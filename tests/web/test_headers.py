@@ -90,7 +90,7 @@ def test_the_chronology_downloads(
         assert_secure_headers(response)
 
 
-@pytest.mark.parametrize("wanted", ["markdown", "html"])
+@pytest.mark.parametrize("wanted", ["pdf", "csv", "markdown", "html"])
 def test_the_subject_access_downloads(baby: Person, wanted: str) -> None:
     mother = SourceRecord.objects.get(local_id="M1").person
     assert mother is not None

@@ -1,13 +1,15 @@
-"""What the audit log and the partnership's data say about one person: who has looked at them
-(for the lead practitioner), and the subject-access report (what Seen holds about them and who
-has seen it). Pages, the API and `seen audit` call these; each caller records its own look.
+"""What the audit log and the partnership's data say about one person: the subject-access report
+(what Seen holds about them, where it came from, and every display of it), as the raw data the
+report's words and files are made from (seen.web.subject_access_words, …_files), and as a
+viewer without shielding clearance may see it (`redacted`). Who has looked at a person is
+seen.casefile.looks (`who_looked` is imported here too, where its callers find it). Pages, the
+API and `seen audit` call these; each caller records its own look.
 
 These functions read; they decide nothing about who may call them.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -27,7 +29,7 @@ from seen.access.shielding import (
     shields_of,
 )
 from seen.areas.models import Practitioner
-from seen.audit.models import AuditEvent
+from seen.casefile.looks import merged_into, seen_by, who_looked
 from seen.core import clock
 from seen.facts.models import FACT_MODELS
 from seen.people.models import (
@@ -41,6 +43,7 @@ from seen.people.models import (
 from seen.rules.models import Alert
 
 Row = dict[str, Any]
+__all__ = ["current", "redacted", "subject_access", "summary", "who_looked"]
 
 # Bookkeeping columns of a loaded row, not data about the person.
 _BOOKKEEPING = {"id", "version", "row_hash", "batch", "agency", "local_id"}
@@ -57,59 +60,8 @@ def current(reference: str) -> Person:
     return person
 
 
-def _merged_into(person: Person) -> list[Person]:
-    """The person and every person whose records were merged into it (at any remove)."""
-    found = {person.pk: person}
-    frontier = [person.pk]
-    while frontier:
-        merged = [
-            p for p in Person.objects.filter(merged_into_id__in=frontier) if p.pk not in found
-        ]
-        found.update((p.pk, p) for p in merged)
-        frontier = [p.pk for p in merged]
-    return list(found.values())
-
-
 def _text(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment is not None else None
-
-
-def who_looked(person: Person) -> list[Row]:
-    """Every audit entry about the person (under any reference merged into theirs), oldest
-    first: who, in which role and agency, for what purpose, when, and what they were shown."""
-    references = [p.reference for p in _merged_into(person)]
-    return [
-        {
-            "seq": event.seq,
-            "at": _text(event.at),
-            "user": event.username,
-            "role": event.role,
-            "agency": event.agency,
-            "purpose": event.purpose,
-            "action": event.action,
-            "via": event.via,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "subject": event.subject,
-            "disclosed": event.disclosed,
-            "outcome": event.outcome,
-            "reason": event.reason,
-        }
-        for event in AuditEvent.objects.filter(_about(references)).order_by("seq").iterator()
-    ]
-
-
-def _about(references: list[str]) -> Q:
-    """Entries about any of these references: as their subject, or among the persons a look
-    showed (disclosed "subjects", the "children" of a list of alerts, the "people" around a
-    child on its page). References are of one width, so a reference found in the list's text
-    is that reference."""
-    about = Q(subject__in=references)
-    for reference in references:
-        about |= Q(disclosed__subjects__icontains=reference)
-        about |= Q(disclosed__children__icontains=reference)
-        about |= Q(disclosed__people__icontains=reference)
-    return about
 
 
 class _Labels:
@@ -145,11 +97,14 @@ class _Labels:
                 else:
                     yield pk, reference or "a record not yet linked to a person"
         elif model is Practitioner:
-            for pk, name, agency in rows.values_list("pk", "name", "agency__code"):
+            for pk, name, agency in rows.values_list("pk", "name", "agency__name"):
                 yield pk, f"{name} ({agency})"
         elif any(f.name == "local_id" for f in model._meta.fields):
-            for pk, agency, local_id in rows.values_list("pk", "agency__code", "local_id"):
-                yield pk, f"{model._meta.model_name} {agency}:{local_id}"
+            kind = model._meta.verbose_name
+            for pk, agency, local_id in rows.values_list("pk", "agency__name", "local_id"):
+                yield pk, f"{kind} {local_id} held by {agency}"
+        elif {"code", "name"} <= {f.name for f in model._meta.fields}:
+            yield from rows.values_list("pk", "name")  # an area, by its name
         elif any(f.name == "code" for f in model._meta.fields):
             yield from rows.values_list("pk", "code")
         else:
@@ -235,11 +190,12 @@ def _alerts(person_ids: set[int]) -> list[Row]:
 def subject_access(person: Person) -> Row:
     """What Seen holds about a person and who has seen it: their source records per agency with
     the values held, the pregnancies, relationships, residences, responsibilities and facts
-    that name their records, the alerts that name them, and every audit entry about them.
+    that name their records, the alerts that name them, and every display of their data
+    (seen.casefile.looks.seen_by: each row says through which look it showed them).
 
     Other people appear by person reference only. The report holds the person's own values (it
     is what they are entitled to): whoever releases it reviews it first (docs/audit.md)."""
-    persons = _merged_into(person)
+    persons = merged_into(person)
     person_ids = {p.pk for p in persons}
     records = list(
         SourceRecord.objects.filter(person_id__in=person_ids)
@@ -307,7 +263,7 @@ def subject_access(person: Person) -> Row:
         for instance in sorted(facts, key=lambda f: (f.occurred_on, f._meta.model_name, f.pk))  # type: ignore[attr-defined]
     ]
     report["alerts"] = _alerts(person_ids)
-    report["seen_by"] = who_looked(person)
+    report["seen_by"] = seen_by(person)
     return report
 
 
@@ -326,114 +282,6 @@ def summary(report: Row) -> dict[str, Any]:
         "seen_by",
     )
     return {"fields": held, **{name: len(report[name]) for name in counted}}
-
-
-def _lines(rows: list[Row], describe: Any) -> list[str]:
-    return [f"- {describe(row)}" for row in rows] or ["- none"]
-
-
-def _held(fields: Row) -> str:
-    return "; ".join(f"{name}: {value}" for name, value in fields.items()) or "nothing"
-
-
-def look_line(row: Row) -> str:
-    """One audit entry about a person, as a line of text."""
-    who = row["user"] or "(system)"
-    where = ", ".join(part for part in (row["role"], row["agency"]) if part)
-    disclosed = row["disclosed"]
-    shown = ", ".join(disclosed) if isinstance(disclosed, list) else _summary_text(disclosed)
-    line = (
-        f"{row['at']} {who} ({where}) {row['action']} {row['object_type']} {row['object_id']}"
-        f" via {row['via']} for {row['purpose']}"
-    )
-    if shown:
-        line += f"; shown: {shown}"
-    if row["outcome"] != "allowed":
-        line += f"; {row['outcome']}: {row['reason']}"
-    return line
-
-
-def _summary_text(disclosed: Any) -> str:
-    if isinstance(disclosed, dict):
-        return ", ".join(
-            f"{key} {', '.join(map(str, value)) if isinstance(value, list) else value}"
-            for key, value in disclosed.items()
-        )
-    return str(disclosed) if disclosed else ""
-
-
-# Markdown's inline syntax: code, emphasis, the escape itself, and the "]" that would close a
-# link's or an image's text ("](", "][") or define a link ("]:"), so that "[shielded]" still
-# reads as written; and, at the start of a value (which may begin a line), its block syntax: a
-# heading, a list, a rule. (HTML, and so "<…>" links, is written as entities.)
-_INLINE = re.compile(r"([\\`*~]|\](?=[(\[:])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
-_BLOCK = re.compile(r"^(\s*)([#+=-])|^(\s*\d+)([.)])")
-
-
-def markdown_text(value: str) -> str:
-    """A value as Markdown shows it and nothing more: no HTML (a name such as "<img src=x
-    onerror=…>" is written as text), no link, image, emphasis or code, no new line (a value
-    cannot start a heading or a list of its own)."""
-    text = " ".join(value.splitlines())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    return _BLOCK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
-
-
-def _escaped(value: Any) -> Any:
-    """Every text in a report (keys too) as Markdown shows it."""
-    if isinstance(value, str):
-        return markdown_text(value)
-    if isinstance(value, list):
-        return [_escaped(item) for item in value]
-    if isinstance(value, dict):
-        return {_escaped(key): _escaped(item) for key, item in value.items()}
-    return value
-
-
-def as_markdown(report: Row) -> str:
-    """The subject-access report as a document a person can read. Every value in it comes from
-    agencies' extracts and practitioners' typing, so each is escaped (`markdown_text`): a viewer
-    rendering the document shows it as text, never as HTML, a link or a heading."""
-    report = _escaped(report)
-    out = [
-        f"# Subject-access report for {report['person']}",
-        "",
-        f"Generated {report['generated_at']}.",
-    ]
-    if report["also_known_as"]:
-        out.append(f"Earlier references now leading here: {', '.join(report['also_known_as'])}.")
-    out += ["", "## Records held, by agency", ""]
-    out += _lines(
-        report["records"],
-        lambda r: (
-            f"{r['agency_name']} ({r['agency']}) record {r['local_id']}: {_held(r['fields'])}"
-        ),
-    )
-
-    def sourced(row: Row) -> str:
-        named = f" (names this person as {', '.join(row['as'])})" if row["as"] else ""
-        kind = f"{row['type']} " if "type" in row else ""
-        return f"{kind}{row['agency']}:{row['local_id']}{named}: {_held(row['fields'])}"
-
-    for name, title in (
-        ("pregnancies", "Pregnancies"),
-        ("relationships", "Relationships"),
-        ("residences", "Addresses"),
-        ("responsibilities", "Practitioners responsible"),
-        ("facts", "Facts"),
-    ):
-        out += ["", f"## {title}", "", *_lines(report[name], sourced)]
-    out += ["", "## Alerts", ""]
-    out += _lines(
-        report["alerts"],
-        lambda a: (
-            f"alert {a['alert']} ({a['rule']}, {a['severity']}, {a['status']}) raised "
-            f"{a['raised_at']}, names this person as {', '.join(a['as'])}: {a['explanation']}"
-        ),
-    )
-    out += ["", "## Who has seen it", "", *_lines(report["seen_by"], look_line), ""]
-    return "\n".join(out)
 
 
 # what an address shield hides in a subject-access report: the address and where it lies

@@ -1,48 +1,37 @@
 """The audit pages: who has looked at a child (for the child's lead practitioner, a
 safeguarding lead and the data-protection officer), the subject-access report (the
-data-protection officer: what Seen holds about a person and who has seen it, to read or to
-download as Markdown or HTML), and the break-glass sessions awaiting a safeguarding lead's
-review.
+data-protection officer: seen.web.subject_access, whose page is routed here), and the
+break-glass sessions awaiting a safeguarding lead's review.
 
-The reports are seen.casefile.disclosure, as `seen audit who-looked` and `seen audit subject-access`
-make them; break glass is seen.access.services, as `seen access break-glass-reviews` and
-`seen access review`. Each page asks seen.access.policy.decide first, and each read (and each
-write and refusal) is itself audited. The purpose declared is "audit" unless the address
-carries another."""
+Who looked is seen.casefile.disclosure's, as `seen audit who-looked` makes it; break glass is
+seen.access.services, as `seen access break-glass-reviews` and `seen access review`. Each page
+asks seen.access.policy.decide first, and each read (and each write and refusal) is itself
+audited. The purpose declared is "audit" unless the address carries another."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from seen.access.models import BreakGlass, Purpose
 from seen.access.policy import Action, decide
 from seen.access.services import AccessRefused, break_glass_to_review, review_break_glass
-from seen.access.shielding import cleared
 from seen.casefile import disclosure
-from seen.casefile.personfile import PERSON_REFERENCE
 from seen.casefile.subjects import NoSuchChild, resolve_child
 from seen.core import clock
 from seen.people.models import Person
 from seen.web import gate
-from seen.web.forms import SeenForm, choice_field, row_id_field, text_field
+from seen.web.forms import SeenForm, row_id_field, text_field
 from seen.web.gate import purpose_of
+from seen.web.subject_access import subject_access
 
 DEFAULT_PURPOSE = Purpose.AUDIT.value
 OUTCOME_MAX = 2000  # a break-glass review's outcome
-REFERENCE_MAX = 20  # P and up to 19 digits
-ENTER_REFERENCE = "Enter a person reference, like P00000012"
-FORMATS = {
-    "markdown": ("text/markdown; charset=utf-8", "md"),
-    "html": ("text/html; charset=utf-8", "html"),
-}
 
 
 def _problem(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -120,127 +109,6 @@ def _shown(disclosed: Any) -> str:
     if isinstance(disclosed, list):
         return ", ".join(map(str, disclosed))
     return str(disclosed) if disclosed else ""
-
-
-# -- subject access ---------------------------------------------------------------------------
-
-
-class SubjectAccessForm(SeenForm):
-    """The subject-access search (a GET): the person's reference, and the format to download
-    the report in (none: shown on the page)."""
-
-    reference = forms.CharField(
-        max_length=REFERENCE_MAX,
-        error_messages={"required": ENTER_REFERENCE, "max_length": ENTER_REFERENCE},
-    )
-    format = choice_field(
-        "Select Markdown or HTML to download",
-        [("", "Show on the page"), *((name, name) for name in FORMATS)],
-        required=False,
-    )
-
-    def clean_reference(self) -> str:
-        reference = str(self.cleaned_data["reference"]).upper()
-        if not PERSON_REFERENCE.match(reference):
-            raise forms.ValidationError(ENTER_REFERENCE)
-        return reference
-
-    def field_id(self, name: str) -> str:
-        # the format is chosen by a download link, not a box: its error points at the search
-        return "reference" if name == "format" else super().field_id(name)
-
-
-@gate.page(purpose=DEFAULT_PURPOSE)
-def subject_access(request: HttpRequest) -> HttpResponse:
-    """The data-protection officer enters a person reference and sees what Seen holds about
-    the person and who has seen it; `format=markdown|html` downloads it. Shielded values are
-    replaced unless the officer holds shielding clearance."""
-    decision = decide(request.user, Action.SUBJECT_ACCESS, purpose_of(request))
-    # unbound (the empty search) until a reference is asked for
-    form = SubjectAccessForm(request.GET if "reference" in request.GET else None)
-    valid = form.is_valid()
-    if not decision.allowed:
-        # the reference only when it is one: never raw input
-        named = form.cleaned_data.get("reference", "") if form.is_bound else ""
-        return gate.refused(request, "person", named, decision.reason)
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": form.error_summary(),
-        "reference": form.value_of("reference"),
-        "report": None,
-    }
-    if not form.is_bound:
-        return render(request, "web/audit_subject_access.html", context)
-    if not valid:
-        return render(request, "web/audit_subject_access.html", context, status=400)
-    reference, wanted = form.cleaned_data["reference"], form.cleaned_data["format"]
-    try:
-        person = disclosure.current(reference)
-    except Person.DoesNotExist:
-        form.add_errors([("reference", f"Seen holds no person {reference}")])
-        context["errors"] = form.error_summary()
-        return render(request, "web/audit_subject_access.html", context, status=404)
-    report = disclosure.redacted(disclosure.subject_access(person), clearance=cleared(request.user))
-    summary = disclosure.summary(report)
-    if wanted:
-        gate.audit(
-            request,
-            "export",
-            "person",
-            object_id=person.reference,
-            subject=person.reference,
-            disclosed={**summary, "format": wanted},
-        )
-        return _download(request, report, wanted)
-    gate.audit(
-        request,
-        "read",
-        "person",
-        object_id=person.reference,
-        subject=person.reference,
-        disclosed=summary,
-    )
-    context.update(
-        {
-            "reference": person.reference,
-            "report": report,
-            "sections": _sections(report),
-            "looks": [_look(row) for row in report["seen_by"]],
-            "download": {
-                name: f"{reverse('subject-access')}?reference={person.reference}&format={name}"
-                + (f"&purpose={request.GET['purpose']}" if request.GET.get("purpose") else "")
-                for name in FORMATS
-            },
-        }
-    )
-    return render(request, "web/audit_subject_access.html", context)
-
-
-def _sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    titles = {
-        "pregnancies": "Pregnancies",
-        "relationships": "Relationships",
-        "residences": "Addresses",
-        "responsibilities": "Practitioners responsible",
-        "facts": "Facts",
-    }
-    return [(titles[name], report[name]) for name in disclosure.REPORT_SECTIONS]
-
-
-def _download(request: HttpRequest, report: dict[str, Any], wanted: str) -> HttpResponse:
-    content_type, suffix = FORMATS[wanted]
-    if wanted == "markdown":
-        text = disclosure.as_markdown(report)
-    else:
-        text = render_to_string(
-            "web/audit_subject_access_download.html",
-            {"report": report, "sections": _sections(report), "looks": report["seen_by"]},
-            request=request,
-        )
-    response = HttpResponse(text, content_type=content_type)
-    name = f"subject-access-{report['person']}.{suffix}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # -- break-glass reviews ----------------------------------------------------------------------

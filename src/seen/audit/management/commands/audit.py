@@ -1,5 +1,7 @@
 """`seen audit`: prove the audit log untouched, list who has looked at a person, and write a
-person's subject-access report. Each run reads personal data, so each is itself recorded."""
+person's subject-access report (PDF, CSV, HTML or Markdown, as the page downloads it:
+seen.web.subject_access_files; or JSON, the report's raw data). Each run reads personal data,
+so each is itself recorded."""
 
 from __future__ import annotations
 
@@ -19,7 +21,12 @@ from seen.access.shielding import cleared
 from seen.audit.log import record, verify
 from seen.audit.models import Via
 from seen.casefile import disclosure
+from seen.casefile.looks import look_line
 from seen.people.models import Person
+from seen.web.subject_access_files import FORMATS, document
+from seen.web.subject_access_words import report_in_words
+
+JSON = "json"  # the report's raw data, as disclosure.subject_access gives it
 
 
 def _anchor(text: str) -> tuple[int, str]:
@@ -33,9 +40,10 @@ class Command(BaseCommand):
     help = (
         "The audit log. `verify [--anchor SEQ:HASH]` recomputes the hash chain and names every "
         "altered, missing or moved entry and every missing guard (exit 1); `who-looked REF` "
-        "lists every entry about a person; `subject-access REF --out FILE` writes what Seen "
-        "holds about a person and who has seen it. who-looked and subject-access show case "
-        "data: name yourself with --user and your purpose with --purpose (the child's lead "
+        "lists every entry about a person; `subject-access REF --out FILE [--format F]` writes "
+        "what Seen holds about a person and who has seen it (pdf, csv, html, markdown or json; "
+        "markdown unless --format or --json says otherwise). who-looked and subject-access show "
+        "case data: name yourself with --user and your purpose with --purpose (the child's lead "
         "practitioner, a safeguarding lead or the data-protection officer; subject access: the "
         "data-protection officer)."
     )
@@ -54,7 +62,13 @@ class Command(BaseCommand):
         access = actions.add_parser("subject-access", help="a person's subject-access report")
         access.add_argument("reference", help="the person's reference, e.g. P00000012")
         access.add_argument("--out", required=True, type=Path, help="the file to write")
-        access.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+        access.add_argument(
+            "--format",
+            choices=[*FORMATS, JSON],
+            default="markdown",
+            help="the file's format (default markdown; json: the report's raw data)",
+        )
+        access.add_argument("--json", action="store_true", help="the same as --format json")
         check.add_argument("--user", help="the username asking (default: the system)")
         for sub in (looked, access):
             add_identity_arguments(sub)
@@ -81,7 +95,7 @@ class Command(BaseCommand):
                 user,
                 options["reference"],
                 options["out"],
-                as_json=options["json"],
+                wanted=JSON if options["json"] else options["format"],
                 purpose=options["purpose"],
             )
 
@@ -158,7 +172,7 @@ class Command(BaseCommand):
         count = "1 audit entry" if len(looks) == 1 else f"{len(looks)} audit entries"
         self.stdout.write(f"{count} about {person.reference}")
         for row in looks:
-            self.stdout.write(disclosure.look_line(row))
+            self.stdout.write(look_line(row))
 
     def _subject_access(
         self,
@@ -166,17 +180,16 @@ class Command(BaseCommand):
         reference: str,
         out: Path,
         *,
-        as_json: bool,
+        wanted: str,
         purpose: str,
     ) -> None:
         person = self._person(reference)
         # shielded values stay hidden unless the officer holds shielding clearance, as on the page
         report = disclosure.redacted(disclosure.subject_access(person), clearance=cleared(user))
-        text = (
-            json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-            if as_json
-            else disclosure.as_markdown(report)
-        )
+        if wanted == JSON:
+            body = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        else:
+            body = document(report_in_words(report), wanted).body
         # Recorded first, kept only if the file is written: an export is never unrecorded.
         with transaction.atomic():
             record(
@@ -187,15 +200,12 @@ class Command(BaseCommand):
                 object_type="person",
                 object_id=person.reference,
                 subject=person.reference,
-                disclosed={
-                    **disclosure.summary(report),
-                    "format": "json" if as_json else "markdown",
-                },
+                disclosed={**disclosure.summary(report), "format": wanted},
             )
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+            out.write_bytes(body)
         self.stdout.write(
-            f"subject-access report for {person.reference} written to {out}: "
+            f"subject-access report for {person.reference} written to {out} ({wanted}): "
             f"{len(report['records'])} records, {len(report['facts'])} facts, "
             f"{len(report['alerts'])} alerts, {len(report['seen_by'])} audit entries"
         )
