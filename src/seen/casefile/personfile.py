@@ -132,7 +132,7 @@ class RecordView:
     area: str
     local_id: str
     names: str
-    dob: str
+    dob: date | str  # a string when not recorded or shielded
     sex: str
     addresses: list[str]
     shielded: bool  # something of it is hidden from this viewer
@@ -449,7 +449,7 @@ class _Adult:
             area=agency.area.name if agency.area else "",
             local_id=record.local_id,
             names=name,
-            dob=str(shown["dob"]) if shown["dob"] else "not recorded",
+            dob=shown["dob"] if shown["dob"] else "not recorded",
             sex=str(shown["sex"]).replace("_", " "),
             addresses=distinct(a for a in addresses if a),
             shielded=hidden or SHIELDED in addresses,

@@ -64,9 +64,12 @@ def in_words(reason: str) -> str:
     return said + found.group(2)
 
 
-def day(value: date) -> str:
-    """A date as GOV.UK writes it: 26 May 2025 (the `day` filter: one date style)."""
-    return f"{value.day} {value:%B %Y}"
+def day(value: date | str | None) -> str:
+    """A date as GOV.UK writes it: 26 May 2025 (the `day` filter: one date style). A value
+    that is not a date (a shielded or withheld one, "not known") is shown as it is."""
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return "" if value is None else str(value)
 
 
 def case_name(case_id: str, *, start: bool = True) -> str:
