@@ -27,8 +27,9 @@ PURPOSES = [Purpose.UNSCHEDULED_CARE, Purpose.DIRECT_CARE]
 NHS_NUMBER_TYPED_MAX = 20
 
 
-def _column(name: str) -> int:
-    """The length of a person's detail as Seen stores it: no record holds a longer one."""
+def stored_length(name: str) -> int:
+    """The length of a person's detail as Seen stores it: no record holds a longer one (the
+    look-up forms bound what is typed by it)."""
     field = SourceRecord._meta.get_field(name)
     if not isinstance(field, models.CharField) or field.max_length is None:
         raise TypeError(f"SourceRecord.{name} is not a bounded text column")
@@ -40,10 +41,10 @@ class CheckForm(SeenForm):
     an NHS number is one, is the look-up's to say (seen.casefile.lookup)."""
 
     nhs_number = text_field("the NHS number", NHS_NUMBER_TYPED_MAX)
-    forename = text_field("the first name", _column("forename"))
-    surname = text_field("the last name", _column("surname"))
+    forename = text_field("the first name", stored_length("forename"))
+    surname = text_field("the last name", stored_length("surname"))
     dob = GovDateField(what="the date of birth", past=True, required=False)
-    postcode = text_field("the postcode", _column("postcode"))
+    postcode = text_field("the postcode", stored_length("postcode"))
 
     def error_summary(self) -> list[dict[str, str]]:
         """A look-up's refusal is about the details together: it links to the first of them."""

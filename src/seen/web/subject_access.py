@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -27,9 +26,9 @@ from seen.casefile.lookup import Details
 from seen.casefile.personfile import PERSON_REFERENCE
 from seen.casefile.subject_search import MAX_FOUND, find_persons
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number
-from seen.people.models import Person, SourceRecord
+from seen.people.models import Person
 from seen.web import gate
-from seen.web.check import NHS_NUMBER_TYPED_MAX
+from seen.web.check import NHS_NUMBER_TYPED_MAX, stored_length
 from seen.web.forms import GovDateField, SeenForm, choice_field, text_field
 from seen.web.gate import purpose_of
 from seen.web.subject_access_files import FORMATS, document
@@ -52,14 +51,6 @@ SENT = ("reference", "nhs_number", "forename", "surname", "dob-day", "dob-month"
 SEARCHED = ("nhs_number", "forename", "surname", "dob")
 
 
-def _longest(name: str) -> int:
-    """The length of a person's detail as Seen stores it: no record holds a longer one."""
-    field = SourceRecord._meta.get_field(name)
-    if not isinstance(field, models.CharField) or field.max_length is None:
-        raise TypeError(f"SourceRecord.{name} is not a bounded text column")
-    return field.max_length
-
-
 class SubjectAccessForm(SeenForm):
     """The subject-access search (a GET): a person reference, or details to find the person by,
     and the format to download the report in (none: shown on the page)."""
@@ -70,8 +61,8 @@ class SubjectAccessForm(SeenForm):
         error_messages={"max_length": ENTER_REFERENCE},
     )
     nhs_number = text_field("the NHS number", NHS_NUMBER_TYPED_MAX)
-    forename = text_field("the first name", _longest("forename"))
-    surname = text_field("the last name", _longest("surname"))
+    forename = text_field("the first name", stored_length("forename"))
+    surname = text_field("the last name", stored_length("surname"))
     dob = GovDateField(what="the date of birth", past=True, required=False)
     format = choice_field(
         CHOOSE_FORMAT,
