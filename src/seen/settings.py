@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "seen.thematic",
     "seen.incidents",
     "seen.learning",
+    "seen.interchange",
+    "seen.fhir",
     "seen.web",
 ]
 
