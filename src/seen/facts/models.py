@@ -163,6 +163,16 @@ class Referral(Fact):
         "areas.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(blank=True)
+    # a referral to children's social care as the CIN census holds it (extract format 1.1)
+    source = models.CharField(max_length=4, blank=True, help_text="CIN census referral source.")
+    primary_need = models.CharField(max_length=4, blank=True, help_text="CIN census primary need.")
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="When the child in need episode it opened closed."
+    )
+    closure_reason = models.CharField(
+        max_length=4, blank=True, help_text="CIN census reason for closure."
+    )
+    no_further_action = models.CharField(max_length=16, choices=YesNo.choices, blank=True)
 
     class Meta:
         constraints = _about_child("referral")
@@ -293,6 +303,9 @@ class Plan(Fact):
     pregnancy = _pregnancy()
     kind = models.CharField(max_length=24, choices=Kind.choices)
     category_of_abuse = models.CharField(max_length=32, blank=True)
+    latest_category_of_abuse = models.CharField(
+        max_length=32, blank=True, help_text="A child protection plan's latest category."
+    )
     end = models.DateField(null=True, blank=True)
     lead_practitioner = _practitioner()
     key_worker = _practitioner()
@@ -393,6 +406,23 @@ class Conference(Fact):
         constraints = _about_child("conference")
 
 
+class PreProceedings(Fact):
+    """Pre-proceedings under the Public Law Outline: the local authority tells the parents it is
+    considering care proceedings; `occurred_on` is the start."""
+
+    child = _record(optional=True)
+    pregnancy = _pregnancy()
+    letter_sent_on = models.DateField(null=True, blank=True)
+    initial_meeting_on = models.DateField(null=True, blank=True)
+    decision_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, blank=True)
+    court_application_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "pre-proceedings"
+        constraints = _about_child("preproceedings")
+
+
 class CareLeaverStatus(Fact):
     subject = _record()
     care_leaver = models.CharField(max_length=16, choices=YesNo.choices)
@@ -465,6 +495,7 @@ FACT_MODELS: tuple[type[Fact], ...] = (
     ProgrammeEvent,
     Assessment,
     Conference,
+    PreProceedings,
     CareLeaverStatus,
     CryingFeedingConcern,
 )

@@ -60,7 +60,7 @@ class IngestSummary:
         }
 
 
-def start_batch(source: str, extract_id: str) -> IngestBatch:
+def start_batch(source: str, extract_id: str, format_version: str = FORMAT_VERSION) -> IngestBatch:
     """A new batch, after marking interrupted those whose process has gone: another ingest may
     be running at the same time (agency systems through the API). A batch from another host
     cannot be checked from here and is left running; one from before batches named their
@@ -74,7 +74,7 @@ def start_batch(source: str, extract_id: str) -> IngestBatch:
         )
     return IngestBatch.objects.create(
         source=source[:500],
-        format_version=FORMAT_VERSION,
+        format_version=format_version,
         extract_id=extract_id[:100],
         started_at=clock.now(),
         host=this_host(),

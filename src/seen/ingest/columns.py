@@ -1,7 +1,10 @@
 """The terms the extract format (seen.ingest.schema) is written in: a Table of typed Columns with
 its key and its cross-column checks, constructors for the common kinds of column, and the check
 that an end is not before its start. The format itself, its tables and columns, is defined in
-seen.ingest.schema alone."""
+seen.ingest.schema alone.
+
+A column or table carries the format version that added it (`since`): a column added after its
+table may be left out of a file's header, so every extract of an earlier version stays valid."""
 
 from __future__ import annotations
 
@@ -27,10 +30,16 @@ class Column:
     max_length: int | None = None
     minimum: int | None = None
     maximum: int | None = None
+    since: str = "1"  # the format version that added the column
 
     @property
     def model_field(self) -> str:
         return self.field or self.name
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A format version ("1", "1.1") as a tuple that orders versions."""
+    return tuple(int(part) for part in version.split("."))
 
 
 # A cross-column check: returns (column, reason) when the row is not acceptable.
@@ -45,6 +54,7 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ("agency", "id")
     checks: tuple[RowCheck, ...] = field(default_factory=tuple)
+    since: str = "1"  # the format version that added the table
 
     @property
     def filename(self) -> str:
@@ -60,6 +70,14 @@ class Table:
 
     def columns_by_name(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def columns_in(self, version: str) -> tuple[Column, ...]:
+        """The columns the table has in that format version."""
+        return tuple(c for c in self.columns if version_key(c.since) <= version_key(version))
+
+    def header_may_omit(self, column: Column) -> bool:
+        """A column added after its table: a file of the table may leave it out (read empty)."""
+        return version_key(column.since) > version_key(self.since)
 
 
 # --- column helpers -------------------------------------------------------------------------

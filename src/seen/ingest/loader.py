@@ -57,7 +57,7 @@ def ingest_extract(
     deadline = deadline or Deadline(limits.seconds)
     manifest = read_manifest(directory)
     survey = survey_extract(directory, limits, deadline, for_agency=for_agency)
-    batch = start_batch(str(directory), manifest["extract_id"])
+    batch = start_batch(str(directory), manifest["extract_id"], manifest["format_version"])
     summary = IngestSummary(batch.pk, batch.extract_id)
     with interrupted_on_failure(batch):
         summary.refused_files.extend(survey.unknown)

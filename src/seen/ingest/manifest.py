@@ -10,7 +10,7 @@ from typing import Any
 
 from seen.core.models import LOCAL_ID_PREFIX
 from seen.ingest.errors import ExtractError
-from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE
+from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, READABLE_VERSIONS
 
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_EXTRACT_ID = 100
@@ -39,11 +39,13 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ExtractError(f"{path} is nested too deeply to read") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise ExtractError(f'{path} must say "format": "{FORMAT_NAME}"')
-    if str(manifest.get("format_version")) != FORMAT_VERSION:
+    version = str(manifest.get("format_version"))
+    if version not in READABLE_VERSIONS:
         raise ExtractError(
             f"{path} says format_version {_shown(manifest.get('format_version'))}; "
-            f"this version of Seen reads format version {FORMAT_VERSION}"
+            f"this version of Seen reads format version {' or '.join(READABLE_VERSIONS)}"
         )
+    manifest["format_version"] = version
     manifest["extract_id"] = extract_id_of(manifest)
     return manifest
 

@@ -1,14 +1,19 @@
-"""The agency extract format, version 1: one CSV file per table, each column typed.
+"""The agency extract format, versions 1 and 1.1: one CSV file per table, each column typed.
 
-This module is the single source of truth for the format: its name and version, and every table
+This module is the single source of truth for the format: its name and versions, and every table
 with its columns, key and cross-column checks (written in the terms of seen.ingest.columns).
 `seen extract_schema` writes it out as JSON Schema (seen.ingest.json_schema: one document per
 file, describing a row), `docs/extract-format.md` explains it, and seen.ingest.validation builds
 its row validators from it.
+
+Version 1.1 only adds (for the Children in Need census, seen.interchange.cin_census): optional
+columns, which a file may leave out of its header, and a table. Every version 1 extract is
+therefore a valid 1.1 extract, and Seen reads both alike.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
@@ -28,7 +33,9 @@ from seen.ingest.columns import (
 from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, Sex, SourceRecord
 
 FORMAT_NAME = "seen-extract"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "1"  # what Seen's own writers declare unless they use what 1.1 added
+LATEST_VERSION = "1.1"
+READABLE_VERSIONS = ("1", "1.1")  # each a subset of the next: Seen reads them all alike
 MANIFEST_FILE = "manifest.json"
 LIST_SEPARATOR = ";"
 
@@ -69,6 +76,15 @@ def needs_category_for_protection(row: dict[str, Any]) -> tuple[str, str] | None
     if row.get("kind") == facts.Plan.Kind.CHILD_PROTECTION and not row.get("category_of_abuse"):
         return ("category_of_abuse", "a child protection plan needs its category of abuse")
     return None
+
+
+def added_in(version: str, *columns: Column) -> tuple[Column, ...]:
+    """Columns a later version added to a table: a file may leave them out of its header."""
+    return tuple(replace(column, since=version) for column in columns)
+
+
+def cin_code(name: str, code_list: str, description: str) -> Column:
+    return Column(name, "code", False, description, values=tuple(sorted(code_values(code_list))))
 
 
 CATEGORY_OF_ABUSE = Column(
@@ -151,6 +167,7 @@ TABLES: tuple[Table, ...] = (
             ),
             text("first_language", max_length=64),
             Column("interpreter_needed", "boolean", False, "yes or no.", values=("yes", "no")),
+            *added_in("1.1", text("upn", "Unique pupil number (UPN).", max_length=13)),
         ),
     ),
     Table(
@@ -302,8 +319,20 @@ TABLES: tuple[Table, ...] = (
             enum("kind", facts.Referral.Kind),
             ref("to_agency", "agency", "Code of the agency referred to."),
             text("reason", max_length=1000),
+            *added_in(
+                "1.1",
+                cin_code("source", "referral_source", "Who referred: CIN census referral source."),
+                cin_code("primary_need", "primary_need", "CIN census primary need code."),
+                a_date("closed_on", "When the child in need episode the referral opened closed."),
+                cin_code("closure_reason", "reason_for_closure", "CIN census reason for closure."),
+                yes_no(
+                    "no_further_action",
+                    description="The referral led to no further action.",
+                    required=False,
+                ),
+            ),
         ),
-        checks=(needs_child_or_pregnancy,),
+        checks=(needs_child_or_pregnancy, end_not_before_start("occurred_on", "closed_on")),
     ),
     Table(
         "ed_attendances",
@@ -414,6 +443,15 @@ TABLES: tuple[Table, ...] = (
             a_date("review_date"),
             text("stepped_down_from", "Id of the plan this one stepped down from.", max_length=64),
             yes_no("information_sharing_plan"),
+            *added_in(
+                "1.1",
+                replace(
+                    CATEGORY_OF_ABUSE,
+                    name="latest_category_of_abuse",
+                    description="A child protection plan's latest category of abuse "
+                    "(category_of_abuse is its initial one).",
+                ),
+            ),
         ),
         checks=(
             needs_child_or_pregnancy,
@@ -478,6 +516,23 @@ TABLES: tuple[Table, ...] = (
             enum_list("attended", facts.ConferenceRole, "Roles that attended, ';'-separated."),
         ),
         checks=(needs_child_or_pregnancy,),
+    ),
+    Table(
+        "pre_proceedings",
+        facts.PreProceedings,
+        "Pre-proceedings under the Public Law Outline.",
+        fact(
+            "start",
+            "Start of pre-proceedings.",
+            *child_or_pregnancy(),
+            a_date("letter_sent_on", "Letter before proceedings sent."),
+            a_date("initial_meeting_on", "Initial pre-proceedings meeting."),
+            a_date("decision_on", "Decision to end pre-proceedings, or to go to court."),
+            text("outcome", "The outcome as the local authority codes it.", max_length=16),
+            a_date("court_application_on", "Application to court for care proceedings."),
+        ),
+        checks=(needs_child_or_pregnancy, end_not_before_start("occurred_on", "decision_on")),
+        since="1.1",
     ),
     Table(
         "care_leaver_statuses",

@@ -10,7 +10,7 @@ from pathlib import Path
 from seen.ingest.errors import TooLarge
 from seen.ingest.limits import Deadline, Limits
 from seen.ingest.reading import read_header, read_rows, scan
-from seen.ingest.schema import TABLES
+from seen.ingest.schema import LATEST_VERSION, TABLES
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,10 @@ def survey_extract(
     for path in sorted(directory.glob("*.csv")):
         if path.name not in known:
             survey.unknown.append(
-                {"file": path.name, "reason": "not a table of extract format version 1"}
+                {
+                    "file": path.name,
+                    "reason": f"not a table of extract format version {LATEST_VERSION}",
+                }
             )
     present = [(t, directory / t.filename) for t in TABLES if (directory / t.filename).is_file()]
     total_bytes = 0

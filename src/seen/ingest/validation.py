@@ -20,7 +20,7 @@ from seen.core.errors import Invalid
 from seen.core.models import LOCAL_ID_PREFIX
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
 from seen.ingest.columns import Column, Table
-from seen.ingest.schema import LIST_SEPARATOR
+from seen.ingest.schema import LATEST_VERSION, LIST_SEPARATOR
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
@@ -226,12 +226,16 @@ def header_problems(table: Table, header: list[str]) -> list[str]:
     duplicates = sorted({name for name in header if name in seen or seen.add(name)})  # type: ignore[func-returns-value]
     if duplicates:
         problems.append(f"columns appear more than once: {', '.join(duplicates)}")
-    missing = [name for name in table.column_names if name not in header]
+    # a column a later version added may be left out: the file is then of the earlier version
+    missing = [
+        c.name for c in table.columns if c.name not in header and not table.header_may_omit(c)
+    ]
     if missing:
         problems.append(f"missing columns: {', '.join(missing)}")
     unknown = [name for name in header if name not in table.column_names]
     if unknown:
         problems.append(
-            f"columns not in format version 1 of {table.filename}: {', '.join(unknown)}"
+            f"columns not in format version {LATEST_VERSION} of {table.filename}: "
+            + ", ".join(unknown)
         )
     return problems

@@ -46,6 +46,7 @@ class SourceRecord(Sourced):
     dob = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.NOT_KNOWN)
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
+    upn = models.CharField(max_length=13, blank=True, help_text="Unique pupil number (UPN).")
     postcode = models.CharField(max_length=8, blank=True)
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=32, blank=True)
