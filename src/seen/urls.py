@@ -28,6 +28,7 @@ urlpatterns = [
     path("check/", check.check_child, name="check-child"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("fhir/R4/", include("seen.fhir.urls")),  # the CP-IS-compatible FHIR face (seen.fhir)
     path("sign-in/", views_auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views_auth.SignOutView.as_view(), name="sign-out"),
     *(path("", include(module)) for module in PAGE_MODULES),
