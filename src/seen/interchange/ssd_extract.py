@@ -66,7 +66,27 @@ class ExtractBuild:
         self.faults.append(Fault(child, element, rule, reason, warning=True))
 
     def kept(self) -> list[Emitted]:
-        return [row for row in self.rows if row.about not in self.quarantined]
+        """The rows loaded: none about a quarantined child, nor naming one as the person it
+        relates (a child whose mother is quarantined as a child herself is quarantined too)."""
+        self._settle()
+        return [
+            row
+            for row in self.rows
+            if row.about not in self.quarantined
+            and row.values.get(_RELATES.get(row.table, ""), "") not in self.quarantined
+        ]
+
+    def _settle(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for row in self.rows:
+                mother = row.values.get("mother", "") if row.table == "pregnancies" else ""
+                if mother in self.quarantined and row.about not in self.quarantined:
+                    self.fault(
+                        row.about, "ssd_mother", "relation", f"its mother ({mother}) is quarantined"
+                    )
+                    changed = True
 
     def write(self, directory: Path, extract_id: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -91,6 +111,10 @@ class ExtractBuild:
                 for values in rows:
                     full = {**values, "agency": self.agency}
                     writer.writerow([full.get(column, "") for column in columns])
+
+
+# the column of a row that names the person it relates to a child (not the child itself)
+_RELATES = {"relationships": "person", "residences": "person", "care_leaver_statuses": "subject"}
 
 
 def _max_length(table: schema.Table, column: str) -> int | None:

@@ -27,6 +27,7 @@ from seen.interchange.ssd_tables import ADDRESS, FAMILY, INVOLVEMENTS, MOTHER, P
 from seen.people.models import Relationship, Sex
 
 ADULT_AGE = 18
+MAX_ADDRESS = 300  # people.csv and residences.csv hold an address line of at most this
 
 
 def about_unborn(day: date, dob: date | None, pregnancy: bool) -> bool:
@@ -81,9 +82,17 @@ class People:
     build: ExtractBuild
     persons: dict[str, Person] = field(default_factory=dict)
     children: dict[str, Child] = field(default_factory=dict)
+    loaded: set[str] = field(default_factory=set)  # persons whose record is written
+    refused: set[str] = field(default_factory=set)  # persons with a fault of their own
 
     def known(self, person: str) -> bool:
         return person in self.persons
+
+    def left_out(self, person: str) -> bool:
+        """A person whose own fault kept their record out (said with that fault)."""
+        if person in self.refused:
+            return True
+        return self.known(person) and person not in self.loaded and person not in self.children
 
     def child_of(self, row: SsdRow) -> Child | None:
         return self.children.get(row.person)
@@ -91,9 +100,9 @@ class People:
 
 def read_people(folder: SsdFolder, build: ExtractBuild) -> People:
     people = People(build)
-    for row in folder.table(PERSON):
-        _read_person(people, row)
     named = {r.person for t in WORK_TABLES for r in folder.table(t) if r.person}
+    for row in folder.table(PERSON):
+        _read_person(people, row, child=row.id in named)
     for person in people.persons.values():
         if person.id in named or (person.expected is not None and person.dob is None):
             people.children[person.id] = Child(person.id, person.dob, person.expected)
@@ -101,7 +110,7 @@ def read_people(folder: SsdFolder, build: ExtractBuild) -> People:
         if child.dob is None and child.expected is None:
             build.fault(
                 child.id,
-                "ssd_person, pers_dob",
+                people.persons[child.id].row.where("pers_dob"),
                 "no-dob",
                 "a child needs a date of birth or an expected date of birth",
             )
@@ -110,7 +119,9 @@ def read_people(folder: SsdFolder, build: ExtractBuild) -> People:
     return people
 
 
-def _read_person(people: People, row: SsdRow) -> None:
+def _read_person(people: People, row: SsdRow, *, child: bool) -> None:
+    """A person read; `child`: the work tables name them (an expected date of birth makes a
+    child too), so a date that cannot be read is a fault, not a warning."""
     build, pid = people.build, row.id
     if not pid:
         build.fault("", row.where("pers_person_id"), "no-id", "the person has no id")
@@ -125,6 +136,7 @@ def _read_person(people: People, row: SsdRow) -> None:
         return
     if row.problem:
         build.fault(pid, row.where(), "unreadable", row.problem)
+        people.refused.add(pid)
         return
     values = row.values
     dates: dict[str, date | None] = {}
@@ -132,8 +144,12 @@ def _read_person(people: People, row: SsdRow) -> None:
         try:
             dates[column] = v.a_date(column, values[column])
         except v.Unusable as error:
-            build.fault(pid, row.where(column), "date", error.reason)
-            return
+            if child or column == "pers_expected_dob":
+                build.fault(pid, row.where(column), "date", error.reason)
+                people.refused.add(pid)
+                return
+            build.warn(pid, row.where(column), "date", f"{error.reason}; not kept")
+            dates[column] = None
     out = {
         "id": pid,
         "forename": values["pers_forename"],
@@ -192,19 +208,23 @@ def _mothers(folder: SsdFolder, people: People) -> None:
 
 def write_people(folder: SsdFolder, people: People) -> None:
     """people.csv and pregnancies.csv, residences.csv, and relationships.csv."""
-    current = _addresses(folder, people)
+    current, residences = _addresses(folder, people)
     for person in people.persons.values():
         child = people.children.get(person.id)
         if child is not None and child.dob is None:
             continue  # an unborn child: its pregnancy stands for it
         values = {**person.values, **current.get(person.id, {})}
-        people.build.emit("people", person.id if child else "", values, sources=_PERSON_SOURCES)
+        if people.build.emit("people", person.id if child else "", values, sources=_SOURCES):
+            people.loaded.add(person.id)
+    for about, residence in residences:
+        if residence["person"] in people.loaded:
+            people.build.emit("residences", about, residence, sources={})
     for child in people.children.values():
         _pregnancy(people, child)
     _relationships(folder, people)
 
 
-_PERSON_SOURCES = {
+_SOURCES = {
     "forename": "ssd_person, pers_forename",
     "surname": "ssd_person, pers_surname",
     "address": "ssd_address, addr_address_json",
@@ -214,6 +234,14 @@ _PERSON_SOURCES = {
 
 def _pregnancy(people: People, child: Child) -> None:
     if child.expected is None:
+        return
+    if child.mother and child.mother not in people.loaded:
+        people.build.fault(
+            child.id,
+            "ssd_mother",
+            "relation",
+            f"its mother ({child.mother}) was not loaded (see her fault)",
+        )
         return
     if not child.mother:
         if child.dob is None:
@@ -238,10 +266,13 @@ def _pregnancy(people: People, child: Child) -> None:
     )
 
 
-def _addresses(folder: SsdFolder, people: People) -> dict[str, dict[str, str]]:
-    """Residences written; each person's current address returned."""
+def _addresses(
+    folder: SsdFolder, people: People
+) -> tuple[dict[str, dict[str, str]], list[tuple[str, dict[str, str]]]]:
+    """Each person's current address, and the residences (with the child each is about)."""
     build = people.build
     current: dict[str, tuple[date, int, dict[str, str]]] = {}
+    residences: list[tuple[str, dict[str, str]]] = []
     for index, row in enumerate(folder.table(ADDRESS)):
         about = row.person if row.person in people.children else ""
         if row.problem or not row.id or not people.known(row.person):
@@ -271,25 +302,34 @@ def _addresses(folder: SsdFolder, people: People) -> dict[str, dict[str, str]]:
                 "ends before it starts; not kept",
             )
             continue
+        if len(line) > MAX_ADDRESS:
+            build.warn(
+                about,
+                row.where("addr_address_json"),
+                "address",
+                f"is {len(line)} characters, more than Seen keeps ({MAX_ADDRESS}); "
+                "the postcode is kept",
+            )
+            line = ""
         place = {"postcode": code, "address": line}
         if start or end:
-            build.emit(
-                "residences",
-                about,
-                {
-                    "id": row.id,
-                    "person": row.person,
-                    **place,
-                    "start": v.iso(start),
-                    "end": v.iso(end),
-                },
-                sources={"address": row.where("addr_address_json")},
+            residences.append(
+                (
+                    about,
+                    {
+                        "id": row.id,
+                        "person": row.person,
+                        **place,
+                        "start": v.iso(start),
+                        "end": v.iso(end),
+                    },
+                )
             )
         if end is None:
             rank = (start or date.min, index, place)
             if row.person not in current or rank[:2] >= current[row.person][:2]:
                 current[row.person] = rank
-    return {person: rank[2] for person, rank in current.items()}
+    return {person: rank[2] for person, rank in current.items()}, residences
 
 
 def _relationships(folder: SsdFolder, people: People) -> None:
@@ -318,6 +358,8 @@ def _relationships(folder: SsdFolder, people: People) -> None:
     for row in folder.table(MOTHER):
         child = people.child_of(row)
         mother = row.values["moth_person_id"]
+        if people.left_out(row.person) or people.left_out(mother):
+            continue  # a person with a fault of their own, said there
         problem = row.problem or _unknown(people, (row.person, mother))
         if problem:
             build.fault(child.id if child else "", row.where(), "relation", problem)
@@ -339,6 +381,8 @@ def _relationships(folder: SsdFolder, people: People) -> None:
     for family, rows in families.items():
         children = [people.children[r.person] for r in rows if r.person in people.children]
         for row in rows:
+            if people.left_out(row.person):
+                continue  # a person with a fault of their own, said there
             problem = row.problem or ("the family has no id" if not family else "")
             problem = problem or _unknown(people, (row.person,))
             if problem:
