@@ -100,8 +100,7 @@ def test_a_changed_row_is_a_new_version(ssd: Callable[..., Path]) -> None:
 
 def test_the_command_prints_the_outcome_as_json(ssd: Callable[..., Path]) -> None:
     out = io.StringIO()
-    call_command("import", "ssd", str(ssd()), "--agency", AGENCY, "--json", "--no-link",
-                 stdout=out)
+    call_command("import", "ssd", str(ssd()), "--agency", AGENCY, "--json", "--no-link", stdout=out)
     printed = json.loads(out.getvalue())
     assert printed["children_loaded"] == 2 and printed["quarantined"] == 0
     assert isinstance(printed["faults"], list)
@@ -115,8 +114,9 @@ def test_the_command_names_each_fault_and_exits_1_when_a_child_is_quarantined(
     tables["ssd_person"][3]["pers_dob"] = "31/02/2025"  # C1, a child
     out = io.StringIO()
     with pytest.raises(SystemExit) as exited:
-        call_command("import", "ssd", str(ssd(tables)), "--agency", AGENCY, "--json",
-                     "--no-link", stdout=out)
+        call_command(
+            "import", "ssd", str(ssd(tables)), "--agency", AGENCY, "--json", "--no-link", stdout=out
+        )
     assert exited.value.code == 1
     printed = json.loads(out.getvalue())
     assert printed["quarantined"] == 1 and printed["children_loaded"] == 1

@@ -247,23 +247,28 @@ def sample() -> Tables:
     }
 
 
-@pytest.fixture
-def csc_agency(db: None) -> Agency:
+def make_agency() -> Agency:
     return Agency.objects.create(code=AGENCY, name="Quarry Vale CSC", kind="childrens_social_care")
 
 
-@pytest.fixture
-def built(tmp_path: Path, csc_agency: Agency) -> Callable[..., SsdExtract]:
-    """The extract the sample (with changes: built(ssd_person=[...])) makes."""
+def builder(folder: Path) -> Callable[..., SsdExtract]:
+    """build(tables=None, **changes): the extract the sample (or `tables`, with `changes`, e.g.
+    ssd_person=[...]) makes, written under `folder`."""
     counter = iter(range(1000))
 
     def build(tables: Tables | None = None, **changes: list[dict[str, str]]) -> SsdExtract:
         source = dict(tables if tables is not None else sample())
         source.update(changes)
-        folder = write_ssd(tmp_path / f"ssd{next(counter)}", source)
-        return build_extract(folder, AGENCY, Limits(), Deadline(None))
+        written = write_ssd(folder / f"ssd{next(counter)}", source)
+        return build_extract(written, AGENCY, Limits(), Deadline(None))
 
     return build
+
+
+@pytest.fixture
+def built(tmp_path: Path, db: None) -> Callable[..., SsdExtract]:
+    make_agency()
+    return builder(tmp_path)
 
 
 def pick(row: dict[str, str], expected: dict[str, str]) -> dict[str, str | None]:
