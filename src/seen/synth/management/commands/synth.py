@@ -14,6 +14,9 @@ from seen.core import clock
 from seen.synth.generator import DEFAULT_START, MAX_BIRTHS, MIN_BIRTHS, Summary, generate
 from seen.synth.partnership import MAX_AREAS
 from seen.synth.plan import Window
+from seen.synth.ssd_writer import SSD_FOLDER, write_partnership_as_ssd
+
+FORMATS = ("extract", "ssd")
 
 
 def _date(option: str, value: str) -> date:
@@ -73,6 +76,12 @@ class Command(BaseCommand):
             help="folder to write; created if missing, and must be empty unless --force",
         )
         parser.add_argument(
+            "--format", choices=FORMATS, default="extract",
+            help="extract (default): the whole partnership as the extract format; ssd: each "
+            "children's social care agency as the Standard Safeguarding Dataset's tables in "
+            f"DIR/{SSD_FOLDER}/CODE/ (`seen import ssd`), the rest as the extract format",
+        )
+        parser.add_argument(
             "--force", action="store_true",
             help="write into DIR even if it is not empty (files of the same name are replaced)",
         )
@@ -101,6 +110,8 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         self._print(summary, time.perf_counter() - began)
+        if options["format"] == "ssd":
+            self._print_ssd(out, write_partnership_as_ssd(out))
 
     def _progress(self) -> Progress:
         return Progress(
@@ -118,3 +129,14 @@ class Command(BaseCommand):
         for name, count in summary.rows.items():
             self.stdout.write(f"  {name:<26} {count:>9}")
         self.stdout.write(f"ground truth in {summary.out_dir / 'truth'}")
+
+    def _print_ssd(self, out: Path, written: dict[str, dict[str, int]]) -> None:
+        for agency, rows in written.items():
+            self.stdout.write(
+                f"{agency} as SSD tables in {out / SSD_FOLDER / agency} "
+                f"({sum(rows.values())} rows), its rows taken out of the extract"
+            )
+        self.stdout.write(
+            f"load with: seen ingest {out}, then for each agency: "
+            f"seen import ssd {out / SSD_FOLDER}/CODE --agency CODE"
+        )
