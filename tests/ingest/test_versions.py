@@ -134,6 +134,6 @@ def test_an_unknown_column_is_named_with_the_latest_version(extract: Build) -> N
 def test_a_version_seen_does_not_read_is_refused(extract: Build, version: str) -> None:
     directory = extract()
     _declare(directory, version)
-    with pytest.raises(ExtractError, match="reads format version 1 or 1.1"):
+    with pytest.raises(ExtractError, match=r"reads format version 1 or 1\.1"):
         ingest_extract(directory)
     assert not IngestBatch.objects.exists()
