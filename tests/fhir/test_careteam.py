@@ -56,6 +56,7 @@ def test_a_child_protection_plan_is_cp_is_s_care_team(numbers: Person, ed_client
     (team,) = _teams(search(ed_client, "CareTeam", BABY_NHS))
     assert _codes(team, SNOMED) == ["342191000000101"]
     assert _codes(team, FLAG_SYSTEM) == ["child-protection-plan"]
+    assert team["status"] == "active" and team["id"].startswith("plan-")
     assert team["name"] == "Quarry Vale Local Authority"
     assert team["telecom"] == [
         {"system": "phone", "value": WORKER_PHONE, "use": "work"},

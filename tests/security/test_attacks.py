@@ -666,6 +666,13 @@ PAGE_ACCOUNTS = {
     "chronologies": "lead",
     "child-incident-new": "lead",
     "recorded": "health-visitor",
+    # the FHIR face: searches for unscheduled care, an ED clinician's (seen.fhir)
+    "fhir-careteam": "ed-clinician",
+    "fhir-auditevent": "ed-clinician",
+    "fhir-metadata": "ed-clinician",
+    "fhir-codesystem": "ed-clinician",
+    "fhir-base": "ed-clinician",
+    "fhir-unsupported": "ed-clinician",
 }
 
 

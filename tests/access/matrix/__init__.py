@@ -6,7 +6,7 @@ from importlib import import_module
 from types import ModuleType
 
 FAMILIES = ["child", "person", "alerts", "record", "triage", "plans", "review", "audit_pages",
-            "thematic", "incidents", "learning", "caseload"]
+            "thematic", "incidents", "learning", "caseload", "fhir"]
 
 
 def families() -> list[ModuleType]:
