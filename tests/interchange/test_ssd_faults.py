@@ -227,7 +227,9 @@ def test_dates_as_the_ssd_writes_them(built: Callable[..., SsdExtract]) -> None:
         cinp_cin_plan_start_date="2025-07-05T00:00:00", cinp_cin_plan_end_date="20/08/2025 00:00"
     )
     tables["ssd_cin_assessments"][0]["cina_assessment_auth_date"] = "1900-01-01 00:00:00.000"
+    tables["ssd_s47_enquiry"][0]["s47e_s47_end_date"] = "2025/09/20"
     extract = built(tables)
+    assert rows(extract, "assessments")["s47e:E1"]["completed_on"] == "2025-09-20"
     plan = rows(extract, "plans")["cinp:9"]
     assert (plan["start"], plan["end"]) == ("2025-07-05", "2025-08-20")
     assert rows(extract, "assessments")["cina:AS1"]["completed_on"] == ""  # the SSD's no-date

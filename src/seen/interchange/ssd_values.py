@@ -1,10 +1,10 @@
 """An SSD value read as the specification writes it: dates as SQL Server writes a DATETIME
-(`2025-06-09`, `2025-06-09 00:00:00.000`, `2025-06-09T00:00:00`) or as the DfE returns do
-(`09/06/2025`), with 1900-01-01, the extract's own stand-in for no date, read as none; flags as
-Y/N (or 1/0, yes/no); sex as M/F/U (gender codes 01/02/00/09 when sex is empty); CIN census codes
-checked against Seen's lists (seen.core.codes); the JSON columns (assessment factors, address)
-read with the json module, bounded. A value that cannot be read raises Unusable with the reason
-in words."""
+(`2025-06-09`, `2025-06-09 00:00:00.000`, `2025-06-09T00:00:00`, `2025/06/09`) or as the DfE
+returns do (`09/06/2025`), with 1900-01-01, the extract's own stand-in for no date, read as
+none; flags as Y/N (or 1/0, yes/no); sex as M/F/U (gender codes 01/02/00/09 when sex is empty);
+CIN census codes checked against Seen's lists (seen.core.codes); the JSON columns (assessment
+factors, address) read with the json module, bounded. A value that cannot be read raises
+Unusable with the reason in words."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ NO_DATE = date(1900, 1, 1)  # the SSD's stand-in for an empty DATETIME (ISNULL(â
 PLACEHOLDERS = frozenset({"", "null", "ssd_ph", "n/a"})  # SSD_PH: the extract's placeholder
 MAX_JSON = 20_000  # characters; the specification's JSON columns are at most 4,000
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)?Z?")
+_ISO = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)?Z?")
 _UK = re.compile(r"(\d{2})/(\d{2})/(\d{4})(?: \d{2}:\d{2}(?::\d{2})?)?")
 
 
