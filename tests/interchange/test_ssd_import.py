@@ -128,8 +128,17 @@ def test_the_command_names_each_fault_and_exits_1_when_a_child_is_quarantined(
     assert Pregnancy.objects.filter(agency__code=AGENCY, local_id="U1").exists()  # U1 loads
 
 
-def test_an_unknown_agency_is_refused(ssd: Callable[..., Path]) -> None:
+def test_an_unknown_agency_or_a_health_service_is_refused(ssd: Callable[..., Path]) -> None:
     from seen.ingest.errors import ExtractError
 
+    before = SourceRecord.objects.count()
     with pytest.raises(ExtractError, match="no agency 'NOPE'"):
         import_tables(ssd(), "NOPE", link=False)
+    with pytest.raises(ExtractError, match="QAV-MAT is midwifery"):
+        import_tables(ssd(), "QAV-MAT", link=False)
+    assert SourceRecord.objects.count() == before
+
+
+def test_matched_on_arrival_once_persons_can_be(ssd: Callable[..., Path]) -> None:
+    outcome = import_tables(ssd(), AGENCY)  # linking by default, no model yet
+    assert outcome.detail["matching"]["status"] == IngestBatch.Matching.NO_MODEL

@@ -32,6 +32,9 @@ from seen.interchange.ssd_reading import read_folder
 from seen.interchange.ssd_tables import SPECIFICATION, WORK_TABLES
 from seen.interchange.ssd_work import Work, write_involvements_and_care_leavers, write_work
 
+# the agencies whose records a local authority's SSD holds
+LOCAL_AUTHORITY_KINDS = (Agency.Kind.CHILDRENS_SOCIAL_CARE, Agency.Kind.EARLY_HELP)
+
 
 def import_tables(
     directory: Path,
@@ -43,8 +46,14 @@ def import_tables(
 ) -> ImportOutcome:
     limits = limits if limits is not None else Limits.for_command()
     deadline = Deadline(limits.seconds)
-    if not Agency.objects.filter(code=agency).exists():
+    found = Agency.objects.filter(code=agency).first()
+    if found is None:
         raise ExtractError(f"there is no agency {agency!r}; load the partnership's agencies first")
+    if found.kind not in LOCAL_AUTHORITY_KINDS:
+        raise ExtractError(
+            f"{agency} is {found.get_kind_display()}: the SSD is a local authority's children's "
+            "social care data, loaded as its children's social care (or Early Help) agency"
+        )
     built = build_extract(Path(directory), agency, limits, deadline)
     build = built.build
     with scratch.folder("ssd") as extract:

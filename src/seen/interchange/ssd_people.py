@@ -124,7 +124,8 @@ def _read_person(people: People, row: SsdRow, *, child: bool) -> None:
     child too), so a date that cannot be read is a fault, not a warning."""
     build, pid = people.build, row.id
     if not pid:
-        build.fault("", row.where("pers_person_id"), "no-id", "the person has no id")
+        reason = row.problem or "the person has no id"
+        build.fault("", row.where("" if row.problem else "pers_person_id"), "no-id", reason)
         return
     if pid in people.persons:
         build.fault(
