@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # everything after the static files: Cache-Control: no-store (seen.web.secure_headers)
     "seen.web.secure_headers.NoStoreMiddleware",
+    # under /fhir/: an error answered before or beside the FHIR views as an OperationOutcome
+    "seen.fhir.middleware.OperationOutcomeErrors",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -109,6 +109,7 @@ CASE_DATA_COMMANDS: dict[str, set[str]] = {
 }
 SYSTEM_COMMANDS = {
     "ingest",
+    "import",  # a local authority's national-format data, loaded as `ingest` loads an extract
     "link",
     "link-file",
     "rules",

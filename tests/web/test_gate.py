@@ -24,8 +24,8 @@ BEFORE_SIGN_IN = {
     "sign-out": "signing out needs no role",
 }
 # URL prefixes served by another face with its own one decision (the API's require, Django's
-# admin with its own sign-in, the identity provider's callbacks)
-OTHER_FACES = ("api/", "admin/", "oidc/")
+# admin with its own sign-in, the identity provider's callbacks, the FHIR face's seen.fhir.access)
+OTHER_FACES = ("api/", "admin/", "oidc/", "fhir/")
 # a value for each kind of URL parameter (a child's reference, an id, a slug)
 PLACEHOLDER = {"str": "P1", "int": "1", "slug": "contact"}
 

@@ -22,7 +22,10 @@ says in one sentence why. There is no score.
 - **Once per finding.** While a rule keeps finding the same thing it stays one alert, updated
   when its facts change. When new facts resolve it (the referral is made, the father is seen at
   the next contact) the alert closes itself as *resolved by new facts*. An alert a practitioner
-  has closed is never raised again for the same facts.
+  has closed is not raised again for the same facts unless it has worsened since: a finding
+  carries a *stage* (a step that was due is now overdue), and a later stage than the closed
+  alert's is raised afresh. With new facts (one missed appointment has become three) it is a
+  new finding and raised afresh too.
 - **When rules run.** When facts arrive (`seen ingest`, for the families the extract touched,
   after matching their people), on `seen rules run` (everything), and on `seen rules tick` (run
   on a schedule, at least daily: the rules that depend on time passing, marked *time-dependent*
