@@ -324,7 +324,7 @@ def test_facts_read_back_with_their_types(baby: Person) -> None:
     file = case_file(resolve_child(baby.reference), HOUSEHOLD, None)
     by_type = {e.type: e for e in file.timeline}
     assert by_type["conference"].detail == "initial conference; invited: father, gp; attended: gp"
-    assert "completed 09 July 2025" in by_type["assessment"].detail
+    assert "completed 9 July 2025" in by_type["assessment"].detail
     assert "Sol Worker" in by_type["assessment"].detail
     assert by_type["edattendance"].about == "the child" and "fall from a sofa" in by_type[
         "edattendance"

@@ -12,6 +12,7 @@ from django.db.models import Model
 from seen.access.shielding import SHIELDED
 from seen.casefile.flags import PLAN_FLAGS
 from seen.casefile.shielding import Shielding
+from seen.rules.base import describe_date
 from seen.rules.world import FACT_TYPES
 
 FACT_NAMES: dict[str, str] = {
@@ -34,6 +35,7 @@ FACT_NAMES: dict[str, str] = {
     "conference": "Conference",
     "careleaverstatus": "Care leaver",
     "cryingfeedingconcern": "Crying or feeding concern",
+    "preproceedings": "Pre-proceedings",
 }
 
 
@@ -79,7 +81,7 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
         premature = " (premature)" if row["gestation_weeks"] < 37 else ""
         return f"born at {row['gestation_weeks']} weeks{premature}{weight}"
     if kind == "neonatalstay":
-        out = f", discharged {row['discharged_on']:%d %B %Y}" if row.get("discharged_on") else ""
+        out = f", discharged {describe_date(row['discharged_on'])}" if row.get("discharged_on") else ""
         level = f" ({row['level_of_care']})" if row.get("level_of_care") else ""
         return f"admitted to a neonatal unit{level}{out}"
     if kind == "contact":
@@ -90,7 +92,7 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
         )
     if kind == "appointment":
         up = row.get("followed_up_on")
-        follow = f", followed up {up:%d %B %Y}" if up else ""
+        follow = f", followed up {describe_date(up)}" if up else ""
         return f"{c('service')} appointment: {c('outcome')}{follow}"
     if kind == "injury":
         site = f" ({row['body_site']})" if row.get("body_site") else ""
@@ -121,7 +123,7 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
         summary = f": {row['summary']}" if row.get("summary") else ""
         return f"{category}{summary}"
     if kind == "probationsupervision":
-        until = f" until {row['end']:%d %B %Y}" if row.get("end") else ""
+        until = f" until {describe_date(row['end'])}" if row.get("end") else ""
         return f"{row['order']}{until}; risk of serious harm {c('risk_of_serious_harm')}{by_text}"
     if kind == "maraccase":
         return f"MARAC case; safety plan {yes_no(row['safety_plan'])}"
@@ -130,7 +132,7 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
         return f"{c('kind')}{text}; current {yes_no(row['current'])}"
     if kind == "plan":
         category = f" ({row['category_of_abuse']})" if row.get("category_of_abuse") else ""
-        end = f", ended {row['end']:%d %B %Y}" if row.get("end") else ""
+        end = f", ended {describe_date(row['end'])}" if row.get("end") else ""
         lead = names.practitioner(row.get("lead_practitioner"))
         return f"{PLAN_FLAGS.get(row['kind'], c('kind'))} started{category}{end}" + (
             f"; lead {lead}" if lead else ""
@@ -138,7 +140,7 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
     if kind == "programmeevent":
         return f"{c('programme')} programme: {c('status')}"
     if kind == "assessment":
-        done = f", completed {row['completed_on']:%d %B %Y}" if row.get("completed_on") else ""
+        done = f", completed {describe_date(row['completed_on'])}" if row.get("completed_on") else ""
         return (
             f"{c('kind')} assessment{done}; father involved {yes_no(row['father_involved'])}; "
             f"checks on mother {yes_no(row['mother_checks_done'])}, on father "
@@ -148,6 +150,20 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
         invited = ", ".join(str(r).replace("_", " ") for r in row.get("invited") or []) or "none"
         came = ", ".join(str(r).replace("_", " ") for r in row.get("attended") or []) or "none"
         return f"{c('kind')} conference; invited: {invited}; attended: {came}"
+    if kind == "preproceedings":
+        steps = [
+            (what, row[name])
+            for what, name in (
+                ("letter sent", "letter_sent_on"),
+                ("first meeting", "initial_meeting_on"),
+                ("decision", "decision_on"),
+                ("court application", "court_application_on"),
+            )
+            if row.get(name)
+        ]
+        said = "; ".join(f"{what} {describe_date(on)}" for what, on in steps)
+        outcome = f"; outcome: {row['outcome'].replace('_', ' ')}" if row.get("outcome") else ""
+        return f"pre-proceedings (Public Law Outline){'; ' + said if said else ''}{outcome}"
     if kind == "careleaverstatus":
         return f"care leaver: {yes_no(row['care_leaver'])}"
     if kind == "cryingfeedingconcern":

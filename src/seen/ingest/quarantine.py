@@ -18,7 +18,8 @@ REASONS_FILE = "quarantine-reasons.txt"
 def open_rows(file: str | None = None) -> QuerySet[QuarantinedRow]:
     rows = QuarantinedRow.objects.filter(status=QuarantinedRow.Status.OPEN)
     if file:
-        rows = rows.filter(file=file if file.endswith(".csv") else f"{file}.csv")
+        # a table by its name or its file; a national-format file (cin-census.xml) as it is
+        rows = rows.filter(file=file if file.endswith((".csv", ".xml")) else f"{file}.csv")
     return rows.order_by("file", "batch_id", "line")
 
 
