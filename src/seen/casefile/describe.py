@@ -81,7 +81,11 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
         premature = " (premature)" if row["gestation_weeks"] < 37 else ""
         return f"born at {row['gestation_weeks']} weeks{premature}{weight}"
     if kind == "neonatalstay":
-        out = f", discharged {describe_date(row['discharged_on'])}" if row.get("discharged_on") else ""
+        out = (
+            f", discharged {describe_date(row['discharged_on'])}"
+            if row.get("discharged_on")
+            else ""
+        )
         level = f" ({row['level_of_care']})" if row.get("level_of_care") else ""
         return f"admitted to a neonatal unit{level}{out}"
     if kind == "contact":
@@ -140,7 +144,9 @@ def _describe(kind: str, row: Mapping[str, Any], names: Describer) -> str:
     if kind == "programmeevent":
         return f"{c('programme')} programme: {c('status')}"
     if kind == "assessment":
-        done = f", completed {describe_date(row['completed_on'])}" if row.get("completed_on") else ""
+        done = (
+            f", completed {describe_date(row['completed_on'])}" if row.get("completed_on") else ""
+        )
         return (
             f"{c('kind')} assessment{done}; father involved {yes_no(row['father_involved'])}; "
             f"checks on mother {yes_no(row['mother_checks_done'])}, on father "
