@@ -163,7 +163,10 @@ def test_a_nul_character_and_a_300_character_value(built: Callable[..., SsdExtra
     extract = built(tables)
     named = {(f.child, f.rule): f.reason for f in faults(extract)}
     assert "contains a NUL character" in named[("C1", "unreadable")]
-    assert "300 characters; Seen keeps at most 100" in named[("", "too-long")]
+    assert named[("", "extract")] == "is 300 characters long; at most 100 are allowed"
+    assert ("", "ssd_person line 4, pers_surname") in {
+        (f.child, f.element) for f in faults(extract)
+    }
     assert "S1" not in rows(extract, "people")
     # the relationships naming S1 go with her record; the mother and U1 stay
     assert not [r for r in rows(extract, "relationships").values() if r["person"] == "S1"]

@@ -142,3 +142,33 @@ def test_an_unknown_agency_or_a_health_service_is_refused(ssd: Callable[..., Pat
 def test_matched_on_arrival_once_persons_can_be(ssd: Callable[..., Path]) -> None:
     outcome = import_tables(ssd(), AGENCY)  # linking by default, no model yet
     assert outcome.detail["matching"]["status"] == IngestBatch.Matching.NO_MODEL
+
+
+def test_a_quarantined_child_is_kept_in_seens_quarantine_until_it_loads(
+    ssd: Callable[..., Path],
+) -> None:
+    from seen.ingest.models import QuarantinedRow
+
+    tables = sample()
+    tables["ssd_person"][3]["pers_dob"] = "31/02/2025"  # C1
+    faulty = ssd(tables)
+    import_tables(faulty, AGENCY, link=False)
+    (held,) = QuarantinedRow.objects.filter(status=QuarantinedRow.Status.OPEN)
+    assert (held.file, held.line, held.field) == ("ssd_person.csv", 5, "pers_dob")
+    assert held.reason.startswith("date: '31/02/2025' is not a date")
+    assert held.row["pers_person_id"] == "C1"
+    sent = held.row["sent"]
+    assert sent["ssd_person"][0]["pers_dob"] == "31/02/2025"  # as sent
+    assert {p["cppl_cp_plan_id"] for p in sent["ssd_cp_plans"]} == {"9"}
+    assert len(sent["ssd_involvements"]) == 2
+    import_tables(faulty, AGENCY, link=False)  # the same fault again: kept once
+    assert QuarantinedRow.objects.count() == 1
+    out = io.StringIO()
+    call_command("quarantine", "list", stdout=out)
+    assert "ssd_person.csv" in out.getvalue()
+
+    corrected = import_tables(ssd(), AGENCY, link=False)
+    assert corrected.quarantined == 0
+    held.refresh_from_db()
+    assert held.status == QuarantinedRow.Status.RESOLVED
+    assert SourceRecord.objects.filter(agency__code=AGENCY, local_id="C1").exists()

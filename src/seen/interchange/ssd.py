@@ -9,13 +9,16 @@ without a date of birth or an expected one, a row naming a person the tables do 
 named by the person's id, the table and column, and the reason; the child it is about is
 quarantined whole and the rest loads. Importing the same tables again changes nothing: every
 row keeps its SSD id (seen.interchange.ssd_work.prefixed) and the ingest leaves rows it holds
-as they are."""
+as they are. A quarantined child is kept in Seen's quarantine with what was sent about it
+(seen.interchange.ssd_quarantine); the load and the quarantine are one transaction."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.db import transaction
 
 from seen.areas.models import Agency
 from seen.core import scratch
@@ -28,7 +31,8 @@ from seen.ingest.models import QuarantinedRow
 from seen.interchange.outcome import Fault, ImportOutcome
 from seen.interchange.ssd_extract import ExtractBuild
 from seen.interchange.ssd_people import read_people, write_people
-from seen.interchange.ssd_reading import read_folder
+from seen.interchange.ssd_quarantine import SSD_FILES, keep, resolve
+from seen.interchange.ssd_reading import SsdFolder, read_folder
 from seen.interchange.ssd_tables import SPECIFICATION, WORK_TABLES
 from seen.interchange.ssd_work import Work, write_involvements_and_care_leavers, write_work
 
@@ -56,13 +60,16 @@ def import_tables(
         )
     built = build_extract(Path(directory), agency, limits, deadline)
     build = built.build
-    with scratch.folder("ssd") as extract:
+    kept = build.kept()  # settles who is quarantined
+    quarantined = [child for child in build.quarantined if child in built.children]
+    with scratch.folder("ssd") as extract, transaction.atomic():
         build.write(extract, extract_id_for(agency))
         summary = ingest_extract(
             extract, for_agency=agency, limits=limits, deadline=deadline, progress=progress
         )
+        held = keep(summary.batch_id, found.pk, built.folder, build.faults, set(quarantined))
+        resolve(found.pk, sorted({row.about for row in kept if row.about}))
     arrival = match_arrivals(summary.batch_id, link=link)
-    quarantined = [child for child in build.quarantined if child in built.children]
     outcome = ImportOutcome(
         children_loaded=len(built.children) - len(quarantined),
         quarantined=len(quarantined),
@@ -70,6 +77,7 @@ def import_tables(
         detail={
             "specification": SPECIFICATION,
             **summary.as_dict(),
+            "quarantine_rows_added": held,
             "matching": arrival.as_dict(),
             "not_loaded": dict(sorted(build.skipped.items())),
             "tables_not_read": built.ignored,
@@ -83,6 +91,7 @@ def import_tables(
 @dataclass
 class SsdExtract:
     build: ExtractBuild
+    folder: SsdFolder
     children: set[str]  # the children the tables name (or hold unborn), loaded or not
     ignored: list[str]  # the folder's files of SSD tables Seen does not read
 
@@ -98,7 +107,7 @@ def build_extract(directory: Path, agency: str, limits: Limits, deadline: Deadli
     write_people(folder, people)
     write_involvements_and_care_leavers(work)
     named = {r.person for t in WORK_TABLES for r in folder.table(t) if r.person}
-    return SsdExtract(build, set(people.children) | named, folder.ignored)
+    return SsdExtract(build, folder, set(people.children) | named, folder.ignored)
 
 
 def extract_id_for(agency: str) -> str:
@@ -108,7 +117,8 @@ def extract_id_for(agency: str) -> str:
 def _ingest_faults(batch_id: int) -> list[Fault]:
     """Rows the ingest itself quarantined (a code or value the extract format refuses)."""
     faults = []
-    for row in QuarantinedRow.objects.filter(batch_id=batch_id).order_by("pk"):
+    rows = QuarantinedRow.objects.filter(batch_id=batch_id).exclude(file__in=SSD_FILES)
+    for row in rows.order_by("pk"):
         values = row.row if isinstance(row.row, dict) else {}
         child = values.get("child") or values.get("pregnancy") or ""
         where = f"extract {row.file} (row {values.get('id', '')})" + (

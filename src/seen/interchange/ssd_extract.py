@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seen.ingest import schema
+from seen.ingest.validation import RowValidator
 from seen.interchange.outcome import Fault
 
 # the version the written extract declares: the latest Seen reads (1.1 adds the CIN census's
@@ -35,24 +36,24 @@ class ExtractBuild:
     faults: list[Fault] = field(default_factory=list)
     quarantined: dict[str, None] = field(default_factory=dict)  # children, in the order found
     skipped: Counter[str] = field(default_factory=Counter)  # rows Seen has no place for
+    _validators: dict[str, RowValidator] = field(default_factory=dict)
 
     def emit(
         self, table: str, about: str, values: dict[str, str], *, sources: dict[str, str]
     ) -> bool:
-        """Add a row unless a value is longer than the extract allows (a fault about the child,
-        named by the SSD column it came from). `sources`: extract column -> SSD column."""
-        columns = schema.TABLES_BY_NAME[table]
-        for name, value in values.items():
-            limit = _max_length(columns, name)
-            if limit and len(value) > limit:
-                where = sources.get(name, name)
-                self.fault(
-                    about,
-                    where,
-                    "too-long",
-                    f"is {len(value)} characters; Seen keeps at most {limit}",
-                )
-                return False
+        """Add a row unless the ingest would refuse it (a value too long, not of its kind): a
+        fault about the child, named by the SSD column it came from (`sources`: extract column
+        -> where in the SSD), so that a child loads whole or not at all."""
+        validator = self._validators.get(table)
+        if validator is None:
+            validator = self._validators[table] = RowValidator.for_table(
+                schema.TABLES_BY_NAME[table]
+            )
+        problem = validator.validate({**values, "agency": self.agency})[1]
+        if problem is not None:
+            where = sources.get(problem.field) or f"extract {table}.csv, {problem.field}"
+            self.fault(about, where, "extract", problem.reason)
+            return False
         self.rows.append(Emitted(table, about, values))
         return True
 
@@ -115,13 +116,6 @@ class ExtractBuild:
 
 # the column of a row that names the person it relates to a child (not the child itself)
 _RELATES = {"relationships": "person", "residences": "person", "care_leaver_statuses": "subject"}
-
-
-def _max_length(table: schema.Table, column: str) -> int | None:
-    try:
-        return table.columns_by_name(column).max_length
-    except StopIteration:
-        raise KeyError(f"{table.name}.csv has no column {column!r}") from None
 
 
 def has_column(table: str, column: str) -> bool:

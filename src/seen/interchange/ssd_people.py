@@ -215,7 +215,13 @@ def write_people(folder: SsdFolder, people: People) -> None:
         if child is not None and child.dob is None:
             continue  # an unborn child: its pregnancy stands for it
         values = {**person.values, **current.get(person.id, {})}
-        if people.build.emit("people", person.id if child else "", values, sources=_SOURCES):
+        sources = {c.removeprefix("person_"): person.row.where(f"pers_{c}") for c in _FROM_PERSON}
+        sources |= {
+            "nhs_number": person.row.where("pers_common_child_id"),
+            "postcode": "ssd_address, addr_address_postcode",
+            "address": "ssd_address, addr_address_json",
+        }
+        if people.build.emit("people", person.id if child else "", values, sources=sources):
             people.loaded.add(person.id)
     for about, residence in residences:
         if residence["person"] in people.loaded:
@@ -225,12 +231,7 @@ def write_people(folder: SsdFolder, people: People) -> None:
     _relationships(folder, people)
 
 
-_SOURCES = {
-    "forename": "ssd_person, pers_forename",
-    "surname": "ssd_person, pers_surname",
-    "address": "ssd_address, addr_address_json",
-    "upn": "ssd_person, pers_upn",
-}
+_FROM_PERSON = ("person_id", "forename", "surname", "dob", "sex", "ethnicity", "upn")
 
 
 def _pregnancy(people: People, child: Child) -> None:
@@ -276,6 +277,8 @@ def _addresses(
     residences: list[tuple[str, dict[str, str]]] = []
     for index, row in enumerate(folder.table(ADDRESS)):
         about = row.person if row.person in people.children else ""
+        if row.person in people.refused:
+            continue  # its person has a fault of their own
         if row.problem or not row.id or not people.known(row.person):
             reason = row.problem or (
                 "the address has no id"

@@ -61,6 +61,8 @@ class Work:
     def child(self, row: SsdRow) -> Child | None:
         """The child a work row is about, or None with the fault said."""
         about = self.people.child_of(row)
+        if about is None and row.person in self.people.refused:
+            return None  # its person has a fault of their own, and is quarantined for it
         problem = row.problem
         if not problem and not row.id:
             problem = f"the row has no {row.table.key}"
@@ -408,6 +410,8 @@ def write_involvements_and_care_leavers(work: Work) -> None:
 
 def _care_leaver(work: Work, row: SsdRow) -> None:
     about = row.person if row.person in work.people.children else ""
+    if row.person in work.people.refused:
+        return  # its person has a fault of their own
     problem = row.problem or ("" if row.id else "the row has no clea_table_id")
     if not problem and not work.people.known(row.person):
         problem = f"names a person ({row.person or 'none'}) ssd_person does not hold"
