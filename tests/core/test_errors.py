@@ -24,6 +24,7 @@ NOT_FOR_A_PERSON = {
     "BadAuditEntry",  # a programming guard: an audit entry Seen wrote wrongly
     "UnsupportedSQL",  # a programming guard: SQL the Spark translation does not know
     "BenchmarkFailed",
+    "Problem",  # the FHIR face's answer already made: its HTTP status and OperationOutcome
     "ServiceBenchFailed",
     "_Rollback",
     "_RolledBack",  # seen.bench.internals: undoes its own measurement

@@ -17,7 +17,7 @@ from tests.fhir.validation import fhir_json, outcome, validated
 
 pytestmark = pytest.mark.django_db
 
-CP_IS_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "cp-is"
+CP_IS_EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "datasets" / "cp-is"
 
 
 def test_the_capability_statement_lists_the_interactions(

@@ -1,4 +1,4 @@
-"""The fake returns of the data-to-insight CIN validator (../shared/datasets/cin-census/samples):
+"""The fake returns of the data-to-insight CIN validator (tests/fixtures/datasets/cin-census):
 each deliberate fault is reported by child, element and rule, each faulty child is kept in the
 quarantine with its faults, and a child that passes, put among them, loads."""
 
@@ -18,8 +18,7 @@ from tests.interchange import cin_xml
 from tests.interchange.cin_xml import AGENCY, child, episode
 
 council = cin_xml.council
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "cin-census" / "samples"
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the shared samples are not here")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "datasets" / "cin-census"
 
 ONE = "DfEX0000001"
 TWO = "child_fails_assessments"

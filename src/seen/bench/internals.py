@@ -57,6 +57,7 @@ def _records(agency: Agency, start: int, count: int) -> list[dict[str, Any]]:
             "phone",
             "ethnicity",
             "first_language",
+            "upn",
         ),
         "",
     )

@@ -14,6 +14,7 @@ from datetime import date
 
 from seen.areas.models import Practitioner
 from seen.core.codes import code_values
+from seen.core.errors import Invalid
 from seen.core.validators import InvalidIdentifier, normalise_nhs_number, parse_postcode
 from seen.ingest.reading import NUL_STAND_IN
 from seen.people.models import Responsibility, Sex
@@ -26,7 +27,9 @@ _ISO = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\
 _UK = re.compile(r"(\d{2})/(\d{2})/(\d{4})(?: \d{2}:\d{2}(?::\d{2})?)?")
 
 
-class Unusable(ValueError):
+class Unusable(Invalid):
+    """A value the SSD sent that Seen cannot use: the column and the reason in words."""
+
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
         self.column = column
