@@ -311,8 +311,7 @@ def _take_step(
         try:
             event = form.take(alert, request.user)
         except lifecycle.StepRefused as refused:
-            message = str(refused)
-            form.add_errors([(form.refused_on, message[:1].upper() + message[1:])])
+            form.add_refusal(form.refused_on, refused)
     if event is None:
         alert.refresh_from_db()
         return _show(request, alert, reference, purpose, refused=form, access_reason=access_reason)

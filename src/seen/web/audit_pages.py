@@ -192,8 +192,7 @@ def _review(request: HttpRequest, form: BreakGlassReviewForm) -> HttpResponse:
     try:
         review_break_glass(session, request.user, form.cleaned_data["outcome"])
     except AccessRefused as error:
-        message = str(error)
-        form.add_errors([("outcome", message[:1].upper() + message[1:])])
+        form.add_refusal("outcome", error)
         return _sessions_page(request, form)
     gate.audit(
         request,

@@ -102,8 +102,7 @@ def check_child(request: HttpRequest) -> HttpResponse:
         except LookupError_ as error:
             # an NHS number that is not one is that box's error; else the details together
             about = "nhs_number" if form.cleaned_data["nhs_number"] else "details"
-            message = str(error)
-            form.add_errors([(about, message[:1].upper() + message[1:])])
+            form.add_refusal(about, error)
     if children is None:
         return render(request, "web/check.html", context, status=400)
     context["searched"] = True

@@ -150,6 +150,12 @@ class SeenForm(forms.Form):
         for name, message in pairs:
             self.add_error(name if name in self.fields else None, message)
 
+    def add_refusal(self, name: str, refusal: Exception) -> None:
+        """A service's refusal (its message, in lower case mid-sentence) as the error of field
+        `name` ("__all__" for the form), begun with a capital as an error message is."""
+        message = str(refusal)
+        self.add_errors([(name, message[:1].upper() + message[1:])])
+
     def error_summary(self) -> list[dict[str, str]]:
         """The GOV.UK error summary's list: each message, linking to its field."""
         return [

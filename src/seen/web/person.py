@@ -346,8 +346,7 @@ def person_links(request: HttpRequest, person_reference: str) -> HttpResponse:
             else:
                 made = decisions.reject(record, other or 0, user=user, reason=reason)
         except decisions.DecisionRefused as refused:
-            message = str(refused)
-            form.add_errors([("decision", message[:1].upper() + message[1:])])
+            form.add_refusal("decision", refused)
         else:
             gate.audit(
                 request,
@@ -378,8 +377,7 @@ def person_merge(request: HttpRequest, person_reference: str) -> HttpResponse:
         try:
             made = decisions.merge(person, other, user=user, reason=form.cleaned_data["reason"])
         except decisions.DecisionRefused as refused:
-            message = str(refused)
-            form.add_errors([("pair", message[:1].upper() + message[1:])])
+            form.add_refusal("pair", refused)
         else:
             gate.audit(
                 request,

@@ -278,8 +278,7 @@ def _decide(request: HttpRequest, pair: CandidatePair, why_first: str) -> HttpRe
     try:
         decision = record(pair.record_l_id, pair.record_r_id, user=user, reason=reason)
     except decisions.DecisionRefused as error:
-        message = str(error)
-        form.add_errors([("__all__", message[:1].upper() + message[1:])])
+        form.add_refusal("__all__", error)
         return _again(request, pair, why_first, form)
     out = decision_out(decision)
     gate.audit(

@@ -195,8 +195,7 @@ def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
         try:
             decisions.undo(found, user=user, reason=form.cleaned_data["reason"])
         except decisions.DecisionRefused as error:
-            message = str(error)
-            form.add_errors([("reason", message[:1].upper() + message[1:])])
+            form.add_refusal("reason", error)
         else:
             [view] = _views(request, [found])
             gate.audit(

@@ -26,6 +26,7 @@ from seen.areas.models import Agency
 from seen.casefile import looks
 from seen.casefile.describe import FACT_NAMES, choice
 from seen.core.codes import code_list
+from seen.core.procedures import title_of
 from seen.linkage.explain import COMPARISON_NAMES
 from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, SourceRecord
 from seen.rules.models import Alert
@@ -279,7 +280,7 @@ def _alert(alert: Report, agencies: dict[str, str]) -> Item:
         details.append(Detail("Closed", _moment(alert["closed_at"])))
     if owner:
         details.append(Detail("Answered by", owner))
-    title = f"Alert {alert['alert']}: {alert['rule'].replace('-', ' ')}"
+    title = f"Alert {alert['alert']}: {title_of(alert['rule'])}"
     return Item(title, "Seen, by the partnership's procedures", tuple(details))
 
 
