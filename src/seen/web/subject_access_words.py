@@ -78,6 +78,18 @@ FIELD_LABELS: dict[str, str] = {
     "programme_ref": "Programme reference",
     "body_site": "Where on the body",
     "subject": "About",
+    # the CIN census's columns (extract format 1.1)
+    "upn": "Unique pupil number",
+    "source": "Referred by",
+    "primary_need": "Primary need",
+    "closed_on": "Closed on",
+    "closure_reason": "Why it closed",
+    "no_further_action": "No further action",
+    "latest_category_of_abuse": "Latest category of abuse",
+    "letter_sent_on": "Pre-proceedings letter sent on",
+    "initial_meeting_on": "Pre-proceedings meeting on",
+    "decision_on": "Decided on",
+    "court_application_on": "Court application made on",
 }
 # how a row names the person (the column pointing at their record or pregnancy), in words
 AS_WORDS = {
@@ -103,7 +115,15 @@ SECTION_MODELS: dict[str, type[models.Model]] = {
     "residences": Residence,
     "responsibilities": Responsibility,
 }
-CODE_LISTS = {"ethnicity": "ethnicity", "factors": "assessment_factors"}
+CODE_LISTS = {
+    "ethnicity": "ethnicity",
+    "factors": "assessment_factors",
+    "source": "referral_source",
+    "primary_need": "primary_need",
+    "closure_reason": "reason_for_closure",
+    "category_of_abuse": "category_of_abuse",
+    "latest_category_of_abuse": "category_of_abuse",
+}
 ACTION_WORDS = {
     "read": "looked at",
     "export": "downloaded",
