@@ -90,7 +90,7 @@ test-postgres: install
 # local tasks, not a deployment: Seen's https mode would ask for a secret key of their own
 schema bench: export SEEN_INSECURE_HTTP = 1
 schema: install
-	$(SEEN) extract_schema --out docs/extract-format/v1
+	$(SEEN) extract_schema --out docs/extract-format
 
 bench: install
 	$(SEEN) bench ingest

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "seen.thematic",
     "seen.incidents",
     "seen.learning",
+    "seen.directory",
     "seen.interchange",
     "seen.fhir",
     "seen.web",

@@ -15,7 +15,12 @@ from seen.ingest.schema import READABLE_VERSIONS, TABLES, TABLES_BY_NAME
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "extract-format"
 BOOKKEEPING = {"id", "version", "row_hash", "batch"}
-DERIVED = {("people", "person"), ("residences", "area")}  # set by linkage / from the postcode
+# set by linkage / from the postcode / from the referral a step of uptake belongs to
+DERIVED = {
+    ("people", "person"),
+    ("residences", "area"),
+    *(("service_uptake", name) for name in ("subject", "child", "pregnancy")),
+}
 EVERY_VERSION = [
     (version, table) for version in READABLE_VERSIONS for table in tables_in(TABLES, version)
 ]

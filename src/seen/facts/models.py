@@ -349,6 +349,57 @@ class ProgrammeEvent(Fact):
         constraints = [natural_key("programmeevent")]
 
 
+class ServiceReferral(Fact):
+    """A parent referred to a service in the partnership's directory, for a child (born or
+    unborn), with consent or the lawful basis for referring without it. Its local id is the
+    reference the service quotes when it sends the steps of the parent's uptake."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", "with his or her consent"
+        LAWFUL_BASIS = "lawful_basis", "without consent, on a lawful basis"
+
+    subject = _record()
+    child = _record(optional=True)
+    pregnancy = _pregnancy()
+    service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+")
+    referrer = _practitioner()
+    reason = models.TextField(blank=True)
+    basis = models.CharField(max_length=16, choices=Basis.choices)
+    lawful_basis = models.TextField(blank=True, help_text="Why, when referred without consent.")
+    procedure = models.CharField(
+        max_length=64, blank=True, help_text="The procedure the referral answers, if any."
+    )
+
+    class Meta:
+        constraints = [natural_key("servicereferral")]
+
+
+class ServiceUptake(Fact):
+    """One step of a referral's uptake, as the service reports it: contacted, offered, a session
+    attended or missed, completed, declined or dropped out. The subject, child and pregnancy are
+    the referral's, copied when the step is stored, so that the step is read with the family."""
+
+    class Status(models.TextChoices):
+        CONTACTED = "contacted"
+        OFFERED = "offered"
+        ATTENDED = "attended"
+        MISSED = "missed"
+        COMPLETED = "completed"
+        DECLINED = "declined"
+        DROPPED_OUT = "dropped_out", "dropped out"
+
+    referral = models.ForeignKey(ServiceReferral, on_delete=models.PROTECT, related_name="steps")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    session = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    subject = _record()
+    child = _record(optional=True)
+    pregnancy = _pregnancy()
+
+    class Meta:
+        constraints = [natural_key("serviceuptake")]
+
+
 class Assessment(Fact):
     """An assessment (pre-birth, child and family, …); `occurred_on` is its start. Records whether
     the father/male carer was involved and whether background checks were done on both parents."""
@@ -493,6 +544,8 @@ FACT_MODELS: tuple[type[Fact], ...] = (
     MentalHealth,
     Plan,
     ProgrammeEvent,
+    ServiceReferral,
+    ServiceUptake,
     Assessment,
     Conference,
     PreProceedings,

@@ -6,15 +6,15 @@ with its columns, key and cross-column checks (written in the terms of seen.inge
 file, describing a row), `docs/extract-format.md` explains it, and seen.ingest.validation builds
 its row validators from it.
 
-Version 1.1 only adds (for the Children in Need census, seen.interchange.cin_census): optional
-columns, which a file may leave out of its header, and a table. Every version 1 extract is
+Version 1.1 only adds optional columns, which a file may leave out of its header, and tables:
+for the Children in Need census (seen.interchange.cin_census), and for referrals to the
+partnership's services and their uptake (seen.directory). Every version 1 extract is
 therefore a valid 1.1 extract, and Seen reads both alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core.codes import code_values
@@ -30,6 +30,17 @@ from seen.ingest.columns import (
     text,
     yes_no,
 )
+from seen.ingest.shared_columns import (
+    CATEGORY_OF_ABUSE,
+    added_in,
+    child_or_pregnancy,
+    cin_code,
+    fact,
+    needs_category_for_protection,
+    needs_child_or_pregnancy,
+    needs_lawful_basis_without_consent,
+    sourced,
+)
 from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, Sex, SourceRecord
 
 FORMAT_NAME = "seen-extract"
@@ -38,62 +49,6 @@ LATEST_VERSION = "1.1"
 READABLE_VERSIONS = ("1", "1.1")  # each a subset of the next: Seen reads them all alike
 MANIFEST_FILE = "manifest.json"
 LIST_SEPARATOR = ";"
-
-# --- the columns many tables share ------------------------------------------------------------
-
-AGENCY = ref("agency", "agency", "Code of the agency that holds the row.", required=True)
-ID = text(
-    "id",
-    "The row's identifier in that agency; unique per agency and file.",
-    required=True,
-    max_length=64,
-    field="local_id",
-)
-
-
-def sourced(*columns: Column) -> tuple[Column, ...]:
-    return (AGENCY, ID, *columns)
-
-
-def fact(date_column: str, description: str, *columns: Column) -> tuple[Column, ...]:
-    return sourced(a_date(date_column, description, required=True, field="occurred_on"), *columns)
-
-
-def child_or_pregnancy() -> tuple[Column, Column]:
-    return (
-        ref("child", "record", "The child's record id (empty for an unborn child)."),
-        ref("pregnancy", "pregnancy", "The pregnancy id (for an unborn child)."),
-    )
-
-
-def needs_child_or_pregnancy(row: dict[str, Any]) -> tuple[str, str] | None:
-    if row.get("child") is None and row.get("pregnancy") is None:
-        return ("child", "give either child (a record id) or pregnancy (a pregnancy id)")
-    return None
-
-
-def needs_category_for_protection(row: dict[str, Any]) -> tuple[str, str] | None:
-    if row.get("kind") == facts.Plan.Kind.CHILD_PROTECTION and not row.get("category_of_abuse"):
-        return ("category_of_abuse", "a child protection plan needs its category of abuse")
-    return None
-
-
-def added_in(version: str, *columns: Column) -> tuple[Column, ...]:
-    """Columns a later version added to a table: a file may leave them out of its header."""
-    return tuple(replace(column, since=version) for column in columns)
-
-
-def cin_code(name: str, code_list: str, description: str) -> Column:
-    return Column(name, "code", False, description, values=tuple(sorted(code_values(code_list))))
-
-
-CATEGORY_OF_ABUSE = Column(
-    "category_of_abuse",
-    "code",
-    False,
-    "CIN census category of abuse.",
-    values=tuple(sorted(code_values("category_of_abuse"))),
-)
 
 # --- the tables, in load order ----------------------------------------------------------------
 
@@ -477,6 +432,55 @@ TABLES: tuple[Table, ...] = (
             enum("programme", facts.ProgrammeEvent.Programme),
             enum("status", facts.ProgrammeEvent.Status),
         ),
+    ),
+    Table(
+        "service_referrals",
+        facts.ServiceReferral,
+        "Parents referred to a service in the partnership's directory (seen services import).",
+        fact(
+            "date",
+            "Date of the referral.",
+            ref("subject", "record", "The parent's record id.", required=True),
+            *child_or_pregnancy(),
+            ref("service", "service", "The service's Open Referral UK id.", required=True),
+            ref("referrer", "practitioner", "Who referred (a practitioner id, or CODE:id)."),
+            text("reason", "Why the parent was referred.", max_length=2000),
+            enum("basis", facts.ServiceReferral.Basis, "Consent, or a lawful basis without it."),
+            text(
+                "lawful_basis", "The lawful basis, when referred without consent.", max_length=2000
+            ),
+            text("procedure", "The procedure the referral answers.", max_length=64),
+        ),
+        checks=(needs_child_or_pregnancy, needs_lawful_basis_without_consent),
+        since="1.1",
+    ),
+    Table(
+        "service_uptake",
+        facts.ServiceUptake,
+        "The steps of a referral's uptake, as the service sends them: contacted, offered, each "
+        "session attended or missed, completed, declined, dropped out.",
+        fact(
+            "date",
+            "Date of the step.",
+            ref(
+                "referral",
+                "service_referral",
+                "The referral's id: the referring agency's code, a colon and its id "
+                "(QAV-CSC:seen-…), or the id alone for a referral of this agency.",
+                required=True,
+            ),
+            enum("status", facts.ServiceUptake.Status),
+            Column(
+                "session",
+                "integer",
+                False,
+                "The session's number, for attended or missed.",
+                minimum=1,
+                maximum=500,
+            ),
+            text("reason", "Why declined or dropped out, in words.", max_length=2000),
+        ),
+        since="1.1",
     ),
     Table(
         "assessments",

@@ -22,7 +22,8 @@ from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core import clock
 from seen.core.inserts import insert_rows
 from seen.core.validators import parse_postcode
-from seen.facts.models import Plan
+from seen.directory.models import Service
+from seen.facts.models import Plan, ServiceReferral, ServiceUptake
 from seen.ingest.batches import TableCounts
 from seen.ingest.columns import Column, Table
 from seen.ingest.models import IngestBatch, QuarantinedRow, RowVersion
@@ -45,13 +46,19 @@ _REF_MODELS: dict[str, type[models.Model]] = {
     "pregnancy": Pregnancy,
     "plan": Plan,
     "practitioner": Practitioner,
+    "service_referral": ServiceReferral,
 }
 _REF_FILES = {
     "record": "people.csv",
     "pregnancy": "pregnancies.csv",
     "plan": "plans.csv",
     "practitioner": "practitioners.csv",
+    "service_referral": "service_referrals.csv",
 }
+# rows another agency holds, named as CODE:id (a practitioner; a referral a service answers)
+_ACROSS_AGENCIES = frozenset({"practitioner", "service_referral"})
+# references by a code the partnership shares, not an agency's own id
+_BY_CODE = {"agency": "agencies.csv", "area": "areas.csv", "service": "seen services import"}
 
 
 class TableLoader:
@@ -71,7 +78,11 @@ class TableLoader:
     # Each chunk: validate and resolve outside the transaction, write inside it.
     def load_chunk(self, rows: list[SourceRow]) -> None:
         agencies = dict(Agency.objects.values_list("code", "id"))
-        self._codes = {"agency": agencies, "area": dict(Area.objects.values_list("code", "id"))}
+        self._codes = {
+            "agency": agencies,
+            "area": dict(Area.objects.values_list("code", "id")),
+            "service": dict(Service.objects.values_list("oruk_id", "id")),
+        }
         good: list[tuple[SourceRow, dict[str, Any], str]] = []
         bad: list[tuple[SourceRow, RowProblem]] = []
         for row in rows:
@@ -122,6 +133,8 @@ class TableLoader:
             if districts is not None:
                 values["area_id"] = districts.get(parse_postcode(values["postcode"]).district)
             resolved.append((row, values, row_hash))
+        if self.table.model is ServiceUptake:
+            _copy_referrals_people([values for _row, values, _hash in resolved])
         return resolved, problems
 
     def _lookup_tables(
@@ -154,7 +167,7 @@ class TableLoader:
     def _split_ref(
         column: Column, value: str, row_agency: int | None, agencies: dict[str, int]
     ) -> tuple[int | None, str]:
-        if column.target == "practitioner" and ":" in value:
+        if column.target in _ACROSS_AGENCIES and ":" in value:
             code, _, local_id = value.partition(":")
             if code in agencies:
                 return agencies[code], local_id
@@ -168,10 +181,9 @@ class TableLoader:
         agencies: dict[str, int],
         lookups: dict[str, dict[tuple[int, str], int]],
     ) -> tuple[int | None, str]:
-        if column.target in ("agency", "area"):
-            where = "agencies.csv" if column.target == "agency" else "areas.csv"
-            return self._codes[column.target].get(value), (
-                f"no {column.target} with code {value!r} (see {where})"
+        if column.target in _BY_CODE:
+            return self._codes[column.target or ""].get(value), (
+                f"no {column.target} with code {value!r} (see {_BY_CODE[column.target or '']})"
             )
         agency_id, local_id = self._split_ref(column, value, row_agency, agencies)
         pk = lookups.get(column.target or "", {}).get((agency_id, local_id)) if agency_id else None
@@ -343,3 +355,18 @@ class _ChunkPlan:
 
 def _field_values(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _copy_referrals_people(rows: list[dict[str, Any]]) -> None:
+    """A step of a referral's uptake is about the referral's parent and child: copied from the
+    referral (one query a chunk), so that the rules read the step with the family."""
+    people = {
+        pk: (subject, child, pregnancy)
+        for pk, subject, child, pregnancy in ServiceReferral.objects.filter(
+            pk__in={values["referral_id"] for values in rows}
+        ).values_list("pk", "subject_id", "child_id", "pregnancy_id")
+    }
+    for values in rows:
+        values["subject_id"], values["child_id"], values["pregnancy_id"] = people[
+            values["referral_id"]
+        ]

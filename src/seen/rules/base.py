@@ -34,6 +34,8 @@ class Finding:
     people: list[tuple[int, str]] = field(default_factory=list)  # (person, role in the finding)
     anchor: str = ""
     stage: int = 0  # 0: first found; higher: worse with the same facts (a due step now overdue)
+    # a practitioner the finding is for, over the route's owner (who made a referral), and why
+    owner: tuple[int, str] | None = None
 
     @property
     def key(self) -> str:

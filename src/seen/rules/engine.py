@@ -22,7 +22,7 @@ from seen.rules.loading import load_world
 from seen.rules.models import Alert, AlertEvent, RuleParameter
 from seen.rules.parameters import parameters_for
 from seen.rules.registry import RULES
-from seen.rules.routing import deadline, owner_for, route_for
+from seen.rules.routing import deadline, named_owner, owner_for, route_for
 from seen.rules.world import Scope, World
 
 SEEN = "Seen"
@@ -157,7 +157,11 @@ def _as_tuple(refs: list[list[object]]) -> tuple[tuple[object, ...], ...]:
 
 def _raise(rule: Rule, finding: Finding, world: World, now: datetime) -> Alert:
     route = route_for(rule)
-    owner = owner_for(finding.child, route, world.today)
+    owner = (
+        named_owner(*finding.owner)
+        if finding.owner
+        else owner_for(finding.child, route, world.today)
+    )
     child = finding.child
     alert = Alert.objects.create(
         rule_id=rule.id,

@@ -25,6 +25,7 @@ from django.db.models.functions import JSONObject
 
 from seen.access.models import Shield
 from seen.areas.models import Agency
+from seen.directory.models import Service
 from seen.incidents.models import Incident
 from seen.linkage.models import CandidatePair
 from seen.people.models import Pregnancy, Relationship, Residence, Responsibility, SourceRecord
@@ -39,6 +40,7 @@ from seen.rules.world import (
     Fact,
     IncidentClock,
     Scope,
+    ServiceInfo,
     World,
     unborn_children,
 )
@@ -133,6 +135,12 @@ class _Loader:
             possible_matches=possible,
             incidents=self._incidents(child_of_person),
             complete=complete,
+            services={
+                pk: ServiceInfo(name, kind, within)
+                for pk, name, kind, within in Service.objects.values_list(
+                    "pk", "name", "kind", "contact_within_days"
+                )
+            },
         )
 
     def _incidents(self, child_of_person: dict[int, str]) -> dict[str, list[IncidentClock]]:

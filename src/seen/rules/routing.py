@@ -84,6 +84,12 @@ def owner_for(child: Child, route: RouteSpec, today: date) -> Owner:
     )
 
 
+def named_owner(practitioner_id: int, because: str) -> Owner:
+    """The practitioner a finding names as its owner (who made a referral), in their role."""
+    practitioner = Practitioner.objects.get(pk=practitioner_id)
+    return Owner(practitioner.agency_id, practitioner.role, practitioner.pk, because)
+
+
 def _named_practitioner(child: Child, route: RouteSpec, today: date) -> Practitioner | None:
     kinds = RESPONSIBILITY_FOR_ROLE.get(route.role)
     if not kinds or not (child.records or child.pregnancies):

@@ -68,6 +68,15 @@ class AgencyInfo:
 
 
 @dataclass(frozen=True)
+class ServiceInfo:
+    """A service of the partnership's directory, as the rules need it."""
+
+    name: str
+    kind: str  # a ProgrammeEvent.Programme value
+    contact_within_days: int  # the service's stated time to first contact
+
+
+@dataclass(frozen=True)
 class Adult:
     """An adult around a child, as one agency recorded it."""
 
@@ -188,6 +197,8 @@ class World:
     complete: frozenset[str] | None = None
     # child key -> the serious incident notifications about that (born) child
     incidents: dict[str, list[IncidentClock]] = field(default_factory=dict)
+    # the partnership's directory of services, by id (the referrals' `service`)
+    services: dict[int, ServiceInfo] = field(default_factory=dict)
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The partnership's directory of services for parents, and the services that fit a parent."""

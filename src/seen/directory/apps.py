@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "seen.directory"
