@@ -20,6 +20,8 @@ PAGE_MODULES = [
     "seen.web.learning",
     "seen.web.caseload",
     "seen.web.oversight",
+    "seen.web.directory",
+    "seen.web.referrals",
 ]
 
 urlpatterns = [

@@ -24,7 +24,9 @@ from seen.api.casefile import aggregates_router
 from seen.api.casefile import router as children_router
 from seen.api.facts import router as facts_router
 from seen.api.linkage import router as linkage_router
+from seen.api.referrals import router as referrals_router
 from seen.api.rules import router as alerts_router
+from seen.api.services import router as services_router
 from seen.core.errors import SeenError
 
 # The errors every operation can answer, whatever it declares itself: input refused before any
@@ -99,6 +101,8 @@ api.add_router("/children/", children_router)
 api.add_router("/aggregates/", aggregates_router)
 api.add_router("/alerts/", alerts_router)
 api.add_router("/facts/", facts_router)
+api.add_router("/services", services_router)
+api.add_router("/referrals/", referrals_router)
 
 
 @api.exception_handler(SeenError)

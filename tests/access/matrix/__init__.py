@@ -6,7 +6,8 @@ from importlib import import_module
 from types import ModuleType
 
 FAMILIES = ["child", "person", "alerts", "record", "triage", "plans", "review", "audit_pages",
-            "thematic", "incidents", "learning", "caseload", "fhir"]
+            "thematic", "incidents", "learning", "caseload", "fhir",
+            "directory", "referrals"]
 
 
 def families() -> list[ModuleType]:
