@@ -19,6 +19,7 @@ _TARGET_TABLES = {
     "pregnancy": "pregnancies",
     "plan": "plans",
     "practitioner": "practitioners",
+    "service_referral": "service_referrals",
 }
 
 
@@ -78,6 +79,9 @@ def reference_problems(extract: Extract) -> list[str]:
     codes = {
         "agency": {row["code"] for row in extract.tables["agencies"]},
         "area": {row["code"] for row in extract.tables["areas"]},
+        # the directory beside the extract (services.json, Open Referral UK)
+        "service": {entry["id"] for entry in json.loads(
+            (extract.path / "services.json").read_text(encoding="utf-8"))},
     }
     keys = {name: extract.keys(name) for name in _TARGET_TABLES.values()}
     problems = []
@@ -95,7 +99,7 @@ def reference_problems(extract: Extract) -> list[str]:
                         problems.append(f"{where}: no such {target}")
                     continue
                 agency = row["agency"]
-                if target == "practitioner" and ":" in value:
+                if target in ("practitioner", "service_referral") and ":" in value:
                     agency, _, value = value.partition(":")
                 target_table = _TARGET_TABLES[target]
                 if order[target_table] >= order[table.name]:

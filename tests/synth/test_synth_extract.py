@@ -25,7 +25,7 @@ def test_same_seed_gives_byte_identical_files(
     again = tmp_path / "again"
     make(again)
     first = _hashes(generated[0])
-    assert len(first) == len(TABLES) + 5  # tables, manifest and four truth files
+    assert len(first) == len(TABLES) + 6  # tables, manifest, directory and four truth files
     assert _hashes(again) == first
 
 
@@ -56,7 +56,7 @@ def test_every_reference_points_to_an_earlier_row_of_the_same_agency(extract: Ex
 def test_manifest_is_fixed_by_the_options(extract: Extract) -> None:
     assert extract.manifest == {
         "format": "seen-extract",
-        "format_version": "1",
+        "format_version": "1.1",
         "extract_id": "synth-seed7-areas3-births200",
         "created": "2026-04-01T00:00:00+00:00",
         "producer": "seen synth",

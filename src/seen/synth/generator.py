@@ -17,6 +17,7 @@ from typing import Any
 
 from seen.synth import care
 from seen.synth.background import write_background
+from seen.synth.directory import build_directory, write_directory
 from seen.synth.families import FamilyWriter
 from seen.synth.household import Household, HouseholdMaker
 from seen.synth.output import TRUTH_DIR, ExtractWriter, write_json, write_manifest
@@ -24,6 +25,7 @@ from seen.synth.partnership import MAX_AREAS, build_partnership
 from seen.synth.plan import Window, plan_families
 from seen.synth.population import People
 from seen.synth.records import Recorder
+from seen.synth.referrals import ReferralWriter
 from seen.synth.scenarios import PLANTERS, Context, scenario_entry
 
 DEFAULT_START = date(2025, 4, 1)
@@ -96,13 +98,18 @@ def generate(
             absences=random.Random(f"fathers-away:{seed}"),
         )
         maker = HouseholdMaker(rng, people, partnership, window)
-        context = Context(writer, people, partnership.areas)
+        directory = build_directory(partnership)
+        # a stream of its own, so that the referrals leave every other draw of a seed as it was
+        referrals = ReferralWriter(writer, directory, random.Random(f"services:{seed}"))
+        context = Context(writer, people, partnership.areas, directory)
         namesakes: list[tuple[str, str]] = []
         for done, plan in enumerate(plans, 1):
             household = maker.make(plan)
             writer.write(household)
             if plan.support:
                 care.ordinary_support(writer, household)
+            if not plan.procedure:
+                referrals.ordinary(household)
             if plan.procedure:
                 planted = PLANTERS[plan.procedure](context, household)
                 scenario_id = f"S{len(scenarios) + 1:05d}"
@@ -122,6 +129,7 @@ def generate(
     created = datetime.combine(window.end, time(0, 0), tzinfo=UTC)
     identifier = extract_id(seed, areas, births)
     write_manifest(out_dir, identifier, created)
+    write_directory(out_dir, directory)
     write_json(out_dir / TRUTH_DIR / "scenarios.json", scenarios)
     return Summary(out_dir, identifier, rows, people.count, len(plans), len(scenarios),
                    dict(facts))

@@ -24,7 +24,7 @@ from seen.synth.population import (
 _NEEDS_RESIDENT_FATHER = frozenset({
     "pre-birth-assessment-father", "programme-engagement", "father-seen-at-mandated-contact",
     "coping-with-crying", "conference-invitations", "think-family-mental-health",
-    "domestic-abuse-checks",
+    "domestic-abuse-checks", "service-first-contact",
 })
 
 

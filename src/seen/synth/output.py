@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from seen.ingest.schema import FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, TABLES
+from seen.ingest.schema import FORMAT_NAME, LATEST_VERSION, MANIFEST_FILE, TABLES
 
 # Row-id prefixes, one per table, so an id says what it is when read out of context.
 _ID_PREFIXES = {
@@ -24,7 +24,7 @@ _ID_PREFIXES = {
     "convictions": "CV", "findings_of_fact": "FF", "probation_supervisions": "PS",
     "marac_cases": "MC", "mental_health": "MH", "plans": "PL", "programme_events": "PE",
     "assessments": "AS", "conferences": "CF", "care_leaver_statuses": "CL",
-    "crying_feeding_concerns": "CC",
+    "crying_feeding_concerns": "CC", "service_referrals": "SR", "service_uptake": "SU",
 }
 
 TRUTH_DIR = "truth"
@@ -105,7 +105,7 @@ class ExtractWriter:
 def write_manifest(out_dir: Path, extract_id: str, created: datetime) -> None:
     manifest = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": LATEST_VERSION,  # it writes the referrals tables 1.1 added
         "extract_id": extract_id,
         "created": created.isoformat(),
         "producer": "seen synth",

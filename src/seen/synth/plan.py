@@ -100,6 +100,7 @@ _WEEKS_NEEDED: dict[str, int | None] = {
     "coping-with-crying": 8,
     "conference-invitations": 12,
     "think-family-mental-health": 3,
+    "service-first-contact": 12,
 }
 
 

@@ -11,11 +11,13 @@ from datetime import date, timedelta
 
 from seen.areas.models import Practitioner
 from seen.synth import care, noise
+from seen.synth.directory import Directory
 from seen.synth.families import FamilyWriter, days
 from seen.synth.household import Household
 from seen.synth.output import iso
 from seen.synth.partnership import Area
 from seen.synth.population import FEMALE, MALE, People, Person, birthday, new_address
+from seen.synth.referrals import refer_without_contact
 
 Role = Practitioner.Role
 
@@ -32,6 +34,7 @@ class Context:
     writer: FamilyWriter
     people: People
     areas: list[Area] = field(default_factory=list)
+    directory: Directory | None = None
 
     def day_after_birth(self, h: Household, low_days: int, high_days: int) -> date:
         """A day `low_days`-`high_days` into the baby's life, inside the window."""
@@ -353,6 +356,18 @@ def think_family_mental_health(ctx: Context, h: Household) -> Planted:
     )
 
 
+def service_first_contact(ctx: Context, h: Household) -> Planted:
+    assert h.plan.born_on is not None and ctx.directory is not None
+    on = ctx.day_after_birth(h, 14, 42)
+    service = refer_without_contact(ctx.writer, h, ctx.directory, ctx.writer.rng, on)
+    assert service is not None, "a resident father and a fathers' group in every area"
+    return Planted(
+        f"The baby's father was referred by the health visitor to {service.name} on "
+        f"{on:%d %B %Y}; the service never contacted him.",
+        _parents(h),
+    )
+
+
 PLANTERS: dict[str, Callable[[Context, Household], Planted]] = {
     "non-mobile-injury": non_mobile_injury,
     "was-not-brought": was_not_brought,
@@ -368,6 +383,7 @@ PLANTERS: dict[str, Callable[[Context, Household], Planted]] = {
     "coping-with-crying": coping_with_crying,
     "conference-invitations": conference_invitations,
     "think-family-mental-health": think_family_mental_health,
+    "service-first-contact": service_first_contact,
 }
 
 
