@@ -22,10 +22,11 @@ not take) can be turned into access.
 
 Each role declares only the purposes listed for it (PURPOSES_BY_ROLE), and each action serves
 only its purposes (ACTION_PURPOSES: a child's case data is for care and safeguarding, a
-chronology for a review). Serious incidents are decided about their child like any other
-child action: recording a notification needs the safeguarding lead's relationship with that
-child, and a chronology the reviewer a lead shared its rapid review with (or the lead's own
-relationship, or the notification the lead recorded). A reference Seen holds no child under is
+chronology for a review); both are in seen.access.actions, with the actions. Serious
+incidents are decided about their child like any other child action: recording a notification
+needs the safeguarding lead's relationship with that child, and a chronology the reviewer a
+lead shared its rapid review with (or the lead's own relationship, or the notification the
+lead recorded). A reference Seen holds no child under is
 refused exactly as a child without a relationship is (`decide_unknown_child`), so a refusal
 never tells whether a child exists.
 
@@ -45,6 +46,11 @@ from enum import IntEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, Q, QuerySet, Value
 
+# Action and the purposes live in seen.access.actions; they are named here too, as every face
+# imports them from the decision
+from seen.access.actions import ACTION_PURPOSES as ACTION_PURPOSES
+from seen.access.actions import PURPOSES_BY_ROLE as PURPOSES_BY_ROLE
+from seen.access.actions import Action, purpose_refused
 from seen.access.models import BreakGlass, Purpose, Role, Share, StaffProfile
 from seen.core import clock
 from seen.people.about import about_child, child_rows
@@ -56,40 +62,6 @@ class Level(IntEnum):
     DEIDENTIFIED = 2
     FLAG = 3
     HOUSEHOLD = 4
-
-
-class Action:
-    """What a user asks to do. Each is listed in ALLOWED_ROLES (deny by default)."""
-
-    VIEW_CHILD = "view_child"  # a child's case file, at the level the decision gives
-    CHECK_CHILD = "check_child"  # the look-up: flags and whom to call
-    VIEW_LINK_QUEUE = "view_link_queue"  # clerical review of identity links
-    DECIDE_LINKS = "decide_links"
-    VIEW_OWN_ALERTS = "view_own_alerts"
-    OVERSEE_ALERTS = "oversee_alerts"  # the partnership's alerts: owner, status, not the finding
-    VIEW_CASELOAD = "view_caseload"  # the children one is responsible for (each: VIEW_CHILD)
-    WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
-    SUBJECT_ACCESS = "subject_access"  # what Seen holds about a person, and who has seen it
-    SHIELD = "shield"  # shield an address or a record, or lift a shield
-    REVIEW_BREAK_GLASS = "review_break_glass"
-    VIEW_AGGREGATES = "view_aggregates"
-    VIEW_REVIEW_DATA = "view_review_data"
-    ADMINISTER = "administer"
-    SUBMIT_EXTRACT = "submit_extract"  # an agency system, its own agency's rows only
-    # review and learning (not about one child each)
-    MANAGE_REVIEW = "manage_review"  # thematic reviews: cases, dataset, meetings, theme coding
-    LIST_INCIDENTS = "list_incidents"  # the notifications list and the blank form (each row and
-    # each notification is decided about its child: RECORD_INCIDENT)
-    LIST_CHRONOLOGIES = "list_chronologies"  # where a reviewer starts (each row: VIEW_CHRONOLOGY)
-    STATE_PARTNERSHIP_VIEW = "state_partnership_view"  # what leaders say is happening
-    # about one child, through the same relationships as VIEW_CHILD:
-    RECORD_FACT = "record_fact"  # a contact, assessment, was-not-brought, injury observation
-    ACT_ON_ALERT = "act_on_alert"  # acknowledge, record action, escalate, close
-    DECIDE_TRIAGE = "decide_triage"  # MASH: mark the checks done, record the decision
-    MANAGE_PLAN = "manage_plan"  # plans, programmes and attendance, step-down, conferences
-    # about one child, through its relationships and the incident's own (INCIDENT_RELATIONSHIPS)
-    RECORD_INCIDENT = "record_incident"  # a notification about the child, its clock, its steps
-    VIEW_CHRONOLOGY = "view_chronology"  # a notified child's chronology, for its rapid review
 
 
 UNIVERSAL = frozenset(
@@ -121,7 +93,10 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.LIST_INCIDENTS: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.LIST_CHRONOLOGIES: frozenset({Role.REVIEWER, Role.SAFEGUARDING_LEAD}),
     Action.STATE_PARTNERSHIP_VIEW: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
+    # the directory of services: every practitioner and the partnership's leaders
+    Action.VIEW_DIRECTORY: CASE_ROLES | {Role.STRATEGIC_LEADER},
 }
+NO_CASE_DATA = frozenset({Action.ADMINISTER, Action.SUBMIT_EXTRACT, Action.VIEW_DIRECTORY})
 # which roles may take each child action (a relationship is needed as well); VIEW_CHILD,
 # CHECK_CHILD and WHO_LOOKED are open to every case role and decided below
 CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -141,61 +116,6 @@ NEEDS_HOUSEHOLD = frozenset(
     {Action.DECIDE_TRIAGE, Action.MANAGE_PLAN, Action.RECORD_INCIDENT, Action.VIEW_CHRONOLOGY}
 )
 
-# ---- purposes --------------------------------------------------------------------------------
-# The purposes each role may declare: anything else is refused, whatever the relationship. The
-# first is the role's usual one.
-_CARE = (Purpose.DIRECT_CARE, Purpose.SAFEGUARDING)
-PURPOSES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.MIDWIFE: _CARE,
-    Role.HEALTH_VISITOR: _CARE,
-    Role.GP: _CARE,
-    Role.PERSONAL_ADVISER: _CARE,
-    Role.ED_CLINICIAN: (Purpose.UNSCHEDULED_CARE, *_CARE),
-    # a lead practitioner also audits who has looked at their child
-    Role.SOCIAL_WORKER: (Purpose.SAFEGUARDING, Purpose.DIRECT_CARE, Purpose.AUDIT),
-    Role.EARLY_HELP_KEY_WORKER: (Purpose.DIRECT_CARE, Purpose.SAFEGUARDING, Purpose.AUDIT),
-    Role.POLICE_OFFICER: (Purpose.SAFEGUARDING, Purpose.DIRECT_CARE),
-    Role.PROBATION_OFFICER: (Purpose.SAFEGUARDING, Purpose.DIRECT_CARE),
-    Role.MENTAL_HEALTH_PRACTITIONER: (Purpose.DIRECT_CARE, Purpose.SAFEGUARDING),
-    Role.MASH_PRACTITIONER: (Purpose.MASH_TRIAGE, Purpose.SAFEGUARDING, Purpose.DIRECT_CARE),
-    Role.SAFEGUARDING_LEAD: (
-        Purpose.SAFEGUARDING,
-        Purpose.DIRECT_CARE,
-        Purpose.MASH_TRIAGE,
-        Purpose.REVIEW,
-        Purpose.STRATEGIC,
-        Purpose.AUDIT,
-    ),
-    Role.STRATEGIC_LEADER: (Purpose.STRATEGIC,),
-    Role.REVIEWER: (Purpose.REVIEW,),
-    Role.SYSTEM_ADMINISTRATOR: (Purpose.ADMINISTRATION,),
-    Role.DATA_PROTECTION_OFFICER: (Purpose.AUDIT,),
-    Role.AGENCY_SYSTEM: (Purpose.ADMINISTRATION,),
-}
-# The purposes each action serves (an action not listed serves any purpose its roles may
-# declare). A child's case data is for care and safeguarding, never for strategy, audit,
-# administration or review; who looked at a child is also an audit; a chronology is for a
-# review and nothing else.
-CARE_PURPOSES = frozenset(
-    {Purpose.DIRECT_CARE, Purpose.UNSCHEDULED_CARE, Purpose.SAFEGUARDING, Purpose.MASH_TRIAGE}
-)
-ACTION_PURPOSES: dict[str, frozenset[str]] = {
-    **{
-        action: CARE_PURPOSES
-        for action in (
-            Action.VIEW_CHILD,
-            Action.CHECK_CHILD,
-            Action.RECORD_FACT,
-            Action.ACT_ON_ALERT,
-            Action.DECIDE_TRIAGE,
-            Action.MANAGE_PLAN,
-            Action.RECORD_INCIDENT,
-        )
-    },
-    Action.WHO_LOOKED: CARE_PURPOSES | {Purpose.AUDIT},
-    Action.VIEW_CHRONOLOGY: frozenset({Purpose.REVIEW}),
-    Action.LIST_CHRONOLOGIES: frozenset({Purpose.REVIEW}),
-}
 # the relationships that make each role's access to a child legitimate, and the level each gives
 # ("answers_alert": the user answers for an alert about the child: routed to them by name or to
 # their team, or escalated to them; open, or closed within ANSWERED_ALERT_DAYS)
@@ -270,21 +190,6 @@ def _deny(reason: str) -> Decision:
     return Decision(False, Level.NONE, reason)
 
 
-def _purpose_refused(profile: StaffProfile, action: str, purpose: str) -> str | None:
-    """Why this purpose cannot be declared for this action by this role, or None."""
-    serves = ACTION_PURPOSES.get(action)
-    if serves is not None and purpose not in serves:
-        return f"{action.replace('_', ' ')} is only for: {', '.join(sorted(serves))}"
-    declared = PURPOSES_BY_ROLE.get(profile.role, ())
-    if purpose not in declared:
-        return (
-            f"the {profile.get_role_display()} role may declare only: {', '.join(declared)}"
-            if declared
-            else f"the {profile.get_role_display()} role declares no purpose"
-        )
-    return None
-
-
 def profile_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -345,17 +250,15 @@ def _decide(
         if role not in allowed:
             doing = action.replace("_", " ")
             return _deny(f"the {profile.get_role_display()} role may not {doing}")
-        if (refused := _purpose_refused(profile, action, purpose)) is not None:
+        if (refused := purpose_refused(profile, action, purpose)) is not None:
             return _deny(refused)
-        # administering and submitting show no case data
-        level = (
-            Level.NONE if action in (Action.ADMINISTER, Action.SUBMIT_EXTRACT) else Level.HOUSEHOLD
-        )
+        # administering, submitting and the directory show no case data
+        level = Level.NONE if action in NO_CASE_DATA else Level.HOUSEHOLD
         return Decision(True, level, f"the {profile.get_role_display()} role")
     if child is None or (child.person is None and not child.pregnancies):
         return _deny("no child named")
     if action == Action.WHO_LOOKED and role == Role.DATA_PROTECTION_OFFICER:
-        if (refused := _purpose_refused(profile, action, purpose)) is not None:
+        if (refused := purpose_refused(profile, action, purpose)) is not None:
             return _deny(refused)
         return Decision(True, Level.NONE, "the data-protection officer audits every look")
     roles = CHILD_ACTION_ROLES.get(action, CASE_ROLES)
@@ -364,7 +267,7 @@ def _decide(
     if role not in roles:
         doing = action.replace("_", " ")
         return _deny(f"the {profile.get_role_display()} role may not {doing}")
-    if (refused := _purpose_refused(profile, action, purpose)) is not None:
+    if (refused := purpose_refused(profile, action, purpose)) is not None:
         return _deny(refused)
     if action == Action.CHECK_CHILD and presenting(profile, purpose):
         # a check gives the flag level at most, which presenting gives: nothing to look up
