@@ -72,7 +72,7 @@ def test_the_clock_reads_seen_now(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_procedure_has_a_unique_id_and_a_finding() -> None:
-    assert len(PROCEDURE_IDS) == len(PROCEDURES) == 15
+    assert len(PROCEDURE_IDS) == len(PROCEDURES) == 16
     assert all(p.finding and p.statement for p in PROCEDURES)
     assert set(TITLES) == PROCEDURE_IDS  # every procedure has a name in words, and only they
     assert title_of("a-rule-since-retired") == "A rule since retired"

@@ -16,7 +16,8 @@ class Procedure:
     statement: str
     finding: str
     # Whether the synthetic partnership plants scenarios for it. A procedure about records Seen
-    # itself keeps (a serious incident notification) has no agency extract to plant in.
+    # itself keeps (a serious incident notification) has no agency extract to plant in; one the
+    # synthetic partnership has no facts for yet (service referrals) is not planted either.
     planted: bool = True
 
 
@@ -72,9 +73,19 @@ PROCEDURES: tuple[Procedure, ...] = (
     ),
     Procedure(
         "programme-engagement",
-        "A programme in a plan (domestic-abuse perpetrator, parenting, mental health) missed or "
-        "not completed is escalated as a risk factor; completion is evidenced before closure.",
+        "A programme in a plan (domestic-abuse perpetrator, parenting, mental health), or a "
+        "service a parent is referred to while a plan is in force, missed, left or not completed "
+        "is escalated as a risk factor; completion is evidenced before closure.",
         "Early Help 5; Children in Need 7; Domestic abuse 11; Recommendation 10",
+    ),
+    # Not planted for now: the synthetic partnership does not yet plant service referrals, so
+    # it has no scenario to check this rule against (to be set to True once it does).
+    Procedure(
+        "service-first-contact",
+        "A parent referred to a service of the partnership's directory is contacted by it within "
+        "the time the service states; a referral not taken up is followed up by whoever made it.",
+        "Universal 1-2; Domestic abuse 11; Invisible fathers 26; Recommendation 9, 12",
+        planted=False,
     ),
     Procedure(
         "step-down",
@@ -130,6 +141,7 @@ TITLES: dict[str, str] = {
     "domestic-abuse-checks": "Domestic abuse in pregnancy or infancy",
     "marac-baby": "A MARAC case with a baby",
     "programme-engagement": "A programme not engaged with",
+    "service-first-contact": "A referral not taken up by the service",
     "step-down": "Step-down not completed",
     "father-seen-at-mandated-contact": "Father not seen at mandated contacts",
     "coping-with-crying": "Coping with crying not given to the father",

@@ -4,7 +4,13 @@ before the plan closes.
 
 Programme events name the adult on the programme (`subject`) and the plan (`plan`, a Plan fact);
 the steps of one programme share the agency and `programme_ref`. A programme is about a child when
-its plan is one of the child's plans and its subject an adult around the child."""
+its plan is one of the child's plans and its subject an adult around the child.
+
+A parent's referral to a service of the partnership's directory (a service referral and the steps
+of its uptake the service sends) counts in the same way while the child has a plan in force: the
+parent missing sessions, dropping out or declining it is escalated to the plan's lead
+practitioner, one alert per referral; the service's kind must be one of the programmes watched,
+and the referral completed is the evidence of completion."""
 
 from __future__ import annotations
 
@@ -14,6 +20,15 @@ from datetime import timedelta
 from typing import Any
 
 from seen.rules.base import Finding, RouteSpec, Rule, agency_name, describe_date
+from seen.rules.procedures.service_referrals import (
+    ENDED_WITHOUT_COMPLETION,
+    Uptake,
+    baby_word,
+    joined,
+    parent_named,
+    referrals_of,
+    role_of,
+)
 from seen.rules.world import Child, Fact, World
 
 PLAN_NAMES = {
@@ -30,18 +45,11 @@ PROGRAMME_NAMES = {
     "substance_misuse": "substance-misuse programme",
     "other": "programme",
 }
-ROLE_NAMES = {
-    "birth_father": "father",
-    "birth_mother": "mother",
-    "mothers_partner": "mother's partner",
-    "male_carer": "male carer",
-    "household_adult": "household adult",
-}
 
 
 class ProgrammeEngagement(Rule):
     id = "programme-engagement"
-    version = 1
+    version = 2  # 2: service referrals under a plan in force count too
     defaults = {
         "missed_sessions": 1,
         "complete_within_days": 182,
@@ -59,7 +67,8 @@ class ProgrammeEngagement(Rule):
         "risk factor (1: any missed session; 0: missed sessions alone do not)",
         "complete_within_days": "days from the referral within which the programme should be "
         "completed; after that, a programme not completed is escalated (26 weeks)",
-        "withdrawal_counts": "a programme withdrawn from without completion is escalated",
+        "withdrawal_counts": "a programme withdrawn from without completion, or a service "
+        "referral dropped out of or declined, is escalated",
         "programmes": "the programme kinds the rule watches",
     }
     route = RouteSpec("childrens_social_care", "social_worker", "high", 72)
@@ -88,7 +97,7 @@ class ProgrammeEngagement(Rule):
             if finding is not None:
                 finding.anchor = f"programme:{agency}:{ref}"
                 found.append(finding)
-        return found
+        return found + self._service_referrals(world, child, plans, params)
 
     def _programme(
         self,
@@ -123,14 +132,14 @@ class ProgrammeEngagement(Rule):
             f"has not completed it after {weeks} weeks" if overdue else "has not completed it"
         )
         subject = referred.persons.get("subject")
-        role = _role(child, subject)
-        baby = "unborn baby" if child.unborn else "baby"
-        who = f"The {baby}'s {role}" if role else "An adult in the plan"
+        role = role_of(child, subject)
+        baby = baby_word(child)
+        who = parent_named(child, subject, "An adult in the plan")
         text = (
             f"{who}, referred on {describe_date(referred.occurred_on)} to a "
             f"{PROGRAMME_NAMES.get(referred['programme'], 'programme')} under the {baby}'s "
             f"{PLAN_NAMES.get(plan['kind'], 'plan')} ({agency_name(world, plan)}, from "
-            f"{describe_date(plan.occurred_on)}), {_join(actions)}"
+            f"{describe_date(plan.occurred_on)}), {joined(actions)}"
         )
         if closed:
             text += (
@@ -147,20 +156,61 @@ class ProgrammeEngagement(Rule):
             people=people,
         )
 
+    def _service_referrals(
+        self, world: World, child: Child, plans: dict[int, Fact], params: Mapping[str, Any]
+    ) -> list[Finding]:
+        """The child's service referrals not engaged with, while a plan is in force today."""
+        today = world.today
+        in_force = [p for p in plans.values() if p.get("end") is None or p["end"] > today]
+        if not in_force:
+            return []
+        plan = max(in_force, key=lambda p: (p.occurred_on, p.id))  # the latest plan
+        found = []
+        for uptake in referrals_of(world, child):
+            kind = uptake.service.kind if uptake.service else "other"
+            if kind not in params["programmes"] or uptake.with_status("completed"):
+                continue  # not watched, or completion evidenced
+            finding = self._referral(world, child, plan, uptake, params)
+            if finding is not None:
+                finding.anchor = f"referral:{uptake.referral.id}"
+                found.append(finding)
+        return found
 
-def _role(child: Child, person: int | None) -> str:
-    if person is None:
-        return ""
-    if person == child.mother:
-        return "mother"
-    kinds = [a.kind for a in child.adults if a.person == person]
-    for kind in ("birth_father", "birth_mother", "mothers_partner", "male_carer"):
-        if kind in kinds:
-            return ROLE_NAMES[kind]
-    return ROLE_NAMES.get(kinds[0], "") if kinds else ""
-
-
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    def _referral(
+        self,
+        world: World,
+        child: Child,
+        plan: Fact,
+        uptake: Uptake,
+        params: Mapping[str, Any],
+    ) -> Finding | None:
+        missed = uptake.with_status("missed")
+        if not (params["missed_sessions"] and len(missed) >= params["missed_sessions"]):
+            missed = []  # too few to count (or missed sessions alone do not)
+        ended = uptake.with_status(*ENDED_WITHOUT_COMPLETION) if params["withdrawal_counts"] else []
+        actions = []
+        if missed:
+            sessions = "a session" if len(missed) == 1 else f"{len(missed)} sessions"
+            actions.append(
+                f"missed {sessions} (the last on {describe_date(missed[-1].occurred_on)})"
+            )
+        for step in ended:
+            doing = "declined it" if step["status"] == "declined" else "dropped out"
+            actions.append(f"{doing} on {describe_date(step.occurred_on)}")
+        if not actions:
+            return None
+        if not ended:
+            actions.append("has not completed it")
+        referral = uptake.referral
+        subject = referral.persons.get("subject")
+        baby = baby_word(child)
+        text = (
+            f"{parent_named(child, subject)}, referred on {describe_date(referral.occurred_on)} "
+            f"to {uptake.service_name} while the {baby}'s {PLAN_NAMES.get(plan['kind'], 'plan')} "
+            f"({agency_name(world, plan)}, from {describe_date(plan.occurred_on)}) is in force, "
+            f"{joined(actions)}: a risk factor for the plan's lead practitioner to act on."
+        )
+        people = [(subject, role_of(child, subject) or "parent referred")] if subject else []
+        if child.person:
+            people.append((child.person, "child"))
+        return Finding(child, text, facts=[plan, referral, *missed, *ended], people=people)
