@@ -78,15 +78,6 @@ PROCEDURES: tuple[Procedure, ...] = (
         "is escalated as a risk factor; completion is evidenced before closure.",
         "Early Help 5; Children in Need 7; Domestic abuse 11; Recommendation 10",
     ),
-    # Not planted for now: the synthetic partnership does not yet plant service referrals, so
-    # it has no scenario to check this rule against (to be set to True once it does).
-    Procedure(
-        "service-first-contact",
-        "A parent referred to a service of the partnership's directory is contacted by it within "
-        "the time the service states; a referral not taken up is followed up by whoever made it.",
-        "Universal 1-2; Domestic abuse 11; Invisible fathers 26; Recommendation 9, 12",
-        planted=False,
-    ),
     Procedure(
         "step-down",
         "Step-down from CIN to Early Help needs a key worker, an information-sharing plan and a "
@@ -117,6 +108,16 @@ PROCEDURES: tuple[Procedure, ...] = (
         "a think-family prompt to adult mental health and the health visitor.",
         "Adult mental health 14-17; Recommendation 12-13",
     ),
+    # Not planted for now: the synthetic partnership does not yet plant service referrals, so
+    # it has no scenario to check this rule against (to be set to True once it does). Last of
+    # the planted kind, so that planting it leaves the other procedures' draws of a seed alone.
+    Procedure(
+        "service-first-contact",
+        "A parent referred to a service of the partnership's directory is contacted by it within "
+        "the time the service states; a referral not taken up is followed up by whoever made it.",
+        "Universal 1-2; Domestic abuse 11; Invisible fathers 26; Recommendation 9, 12",
+        planted=False,
+    ),
     Procedure(
         "serious-incident-clock",
         "A serious incident notification is sent to the national panel within 5 working days of "
@@ -141,12 +142,12 @@ TITLES: dict[str, str] = {
     "domestic-abuse-checks": "Domestic abuse in pregnancy or infancy",
     "marac-baby": "A MARAC case with a baby",
     "programme-engagement": "A programme not engaged with",
-    "service-first-contact": "A referral not taken up by the service",
     "step-down": "Step-down not completed",
     "father-seen-at-mandated-contact": "Father not seen at mandated contacts",
     "coping-with-crying": "Coping with crying not given to the father",
     "conference-invitations": "Conference invitations and attendance",
     "think-family-mental-health": "Think family: a father's mental health",
+    "service-first-contact": "A referral not taken up by the service",
     "serious-incident-clock": "Serious incident notification clock",
 }
 
