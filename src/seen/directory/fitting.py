@@ -230,7 +230,7 @@ def judge(
     against: list[str] = []
     caveats: list[str] = []
     if service.status != Service.Status.ACTIVE:
-        against.append(f"It is {service.get_status_display()}")
+        against.append(f"It is {service.status}")
     # who it is for
     admits = parent.audiences()
     offered = [a for a in service.audiences or [] if a in admits]
