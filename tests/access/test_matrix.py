@@ -120,6 +120,7 @@ SYSTEM_COMMANDS = {
     "demo-users",
     "audit verify",
     "review",
+    "services",  # the directory of services for parents: no case data
 }
 
 
