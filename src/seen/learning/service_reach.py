@@ -23,7 +23,8 @@ Only counts leave this module: no parent, child or record is named. What is show
 `seen.learning.figures` as every measure does: a count from 1 to 4 is "fewer than 5" with its
 rate withheld, a small complement protected, and a second area withheld where one could be read
 off the partnership's total. A median of days rests on the people it is the median of, so it is
-withheld when fewer than 5 were contacted.
+withheld as their count is: when fewer than 5 were contacted, or their count protects another
+area's.
 
 The gaps are read from the directory (`seen.directory.models.Service`) as it stands: only active
 services count; a service with no areas serves the whole partnership."""
@@ -37,7 +38,7 @@ from datetime import date
 
 from seen.directory.models import Audience, Service
 from seen.facts.models import ProgrammeEvent, ServiceReferral, ServiceUptake
-from seen.learning.figures import Figure, is_small, protected
+from seen.learning.figures import Figure, protected
 from seen.learning.measures import PARTNERSHIP, Placement
 from seen.learning.quarters import Coverage, Quarter
 from seen.rules.loading import load_world
@@ -126,8 +127,25 @@ def count(world: World, placement: Placement | None = None) -> list[ReachCount]:
         tally[4] += int(not completed and bool(statuses & ENDED_EARLY))
         days[cell][max(0, (first - on).days)] += 1
     return [
-        ReachCount(*cell, *tally, days_to_contact=tuple(sorted(days[cell].items())))
-        for cell, tally in sorted(cells.items())
+        ReachCount(
+            service,
+            group,
+            area,
+            period,
+            referred,
+            contacted,
+            attended,
+            completed,
+            ended_early,
+            tuple(sorted(days[(service, group, area, period)].items())),
+        )
+        for (service, group, area, period), (
+            referred,
+            contacted,
+            attended,
+            completed,
+            ended_early,
+        ) in sorted(cells.items())
     ]
 
 
@@ -339,6 +357,7 @@ class Summed:
             "fathers-attended": (self.attended, self.fathers),
             "fathers-completed": (self.completed, self.fathers),
             "fathers-ended-early": (self.ended_early, self.fathers),
+            MEDIAN.key: (self.contacted, self.contacted),
         }[part]
 
     @property
@@ -353,13 +372,17 @@ class Summed:
         return (values[middle - 1] + values[middle]) / 2
 
 
-def median_shown(summed: Summed) -> str:
-    """The median in days, "withheld (small numbers)" when it rests on 1 to 4 people."""
+def median_shown(summed: Summed, contacted: Figure) -> str:
+    """The median in days; withheld as the count of those contacted is (`contacted`: their
+    figure): "withheld (small numbers)" when it rests on 1 to 4 people, "withheld" when their
+    count is withheld to protect another area's."""
     median = summed.median_days
     if median is None:
         return "none contacted"
-    if is_small(summed.contacted):
+    if contacted.small:
         return "withheld (small numbers)"
+    if contacted.suppressed:
+        return "withheld"
     return f"{median:g}"
 
 
@@ -400,18 +423,15 @@ def figures_for(
     if not summed:
         return shown_for
     areas = sorted(a for a in summed if a != PARTNERSHIP)
-    for part in PARTS:
+    for part in (*PARTS, MEDIAN):
 
         def figure(area: str, part: Part = part) -> Figure:
             numerator, denominator = summed[area].numbers(part.key)
             return Figure(MEASURE, part.key, area, period, numerator, denominator, partial=partial)
 
         for f in protected([figure(a) for a in areas], figure(PARTNERSHIP)):
-            shown_for[f.area].append(ReachFigure(service.name, part, f))
-    for area in [*areas, PARTNERSHIP]:
-        contacted = summed[area].contacted
-        f = Figure(MEASURE, MEDIAN.key, area, period, contacted, contacted, partial=partial)
-        shown_for[area].append(ReachFigure(service.name, MEDIAN, f, median_shown(summed[area])))
+            median = median_shown(summed[f.area], f) if part is MEDIAN else ""
+            shown_for[f.area].append(ReachFigure(service.name, part, f, median))
     return shown_for
 
 

@@ -5,11 +5,13 @@ beside what the data shows.
 
 - `/learning/` each measure as a chart with its table beside it, and the leaders' statement
   (GET form `FiguresQuery`: `area`, `from`, `to`, each quarter one the data covers, like
-  2025-Q3; by default the last four complete quarters of the data, seen.learning.quarters);
+  2025-Q3; by default the last four complete quarters of the data, seen.learning.quarters),
+  then "Services for fathers" in the same area and quarters (seen.web.learning_reach);
 - `/learning/<measure>/` one measure over time, per area and quarter, and every statement about it;
 - `/learning/statements/new/` record a statement (GET the form, POST records it, then 303);
 - `/learning/export.csv` every measure per area and quarter (numerator, denominator, rate,
-  suppressed and partial marked); the same query narrows it to an area and quarters.
+  suppressed and partial marked), then every service's reach; the same query narrows it to an
+  area and quarters.
 
 Quarters are named in words ("April to June 2026"); one the data covers only part of is marked
 partial, and never drawn as 0%. Reading asks `decide(Action.VIEW_AGGREGATES)`, recording
@@ -46,7 +48,7 @@ from seen.learning.measures import (
 )
 from seen.learning.models import LeadershipStatement
 from seen.learning.quarters import Coverage, Quarter, span_name
-from seen.web import gate
+from seen.web import gate, learning_reach
 from seen.web.forms import confirmations
 from seen.web.gate import page, purpose_of
 from seen.web.inline_svg import without_inline_style
@@ -179,11 +181,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "confirmations": confirmations(request),
         "measures": [],
     }
-    if span is None:  # no data yet: nothing to count
+    if span is None:  # no data yet: nothing to count, but the directory's gaps are there
+        context["reach"] = learning_reach.section(area, None, None, areas)
         gate.audit(request, "read", "learning_dashboard", disclosed={"counts_only": True})
         return render(request, "web/learning.html", context)
     start, end = span
     period = _period(start, end, coverage)
+    context["reach"] = learning_reach.section(area, span, period, areas)
     counts = figures.in_range(measured.counts, start.code, end.code)
     context["period"] = period
     context["area_name"] = _area_name(area or PARTNERSHIP, areas)
@@ -198,6 +202,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "measures": [m.slug for m in MEASURES],
             "area": area or PARTNERSHIP,
             "period": _codes(start, end),
+            "service_reach": [row["service"] for row in context["reach"]["rows"]],
             "counts_only": True,
         },
     )
@@ -403,19 +408,20 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         and (start is None or f.period >= start.code)
         and (end is None or f.period <= end.code)
     ]
+    reach = learning_reach.csv_rows(area, start, end, measured.coverage)
     gate.audit(
         request,
         "export",
         "learning_export",
         disclosed={
             "format": "csv",
-            "rows": len(rows),
+            "rows": len(rows) + len(reach),
             "area": area or "every area",
             "period": f"{start.code if start else 'first'} to {end.code if end else 'last'}",
             "counts_only": True,
         },
     )
-    response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(to_csv(rows, reach), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="seen-learning-{clock.today().isoformat()}.csv"'
     )
