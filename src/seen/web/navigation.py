@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from seen.access.models import Purpose
-from seen.access.policy import Action, decide, profile_of
+from seen.access.policy import PURPOSES_BY_ROLE, Action, decide, profile_of
 
-# (URL name, text, the action the page needs, the purpose the page declares by default)
+# (URL name, text, the action the page needs, the purpose the page declares by default; "": the
+# role's usual purpose, for a page any purpose may open)
 PAGES: list[tuple[str, str, str, str]] = [
     ("home", "What you owe", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("alerts", "Alerts", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
@@ -23,6 +24,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("chronologies", "Chronologies", Action.LIST_CHRONOLOGIES, Purpose.REVIEW),
     ("thematic-reviews", "Reviews", Action.VIEW_REVIEW_DATA, Purpose.REVIEW),
     ("learning", "Partnership learning", Action.VIEW_AGGREGATES, Purpose.STRATEGIC),
+    ("directory", "Services for parents", Action.VIEW_DIRECTORY, ""),
     ("break-glass-reviews", "Break-glass reviews", Action.REVIEW_BREAK_GLASS, Purpose.DIRECT_CARE),
     ("subject-access", "Subject access", Action.SUBJECT_ACCESS, Purpose.AUDIT),
     ("loaded", "What is loaded", Action.ADMINISTER, Purpose.ADMINISTRATION),
@@ -38,12 +40,14 @@ def _address(name: str) -> str | None:
 
 def items(request: HttpRequest) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
-    if profile_of(user) is None:
+    profile = profile_of(user)
+    if profile is None:
         return []
+    usual = next(iter(PURPOSES_BY_ROLE.get(profile.role, ())), "")
     shown = []
     for name, text, action, purpose in PAGES:
         href = _address(name)
-        if href is None or not decide(user, action, purpose).allowed:
+        if href is None or not decide(user, action, purpose or usual).allowed:
             continue
         # "current": this very page (aria-current="page"); "active": a page within its section
         current = request.path == href
