@@ -7,6 +7,8 @@ planted scenario applies its procedure and that no ordinary family applies any.
 
 from __future__ import annotations
 
+import json
+
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -200,6 +202,22 @@ class Oracle:
             self.family(row) for row in self.rows("relationships")
             if row["kind"] in ("birth_father", "mothers_partner", "male_carer")
             and self.person(row, "person") in troubled
+        }
+
+    def service_first_contact(self) -> set[str]:
+        """Referrals no step of uptake names, past the service's stated days on the day the
+        extract was made (the rules' today in check-scenarios)."""
+        today = date.fromisoformat(self.x.manifest["created"][:10])
+        within = {}
+        for entry in json.loads((self.x.path / "services.json").read_text(encoding="utf-8")):
+            terms = {a["taxonomy_term"]["taxonomy"]: a["taxonomy_term"]["term"]
+                     for a in entry.get("attributes", [])}
+            within[entry["id"]] = int(terms.get("seen:contact-within-days", "10"))
+        taken_up = {row["referral"] for row in self.rows("service_uptake")}
+        return {
+            self.family(row) for row in self.rows("service_referrals")
+            if f"{row['agency']}:{row['id']}" not in taken_up
+            and _day(row["date"]) + timedelta(days=within[row["service"]]) < today
         }
 
     def applies(self, procedure: str) -> set[str]:

@@ -108,15 +108,12 @@ PROCEDURES: tuple[Procedure, ...] = (
         "a think-family prompt to adult mental health and the health visitor.",
         "Adult mental health 14-17; Recommendation 12-13",
     ),
-    # Not planted for now: the synthetic partnership does not yet plant service referrals, so
-    # it has no scenario to check this rule against (to be set to True once it does). Last of
-    # the planted kind, so that planting it leaves the other procedures' draws of a seed alone.
+    # Last of the planted kind, so that planting it leaves the other procedures' draws alone.
     Procedure(
         "service-first-contact",
         "A parent referred to a service of the partnership's directory is contacted by it within "
         "the time the service states; a referral not taken up is followed up by whoever made it.",
         "Universal 1-2; Domestic abuse 11; Invisible fathers 26; Recommendation 9, 12",
-        planted=False,
     ),
     Procedure(
         "serious-incident-clock",

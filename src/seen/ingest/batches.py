@@ -38,6 +38,7 @@ class IngestSummary:
     extract_id: str
     tables: dict[str, TableCounts] = field(default_factory=dict)
     refused_files: list[dict[str, str]] = field(default_factory=list)
+    directory: dict[str, Any] | None = None  # the directory's import (services.json), if any
 
     @property
     def totals(self) -> TableCounts:
@@ -56,6 +57,7 @@ class IngestSummary:
             "unchanged": total.unchanged,
             "quarantined": total.quarantined,
             "refused_files": self.refused_files,
+            **({"directory": self.directory} if self.directory is not None else {}),
             "tables": {name: vars(counts) for name, counts in self.tables.items()},
         }
 

@@ -10,6 +10,9 @@ Guarantees (principle 5, "nothing lost"):
 - rows are written in chunks, each chunk one transaction that also moves the batch's counters,
   so a process killed at any instant leaves every row either fully written or not at all, and a
   re-run finishes the job;
+- a partnership's extract may carry its directory of services (`services.json`, Open Referral
+  UK): it is imported as `seen services import` imports it, after the areas and before the
+  first referral to a service; an entry refused is reported as a refused file's reason is;
 - an extract beyond its bounds (bytes, rows: seen.ingest.limits) is refused whole before a row
   is written; one that runs past its time stops between chunks and its batch says why.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from seen.directory.oruk_import import DirectoryFileError, import_file
 from seen.ingest.batches import IngestSummary, finish_batch, interrupted_on_failure, start_batch
 from seen.ingest.columns import Table
 from seen.ingest.errors import TooLarge
@@ -32,6 +36,9 @@ from seen.ingest.table_loader import TableLoader
 from seen.ingest.validation import header_problems
 
 CHUNK_SIZE = 2000
+DIRECTORY_FILE = "services.json"
+# the directory is imported before the first table naming a service, after the areas it names
+DIRECTORY_BEFORE = "service_referrals"
 
 
 # A progress callback: (table name, rows done in this file, rows in this file).
@@ -63,6 +70,8 @@ def ingest_extract(
         summary.refused_files.extend(survey.unknown)
         try:
             for table in TABLES:
+                if table.name == DIRECTORY_BEFORE:
+                    _import_directory(directory / DIRECTORY_FILE, summary, for_agency)
                 found = survey.files.get(table.name)
                 if found is not None:
                     _load_table(
@@ -83,6 +92,29 @@ def ingest_extract(
             ) from None
     finish_batch(batch, summary)
     return summary
+
+
+def _import_directory(path: Path, summary: IngestSummary, for_agency: str | None) -> None:
+    if not path.is_file():
+        return
+    if for_agency is not None:
+        summary.refused_files.append(
+            {
+                "file": path.name,
+                "reason": "the directory of services is the partnership's to "
+                "load, not an agency system's",
+            }
+        )
+        return
+    try:
+        outcome = import_file(path)
+    except DirectoryFileError as error:
+        summary.refused_files.append({"file": path.name, "reason": str(error)})
+        return
+    summary.directory = outcome.as_json()
+    summary.refused_files.extend(
+        {"file": path.name, "reason": refusal.in_words()} for refusal in outcome.refused
+    )
 
 
 def _load_table(

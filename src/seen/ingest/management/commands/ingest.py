@@ -106,6 +106,12 @@ class Command(BaseCommand):
                 f"  {name:<26} accepted {counts.accepted:>8}  unchanged {counts.unchanged:>8}"
                 f"  quarantined {counts.quarantined:>6}"
             )
+        if summary.directory is not None:
+            held = summary.directory
+            self.stdout.write(
+                f"  directory of services: {held['loaded']} loaded, {held['updated']} updated, "
+                f"{held['unchanged']} unchanged, {held['refused_entries']} refused"
+            )
         for refused in summary.refused_files:
             self.stderr.write(f"refused {refused['file']}: {refused['reason']}")
         if total.quarantined:
