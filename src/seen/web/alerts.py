@@ -37,6 +37,7 @@ from seen.rules.models import Alert, AlertEvent
 from seen.web import gate
 from seen.web.forms import SeenForm, choice_field, text_field
 from seen.web.gate import DEFAULT_PURPOSE, page, purpose_of
+from seen.web.referrals import refer_links_for_alert
 
 # ---- the steps' forms: one per step, their limits the lifecycle's (as the API's) -------------
 
@@ -272,6 +273,7 @@ def _show(
         "triage_url": _triage_url(request, reference),
         "facts": facts,
         "people": [(p, person_url(p.reference) if p.reference[:1] == "P" else "") for p in people],
+        "refer_links": refer_links_for_alert(request, alert),  # a man it names, to a service
         "events": events,
         "can_act": can_act,
         "shown": shown,

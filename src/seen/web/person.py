@@ -45,6 +45,7 @@ from seen.web.gate import page as gated_page
 from seen.web.gate import purpose_of
 from seen.web.paging import PageForm, asked_page, page_form, paged
 from seen.web.person_identity import MergeForm, offer_views
+from seen.web.referrals import refer_links_for_children
 
 DECISIONS = {
     "confirm": "Confirm: the same person",
@@ -228,6 +229,10 @@ def _render(
         "undo_url": _undo_url(request),
         "child_link": lambda ref: link_to("child", ref) or f"/children/{ref}/",
         "alert_link": alert_link,
+        # each child he is around that the viewer may refer him for
+        "refer_links": refer_links_for_children(
+            request, person, [c.reference for c in file.children if c.reference]
+        ),
     }
     return page(request, "web/person.html", context, status=status)
 

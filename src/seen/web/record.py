@@ -42,6 +42,7 @@ from seen.web.record_forms import (
     RecordForm,
     WasNotBroughtForm,
 )
+from seen.web.referrals import refer_link_after_contact
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,12 @@ def recorded(request: HttpRequest, reference: str, kind: str, fact_id: int) -> H
         ],
         "prompts": prompts,
         "again": reverse(f"record-{kind}", args=[subject.reference]),
+        # a contact naming the father, seen or not: refer him from here
+        "refer_url": (
+            refer_link_after_contact(request, subject, fact.father_id)
+            if record_kind is CONTACT
+            else ""
+        ),
     }
     return render(request, "web/record_done.html", context)
 
