@@ -26,7 +26,7 @@ def _api(who: str) -> int:
 # (method, route) -> who -> the status the policy gives
 MATRIX: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "services/"): _page,
-    ("GET", "services/<uuid:service_id>/"): _page,
+    ("GET", "services/<str:service_id>/"): _page,
     ("GET", "api/services"): _api,
     ("GET", "api/services/{service_id}"): _api,
 }
