@@ -200,3 +200,19 @@ def test_the_command_exports_to_a_file(directory_areas: dict[str, Area], tmp_pat
     printed = io.StringIO()
     call_command("services", "export", stdout=printed)
     assert json.loads(printed.getvalue())["total_items"] == 8
+
+
+def test_the_directory_seen_synth_writes_imports_whole(tmp_path: Path) -> None:
+    """The synthetic partnership's services.json (seen.synth.directory) is a directory Seen reads
+    without a refusal, its areas those of the same extract."""
+    import csv
+
+    call_command("synth", "--areas", "2", "--births", "30", "--out", str(tmp_path / "x"),
+                 stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    with (tmp_path / "x" / "areas.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            Area.objects.create(code=row["code"], name=row["name"])
+    outcome = import_file(tmp_path / "x" / "services.json")
+    assert outcome.refused == [] and outcome.loaded >= 8
+    assert Service.objects.filter(evenings=True).exists()
+    assert Service.objects.filter(weekends=True).exists()
