@@ -112,7 +112,9 @@ def test_alert_to_referral_to_a_step_attended(baby: Person) -> None:
     assert "No step recorded yet" in text and "the birth father" in text
 
     bad = client.post(saved["Location"], {"status": "attended", **_when("11", "7", "2025")})
-    assert bad.status_code == 400 and "Give the number of the session" in bad.content.decode()
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "Give the number of the session" in text
+    assert 'href="#step-session"' in text and 'id="step-session"' in text
     stepped = client.post(
         saved["Location"], {"status": "attended", "session": "1", **_when("11", "7", "2025")}
     )
@@ -218,3 +220,14 @@ def test_your_referrals_is_for_those_who_refer(baby: Person) -> None:
     assert response.status_code == 200 and "You have no referral you may open" in (
         response.content.decode()
     )
+
+
+def test_when_no_service_fits_him_the_page_says_so(baby: Person) -> None:
+    service("Mums together", audiences=["mothers"])
+    client = signed_in_client(_worker(baby))
+    response = client.get(_refer_url(baby))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="no-services"' in text and 'name="service"' not in text
+    event = AuditEvent.objects.get(action="read", object_type="referral_form")
+    assert event.subject == baby.reference

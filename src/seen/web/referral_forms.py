@@ -81,6 +81,10 @@ class StepForm(PostedForm):
     )
     reason = text_field("the reason", MAX_TEXT)
 
+    def input_id(self, name: str) -> str:
+        # the page shows the referral's own reason above the form: the form's ids are its own
+        return f"step-{name}"
+
     def details(self) -> StepDetails:
         return StepDetails(
             self.cleaned("status"),
