@@ -80,8 +80,10 @@ def reference_problems(extract: Extract) -> list[str]:
         "agency": {row["code"] for row in extract.tables["agencies"]},
         "area": {row["code"] for row in extract.tables["areas"]},
         # the directory beside the extract (services.json, Open Referral UK)
-        "service": {entry["id"] for entry in json.loads(
-            (extract.path / "services.json").read_text(encoding="utf-8"))},
+        "service": {
+            entry["id"]
+            for entry in json.loads((extract.path / "services.json").read_text(encoding="utf-8"))
+        },
     }
     keys = {name: extract.keys(name) for name in _TARGET_TABLES.values()}
     problems = []
@@ -130,4 +132,3 @@ def duplicate_keys(extract: Extract) -> list[str]:
 
 def list_values(row: Row, column: str) -> list[str]:
     return [item for item in row[column].split(LIST_SEPARATOR) if item]
-

@@ -8,7 +8,6 @@ planted scenario applies its procedure and that no ordinary family applies any.
 from __future__ import annotations
 
 import json
-
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -68,8 +67,11 @@ class Oracle:
     # --- one reading per procedure: the set of families it applies to ---------------------------
 
     def non_mobile_injury(self) -> set[str]:
-        referred = {(self.family(r), r["date"]) for r in self.rows("referrals")
-                    if r["kind"] == "childrens_social_care"}
+        referred = {
+            (self.family(r), r["date"])
+            for r in self.rows("referrals")
+            if r["kind"] == "childrens_social_care"
+        }
         found = set()
         for row in self.rows("injuries"):
             child = self.person(row, "child")
@@ -82,23 +84,31 @@ class Oracle:
     def was_not_brought(self) -> set[str]:
         missed: dict[str, int] = defaultdict(int)
         for row in self.rows("appointments"):
-            if row["outcome"] in ("was_not_brought", "did_not_attend") and not row[
-                    "followed_up_on"]:
+            if (
+                row["outcome"] in ("was_not_brought", "did_not_attend")
+                and not row["followed_up_on"]
+            ):
                 missed[self.person(row, "subject")] += 1
         return {self.family_of[person] for person, count in missed.items() if count >= 2}
 
     def pre_birth_assessment_father(self) -> set[str]:
         return {
-            self.family(row) for row in self.rows("assessments")
-            if row["kind"] == "pre_birth" and (
+            self.family(row)
+            for row in self.rows("assessments")
+            if row["kind"] == "pre_birth"
+            and (
                 (row["father_involved"] == "no" and not row["father_not_involved_reason"])
-                or row["father_checks_done"] == "no")
+                or row["father_checks_done"] == "no"
+            )
         }
 
     def care_leaver_parent(self) -> set[str]:
         assessed = {self.family(r) for r in self.rows("assessments") if r["kind"] == "pre_birth"}
-        leavers = {self.family_of[self.person(r, "subject")]
-                   for r in self.rows("care_leaver_statuses") if r["care_leaver"] == "yes"}
+        leavers = {
+            self.family_of[self.person(r, "subject")]
+            for r in self.rows("care_leaver_statuses")
+            if r["care_leaver"] == "yes"
+        }
         return leavers - assessed
 
     def man_with_relevant_history(self) -> set[str]:
@@ -108,10 +118,12 @@ class Oracle:
                 history.add(self.person(row, "subject"))
         for table in ("findings_of_fact", "probation_supervisions"):
             history |= {self.person(row, "subject") for row in self.rows(table)}
-        history |= {self.person(r, "perpetrator") for r in self.rows("marac_cases")
-                    if r["perpetrator"]}
-        protected_children = {self.family(r) for r in self.rows("plans")
-                              if r["kind"] == "child_protection"}
+        history |= {
+            self.person(r, "perpetrator") for r in self.rows("marac_cases") if r["perpetrator"]
+        }
+        protected_children = {
+            self.family(r) for r in self.rows("plans") if r["kind"] == "child_protection"
+        }
         found = set()
         links: dict[str, set[str]] = defaultdict(set)
         for row in self.rows("relationships"):
@@ -127,8 +139,7 @@ class Oracle:
     def plan_child_at_ed(self) -> set[str]:
         plans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
         for row in self.rows("plans"):
-            if row["child"] and row["kind"] in ("early_help", "child_in_need",
-                                                "child_protection"):
+            if row["child"] and row["kind"] in ("early_help", "child_in_need", "child_protection"):
                 end = _day(row["end"]) if row["end"] else None
                 plans[self.person(row, "child")].append((_day(row["start"]), end))
         found = set()
@@ -141,14 +152,17 @@ class Oracle:
 
     def domestic_abuse_checks(self) -> set[str]:
         return {
-            self.family_of[self.person(row, "victim")] for row in self.rows("police_incidents")
-            if row["kind"] == "domestic_abuse" and row["victim"]
+            self.family_of[self.person(row, "victim")]
+            for row in self.rows("police_incidents")
+            if row["kind"] == "domestic_abuse"
+            and row["victim"]
             and self.expecting_or_baby(self.person(row, "victim"), _day(row["date"]))
         }
 
     def marac_baby(self) -> set[str]:
         return {
-            self.family_of[self.person(row, "victim")] for row in self.rows("marac_cases")
+            self.family_of[self.person(row, "victim")]
+            for row in self.rows("marac_cases")
             if self.expecting_or_baby(self.person(row, "victim"), _day(row["date"]))
         }
 
@@ -162,29 +176,36 @@ class Oracle:
             if row["plan"]:
                 family_of_programme[key] = plan_family[(row["agency"], row["plan"])]
         return {
-            family_of_programme[key] for key, statuses in steps.items()
-            if key in family_of_programme
-            and ("missed" in statuses or "completed" not in statuses)
+            family_of_programme[key]
+            for key, statuses in steps.items()
+            if key in family_of_programme and ("missed" in statuses or "completed" not in statuses)
         }
 
     def step_down(self) -> set[str]:
         return {
-            self.family(row) for row in self.rows("plans")
-            if row["stepped_down_from"] and (
-                not row["key_worker"] or row["information_sharing_plan"] != "yes"
-                or not row["review_date"])
+            self.family(row)
+            for row in self.rows("plans")
+            if row["stepped_down_from"]
+            and (
+                not row["key_worker"]
+                or row["information_sharing_plan"] != "yes"
+                or not row["review_date"]
+            )
         }
 
     def father_seen_at_mandated_contact(self) -> set[str]:
         return {
-            self.family(row) for row in self.rows("contacts")
-            if row["kind"] in ("new_birth", "six_to_eight_weeks") and row["father_seen"] == "no"
+            self.family(row)
+            for row in self.rows("contacts")
+            if row["kind"] in ("new_birth", "six_to_eight_weeks")
+            and row["father_seen"] == "no"
             and not row["father_not_seen_reason"]  # a reason recorded suffices (the default)
         }
 
     def coping_with_crying(self) -> set[str]:
         return {
-            self.family(row) for row in self.rows("crying_feeding_concerns")
+            self.family(row)
+            for row in self.rows("crying_feeding_concerns")
             if "no" in (row["icon_advice_mother"], row["icon_advice_father"])
         }
 
@@ -199,7 +220,8 @@ class Oracle:
     def think_family_mental_health(self) -> set[str]:
         troubled = {self.person(r, "subject") for r in self.rows("mental_health")}
         return {
-            self.family(row) for row in self.rows("relationships")
+            self.family(row)
+            for row in self.rows("relationships")
             if row["kind"] in ("birth_father", "mothers_partner", "male_carer")
             and self.person(row, "person") in troubled
         }
@@ -210,12 +232,15 @@ class Oracle:
         today = date.fromisoformat(self.x.manifest["created"][:10])
         within = {}
         for entry in json.loads((self.x.path / "services.json").read_text(encoding="utf-8")):
-            terms = {a["taxonomy_term"]["taxonomy"]: a["taxonomy_term"]["term"]
-                     for a in entry.get("attributes", [])}
+            terms = {
+                a["taxonomy_term"]["taxonomy"]: a["taxonomy_term"]["term"]
+                for a in entry.get("attributes", [])
+            }
             within[entry["id"]] = int(terms.get("seen:contact-within-days", "10"))
         taken_up = {row["referral"] for row in self.rows("service_uptake")}
         return {
-            self.family(row) for row in self.rows("service_referrals")
+            self.family(row)
+            for row in self.rows("service_referrals")
             if f"{row['agency']}:{row['id']}" not in taken_up
             and _day(row["date"]) + timedelta(days=within[row["service"]]) < today
         }

@@ -15,7 +15,8 @@ from tests.synth.conftest import AREAS, BIRTHS, make
 def _hashes(directory: Path) -> dict[str, str]:
     return {
         str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(directory.rglob("*")) if path.is_file()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -66,11 +67,19 @@ def test_manifest_is_fixed_by_the_options(extract: Extract) -> None:
 def test_only_synthetic_identifiers(extract: Extract) -> None:
     people = extract.tables["people"]
     assert all(row["nhs_number"].startswith("999") for row in people if row["nhs_number"])
-    postcodes = [row["postcode"] for table in ("people", "residences", "police_incidents")
-                 for row in extract.tables[table] if row["postcode"]]
+    postcodes = [
+        row["postcode"]
+        for table in ("people", "residences", "police_incidents")
+        for row in extract.tables[table]
+        if row["postcode"]
+    ]
     assert postcodes and all(code.startswith("Q") for code in postcodes)
-    phones = [row["phone"] for table in ("people", "practitioners")
-              for row in extract.tables[table] if row["phone"]]
+    phones = [
+        row["phone"]
+        for table in ("people", "practitioners")
+        for row in extract.tables[table]
+        if row["phone"]
+    ]
     phones += [row["duty_phone"] for row in extract.tables["agencies"]]
     assert all(p.startswith(("01632 960", "07700 900")) for p in phones)
     assert all(row["email"].endswith(".example") for row in extract.tables["practitioners"])
@@ -94,7 +103,17 @@ def test_each_agency_kind_is_in_every_area(extract: Extract) -> None:
     assert shared == ["adult_mental_health", "police", "probation"]
     assert len(kinds) == AREAS
     for area_kinds in kinds.values():
-        assert sorted(area_kinds) == sorted([
-            "midwifery", "health_visiting", "gp", "gp", "hospital_ed", "neonatal_unit",
-            "childrens_social_care", "early_help", "housing", "leaving_care",
-        ])
+        assert sorted(area_kinds) == sorted(
+            [
+                "midwifery",
+                "health_visiting",
+                "gp",
+                "gp",
+                "hospital_ed",
+                "neonatal_unit",
+                "childrens_social_care",
+                "early_help",
+                "housing",
+                "leaving_care",
+            ]
+        )

@@ -84,12 +84,19 @@ def _truth(extract: Extract) -> tuple[dict[tuple[str, str], str], dict[str, dict
 
 def test_men_in_police_records_often_lack_nhs_numbers(extract: Extract) -> None:
     person_of, persons = _truth(extract)
-    police_men = [row for row in extract.tables["people"] if row["agency"] == "POLICE"
-                  and persons[person_of[("POLICE", row["id"])]]["sex"] == "male"]
+    police_men = [
+        row
+        for row in extract.tables["people"]
+        if row["agency"] == "POLICE" and persons[person_of[("POLICE", row["id"])]]["sex"] == "male"
+    ]
     missing = [row for row in police_men if not row["nhs_number"]]
     assert police_men and len(missing) > 0.8 * len(police_men)
-    gp_men = [row for row in extract.tables["people"] if "-GP" in row["agency"]
-              and persons[person_of[(row["agency"], row["id"])]]["sex"] == "male"]
+    gp_men = [
+        row
+        for row in extract.tables["people"]
+        if "-GP" in row["agency"]
+        and persons[person_of[(row["agency"], row["id"])]]["sex"] == "male"
+    ]
     assert sum(bool(row["nhs_number"]) for row in gp_men) > 0.95 * len(gp_men)
 
 

@@ -14,11 +14,13 @@ from seen.access import services as access
 from seen.access.models import Role
 from seen.audit.models import AuditEvent
 from seen.facts.models import ServiceReferral, ServiceUptake
+from seen.ingest.loader import ingest_extract
+from seen.linkage import decisions
 from seen.people.models import Person, SourceRecord
 from seen.rules.models import AlertEvent
 from tests.directory.test_fitting import DAYTIME, EVENINGS, service
 from tests.fixtures.alerts import make_alert
-from tests.fixtures.partnership import make_user, signed_in_client
+from tests.fixtures.partnership import make_user, partnership_tables, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +233,44 @@ def test_when_no_service_fits_him_the_page_says_so(baby: Person) -> None:
     assert 'id="no-services"' in text and 'name="service"' not in text
     event = AuditEvent.objects.get(action="read", object_type="referral_form")
     assert event.subject == baby.reference
+
+
+def test_a_referrer_below_the_household_is_sent_to_the_lawful_basis(
+    baby: Person, extract: Any
+) -> None:
+    """The referral's page shows the household: a health visitor who refers a man her own
+    agency records, seeing the baby at the flag level, is sent on to the lawful-basis step,
+    not to a refusal."""
+    evening, _ = _services()
+    tables = partnership_tables()
+    tables["people"] += [
+        {
+            "agency": "QAV-HV",
+            "id": "HF1",
+            "forename": "Dan",
+            "surname": "Hollis",
+            "dob": "1990-02-03",
+            "sex": "male",
+        }
+    ]
+    tables["relationships"] += [
+        {
+            "agency": "QAV-HV",
+            "id": "HR1",
+            "person": "HF1",
+            "child": "HB1",
+            "kind": "birth_father",
+            "asserted_on": "2025-06-10",
+        }
+    ]
+    ingest_extract(extract(**tables))
+    man = SourceRecord.objects.get(local_id="HF1")
+    decisions.confirm(man, SourceRecord.objects.get(local_id="F1"), user=None, reason="same")
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
+    url = f"/people/{_father().reference}/refer/?child={baby.reference}"
+    assert client.get(url).status_code == 200
+    saved = client.post(url, {"service": str(evening.pk), "reason": "He asked.", "consent": "yes"})
+    assert saved.status_code == 303
+    assert saved["Location"] == f"/children/{baby.reference}/?purpose=direct_care#basis"
+    assert client.get(saved["Location"].split("#")[0]).status_code == 200
+    assert ServiceReferral.objects.get().subject == man

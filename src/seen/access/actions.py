@@ -19,6 +19,7 @@ class Action:
     VIEW_OWN_ALERTS = "view_own_alerts"
     OVERSEE_ALERTS = "oversee_alerts"  # the partnership's alerts: owner, status, not the finding
     VIEW_CASELOAD = "view_caseload"  # the children one is responsible for (each: VIEW_CHILD)
+    VIEW_OWN_REFERRALS = "view_own_referrals"  # the referrals one made (each: VIEW_CHILD)
     WHO_LOOKED = "who_looked"  # audit of a child, for its lead practitioner
     SUBJECT_ACCESS = "subject_access"  # what Seen holds about a person, and who has seen it
     SHIELD = "shield"  # shield an address or a record, or lift a shield
@@ -94,6 +95,7 @@ ACTION_PURPOSES: dict[str, frozenset[str]] = {
             Action.DECIDE_TRIAGE,
             Action.MANAGE_PLAN,
             Action.RECORD_INCIDENT,
+            Action.VIEW_OWN_REFERRALS,
         )
     },
     Action.WHO_LOOKED: CARE_PURPOSES | {Purpose.AUDIT},

@@ -75,12 +75,16 @@ CASE_ROLES = UNIVERSAL | LEAD | HISTORY_HOLDERS | {Role.MASH_PRACTITIONER, Role.
 CASELOAD_ROLES = (UNIVERSAL | LEAD) - {Role.ED_CLINICIAN}  # children they answer for
 FAMILY_WORKERS = frozenset({Role.MIDWIFE, Role.HEALTH_VISITOR, Role.PERSONAL_ADVISER})
 
+# who may record a fact about a child (a relationship is needed as well), and so refer a parent
+RECORDING_ROLES = UNIVERSAL | LEAD | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}
+
 # Actions that are not about one child: which roles may take them.
 ALLOWED_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_LINK_QUEUE: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.DECIDE_LINKS: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.VIEW_OWN_ALERTS: frozenset(CASE_ROLES),
     Action.VIEW_CASELOAD: CASELOAD_ROLES,
+    Action.VIEW_OWN_REFERRALS: RECORDING_ROLES,
     Action.OVERSEE_ALERTS: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.REVIEW_BREAK_GLASS: frozenset({Role.SAFEGUARDING_LEAD}),
     Action.VIEW_AGGREGATES: frozenset({Role.STRATEGIC_LEADER, Role.SAFEGUARDING_LEAD}),
@@ -100,7 +104,7 @@ NO_CASE_DATA = frozenset({Action.ADMINISTER, Action.SUBMIT_EXTRACT, Action.VIEW_
 # which roles may take each child action (a relationship is needed as well); VIEW_CHILD,
 # CHECK_CHILD and WHO_LOOKED are open to every case role and decided below
 CHILD_ACTION_ROLES: dict[str, frozenset[str]] = {
-    Action.RECORD_FACT: UNIVERSAL | LEAD | {Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD},
+    Action.RECORD_FACT: RECORDING_ROLES,
     Action.ACT_ON_ALERT: CASE_ROLES,
     Action.DECIDE_TRIAGE: frozenset({Role.MASH_PRACTITIONER, Role.SAFEGUARDING_LEAD}),
     Action.MANAGE_PLAN: LEAD | {Role.SAFEGUARDING_LEAD},

@@ -17,6 +17,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("home", "What you owe", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("alerts", "Alerts", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("caseload", "Your caseload", Action.VIEW_CASELOAD, Purpose.DIRECT_CARE),
+    ("referrals", "Your referrals", Action.VIEW_OWN_REFERRALS, ""),
     ("partnership-alerts", "Partnership alerts", Action.OVERSEE_ALERTS, Purpose.SAFEGUARDING),
     ("check-child", "Check a child", Action.VIEW_OWN_ALERTS, Purpose.DIRECT_CARE),
     ("review-pair", "Review links", Action.VIEW_LINK_QUEUE, Purpose.DIRECT_CARE),

@@ -28,7 +28,6 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 
 from seen.access.policy import (
-    CHILD_ACTION_ROLES,
     Action,
     Decision,
     Level,
@@ -243,6 +242,10 @@ def refer_page(request: HttpRequest, person_reference: str) -> HttpResponse:
             "alert_event": referred.alert_event.pk if referred.alert_event else None,
         },
     )
+    if decision.level < Level.HOUSEHOLD:
+        # the referral's page shows the household: the way there is the lawful basis
+        basis = reverse("child", args=[subject.reference]) + f"?{urlencode({'purpose': purpose})}"
+        return HttpResponseRedirect(basis + "#basis", status=303)
     return HttpResponseRedirect(_referral_url(referral, purpose), status=303)
 
 
@@ -442,11 +445,11 @@ def _relation(referral: ServiceReferral, subject: Subject) -> str:
 def referral_list(request: HttpRequest) -> HttpResponse:
     """The referrals the user made, each they may open now (VIEW_CHILD at the household level)
     with where it stands; the others counted, not named."""
+    refusal = gate.allow(request, Action.VIEW_OWN_REFERRALS, "referrals")
+    if refusal is not None:
+        return refusal
     profile = profile_of(request.user)
     assert profile is not None  # the gate
-    if profile.role not in CHILD_ACTION_ROLES[Action.RECORD_FACT]:
-        reason = f"the {profile.get_role_display()} role refers no one to a service"
-        return gate.refused(request, "referrals", "", reason)
     purpose = purpose_of(request)
     rows = []
     hidden = 0
