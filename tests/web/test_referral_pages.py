@@ -274,3 +274,20 @@ def test_a_referrer_below_the_household_is_sent_to_the_lawful_basis(
     assert saved["Location"] == f"/children/{baby.reference}/?purpose=direct_care#basis"
     assert client.get(saved["Location"].split("#")[0]).status_code == 200
     assert ServiceReferral.objects.get().subject == man
+
+
+def test_when_he_can_come_narrows_the_services(baby: Person) -> None:
+    _services()
+    client = signed_in_client(_worker(baby))
+    every = client.get(_refer_url(baby)).content.decode()
+    assert "Dads in Quillbrook" in every and "Crying support" in every
+    evenings = client.get(_refer_url(baby, hours="evenings"))
+    text = evenings.content.decode()
+    assert evenings.status_code == 200
+    assert "Dads in Quillbrook" in text and "Crying support" not in text
+    assert "<strong>Evenings</strong>" in text  # the answer given, shown as chosen
+    weekends = client.get(_refer_url(baby, hours="weekends")).content.decode()
+    assert "Dads in Quillbrook" not in weekends and 'id="no-services"' in weekends
+    for bad in ("nights", "x" * 300, "evenings%00"):
+        response = client.get(_refer_url(baby, hours=bad))
+        assert response.status_code == 400, bad

@@ -312,16 +312,32 @@ def order(fit: Fit) -> tuple[bool, bool, int, str, int]:
     )
 
 
-def fitting(parent: Parent, procedure: str = "", *, name_areas: bool = False) -> list[Fit]:
-    """The active services that fit the parent, in the order a practitioner should read them."""
+# when the parent can come, as the practitioner knows it: any time, or only out of working hours
+HOURS = {"": "any time", "evenings": "evenings", "weekends": "weekends"}
+
+
+def fitting(
+    parent: Parent, procedure: str = "", *, name_areas: bool = False, hours: str = ""
+) -> list[Fit]:
+    """The active services that fit the parent, in the order a practitioner should read them;
+    `hours` ("evenings", "weekends"): only those open then, for a parent who can come only then."""
+    if hours not in HOURS:
+        raise ValueError(f"hours is one of {sorted(HOURS)}, not {hours!r}")
     services = Service.objects.filter(status=Service.Status.ACTIVE).prefetch_related("areas")
+    if hours:
+        services = services.filter(**{hours: True})
     fits = [judge(s, parent, procedure, name_areas=name_areas) for s in services]
     return sorted((f for f in fits if f.fits), key=order)
 
 
 def services_for(
-    person: Person, subject: Subject, procedure: str = "", *, name_areas: bool = False
+    person: Person,
+    subject: Subject,
+    procedure: str = "",
+    *,
+    name_areas: bool = False,
+    hours: str = "",
 ) -> list[Fit]:
     """The services that fit this person as a parent of this child."""
     parent = parent_for(person, subject)
-    return fitting(parent, procedure, name_areas=name_areas)
+    return fitting(parent, procedure, name_areas=name_areas, hours=hours)

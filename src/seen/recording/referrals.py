@@ -138,11 +138,14 @@ def man_to_refer(user: User, subject: Subject, decision: Decision, reference: st
     )
 
 
-def services_for(man: Man, subject: Subject, decision: Decision, procedure: str = "") -> list[Fit]:
-    """The services that fit him, his areas named only to a viewer who sees the household."""
+def services_for(
+    man: Man, subject: Subject, decision: Decision, procedure: str = "", hours: str = ""
+) -> list[Fit]:
+    """The services that fit him (open when he can come: seen.directory.fitting.HOURS), his
+    areas named only to a viewer who sees the household."""
     person = Person.objects.get(reference=man.reference)
     household = decision.level >= Level.HOUSEHOLD
-    return fitting(parent_for(person, subject), procedure, name_areas=household)
+    return fitting(parent_for(person, subject), procedure, name_areas=household, hours=hours)
 
 
 def subject_of(referral: ServiceReferral) -> Subject:

@@ -40,7 +40,7 @@ from seen.areas.models import Agency, Practitioner
 from seen.casefile.personfile import PERSON_REFERENCE
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.core.procedures import title_of
-from seen.directory.fitting import parent_for
+from seen.directory.fitting import HOURS, parent_for
 from seen.facts.models import ServiceReferral
 from seen.people.models import Person, SourceRecord
 from seen.recording import referrals
@@ -206,9 +206,12 @@ def refer_page(request: HttpRequest, person_reference: str) -> HttpResponse:
             f"{subject.reference} that you may refer.",
             404,
         )
-    fits = referrals.services_for(man, subject, decision, procedure)
+    hours = request.GET.get("hours", "")
+    if hours not in HOURS:
+        return _problem(request, "When he can come is one of: any time, evenings, weekends.")
+    fits = referrals.services_for(man, subject, decision, procedure, hours)
     form = gate.form(request, ReferForm, fits=fits)
-    show = (request, subject, decision, man, procedure, fits, form)
+    show = (request, subject, decision, man, procedure, hours, fits, form)
     if not form.is_bound:
         return _refer_form(*show, 200)
     try:
@@ -255,6 +258,7 @@ def _refer_form(
     decision: Decision,
     man: Man,
     procedure: str,
+    hours: str,
     fits: list[Any],
     form: ReferForm,
     status: int,
@@ -276,12 +280,27 @@ def _refer_form(
         "household": decision.level >= Level.HOUSEHOLD,
         "procedure": title_of(procedure) if procedure else "",
         "fits": fits,
+        "hours": hours,
+        # the same page for another answer to "when can he come?", the rest of the query kept
+        "hours_links": [
+            (HOURS[value], _with_query(request, hours=value), value == hours) for value in HOURS
+        ],
         "chosen": form.value_of("service"),
         "consent": CONSENT,
         "action": request.get_full_path(),
         "purpose": purpose_of(request),
     }
     return render(request, "referrals/refer.html", context, status=status)
+
+
+def _with_query(request: HttpRequest, **changes: str) -> str:
+    query = request.GET.copy()
+    for name, value in changes.items():
+        if value:
+            query[name] = value
+        else:
+            query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}"
 
 
 # --- the referral ---------------------------------------------------------------------------------
