@@ -291,3 +291,68 @@ def test_when_he_can_come_narrows_the_services(baby: Person) -> None:
     for bad in ("nights", "x" * 300, "evenings%00"):
         response = client.get(_refer_url(baby, hours=bad))
         assert response.status_code == 400, bad
+
+
+def test_a_referrer_who_may_never_see_the_household_is_told_the_referral_is_made(
+    baby: Person, extract: Any
+) -> None:
+    """A health visitor who only answers for an alert about the baby sees it at the flag level,
+    with no lawful basis that would open the household: once she refers a man her agency
+    records, she is told the referral is made (Your referrals, counting it), not sent to a
+    lawful-basis step her child's page does not offer."""
+    evening, _ = _services()
+    tables = partnership_tables()
+    tables["people"] += [
+        {
+            "agency": "QAV-HV",
+            "id": "HF1",
+            "forename": "Dan",
+            "surname": "Hollis",
+            "dob": "1990-02-03",
+            "sex": "male",
+        }
+    ]
+    tables["relationships"] += [
+        {
+            "agency": "QAV-HV",
+            "id": "HR1",
+            "person": "HF1",
+            "child": "HB1",
+            "kind": "birth_father",
+            "asserted_on": "2025-06-10",
+        }
+    ]
+    ingest_extract(extract(**tables))
+    man = SourceRecord.objects.get(local_id="HF1")
+    decisions.confirm(man, SourceRecord.objects.get(local_id="F1"), user=None, reason="same")
+    alert = make_alert(baby, owner="HV2", agency="QAV-HV", role=Role.HEALTH_VISITOR)
+    alert.rule_id = "coping-with-crying"
+    alert.people = [[_father().pk, "father or male carer"], [baby.pk, "child"]]
+    alert.save()
+    client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV2"))
+    assert 'id="basis"' not in client.get(f"/children/{baby.reference}/").content.decode()
+    url = _refer_url(baby, procedure="coping-with-crying", alert=str(alert.pk))
+    assert client.get(url).status_code == 200
+    saved = client.post(url, {"service": str(evening.pk), "reason": "He asked.", "consent": "yes"})
+    assert saved.status_code == 303
+    assert saved["Location"] == "/referrals/?done=referral"
+    listed = client.get(saved["Location"])
+    text = listed.content.decode()
+    assert listed.status_code == 200
+    assert "The referral is made" in text
+    assert 'id="hidden"' in text and "1 other referral you made is about a child" in text
+    assert ServiceReferral.objects.get().subject == man
+
+
+def test_the_referral_pages_long_local_id_breaks_to_fit_a_narrow_screen(baby: Person) -> None:
+    """Seen's local id (`seen-` and 32 hex digits) is one word wider than a 320-pixel screen:
+    the caption naming it breaks it."""
+    evening, _ = _services()
+    client = signed_in_client(_worker(baby))
+    saved = client.post(
+        _refer_url(baby), {"service": str(evening.pk), "reason": "He asked.", "consent": "yes"}
+    )
+    local_id = ServiceReferral.objects.get().local_id
+    page = client.get(saved["Location"]).content.decode()
+    [caption] = re.findall(r'<span class="([^"]+)" id="local-id">Referral ([^<]+)</span>', page)
+    assert "govuk-!-text-break-word" in caption[0].split() and caption[1] == local_id

@@ -245,10 +245,15 @@ def refer_page(request: HttpRequest, person_reference: str) -> HttpResponse:
             "alert_event": referred.alert_event.pk if referred.alert_event else None,
         },
     )
-    if decision.level < Level.HOUSEHOLD:
+    if decision.level < Level.HOUSEHOLD and decision.needs_basis:
         # the referral's page shows the household: the way there is the lawful basis
         basis = reverse("child", args=[subject.reference]) + f"?{urlencode({'purpose': purpose})}"
         return HttpResponseRedirect(basis + "#basis", status=303)
+    if decision.level < Level.HOUSEHOLD:
+        # no basis would open the household to this user: told the referral is made, where
+        # their referrals are counted
+        done = {"done": "referral", **({"purpose": purpose} if purpose != DEFAULT_PURPOSE else {})}
+        return HttpResponseRedirect(reverse("referrals") + f"?{urlencode(done)}", status=303)
     return HttpResponseRedirect(_referral_url(referral, purpose), status=303)
 
 
@@ -507,7 +512,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         subjects=children,
         disclosed={"referrals": [r["url"] for r in rows], "children": children},
     )
-    return render(request, "referrals/list.html", {"rows": rows, "hidden": hidden})
+    made = request.GET.get("done") == "referral"
+    return render(request, "referrals/list.html", {"rows": rows, "hidden": hidden, "made": made})
 
 
 urlpatterns: list[URLPattern] = [
