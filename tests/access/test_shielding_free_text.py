@@ -1,6 +1,6 @@
 """A shielded address written into free text is shielded too (issue 13 finding 11): the mother's
-refuge is shielded, and a referral about the baby gives its street and postcode in its reason.
-For a viewer without shielding clearance the reason shows with the address replaced on every
+refuge is shielded, and a referral about the baby gives its street and postcode in its reason (and a referral of the
+father to a service, in its reason and a step's). For a viewer without shielding clearance the reason shows with the address replaced on every
 face (the child page, the API, the chronology, the subject-access report); a cleared viewer
 reads it whole."""
 
@@ -43,12 +43,24 @@ def baby(extract: Callable[..., Path]) -> Person:
         if row["id"] == "M1":
             row["address"] = REFUGE
     tables["residences"] = [
-        {"agency": "QAV-MAT", "id": "A1", "person": "M1", "address": REFUGE,
-         "postcode": POSTCODE, "start": "2025-05-01"},
+        {
+            "agency": "QAV-MAT",
+            "id": "A1",
+            "person": "M1",
+            "address": REFUGE,
+            "postcode": POSTCODE,
+            "start": "2025-05-01",
+        },
     ]
     tables["referrals"] = [
-        {"agency": "QAV-MAT", "id": "RF1", "date": "2025-06-05", "child": "B1",
-         "kind": "childrens_social_care", "reason": REASON},
+        {
+            "agency": "QAV-MAT",
+            "id": "RF1",
+            "date": "2025-06-05",
+            "child": "B1",
+            "kind": "childrens_social_care",
+            "reason": REASON,
+        },
     ]
     ingest_extract(extract(**tables))
     records = SourceRecord.objects.order_by("pk")
@@ -130,3 +142,53 @@ def test_postcodes_and_streets_are_found_however_they_are_written() -> None:
     assert found.redact("off refuge road") == f"off {SHIELDED}"
     assert found.redact("flat 3 is dry") == "flat 3 is dry"  # a flat number alone places no one
     assert found.redact("XQA12BC and Refuge Roads") == "XQA12BC and Refuge Roads"
+
+
+def test_a_referral_to_a_service(baby: Person) -> None:
+    """A referral of the father to a service whose reason, and a step's, name the refuge: the
+    referral's page and the API show them shielded; a cleared viewer reads them whole."""
+    from seen.directory.models import Service
+    from seen.facts.models import ServiceReferral, ServiceUptake
+
+    group = Service.objects.create(
+        oruk_id="0b3f6c2e-1a2b-4c3d-8e9f-001122334455",
+        name="Dads' Group",
+        organisation="Early Help",
+        kind="parenting",
+        audiences=["fathers"],
+    )
+    father = SourceRecord.objects.get(local_id="F1")
+    child = SourceRecord.objects.get(local_id="B1")
+    referral = ServiceReferral.objects.create(
+        agency=child.agency,
+        local_id="seen-r1",
+        occurred_on=NOW.date(),
+        subject=father,
+        child=child,
+        service=group,
+        reason=REASON,
+        basis="consent",
+    )
+    ServiceUptake.objects.create(
+        agency=child.agency,
+        local_id="seen-s1",
+        occurred_on=NOW.date(),
+        referral=referral,
+        status="declined",
+        reason=REASON,
+        subject=father,
+        child=child,
+    )
+    worker = _social_worker(baby)
+    client = signed_in_client(worker)
+    page = client.get(f"/referrals/{referral.local_id}/")
+    assert page.status_code == 200
+    assert_shielded(page.content.decode())
+    answer = client.get(f"/api/referrals/{referral.local_id}", HTTP_SEEN_PURPOSE="direct_care")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert_shielded(body["reason"])
+    assert_shielded(body["steps"][0]["reason"])
+    worker.staff_profile.shielding_clearance = True
+    worker.staff_profile.save()
+    assert REASON in client.get(f"/referrals/{referral.local_id}/").content.decode()

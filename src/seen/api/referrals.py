@@ -22,12 +22,10 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from seen.access.policy import Action, Decision, Level, decide_unknown_child
-from seen.access.shielding import ShieldedAddresses, cleared, redact_text, shielded_addresses
 from seen.api.access import audit, purpose_of, require
 from seen.casefile.subjects import NoSuchChild, Subject
 from seen.core.procedures import title_of
 from seen.facts.models import ServiceReferral, ServiceUptake
-from seen.people.models import SourceRecord
 from seen.recording import referrals
 from seen.recording.facts import RecordingInvalid, RecordingRefused
 from seen.recording.validation import MAX_TEXT
@@ -128,28 +126,14 @@ def _household(request: HttpRequest, decision: Decision, referral: ServiceReferr
 
 def _out(referral: ServiceReferral, subject: Subject, request: HttpRequest) -> ReferralOut:
     uptake = referrals.uptake_of(referral)
-    records = {referral.subject_id, referral.child_id} - {None}
-    if subject.person is not None:
-        records |= set(
-            SourceRecord.objects.filter(person=subject.person).values_list("pk", flat=True)
-        )
-    addresses = ShieldedAddresses(shielded_addresses(r for r in records if r is not None))
-    clearance = cleared(request.user)
-
-    def words(text: str) -> str:
-        return redact_text(text, addresses, clearance=clearance)
-
-    person = (
-        SourceRecord.objects.filter(pk=referral.subject_id)
-        .values_list("person__reference", flat=True)
-        .first()
-    )
+    words = referrals.free_text_for(referral, subject, request.user)
+    person = referrals.parent_reference(referral)
     referrer = referral.referrer
     return ReferralOut(
         id=referral.pk,
         local_id=referral.local_id,
         child=subject.reference,
-        person=person or "",
+        person=person,
         service=referral.service.oruk_id,
         service_name=referral.service.name,
         referred_on=referral.occurred_on,

@@ -289,7 +289,7 @@ REPORT_ADDRESS_FIELDS = ADDRESS_FIELDS | {"area"}
 REPORT_SECTIONS = ("pregnancies", "relationships", "residences", "responsibilities", "facts")
 
 
-def _around(own: Iterable[int]) -> set[int]:
+def records_around(own: Iterable[int]) -> set[int]:
     """The person's records and the records of the people around them: everyone a relationship
     joins them to (as parent, child or household, directly or through a pregnancy), with each
     one's other records. Their shielded addresses must not show in the report's free text."""
@@ -344,7 +344,7 @@ def redacted(report: dict[str, Any], *, clearance: bool) -> dict[str, Any]:
         keys |= Q(agency__code=record["agency"], local_id=record["local_id"])
     ids = dict(SourceRecord.objects.filter(keys).values_list("pk", "agency__code"))
     shields = shields_of(ids)
-    addresses = ShieldedAddresses(shielded_addresses(_around(ids)))
+    addresses = ShieldedAddresses(shielded_addresses(records_around(ids)))
     if not shields and not addresses:
         return report
     out = dict(report)

@@ -18,13 +18,16 @@ audit what they wrote, as for every recorded fact."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
 
 from seen.access.policy import Action, Decision, Level, decide
+from seen.access.shielding import ShieldedAddresses, cleared, redact_text, shielded_addresses
 from seen.areas.models import Agency
+from seen.casefile.disclosure import records_around
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
 from seen.core import clock
 from seen.core.errors import NotFound
@@ -162,6 +165,32 @@ def subject_of(referral: ServiceReferral) -> Subject:
     if referral.pregnancy_id is not None:
         return resolve_child(f"U{referral.pregnancy_id}")
     raise NoSuchChild("the referral's child is not linked to a child Seen holds")
+
+
+def parent_reference(referral: ServiceReferral) -> str:
+    """The person the referral's parent is, by reference ("" while the record is not linked)."""
+    reference = (
+        SourceRecord.objects.filter(pk=referral.subject_id)
+        .values_list("person__reference", flat=True)
+        .first()
+    )
+    return reference or ""
+
+
+def free_text_for(referral: ServiceReferral, subject: Subject, user: User) -> Callable[[str], str]:
+    """The referral's free text (its reason, lawful basis, the steps' reasons) as this viewer
+    may read it: an address shielded on any record of the family (the parent, the child, the
+    people around them, as the subject-access report reads it) written into it is redacted
+    (docs/access.md, "Shielding")."""
+    own = {referral.subject_id, referral.child_id} - {None}
+    if subject.person is not None:
+        own |= set(SourceRecord.objects.filter(person=subject.person).values_list("pk", flat=True))
+    pregnancies = {referral.pregnancy_id, *(p.pk for p in subject.pregnancies)} - {None}
+    own |= set(Pregnancy.objects.filter(pk__in=pregnancies).values_list("mother_id", flat=True))
+    family = records_around(r for r in own if r is not None)
+    addresses = ShieldedAddresses(shielded_addresses(family))
+    clearance = cleared(user)
+    return lambda text: redact_text(text, addresses, clearance=clearance)
 
 
 def find_referral(key: str) -> ServiceReferral | None:

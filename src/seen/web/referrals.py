@@ -35,7 +35,6 @@ from seen.access.policy import (
     decide_unknown_child,
     profile_of,
 )
-from seen.access.shielding import ShieldedAddresses, cleared, redact_text, shielded_addresses
 from seen.areas.models import Agency, Practitioner
 from seen.casefile.personfile import PERSON_REFERENCE
 from seen.casefile.subjects import NoSuchChild, Subject, resolve_child
@@ -367,13 +366,6 @@ def referral_page(request: HttpRequest, key: str) -> HttpResponse:
     return HttpResponseRedirect(_referral_url(referral, purpose, done="step"), status=303)
 
 
-def _person_of(record: int) -> str:
-    reference = (
-        SourceRecord.objects.filter(pk=record).values_list("person__reference", flat=True).first()
-    )
-    return reference or "not linked"
-
-
 def _show(
     request: HttpRequest,
     referral: ServiceReferral,
@@ -384,20 +376,9 @@ def _show(
     banner: str = "",
 ) -> HttpResponse:
     uptake = referrals.uptake_of(referral)
-    man = _person_of(referral.subject_id)
+    man = referrals.parent_reference(referral) or "not linked"
     relation = _relation(referral, subject)
-    # free text may write a shielded address (docs/access.md, "Shielding")
-    records = {referral.subject_id, referral.child_id} - {None}
-    if subject.person is not None:
-        records |= set(
-            SourceRecord.objects.filter(person=subject.person).values_list("pk", flat=True)
-        )
-    addresses = ShieldedAddresses(shielded_addresses(r for r in records if r is not None))
-    clearance = cleared(request.user)
-
-    def words(text: str) -> str:
-        return redact_text(text, addresses, clearance=clearance)
-
+    words = referrals.free_text_for(referral, subject, request.user)
     service = referral.service
     agency = Agency.objects.get(pk=referral.agency_id).name
     referrer = (
@@ -498,7 +479,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
                 "url": _referral_url(referral, purpose),
                 "day": referral.occurred_on,
                 "child": subject.reference,
-                "person": _person_of(referral.subject_id),
+                "person": (referrals.parent_reference(referral) or "not linked"),
                 "service": referral.service.name,
                 "status": referrals.step_words(uptake.status).capitalize(),
                 "overdue": uptake.overdue,
