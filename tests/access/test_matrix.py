@@ -262,6 +262,9 @@ CHILD_WRITES: list[tuple[str, dict[str, str]]] = [
     ("children/{reference}/plans/", {"step": "start", "kind": "early_help"}),
     ("children/{reference}/conferences/new/", {"kind": "initial", "decision": "cp_plan"}),
     ("children/{reference}/basis/", {"basis": "consent"}),
+    ("people/{person_reference}/refer/?child={reference}", {
+        "service": "1", "reason": "a reason", "consent": "yes",
+    }),
     ("incidents/{incident_id}/", {"step": "reviewer", "reviewer": "1"}),
     ("incidents/{incident_id}/", {
         "step": "notification", **date_boxes("notification_on", "2025-07-10"),
@@ -298,6 +301,7 @@ def test_no_page_or_export_is_reachable_by_creating_a_record(
     written, and afterwards every face of the child still refuses it: no relationship is made
     by creating a record (the attack: a lead notified, then downloaded the chronology)."""
     from seen.access.models import BreakGlass, Share
+    from seen.facts.models import ServiceReferral
     from seen.incidents.models import Incident
     from seen.triage.models import Triage
 
@@ -315,7 +319,8 @@ def test_no_page_or_export_is_reachable_by_creating_a_record(
         if not (address.endswith("who-looked/") and who in WHO_LOOKS)
     ), refused_before
     before = (Incident.objects.count(), Share.objects.count(), BreakGlass.objects.count(),
-              Triage.objects.count(), AuditEvent.objects.filter(action="write").count())
+              Triage.objects.count(), ServiceReferral.objects.count(),
+              AuditEvent.objects.filter(action="write").count())
     written = []
     for address, form in CHILD_WRITES:
         url = "/" + address.format(**matrix_world)
@@ -325,6 +330,7 @@ def test_no_page_or_export_is_reachable_by_creating_a_record(
             written.append((address, response.status_code))
     assert not written, f"{who}: a write about the child was not refused: {written}"
     after = (Incident.objects.count(), Share.objects.count(), BreakGlass.objects.count(),
-             Triage.objects.count(), AuditEvent.objects.filter(action="write").count())
+             Triage.objects.count(), ServiceReferral.objects.count(),
+             AuditEvent.objects.filter(action="write").count())
     assert after == before
     assert reads() == refused_before, f"{who}: a record created opened a face of the child"
