@@ -174,9 +174,9 @@ def test_grace_and_working_days_are_the_partnerships_to_set() -> None:
     assert "within the 10 working days it states (by 16 March 2026)" in working.explanation
 
 
-def test_the_rule_is_catalogued_unplanted_and_runs_on_tick() -> None:
+def test_the_rule_is_catalogued_planted_and_runs_on_tick() -> None:
     assert FIRST_CONTACT.time_dependent
-    assert FIRST_CONTACT.id in PROCEDURE_IDS and FIRST_CONTACT.id not in PLANTED_IDS
+    assert FIRST_CONTACT.id in PROCEDURE_IDS and FIRST_CONTACT.id in PLANTED_IDS
     assert isinstance(RULES_BY_ID[FIRST_CONTACT.id], ServiceFirstContact)
     assert title_of(FIRST_CONTACT.id) == "A referral not taken up by the service"
 
