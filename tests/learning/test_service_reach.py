@@ -392,7 +392,7 @@ def test_the_services_no_father_was_referred_to(reached: dict[str, Service]) -> 
 
 # -- gaps -------------------------------------------------------------------------------------
 
-EVENING = "{} has no evening or weekend service for fathers."
+EVENING = "{} has no evening or weekend parenting service for fathers."
 PERPETRATOR = "{} has no domestic-abuse perpetrator programme."
 MENTAL_HEALTH = "{} has no perinatal mental health service for fathers."
 
@@ -409,9 +409,20 @@ def test_each_gap_is_stated_and_goes_as_a_service_fills_it(
     every = [EVENING, PERPETRATOR, MENTAL_HEALTH]
     assert _gaps() == {code: [s.format(name) for s in every] for code, name in AREAS.items()}
 
-    # a daytime service for fathers, and an evening one for mothers, fill no gap
+    # a daytime service for fathers, an evening one for mothers, and an evening one for
+    # fathers that is not parenting, fill no gap
     _service("s1", "Daytime Dads", areas=["QAV"])
     _service("s2", "Evening Mums", audiences=["mothers"], evenings=True)
+    _service(
+        "s2b",
+        "Evening Dads Mind",
+        kind="mental_health",
+        audiences=["couples"],
+        areas=["QAV"],
+        evenings=True,
+        status=Service.Status.INACTIVE,
+    )
+    _service("s2c", "Evening Dads Recovery", kind="substance_misuse", evenings=True)
     assert EVENING.format("Quarry Vale") in _gaps()["QAV"]
     # a weekend service for fathers in Quarry Vale: Quillbrook still has none
     _service("s3", "Saturday Dads", areas=["QAV"], weekends=True)

@@ -228,10 +228,15 @@ class Gap:
 
 
 GAPS: tuple[Gap, ...] = (
+    # the review: antenatal and parenting sessions held in working hours, for mothers
     Gap(
         "evening-or-weekend",
-        "{area} has no evening or weekend service for fathers.",
-        lambda s: s.for_men and (s.evenings or s.weekends),
+        "{area} has no evening or weekend parenting service for fathers.",
+        lambda s: (
+            s.for_men
+            and s.kind == ProgrammeEvent.Programme.PARENTING
+            and (s.evenings or s.weekends)
+        ),
     ),
     Gap(
         "perpetrator-programme",

@@ -2,11 +2,13 @@
 (`DIR/services.json`, docs/services.md) for `seen services import`.
 
 Every area has an antenatal class for mothers and a perinatal mental health team for mothers in
-working hours. What the men are offered has the gaps the national review found, planted on
-purpose so that the learning dashboard has something true to say: the first area's group for
-fathers meets on a weekday afternoon only, the last area has no perinatal mental health offer for
-fathers, and the perpetrator programme serves the first two areas only. A service names the
-agency that runs it, which sends the steps of its referrals' uptake."""
+working hours, a group for fathers and a coping-with-crying session for parents together. What
+the men are offered has the gaps the national review found, planted on purpose so that the
+learning dashboard has something true to say: in the first area the fathers' group and the
+crying session meet on weekday afternoons and the Saturday group for parents who left care does
+not serve it (no evening or weekend parenting service for fathers), the last area has no perinatal mental
+health offer for fathers, and the perpetrator programme serves the first two areas only. A
+service names the agency that runs it, which sends the steps of its referrals' uptake."""
 
 from __future__ import annotations
 
@@ -92,6 +94,13 @@ def build_directory(partnership: Partnership) -> Directory:
             area.early_help, "early_help", 21, 10,
         ))
         services.append(SynthService(
+            _id(f"coping-with-crying:{area.code}"), f"{area.name} Coping with Crying session",
+            "How to cope when a baby cries, for both parents together.", "parenting",
+            ("couples", "fathers", "mothers"), ("coping-with-crying",), (area,),
+            Session("TH", "18:00", "19:30") if evening else Session("TH", "13:00", "14:30"),
+            area.health_visiting, "health_visiting", 7, 7,
+        ))
+        services.append(SynthService(
             _id(f"pmh-mothers:{area.code}"), f"{area.name} Perinatal Mental Health Team",
             "Specialist perinatal mental health care for mothers.", "mental_health",
             ("mothers",), (), (area,), Session("MO,TU,WE,TH,FR", "09:00", "17:00"),
@@ -106,24 +115,19 @@ def build_directory(partnership: Partnership) -> Directory:
             Session("TH", "18:00", "20:00"), partnership.adult_mental_health, "", 21, 10,
         ))
     services.append(SynthService(
-        _id("coping-with-crying"), "Coping with Crying: a session for parents",
-        "How to cope when a baby cries, for both parents together.", "parenting",
-        ("couples", "fathers", "mothers"), ("coping-with-crying",), (),
-        Session("TH", "18:00", "19:30"), None, "health_visiting", 7, 7,
-    ))
-    services.append(SynthService(
         _id("safer-families"), "Safer Families domestic-abuse perpetrator programme",
         "A 26-week group programme for men who have been abusive to a partner.",
         "domestic_abuse_perpetrator", ("fathers", "male_carers"),
         ("domestic-abuse-checks", "programme-engagement"), tuple(areas[:2]),
         Session("WE", "18:00", "20:30"), partnership.probation, "", 56, 14,
     ))
-    services.append(SynthService(
-        _id("young-parents-leaving-care"), "Young Parents Leaving Care group",
-        "A Saturday group for parents who have left care.", "parenting",
-        ("fathers", "mothers", "couples"), ("care-leaver-parent",), (),
-        Session("SA", "10:00", "12:00"), None, "leaving_care", 14, 10,
-    ))
+    if len(areas) > 1:  # not in the first area, whose fathers have nothing out of hours
+        services.append(SynthService(
+            _id("young-parents-leaving-care"), "Young Parents Leaving Care group",
+            "A Saturday group for parents who have left care.", "parenting",
+            ("fathers", "mothers", "couples"), ("care-leaver-parent",), tuple(areas[1:]),
+            Session("SA", "10:00", "12:00"), None, "leaving_care", 14, 10,
+        ))
     return Directory(services)
 
 
