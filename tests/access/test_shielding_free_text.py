@@ -1,7 +1,8 @@
 """A shielded address written into free text is shielded too (issue 13 finding 11): the mother's
-refuge is shielded, and a referral about the baby gives its street and postcode in its reason (and a referral of the
-father to a service, in its reason and a step's). For a viewer without shielding clearance the reason shows with the address replaced on every
-face (the child page, the API, the chronology, the subject-access report); a cleared viewer
+refuge is shielded, and a referral about the baby gives its street and postcode in its reason
+(and a referral of the father to a service, in its reason and a step's). For a viewer without
+shielding clearance the reason shows with the address replaced on every face (the child page,
+the API, the chronology, the subject-access report, the referral's page); a cleared viewer
 reads it whole."""
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ working hours, a group for fathers and a coping-with-crying session for parents 
 the men are offered has the gaps the national review found, planted on purpose so that the
 learning dashboard has something true to say: in the first area the fathers' group and the
 crying session meet on weekday afternoons and the Saturday group for parents who left care does
-not serve it (no evening or weekend parenting service for fathers), the last area has no perinatal mental
-health offer for fathers, and the perpetrator programme serves the first two areas only. A
-service names the agency that runs it, which sends the steps of its referrals' uptake."""
+not serve it (no evening or weekend parenting service for fathers), the last area has no
+perinatal mental health offer for fathers, and the perpetrator programme serves the first two
+areas only. A service names the agency that runs it, which sends the steps of its referrals'
+uptake."""
 
 from __future__ import annotations
 
