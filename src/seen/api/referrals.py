@@ -23,7 +23,7 @@ from pydantic import Field, StringConstraints
 
 from seen.access.policy import Action, Decision, Level, decide_unknown_child
 from seen.api.access import audit, purpose_of, require
-from seen.casefile.subjects import NoSuchChild, Subject
+from seen.casefile.subjects import Subject
 from seen.core.procedures import title_of
 from seen.facts.models import ServiceReferral, ServiceUptake
 from seen.recording import referrals
@@ -92,16 +92,10 @@ def _referral(request: HttpRequest, reference: str, action: str) -> tuple[Servic
     if not request.user.is_authenticated:
         raise HttpError(401, "sign in first")
     try:
-        referral = referrals.find_referral(reference)
+        held = referrals.held_referral(reference)
     except referrals.NoSuchReferral as error:
         raise HttpError(404, str(error)) from None
-    subject = None
-    if referral is not None:
-        try:
-            subject = referrals.subject_of(referral)
-        except NoSuchChild:
-            subject = None
-    if referral is None or subject is None:
+    if held is None:
         unknown = decide_unknown_child(request.user, action, purpose_of(request))
         if unknown.allowed:
             raise HttpError(404, f"Seen holds no referral {reference}")
@@ -109,7 +103,7 @@ def _referral(request: HttpRequest, reference: str, action: str) -> tuple[Servic
             request, "denied", "referral", reference[:64], outcome="denied", reason=unknown.reason
         )
         raise HttpError(403, unknown.reason)
-    return referral, subject
+    return held
 
 
 def _household(request: HttpRequest, decision: Decision, referral: ServiceReferral) -> None:

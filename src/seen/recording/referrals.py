@@ -209,6 +209,20 @@ def find_referral(key: str) -> ServiceReferral | None:
     return named[0] if len(named) == 1 else None
 
 
+def held_referral(key: str) -> tuple[ServiceReferral, Subject] | None:
+    """The referral of that number or local id with the child it is about; None when Seen holds
+    no such referral, or its child is not one Seen holds (the faces refuse both as a child
+    without a relationship, so that a refusal tells no one which referrals exist); what cannot
+    be a referral's key at all is NoSuchReferral."""
+    referral = find_referral(key)
+    if referral is None:
+        return None
+    try:
+        return referral, subject_of(referral)
+    except NoSuchChild:
+        return None
+
+
 def uptake_of(referral: ServiceReferral, today: date | None = None) -> Uptake:
     today = today or clock.today()
     steps = list(referral.steps.order_by("occurred_on", "pk"))

@@ -319,23 +319,18 @@ def _referral_url(referral: ServiceReferral, purpose: str, **more: str) -> str:
 @gate.page(post=StepForm)
 def referral_page(request: HttpRequest, key: str) -> HttpResponse:
     try:
-        referral = referrals.find_referral(key)
+        held = referrals.held_referral(key)
     except NoSuchReferral as error:
         return _problem(request, f"{error}.", 404)
     purpose = purpose_of(request)
-    subject: Subject | None = None
-    if referral is not None:
-        try:
-            subject = referrals.subject_of(referral)
-        except NoSuchChild:
-            subject = None
-    if referral is None or subject is None:
+    if held is None:
         # refused as a child without a relationship is, so the refusal tells no one which
         # referrals exist; only a user who may see any child is told there is none
         unknown = decide_unknown_child(request.user, Action.VIEW_CHILD, purpose)
         if unknown.allowed:
             return _problem(request, f"Seen holds no referral {key}.", 404)
         return gate.refused(request, "referral", key[:64], unknown.reason)
+    referral, subject = held
     checked = gate.child(request, subject.reference, Action.VIEW_CHILD, "referral")
     if isinstance(checked, HttpResponse):
         return checked
