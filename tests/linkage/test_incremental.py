@@ -27,8 +27,36 @@ def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def _only_loosely_blocked(left: dict, right: dict) -> bool:
+    """No always-used blocking rule pairs them (seen.linkage.blocking.BLOCKING_RULES each need
+    the same NHS number, a forename or surname in common, or the same postcode and date of
+    birth): only the loose rules a small partnership also affords could have."""
+
+    def same(name: str) -> bool:
+        return bool(left[name]) and str(left[name]).lower() == str(right[name]).lower()
+
+    names = {str(left[n]).lower() for n in ("forename", "surname") if left[n]}
+    theirs = {str(right[n]).lower() for n in ("forename", "surname") if right[n]}
+    return not (
+        same("nhs_number")
+        or names & theirs
+        or (same("postcode") and same("dob"))
+        or (same("phone") and names & theirs)
+    )
+
+
 def test_incremental_scores_agree_with_the_batch(linked: Path) -> None:
-    pairs = list(CandidatePair.objects.order_by("pk"))
+    # in an order of the data's own (agency and local id), not of the database's keys, so the
+    # sample is the same on SQLite and PostgreSQL whatever ran before
+    pairs = sorted(
+        CandidatePair.objects.select_related("record_l__agency", "record_r__agency"),
+        key=lambda p: (
+            p.record_l.agency.code,
+            p.record_l.local_id,
+            p.record_r.agency.code,
+            p.record_r.local_id,
+        ),
+    )
     assert len(pairs) > 50
     engine = matcher()
     found = 0
@@ -37,9 +65,17 @@ def test_incremental_scores_agree_with_the_batch(linked: Path) -> None:
         result = engine.match(row, exclude=pair.record_l_id)
         scored = {c.record_id: c for c in result.candidates}
         # the incremental candidates mirror the batch's always-used blocking rules, not the
-        # loose ones a small partnership also affords (seen.linkage.blocking.LOOSE_BLOCKING_RULES)
+        # loose ones a small partnership also affords (seen.linkage.blocking.LOOSE_BLOCKING_RULES):
+        # a pair it misses is weak, or one only those loose rules found (a father's maternity
+        # record by forename and phone, his GP record under another spelling of the forename:
+        # 2 of 2,128 pairs above 0.995 in this partnership; docs/linkage.md)
         if pair.record_r_id not in scored:
-            assert pair.match_probability < 0.995, (row, pair)
+            [other] = record_rows(SourceRecord.objects.filter(pk=pair.record_r_id))
+            assert pair.match_probability < 0.995 or _only_loosely_blocked(row, other), (
+                row,
+                other,
+                pair,
+            )
             continue
         found += 1
         assert scored[pair.record_r_id].match_probability == pytest.approx(

@@ -189,7 +189,8 @@ def _refuse_if_partial(summary: IngestSummary) -> None:
     if not (summary.refused_files or summary.totals.quarantined):
         return
     reasons = [f"{r['file']}: {r['reason']}" for r in summary.refused_files]
-    reasons += [str(row) for row in QuarantinedRow.objects.filter(batch_id=summary.batch_id)[:3]]
+    first = QuarantinedRow.objects.filter(batch_id=summary.batch_id).order_by("pk")[:3]
+    reasons += [str(row) for row in first]
     raise CensusNotLoaded(
         "Seen's ingest refused rows made from the return, so none of it was loaded: "
         + "; ".join(reasons or ["rows refused"])
