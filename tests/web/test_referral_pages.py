@@ -235,13 +235,9 @@ def test_when_no_service_fits_him_the_page_says_so(baby: Person) -> None:
     assert event.subject == baby.reference
 
 
-def test_a_referrer_below_the_household_is_sent_to_the_lawful_basis(
-    baby: Person, extract: Any
-) -> None:
-    """The referral's page shows the household: a health visitor who refers a man her own
-    agency records, seeing the baby at the flag level, is sent on to the lawful-basis step,
-    not to a refusal."""
-    evening, _ = _services()
+def _visitors_record_of_the_father(extract: Any) -> SourceRecord:
+    """Health visiting's own record of the father (HF1, the birth father of its HB1), linked
+    to his person: a man a health visitor at the flag level may refer."""
     tables = partnership_tables()
     tables["people"] += [
         {
@@ -266,6 +262,17 @@ def test_a_referrer_below_the_household_is_sent_to_the_lawful_basis(
     ingest_extract(extract(**tables))
     man = SourceRecord.objects.get(local_id="HF1")
     decisions.confirm(man, SourceRecord.objects.get(local_id="F1"), user=None, reason="same")
+    return man
+
+
+def test_a_referrer_below_the_household_is_sent_to_the_lawful_basis(
+    baby: Person, extract: Any
+) -> None:
+    """The referral's page shows the household: a health visitor who refers a man her own
+    agency records, seeing the baby at the flag level, is sent on to the lawful-basis step,
+    not to a refusal."""
+    evening, _ = _services()
+    man = _visitors_record_of_the_father(extract)
     client = signed_in_client(make_user(Role.HEALTH_VISITOR, "HV1"))
     url = f"/people/{_father().reference}/refer/?child={baby.reference}"
     assert client.get(url).status_code == 200
@@ -301,30 +308,7 @@ def test_a_referrer_who_may_never_see_the_household_is_told_the_referral_is_made
     records, she is told the referral is made (Your referrals, counting it), not sent to a
     lawful-basis step her child's page does not offer."""
     evening, _ = _services()
-    tables = partnership_tables()
-    tables["people"] += [
-        {
-            "agency": "QAV-HV",
-            "id": "HF1",
-            "forename": "Dan",
-            "surname": "Hollis",
-            "dob": "1990-02-03",
-            "sex": "male",
-        }
-    ]
-    tables["relationships"] += [
-        {
-            "agency": "QAV-HV",
-            "id": "HR1",
-            "person": "HF1",
-            "child": "HB1",
-            "kind": "birth_father",
-            "asserted_on": "2025-06-10",
-        }
-    ]
-    ingest_extract(extract(**tables))
-    man = SourceRecord.objects.get(local_id="HF1")
-    decisions.confirm(man, SourceRecord.objects.get(local_id="F1"), user=None, reason="same")
+    man = _visitors_record_of_the_father(extract)
     alert = make_alert(baby, owner="HV2", agency="QAV-HV", role=Role.HEALTH_VISITOR)
     alert.rule_id = "coping-with-crying"
     alert.people = [[_father().pk, "father or male carer"], [baby.pk, "child"]]
