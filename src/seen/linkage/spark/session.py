@@ -53,17 +53,21 @@ def spark_session(
     SEEN_SPARK_CHECKPOINT_DIR then names shared storage for Splink's intermediate tables.
 
     Splink's similarity jar is on the classpath (`spark.jars`, as Splink's docs say for
-    SparkAPI; SparkAPI registers its functions). If a session is already running in this
-    process, Spark returns it with its own configuration."""
+    SparkAPI; SparkAPI registers its functions), and so is Seen's compiled one when this
+    machine can build it (seen.linkage.spark.compiled). If a session is already running in
+    this process, Spark returns it with its own configuration."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
+
+    from seen.linkage.spark.compiled import similarity_jar
 
     folder = Path(tempfile.mkdtemp(prefix="seen-spark-"))
     atexit.register(shutil.rmtree, folder, True)
     (folder / "log4j2.properties").write_text(LOG4J2)
     builder = SparkSession.builder.appName(app_name)
+    jars = [similarity_jar_location(), *([str(own)] if (own := similarity_jar()) else [])]
     conf: dict[str, str] = {
-        "spark.jars": similarity_jar_location(),
+        "spark.jars": ",".join(jars),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.log.structuredLogging.enabled": "false",
@@ -85,6 +89,9 @@ def spark_session(
             "spark.sql.shuffle.partitions": partitions,
             "spark.default.parallelism": partitions,
             "spark.local.dir": str(folder / "local"),
+            # the Python workers that cluster (seen.linkage.spark.clusters) import Seen; on a
+            # cluster it is shipped with --py-files (docs/scaling.md)
+            "spark.executorEnv.PYTHONPATH": str(Path(__file__).resolve().parents[3]),
             "spark.driver.extraJavaOptions": (
                 f"-Djava.io.tmpdir={folder} "
                 f"-Dlog4j2.configurationFile={(folder / 'log4j2.properties').as_uri()}"

@@ -5,6 +5,10 @@ bundled jar counts transpositions as t/2 rather than DuckDB's floor(t/2) and shr
 weight for strings over ten characters, so about one name pair in a hundred would land in
 another level.) `register_functions` defines them in a session; seen.linkage.spark.translate
 writes calls to them.
+
+Two definitions give the same values: the compiled Java UDFs (java/SeenSimilarity.java, built
+by seen.linkage.spark.compiled), which Spark runs about 30 times faster, and the SQL ones here,
+used when the session has no compiled jar.
 """
 
 from __future__ import annotations
@@ -157,7 +161,37 @@ def function_definitions(*, fused: bool | None = None) -> list[str]:
     ]
 
 
-def register_functions(spark: SparkSession) -> None:
-    """Define the functions translated model SQL calls in this session."""
+COMPILED = "compiled"
+SQL = "sql"
+
+
+def _register_compiled(spark: SparkSession) -> bool:
+    """Register the Java UDFs if the session's classpath has them."""
+    from pyspark.sql.types import DoubleType, IntegerType
+
+    from seen.linkage.spark.compiled import CLASSES
+
+    winkler = "JaroWinklerFused" if _duckdb_fuses_multiply_add() else "JaroWinklerPlain"
+    functions = {
+        "seen_jaro": ("Jaro", DoubleType()),
+        "seen_jaro_winkler": (winkler, DoubleType()),
+        "seen_hamming": ("Hamming", IntegerType()),
+    }
+    try:
+        for name, (java_class, kind) in functions.items():
+            spark.udf.registerJavaFunction(name, f"{CLASSES}${java_class}", kind)
+    except Exception:  # the class is not on this session's classpath
+        return False
+    return True
+
+
+def register_functions(spark: SparkSession, *, prefer: str = COMPILED) -> str:
+    """Define the functions translated model SQL calls in this session: compiled when the
+    session has the jar and `prefer` allows, else in SQL. Returns which (COMPILED or SQL)."""
+    if prefer == COMPILED and _register_compiled(spark):
+        return COMPILED
+    for name in ("seen_jaro", "seen_jaro_winkler", "seen_hamming"):  # Spark will not replace
+        spark.sql(f"DROP TEMPORARY FUNCTION IF EXISTS {name}")  # a Java UDF with SQL
     for statement in function_definitions():
         spark.sql(statement)
+    return SQL
