@@ -5,8 +5,8 @@ current database (`seen bench internals`), so that each is kept only while it pa
   once, against Django's `select_related` of the same join (every request);
 - `seen.web.sessions`: the session read with one plain query built once, against Django's
   database session store (every request);
-- `seen.core.inserts`: ingest's inserts compiled once per model and sent with executemany,
-  against `bulk_create` (every loaded row).
+- `seen.core.inserts`: ingest's inserts built once per model and sent with COPY on PostgreSQL,
+  executemany on SQLite, against `bulk_create` (every loaded row).
 
 Everything it writes (a user, a session, 20,000 source records) is inside one transaction that
 is rolled back: the database is left as it was."""

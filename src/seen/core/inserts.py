@@ -1,30 +1,35 @@
 """Fast inserts of new rows, for ingest's throughput target (10,000 rows a second on SQLite).
 
-Django's bulk_create spends most of its time compiling SQL per object; here the INSERT is
-compiled once per model and rows go to the driver with executemany. Values arrive already
-validated and typed by seen.ingest.validation, so only the field types the driver cannot take
-as they are (date-times, JSON) pass through Django's own conversion.
+Django's bulk_create spends most of its time compiling SQL per object; here the statement is
+built once per model. On PostgreSQL rows go to the server with COPY (psycopg's `write_row`, text
+format, each value read by its column's own input function); on SQLite with one INSERT sent by
+executemany. Values arrive already validated and typed by seen.ingest.validation, so only the
+field types the driver cannot take as they are (date-times, JSON, decimals, UUIDs) pass through
+Django's own conversion, the same on both paths: a row reads back as Django's own INSERT
+stores it (tests/core/test_copy_inserts.py).
 
-Kept because it pays (`seen bench internals`, 5 December 2026): 82,085 rows a second against
-bulk_create's 14,645 on SQLite, 30,030 against 18,010 on PostgreSQL (where COPY would do better
-still). Re-measure on every Django upgrade: it compiles Django's INSERT itself."""
+Kept because it pays (`seen bench internals`, 20,000 source records, on a machine whose two
+cores other work shared): on PostgreSQL COPY 83,004 rows a second against bulk_create's 18,955
+(6 December 2026; executemany, used before, 30,030); on SQLite executemany 95,801 against
+15,598. Re-measure on every Django or psycopg upgrade: it builds Django's INSERT itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.db import connection, models
 
+_MISSING = object()
 _NEEDS_CONVERSION = (models.DateTimeField, models.JSONField, models.DecimalField, models.UUIDField)
 
 
 @dataclass(frozen=True)
 class _Column:
     attname: str
-    default: Any
+    default: Callable[[], Any]  # Django's own default, called per row (it may be callable)
     convert: Callable[[Any], Any] | None
 
 
@@ -43,11 +48,14 @@ def _template(model: type[models.Model], vendor: str) -> _InsertTemplate:
         convert = None
         if isinstance(field, _NEEDS_CONVERSION):
             convert = _converter(field)
-        default = field.get_default() if field.has_default() else None
-        columns.append(_Column(field.attname, default, convert))
+        columns.append(_Column(field.attname, field.get_default, convert))
     names = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"
+    table = quote(model._meta.db_table)
+    if vendor == "postgresql":
+        sql = f"COPY {table} ({names}) FROM STDIN"
+    else:
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
     return _InsertTemplate(sql, tuple(columns))
 
 
@@ -58,19 +66,30 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
     return convert
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows (dicts keyed by field attname; missing fields take their defaults)."""
-    if not rows:
-        return
-    template = _template(model, connection.vendor)
-    params = []
+def _values(template: _InsertTemplate, rows: list[dict[str, Any]]) -> Iterator[list[Any]]:
     for row in rows:
         values = []
         for column in template.columns:
-            value = row.get(column.attname, column.default)
+            value = row.get(column.attname, _MISSING)
+            if value is _MISSING:
+                value = column.default()
             if column.convert is not None and value is not None:
                 value = column.convert(value)
             values.append(value)
-        params.append(values)
+        yield values
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts keyed by field attname; a missing field takes the value Django's own
+    INSERT gives it: its default, else an empty string or NULL)."""
+    if not rows:
+        return
+    template = _template(model, connection.vendor)
     with connection.cursor() as cursor:
-        cursor.executemany(template.sql, params)
+        if connection.vendor == "postgresql":
+            # COPY is psycopg's own (Django's cursor wrapper has no copy): the raw cursor
+            with cursor.cursor.copy(template.sql) as copy:
+                for values in _values(template, rows):
+                    copy.write_row(values)
+        else:
+            cursor.executemany(template.sql, list(_values(template, rows)))

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import BooleanField, Expression, F, Lookup
 
 from seen.areas.models import Agency, Area, PostcodeDistrict, Practitioner
 from seen.core import clock
@@ -59,6 +61,84 @@ _REF_FILES = {
 _ACROSS_AGENCIES = frozenset({"practitioner", "service_referral"})
 # references by a code the partnership shares, not an agency's own id
 _BY_CODE = {"agency": "agencies.csv", "area": "areas.csv", "service": "seen services import"}
+
+
+class AnyOf(Lookup):
+    """`field IN (values)` for a chunk's keys, as a filter: `manager.filter(AnyOf("pk", ids))`.
+    On PostgreSQL `field = ANY(%s)`, the values one array parameter: a chunk's 2,000 keys are
+    not 2,000 placeholders for the driver to parse and bind, and the statement is the same from
+    chunk to chunk."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False  # the values are already the column's type (text ids, integer keys)
+
+    def __init__(self, field_name: str, values: Iterable[Any]) -> None:
+        super().__init__(F(field_name), list(values))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, self.rhs]
+
+
+class AgencyIds(Expression):
+    """`(agency_id, local_id)` among a chunk's keys, as a filter: one query for every agency the
+    chunk names (the keys grouped by agency id), not one query an agency. On PostgreSQL the keys
+    are two arrays joined; elsewhere each agency's ids are a range of the natural key's index."""
+
+    conditional = True
+
+    def __init__(self, wanted: dict[int, set[str]]) -> None:
+        super().__init__(output_field=BooleanField())
+        self.agency: Any = F("agency_id")
+        self.local_id: Any = F("local_id")
+        self.wanted = wanted
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.agency, self.local_id]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.agency, self.local_id = exprs
+
+    def _columns(self, compiler: Any) -> tuple[str, str]:
+        if not any(self.wanted.values()):
+            raise EmptyResultSet
+        return compiler.compile(self.agency)[0], compiler.compile(self.local_id)[0]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        agency, local_id = self._columns(compiler)
+        terms, params = [], []
+        for agency_id, local_ids in self.wanted.items():
+            if local_ids:
+                marks = ", ".join(["%s"] * len(local_ids))
+                terms.append(f"({agency} = %s AND {local_id} IN ({marks}))")
+                params.extend([agency_id, *local_ids])
+        return f"({' OR '.join(terms)})", params
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        agency, local_id = self._columns(compiler)
+        agencies: list[int] = []
+        local_ids: list[str] = []
+        for agency_id, ids in self.wanted.items():
+            agencies.extend([agency_id] * len(ids))
+            local_ids.extend(ids)
+        sql = f"({agency}, {local_id}) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"
+        return sql, [agencies, local_ids]
+
+
+# agencies a query names at most: SQLite nests a chain of ORs one level each (at most 1,000)
+_AGENCIES_A_QUERY = 200
+
+
+def _by_agencies(wanted: dict[int, set[str]]) -> Iterator[dict[int, set[str]]]:
+    items = list(wanted.items())
+    for start in range(0, len(items), _AGENCIES_A_QUERY):
+        yield dict(items[start : start + _AGENCIES_A_QUERY])
 
 
 class TableLoader:
@@ -154,13 +234,13 @@ class TableLoader:
         found: dict[str, dict[tuple[int, str], int]] = {}
         for target, by_agency in wanted.items():
             model = _REF_MODELS[target]
-            table: dict[tuple[int, str], int] = {}
-            for agency_id, local_ids in by_agency.items():
-                for local_id, pk in model._default_manager.filter(
-                    agency_id=agency_id, local_id__in=local_ids
-                ).values_list("local_id", "pk"):
-                    table[(agency_id, local_id)] = pk
-            found[target] = table
+            found[target] = {
+                (agency_id, local_id): pk
+                for wanted_here in _by_agencies(by_agency)
+                for agency_id, local_id, pk in model._default_manager.filter(
+                    AgencyIds(wanted_here)
+                ).values_list("agency_id", "local_id", "pk")
+            }
         return found
 
     @staticmethod
@@ -244,18 +324,18 @@ class TableLoader:
         fields = ["pk", "row_hash", "version"]
         found: dict[tuple[Any, ...], tuple[int, str, int]] = {}
         if self.sourced:
-            by_agency: dict[int, list[str]] = defaultdict(list)
+            by_agency: dict[int, set[str]] = defaultdict(set)
             for agency_id, local_id in keys:
-                by_agency[agency_id].append(local_id)
-            for agency_id, local_ids in by_agency.items():
-                for local_id, pk, row_hash, version in manager.filter(
-                    agency_id=agency_id, local_id__in=local_ids
-                ).values_list("local_id", *fields):
+                by_agency[agency_id].add(local_id)
+            for wanted_here in _by_agencies(by_agency):
+                for agency_id, local_id, pk, row_hash, version in manager.filter(
+                    AgencyIds(wanted_here)
+                ).values_list("agency_id", "local_id", *fields):
                     found[(agency_id, local_id)] = (pk, row_hash, version)
         else:
             key_field = self.table.columns_by_name(self.table.key[0]).model_field
             for key_value, pk, row_hash, version in manager.filter(
-                **{f"{key_field}__in": [k[0] for k in keys]}
+                AnyOf(key_field, {k[0] for k in keys})
             ).values_list(key_field, *fields):
                 found[(key_value,)] = (pk, row_hash, version)
         return found
@@ -287,9 +367,9 @@ class TableLoader:
                 QuarantinedRow.objects.bulk_create(quarantine)
             if plan.accepted_keys:
                 QuarantinedRow.objects.filter(
+                    AnyOf("row_key", plan.accepted_keys),
                     file=self.table.filename,
                     status=QuarantinedRow.Status.OPEN,
-                    row_key__in=plan.accepted_keys,
                 ).update(status=QuarantinedRow.Status.RESOLVED, resolved_at=now)
             counts = TableCounts(
                 accepted=len(plan.new) + len(plan.changed),
@@ -312,9 +392,9 @@ class TableLoader:
         hashes = {_raw_hash(row.raw) for row, _problem in bad}
         already = set(
             QuarantinedRow.objects.filter(
+                AnyOf("row_hash", hashes),
                 file=self.table.filename,
                 status=QuarantinedRow.Status.OPEN,
-                row_hash__in=hashes,
             ).values_list("row_hash", flat=True)
         )
         rows = []
@@ -363,7 +443,7 @@ def _copy_referrals_people(rows: list[dict[str, Any]]) -> None:
     people = {
         pk: (subject, child, pregnancy)
         for pk, subject, child, pregnancy in ServiceReferral.objects.filter(
-            pk__in={values["referral_id"] for values in rows}
+            AnyOf("pk", {values["referral_id"] for values in rows})
         ).values_list("pk", "subject_id", "child_id", "pregnancy_id")
     }
     for values in rows:
