@@ -38,6 +38,10 @@ class _InsertTemplate:
     sql: str
     columns: tuple[_Column, ...]
 
+    @property
+    def attnames(self) -> tuple[str, ...]:
+        return tuple(column.attname for column in self.columns)
+
 
 @cache
 def _template(model: type[models.Model], vendor: str) -> _InsertTemplate:
@@ -67,15 +71,20 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
 
 
 def _values(template: _InsertTemplate, rows: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    columns = template.columns
+    names = template.attnames
+    wanted = frozenset(names)
+    index = {name: i for i, name in enumerate(names)}
+    converting = [(i, c.convert) for i, c in enumerate(columns) if c.convert is not None]
     for row in rows:
-        values = []
-        for column in template.columns:
-            value = row.get(column.attname, _MISSING)
-            if value is _MISSING:
-                value = column.default()
-            if column.convert is not None and value is not None:
-                value = column.convert(value)
-            values.append(value)
+        get = row.get
+        values = [get(name) for name in names]
+        for name in wanted.difference(row):  # fields the row leaves out: their defaults
+            i = index[name]
+            values[i] = columns[i].default()
+        for i, convert in converting:
+            if values[i] is not None:
+                values[i] = convert(values[i])
         yield values
 
 

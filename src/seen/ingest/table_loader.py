@@ -33,10 +33,13 @@ from seen.ingest.reading import SourceRow
 from seen.ingest.validation import RowProblem, RowValidator
 from seen.people.models import Pregnancy, Residence, SourceRecord
 
+# json.dumps(values, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":")), the
+# encoder made once rather than for every row: the same text, so the same hashes
+_HASH_ENCODER = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"))
+
 
 def _row_hash(values: dict[str, Any]) -> str:
-    encoded = json.dumps(values, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return hashlib.sha256(_HASH_ENCODER.encode(values).encode()).hexdigest()
 
 
 def _raw_hash(raw: dict[str, str]) -> str:
@@ -151,6 +154,8 @@ class TableLoader:
         self.validator = RowValidator.for_table(table)
         self.counts = TableCounts()
         self.refs = [c for c in table.columns if c.kind == "ref"]
+        # (column, its field, the field's key) for each reference, worked out once
+        self._ref_fields = [(c, c.model_field, f"{c.model_field}_id") for c in self.refs]
         self.sourced = table.key == ("agency", "id")
         self.seen_in_file: dict[str, tuple[int, str]] = {}
         self._codes: dict[str, dict[str, int]] = {}
@@ -197,16 +202,16 @@ class TableLoader:
         for row, values, row_hash in rows:
             problem = None
             row_agency = agencies.get(values.get("agency", "")) if self.sourced else None
-            for column in self.refs:
-                value = values.pop(column.model_field)
+            for column, field_name, id_name in self._ref_fields:
+                value = values.pop(field_name)
                 if value is None or value == "":
-                    values[f"{column.model_field}_id"] = None
+                    values[id_name] = None
                     continue
                 target_id, reason = self._resolve(column, value, row_agency, agencies, lookups)
                 if target_id is None:
                     problem = RowProblem(column.name, reason)
                     break
-                values[f"{column.model_field}_id"] = target_id
+                values[id_name] = target_id
             if problem:
                 problems.append((row, problem))
                 continue
@@ -261,14 +266,20 @@ class TableLoader:
         agencies: dict[str, int],
         lookups: dict[str, dict[tuple[int, str], int]],
     ) -> tuple[int | None, str]:
+        """The referenced row's key, or None and why (the reason written only then)."""
         if column.target in _BY_CODE:
-            return self._codes[column.target or ""].get(value), (
+            pk = self._codes[column.target or ""].get(value)
+            if pk is not None:
+                return pk, ""
+            return None, (
                 f"no {column.target} with code {value!r} (see {_BY_CODE[column.target or '']})"
             )
         agency_id, local_id = self._split_ref(column, value, row_agency, agencies)
         pk = lookups.get(column.target or "", {}).get((agency_id, local_id)) if agency_id else None
+        if pk is not None:
+            return pk, ""
         where = _REF_FILES[column.target or ""]
-        return pk, (
+        return None, (
             f"no row with id {local_id!r} in {where} of this agency, in this or an earlier extract"
         )
 

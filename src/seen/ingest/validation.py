@@ -167,6 +167,16 @@ class RowValidator:
     table: Table
     parsers: tuple[tuple[Column, Parser], ...]
     empties: dict[str, Any]
+    # per column, what validate reads for every row, worked out once:
+    # (name, model field, required, parser, empty value)
+    steps: tuple[tuple[str, str, bool, Parser, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        steps = tuple(
+            (c.name, c.model_field, c.required, parse, self.empties[c.name])
+            for c, parse in self.parsers
+        )
+        object.__setattr__(self, "steps", steps)
 
     @property
     def sourced(self) -> bool:
@@ -183,17 +193,18 @@ class RowValidator:
 
     def validate(self, raw: dict[str, str]) -> tuple[dict[str, Any], RowProblem | None]:
         values: dict[str, Any] = {}
-        for column, parse in self.parsers:
-            text = (raw.get(column.name) or "").strip()
+        for name, model_field, required, parse, empty in self.steps:
+            text = raw.get(name)
+            text = text.strip() if text else ""
             if not text:
-                if column.required:
-                    return values, RowProblem(column.name, "is required but empty")
-                values[column.model_field] = self.empties[column.name]
+                if required:
+                    return values, RowProblem(name, "is required but empty")
+                values[model_field] = empty
                 continue
             try:
-                values[column.model_field] = parse(text)
+                values[model_field] = parse(text)
             except CellError as error:
-                return values, RowProblem(column.name, str(error))
+                return values, RowProblem(name, str(error))
         if self.sourced and str(values.get("local_id", "")).lower().startswith(LOCAL_ID_PREFIX):
             # such a row would show as written in Seen, and could replace a fact that was
             return values, RowProblem(
