@@ -299,7 +299,7 @@ class TableLoader:
         keys = [self._key(values) for _row, values, _hash in rows]
         existing = self._existing(keys)
         for (row, values, row_hash), key in zip(rows, keys, strict=True):
-            key_text = "/".join(str(part) for part in key)
+            key_text = "/".join(map(str, key))
             earlier = self.seen_in_file.get(key_text)
             if earlier is not None:
                 if earlier[1] == row_hash:
