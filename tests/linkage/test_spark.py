@@ -291,3 +291,42 @@ def test_every_comparison_level_holds_for_the_same_pairs(
     # the address levels are exercised: some pairs share an address, some half their words
     address_levels = [i for i, sql in enumerate(LEVEL_SQL) if "address" in sql]
     assert any(row[i + 1] for row in expected for i in address_levels)
+
+
+def test_without_a_java_compiler_there_is_no_jar_and_spark_uses_sql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seen.linkage.spark import compiled
+
+    monkeypatch.setenv("SEEN_SPARK_JAR_DIR", str(tmp_path / "jars"))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(compiled.shutil, "which", lambda _name: None)
+    compiled.similarity_jar.cache_clear()
+    try:
+        assert compiled.similarity_jar() is None
+        assert not (tmp_path / "jars").exists()
+    finally:
+        compiled.similarity_jar.cache_clear()
+
+
+def test_the_jar_is_built_once_per_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from seen.linkage.spark import compiled
+
+    if shutil.which("javac") is None:
+        pytest.skip("no JDK on this machine (CI installs one: .ci/run)")
+    monkeypatch.setenv("SEEN_SPARK_JAR_DIR", str(tmp_path))
+    compiled.similarity_jar.cache_clear()
+    try:
+        jar = compiled.similarity_jar()
+        assert jar is not None and jar.parent == tmp_path
+        import zipfile
+
+        names = zipfile.ZipFile(jar).namelist()
+        assert "seen/spark/SeenSimilarity$JaroWinklerFused.class" in names
+        built = jar.stat().st_mtime_ns
+        compiled.similarity_jar.cache_clear()
+        assert compiled.similarity_jar() == jar and jar.stat().st_mtime_ns == built
+    finally:
+        compiled.similarity_jar.cache_clear()

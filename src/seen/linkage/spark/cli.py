@@ -1,7 +1,9 @@
-"""`python -m seen.linkage.spark score | bench`: the national scoring job (prepared records in
-Parquet, a model artefact, the pairs written to Parquet, run under spark-submit or from a shell)
-and the benchmark that scores the same records on DuckDB and on Spark, checks that the pairs
-agree and prints the figures in docs/scaling.md.
+"""`python -m seen.linkage.spark score | cluster | bench`: the national scoring job (prepared
+records in Parquet, a model artefact, the pairs written to Parquet, run under spark-submit or
+from a shell), the national clustering job (those pairs and practitioners' decisions into
+persons, written to Parquet), and the benchmark that scores and clusters the same records on
+DuckDB and on Spark, checks that the pairs and persons agree and prints the figures in
+docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from seen.linkage.model import Bands
+from seen.linkage.spark.clusters import cluster_on_spark
 from seen.linkage.spark.scoring import Scoring, predict_with_spark
-from seen.linkage.spark.session import spark_session, stop_spark
+from seen.linkage.spark.session import frame_of, spark_session, stop_spark
 
 
 def _records(source: Path) -> pa.Table:
@@ -94,6 +98,10 @@ def _bench(args: argparse.Namespace) -> dict[str, Any]:
         model, train_seconds = _timed(lambda: LinkageModel.train(prepared, seed=1))
     candidates = _candidate_pairs(model.settings, prepared)
     duck, duck_seconds = _timed(lambda: model.predict(prepared, threshold=args.threshold))
+    auto_link = Bands().auto_link
+    duck_persons, duck_cluster_seconds = _timed(
+        lambda: model.cluster(prepared, duck, threshold=auto_link).persons
+    )
     spark, start_seconds = _timed(lambda: spark_session(master=args.master))
     try:
         runs = []
@@ -104,6 +112,9 @@ def _bench(args: argparse.Namespace) -> dict[str, Any]:
                 )
             )
             runs.append(seconds)
+        spark_persons, spark_cluster_seconds = _timed(
+            lambda: _persons_on_spark(spark, model, prepared, pairs, auto_link)
+        )
     finally:
         stop_spark(spark)
     same = pairs.select(["record_id_l", "record_id_r"]).equals(
@@ -136,7 +147,58 @@ def _bench(args: argparse.Namespace) -> dict[str, Any]:
         "spark_candidates_per_second": round(candidates / max(best, 1e-9)),
         "same_pairs": same,
         "max_probability_difference": gap,
+        "persons": len(set(duck_persons.values())),
+        "duckdb_cluster_seconds": duck_cluster_seconds,
+        "spark_cluster_seconds": spark_cluster_seconds,
+        "same_persons": spark_persons == duck_persons,
     }
+
+
+def _persons_on_spark(
+    spark: Any, model: Any, prepared: pa.Table, pairs: pa.Table, threshold: float
+) -> dict[str, str]:
+    found = cluster_on_spark(
+        frame_of(spark, prepared),
+        frame_of(spark, pairs),
+        threshold=threshold,
+        exclusions=model.exclusions,
+        corroboration=model.corroboration,
+    )
+    return {row.record_id: row.person for row in found.persons.toLocalIterator()}
+
+
+def _cluster(args: argparse.Namespace) -> dict[str, Any]:
+    from seen.linkage.model import LinkageModel
+
+    model = LinkageModel.load(Path(args.model))
+    spark = spark_session(master=args.master)
+    try:
+        started = time.perf_counter()
+        decisions = {
+            name: spark.read.csv(path, header=True).selectExpr("a", "b")
+            for name, path in (("must_link", args.must_link), ("cannot_link", args.cannot_link))
+            if path
+        }
+        found = cluster_on_spark(
+            spark.read.parquet(args.prepared),
+            spark.read.parquet(args.pairs),
+            threshold=args.threshold,
+            exclusions=model.exclusions,
+            corroboration=model.corroboration,
+            **decisions,
+        )
+        found.persons.write.mode("overwrite").parquet(f"{args.out}/persons")
+        found.held.write.mode("overwrite").parquet(f"{args.out}/held")
+        persons = spark.read.parquet(f"{args.out}/persons")
+        return {
+            "records": persons.count(),
+            "persons": persons.select("person").distinct().count(),
+            "held_for_review": spark.read.parquet(f"{args.out}/held").count(),
+            "out": args.out,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    finally:
+        stop_spark(spark)
 
 
 def _score(args: argparse.Namespace) -> dict[str, Any]:
@@ -192,8 +254,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="score even if the records are more than twice those the model was trained on",
     )
+    clusters = commands.add_parser(
+        "cluster", help="cluster scored pairs (Parquet) into persons on Spark; write Parquet"
+    )
+    clusters.add_argument("--model", required=True, help="the model artefact (JSON)")
+    clusters.add_argument("--prepared", required=True, help="prepared records: Parquet")
+    clusters.add_argument("--pairs", required=True, help="scored pairs: `score`'s Parquet")
+    clusters.add_argument("--out", required=True, help="folder for persons/ and held/ (Parquet)")
+    clusters.add_argument(
+        "--threshold",
+        type=float,
+        default=Bands().auto_link,
+        help=f"automatic link threshold (default {Bands().auto_link})",
+    )
+    clusters.add_argument("--must-link", help="CSV of practitioners' must-links: columns a, b")
+    clusters.add_argument("--cannot-link", help="CSV of practitioners' cannot-links: a, b")
+    clusters.add_argument(
+        "--master", default=None, help="Spark master (default: spark-submit's, else local[2])"
+    )
     bench = commands.add_parser(
-        "bench", help="time DuckDB and Spark scoring of the same records and compare the pairs"
+        "bench",
+        help="time DuckDB and Spark scoring and clustering of the same records and compare",
     )
     bench.add_argument("source", help="a synthetic extract folder or a link-file input file")
     bench.add_argument("--model", help="a model artefact (default: train on the records)")
@@ -201,10 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--master", default="local[2]")
     bench.add_argument("--repeat", type=int, default=2, help="Spark runs (the first warms up)")
     args = parser.parse_args(argv)
-    if args.command == "score":
+    if args.command in ("score", "cluster"):
         if args.master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not spark-submit
             args.master = os.environ.get("SEEN_SPARK_MASTER", "local[2]")
-        result = _score(args)
+        result = _score(args) if args.command == "score" else _cluster(args)
     else:
         result = _bench(args)
     json.dump(result, sys.stdout, indent=2)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from seen.linkage.evidence import level_index_sql, tf_comparisons
-from seen.linkage.spark.session import spark_session, stop_spark
+from seen.linkage.spark.session import frame_of, spark_session, stop_spark
 from seen.linkage.spark.similarity import register_functions
 from seen.linkage.spark.translate import LIST_COLUMNS, spark_settings
 
@@ -119,7 +119,7 @@ def predict_with_spark(
         own = False
     session = spark if spark is not None else spark_session()
     try:
-        scoring = Scoring(settings, session.createDataFrame(prepared), threshold)
+        scoring = Scoring(settings, frame_of(session, prepared), threshold)
         try:
             result = scoring.frame.toArrow()
         finally:

@@ -12,11 +12,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    import pyarrow as pa
+    from pyspark.sql import DataFrame, SparkSession
 
 TMPDIR_CONF = "spark.seen.tmpdir"  # the session's temporary folder, removed by stop_spark
 
@@ -94,7 +96,8 @@ def spark_session(
             "spark.executorEnv.PYTHONPATH": str(Path(__file__).resolve().parents[3]),
             "spark.driver.extraJavaOptions": (
                 f"-Djava.io.tmpdir={folder} "
-                f"-Dlog4j2.configurationFile={(folder / 'log4j2.properties').as_uri()}"
+                f"-Dlog4j2.configurationFile={(folder / 'log4j2.properties').as_uri()} "
+                + os.environ.get("SEEN_EXTRA_JAVA", "")
             ),
         }
     for key, value in conf.items():
@@ -132,3 +135,20 @@ def stop_spark(spark: SparkSession) -> None:
         SparkContext._jvm = None
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def frame_of(spark: SparkSession, table: pa.Table) -> DataFrame:
+    """An Arrow table as a DataFrame. On a local session it is written to Parquet in the
+    session's folder and read back: `createDataFrame` would embed every row in the query plan,
+    which Spark's optimiser then copies and hashes in every plan that reads it (at 100,000
+    records that filled the 8 GB driver). On a cluster the driver's folder is not the
+    executors', so the rows go in the plan."""
+    import pyarrow.parquet as pq
+
+    folder = spark.conf.get(TMPDIR_CONF, None)
+    if not folder or not (spark.sparkContext.master or "").startswith("local"):
+        return spark.createDataFrame(table)
+    path = Path(folder) / "frames" / f"{uuid.uuid4().hex}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+    return spark.read.parquet(str(path))
