@@ -152,9 +152,22 @@ def test_missing_fields_take_their_defaults_on_both_paths() -> None:
     assert {row[sex] for row in stored} == {SourceRecord._meta.get_field("sex").get_default()}
 
 
-def test_postgresql_path_is_copy() -> None:
+@pytest.mark.django_db
+def test_postgresql_path_is_copy(monkeypatch: pytest.MonkeyPatch) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's; on SQLite insert_rows uses executemany")
-    from seen.core.inserts import _template
+    import psycopg
 
-    assert _template(SourceRecord, "postgresql").sql.startswith("COPY ")
+    statements: list[str] = []
+    real_copy = psycopg.Cursor.copy
+
+    def spy(self: psycopg.Cursor[Any], statement: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(statement))
+        return real_copy(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "copy", spy)
+    area = Area.objects.create(code="QZC", name="Copy")
+    agency = Agency.objects.create(code="QZC-POL", name="Copy", kind="police", area=area)
+    insert_rows(SourceRecord, [{"agency_id": agency.pk, "local_id": "C1", "row_hash": "x"}])
+    assert len(statements) == 1 and statements[0].startswith("COPY ")
+    assert SourceRecord.objects.filter(agency=agency, local_id="C1").exists()

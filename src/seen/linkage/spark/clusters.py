@@ -78,9 +78,10 @@ def _components(edges: DataFrame) -> DataFrame:
     from splink import SparkAPI
     from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-    spark = edges.sparkSession
-    local = (spark.sparkContext.master or "").startswith("local")
-    db_api = SparkAPI(spark_session=spark, break_lineage_method="persist" if local else "parquet")
+    # each iteration's tables written to the checkpoint folder and read back: persisted in
+    # memory, every iteration's plan would hold all the earlier ones (100,000 records filled
+    # the 8 GB driver planning the fifth)
+    db_api = SparkAPI(spark_session=edges.sparkSession, break_lineage_method="parquet")
     tag = uuid.uuid4().hex[:12]
     nodes = edges.selectExpr("a AS record_id").union(edges.selectExpr("b AS record_id")).distinct()
     found = cluster_pairwise_predictions_at_threshold(

@@ -90,6 +90,10 @@ def spark_session(
             "spark.driver.bindAddress": "127.0.0.1",
             "spark.sql.shuffle.partitions": partitions,
             "spark.default.parallelism": partitions,
+            # Splink repartitions its tables round robin, which sorts every row first so that a
+            # retried task deals the same rows (a quarter of the scoring time here); a local
+            # task is never retried, so the sort buys nothing
+            "spark.sql.execution.sortBeforeRepartition": "false",
             "spark.local.dir": str(folder / "local"),
             # the Python workers that cluster (seen.linkage.spark.clusters) import Seen; on a
             # cluster it is shipped with --py-files (docs/scaling.md)
