@@ -167,6 +167,33 @@ def _persons_on_spark(
     return {row.record_id: row.person for row in found.persons.toLocalIterator()}
 
 
+def _read(spark: Any, path: str, what: str, needed: Sequence[str], *, csv: bool = False) -> Any:
+    """A job's input, refused with a message (not a JVM trace) if it is missing or lacks a
+    column the job reads."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        frame = spark.read.csv(path, header=True) if csv else spark.read.parquet(path)
+    except AnalysisException as error:
+        raise SystemExit(f"{what} {path!r} cannot be read: {error.getMessage()}") from None
+    missing = [column for column in needed if column not in frame.columns]
+    if missing:
+        raise SystemExit(f"{what} {path!r} has no column {', '.join(missing)}")
+    return frame
+
+
+def _decisions(spark: Any, path: str, what: str, id_type: str) -> Any:
+    """A CSV of decisions (columns a, b: record ids), each id read as the records' own type;
+    refused whole if any is not such an id."""
+    frame = _read(spark, path, what, ("a", "b"), csv=True).selectExpr(
+        f"try_cast(a AS {id_type}) AS a", f"try_cast(b AS {id_type}) AS b"
+    )
+    bad = frame.where("a IS NULL OR b IS NULL").count()
+    if bad:
+        raise SystemExit(f"{what} {path!r}: {bad} rows do not hold two {id_type} record ids")
+    return frame
+
+
 def _cluster(args: argparse.Namespace) -> dict[str, Any]:
     from seen.linkage.model import LinkageModel
 
@@ -174,14 +201,19 @@ def _cluster(args: argparse.Namespace) -> dict[str, Any]:
     spark = spark_session(master=args.master)
     try:
         started = time.perf_counter()
+        records = _read(spark, args.prepared, "prepared records", ("record_id",))
+        pairs = _read(
+            spark, args.pairs, "scored pairs", ("record_id_l", "record_id_r", "match_probability")
+        )
+        id_type = records.schema["record_id"].dataType.simpleString()
         decisions = {
-            name: spark.read.csv(path, header=True).selectExpr("a", "b")
+            name: _decisions(spark, path, name.replace("_", "-"), id_type)
             for name, path in (("must_link", args.must_link), ("cannot_link", args.cannot_link))
             if path
         }
         found = cluster_on_spark(
-            spark.read.parquet(args.prepared),
-            spark.read.parquet(args.pairs),
+            records,
+            pairs,
             threshold=args.threshold,
             exclusions=model.exclusions,
             corroboration=model.corroboration,
@@ -234,6 +266,16 @@ def _score(args: argparse.Namespace) -> dict[str, Any]:
         stop_spark(spark)
 
 
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a probability between 0 and 1")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m seen.linkage.spark", description="Score pairs with a Seen model on Spark."
@@ -263,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     clusters.add_argument("--out", required=True, help="folder for persons/ and held/ (Parquet)")
     clusters.add_argument(
         "--threshold",
-        type=float,
+        type=_probability,
         default=Bands().auto_link,
         help=f"automatic link threshold (default {Bands().auto_link})",
     )
