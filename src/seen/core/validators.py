@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import nhs_number
 import postcode
@@ -17,6 +17,11 @@ from seen.core.errors import Invalid
 
 _NHS_SEPARATORS = re.compile(r"[\s-]")
 TEST_RANGE_PREFIX = "999"
+
+
+# The library decides validity; its answer is kept per 10 digits because the same number recurs
+# in every agency's extract and again on each re-ingest (bounded: an extract has ~1M people).
+_nhs_is_valid = lru_cache(maxsize=2**18)(nhs_number.is_valid)
 
 
 class InvalidIdentifier(Invalid):
@@ -28,7 +33,7 @@ def normalise_nhs_number(value: str) -> str:
     digits = _NHS_SEPARATORS.sub("", value)
     if not digits.isdigit() or len(digits) != 10:
         raise InvalidIdentifier(f"NHS number must be 10 digits, got {value!r}")
-    if not nhs_number.is_valid(digits):
+    if not _nhs_is_valid(digits):
         raise InvalidIdentifier(f"NHS number {value!r} fails the modulus 11 check digit")
     return digits
 

@@ -4,7 +4,10 @@ people were not matched never reads as if they were (its status is `unmatched`, 
 
 Matching that cannot run (the saved model or term frequencies unreadable, DuckDB out of memory
 or past its temporary-file bound, the disk full) leaves the loaded rows as they are: they wait,
-unlinked, for the next `seen link`, which matches them and writes the saved files again."""
+unlinked, for the next `seen link`, which matches them and writes the saved files again.
+
+seen.linkage (and the pyarrow, DuckDB and Splink it brings, ~0.16 s) is imported only when
+matching runs, not by `seen ingest --no-link` or any other caller that never matches."""
 
 from __future__ import annotations
 
@@ -13,19 +16,23 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 from django.db import DatabaseError
 
 from seen.ingest.models import IngestBatch
-from seen.linkage import incremental
-from seen.linkage.settings import model_path
 from seen.people.models import SourceRecord
 from seen.rules.arrivals import evaluate_batch
 
 logger = logging.getLogger(__name__)
 
-# what stops matching but not the load: each is told on the batch and the answer
-MATCHING_FAILURES = (incremental.MatchingUnavailable, duckdb.Error, OSError, MemoryError)
+
+def matching_failures() -> tuple[type[BaseException], ...]:
+    """What stops matching but not the load: each is told on the batch and the answer."""
+    import duckdb
+
+    from seen.linkage import incremental
+
+    return (incremental.MatchingUnavailable, duckdb.Error, OSError, MemoryError)
+
 
 Matching = IngestBatch.Matching
 
@@ -56,6 +63,9 @@ def match_arrivals(batch_id: int, *, link: bool = True, batch_run: bool = True) 
                 "not matched (--no-link): the next `seen link` matches these records",
             ),
         )
+    from seen.linkage import incremental
+    from seen.linkage.settings import model_path
+
     if not batch_run and model_path().exists():
         waiting = SourceRecord.objects.filter(person__isnull=True).count()
         if waiting > incremental.ARRIVALS_FOR_A_BATCH:
@@ -71,7 +81,7 @@ def match_arrivals(batch_id: int, *, link: bool = True, batch_run: bool = True) 
             )
     try:
         linked = incremental.link_new_arrivals()
-    except MATCHING_FAILURES as error:
+    except matching_failures() as error:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         detail = (
             f"matching on arrival failed: {reason}. The rows are loaded and wait, unlinked, "
