@@ -3,11 +3,8 @@ makes, with practitioners' decisions applied, over a synthetic partnership's sco
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -15,14 +12,10 @@ import pytest
 
 from seen.linkage.clustering import DECIDED_APART, cluster
 from seen.linkage.model import Bands, LinkageModel, identifiers_of, uncorroborated_rows
-from seen.linkage.prepare import prepare_records
 from seen.linkage.spark.clusters import cluster_on_spark
 from seen.linkage.spark.session import spark_session, stop_spark
 
 pytestmark = pytest.mark.slow
-
-COLUMNS = ("forename", "surname", "previous_surnames", "dob", "sex", "nhs_number", "postcode",
-           "phone")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +26,9 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[LinkageModel, pa.Table, pa.Table]:
-    from seen.synth.generator import generate
-
-    out = tmp_path_factory.mktemp("spark-clusters")
-    generate(out, areas=2, births=150, seed=5, start=date(2025, 4, 1))
-    with (Path(out) / "people.csv").open(newline="", encoding="utf-8") as handle:
-        rows = [
-            {"record_id": f"{r['agency']}:{r['id']}", "source": r["agency"],
-             **{c: r[c] for c in COLUMNS}}
-            for r in csv.DictReader(handle)
-        ]  # fmt: skip
-    prepared = prepare_records(rows)
-    model = LinkageModel.train(prepared, seed=1)
-    return model, prepared, model.predict(prepared, threshold=Bands().review)
+def scored(trained: LinkageModel, prepared: pa.Table) -> tuple[LinkageModel, pa.Table, pa.Table]:
+    """The linkage tests' partnership (tests/linkage/conftest.py), scored on DuckDB."""
+    return trained, prepared, trained.predict(prepared, threshold=Bands().review)
 
 
 def _on_spark(

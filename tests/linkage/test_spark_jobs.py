@@ -3,43 +3,30 @@ Parquet out, the persons LinkageModel.cluster makes; bad inputs refused with a m
 
 from __future__ import annotations
 
-import csv
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from seen.linkage.model import Bands, LinkageModel
-from seen.linkage.prepare import prepare_records
 from seen.linkage.spark.cli import main
 
 pytestmark = pytest.mark.slow
 
-COLUMNS = ("forename", "surname", "previous_surnames", "dob", "sex", "nhs_number", "postcode",
-           "phone")  # fmt: skip
-
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A small partnership's prepared records and model, written as a national run has them."""
-    from seen.synth.generator import generate
-
+def national(
+    tmp_path_factory: pytest.TempPathFactory, trained: LinkageModel, prepared: pa.Table
+) -> dict[str, Any]:
+    """The linkage tests' partnership (tests/linkage/conftest.py) and model, written as a
+    national run has them."""
     folder = tmp_path_factory.mktemp("national")
-    generate(folder / "x", areas=2, births=60, seed=4, start=date(2025, 4, 1))
-    with (folder / "x" / "people.csv").open(newline="", encoding="utf-8") as handle:
-        rows = [
-            {"record_id": f"{r['agency']}:{r['id']}", "source": r["agency"],
-             **{c: r[c] for c in COLUMNS}}
-            for r in csv.DictReader(handle)
-        ]  # fmt: skip
-    prepared = prepare_records(rows)
-    model = LinkageModel.train(prepared, seed=1)
-    model.save(folder / "model.json")
+    trained.save(folder / "model.json")
     pq.write_table(prepared, folder / "prepared.parquet")
-    return {"folder": folder, "model": model, "prepared": prepared}
+    return {"folder": folder, "model": trained, "prepared": prepared}
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
