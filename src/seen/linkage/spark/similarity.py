@@ -7,8 +7,8 @@ another level.) `register_functions` defines them in a session; seen.linkage.spa
 writes calls to them.
 
 Two definitions give the same values: the compiled Java UDFs (java/SeenSimilarity.java, built
-by seen.linkage.spark.compiled), which Spark runs about 30 times faster, and the SQL ones here,
-used when the session has no compiled jar.
+by seen.linkage.spark.compiled), which Spark runs as JIT-compiled code (docs/scaling.md), and
+the SQL ones here, used when the session has no compiled jar.
 """
 
 from __future__ import annotations
