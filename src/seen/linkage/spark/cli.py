@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from seen.linkage.model import Bands
+from seen.linkage.model import Bands, LinkageModel
 from seen.linkage.spark.clusters import cluster_on_spark
 from seen.linkage.spark.scoring import Scoring, predict_with_spark
 from seen.linkage.spark.session import frame_of, spark_session, stop_spark
@@ -88,8 +88,6 @@ def _candidate_pairs(settings: dict[str, Any], prepared: pa.Table) -> int:
 
 
 def _bench(args: argparse.Namespace) -> dict[str, Any]:
-    from seen.linkage.model import LinkageModel
-
     prepared, prepare_seconds = _timed(lambda: _records(Path(args.source)))
     if args.model:
         model = LinkageModel.load(Path(args.model))
@@ -195,8 +193,6 @@ def _decisions(spark: Any, path: str, what: str, id_type: str) -> Any:
 
 
 def _cluster(args: argparse.Namespace) -> dict[str, Any]:
-    from seen.linkage.model import LinkageModel
-
     model = LinkageModel.load(Path(args.model))
     spark = spark_session(master=args.master)
     try:
@@ -234,8 +230,6 @@ def _cluster(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _score(args: argparse.Namespace) -> dict[str, Any]:
-    from seen.linkage.model import LinkageModel
-
     model = LinkageModel.load(Path(args.model))
     spark = spark_session(master=args.master)
     try:

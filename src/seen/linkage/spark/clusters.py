@@ -151,10 +151,9 @@ def cluster_on_spark(
         items = part if items is None else items.unionByName(part)
     assert items is not None
     out_schema = f"kind string, a {id_type}, b {id_type}, probability double, reason string"
-    solve = _component_solver(exclusions)
     grouped = items.rdd.map(lambda row: (row["component"], row.asDict())).groupByKey()
     solved = items.sparkSession.createDataFrame(
-        grouped.flatMap(lambda group: solve(list(group[1]))), schema=out_schema
+        grouped.flatMap(lambda group: _solve(list(group[1]), exclusions)), schema=out_schema
     ).cache()
     persons = (
         records.select("record_id")
@@ -168,19 +167,10 @@ def cluster_on_spark(
     return SparkClustering(persons=persons, held=held)
 
 
-def _component_solver(exclusions: tuple[Exclusion, ...]) -> Any:
-    """The function each executor runs on one component's rows."""
-
-    def solve(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        return list(_solve(items, exclusions))
-
-    return solve
-
-
 def _solve(
     items: list[dict[str, Any]], exclusions: tuple[Exclusion, ...]
 ) -> Iterator[tuple[Any, ...]]:
-    """seen.linkage.clustering.cluster over one component's rows."""
+    """seen.linkage.clustering.cluster over one component's rows (run in a Python worker)."""
     edges = [(i["a"], i["b"], i["probability"]) for i in items if i["kind"] == EDGE]
     weak = [(i["a"], i["b"]) for i in items if i["kind"] == EDGE and i["weak"]]
     must = [(i["a"], i["b"]) for i in items if i["kind"] == MUST]

@@ -100,8 +100,7 @@ def spark_session(
             "spark.executorEnv.PYTHONPATH": str(Path(__file__).resolve().parents[3]),
             "spark.driver.extraJavaOptions": (
                 f"-Djava.io.tmpdir={folder} "
-                f"-Dlog4j2.configurationFile={(folder / 'log4j2.properties').as_uri()} "
-                + os.environ.get("SEEN_EXTRA_JAVA", "")
+                f"-Dlog4j2.configurationFile={(folder / 'log4j2.properties').as_uri()}"
             ),
         }
     for key, value in conf.items():

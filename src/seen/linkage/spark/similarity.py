@@ -14,6 +14,7 @@ the SQL ones here, used when the session has no compiled jar.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cache
 from typing import TYPE_CHECKING
 
 from seen.linkage.spark.translate import UnsupportedSQL
@@ -116,6 +117,7 @@ def _hamming_sql(a: str, b: str) -> str:
     )
 
 
+@cache  # a property of the DuckDB build: asked once a process, not once a scoring
 def _duckdb_fuses_multiply_add() -> bool:
     """Whether this DuckDB computes Jaro-Winkler's s + (prefix * 0.1) * (1 - s) as a fused
     multiply-add (one rounding; the x86-64 wheels do) or as two roundings: the two differ in
