@@ -52,13 +52,8 @@ def setup(sample: int, seed: int) -> dict[str, Any]:
     from seen.core import clock
     from seen.people.models import Person, Pregnancy, Responsibility, SourceRecord
 
-    babies = sorted(
-        set(
-            Pregnancy.objects.filter(child__person__isnull=False).values_list(
-                "child__person_id", flat=True
-            )
-        )
-    )
+    with_baby = Pregnancy.objects.filter(child__person__isnull=False)
+    babies = sorted(set(with_baby.values_list("child__person_id", flat=True)))
     if not babies:
         raise ServiceBenchFailed("no babies in this database: nothing to look at")
     chosen = random.Random(seed).sample(babies, min(sample, len(babies)))
@@ -114,8 +109,11 @@ def setup(sample: int, seed: int) -> dict[str, Any]:
         client.force_login(user, backend="seen.access.backends.ProfileModelBackend")
         cookies[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     references = dict(Person.objects.filter(pk__in=chosen).values_list("pk", "reference"))
+    # by a subquery: a national database has more babies than a query may carry parameters
     every = list(
-        Person.objects.filter(pk__in=babies).values_list("reference", flat=True)
+        Person.objects.filter(pk__in=with_baby.values("child__person_id"))
+        .order_by("pk")
+        .values_list("reference", flat=True)
     )
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,
