@@ -1,0 +1,44 @@
+"""How Seen connects to PostgreSQL: no parallel workers for one query unless asked for
+(starting them cost a page more than its queries' work), server-side binding unless turned off."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from seen.settings import database_from_url
+
+URL = "postgresql://seen@db.example:5432/seen"
+
+
+def test_postgresql_connections_start_no_parallel_workers_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SEEN_PG_PARALLEL_WORKERS", raising=False)
+    options = database_from_url(URL)["OPTIONS"]
+    assert isinstance(options, dict)
+    assert options["options"] == "-c max_parallel_workers_per_gather=0"
+    assert options["server_side_binding"] is True
+
+
+def test_a_batch_command_may_ask_for_workers_and_no_server_binding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SEEN_PG_PARALLEL_WORKERS", "4")
+    monkeypatch.setenv("SEEN_PG_PREPARED", "0")
+    options = database_from_url(URL)["OPTIONS"]
+    assert options == {"options": "-c max_parallel_workers_per_gather=4"}
+
+
+def test_sqlite_gets_none_of_it() -> None:
+    options = database_from_url("sqlite:////tmp/seen-options.sqlite3")["OPTIONS"]
+    assert isinstance(options, dict) and "options" not in options
+
+
+@pytest.mark.django_db
+def test_the_running_connection_has_it() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
