@@ -6,15 +6,26 @@ from __future__ import annotations
 import math
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 
 from seen.core.inserts import insert_rows
 from seen.linkage.context import context_of
+from seen.linkage.exclusions import EXCLUSION_COLUMNS
 from seen.linkage.models import CandidatePair, LinkRun
+from seen.linkage.persons import Assignment
 from seen.linkage.prepare import RAW_COLUMNS
-from seen.linkage.resolve import recluster
+from seen.linkage.resolve import (
+    corroboration_in_force,
+    decisions_in_force,
+    exclusions_in_force,
+    recluster,
+    settle_persons,
+)
 from seen.linkage.runs import running, start_run
 from seen.linkage.settings import Bands, current_bands, model_path, spark_master
 from seen.people.models import SourceRecord
@@ -135,21 +146,28 @@ def run_batch(
         save_term_frequencies(prepared, tf_columns(model.settings))
         LinkRun.objects.filter(pk=run.pk).update(model_version=str(getattr(model, "version", "")))
         step("scoring pairs")
-        pairs = _score(model, prepared, bands, engine, master)
-        step("storing evidence")
-        stored = store_pairs(pairs, model, bands, run)
-        LinkRun.objects.filter(pk=run.pk).update(pairs=stored)
-        step("clustering")
-        recluster(run)
+        if engine == "spark":
+            _link_on_spark(run, model, prepared, bands, master, step)
+        else:
+            pairs = model.predict(prepared, threshold=bands.review)
+            step("storing evidence")
+            _store(pairs, model, bands, run)
+            step("clustering")
+            recluster(run)
         step("done")
     run.refresh_from_db()
     return run
 
 
-def _score(model: Any, prepared: Any, bands: Bands, engine: str, master: str) -> Any:
-    if engine != "spark":
-        return model.predict(prepared, threshold=bands.review)
-    from seen.linkage.spark.scoring import predict_with_spark
+def _store(pairs: Any, model: Any, bands: Bands, run: LinkRun) -> None:
+    stored = store_pairs(pairs, model, bands, run)
+    LinkRun.objects.filter(pk=run.pk).update(pairs=stored)
+
+
+@contextmanager
+def _spark(master: str) -> Iterator[Any]:
+    """A Spark session for the run, stopped with its JVM at the end: a long-lived process
+    must not keep it."""
     from seen.linkage.spark.session import spark_session, stop_spark
 
     try:
@@ -158,9 +176,128 @@ def _score(model: Any, prepared: Any, bands: Bands, engine: str, master: str) ->
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise EngineUnavailable(f"Spark could not start at {master}: {first_line}") from None
     try:
-        return predict_with_spark(model.settings, prepared, threshold=bands.review, spark=session)
+        yield session
     finally:
-        stop_spark(session)  # and its JVM: a long-lived process must not keep it
+        stop_spark(session)
+
+
+def _link_on_spark(
+    run: LinkRun,
+    model: Any,
+    prepared: pa.Table,
+    bands: Bands,
+    master: str,
+    step: Callable[[str], None],
+) -> None:
+    """Score on Spark, store the evidence (the review queue reads it from the database), and
+    cluster on Spark in the same session (seen.linkage.spark.clusters): no process holds
+    every pair for clustering; only each record's person comes back."""
+    from seen.linkage.spark.scoring import predict_with_spark
+
+    with _spark(master) as session:
+        pairs = predict_with_spark(model.settings, prepared, threshold=bands.review, spark=session)
+        step("storing evidence")
+        _store(pairs, model, bands, run)
+        links = _links_frame(session, pairs, bands.auto_link)
+        del pairs  # what clustering needs is in Spark's hands now
+        step("clustering")
+        recluster_on_spark(run, _records_frame(session, prepared), links, bands.auto_link)
+
+
+def _as_ids(column: Any) -> Any:
+    """Record ids (the database's, as text in the prepared table) as integers; one that is not
+    a whole number fails here, with the value, rather than vanishing as a null in Spark."""
+    return pc.cast(column, pa.int64())
+
+
+def _records_frame(session: Any, prepared: pa.Table) -> Any:
+    """The prepared records as clustering reads them: integer ids and the exclusions'
+    columns."""
+    from seen.linkage.spark.session import frame_of
+
+    columns = [c for c in EXCLUSION_COLUMNS if c in prepared.column_names]
+    table = prepared.select(["record_id", *columns])
+    table = table.set_column(0, "record_id", _as_ids(table.column("record_id")))
+    return frame_of(session, table)
+
+
+def _links_frame(session: Any, pairs: pa.Table, auto_link: float) -> Any:
+    """The automatic links (pairs at or above the auto-link band) as clustering reads them:
+    integer ids, the lower first (as CandidatePair stores them, so that ties between equally
+    strong links break as in recluster), match probability and the comparisons' weights."""
+    from seen.linkage.spark.session import frame_of
+
+    table = pairs.filter(pc.greater_equal(pairs.column("match_probability"), auto_link))
+    left, right = _as_ids(table.column("record_id_l")), _as_ids(table.column("record_id_r"))
+    weights = [c for c in table.column_names if c.startswith("mw_")]
+    return frame_of(
+        session,
+        pa.table(
+            {
+                "record_id_l": pc.min_element_wise(left, right),
+                "record_id_r": pc.max_element_wise(left, right),
+                "match_probability": table.column("match_probability"),
+                **{name: table.column(name) for name in weights},
+            }
+        ),
+    )
+
+
+def recluster_on_spark(run: LinkRun, records: Any, links: Any, auto_link: float) -> Assignment:
+    """recluster's persons, clustered on Spark (cluster_on_spark) from the records and the
+    automatic links as Spark DataFrames (integer record ids), under the exclusions,
+    corroboration and practitioners' decisions in force. Only one row per record comes back:
+    its person and its strongest automatic link inside that person, which explains its move
+    (seen.linkage.resolve.settle_persons). A link held back stays a candidate pair, in the
+    clerical review queue, as in recluster."""
+    from pyspark.sql import functions as F
+
+    from seen.linkage.spark.clusters import cluster_on_spark
+
+    session = records.sparkSession
+    must, cannot, binding = decisions_in_force()
+    found = cluster_on_spark(
+        records,
+        links,
+        threshold=auto_link,
+        exclusions=exclusions_in_force(),
+        corroboration=corroboration_in_force(),
+        must_link=session.createDataFrame(must, "a bigint, b bigint") if must else None,
+        cannot_link=session.createDataFrame(cannot, "a bigint, b bigint") if cannot else None,
+    )
+    persons = found.persons
+    inside = (
+        links.where(F.col("match_probability") >= F.lit(float(auto_link)))
+        .join(persons.selectExpr("record_id AS record_id_l", "person"), "record_id_l")
+        .join(persons.selectExpr("record_id AS record_id_r", "person"), ["record_id_r", "person"])
+    )
+    ends = inside.selectExpr(
+        "record_id_l AS record_id", "struct(match_probability, record_id_r AS other) AS link"
+    ).unionByName(
+        inside.selectExpr(
+            "record_id_r AS record_id", "struct(match_probability, record_id_l AS other) AS link"
+        )
+    )
+    strongest = ends.groupBy("record_id").agg(F.max("link").alias("link"))
+    table = (
+        persons.join(strongest, "record_id", "left")
+        .selectExpr("record_id", "person", "link.match_probability AS probability", "link.other")
+        .toArrow()
+    )
+    ids = table.column("record_id").to_pylist()
+    clusters = dict(zip(ids, table.column("person").to_pylist(), strict=True))
+    best = {
+        record: (probability, other)
+        for record, probability, other in zip(
+            ids,
+            table.column("probability").to_pylist(),
+            table.column("other").to_pylist(),
+            strict=True,
+        )
+        if other is not None
+    }
+    del table, ids
+    return settle_persons(run, clusters, strongest=best, binding=binding, records=len(clusters))
 
 
 def store_pairs(pairs: Any, model: Any, bands: Bands, run: LinkRun) -> int:

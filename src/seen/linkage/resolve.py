@@ -4,8 +4,7 @@ force. Batch runs call it after scoring; every clerical decision (and its undo) 
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -126,21 +125,38 @@ def recluster(run: LinkRun) -> Assignment:
         uncorroborated=weak,
     ).persons
 
-    strongest: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    strongest: dict[int, tuple[float, int]] = {}
     for a, b, probability in edges:
-        strongest[a].append((probability, b))
-        strongest[b].append((probability, a))
+        if clusters[a] != clusters[b]:
+            continue
+        for record, other in ((a, b), (b, a)):
+            best = strongest.get(record)
+            if best is None or (probability, other) > best:
+                strongest[record] = (probability, other)
+    return settle_persons(run, clusters, strongest=strongest, binding=binding, records=len(records))
+
+
+def settle_persons(
+    run: LinkRun,
+    clusters: dict[int, int],
+    *,
+    strongest: Mapping[int, tuple[float, int]],
+    binding: Mapping[int, int],
+    records: int,
+) -> Assignment:
+    """Give the clustered records their persons (seen.linkage.persons), each move explained,
+    and finish the run. `clusters`: record -> its person's key; `strongest`: for a record, its
+    strongest automatic link into its own person, (match probability, the other record), the
+    higher record on a tie; `binding`: the decision that binds a record (decisions_in_force);
+    `records`: how many records the run clustered. A link the clustering held back is left as
+    it is stored: a candidate pair, in the clerical review queue."""
 
     def explain(record: int, members: list[int]) -> tuple[str, float | None, dict[str, Any]]:
         if record in binding:
             return LinkDecision.Method.CLERICAL, None, {"run": run.pk, "decision": binding[record]}
         if len(members) == 1:
             return LinkDecision.Method.NEW_PERSON, None, {"run": run.pk}
-        together = set(members)
-        best = max(
-            ((p, other) for p, other in strongest.get(record, []) if other in together),
-            default=None,
-        )
+        best = strongest.get(record)
         if best is None:  # joined through another record's edge
             return LinkDecision.Method.AUTOMATIC, None, {"run": run.pk}
         return LinkDecision.Method.AUTOMATIC, best[0], {"run": run.pk, "pair_with": best[1]}
@@ -150,6 +166,6 @@ def recluster(run: LinkRun) -> Assignment:
         run,
         persons_created=assignment.persons_created,
         records_moved=assignment.records_moved,
-        records=len(records),
+        records=records,
     )
     return assignment
