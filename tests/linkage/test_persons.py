@@ -17,6 +17,7 @@ from seen.linkage.models import CandidatePair, ClericalDecision, LinkRun
 from seen.linkage.resolve import recluster
 from seen.linkage.review import held_back_because, review_queue
 from seen.people.models import LinkDecision, Person, SourceRecord
+from tests.fixtures.partnership import small_partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +233,24 @@ def test_a_pair_both_records_own_links_outweigh_is_not_queued() -> None:
     # a record alone (no own link), or one held only a little more strongly: queued
     assert not outweighed(0.3, 0.99999, None)
     assert not outweighed(0.9, 0.995, 0.99999)
+
+
+def test_a_record_joined_by_a_decision_alone_still_brings_its_nhs_number(
+    extract: Callable[..., Path], officer: object
+) -> None:
+    """F1 is confirmed as P78 (who has no automatic link to him); P78 links automatically to
+    P77, whose NHS number is not F1's. Clustering checks F1's number too, as Spark's clustering
+    does: P77 waits for review rather than joining a person with two NHS numbers."""
+    people = [
+        *small_partnership()["people"],
+        {"agency": "POL", "id": "P78", "forename": "Robert", "surname": "Tanner", "sex": "male"},
+    ]
+    ingest_extract(extract(people=people))
+    SourceRecord.objects.filter(local_id="F1").update(nhs_number="9990000026")
+    SourceRecord.objects.filter(local_id="P77").update(nhs_number="9990000034")
+    decisions.confirm(_record("F1"), _record("P78"), user=officer, reason="same man, same address")
+    run = _run()
+    pair = _pair("P77", "P78", 0.99999, run)
+    recluster(run)
+    assert _person("F1") == _person("P78") != _person("P77")
+    assert [item.pair for item in review_queue()] == [pair]

@@ -120,7 +120,10 @@ def recluster(run: LinkRun) -> Assignment:
         edges,
         must_link=must,
         cannot_link=cannot,
-        identifiers=identifiers({r for a, b, _p in edges for r in (a, b)}),
+        # every record a link or a must-link joins: what clustering may check (as on Spark)
+        identifiers=identifiers(
+            {r for a, b, _p in edges for r in (a, b)} | {r for pair in must for r in pair}
+        ),
         exclusions=exclusions_in_force(),
         uncorroborated=weak,
     ).persons
