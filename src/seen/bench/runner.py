@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,21 @@ class BenchmarkFailed(RuntimeError):
     pass
 
 
+def bench_environment(database_url: str) -> dict[str, str]:
+    """The environment of a benchmark's commands: its database, and a linkage model of that
+    database's own. Without one they would read the model in Seen's var folder, trained on
+    another partnership: ingest would then match on arrival (a whole `seen link` run inside
+    the ingest being timed) and `seen link` would score with another partnership's weights."""
+    if database_url.startswith("sqlite:///"):
+        model = Path(database_url.removeprefix("sqlite:///")).with_name("linkage-model.json")
+    else:
+        name = database_url.rsplit("/", 1)[-1] or "default"
+        model = Path(tempfile.gettempdir()) / f"seen-bench-{name}" / "model.json"
+    return {**os.environ, "DATABASE_URL": database_url, "SEEN_LINK_MODEL": str(model)}
+
+
 def run_seen(args: list[str], *, database_url: str) -> Measured:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = bench_environment(database_url)
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "seen", *args],
