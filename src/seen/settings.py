@@ -123,6 +123,20 @@ TEMPLATES = [
 CONN_MAX_AGE = int(os.environ.get("SEEN_DB_CONN_MAX_AGE", "0"))
 
 
+def _parallel_workers() -> int | None:
+    """SEEN_PG_PARALLEL_WORKERS: the parallel workers one query may start (default 0); empty:
+    send no setting (a connection pooler that refuses startup options; set it on the role)."""
+    text = os.environ.get("SEEN_PG_PARALLEL_WORKERS", "0").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > 1024:
+        raise ImproperlyConfigured(
+            f"SEEN_PG_PARALLEL_WORKERS must be a whole number from 0 to 1024, or empty; "
+            f"not {text[:40]!r}"
+        )
+    return int(text)
+
+
 def database_from_url(url: str) -> dict[str, object]:
     config: dict[str, object] = dict(
         dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_MAX_AGE > 0)
@@ -142,11 +156,15 @@ def database_from_url(url: str) -> dict[str, object]:
         test_name = Path(str(config["NAME"])).with_suffix(f".test-{os.getpid()}.sqlite3")
         config["TEST"] = {"NAME": str(test_name)}
     else:
-        # No parallel workers for one query by default: starting them cost the child page's
-        # facts query (a union over the fact tables, 1.5 ms of work) 5 ms at 70,000 births.
-        # A batch command on a large server may set SEEN_PG_PARALLEL_WORKERS higher.
-        workers = int(os.environ.get("SEEN_PG_PARALLEL_WORKERS", "0"))
-        options: dict[str, object] = {"options": f"-c max_parallel_workers_per_gather={workers}"}
+        given = config.get("OPTIONS")
+        options: dict[str, object] = dict(given) if isinstance(given, dict) else {}  # the URL's
+        workers = _parallel_workers()
+        if workers is not None:
+            # No parallel workers for one query by default: starting them cost the child
+            # page's facts query (a union over the fact tables, 1.5 ms of work) 5 ms at 70,000
+            # births. Added to any `options` the URL gives.
+            setting = f"-c max_parallel_workers_per_gather={workers}"
+            options["options"] = " ".join(filter(None, [str(options.get("options", "")), setting]))
         if os.environ.get("SEEN_PG_PREPARED", "1") == "1":
             # Parameters bound by the server, and a statement run again and again on a kept
             # connection prepared (psycopg's default threshold, 5): the flag look-up is planned
@@ -346,8 +364,8 @@ if (
 ):
     raise ImproperlyConfigured(
         "SEEN_SECRET_KEY is unset, the demo's, or weak: serving https, Seen needs a secret key of "
-        "at least 50 random characters (for example: python -c \"import secrets; "
-        "print(secrets.token_urlsafe(48))\"). The demo on plain http sets SEEN_INSECURE_HTTP=1."
+        'at least 50 random characters (for example: python -c "import secrets; '
+        'print(secrets.token_urlsafe(48))"). The demo on plain http sets SEEN_INSECURE_HTTP=1.'
     )
 # Django's test client speaks plain http: under pytest every other flag stays as in production
 # and only the redirect is off (tests/web/test_sign_in.py checks it in a subprocess).

@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from seen.bench.runner import bench_environment, run_seen
+from seen.bench.runner import bench_environment, forget_linkage_model, run_seen
 
 
 def test_a_sqlite_benchmark_keeps_its_model_beside_its_database(tmp_path: Path) -> None:
@@ -31,3 +31,13 @@ def test_the_commands_it_runs_read_that_model(tmp_path: Path) -> None:
         database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
     )
     assert measured.stdout.strip().splitlines()[-1] == str(tmp_path / "linkage-model.json")
+
+
+def test_a_database_made_afresh_forgets_the_model_of_the_one_before(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    model = Path(bench_environment(url)["SEEN_LINK_MODEL"])
+    model.write_text("{}")
+    model.with_name("term_frequencies.json").write_text("{}")
+    forget_linkage_model(url)
+    assert not model.exists() and not model.with_name("term_frequencies.json").exists()
+    forget_linkage_model(url)  # nothing there: nothing to do

@@ -30,12 +30,26 @@ def bench_environment(database_url: str) -> dict[str, str]:
     database's own. Without one they would read the model in Seen's var folder, trained on
     another partnership: ingest would then match on arrival (a whole `seen link` run inside
     the ingest being timed) and `seen link` would score with another partnership's weights."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SEEN_LINK_MODEL": str(_linkage_model(database_url)),
+    }
+
+
+def forget_linkage_model(database_url: str) -> None:
+    """A database made afresh starts with no model (its first `seen link` trains one): the
+    model and term frequencies left by an earlier build under the same name are removed."""
+    model = _linkage_model(database_url)
+    for path in (model, model.with_name("term_frequencies.json")):
+        path.unlink(missing_ok=True)
+
+
+def _linkage_model(database_url: str) -> Path:
     if database_url.startswith("sqlite:///"):
-        model = Path(database_url.removeprefix("sqlite:///")).with_name("linkage-model.json")
-    else:
-        name = database_url.rsplit("/", 1)[-1] or "default"
-        model = Path(tempfile.gettempdir()) / f"seen-bench-{name}" / "model.json"
-    return {**os.environ, "DATABASE_URL": database_url, "SEEN_LINK_MODEL": str(model)}
+        return Path(database_url.removeprefix("sqlite:///")).with_name("linkage-model.json")
+    name = database_url.rsplit("/", 1)[-1] or "default"
+    return Path(tempfile.gettempdir()) / f"seen-bench-{name}" / "model.json"
 
 
 def run_seen(args: list[str], *, database_url: str) -> Measured:

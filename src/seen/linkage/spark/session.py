@@ -120,7 +120,9 @@ def stop_spark(spark: SparkSession) -> None:
     folder = None
     with contextlib.suppress(Exception):
         folder = spark.conf.get(TMPDIR_CONF, None)
-    spark.stop()
+    # a JVM already gone (killed for memory, say) must not hide the error that stopped the run
+    with contextlib.suppress(Exception):
+        spark.stop()
     gateway = SparkContext._gateway
     if gateway is not None:
         process = getattr(gateway, "proc", None)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from seen.bench.runner import BenchmarkFailed, run_seen
+from seen.bench.runner import BenchmarkFailed, forget_linkage_model, run_seen
 
 MIN_PEOPLE, MAX_PEOPLE = 10, 1_000_000  # the independent evaluation set
 
@@ -236,6 +236,7 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="seen-bench-") as temporary:
             folder = Path(temporary)
             database_url = options["database_url"] or f"sqlite:///{folder / 'bench.sqlite3'}"
+            forget_linkage_model(database_url)  # an empty database: matching has no model yet
             extract = folder / "extract"
             self.stderr.write(f"generating {options['births']} births …")
             synth = run_seen(
@@ -394,6 +395,7 @@ class Command(BaseCommand):
         with psycopg.connect(server, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
+        forget_linkage_model(url)
         with tempfile.TemporaryDirectory(prefix="seen-bench-service-") as temporary:
             extract = Path(temporary) / "extract"
             births = str(options["births"])
