@@ -132,6 +132,25 @@ def test_a_practitioners_must_link_binds_over_the_exclusions() -> None:
     assert result.held == []
 
 
+def test_a_must_links_two_numbers_excuse_nothing_between_strangers() -> None:
+    # 1 and 2 are one man with a mistyped number; 3 and 4 are two other records holding the
+    # same two numbers, linked by the model: their conflict is theirs, not excused by his
+    identifiers = {
+        1: {"nhs_number": NHS_A},
+        2: {"nhs_number": NHS_B},
+        3: {"nhs_number": NHS_A},
+        4: {"nhs_number": NHS_B},
+    }
+    result = cluster(
+        [1, 2, 3, 4], [(3, 4, 0.999)], threshold=0.995, must_link=[(1, 2)], identifiers=identifiers
+    )
+    assert groups(result.persons) == {frozenset({1, 2}), frozenset({3}), frozenset({4})}
+    assert [(held.left, held.right) for held in result.held] == [(3, 4)]
+    # clustered apart (as Spark clusters each component alone), the strangers stay apart too
+    alone = cluster([3, 4], [(3, 4, 0.999)], threshold=0.995, identifiers=identifiers)
+    assert groups(alone.persons) == {frozenset({3}), frozenset({4})}
+
+
 def test_a_practitioners_cannot_link_is_a_held_link_with_its_reason() -> None:
     result = cluster([1, 2], [(1, 2, 0.9999)], threshold=0.995, cannot_link=[(1, 2)])
     assert groups(result.persons) == {frozenset({1}), frozenset({2})}

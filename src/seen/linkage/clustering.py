@@ -115,15 +115,29 @@ class _Checks(Generic[K]):
             self.apart.setdefault(a, set()).add(b)
             self.apart.setdefault(b, set()).add(a)
         self.exclusions = tuple(exclusions)
-        # values a practitioner put in one person (must-link) are one person's, not a conflict
-        self.accepted: set[tuple[str, frozenset[str]]] = set()
+        # values a practitioner put in one person (must-link) are that person's, not a
+        # conflict: kept by the records the decision joined, so that they excuse nothing in a
+        # stranger's links (and a component clustered alone, as on Spark, gives the same)
+        self.accepted: dict[K, set[tuple[str, frozenset[str]]]] = {}
 
     def accept_values_of(self, root: K) -> None:
-        for name, values in self.forest.values(root).items():
-            for x in values:
-                for y in values:
-                    if x != y:
-                        self.accepted.add((name, frozenset((x, y))))
+        pairs = {
+            (name, frozenset((x, y)))
+            for name, values in self.forest.values(root).items()
+            for x in values
+            for y in values
+            if x != y
+        }
+        for record in self.forest.members[root]:
+            self.accepted.setdefault(record, set()).update(pairs)
+
+    def _accepted_in(self, *clusters: Iterable[K]) -> set[tuple[str, frozenset[str]]]:
+        found: set[tuple[str, frozenset[str]]] = set()
+        if self.accepted:
+            for members in clusters:
+                for record in members:
+                    found |= self.accepted.get(record, set())
+        return found
 
     def refusal(self, a: K, b: K) -> str | None:
         forest = self.forest
@@ -134,7 +148,10 @@ class _Checks(Generic[K]):
         if self.apart and any(self.apart.get(item, set()) & large for item in small):
             return DECIDED_APART
         return conflict(
-            forest.values(root_a), forest.values(root_b), self.exclusions, self.accepted
+            forest.values(root_a),
+            forest.values(root_b),
+            self.exclusions,
+            self._accepted_in(small, large),
         )
 
 
