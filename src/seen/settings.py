@@ -364,8 +364,8 @@ if (
 ):
     raise ImproperlyConfigured(
         "SEEN_SECRET_KEY is unset, the demo's, or weak: serving https, Seen needs a secret key of "
-        'at least 50 random characters (for example: python -c "import secrets; '
-        'print(secrets.token_urlsafe(48))"). The demo on plain http sets SEEN_INSECURE_HTTP=1.'
+        "at least 50 random characters (for example: python -c \"import secrets; "
+        "print(secrets.token_urlsafe(48))\"). The demo on plain http sets SEEN_INSECURE_HTTP=1."
     )
 # Django's test client speaks plain http: under pytest every other flag stays as in production
 # and only the redirect is off (tests/web/test_sign_in.py checks it in a subprocess).

@@ -52,10 +52,16 @@ def setup(sample: int, seed: int) -> dict[str, Any]:
     from seen.access.models import Purpose, Role, Share, StaffProfile
     from seen.areas.models import Agency, Practitioner
     from seen.core import clock
-    from seen.people.models import Person, Pregnancy, Responsibility, SourceRecord
+    from seen.people.models import Pregnancy, Responsibility, SourceRecord
 
-    with_baby = Pregnancy.objects.filter(child__person__isnull=False)
-    babies = sorted(set(with_baby.values_list("child__person_id", flat=True)))
+    # every baby's person and reference in one query (a national database has more babies
+    # than a query may carry as parameters, so none is asked for again by id)
+    reference_of = dict(
+        Pregnancy.objects.filter(child__person__isnull=False).values_list(
+            "child__person_id", "child__person__reference"
+        )
+    )
+    babies = sorted(reference_of)
     if not babies:
         raise ServiceBenchFailed("no babies in this database: nothing to look at")
     chosen = random.Random(seed).sample(babies, min(sample, len(babies)))
@@ -110,18 +116,11 @@ def setup(sample: int, seed: int) -> dict[str, Any]:
         # the backend a sign-in records (the user loaded with the profile in one query)
         client.force_login(user, backend="seen.access.backends.ProfileModelBackend")
         cookies[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    references = dict(Person.objects.filter(pk__in=chosen).values_list("pk", "reference"))
-    # by a subquery: a national database has more babies than a query may carry parameters
-    every = list(
-        Person.objects.filter(pk__in=with_baby.values("child__person_id"))
-        .order_by("pk")
-        .values_list("reference", flat=True)
-    )
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "cookies": cookies,
-        "caseload": [references[p] for p in chosen],
-        "babies": every,
+        "caseload": [reference_of[p] for p in chosen],
+        "babies": [reference_of[p] for p in babies],
     }
 
 
@@ -165,16 +164,9 @@ class Server:
         }
         self.process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "seen.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
+                sys.executable, "-m", "gunicorn", "seen.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                "--log-level", "warning",
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -265,9 +257,7 @@ def flag_lookups(
             arguments += ["-H", f"{name}: {value}"]
         done = subprocess.run(
             [*arguments, "-s", script.name, server.base],
-            capture_output=True,
-            text=True,
-            check=False,
+            capture_output=True, text=True, check=False,
         )
     finally:
         Path(script.name).unlink()

@@ -266,11 +266,9 @@ def recluster_on_spark(run: LinkRun, records: Any, links: Any, auto_link: float)
         cannot_link=session.createDataFrame(cannot, "a bigint, b bigint") if cannot else None,
     )
     persons = found.persons
-    inside = (
-        links.where(F.col("match_probability") >= F.lit(float(auto_link)))
-        .join(persons.selectExpr("record_id AS record_id_l", "person"), "record_id_l")
-        .join(persons.selectExpr("record_id AS record_id_r", "person"), ["record_id_r", "person"])
-    )
+    inside = links.join(
+        persons.selectExpr("record_id AS record_id_l", "person"), "record_id_l"
+    ).join(persons.selectExpr("record_id AS record_id_r", "person"), ["record_id_r", "person"])
     ends = inside.selectExpr(
         "record_id_l AS record_id", "struct(match_probability, record_id_r AS other) AS link"
     ).unionByName(
